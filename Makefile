@@ -1,0 +1,29 @@
+# Rapport: a referral bot for business networking groups.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+
+.PHONY: demo console test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	@rm -f .demo.db .demo.db-wal .demo.db-shm
+	$(PY) -m bot console --db .demo.db --script examples/demo.txt --now "2026-11-30 08:00" --tz Africa/Johannesburg
+
+console: $(VENV)/.installed
+	$(PY) -m bot console --db rapport.db
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .demo.db* .pytest_cache
