@@ -1,0 +1,1 @@
+"""Thin translations between chat platforms (console, Slack, Discord) and the core."""

@@ -1,0 +1,535 @@
+"""The core's text grammar: a typed line becomes a Command dataclass, or a ParseError.
+
+Mentions stay as raw tokens (`MentionToken`) here; the adapter that received the line
+resolves them to platforms users, so this module never reads a platform's id format.
+Discord builds the same dataclasses from typed options, with `UserRef`s instead of tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.model import Status, UserRef
+
+# --- limits a person can hit, named in the errors ----------------------------------------
+MAX_NAME = 120  # prospect, business, group name
+MAX_CLASSIFICATION = 80
+MAX_TEXT = 1000  # need, details, notes, asks
+MAX_EMAIL = 254
+MAX_AMOUNT_CENTS = 100_000_000_000  # a thousand million, in major units
+
+DEFAULT_HEAT = 3
+
+
+@dataclass(frozen=True)
+class MentionToken:
+    """A member as typed (`@bob`, `<@U123|bob>`), resolved later by the adapter."""
+
+    raw: str
+
+
+Who = MentionToken | UserRef
+
+
+# --- commands ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Setup:
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Join:
+    classification: str
+
+
+@dataclass(frozen=True)
+class ShowProfile:
+    pass
+
+
+@dataclass(frozen=True)
+class SetAsk:
+    ask: str
+
+
+@dataclass(frozen=True)
+class SetTimeZone:
+    tz: str
+
+
+@dataclass(frozen=True)
+class SetQuietHours:
+    quiet: str  # "HH:MM-HH:MM"
+
+
+@dataclass(frozen=True)
+class SetDirectMessages:
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class LogReferral:
+    """A referral; with no email or phone the service records it as a lead and says why."""
+
+    member: Who
+    prospect: str
+    email: str | None = None
+    phone: str | None = None
+    need: str | None = None
+    heat: int = DEFAULT_HEAT
+    inside: bool = False
+
+
+@dataclass(frozen=True)
+class LogLead:
+    member: Who
+    business: str
+    details: str | None = None
+
+
+@dataclass(frozen=True)
+class ListReferrals:
+    which: str = "all"  # all | given | received | open
+
+
+@dataclass(frozen=True)
+class UpdateReferral:
+    referral_id: int
+    status: Status
+    amount_cents: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Thank:
+    member: Who | None
+    referral_id: int | None = None
+    amount_cents: int | None = None
+    note: str | None = None
+    # "/thanks @alice 12": a lone bare number is a referral id if one from @alice to the
+    # caller has it, otherwise an amount; the reply says which was taken.
+    bare_number: int | None = None
+
+
+@dataclass(frozen=True)
+class LogOneToOne:
+    member: Who
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowMeeting:
+    pass
+
+
+@dataclass(frozen=True)
+class SetMeeting:
+    weekday: int  # 0 = Monday
+    time: str  # HH:MM
+    tz: str | None = None
+    where: str | None = None
+
+
+@dataclass(frozen=True)
+class SkipMeeting:
+    day: date
+
+
+@dataclass(frozen=True)
+class ShowStats:
+    member: Who | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+Command = (
+    Setup | Join | ShowProfile | SetAsk | SetTimeZone | SetQuietHours | SetDirectMessages
+    | LogReferral | LogLead | ListReferrals | UpdateReferral | Thank | LogOneToOne
+    | ShowMeeting | SetMeeting | SkipMeeting | ShowStats | Help
+)
+
+
+class ParseError(Exception):
+    """A line that is not a valid command. `problem` names what was wrong (or is empty);
+    `command` names whose usage line to show."""
+
+    def __init__(self, command: str, problem: str = "") -> None:
+        super().__init__(problem or command)
+        self.command = command
+        self.problem = problem
+
+
+# --- lexical pieces ----------------------------------------------------------------------
+EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+PHONE = re.compile(r"(?<![\w@])\+?\(?\d[\d ().\-/]{4,}\d(?![\w@])")
+HEAT = re.compile(r"(?<!\S)heat:(\S*)", re.IGNORECASE)
+INSIDE = re.compile(r"(?<!\S)inside:(\S*)", re.IGNORECASE)
+# "--" as its own word, or the dash a phone or Mac turns it into.
+NOTE_SPLIT = re.compile(r"(?:^|\s)(?:--|—|–)(?:\s|$)")
+ID = re.compile(r"#?(\d{1,12})")
+TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+QUIET = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+STATUS_WORDS = {
+    "contacted": Status.CONTACTED,
+    "meeting": Status.MEETING,
+    "booked": Status.MEETING,
+    "won": Status.WON,
+    "lost": Status.LOST,
+    "nosale": Status.LOST,
+    "no-sale": Status.LOST,
+}
+
+# the names people type → the canonical command (aliases forgive common variants)
+COMMANDS = {
+    "setup": "setup", "join": "join", "profile": "profile",
+    "referral": "referral", "refer": "referral", "lead": "lead",
+    "referrals": "referrals", "thanks": "thanks", "thank": "thanks",
+    "onetoone": "onetoone", "121": "onetoone", "1-2-1": "onetoone",
+    "meeting": "meeting", "stats": "stats", "help": "help",
+}
+
+
+def clean(text: str) -> str:
+    """Control characters out, runs of whitespace collapsed; what is left is stored verbatim."""
+    return re.sub(r"\s+", " ", CONTROL.sub(" ", text)).strip()
+
+
+def split_note(text: str) -> tuple[str, str | None]:
+    m = NOTE_SPLIT.search(text)
+    if not m:
+        return text, None
+    note = clean(text[m.end():])
+    return text[: m.start()], (note or None)
+
+
+def take_mention(text: str) -> tuple[MentionToken | None, str]:
+    """The leading member mention, if any: `@name` or an escaped `<@…>` form."""
+    s = text.lstrip()
+    if s.startswith("<@") and ">" in s:
+        end = s.index(">") + 1
+        return MentionToken(s[:end]), s[end:]
+    if s.startswith("@") and len(s) > 1 and not s[1].isspace():
+        parts = s.split(maxsplit=1)
+        return MentionToken(parts[0]), (parts[1] if len(parts) > 1 else "")
+    return None, text
+
+
+def parse_amount(word: str, command: str) -> int:
+    """"1500", "1,500.50", "$1500", "R 1 500", "1500 USD" → minor units; positive, ≤ 2 decimals."""
+    s = re.sub(r"^[A-Za-z]{3}(?=[\d\s])|[A-Za-z]{3}$", "", word.strip())
+    s = re.sub(r"^[$€£¥₹R]", "", s.strip()).replace(",", "").replace(" ", "").replace("_", "")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise ParseError(command, f"“{word}” is not an amount. Write it like 1500 or 1500.50.") from None
+    if not value.is_finite() or value <= 0:
+        raise ParseError(command, "The amount must be more than zero, like 1500 or 1500.50.")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ParseError(command, "The amount can have at most two decimals, like 1500.50.")
+    cents = int(value * 100)
+    if cents > MAX_AMOUNT_CENTS:
+        raise ParseError(command, "That amount is too large to record; check the number.")
+    return cents
+
+
+AMOUNT_WORD = re.compile(r"^(?:[A-Za-z]{3}\s?)?[$€£¥₹R]?\s?\d[\d,]*(?:\.\d+)?(?:\s?[A-Za-z]{3})?$")
+
+
+def looks_like_money(word: str) -> bool:
+    """An amount written so it cannot be a referral id: a currency sign or code, or decimals."""
+    return bool(AMOUNT_WORD.match(word)) and not word.isdigit() and not word.startswith("#")
+
+
+def limit(value: str, most: int, what: str, command: str) -> str:
+    if len(value) > most:
+        raise ParseError(command, f"{what} is too long ({len(value)} characters; at most {most}).")
+    return value
+
+
+def valid_tz(name: str, command: str) -> str:
+    try:
+        if "/" not in name and name != "UTC":
+            raise ZoneInfoNotFoundError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ParseError(
+            command, f"“{name[:60]}” is not a time zone I know. Use an Area/City name like Europe/London."
+        ) from None
+    return name
+
+
+# --- the parser --------------------------------------------------------------------------
+def parse(line: str) -> Command:
+    """Parse one typed line: `/referral @bob …` or the umbrella form `/rapport referral @bob …`."""
+    text = line.strip()
+    if text.startswith("/"):
+        text = text[1:]
+    head, _, rest = text.partition(" ")
+    head = head.casefold()
+    if head == "rapport":
+        text = rest.strip()
+        head, _, rest = text.partition(" ")
+        head = head.casefold()
+        if not head:
+            return Help()
+    if not head:
+        raise ParseError("help", "Type a command, for example /help.")
+    name = COMMANDS.get(head)
+    if name is None:
+        raise ParseError("help", f"I don't know the command “{head[:40]}”.")
+    return PARSERS[name](rest.strip())
+
+
+def _setup(rest: str) -> Command:
+    name = clean(rest)
+    return Setup(limit(name, MAX_NAME, "The group name", "setup") or None)
+
+
+def _join(rest: str) -> Command:
+    c = clean(rest)
+    if not c:
+        raise ParseError("join", "Say which classification (trade) you hold, e.g. Residential plumbing.")
+    return Join(limit(c, MAX_CLASSIFICATION, "The classification", "join"))
+
+
+def _profile(rest: str) -> Command:
+    sub, _, arg = rest.partition(" ")
+    sub = sub.casefold()
+    arg = clean(arg)
+    if not sub:
+        return ShowProfile()
+    if sub == "ask":
+        if not arg:
+            raise ParseError("profile", "Say what referral you want, e.g. /profile ask homeowners planning a kitchen.")
+        return SetAsk(limit(arg, MAX_TEXT, "Your ask", "profile"))
+    if sub in ("tz", "timezone"):
+        if not arg:
+            raise ParseError("profile", "Give a time zone like Europe/London.")
+        return SetTimeZone(valid_tz(arg, "profile"))
+    if sub == "quiet":
+        m = QUIET.fullmatch(arg)
+        if not m:
+            raise ParseError("profile", "Write quiet hours as HH:MM-HH:MM, e.g. 21:00-07:00.")
+        a, b, c, d = (int(x) for x in m.groups())
+        if (a, b) == (c, d):
+            raise ParseError("profile", "Quiet hours must start and end at different times.")
+        return SetQuietHours(f"{a:02d}:{b:02d}-{c:02d}:{d:02d}")
+    if sub == "dm":
+        if arg.casefold() in ("on", "off"):
+            return SetDirectMessages(arg.casefold() == "on")
+        raise ParseError("profile", "Write /profile dm on or /profile dm off.")
+    raise ParseError("profile", f"I don't know “{sub[:30]}” in /profile.")
+
+
+def _referral(rest: str) -> Command:
+    member, rest = take_mention(rest)
+    if member is None:
+        raise ParseError("referral", "Start with the member you are referring to, e.g. @bob.")
+    # heat: and inside: may stand anywhere, after the need too
+    body = rest
+    heat = DEFAULT_HEAT
+    hm = list(HEAT.finditer(body))
+    if len(hm) > 1:
+        raise ParseError("referral", "Give heat once, e.g. heat:4.")
+    if hm:
+        v = hm[0].group(1)
+        if v not in ("1", "2", "3", "4", "5"):
+            raise ParseError("referral", "Heat is 1 (cool) to 5 (ready to buy), e.g. heat:4.")
+        heat = int(v)
+        body = body[: hm[0].start()] + " " + body[hm[0].end():]
+    inside = False
+    im = INSIDE.search(body)
+    if im:
+        v = im.group(1).casefold()
+        if v not in ("yes", "no", "true", "false"):
+            raise ParseError("referral", "Write inside:yes when the prospect is a member of this group.")
+        inside = v in ("yes", "true")
+        body = body[: im.start()] + " " + body[im.end():]
+    body, need = split_note(body)
+    emails = EMAIL.findall(body)
+    if len(emails) > 1:
+        raise ParseError("referral", "I found more than one email address; give the prospect's one.")
+    email = emails[0] if emails else None
+    if email:
+        limit(email, MAX_EMAIL, "The email address", "referral")
+        body = body.replace(email, " ", 1)
+    phone = None
+    for m in PHONE.finditer(body):
+        digits = re.sub(r"\D", "", m.group(0))
+        if 7 <= len(digits) <= 15:
+            if phone is not None:
+                raise ParseError("referral", "I found more than one phone number; give one.")
+            phone = clean(m.group(0))
+    if phone:
+        body = body.replace(phone, " ", 1) if phone in body else PHONE.sub(" ", body, count=1)
+    prospect = clean(body)
+    if not prospect:
+        raise ParseError("referral", "Who is the prospect? Write their name after the member.")
+    return LogReferral(
+        member=member,
+        prospect=limit(prospect, MAX_NAME, "The prospect's name", "referral"),
+        email=email,
+        phone=phone,
+        need=limit(need, MAX_TEXT, "What they need", "referral") if need else None,
+        heat=heat,
+        inside=inside,
+    )
+
+
+def _lead(rest: str) -> Command:
+    member, rest = take_mention(rest)
+    if member is None:
+        raise ParseError("lead", "Start with the member the lead is for, e.g. @bob.")
+    body, details = split_note(rest)
+    business = clean(body)
+    if not business:
+        raise ParseError("lead", "Name the business or person after the member.")
+    return LogLead(
+        member=member,
+        business=limit(business, MAX_NAME, "The business name", "lead"),
+        details=limit(details, MAX_TEXT, "The details", "lead") if details else None,
+    )
+
+
+def _referrals(rest: str) -> Command:
+    body, note = split_note(rest)
+    words = body.split()
+    if not words:
+        if note:
+            raise ParseError("referrals", "A note (after --) only goes with update.")
+        return ListReferrals()
+    sub = words[0].casefold()
+    if sub in ("given", "received", "open", "all") and len(words) == 1:
+        return ListReferrals(sub)
+    if sub == "update":
+        return _update(words[1:], note)
+    raise ParseError("referrals", f"I don't know “{sub[:30]}” in /referrals.")
+
+
+def parse_id(word: str, command: str) -> int:
+    m = ID.fullmatch(word)
+    if not m:
+        raise ParseError(command, f"“{word[:30]}” is not a referral id; ids are numbers, like 12.")
+    return int(m.group(1))
+
+
+def _update(words: list[str], note: str | None) -> Command:
+    if len(words) < 2:
+        raise ParseError("referrals", "Give the referral id and its new status, e.g. /referrals update 12 contacted.")
+    rid = parse_id(words[0], "referrals")
+    status_words = words[1:]
+    word = status_words[0].casefold()
+    if word == "no" and len(status_words) > 1 and status_words[1].casefold() == "sale":
+        status_words = ["lost", *status_words[2:]]
+        word = "lost"
+    if word == "meeting" and len(status_words) > 1 and status_words[1].casefold() == "booked":
+        status_words = ["meeting", *status_words[2:]]
+    status = STATUS_WORDS.get(word)
+    if status is None:
+        raise ParseError("referrals", f"“{word[:30]}” is not a status: use contacted, meeting, won or lost.")
+    amount = None
+    extra = status_words[1:]
+    if extra:
+        if status is not Status.WON:
+            raise ParseError("referrals", "Only won takes an amount; put a note after --.")
+        amount = parse_amount(" ".join(extra), "referrals")
+    if note:
+        limit(note, MAX_TEXT, "The note", "referrals")
+    return UpdateReferral(rid, status, amount, note)
+
+
+def _thanks(rest: str) -> Command:
+    member, rest = take_mention(rest)
+    body, note = split_note(rest)
+    words = body.split()
+    rid = None
+    amount = None
+    bare = None
+    if len(words) == 1 and words[0].isdigit() and member is not None and len(words[0]) <= 12:
+        bare = int(words[0])
+    elif words and ID.fullmatch(words[0]) and (words[0].startswith("#") or len(words) > 1 or member is None):
+        rid = parse_id(words[0], "thanks")
+        words = words[1:]
+    if words:
+        amount = parse_amount(" ".join(words), "thanks")
+    if member is None and rid is None:
+        raise ParseError("thanks", "Say whom you thank, e.g. /thanks @alice, or give the referral id.")
+    if note:
+        limit(note, MAX_TEXT, "The note", "thanks")
+    return Thank(member, rid, amount, note, bare_number=bare)
+
+
+def _onetoone(rest: str) -> Command:
+    member, rest = take_mention(rest)
+    if member is None:
+        raise ParseError("onetoone", "Name the member you met, e.g. /onetoone @bob.")
+    body, note = split_note(rest)
+    if clean(body) and not note:
+        note = clean(body)
+    if note:
+        limit(note, MAX_TEXT, "The note", "onetoone")
+    return LogOneToOne(member, note)
+
+
+def _meeting(rest: str) -> Command:
+    body, where = split_note(rest)
+    words = body.split()
+    if not words:
+        if where:
+            raise ParseError("meeting", "A place (after --) only goes with /meeting set.")
+        return ShowMeeting()
+    sub = words[0].casefold()
+    if sub == "set":
+        if len(words) < 3 or len(words) > 4:
+            raise ParseError("meeting", "Give the weekday and time, e.g. /meeting set wednesday 07:00.")
+        day = words[1].casefold()
+        matches = [i for i, d in enumerate(WEEKDAYS) if len(day) >= 3 and d.startswith(day)]
+        if len(matches) != 1:
+            raise ParseError("meeting", f"“{words[1][:20]}” is not a weekday; write e.g. wednesday or wed.")
+        tm = TIME.fullmatch(words[2])
+        if not tm:
+            raise ParseError("meeting", f"“{words[2][:20]}” is not a time; write it as HH:MM, e.g. 07:00.")
+        tz = valid_tz(words[3], "meeting") if len(words) == 4 else None
+        if where:
+            limit(where, MAX_NAME * 2, "The place", "meeting")
+        return SetMeeting(matches[0], f"{int(tm.group(1)):02d}:{tm.group(2)}", tz, where)
+    if sub == "skip":
+        if len(words) != 2:
+            raise ParseError("meeting", "Give the date to skip, e.g. /meeting skip 2026-12-23.")
+        try:
+            day = date.fromisoformat(words[1])
+        except ValueError:
+            raise ParseError("meeting", f"“{words[1][:20]}” is not a date; write it as YYYY-MM-DD.") from None
+        return SkipMeeting(day)
+    raise ParseError("meeting", f"I don't know “{sub[:30]}” in /meeting.")
+
+
+def _stats(rest: str) -> Command:
+    member, rest = take_mention(rest)
+    if clean(rest):
+        raise ParseError("stats", "Write /stats for your numbers, or /stats @member.")
+    return ShowStats(member)
+
+
+def _help(rest: str) -> Command:
+    topic = clean(rest).lstrip("/").casefold()
+    if topic.startswith("rapport "):
+        topic = topic[len("rapport "):]
+    return Help(COMMANDS.get(topic, topic) or None)
+
+
+PARSERS = {
+    "setup": _setup, "join": _join, "profile": _profile, "referral": _referral, "lead": _lead,
+    "referrals": _referrals, "thanks": _thanks, "onetoone": _onetoone, "meeting": _meeting,
+    "stats": _stats, "help": _help,
+}

@@ -1,0 +1,208 @@
+"""Configuration: a TOML file becomes frozen dataclasses. Secrets are named, never held:
+the file says which environment variable carries a token, and only the adapter reads it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(Exception):
+    """One line a person can act on: which key, what is allowed."""
+
+
+@dataclass(frozen=True)
+class NudgeSettings:
+    # hours after a referral is logged before its receiver is nudged, by heat (5 = hottest)
+    follow_up_hours: dict[int, int] = field(
+        default_factory=lambda: {5: 4, 4: 24, 3: 48, 2: 72, 1: 168}
+    )
+    repeat_hours: int = 48
+    max_follow_ups: int = 3
+    progress_days: int = 14
+    thank_hours: int = 24
+    inactive_weeks: int = 4
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    evening_before: str = "18:00"  # the day before the meeting, group time; "" turns it off
+    hours_before: int = 1  # 0 turns it off
+    recap_hours_after: int = 2  # weekly recap this long after the meeting starts
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    bot_token_env: str = "SLACK_BOT_TOKEN"
+    app_token_env: str = "SLACK_APP_TOKEN"
+    signing_secret_env: str = "SLACK_SIGNING_SECRET"
+    api_url_env: str = "SLACK_API_URL"
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    token_env: str = "DISCORD_TOKEN"
+    guild_ids_env: str = "DISCORD_GUILD_IDS"
+    api_url_env: str = "DISCORD_API_URL"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: str = "rapport.db"
+    timezone: str = "UTC"
+    currency: str = "USD"
+    quiet_hours: str = "21:00-07:00"
+    nudges: NudgeSettings = field(default_factory=NudgeSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    slack: SlackSettings = field(default_factory=SlackSettings)
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
+
+
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_QUIET = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d-(?:[01]\d|2[0-3]):[0-5]\d")
+_ENV = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
+def load(path: str | Path) -> Settings:
+    """Read a config file; a missing file, bad TOML or a bad value raises ConfigError."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such config file (copy config.example.toml to start)") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: not valid TOML: {e}") from None
+    return from_dict(data, source=str(p))
+
+
+def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
+    r = _Reader(data, source)
+    db = r.section("database")
+    general = r.section("defaults")
+    nudges = r.section("nudges")
+    reminders = r.section("reminders")
+    slack = r.section("slack")
+    discord = r.section("discord")
+    d, dn, dr = Settings(), NudgeSettings(), ReminderSettings()
+    heat_hours = dict(dn.follow_up_hours)
+    for key, value in nudges.get("follow_up_hours", {}).items():
+        if key not in ("1", "2", "3", "4", "5"):
+            raise r.error("nudges.follow_up_hours", f"keys are heats \"1\" to \"5\", not {key!r}")
+        heat_hours[int(key)] = r.positive_int(f"nudges.follow_up_hours.{key}", value)
+    settings = Settings(
+        database=r.text("database.path", db.get("path", d.database)),
+        timezone=r.timezone("defaults.timezone", general.get("timezone", d.timezone)),
+        currency=r.currency("defaults.currency", general.get("currency", d.currency)),
+        quiet_hours=r.quiet("defaults.quiet_hours", general.get("quiet_hours", d.quiet_hours)),
+        nudges=NudgeSettings(
+            follow_up_hours=heat_hours,
+            repeat_hours=r.positive_int("nudges.repeat_hours",
+                                        nudges.get("repeat_hours", dn.repeat_hours)),
+            max_follow_ups=r.positive_int("nudges.max_follow_ups",
+                                          nudges.get("max_follow_ups", dn.max_follow_ups)),
+            progress_days=r.positive_int("nudges.progress_days",
+                                         nudges.get("progress_days", dn.progress_days)),
+            thank_hours=r.positive_int("nudges.thank_hours",
+                                       nudges.get("thank_hours", dn.thank_hours)),
+            inactive_weeks=r.positive_int("nudges.inactive_weeks",
+                                          nudges.get("inactive_weeks", dn.inactive_weeks)),
+        ),
+        reminders=ReminderSettings(
+            evening_before=r.hhmm_or_off("reminders.evening_before",
+                                         reminders.get("evening_before", dr.evening_before)),
+            hours_before=r.int_range("reminders.hours_before",
+                                     reminders.get("hours_before", dr.hours_before), 0, 24),
+            recap_hours_after=r.int_range("reminders.recap_hours_after",
+                                          reminders.get("recap_hours_after",
+                                                        dr.recap_hours_after), 0, 48),
+        ),
+        slack=SlackSettings(**{k: r.env_name(f"slack.{k}", v) for k, v in _fields(
+            slack, SlackSettings).items()}),
+        discord=DiscordSettings(**{k: r.env_name(f"discord.{k}", v) for k, v in _fields(
+            discord, DiscordSettings).items()}),
+    )
+    return settings
+
+
+def _fields(section: dict[str, Any], cls: type) -> dict[str, Any]:
+    known = set(cls.__dataclass_fields__)
+    unknown = set(section) - known
+    if unknown:
+        name = cls.__name__.removesuffix("Settings").lower()
+        raise ConfigError(
+            f"[{name}] has unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(known))}"
+        )
+    return section
+
+
+class _Reader:
+    SECTIONS = ("database", "defaults", "nudges", "reminders", "slack", "discord")
+
+    def __init__(self, data: dict[str, Any], source: str) -> None:
+        self.data = data
+        self.source = source
+        unknown = set(data) - set(self.SECTIONS)
+        if unknown:
+            raise ConfigError(
+                f"{source}: unknown section [{sorted(unknown)[0]}]; "
+                f"allowed: {', '.join(self.SECTIONS)}"
+            )
+
+    def error(self, key: str, what: str) -> ConfigError:
+        return ConfigError(f"{self.source}: {key}: {what}")
+
+    def section(self, name: str) -> dict[str, Any]:
+        value = self.data.get(name, {})
+        if not isinstance(value, dict):
+            raise self.error(name, "must be a [section] table")
+        return value
+
+    def text(self, key: str, v: Any) -> str:
+        if not isinstance(v, str) or not v.strip():
+            raise self.error(key, f"must be a non-empty string (got {v!r})")
+        return v
+
+    def timezone(self, key: str, v: Any) -> str:
+        try:
+            if not isinstance(v, str) or ("/" not in v and v != "UTC"):
+                raise ZoneInfoNotFoundError(v)
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise self.error(key, f"must be an Area/City time zone like Europe/London (got {v!r})") from None
+        return v
+
+    def currency(self, key: str, v: Any) -> str:
+        if not isinstance(v, str) or not re.fullmatch(r"[A-Z]{3}", v):
+            raise self.error(key, f"must be a three-letter ISO currency code like USD (got {v!r})")
+        return v
+
+    def quiet(self, key: str, v: Any) -> str:
+        if not isinstance(v, str) or not _QUIET.fullmatch(v) or v[:5] == v[6:]:
+            raise self.error(key, f"must be HH:MM-HH:MM, like 21:00-07:00 (got {v!r})")
+        return v
+
+    def hhmm_or_off(self, key: str, v: Any) -> str:
+        if v == "" or (isinstance(v, str) and _HHMM.fullmatch(v)):
+            return v
+        raise self.error(key, f"must be HH:MM like 18:00, or \"\" to turn it off (got {v!r})")
+
+    def positive_int(self, key: str, v: Any) -> int:
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise self.error(key, f"must be a whole number of at least 1 (got {v!r})")
+        return v
+
+    def int_range(self, key: str, v: Any, lo: int, hi: int) -> int:
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise self.error(key, f"must be a whole number from {lo} to {hi} (got {v!r})")
+        return v
+
+    def env_name(self, key: str, v: Any) -> str:
+        if not isinstance(v, str) or not _ENV.fullmatch(v):
+            raise self.error(
+                key, "must name an environment variable (like SLACK_BOT_TOKEN), never hold a secret"
+            )
+        return v

@@ -1,0 +1,147 @@
+"""The group's world in its own words: groups, members, referrals, leads, thanks, 1-2-1s."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """A person on a chat platform. The core never looks inside `user_id`."""
+
+    platform: str
+    workspace: str
+    user_id: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """Where a command was typed. `channel_id` is None for a direct message."""
+
+    platform: str
+    workspace: str
+    channel_id: str | None
+    name: str = ""
+
+
+class Kind(StrEnum):
+    REFERRAL = "referral"
+    LEAD = "lead"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    CONTACTED = "contacted"
+    MEETING = "meeting"
+    WON = "won"
+    LOST = "lost"
+
+    @property
+    def closed(self) -> bool:
+        return self in (Status.WON, Status.LOST)
+
+
+# Forward order of a referral's life; won and lost are both ends.
+STATUS_RANK = {Status.OPEN: 0, Status.CONTACTED: 1, Status.MEETING: 2, Status.WON: 3, Status.LOST: 3}
+
+STATUS_LABEL = {
+    Status.OPEN: "open",
+    Status.CONTACTED: "contacted",
+    Status.MEETING: "meeting booked",
+    Status.WON: "won",
+    Status.LOST: "no sale",
+}
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The group's weekly meeting: weekday 0 = Monday, local time in `tz`."""
+
+    weekday: int
+    time: str  # "HH:MM"
+    tz: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    platform: str
+    workspace: str
+    channel_id: str
+    channel_name: str
+    name: str
+    tz: str
+    currency: str
+    meeting: Meeting | None
+    created_at: int
+
+    @property
+    def channel(self) -> ChannelRef:
+        return ChannelRef(self.platform, self.workspace, self.channel_id, self.channel_name)
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    group_id: int
+    user: UserRef
+    classification: str | None
+    ask: str | None
+    email: str | None  # the member's own business address, for introductions
+    tz: str | None
+    quiet_hours: str | None
+    dm_enabled: bool
+    is_admin: bool
+    active: bool
+    joined_at: int
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A referral (warm, with contact details and consent) or a lead (a name, no contact)."""
+
+    id: int
+    group_id: int
+    giver_id: int
+    receiver_id: int
+    kind: Kind
+    prospect: str
+    email: str | None
+    phone: str | None
+    need: str | None
+    heat: int
+    inside: bool
+    status: Status
+    amount_cents: int | None
+    created_at: int
+    updated_at: int
+    thanked_at: int | None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts for one member or a whole group over a period. Amounts in minor units."""
+
+    referrals_given: int = 0
+    referrals_received: int = 0
+    leads_given: int = 0
+    leads_received: int = 0
+    closed_business_cents: int = 0
+    one_to_ones: int = 0
+    thanks_given: int = 0
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def seat_key(classification: str) -> str:
+    """One seat per classification: "Residential  Plumbing" and "residential plumbing" collide."""
+    return _SPACE.sub(" ", classification).strip().casefold()

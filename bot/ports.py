@@ -1,0 +1,139 @@
+"""The core's three doors to the world: Messenger (deliver), Clock (now), Repository (store).
+
+Plus the adapter-supplied MentionResolver, which turns a typed mention into a platform user.
+Adapters and storage implement these; the core only ever sees the protocols.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.model import (
+    ChannelRef, Group, Kind, Meeting, Member, Referral, Stats, Status, UserRef,
+)
+from bot.out import OutMessage
+
+Target = UserRef | ChannelRef  # a DM to a person, or a post in a channel
+
+
+class DeliveryError(Exception):
+    """The platform did not take the message; the outbox will try again later."""
+
+
+class RecipientUnreachable(DeliveryError):
+    """The platform will never take this message (DMs closed, user gone): do not retry."""
+
+
+class Messenger(Protocol):
+    async def send_dm(self, user: UserRef, message: OutMessage) -> None: ...
+
+    async def post(self, channel: ChannelRef, message: OutMessage) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware (UTC)."""
+        ...
+
+
+class MentionResolver(Protocol):
+    async def resolve(self, raw: str, workspace: str) -> UserRef | None:
+        """The user a typed mention names, or None when it is not a mention this platform
+        can resolve (a plain `@name` on Slack, say)."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    group_id: int | None
+    target: Target
+    message: OutMessage
+    attempts: int
+
+
+class Repository(Protocol):
+    """Storage. Every method except `transaction` is called inside a transaction."""
+
+    def transaction(self) -> AbstractAsyncContextManager[Repository]: ...
+
+    async def close(self) -> None: ...
+
+    # groups
+    async def group(self, group_id: int) -> Group | None: ...
+    async def group_by_channel(self, channel: ChannelRef) -> Group | None: ...
+    async def groups_of_user(self, user: UserRef) -> list[Group]: ...
+    async def create_group(
+        self, channel: ChannelRef, name: str, tz: str, currency: str, now: int
+    ) -> Group: ...
+    async def set_meeting(self, group_id: int, meeting: Meeting) -> None: ...
+    async def add_skip(self, group_id: int, day: str) -> bool: ...
+    async def skips(self, group_id: int) -> set[str]: ...
+
+    # members
+    async def member(self, group_id: int, user_id: str) -> Member | None: ...
+    async def member_by_id(self, member_id: int) -> Member | None: ...
+    async def members(self, group_id: int) -> list[Member]: ...
+    async def add_member(
+        self, group_id: int, user: UserRef, is_admin: bool, now: int
+    ) -> Member: ...
+    async def update_member(self, member_id: int, **fields: Any) -> Member: ...
+    async def seat_holder(self, group_id: int, key: str) -> Member | None: ...
+
+    # referrals and leads
+    async def add_referral(
+        self, *, group_id: int, giver_id: int, receiver_id: int, kind: Kind, prospect: str,
+        email: str | None, phone: str | None, need: str | None, heat: int, inside: bool,
+        now: int, request_key: str | None,
+    ) -> Referral: ...
+    async def referral(self, referral_id: int) -> Referral | None: ...
+    async def referrals_of(self, member_id: int, which: str, limit: int) -> list[Referral]: ...
+    async def set_referral_status(
+        self, referral_id: int, status: Status, amount_cents: int | None, now: int
+    ) -> None: ...
+    async def add_referral_event(
+        self, referral_id: int, member_id: int, status: Status, note: str | None, now: int
+    ) -> None: ...
+    async def mark_thanked(self, referral_id: int, now: int) -> None: ...
+
+    # closed business, thanks, 1-2-1s
+    async def add_closed_business(
+        self, *, group_id: int, referral_id: int | None, giver_id: int | None,
+        receiver_id: int, amount_cents: int, currency: str, note: str | None, now: int,
+    ) -> None: ...
+    async def add_thanks(
+        self, *, group_id: int, from_id: int, to_id: int, referral_id: int | None,
+        note: str | None, now: int,
+    ) -> None: ...
+    async def recent_one_to_one(
+        self, a: int, b: int, since: int
+    ) -> tuple[int, int, bool] | None: ...
+    async def add_one_to_one(
+        self, group_id: int, a: int, b: int, logged_by: int, note: str | None, now: int
+    ) -> None: ...
+    async def confirm_one_to_one(self, one_to_one_id: int) -> None: ...
+
+    # numbers
+    async def stats(
+        self, group_id: int, member_id: int | None, since: int, until: int
+    ) -> Stats: ...
+
+    # outbox
+    async def outbox_add(
+        self, group_id: int | None, target: Target, message: OutMessage, now: int,
+        due: int | None = None,
+    ) -> int: ...
+    async def outbox_claim(
+        self, now: int, limit: int, stale_before: int
+    ) -> list[OutboxItem]: ...
+    async def outbox_sent(self, item_id: int, now: int) -> None: ...
+    async def outbox_retry(self, item_id: int, next_attempt_at: int, error: str) -> None: ...
+    async def outbox_failed(self, item_id: int, error: str) -> None: ...
+    async def outbox_next_due(self) -> int | None: ...
+
+    # processed platform requests
+    async def request_reply(self, key: str) -> str | None: ...
+    async def save_request(self, key: str, reply: str, now: int) -> None: ...

@@ -1,0 +1,193 @@
+"""Rich text: bot wording mixed with echoed user text, mentions and times.
+
+Each adapter renders these parts its own way (escaping user text on Slack, allowing only
+named members on Discord, local times everywhere), so no platform syntax lives in the core.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.model import UserRef
+
+
+@dataclass(frozen=True)
+class UserText:
+    """Text a person typed, echoed back. Renderers must neutralise it (no pings, no markup)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A member named in a message; on Discord, only these may be pinged."""
+
+    user: UserRef
+
+
+@dataclass(frozen=True)
+class When:
+    """An instant (aware, UTC) shown in each reader's own time where the platform can."""
+
+    at: datetime
+    tz: str  # the zone used where the platform cannot localise (console, plain fallback)
+
+    def local(self) -> datetime:
+        return self.at.astimezone(ZoneInfo(self.tz))
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link with a bot-written label (a ready-to-send introduction's mailto:, say)."""
+
+    url: str
+    label: str
+
+
+Part = str | UserText | Mention | When | Link
+
+
+@dataclass(frozen=True)
+class Rich:
+    parts: tuple[Part, ...] = ()
+
+    def __add__(self, other: Rich | str) -> Rich:
+        if isinstance(other, str):
+            other = Rich((other,))
+        return Rich(self.parts + other.parts)
+
+    def __radd__(self, other: str) -> Rich:
+        return Rich((other,)) + self
+
+    def __bool__(self) -> bool:
+        return any(p != "" for p in self.parts)
+
+    def plain(self) -> str:
+        """The text as a person reads it with no platform formatting (logs, fallbacks)."""
+        return render(self, text=str, user_text=str, mention=lambda u: "@" + u.display_name,
+                      when=format_when, link=lambda k: f"{k.label}: {k.url}")
+
+    def mentions(self) -> tuple[UserRef, ...]:
+        seen: dict[UserRef, None] = {}
+        for p in self.parts:
+            if isinstance(p, Mention):
+                seen.setdefault(p.user)
+        return tuple(seen)
+
+
+def format_when(w: When) -> str:
+    return w.local().strftime("%a %-d %b %H:%M")
+
+
+def render(
+    rich: Rich,
+    *,
+    text: Callable[[str], str],
+    user_text: Callable[[str], str],
+    mention: Callable[[UserRef], str],
+    when: Callable[[When], str],
+    link: Callable[[Link], str],
+) -> str:
+    """Render each part with the platform's own function for it."""
+    out: list[str] = []
+    for p in rich.parts:
+        if isinstance(p, str):
+            out.append(text(p))
+        elif isinstance(p, UserText):
+            out.append(user_text(p.text))
+        elif isinstance(p, Mention):
+            out.append(mention(p.user))
+        elif isinstance(p, When):
+            out.append(when(p))
+        else:
+            out.append(link(p))
+    return "".join(out)
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def fmt(template: str, **values: object) -> Rich:
+    """Fill a wording template. A plain `str` value is treated as user text (safe by default);
+    pass `Rich`, `UserRef`, `When` or numbers for everything else."""
+    parts: list[Part] = []
+    pos = 0
+    for m in _FIELD.finditer(template):
+        if m.start() > pos:
+            parts.append(template[pos : m.start()])
+        parts.extend(_as_parts(values[m.group(1)]))
+        pos = m.end()
+    if pos < len(template):
+        parts.append(template[pos:])
+    return Rich(tuple(parts))
+
+
+def _as_parts(v: object) -> Iterable[Part]:
+    if isinstance(v, Rich):
+        return v.parts
+    if isinstance(v, UserRef):
+        return (Mention(v),)
+    if isinstance(v, UserText | Mention | When | Link):
+        return (v,)
+    if isinstance(v, str):
+        return (UserText(v),)
+    return (str(v),)
+
+
+def lit(s: str) -> Rich:
+    """Bot-authored text."""
+    return Rich((s,))
+
+
+def join(items: Iterable[Rich], sep: str = ", ") -> Rich:
+    parts: list[Part] = []
+    for i, r in enumerate(items):
+        if i:
+            parts.append(sep)
+        parts.extend(r.parts)
+    return Rich(tuple(parts))
+
+
+def utc(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+# --- JSON round trip, for the outbox ---------------------------------------------------
+
+def rich_to_json(r: Rich) -> list[object]:
+    out: list[object] = []
+    for p in r.parts:
+        if isinstance(p, str):
+            out.append(p)
+        elif isinstance(p, UserText):
+            out.append({"u": p.text})
+        elif isinstance(p, Mention):
+            u = p.user
+            out.append({"m": [u.platform, u.workspace, u.user_id, u.display_name]})
+        elif isinstance(p, When):
+            out.append({"t": int(p.at.timestamp()), "tz": p.tz})
+        else:
+            out.append({"l": [p.url, p.label]})
+    return out
+
+
+def rich_from_json(data: list[object]) -> Rich:
+    parts: list[Part] = []
+    for p in data:
+        if isinstance(p, str):
+            parts.append(p)
+        elif isinstance(p, dict) and "u" in p:
+            parts.append(UserText(p["u"]))
+        elif isinstance(p, dict) and "m" in p:
+            parts.append(Mention(UserRef(*p["m"])))
+        elif isinstance(p, dict) and "t" in p:
+            parts.append(When(utc(p["t"]), p["tz"]))
+        elif isinstance(p, dict) and "l" in p:
+            parts.append(Link(*p["l"]))
+        else:
+            raise ValueError(f"unknown rich text part: {p!r}")
+    return Rich(tuple(parts))

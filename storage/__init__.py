@@ -1,0 +1,1 @@
+"""Persistence: the aiosqlite repository and its numbered SQL migrations."""

@@ -1,0 +1,492 @@
+"""The aiosqlite repository: one connection per process, whole transactions serialised.
+
+aiosqlite runs every statement on one worker thread; two coroutines sharing the connection
+would interleave their transactions (one's rollback undone by the other's commit), so every
+unit of work holds `_lock` from BEGIN to COMMIT. BEGIN IMMEDIATE takes SQLite's write lock
+up front, so a second process on the same file waits (busy_timeout) instead of failing late.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+import aiosqlite
+
+from bot.model import (
+    ChannelRef, Group, Kind, Meeting, Member, Referral, Stats, Status, UserRef,
+)
+from bot.out import OutMessage
+from bot.ports import OutboxItem, Target
+
+log = logging.getLogger(__name__)
+
+
+def migrations() -> list[tuple[int, str]]:
+    """Numbered migration scripts shipped in storage/migrations, in order."""
+    folder = resources.files("storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class SqliteRepository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._db = conn
+        self._lock = asyncio.Lock()
+
+    # --- lifecycle -------------------------------------------------------------------
+    @classmethod
+    async def open(cls, path: str) -> SqliteRepository:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA busy_timeout = 10000")
+        if path != ":memory:":
+            await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        repo = cls(conn)
+        await repo.migrate()
+        return repo
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def migrate(self) -> int:
+        """Apply the migrations newer than the file's `user_version`; returns the version."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cur = await self._db.execute("PRAGMA user_version")
+                version = (await cur.fetchone())[0]
+                for number, script in migrations():
+                    if number > version:
+                        for statement in _statements(script):
+                            await self._db.execute(statement)
+                        await self._db.execute(f"PRAGMA user_version = {int(number)}")
+                        log.info("applied migration %04d", number)
+                        version = number
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        return version
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteRepository]:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    # --- helpers ---------------------------------------------------------------------
+    async def _one(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Row | None:
+        cur = await self._db.execute(sql, tuple(args))
+        return await cur.fetchone()
+
+    async def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        cur = await self._db.execute(sql, tuple(args))
+        return list(await cur.fetchall())
+
+    async def _insert(self, sql: str, args: Iterable[Any]) -> int:
+        cur = await self._db.execute(sql, tuple(args))
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    # --- groups ----------------------------------------------------------------------
+    async def group(self, group_id: int) -> Group | None:
+        row = await self._one("SELECT * FROM groups WHERE id = ?", (group_id,))
+        return _group(row) if row else None
+
+    async def group_by_channel(self, channel: ChannelRef) -> Group | None:
+        row = await self._one(
+            "SELECT * FROM groups WHERE platform = ? AND workspace = ? AND channel_id = ?",
+            (channel.platform, channel.workspace, channel.channel_id),
+        )
+        return _group(row) if row else None
+
+    async def groups_of_user(self, user: UserRef) -> list[Group]:
+        rows = await self._all(
+            "SELECT g.* FROM groups g JOIN members m ON m.group_id = g.id"
+            " WHERE m.platform = ? AND m.workspace = ? AND m.user_id = ? AND m.active = 1"
+            " ORDER BY g.id",
+            (user.platform, user.workspace, user.user_id),
+        )
+        return [_group(r) for r in rows]
+
+    async def create_group(
+        self, channel: ChannelRef, name: str, tz: str, currency: str, now: int
+    ) -> Group:
+        gid = await self._insert(
+            "INSERT INTO groups (platform, workspace, channel_id, channel_name, name, tz, currency,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (channel.platform, channel.workspace, channel.channel_id, channel.name, name, tz,
+             currency, now),
+        )
+        group = await self.group(gid)
+        assert group is not None
+        return group
+
+    async def set_meeting(self, group_id: int, meeting: Meeting) -> None:
+        await self._db.execute(
+            "UPDATE groups SET meeting_weekday = ?, meeting_time = ?, tz = ?,"
+            " meeting_where = ? WHERE id = ?",
+            (meeting.weekday, meeting.time, meeting.tz, meeting.where or None, group_id),
+        )
+
+    async def add_skip(self, group_id: int, day: str) -> bool:
+        cur = await self._db.execute(
+            "INSERT OR IGNORE INTO meeting_skips (group_id, day) VALUES (?, ?)", (group_id, day)
+        )
+        return cur.rowcount == 1
+
+    async def skips(self, group_id: int) -> set[str]:
+        rows = await self._all("SELECT day FROM meeting_skips WHERE group_id = ?", (group_id,))
+        return {r["day"] for r in rows}
+
+    # --- members ---------------------------------------------------------------------
+    async def member(self, group_id: int, user_id: str) -> Member | None:
+        row = await self._one(
+            "SELECT * FROM members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
+        )
+        return _member(row) if row else None
+
+    async def member_by_id(self, member_id: int) -> Member | None:
+        row = await self._one("SELECT * FROM members WHERE id = ?", (member_id,))
+        return _member(row) if row else None
+
+    async def members(self, group_id: int) -> list[Member]:
+        rows = await self._all(
+            "SELECT * FROM members WHERE group_id = ? AND active = 1 ORDER BY joined_at, id",
+            (group_id,),
+        )
+        return [_member(r) for r in rows]
+
+    async def add_member(self, group_id: int, user: UserRef, is_admin: bool, now: int) -> Member:
+        mid = await self._insert(
+            "INSERT INTO members (group_id, platform, workspace, user_id, display_name, is_admin,"
+            " joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (group_id, user.platform, user.workspace, user.user_id, user.display_name,
+             int(is_admin), now),
+        )
+        member = await self.member_by_id(mid)
+        assert member is not None
+        return member
+
+    _MEMBER_FIELDS = frozenset(
+        {"display_name", "classification", "seat_key", "ask", "email", "tz", "quiet_hours",
+         "dm_enabled", "is_admin", "active"}
+    )
+
+    async def update_member(self, member_id: int, **fields: Any) -> Member:
+        unknown = set(fields) - self._MEMBER_FIELDS
+        if unknown:
+            raise ValueError(f"unknown member fields: {sorted(unknown)}")
+        if fields:
+            assignments = ", ".join(f"{name} = ?" for name in fields)
+            await self._db.execute(
+                f"UPDATE members SET {assignments} WHERE id = ?", (*fields.values(), member_id)
+            )
+        member = await self.member_by_id(member_id)
+        assert member is not None
+        return member
+
+    async def seat_holder(self, group_id: int, key: str) -> Member | None:
+        row = await self._one(
+            "SELECT * FROM members WHERE group_id = ? AND seat_key = ? AND active = 1",
+            (group_id, key),
+        )
+        return _member(row) if row else None
+
+    # --- referrals and leads ---------------------------------------------------------
+    async def add_referral(
+        self, *, group_id: int, giver_id: int, receiver_id: int, kind: Kind, prospect: str,
+        email: str | None, phone: str | None, need: str | None, heat: int, inside: bool,
+        now: int, request_key: str | None,
+    ) -> Referral:
+        rid = await self._insert(
+            "INSERT INTO referrals (group_id, giver_id, receiver_id, kind, prospect, email, phone,"
+            " need, heat, inside, created_at, updated_at, request_key)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (group_id, giver_id, receiver_id, kind.value, prospect, email, phone, need, heat,
+             int(inside), now, now, request_key),
+        )
+        referral = await self.referral(rid)
+        assert referral is not None
+        return referral
+
+    async def referral(self, referral_id: int) -> Referral | None:
+        row = await self._one("SELECT * FROM referrals WHERE id = ?", (referral_id,))
+        return _referral(row) if row else None
+
+    async def referrals_of(self, member_id: int, which: str, limit: int) -> list[Referral]:
+        """A member's referrals and leads, newest first: given, received, open (received and
+        not closed) or all."""
+        if which == "given":
+            where, args = "giver_id = ?", (member_id,)
+        elif which == "received":
+            where, args = "receiver_id = ?", (member_id,)
+        elif which == "open":
+            where, args = "receiver_id = ? AND status NOT IN ('won', 'lost')", (member_id,)
+        else:
+            rows = await self._all(
+                "SELECT * FROM (SELECT * FROM referrals WHERE giver_id = ?"
+                " UNION ALL SELECT * FROM referrals WHERE receiver_id = ?)"
+                " ORDER BY created_at DESC, id DESC LIMIT ?",
+                (member_id, member_id, limit),
+            )
+            return [_referral(r) for r in rows]
+        rows = await self._all(
+            f"SELECT * FROM referrals WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?",
+            (*args, limit),
+        )
+        return [_referral(r) for r in rows]
+
+    async def set_referral_status(
+        self, referral_id: int, status: Status, amount_cents: int | None, now: int
+    ) -> None:
+        await self._db.execute(
+            "UPDATE referrals SET status = ?, amount_cents = COALESCE(?, amount_cents),"
+            " updated_at = ? WHERE id = ?",
+            (status.value, amount_cents, now, referral_id),
+        )
+
+    async def add_referral_event(
+        self, referral_id: int, member_id: int, status: Status, note: str | None, now: int
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO referral_events (referral_id, member_id, status, note, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (referral_id, member_id, status.value, note, now),
+        )
+
+    async def mark_thanked(self, referral_id: int, now: int) -> None:
+        await self._db.execute(
+            "UPDATE referrals SET thanked_at = COALESCE(thanked_at, ?) WHERE id = ?",
+            (now, referral_id),
+        )
+
+    # --- closed business, thanks, 1-2-1s ---------------------------------------------
+    async def add_closed_business(
+        self, *, group_id: int, referral_id: int | None, giver_id: int | None, receiver_id: int,
+        amount_cents: int, currency: str, note: str | None, now: int,
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO closed_business (group_id, referral_id, giver_id, receiver_id,"
+            " amount_cents, currency, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (group_id, referral_id, giver_id, receiver_id, amount_cents, currency, note, now),
+        )
+
+    async def add_thanks(
+        self, *, group_id: int, from_id: int, to_id: int, referral_id: int | None,
+        note: str | None, now: int,
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO thanks (group_id, from_id, to_id, referral_id, note, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (group_id, from_id, to_id, referral_id, note, now),
+        )
+
+    async def recent_one_to_one(
+        self, a: int, b: int, since: int
+    ) -> tuple[int, int, bool] | None:
+        """The latest 1-2-1 of this pair since `since`: (id, logged_by, confirmed)."""
+        lo, hi = sorted((a, b))
+        row = await self._one(
+            "SELECT id, logged_by, confirmed FROM one_to_ones WHERE member_a = ? AND member_b = ?"
+            " AND met_at >= ? ORDER BY met_at DESC LIMIT 1",
+            (lo, hi, since),
+        )
+        return (row["id"], row["logged_by"], bool(row["confirmed"])) if row else None
+
+    async def add_one_to_one(
+        self, group_id: int, a: int, b: int, logged_by: int, note: str | None, now: int
+    ) -> None:
+        lo, hi = sorted((a, b))
+        await self._db.execute(
+            "INSERT INTO one_to_ones (group_id, member_a, member_b, logged_by, note, met_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (group_id, lo, hi, logged_by, note, now),
+        )
+
+    async def confirm_one_to_one(self, one_to_one_id: int) -> None:
+        await self._db.execute(
+            "UPDATE one_to_ones SET confirmed = 1 WHERE id = ?", (one_to_one_id,)
+        )
+
+    # --- numbers ---------------------------------------------------------------------
+    async def stats(self, group_id: int, member_id: int | None, since: int, until: int) -> Stats:
+        """Counts for [since, until): one member's, or the whole group's when member_id is None."""
+        r = await self._one(
+            "SELECT"
+            " COUNT(*) FILTER (WHERE kind = 'referral' AND (:m IS NULL OR giver_id = :m)) AS rg,"
+            " COUNT(*) FILTER (WHERE kind = 'referral' AND (:m IS NULL OR receiver_id = :m)) AS rr,"
+            " COUNT(*) FILTER (WHERE kind = 'lead' AND (:m IS NULL OR giver_id = :m)) AS lg,"
+            " COUNT(*) FILTER (WHERE kind = 'lead' AND (:m IS NULL OR receiver_id = :m)) AS lr"
+            " FROM referrals WHERE group_id = :g AND created_at >= :s AND created_at < :u"
+            " AND (:m IS NULL OR giver_id = :m OR receiver_id = :m)",
+            {"g": group_id, "m": member_id, "s": since, "u": until},
+        )
+        cb = await self._one(
+            "SELECT COALESCE(SUM(amount_cents), 0) AS total FROM closed_business"
+            " WHERE group_id = :g AND at >= :s AND at < :u AND (:m IS NULL OR receiver_id = :m)",
+            {"g": group_id, "m": member_id, "s": since, "u": until},
+        )
+        oo = await self._one(
+            "SELECT COUNT(*) AS n FROM one_to_ones WHERE group_id = :g AND met_at >= :s"
+            " AND met_at < :u AND (:m IS NULL OR member_a = :m OR member_b = :m)",
+            {"g": group_id, "m": member_id, "s": since, "u": until},
+        )
+        th = await self._one(
+            "SELECT COUNT(*) AS n FROM thanks WHERE group_id = :g AND at >= :s AND at < :u"
+            " AND (:m IS NULL OR from_id = :m)",
+            {"g": group_id, "m": member_id, "s": since, "u": until},
+        )
+        assert r and cb and oo and th
+        return Stats(
+            referrals_given=r["rg"], referrals_received=r["rr"], leads_given=r["lg"],
+            leads_received=r["lr"], closed_business_cents=cb["total"], one_to_ones=oo["n"],
+            thanks_given=th["n"],
+        )
+
+    # --- outbox ----------------------------------------------------------------------
+    async def outbox_add(
+        self, group_id: int | None, target: Target, message: OutMessage, now: int,
+        due: int | None = None,
+    ) -> int:
+        return await self._insert(
+            "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (group_id, _target_json(target), message.to_json(),
+             now if due is None else due, now),
+        )
+
+    async def outbox_claim(self, now: int, limit: int, stale_before: int) -> list[OutboxItem]:
+        """Claim due messages atomically; a row left 'sending' by a crashed process since
+        before `stale_before` is claimed again."""
+        rows = await self._all(
+            "UPDATE outbox SET state = 'sending', claimed_at = :now, attempts = attempts + 1"
+            " WHERE id IN (SELECT id FROM outbox WHERE"
+            "  (state = 'pending' AND next_attempt_at <= :now)"
+            "  OR (state = 'sending' AND claimed_at < :stale)"
+            "  ORDER BY next_attempt_at, id LIMIT :limit)"
+            " RETURNING id, group_id, target, payload, attempts",
+            {"now": now, "stale": stale_before, "limit": limit},
+        )
+        rows.sort(key=lambda r: r["id"])
+        return [
+            OutboxItem(r["id"], r["group_id"], _target_from_json(r["target"]),
+                       OutMessage.from_json(r["payload"]), r["attempts"])
+            for r in rows
+        ]
+
+    async def outbox_sent(self, item_id: int, now: int) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+            (now, item_id),
+        )
+
+    async def outbox_retry(self, item_id: int, next_attempt_at: int, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ?"
+            " WHERE id = ?",
+            (next_attempt_at, error[:500], item_id),
+        )
+
+    async def outbox_failed(self, item_id: int, error: str) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?",
+            (error[:500], item_id),
+        )
+
+    async def outbox_next_due(self) -> int | None:
+        row = await self._one(
+            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'"
+        )
+        return row["t"] if row else None
+
+    # --- processed requests ----------------------------------------------------------
+    async def request_reply(self, key: str) -> str | None:
+        row = await self._one("SELECT reply FROM requests WHERE key = ?", (key,))
+        return row["reply"] if row else None
+
+    async def save_request(self, key: str, reply: str, now: int) -> None:
+        await self._db.execute(
+            "INSERT INTO requests (key, reply, at) VALUES (?, ?, ?)", (key, reply, now)
+        )
+
+
+# --- row mapping ---------------------------------------------------------------------------
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (sqlite3.complete_statement knows where one ends)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        if not buf and line.strip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+def _group(r: sqlite3.Row) -> Group:
+    meeting = None
+    if r["meeting_weekday"] is not None:
+        meeting = Meeting(r["meeting_weekday"], r["meeting_time"], r["tz"],
+                          r["meeting_where"] or "")
+    return Group(
+        id=r["id"], platform=r["platform"], workspace=r["workspace"], channel_id=r["channel_id"],
+        channel_name=r["channel_name"], name=r["name"], tz=r["tz"], currency=r["currency"],
+        meeting=meeting, created_at=r["created_at"],
+    )
+
+
+def _member(r: sqlite3.Row) -> Member:
+    return Member(
+        id=r["id"], group_id=r["group_id"],
+        user=UserRef(r["platform"], r["workspace"], r["user_id"], r["display_name"]),
+        classification=r["classification"], ask=r["ask"], email=r["email"], tz=r["tz"],
+        quiet_hours=r["quiet_hours"], dm_enabled=bool(r["dm_enabled"]),
+        is_admin=bool(r["is_admin"]), active=bool(r["active"]), joined_at=r["joined_at"],
+    )
+
+
+def _referral(r: sqlite3.Row) -> Referral:
+    return Referral(
+        id=r["id"], group_id=r["group_id"], giver_id=r["giver_id"], receiver_id=r["receiver_id"],
+        kind=Kind(r["kind"]), prospect=r["prospect"], email=r["email"], phone=r["phone"],
+        need=r["need"], heat=r["heat"], inside=bool(r["inside"]), status=Status(r["status"]),
+        amount_cents=r["amount_cents"], created_at=r["created_at"], updated_at=r["updated_at"],
+        thanked_at=r["thanked_at"],
+    )
+
+
+def _target_json(target: Target) -> str:
+    if isinstance(target, UserRef):
+        return json.dumps({"dm": [target.platform, target.workspace, target.user_id,
+                                  target.display_name]})
+    return json.dumps({"post": [target.platform, target.workspace, target.channel_id,
+                                target.name]})
+
+
+def _target_from_json(data: str) -> Target:
+    d = json.loads(data)
+    if "dm" in d:
+        return UserRef(*d["dm"])
+    return ChannelRef(*d["post"])
