@@ -57,6 +57,13 @@ class SetAsk:
 
 
 @dataclass(frozen=True)
+class SetEmail:
+    """The member's own business address, used to address introductions."""
+
+    email: str
+
+
+@dataclass(frozen=True)
 class SetTimeZone:
     tz: str
 
@@ -150,7 +157,7 @@ class Help:
 
 
 Command = (
-    Setup | Join | ShowProfile | SetAsk | SetTimeZone | SetQuietHours | SetDirectMessages
+    Setup | Join | ShowProfile | SetAsk | SetEmail | SetTimeZone | SetQuietHours | SetDirectMessages
     | LogReferral | LogLead | ListReferrals | UpdateReferral | Thank | LogOneToOne
     | ShowMeeting | SetMeeting | SkipMeeting | ShowStats | Help
 )
@@ -312,6 +319,10 @@ def _profile(rest: str) -> Command:
         if not arg:
             raise ParseError("profile", "Say what referral you want, e.g. /profile ask homeowners planning a kitchen.")
         return SetAsk(limit(arg, MAX_TEXT, "Your ask", "profile"))
+    if sub == "email":
+        if not EMAIL.fullmatch(arg) or len(arg) > MAX_EMAIL:
+            raise ParseError("profile", "Give your business email, e.g. /profile email bob@plumbing.example.")
+        return SetEmail(arg)
     if sub in ("tz", "timezone"):
         if not arg:
             raise ParseError("profile", "Give a time zone like Europe/London.")

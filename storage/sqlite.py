@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
@@ -26,6 +26,8 @@ from bot.out import OutMessage
 from bot.ports import OutboxItem, Target
 
 log = logging.getLogger(__name__)
+
+Params = tuple[Any, ...] | dict[str, Any]
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -93,16 +95,16 @@ class SqliteRepository:
             await self._db.execute("COMMIT")
 
     # --- helpers ---------------------------------------------------------------------
-    async def _one(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Row | None:
-        cur = await self._db.execute(sql, tuple(args))
+    async def _one(self, sql: str, args: Params = ()) -> sqlite3.Row | None:
+        cur = await self._db.execute(sql, args)
         return await cur.fetchone()
 
-    async def _all(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        cur = await self._db.execute(sql, tuple(args))
+    async def _all(self, sql: str, args: Params = ()) -> list[sqlite3.Row]:
+        cur = await self._db.execute(sql, args)
         return list(await cur.fetchall())
 
-    async def _insert(self, sql: str, args: Iterable[Any]) -> int:
-        cur = await self._db.execute(sql, tuple(args))
+    async def _insert(self, sql: str, args: Params) -> int:
+        cur = await self._db.execute(sql, args)
         assert cur.lastrowid is not None
         return cur.lastrowid
 

@@ -1,0 +1,33 @@
+"""Console rendering: the transcript format other tests read.
+
+  [#general] text          a channel post
+  [DM @bob] text           a direct message to bob
+  [@alice only] text       a reply only alice sees
+    continuation lines, fields ("Email: …") and actions ("[Contacted] /referrals update 12 contacted")
+"""
+
+from __future__ import annotations
+
+from bot.out import OutMessage
+from bot.text import Rich, format_when, render
+
+INDENT = "  "
+
+
+def text(r: Rich) -> str:
+    return render(r, text=str, user_text=_one_line_safe, mention=lambda u: "@" + u.display_name,
+                  when=format_when, link=lambda k: f"{k.label}: <{k.url}>")
+
+
+def _one_line_safe(s: str) -> str:
+    # user text never starts a new transcript line of its own
+    return s.replace("\r", " ").replace("\n", " ")
+
+
+def message(prefix: str, msg: OutMessage) -> str:
+    lines = text(msg.text).split("\n")
+    for f in msg.fields:
+        lines.append(f"{f.name}: {text(f.value)}")
+    for a in msg.actions:
+        lines.append(f"[{a.label}] {text(a.command)}")
+    return "\n".join([prefix + lines[0], *(INDENT + line for line in lines[1:])])

@@ -1,0 +1,77 @@
+"""`rapport` (or `python -m bot`): run the bot on an adapter.
+
+  rapport [--config FILE] console [--db FILE] [--script FILE] [--now "YYYY-MM-DD HH:MM"] [--tz Area/City]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config import ConfigError, Settings, load
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rapport", description="A referral bot for business"
+                                " networking groups.")
+    p.add_argument("--config", metavar="FILE", help="TOML settings (see config.example.toml)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what the bot does")
+    sub = p.add_subparsers(dest="adapter", required=True, metavar="ADAPTER")
+    c = sub.add_parser("console", help="run in this terminal, or play a script (no tokens)")
+    c.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
+    c.add_argument("--script", metavar="FILE", help="play these lines instead of reading stdin")
+    c.add_argument("--now", metavar="'YYYY-MM-DD HH:MM'", help="start the clock here (local)")
+    c.add_argument("--tz", metavar="Area/City", help="the group's time zone")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    try:
+        settings = load(args.config) if args.config else Settings()
+    except ConfigError as e:
+        print(f"rapport: {e}", file=sys.stderr)
+        return 2
+    if args.adapter == "console":
+        return _console(args, settings)
+    return 2  # argparse refuses unknown adapters before this
+
+
+def _console(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.console.runner import main as console_main
+
+    if args.tz:
+        try:
+            if "/" not in args.tz and args.tz != "UTC":
+                raise ZoneInfoNotFoundError(args.tz)
+            ZoneInfo(args.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            print(f"rapport: --tz: {args.tz!r} is not an Area/City time zone like Europe/London",
+                  file=sys.stderr)
+            return 2
+    if args.now:
+        try:
+            datetime.strptime(args.now, "%Y-%m-%d %H:%M")
+        except ValueError:
+            print(f"rapport: --now: {args.now!r} is not a time like \"2026-12-02 07:00\"",
+                  file=sys.stderr)
+            return 2
+    if args.script:
+        try:
+            open(args.script, encoding="utf-8").close()
+        except OSError as e:
+            print(f"rapport: --script: cannot read {args.script}: {e.strerror}", file=sys.stderr)
+            return 2
+    return asyncio.run(console_main(settings, db=args.db or settings.database,
+                                    script=args.script, now=args.now, tz=args.tz))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

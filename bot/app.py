@@ -1,0 +1,27 @@
+"""The composition root: settings in, a running Core out. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.ports import Clock, MentionResolver, Messenger, Repository
+from bot.service import Core
+
+
+@dataclass
+class App:
+    core: Core
+    repo: Repository
+
+    async def close(self) -> None:
+        await self.repo.close()
+
+
+async def build(settings: Settings, *, messenger: Messenger, resolver: MentionResolver,
+                clock: Clock, database: str | None = None) -> App:
+    """Open storage (migrating it) and wire the core to the adapter's ports."""
+    from storage.sqlite import SqliteRepository  # the only place the core meets a driver
+
+    repo = await SqliteRepository.open(database or settings.database)
+    return App(Core(repo, messenger, clock, resolver, settings), repo)

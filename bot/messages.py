@@ -1,0 +1,550 @@
+"""Every sentence Rapport says, in one place. Handlers decide; this module words it.
+
+Templates go through `fmt`, where a plain `str` value is user text (escaped by every
+renderer) and a `UserRef` is a mention; bot wording is the template itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote
+
+from bot.model import STATUS_LABEL, Group, Kind, Member, Referral, Stats, Status, UserRef
+from bot.out import Action, Field, OutMessage
+from bot.text import Link, Rich, When, fmt, join, lit
+
+# Commands a platform lets us register under their own name; the rest live under /rapport.
+DIRECT = ("referral", "lead", "referrals", "thanks", "onetoone")
+
+# command → (usage, example, what it does)
+USAGE: dict[str, tuple[str, str, str]] = {
+    "setup": ("setup [group name]", "setup Cape Town Breakfast Club",
+              "make this channel your group's home; you become its admin"),
+    "join": ("join <classification>", "join Residential plumbing",
+             "take your seat: one member per classification"),
+    "profile": ("profile [ask <text> | email <address> | tz <Area/City> | quiet <HH:MM-HH:MM>"
+                " | dm on|off]", "profile ask homeowners planning a kitchen remodel",
+                "show or change your ask, email, time zone, quiet hours and DMs"),
+    "referral": ("referral @member <prospect name> [email] [phone] [-- what they need]"
+                 " [heat:1-5]",
+                 "referral @bob Jane Roe jane@roe.example 082 555 1234 -- needs a new roof heat:4",
+                 "pass a referral: someone who expects the member's call"),
+    "lead": ("lead @member <business or person> [-- details]",
+             "lead @bob Acme Roofing -- their office is looking for a plumber",
+             "pass a lead: a name, with no contact details or introduction"),
+    "referrals": ("referrals [given|received|open] · referrals update <id> contacted|meeting|"
+                  "won [amount]|lost [-- note]", "referrals update 12 won 1500 -- signed today",
+                  "your referrals, and moving one you received along"),
+    "thanks": ("thanks @member [<id>] [amount] [-- note]", "thanks @alice 12 -- a lovely client",
+               "thank a member in the channel; an amount records closed business (kept private)"),
+    "onetoone": ("onetoone @member [-- note]", "onetoone @carol -- coffee at Rio",
+                 "log a 1-2-1; when you both log it, it counts once"),
+    "meeting": ("meeting · meeting set <weekday> <HH:MM> [Area/City] [-- where]"
+                " · meeting skip <YYYY-MM-DD>",
+                "meeting set wednesday 07:00 Africa/Johannesburg -- The Oaks, Main Road",
+                "the next meeting; the admin sets the weekly meeting or skips a date"),
+    "stats": ("stats [@member]", "stats",
+              "this week's and this quarter's numbers"),
+    "help": ("help [command]", "help referral", "what each command does, with an example"),
+}
+
+HEAT = {1: "cool", 2: "mild", 3: "warm", 4: "hot", 5: "ready to buy"}
+CURRENCY_SIGN = {"USD": "$", "EUR": "€", "GBP": "£", "ZAR": "R", "AUD": "A$", "CAD": "C$",
+                 "NZD": "NZ$", "INR": "₹"}
+
+
+def slash(command: str) -> str:
+    return f"/{command}" if command in DIRECT else f"/rapport {command}"
+
+
+def count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def money(cents: int, currency: str) -> str:
+    amount = f"{cents / 100:,.2f}"
+    sign = CURRENCY_SIGN.get(currency)
+    return f"{sign}{amount}" if sign else f"{amount} {currency}"
+
+
+def when(at: datetime, tz: str) -> Rich:
+    return Rich((When(at, tz),))
+
+
+def reply(text: Rich | str, kind: str, **extra: object) -> OutMessage:
+    if isinstance(text, str):
+        text = lit(text)
+    return OutMessage(text=text, ephemeral=True, kind=kind, **extra)  # type: ignore[arg-type]
+
+
+def notice(text: Rich, kind: str, **extra: object) -> OutMessage:
+    return OutMessage(text=text, kind=kind, **extra)  # type: ignore[arg-type]
+
+
+def cmd(text: str) -> Rich:
+    return lit(text)
+
+
+# --- usage, help, errors -----------------------------------------------------------------
+def usage(command: str, problem: str) -> OutMessage:
+    if command not in USAGE or command == "help":
+        text = (problem + " " if problem else "") + "Type /rapport help to see every command."
+        return reply(text, "error.usage")
+    use, example, _ = USAGE[command]
+    lines = [problem] if problem else []
+    lines += [f"Usage: /{use}" if command in DIRECT else f"Usage: /rapport {use}",
+              f"Example: {slash(example.split()[0])} {example.split(' ', 1)[1]}"]
+    return reply("\n".join(lines), "error.usage")
+
+
+def help_all() -> OutMessage:
+    lines = ["Rapport keeps your group's referrals moving. Commands:"]
+    for name, (_, _, what) in USAGE.items():
+        lines.append(f"{slash(name)} — {what}")
+    lines.append("Every command also works as /rapport <command>. /rapport help <command> shows"
+                 " its usage and an example.")
+    return reply("\n".join(lines), "help")
+
+
+def help_topic(topic: str) -> OutMessage:
+    if topic not in USAGE:
+        return usage("help", f"There is no command “{topic[:40]}”.")
+    use, example, what = USAGE[topic]
+    head = example.split()[0]
+    return reply(
+        f"{slash(topic)} — {what}\nUsage: {slash(use.split()[0])} {use.split(' ', 1)[1] if ' ' in use else ''}".rstrip()
+        + f"\nExample: {slash(head)} {example.split(' ', 1)[1]}",
+        "help",
+    )
+
+
+def error(text: Rich | str) -> OutMessage:
+    return reply(text, "error")
+
+
+def internal_error() -> OutMessage:
+    return error("Sorry, something went wrong on my side and nothing was saved. Please try again;"
+                 " if it keeps happening, tell your organiser.")
+
+
+def mention_unresolved(raw: str) -> OutMessage:
+    return error(fmt("I can't tell who “{raw}” is. Pick the member from the mention list as you"
+                     " type @, so it becomes a real mention.", raw=raw[:60]))
+
+
+def not_a_group() -> OutMessage:
+    return error("This channel isn't a Rapport group yet. An organiser can make it one with"
+                 " /rapport setup <group name>.")
+
+
+def several_groups(groups: list[Group]) -> OutMessage:
+    names = join([fmt("{n}", n=g.name) for g in groups])
+    return error(fmt("You belong to several groups ({names}): run this in the group's channel.",
+                     names=names))
+
+
+def not_a_member(group: Group) -> OutMessage:
+    return error(fmt("You're not on {group}'s roster yet. Join with /rapport join <your"
+                     " classification>, e.g. /rapport join Residential plumbing.", group=group.name))
+
+
+def admin_only(what: str) -> OutMessage:
+    return error(f"Only the group's admin can {what}.")
+
+
+def user_not_member(user: UserRef, group: Group) -> OutMessage:
+    return error(fmt("{u} isn't on {group}'s roster. They can join with /rapport join"
+                     " <classification>.", u=user, group=group.name))
+
+
+def other_platform() -> OutMessage:
+    return error("That member is on another platform; mention someone from this group.")
+
+
+# --- setup and joining -------------------------------------------------------------------
+def setup_needs_channel() -> OutMessage:
+    return error("Run /rapport setup in the channel your group will use, not in a direct message.")
+
+
+def already_set_up(group: Group, admins: list[Member]) -> OutMessage:
+    who = join([fmt("{u}", u=m.user) for m in admins]) or lit("nobody")
+    return error(fmt("This channel is already home to {g} (admin: {who}).", g=group.name, who=who))
+
+
+def group_created(group: Group) -> OutMessage:
+    return reply(fmt(
+        "{g} is set up in this channel and you are its admin. Next: take your own seat with"
+        " /rapport join <classification>, set the weekly meeting with /rapport meeting set"
+        " <weekday> <HH:MM> <Area/City>, and invite members to /rapport join.", g=group.name),
+        "setup.done")
+
+
+def group_created_post(group: Group, admin: UserRef) -> OutMessage:
+    return notice(fmt(
+        "{admin} set up Rapport for {g} here. Take your seat with /rapport join <classification>"
+        " (one member per classification), then tell us the referral you want with"
+        " /rapport profile ask <text>.", admin=admin, g=group.name), "setup.post")
+
+
+def seat_taken(classification: str, holder: Member) -> OutMessage:
+    return error(fmt(
+        "The {c} seat is taken by {h}: the group keeps one seat per classification. Pick a"
+        " different classification, or talk to your organiser.", c=classification, h=holder.user))
+
+
+def already_hold(classification: str) -> OutMessage:
+    return reply(fmt("You already hold the {c} seat.", c=classification), "join.same")
+
+
+def joined(member: Member, group: Group, moved_from: str | None) -> OutMessage:
+    if moved_from:
+        text = fmt("You moved from {old} to the {c} seat in {g}.", old=moved_from,
+                   c=member.classification or "", g=group.name)
+    else:
+        text = fmt("Welcome to {g}! You hold the {c} seat. Tell the group the referral you want:"
+                   " /rapport profile ask <your ideal client>.", g=group.name,
+                   c=member.classification or "")
+    return reply(text, "join.done")
+
+
+def joined_post(member: Member, moved_from: str | None) -> OutMessage:
+    if moved_from:
+        return notice(fmt("{u} moved from {old} to {c}.", u=member.user, old=moved_from,
+                          c=member.classification or ""), "join.post")
+    return notice(fmt("Please welcome {u}, our {c}!", u=member.user,
+                      c=member.classification or ""), "join.post")
+
+
+# --- profile -----------------------------------------------------------------------------
+def profile(member: Member, group: Group, default_quiet: str) -> OutMessage:
+    fields = (
+        Field("Classification", fmt("{c}", c=member.classification) if member.classification
+              else lit("none yet (/rapport join <classification>)")),
+        Field("Ask", fmt("{a}", a=member.ask) if member.ask
+              else lit("not set (/rapport profile ask <the referral you want>)")),
+        Field("Email", fmt("{e}", e=member.email) if member.email
+              else lit("not set (/rapport profile email <address>, used in introductions)")),
+        Field("Time zone", lit(member.tz or f"{group.tz} (the group's)")),
+        Field("Quiet hours", lit(member.quiet_hours or f"{default_quiet} (default)")),
+        Field("Direct messages", lit("on" if member.dm_enabled else
+                                     "off (you still get referrals passed to you)")),
+    )
+    return reply(fmt("Your profile in {g}:", g=group.name), "profile", fields=fields,
+                 title="Your profile")
+
+
+def profile_updated(what: str, value: Rich | str) -> OutMessage:
+    return reply(fmt(f"Saved. Your {what}: {{v}}", v=value), "profile.updated")
+
+
+# --- referrals and leads -----------------------------------------------------------------
+def kind_word(kind: Kind) -> str:
+    return "referral" if kind is Kind.REFERRAL else "lead"
+
+
+def referral_actions(r: Referral) -> tuple[Action, ...]:
+    def act(label: str, status: str, style: str = "default") -> Action:
+        return Action(label, f"ref:{r.id}:{status}", cmd(f"/referrals update {r.id} {status}"),
+                      style)
+
+    return (act("Contacted", "contacted", "primary"), act("Meeting booked", "meeting"),
+            act("Won", "won"), act("No sale", "lost", "danger"))
+
+
+def referral_fields(r: Referral) -> tuple[Field, ...]:
+    name = "Prospect" if r.kind is Kind.REFERRAL else "Business"
+    fields = [Field(name, fmt("{p}", p=r.prospect))]
+    if r.email:
+        fields.append(Field("Email", fmt("{e}", e=r.email)))
+    if r.phone:
+        fields.append(Field("Phone", fmt("{p}", p=r.phone)))
+    if r.need:
+        fields.append(Field("Need" if r.kind is Kind.REFERRAL else "Details", fmt("{n}", n=r.need)))
+    if r.kind is Kind.REFERRAL:
+        fields.append(Field("Heat", lit(f"{r.heat}/5 ({HEAT[r.heat]})")))
+    if r.inside:
+        fields.append(Field("Inside", lit("the prospect is a member of this group")))
+    fields.append(Field("Id", lit(f"#{r.id}")))
+    return tuple(fields)
+
+
+def referral_received_dm(r: Referral, giver: UserRef) -> OutMessage:
+    if r.kind is Kind.REFERRAL:
+        text = fmt("{g} passed you a referral: {p}. Follow up now: {g} put their name on the line"
+                   " for you. They expect your call.", g=giver, p=r.prospect)
+        title = f"New referral from {giver.display_name}"
+    else:
+        text = fmt("{g} passed you a lead: {p}. A lead comes with no introduction or contact"
+                   " details: look them up and reach out.", g=giver, p=r.prospect)
+        title = f"New lead from {giver.display_name}"
+    return notice(text, f"{r.kind.value}.received", title=title, fields=referral_fields(r),
+                  actions=referral_actions(r))
+
+
+def referral_post(r: Referral, giver: UserRef, receiver: UserRef) -> OutMessage:
+    word = "a referral" if r.kind is Kind.REFERRAL else "a lead"
+    return notice(fmt(f"{{g}} passed {word} to {{r}}.", g=giver, r=receiver), f"{r.kind.value}.post")
+
+
+def introduction_link(r: Referral, giver: UserRef, receiver: Member) -> Rich:
+    """A ready-to-send email introducing both parties (mailto: with both addresses)."""
+    to = [r.email or ""] + ([receiver.email] if receiver.email else [])
+    subject = f"Introduction: {r.prospect} meet {receiver.user.display_name}"
+    need = f" about {r.need}" if r.need else ""
+    body = (f"Hi {r.prospect} and {receiver.user.display_name},\n\n"
+            f"I'd like to introduce you two. {r.prospect}, {receiver.user.display_name} is the"
+            f" person I trust{need}; {receiver.user.display_name}, {r.prospect} is expecting"
+            f" your call.\n\nI'll let you take it from here.\n\n{giver.display_name}")
+    url = ("mailto:" + ",".join(quote(a, safe="@") for a in to) + "?subject=" + quote(subject)
+           + "&body=" + quote(body))
+    return Rich((Link(url, "Send the introduction email"),))
+
+
+def referral_logged(r: Referral, receiver: Member, giver: UserRef) -> OutMessage:
+    if r.kind is Kind.REFERRAL:
+        text = fmt("Referral #{id} to {r} is logged: {p}. I've sent {r} the details and posted"
+                   " a note in the channel (without the prospect's details).",
+                   id=r.id, r=receiver.user, p=r.prospect)
+        if r.email:
+            text = text + lit("\nIntroduce them to each other: ") + introduction_link(
+                r, giver, receiver)
+            if not receiver.email:
+                text = text + fmt(" ({r} has no email on file; add theirs to the To line.)",
+                                  r=receiver.user)
+        return reply(text, "referral.logged")
+    return reply(fmt("Lead #{id} to {r} is logged: {p}.", id=r.id, r=receiver.user, p=r.prospect),
+                 "lead.logged")
+
+
+def recorded_as_lead(r: Referral, receiver: Member) -> OutMessage:
+    return reply(fmt(
+        "Recorded as lead #{id} to {r}, not a referral: I found no email or phone number for {p}."
+        " A referral means the prospect expects the call and you have their contact details."
+        " If you have them, log it again as /referral @member <name> <email or phone>.",
+        id=r.id, r=receiver.user, p=r.prospect), "lead.logged")
+
+
+def self_referral() -> OutMessage:
+    return error("You can't pass a referral or lead to yourself. Pick the member it is for.")
+
+
+def referral_list(items: list[tuple[Referral, Member, Member]], which: str, me: int) -> OutMessage:
+    titles = {"all": "Your referrals and leads", "given": "Referrals and leads you gave",
+              "received": "Referrals and leads you received",
+              "open": "Referrals and leads waiting on you"}
+    if not items:
+        empty = {"open": "Nothing is waiting on you.",
+                 "given": "You haven't given any yet. /referral @member <prospect> <email or phone>"
+                          " logs one."}.get(which, "None yet.")
+        return reply(f"{titles[which]}: {empty}", "referrals.list")
+    lines = [lit(f"{titles[which]} (newest first):")]
+    for r, giver, receiver in items:
+        direction = (fmt(" to {u}", u=receiver.user) if r.giver_id == me
+                     else fmt(" from {u}", u=giver.user))
+        lines.append(lit(f"#{r.id} {kind_word(r.kind)}") + direction + fmt(
+            ": {p} — ", p=r.prospect) + lit(STATUS_LABEL[r.status]))
+    return reply(join(lines, "\n"), "referrals.list")
+
+
+def not_found(referral_id: int) -> OutMessage:
+    return error(f"There is no referral #{referral_id} of yours. /referrals lists yours with their"
+                 " ids.")
+
+
+def only_receiver(r: Referral, receiver: UserRef) -> OutMessage:
+    return error(fmt("Only {u}, who received #{id}, can update it.", u=receiver, id=r.id))
+
+
+def already_status(r: Referral) -> OutMessage:
+    return reply(f"#{r.id} is already {STATUS_LABEL[r.status]}; nothing changed.", "referral.same")
+
+
+def cannot_go_back(r: Referral, wanted: Status) -> OutMessage:
+    return error(f"#{r.id} is already {STATUS_LABEL[r.status]}; it can't go back to"
+                 f" {STATUS_LABEL[wanted]}.")
+
+
+def reopen_needs_note(r: Referral, wanted: Status) -> OutMessage:
+    return error(f"#{r.id} is closed as {STATUS_LABEL[r.status]}. To change it, add a note saying"
+                 f" why: /referrals update {r.id} {wanted.value} -- what changed")
+
+
+def amount_already_recorded(r: Referral) -> OutMessage:
+    return error(f"#{r.id} already has its closed business recorded.")
+
+
+def only_won_takes_amount() -> OutMessage:
+    return error("Only a won referral records closed business.")
+
+
+def status_changed(r: Referral, new: Status, amount: str | None, note: str | None,
+                   giver: UserRef) -> OutMessage:
+    text = fmt(f"#{{id}} is now {STATUS_LABEL[new]}. I've let {{g}} know.", id=r.id, g=giver)
+    if new is Status.WON:
+        text = text + lit(" Congratulations!")
+        if amount:
+            text = text + lit(f" Closed business of {amount} is recorded: only you and the"
+                              " group's totals see the amount.")
+        else:
+            text = text + lit(f" Record its value with /referrals update {r.id} won <amount>.")
+    return reply(text, "referral.updated")
+
+
+def amount_recorded(r: Referral, amount: str) -> OutMessage:
+    return reply(f"Closed business of {amount} is recorded for #{r.id}: only you and the group's"
+                 " totals see the amount.", "referral.amount")
+
+
+def status_dm_to_giver(r: Referral, receiver: UserRef, new: Status, note: str | None) -> OutMessage:
+    text = fmt(f"{{u}} marked your {kind_word(r.kind)} for {{p}} (#{{id}}) as"
+               f" {STATUS_LABEL[new]}.", u=receiver, p=r.prospect, id=r.id)
+    if new is Status.WON:
+        text = text + lit(" It became business: thank you for passing it on!")
+    if note:
+        text = text + fmt("\nTheir note: {n}", n=note)
+    return notice(text, "referral.progress")
+
+
+def thank_prompt_dm(r: Referral, giver: UserRef) -> OutMessage:
+    return notice(
+        fmt("#{id} ({p}) is won. Thank {g} for it: recognition is what keeps referrals coming.",
+            id=r.id, p=r.prospect, g=giver),
+        "thanks.prompt",
+        actions=(Action(f"Thank {giver.display_name}", f"thank:{r.id}",
+                        fmt("/thanks {g} {id}", g=giver, id=r.id), "primary"),),
+    )
+
+
+# --- thanks ------------------------------------------------------------------------------
+def thanks_post(thanker: UserRef, giver: UserRef, r: Referral | None, business: bool,
+                note: str | None) -> OutMessage:
+    if business:
+        what = "for a referral that became closed business" if r else "for closed business"
+    elif r:
+        what = "for a referral" if r.kind is Kind.REFERRAL else "for a lead"
+    else:
+        what = ""
+    text = fmt(f"🙏 {{t}} thanks {{g}}{' ' + what if what else ''}.", t=thanker, g=giver)
+    if note:
+        text = text + fmt(" “{n}”", n=note)
+    return notice(text, "thanks.post")
+
+
+def thanks_done(giver: UserRef, amount: str | None) -> OutMessage:
+    text = fmt("Your thanks to {g} is posted in the channel.", g=giver)
+    if amount:
+        text = text + lit(f" Closed business of {amount} is recorded (private: only you and the"
+                          " group's totals see it).")
+    return reply(text, "thanks.done")
+
+
+def thank_yourself() -> OutMessage:
+    return error("You can't thank yourself; name the member who helped you.")
+
+
+def wrong_giver(r: Referral, giver: UserRef) -> OutMessage:
+    return error(fmt("#{id} came from {g}; thank them, or leave out the id.", id=r.id, g=giver))
+
+
+def reopen_before_thanks(r: Referral) -> OutMessage:
+    return error(f"#{r.id} is closed as no sale. Reopen it first: /referrals update {r.id} won"
+                 " <amount> -- why it came back")
+
+
+# --- 1-2-1s ------------------------------------------------------------------------------
+def one_to_one_logged(other: UserRef) -> OutMessage:
+    return reply(fmt("Your 1-2-1 with {o} is logged. I've asked {o} to log it too.", o=other),
+                 "onetoone.logged")
+
+
+def one_to_one_confirmed(other: UserRef) -> OutMessage:
+    return reply(fmt("Your 1-2-1 with {o} is logged; {o} logged it too, so it counts once.",
+                     o=other), "onetoone.confirmed")
+
+
+def one_to_one_already(other: UserRef) -> OutMessage:
+    return reply(fmt("You already logged a 1-2-1 with {o} today; it counts once.", o=other),
+                 "onetoone.same")
+
+
+def one_to_one_dm(logger: Member) -> OutMessage:
+    return notice(
+        fmt("{u} logged a 1-2-1 with you. If you met, log it too: it counts once.", u=logger.user),
+        "onetoone.dm",
+        actions=(Action("Log it too", f"121:{logger.id}", fmt("/onetoone {u}", u=logger.user),
+                        "primary"),),
+    )
+
+
+def one_to_one_self() -> OutMessage:
+    return error("A 1-2-1 takes two: name the member you met.")
+
+
+# --- meetings ----------------------------------------------------------------------------
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def meeting_line(group: Group) -> Rich:
+    m = group.meeting
+    assert m is not None
+    text = lit(f"{WEEKDAY_NAMES[m.weekday]}s at {m.time} ({m.tz})")
+    if m.where:
+        text = text + fmt(", {w}", w=m.where)
+    return text
+
+
+def no_meeting() -> OutMessage:
+    return reply("No weekly meeting is set yet. The admin sets it with /rapport meeting set"
+                 " <weekday> <HH:MM> <Area/City> [-- where].", "meeting.none")
+
+
+def meeting_show(group: Group, next_at: datetime | None, skipped: list[str]) -> OutMessage:
+    text = fmt("{g} meets ", g=group.name) + meeting_line(group) + lit(".")
+    if next_at:
+        text = text + lit(" Next meeting: ") + when(next_at, group.tz) + lit(".")
+    if skipped:
+        text = text + lit(" Skipped: " + ", ".join(skipped) + ".")
+    return reply(text, "meeting.show")
+
+
+def meeting_set(group: Group, next_at: datetime | None) -> OutMessage:
+    text = lit("The weekly meeting is now ") + meeting_line(group) + lit(".")
+    if next_at:
+        text = text + lit(" Next: ") + when(next_at, group.tz) + lit(".")
+    return notice(text, "meeting.set")
+
+
+def meeting_skipped(day: str, group: Group) -> OutMessage:
+    return notice(fmt("No meeting on {d}: the admin skipped it. See you the week after.", d=day),
+                  "meeting.skipped")
+
+
+def skip_not_meeting_day(day: str, group: Group) -> OutMessage:
+    return error(fmt("{d} is not a meeting day; ", d=day) + lit("the group meets ")
+                 + meeting_line(group) + lit("."))
+
+
+def skip_in_past(day: str) -> OutMessage:
+    return error(f"{day} has already passed; give a future meeting date.")
+
+
+def already_skipped(day: str) -> OutMessage:
+    return reply(f"{day} is already skipped.", "meeting.same")
+
+
+# --- numbers -----------------------------------------------------------------------------
+def stats(who: UserRef, week: Stats, quarter: Stats, currency: str, show_amount: bool,
+          own: bool) -> OutMessage:
+    def line(label: str, s: Stats) -> Rich:
+        parts = [f"{count(s.referrals_given, 'referral')} given, {s.referrals_received} received",
+                 f"{count(s.leads_given, 'lead')} given, {s.leads_received} received"]
+        if show_amount:
+            parts.append(f"closed business {money(s.closed_business_cents, currency)}")
+        parts.append(count(s.one_to_ones, "1-2-1"))
+        return lit(f"{label}: " + ", ".join(parts))
+
+    head = lit("Your numbers") if own else fmt("{u}'s numbers", u=who)
+    text = head + lit("\n") + line("This week", week) + lit("\n") + line("This quarter", quarter)
+    if not show_amount:
+        text = text + lit("\n(Closed business amounts are private to each member.)")
+    return reply(text, "stats")

@@ -1,0 +1,86 @@
+"""Delivering what the outbox holds: claim due rows, hand each to the Messenger, mark it sent.
+
+Rows are written in the same transaction as the change that caused them, so a crash loses
+nothing; a row is claimed atomically, so two processes never both send it; it is marked sent
+only after the platform took it, and retried with backoff when the platform failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.model import UserRef
+from bot.ports import Clock, DeliveryError, Messenger, OutboxItem, RecipientUnreachable, Repository
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+STALE_CLAIM_SECONDS = 300  # a row "sending" this long belongs to a process that died
+
+
+def backoff_seconds(attempts: int) -> int:
+    """30 s, 1 min, 2 min … capped at an hour."""
+    return int(min(30 * 2 ** (attempts - 1), 3600))
+
+
+class Outbox:
+    def __init__(
+        self,
+        repo: Repository,
+        messenger: Messenger,
+        clock: Clock,
+        on_unreachable: Callable[[OutboxItem], Awaitable[None]] | None = None,
+    ) -> None:
+        self.repo = repo
+        self.messenger = messenger
+        self.clock = clock
+        self.on_unreachable = on_unreachable
+
+    def _ts(self, at: datetime | None = None) -> int:
+        return int((at or self.clock.now()).timestamp())
+
+    async def deliver(self, now: datetime | None = None, batch: int = 100) -> int:
+        """Deliver everything due at `now`; returns how many messages the platform took."""
+        delivered = 0
+        while True:
+            ts = self._ts(now)
+            async with self.repo.transaction() as tx:
+                items = await tx.outbox_claim(ts, batch, ts - STALE_CLAIM_SECONDS)
+            if not items:
+                return delivered
+            for item in items:
+                delivered += await self._deliver_one(item, ts)
+            if len(items) < batch:
+                return delivered
+
+    async def _deliver_one(self, item: OutboxItem, ts: int) -> int:
+        try:
+            if isinstance(item.target, UserRef):
+                await self.messenger.send_dm(item.target, item.message)
+            else:
+                await self.messenger.post(item.target, item.message)
+        except RecipientUnreachable as e:
+            log.warning("outbox %s: recipient unreachable (%s); not retrying", item.id, e)
+            async with self.repo.transaction() as tx:
+                await tx.outbox_failed(item.id, f"unreachable: {e}")
+            if self.on_unreachable:
+                await self.on_unreachable(item)
+            return 0
+        except Exception as e:  # the platform or the network failed: try again later
+            error = f"{type(e).__name__}: {e}" if not isinstance(e, DeliveryError) else str(e)
+            async with self.repo.transaction() as tx:
+                if item.attempts >= MAX_ATTEMPTS:
+                    log.error("outbox %s: giving up after %s attempts: %s", item.id,
+                              item.attempts, error)
+                    await tx.outbox_failed(item.id, error)
+                else:
+                    delay = backoff_seconds(item.attempts)
+                    log.warning("outbox %s: delivery failed (%s); retrying in %ss", item.id,
+                                error, delay)
+                    await tx.outbox_retry(item.id, ts + delay, error)
+            return 0
+        async with self.repo.transaction() as tx:
+            await tx.outbox_sent(item.id, self._ts())
+        return 1

@@ -1,0 +1,173 @@
+"""Handlers for the group itself: setup, seats, profiles, the weekly meeting, 1-2-1s, numbers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot import messages
+from bot.commands import (
+    Help, Join, LogOneToOne, SetAsk, SetDirectMessages, SetEmail, SetMeeting, SetQuietHours,
+    SetTimeZone, Setup, ShowMeeting, ShowProfile, ShowStats, SkipMeeting,
+)
+from bot.model import Meeting, UserRef, seat_key
+from bot.out import OutMessage
+from bot.schedule import local_date, next_meeting, quarter_bounds, week_bounds
+from bot.text import fmt
+from bot.work import Refusal, Work
+
+ONE_TO_ONE_WINDOW = timedelta(days=1)  # both members logging within a day is one meeting
+
+
+async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
+    channel = w.ctx.channel
+    if channel.channel_id is None:
+        raise Refusal(messages.setup_needs_channel())
+    existing = await w.tx.group_by_channel(channel)
+    if existing is not None:
+        admins = [m for m in await w.tx.members(existing.id) if m.is_admin]
+        raise Refusal(messages.already_set_up(existing, admins))
+    name = cmd.name or (channel.name.lstrip("#") if channel.name else "") or "Our group"
+    group = await w.tx.create_group(channel, name, w.settings.timezone, w.settings.currency,
+                                    w.ts)
+    await w.tx.add_member(group.id, w.ctx.actor, is_admin=True, now=w.ts)
+    await w.post(group, messages.group_created_post(group, w.ctx.actor))
+    return [messages.group_created(group)]
+
+
+async def join(w: Work, cmd: Join) -> list[OutMessage]:
+    group = await w.group()
+    key = seat_key(cmd.classification)
+    member = await w.tx.member(group.id, w.ctx.actor.user_id)
+    if member is not None and member.active and member.classification and \
+            seat_key(member.classification) == key:
+        return [messages.already_hold(member.classification)]
+    holder = await w.tx.seat_holder(group.id, key)
+    if holder is not None and (member is None or holder.id != member.id):
+        raise Refusal(messages.seat_taken(holder.classification or cmd.classification, holder))
+    if member is None:
+        member = await w.tx.add_member(group.id, w.ctx.actor, is_admin=False, now=w.ts)
+    moved_from = member.classification if member.active else None
+    member = await w.tx.update_member(member.id, classification=cmd.classification, seat_key=key,
+                                      active=1, display_name=w.ctx.actor.display_name)
+    await w.post(group, messages.joined_post(member, moved_from))
+    return [messages.joined(member, group, moved_from)]
+
+
+async def show_profile(w: Work, cmd: ShowProfile) -> list[OutMessage]:
+    group = await w.group()
+    me = await w.actor(group)
+    return [messages.profile(me, group, w.settings.quiet_hours)]
+
+
+async def set_ask(w: Work, cmd: SetAsk) -> list[OutMessage]:
+    me = await w.actor(await w.group())
+    await w.tx.update_member(me.id, ask=cmd.ask)
+    return [messages.profile_updated("ask", cmd.ask)]
+
+
+async def set_email(w: Work, cmd: SetEmail) -> list[OutMessage]:
+    me = await w.actor(await w.group())
+    await w.tx.update_member(me.id, email=cmd.email)
+    return [messages.profile_updated("email", cmd.email)]
+
+
+async def set_tz(w: Work, cmd: SetTimeZone) -> list[OutMessage]:
+    me = await w.actor(await w.group())
+    await w.tx.update_member(me.id, tz=cmd.tz)
+    return [messages.profile_updated("time zone", cmd.tz)]
+
+
+async def set_quiet(w: Work, cmd: SetQuietHours) -> list[OutMessage]:
+    me = await w.actor(await w.group())
+    await w.tx.update_member(me.id, quiet_hours=cmd.quiet)
+    return [messages.profile_updated("quiet hours", cmd.quiet)]
+
+
+async def set_dm(w: Work, cmd: SetDirectMessages) -> list[OutMessage]:
+    me = await w.actor(await w.group())
+    await w.tx.update_member(me.id, dm_enabled=int(cmd.enabled))
+    value = "on" if cmd.enabled else "off (referrals passed to you still come by DM)"
+    return [messages.profile_updated("direct messages", messages.lit(value))]
+
+
+async def log_one_to_one(w: Work, cmd: LogOneToOne) -> list[OutMessage]:
+    assert isinstance(cmd.member, UserRef)
+    group = await w.group()
+    me = await w.actor(group)
+    other = await w.member_of(group, cmd.member)
+    if other.id == me.id:
+        raise Refusal(messages.one_to_one_self())
+    since = w.ts - int(ONE_TO_ONE_WINDOW.total_seconds())
+    recent = await w.tx.recent_one_to_one(me.id, other.id, since)
+    if recent is not None:
+        oto_id, logged_by, confirmed = recent
+        if logged_by == me.id or confirmed:
+            return [messages.one_to_one_already(other.user)]
+        await w.tx.confirm_one_to_one(oto_id)
+        return [messages.one_to_one_confirmed(other.user)]
+    await w.tx.add_one_to_one(group.id, me.id, other.id, me.id, cmd.note, w.ts)
+    await w.dm(group, other, messages.one_to_one_dm(me))
+    return [messages.one_to_one_logged(other.user)]
+
+
+async def show_meeting(w: Work, cmd: ShowMeeting) -> list[OutMessage]:
+    group = await w.group()
+    await w.actor(group)
+    if group.meeting is None:
+        return [messages.no_meeting()]
+    skips = await w.tx.skips(group.id)
+    today = local_date(w.now, group.tz).isoformat()
+    upcoming = sorted(d for d in skips if d >= today)
+    return [messages.meeting_show(group, next_meeting(group.meeting, w.now, skips), upcoming)]
+
+
+async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
+    group = await w.group()
+    me = await w.actor(group)
+    if not me.is_admin:
+        raise Refusal(messages.admin_only("set the weekly meeting"))
+    meeting = Meeting(cmd.weekday, cmd.time, cmd.tz or group.tz, cmd.where or "")
+    await w.tx.set_meeting(group.id, meeting)
+    group = await w.tx.group(group.id)
+    assert group is not None and group.meeting is not None
+    skips = await w.tx.skips(group.id)
+    await w.post(group, messages.meeting_set(group, next_meeting(group.meeting, w.now, skips)))
+    return [messages.reply("Saved; I've told the channel.", "meeting.saved")]
+
+
+async def skip_meeting(w: Work, cmd: SkipMeeting) -> list[OutMessage]:
+    group = await w.group()
+    me = await w.actor(group)
+    if not me.is_admin:
+        raise Refusal(messages.admin_only("skip a meeting"))
+    if group.meeting is None:
+        return [messages.no_meeting()]
+    day = cmd.day.isoformat()
+    if cmd.day.weekday() != group.meeting.weekday:
+        raise Refusal(messages.skip_not_meeting_day(day, group))
+    if cmd.day < local_date(w.now, group.tz):
+        raise Refusal(messages.skip_in_past(day))
+    if not await w.tx.add_skip(group.id, day):
+        return [messages.already_skipped(day)]
+    await w.post(group, messages.meeting_skipped(day, group))
+    return [messages.reply(fmt("Skipped {d}; I've told the channel.", d=day), "meeting.saved")]
+
+
+async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
+    group = await w.group()
+    me = await w.actor(group)
+    who = me
+    if cmd.member is not None:
+        assert isinstance(cmd.member, UserRef)
+        who = await w.member_of(group, cmd.member)
+    own = who.id == me.id
+    wk = week_bounds(w.now, group.tz)
+    q = quarter_bounds(w.now, group.tz)
+    week = await w.tx.stats(group.id, who.id, int(wk[0].timestamp()), int(wk[1].timestamp()))
+    quarter = await w.tx.stats(group.id, who.id, int(q[0].timestamp()), int(q[1].timestamp()))
+    # a member's closed business amount is theirs alone
+    return [messages.stats(who.user, week, quarter, group.currency, show_amount=own, own=own)]
+
+
+async def show_help(w: Work, cmd: Help) -> list[OutMessage]:
+    return [messages.help_topic(cmd.topic) if cmd.topic else messages.help_all()]

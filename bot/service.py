@@ -1,0 +1,165 @@
+"""The core's front door: a typed line or a button click in, replies out, the outbox flushed.
+
+`Core.handle` parses, resolves mentions through the adapter, runs the command's handler in
+one transaction (so a refusal stores nothing), remembers platform request keys (so a retried
+request is answered, not redone), then delivers what the change queued for other people.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from bot import messages, referrals, roster
+from bot.commands import (
+    Command, Help, Join, ListReferrals, LogLead, LogOneToOne, LogReferral, MentionToken,
+    ParseError, SetAsk, SetDirectMessages, SetEmail, SetMeeting, SetQuietHours, SetTimeZone,
+    Setup, ShowMeeting, ShowProfile, ShowStats, SkipMeeting, Thank, UpdateReferral, parse,
+)
+from bot.commands import STATUS_WORDS
+from bot.config import Settings
+from bot.out import OutMessage
+from bot.outbox import Outbox
+from bot.ports import Clock, MentionResolver, Messenger, Repository
+from bot.work import Context, Refusal, Work
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Work, Any], Awaitable[list[OutMessage]]]
+
+HANDLERS: dict[type, Handler] = {
+    Setup: roster.setup,
+    Join: roster.join,
+    ShowProfile: roster.show_profile,
+    SetAsk: roster.set_ask,
+    SetEmail: roster.set_email,
+    SetTimeZone: roster.set_tz,
+    SetQuietHours: roster.set_quiet,
+    SetDirectMessages: roster.set_dm,
+    LogReferral: referrals.log_referral,
+    LogLead: referrals.log_lead,
+    ListReferrals: referrals.list_referrals,
+    UpdateReferral: referrals.update_referral,
+    Thank: referrals.thank,
+    LogOneToOne: roster.log_one_to_one,
+    ShowMeeting: roster.show_meeting,
+    SetMeeting: roster.set_meeting,
+    SkipMeeting: roster.skip_meeting,
+    ShowStats: roster.show_stats,
+    Help: roster.show_help,
+}
+
+
+class Core:
+    def __init__(
+        self,
+        repo: Repository,
+        messenger: Messenger,
+        clock: Clock,
+        resolver: MentionResolver,
+        settings: Settings,
+    ) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.resolver = resolver
+        self.settings = settings
+        self.outbox = Outbox(repo, messenger, clock)
+
+    # --- commands ------------------------------------------------------------------
+    async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
+        """Run one command for `ctx.actor`; returns what only they see. Never raises."""
+        try:
+            cmd = parse(command) if isinstance(command, str) else command
+        except ParseError as e:
+            return [messages.usage(e.command, e.problem)]
+        try:
+            replies = await self._run(ctx, cmd)
+        except Refusal as r:
+            replies = [r.message]
+        except Exception:
+            log.exception("command failed: %s", type(cmd).__name__)
+            return [messages.internal_error()]
+        await self.deliver()
+        return replies
+
+    async def click(self, ctx: Context, action_id: str) -> list[OutMessage]:
+        """A button press: the same rules as typing the action's command."""
+        try:
+            cmd, ctx = await self._action_command(ctx, action_id)
+        except Exception:
+            log.exception("action failed: %r", action_id[:100])
+            return [messages.internal_error()]
+        if cmd is None:
+            return [messages.error("That button no longer applies; type the command instead"
+                                   " (/rapport help lists them).")]
+        return await self.handle(ctx, cmd)
+
+    async def _action_command(self, ctx: Context, action_id: str) -> tuple[Command | None, Context]:
+        parts = action_id.split(":")
+        if len(parts) == 3 and parts[0] == "ref" and parts[1].isdigit() \
+                and parts[2] in STATUS_WORDS:
+            return UpdateReferral(int(parts[1]), STATUS_WORDS[parts[2]]), ctx
+        if len(parts) == 2 and parts[0] == "thank" and parts[1].isdigit():
+            return Thank(member=None, referral_id=int(parts[1])), ctx
+        if len(parts) == 2 and parts[0] == "121" and parts[1].isdigit():
+            async with self.repo.transaction() as tx:
+                other = await tx.member_by_id(int(parts[1]))
+                group = await tx.group(other.group_id) if other else None
+            if other is None or group is None:
+                return None, ctx
+            # as if typed in that member's group channel; the handler checks membership
+            return LogOneToOne(member=other.user), dataclasses.replace(ctx, channel=group.channel)
+        return None, ctx
+
+    async def _run(self, ctx: Context, cmd: Command) -> list[OutMessage]:
+        handler = HANDLERS[type(cmd)]
+        cmd = await self._resolve_mentions(ctx, cmd)
+        async with self.repo.transaction() as tx:
+            if ctx.request_key:
+                done = await tx.request_reply(ctx.request_key)
+                if done is not None:
+                    return [OutMessage.from_json(m) for m in json.loads(done)]
+            work = Work(tx, ctx, self.clock.now(), self.settings)
+            replies = await handler(work, cmd)
+            if ctx.request_key:
+                await tx.save_request(ctx.request_key,
+                                      json.dumps([m.to_json() for m in replies]), work.ts)
+        return replies
+
+    async def _resolve_mentions(self, ctx: Context, cmd: Command) -> Command:
+        """Typed mentions become platform users before the transaction opens (resolving may
+        ask the platform, and no lock should wait on a network call)."""
+        changes = {}
+        for f in dataclasses.fields(cmd):  # type: ignore[arg-type]
+            value = getattr(cmd, f.name)
+            if isinstance(value, MentionToken):
+                user = await self.resolver.resolve(value.raw, ctx.actor.workspace)
+                if user is None:
+                    raise Refusal(messages.mention_unresolved(value.raw))
+                changes[f.name] = user
+        return dataclasses.replace(cmd, **changes) if changes else cmd  # type: ignore[type-var]
+
+    # --- delivery ------------------------------------------------------------------
+    async def deliver(self) -> int:
+        """Send what is due in the outbox now. Failures stay queued for a later try."""
+        try:
+            return await self.outbox.deliver()
+        except Exception:
+            log.exception("outbox delivery failed; will retry")
+            return 0
+
+    # --- time ----------------------------------------------------------------------
+    async def next_due(self) -> datetime | None:
+        """The earliest moment something is waiting to go out, if anything is."""
+        async with self.repo.transaction() as tx:
+            ts = await tx.outbox_next_due()
+        return datetime.fromtimestamp(ts, UTC) if ts is not None else None
+
+    async def run_due(self, now: datetime) -> int:
+        """Do everything that is due at `now`: the scheduler's tick and the console's clock
+        call this. Returns how many messages went out."""
+        return await self.deliver()

@@ -1,0 +1,103 @@
+"""One command's unit of work: the open transaction, who typed it, where, and when, with the
+lookups and the outbox writes every handler shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot import messages
+from bot.config import Settings
+from bot.model import ChannelRef, Group, Member, UserRef
+from bot.out import OutMessage
+from bot.ports import Repository
+
+# DMs that carry a referral's details still come when a member turns DMs off: the details
+# go nowhere else (never to a channel).
+ESSENTIAL_DMS = frozenset({"referral.received", "lead.received"})
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who typed a command, where. `request_key` identifies a platform request (a Slack
+    trigger_id, a Discord interaction id) so a retried request is answered, not redone."""
+
+    actor: UserRef
+    channel: ChannelRef
+    request_key: str | None = None
+
+
+class Refusal(Exception):
+    """A rule said no. The transaction rolls back and the person sees `message`."""
+
+    def __init__(self, message: OutMessage) -> None:
+        super().__init__(message.fallback())
+        self.message = message
+
+
+@dataclass
+class Work:
+    tx: Repository
+    ctx: Context
+    now: datetime
+    settings: Settings
+    queued: int = field(default=0)
+
+    @property
+    def ts(self) -> int:
+        return int(self.now.timestamp())
+
+    # --- where and who -------------------------------------------------------------
+    async def group(self) -> Group:
+        """The group this command is about: the channel's, or, from a DM, the one group the
+        person belongs to on this platform."""
+        ch = self.ctx.channel
+        if ch.channel_id is not None:
+            group = await self.tx.group_by_channel(ch)
+            if group is not None:
+                return group
+        groups = [g for g in await self.tx.groups_of_user(self.ctx.actor)
+                  if g.platform == self.ctx.actor.platform]
+        if len(groups) == 1:
+            return groups[0]
+        if len(groups) > 1:
+            raise Refusal(messages.several_groups(groups))
+        raise Refusal(messages.not_a_group())
+
+    async def group_by_id(self, group_id: int) -> Group | None:
+        """A group the actor may act in: same platform and workspace."""
+        group = await self.tx.group(group_id)
+        a = self.ctx.actor
+        if group is None or (group.platform, group.workspace) != (a.platform, a.workspace):
+            return None
+        return group
+
+    async def actor(self, group: Group) -> Member:
+        """The person who typed the command, as an active member of `group`."""
+        member = await self.tx.member(group.id, self.ctx.actor.user_id)
+        if member is None or not member.active:
+            raise Refusal(messages.not_a_member(group))
+        if self.ctx.actor.display_name and self.ctx.actor.display_name != member.name:
+            member = await self.tx.update_member(member.id,
+                                                 display_name=self.ctx.actor.display_name)
+        return member
+
+    async def member_of(self, group: Group, user: UserRef) -> Member:
+        """Someone named in a command, who must be an active member of the same group."""
+        if (user.platform, user.workspace) != (group.platform, group.workspace):
+            raise Refusal(messages.other_platform())
+        member = await self.tx.member(group.id, user.user_id)
+        if member is None or not member.active:
+            raise Refusal(messages.user_not_member(user, group))
+        return member
+
+    # --- the outbox ----------------------------------------------------------------
+    async def dm(self, group: Group, member: Member, message: OutMessage) -> None:
+        if not member.dm_enabled and message.kind not in ESSENTIAL_DMS:
+            return
+        await self.tx.outbox_add(group.id, member.user, message, self.ts)
+        self.queued += 1
+
+    async def post(self, group: Group, message: OutMessage) -> None:
+        await self.tx.outbox_add(group.id, group.channel, message, self.ts)
+        self.queued += 1
