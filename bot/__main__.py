@@ -1,6 +1,6 @@
 """`rapport` (or `python -m bot`): run the bot on an adapter.
 
-  rapport [--config FILE] console [--db FILE] [--script FILE] [--now "YYYY-MM-DD HH:MM"] [--tz Area/City]
+rapport [--config FILE] console [--db FILE] [--script FILE] [--now "YYYY-MM-DD HH:MM"] [--tz Area/City]
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from bot.config import ConfigError, Settings, load
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="rapport", description="A referral bot for business"
-                                " networking groups.")
+    p = argparse.ArgumentParser(
+        prog="rapport", description="A referral bot for business networking groups."
+    )
     p.add_argument("--config", metavar="FILE", help="TOML settings (see config.example.toml)")
     p.add_argument("-v", "--verbose", action="store_true", help="log what the bot does")
     sub = p.add_subparsers(dest="adapter", required=True, metavar="ADAPTER")
@@ -31,9 +32,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     try:
         settings = load(args.config) if args.config else Settings()
     except ConfigError as e:
@@ -53,15 +56,19 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
                 raise ZoneInfoNotFoundError(args.tz)
             ZoneInfo(args.tz)
         except (ZoneInfoNotFoundError, ValueError):
-            print(f"rapport: --tz: {args.tz!r} is not an Area/City time zone like Europe/London",
-                  file=sys.stderr)
+            print(
+                f"rapport: --tz: {args.tz!r} is not an Area/City time zone like Europe/London",
+                file=sys.stderr,
+            )
             return 2
     if args.now:
         try:
             datetime.strptime(args.now, "%Y-%m-%d %H:%M")
         except ValueError:
-            print(f"rapport: --now: {args.now!r} is not a time like \"2026-12-02 07:00\"",
-                  file=sys.stderr)
+            print(
+                f'rapport: --now: {args.now!r} is not a time like "2026-12-02 07:00"',
+                file=sys.stderr,
+            )
             return 2
     if args.script:
         try:
@@ -69,8 +76,11 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as e:
             print(f"rapport: --script: cannot read {args.script}: {e.strerror}", file=sys.stderr)
             return 2
-    return asyncio.run(console_main(settings, db=args.db or settings.database,
-                                    script=args.script, now=args.now, tz=args.tz))
+    return asyncio.run(
+        console_main(
+            settings, db=args.db or settings.database, script=args.script, now=args.now, tz=args.tz
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,14 @@ class App:
         await self.repo.close()
 
 
-async def build(settings: Settings, *, messenger: Messenger, resolver: MentionResolver,
-                clock: Clock, database: str | None = None) -> App:
+async def build(
+    settings: Settings,
+    *,
+    messenger: Messenger,
+    resolver: MentionResolver,
+    clock: Clock,
+    database: str | None = None,
+) -> App:
     """Open storage (migrating it) and wire the core to the adapter's ports."""
     from storage.sqlite import SqliteRepository  # the only place the core meets a driver
 

@@ -157,9 +157,25 @@ class Help:
 
 
 Command = (
-    Setup | Join | ShowProfile | SetAsk | SetEmail | SetTimeZone | SetQuietHours | SetDirectMessages
-    | LogReferral | LogLead | ListReferrals | UpdateReferral | Thank | LogOneToOne
-    | ShowMeeting | SetMeeting | SkipMeeting | ShowStats | Help
+    Setup
+    | Join
+    | ShowProfile
+    | SetAsk
+    | SetEmail
+    | SetTimeZone
+    | SetQuietHours
+    | SetDirectMessages
+    | LogReferral
+    | LogLead
+    | ListReferrals
+    | UpdateReferral
+    | Thank
+    | LogOneToOne
+    | ShowMeeting
+    | SetMeeting
+    | SkipMeeting
+    | ShowStats
+    | Help
 )
 
 
@@ -198,11 +214,21 @@ STATUS_WORDS = {
 
 # the names people type → the canonical command (aliases forgive common variants)
 COMMANDS = {
-    "setup": "setup", "join": "join", "profile": "profile",
-    "referral": "referral", "refer": "referral", "lead": "lead",
-    "referrals": "referrals", "thanks": "thanks", "thank": "thanks",
-    "onetoone": "onetoone", "121": "onetoone", "1-2-1": "onetoone",
-    "meeting": "meeting", "stats": "stats", "help": "help",
+    "setup": "setup",
+    "join": "join",
+    "profile": "profile",
+    "referral": "referral",
+    "refer": "referral",
+    "lead": "lead",
+    "referrals": "referrals",
+    "thanks": "thanks",
+    "thank": "thanks",
+    "onetoone": "onetoone",
+    "121": "onetoone",
+    "1-2-1": "onetoone",
+    "meeting": "meeting",
+    "stats": "stats",
+    "help": "help",
 }
 
 
@@ -215,7 +241,7 @@ def split_note(text: str) -> tuple[str, str | None]:
     m = NOTE_SPLIT.search(text)
     if not m:
         return text, None
-    note = clean(text[m.end():])
+    note = clean(text[m.end() :])
     return text[: m.start()], (note or None)
 
 
@@ -232,13 +258,15 @@ def take_mention(text: str) -> tuple[MentionToken | None, str]:
 
 
 def parse_amount(word: str, command: str) -> int:
-    """"1500", "1,500.50", "$1500", "R 1 500", "1500 USD" → minor units; positive, ≤ 2 decimals."""
+    """ "1500", "1,500.50", "$1500", "R 1 500", "1500 USD" → minor units; positive, ≤ 2 decimals."""
     s = re.sub(r"^[A-Za-z]{3}(?=[\d\s])|[A-Za-z]{3}$", "", word.strip())
     s = re.sub(r"^[$€£¥₹R]", "", s.strip()).replace(",", "").replace(" ", "").replace("_", "")
     try:
         value = Decimal(s)
     except InvalidOperation:
-        raise ParseError(command, f"“{word}” is not an amount. Write it like 1500 or 1500.50.") from None
+        raise ParseError(
+            command, f"“{word}” is not an amount. Write it like 1500 or 1500.50."
+        ) from None
     if not value.is_finite() or value <= 0:
         raise ParseError(command, "The amount must be more than zero, like 1500 or 1500.50.")
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
@@ -270,7 +298,8 @@ def valid_tz(name: str, command: str) -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ParseError(
-            command, f"“{name[:60]}” is not a time zone I know. Use an Area/City name like Europe/London."
+            command,
+            f"“{name[:60]}” is not a time zone I know. Use an Area/City name like Europe/London.",
         ) from None
     return name
 
@@ -305,7 +334,9 @@ def _setup(rest: str) -> Command:
 def _join(rest: str) -> Command:
     c = clean(rest)
     if not c:
-        raise ParseError("join", "Say which classification (trade) you hold, e.g. Residential plumbing.")
+        raise ParseError(
+            "join", "Say which classification (trade) you hold, e.g. Residential plumbing."
+        )
     return Join(limit(c, MAX_CLASSIFICATION, "The classification", "join"))
 
 
@@ -317,11 +348,16 @@ def _profile(rest: str) -> Command:
         return ShowProfile()
     if sub == "ask":
         if not arg:
-            raise ParseError("profile", "Say what referral you want, e.g. /profile ask homeowners planning a kitchen.")
+            raise ParseError(
+                "profile",
+                "Say what referral you want, e.g. /profile ask homeowners planning a kitchen.",
+            )
         return SetAsk(limit(arg, MAX_TEXT, "Your ask", "profile"))
     if sub == "email":
         if not EMAIL.fullmatch(arg) or len(arg) > MAX_EMAIL:
-            raise ParseError("profile", "Give your business email, e.g. /profile email bob@plumbing.example.")
+            raise ParseError(
+                "profile", "Give your business email, e.g. /profile email bob@plumbing.example."
+            )
         return SetEmail(arg)
     if sub in ("tz", "timezone"):
         if not arg:
@@ -357,19 +393,23 @@ def _referral(rest: str) -> Command:
         if v not in ("1", "2", "3", "4", "5"):
             raise ParseError("referral", "Heat is 1 (cool) to 5 (ready to buy), e.g. heat:4.")
         heat = int(v)
-        body = body[: hm[0].start()] + " " + body[hm[0].end():]
+        body = body[: hm[0].start()] + " " + body[hm[0].end() :]
     inside = False
     im = INSIDE.search(body)
     if im:
         v = im.group(1).casefold()
         if v not in ("yes", "no", "true", "false"):
-            raise ParseError("referral", "Write inside:yes when the prospect is a member of this group.")
+            raise ParseError(
+                "referral", "Write inside:yes when the prospect is a member of this group."
+            )
         inside = v in ("yes", "true")
-        body = body[: im.start()] + " " + body[im.end():]
+        body = body[: im.start()] + " " + body[im.end() :]
     body, need = split_note(body)
     emails = EMAIL.findall(body)
     if len(emails) > 1:
-        raise ParseError("referral", "I found more than one email address; give the prospect's one.")
+        raise ParseError(
+            "referral", "I found more than one email address; give the prospect's one."
+        )
     email = emails[0] if emails else None
     if email:
         limit(email, MAX_EMAIL, "The email address", "referral")
@@ -436,7 +476,10 @@ def parse_id(word: str, command: str) -> int:
 
 def _update(words: list[str], note: str | None) -> Command:
     if len(words) < 2:
-        raise ParseError("referrals", "Give the referral id and its new status, e.g. /referrals update 12 contacted.")
+        raise ParseError(
+            "referrals",
+            "Give the referral id and its new status, e.g. /referrals update 12 contacted.",
+        )
     rid = parse_id(words[0], "referrals")
     status_words = words[1:]
     word = status_words[0].casefold()
@@ -447,7 +490,9 @@ def _update(words: list[str], note: str | None) -> Command:
         status_words = ["meeting", *status_words[2:]]
     status = STATUS_WORDS.get(word)
     if status is None:
-        raise ParseError("referrals", f"“{word[:30]}” is not a status: use contacted, meeting, won or lost.")
+        raise ParseError(
+            "referrals", f"“{word[:30]}” is not a status: use contacted, meeting, won or lost."
+        )
     amount = None
     extra = status_words[1:]
     if extra:
@@ -468,13 +513,19 @@ def _thanks(rest: str) -> Command:
     bare = None
     if len(words) == 1 and words[0].isdigit() and member is not None and len(words[0]) <= 12:
         bare = int(words[0])
-    elif words and ID.fullmatch(words[0]) and (words[0].startswith("#") or len(words) > 1 or member is None):
+    elif (
+        words
+        and ID.fullmatch(words[0])
+        and (words[0].startswith("#") or len(words) > 1 or member is None)
+    ):
         rid = parse_id(words[0], "thanks")
         words = words[1:]
     if words:
         amount = parse_amount(" ".join(words), "thanks")
     if member is None and rid is None:
-        raise ParseError("thanks", "Say whom you thank, e.g. /thanks @alice, or give the referral id.")
+        raise ParseError(
+            "thanks", "Say whom you thank, e.g. /thanks @alice, or give the referral id."
+        )
     if note:
         limit(note, MAX_TEXT, "The note", "thanks")
     return Thank(member, rid, amount, note, bare_number=bare)
@@ -502,14 +553,20 @@ def _meeting(rest: str) -> Command:
     sub = words[0].casefold()
     if sub == "set":
         if len(words) < 3 or len(words) > 4:
-            raise ParseError("meeting", "Give the weekday and time, e.g. /meeting set wednesday 07:00.")
+            raise ParseError(
+                "meeting", "Give the weekday and time, e.g. /meeting set wednesday 07:00."
+            )
         day = words[1].casefold()
         matches = [i for i, d in enumerate(WEEKDAYS) if len(day) >= 3 and d.startswith(day)]
         if len(matches) != 1:
-            raise ParseError("meeting", f"“{words[1][:20]}” is not a weekday; write e.g. wednesday or wed.")
+            raise ParseError(
+                "meeting", f"“{words[1][:20]}” is not a weekday; write e.g. wednesday or wed."
+            )
         tm = TIME.fullmatch(words[2])
         if not tm:
-            raise ParseError("meeting", f"“{words[2][:20]}” is not a time; write it as HH:MM, e.g. 07:00.")
+            raise ParseError(
+                "meeting", f"“{words[2][:20]}” is not a time; write it as HH:MM, e.g. 07:00."
+            )
         tz = valid_tz(words[3], "meeting") if len(words) == 4 else None
         if where:
             limit(where, MAX_NAME * 2, "The place", "meeting")
@@ -520,7 +577,9 @@ def _meeting(rest: str) -> Command:
         try:
             day = date.fromisoformat(words[1])
         except ValueError:
-            raise ParseError("meeting", f"“{words[1][:20]}” is not a date; write it as YYYY-MM-DD.") from None
+            raise ParseError(
+                "meeting", f"“{words[1][:20]}” is not a date; write it as YYYY-MM-DD."
+            ) from None
         return SkipMeeting(day)
     raise ParseError("meeting", f"I don't know “{sub[:30]}” in /meeting.")
 
@@ -535,12 +594,20 @@ def _stats(rest: str) -> Command:
 def _help(rest: str) -> Command:
     topic = clean(rest).lstrip("/").casefold()
     if topic.startswith("rapport "):
-        topic = topic[len("rapport "):]
+        topic = topic[len("rapport ") :]
     return Help(COMMANDS.get(topic, topic) or None)
 
 
 PARSERS = {
-    "setup": _setup, "join": _join, "profile": _profile, "referral": _referral, "lead": _lead,
-    "referrals": _referrals, "thanks": _thanks, "onetoone": _onetoone, "meeting": _meeting,
-    "stats": _stats, "help": _help,
+    "setup": _setup,
+    "join": _join,
+    "profile": _profile,
+    "referral": _referral,
+    "lead": _lead,
+    "referrals": _referrals,
+    "thanks": _thanks,
+    "onetoone": _onetoone,
+    "meeting": _meeting,
+    "stats": _stats,
+    "help": _help,
 }

@@ -91,7 +91,7 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     heat_hours = dict(dn.follow_up_hours)
     for key, value in nudges.get("follow_up_hours", {}).items():
         if key not in ("1", "2", "3", "4", "5"):
-            raise r.error("nudges.follow_up_hours", f"keys are heats \"1\" to \"5\", not {key!r}")
+            raise r.error("nudges.follow_up_hours", f'keys are heats "1" to "5", not {key!r}')
         heat_hours[int(key)] = r.positive_int(f"nudges.follow_up_hours.{key}", value)
     settings = Settings(
         database=r.text("database.path", db.get("path", d.database)),
@@ -100,30 +100,45 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
         quiet_hours=r.quiet("defaults.quiet_hours", general.get("quiet_hours", d.quiet_hours)),
         nudges=NudgeSettings(
             follow_up_hours=heat_hours,
-            repeat_hours=r.positive_int("nudges.repeat_hours",
-                                        nudges.get("repeat_hours", dn.repeat_hours)),
-            max_follow_ups=r.positive_int("nudges.max_follow_ups",
-                                          nudges.get("max_follow_ups", dn.max_follow_ups)),
-            progress_days=r.positive_int("nudges.progress_days",
-                                         nudges.get("progress_days", dn.progress_days)),
-            thank_hours=r.positive_int("nudges.thank_hours",
-                                       nudges.get("thank_hours", dn.thank_hours)),
-            inactive_weeks=r.positive_int("nudges.inactive_weeks",
-                                          nudges.get("inactive_weeks", dn.inactive_weeks)),
+            repeat_hours=r.positive_int(
+                "nudges.repeat_hours", nudges.get("repeat_hours", dn.repeat_hours)
+            ),
+            max_follow_ups=r.positive_int(
+                "nudges.max_follow_ups", nudges.get("max_follow_ups", dn.max_follow_ups)
+            ),
+            progress_days=r.positive_int(
+                "nudges.progress_days", nudges.get("progress_days", dn.progress_days)
+            ),
+            thank_hours=r.positive_int(
+                "nudges.thank_hours", nudges.get("thank_hours", dn.thank_hours)
+            ),
+            inactive_weeks=r.positive_int(
+                "nudges.inactive_weeks", nudges.get("inactive_weeks", dn.inactive_weeks)
+            ),
         ),
         reminders=ReminderSettings(
-            evening_before=r.hhmm_or_off("reminders.evening_before",
-                                         reminders.get("evening_before", dr.evening_before)),
-            hours_before=r.int_range("reminders.hours_before",
-                                     reminders.get("hours_before", dr.hours_before), 0, 24),
-            recap_hours_after=r.int_range("reminders.recap_hours_after",
-                                          reminders.get("recap_hours_after",
-                                                        dr.recap_hours_after), 0, 48),
+            evening_before=r.hhmm_or_off(
+                "reminders.evening_before", reminders.get("evening_before", dr.evening_before)
+            ),
+            hours_before=r.int_range(
+                "reminders.hours_before", reminders.get("hours_before", dr.hours_before), 0, 24
+            ),
+            recap_hours_after=r.int_range(
+                "reminders.recap_hours_after",
+                reminders.get("recap_hours_after", dr.recap_hours_after),
+                0,
+                48,
+            ),
         ),
-        slack=SlackSettings(**{k: r.env_name(f"slack.{k}", v) for k, v in _fields(
-            slack, SlackSettings).items()}),
-        discord=DiscordSettings(**{k: r.env_name(f"discord.{k}", v) for k, v in _fields(
-            discord, DiscordSettings).items()}),
+        slack=SlackSettings(
+            **{k: r.env_name(f"slack.{k}", v) for k, v in _fields(slack, SlackSettings).items()}
+        ),
+        discord=DiscordSettings(
+            **{
+                k: r.env_name(f"discord.{k}", v)
+                for k, v in _fields(discord, DiscordSettings).items()
+            }
+        ),
     )
     return settings
 
@@ -172,7 +187,9 @@ class _Reader:
                 raise ZoneInfoNotFoundError(v)
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise self.error(key, f"must be an Area/City time zone like Europe/London (got {v!r})") from None
+            raise self.error(
+                key, f"must be an Area/City time zone like Europe/London (got {v!r})"
+            ) from None
         return v
 
     def currency(self, key: str, v: Any) -> str:
@@ -188,7 +205,7 @@ class _Reader:
     def hhmm_or_off(self, key: str, v: Any) -> str:
         if v == "" or (isinstance(v, str) and _HHMM.fullmatch(v)):
             return v
-        raise self.error(key, f"must be HH:MM like 18:00, or \"\" to turn it off (got {v!r})")
+        raise self.error(key, f'must be HH:MM like 18:00, or "" to turn it off (got {v!r})')
 
     def positive_int(self, key: str, v: Any) -> int:
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:

@@ -18,39 +18,68 @@ DIRECT = ("referral", "lead", "referrals", "thanks", "onetoone")
 
 # command → (usage, example, what it does)
 USAGE: dict[str, tuple[str, str, str]] = {
-    "setup": ("setup [group name]", "setup Cape Town Breakfast Club",
-              "make this channel your group's home; you become its admin"),
-    "join": ("join <classification>", "join Residential plumbing",
-             "take your seat: one member per classification"),
-    "profile": ("profile [ask <text> | email <address> | tz <Area/City> | quiet <HH:MM-HH:MM>"
-                " | dm on|off]", "profile ask homeowners planning a kitchen remodel",
-                "show or change your ask, email, time zone, quiet hours and DMs"),
-    "referral": ("referral @member <prospect name> [email] [phone] [-- what they need]"
-                 " [heat:1-5]",
-                 "referral @bob Jane Roe jane@roe.example 082 555 1234 -- needs a new roof heat:4",
-                 "pass a referral: someone who expects the member's call"),
-    "lead": ("lead @member <business or person> [-- details]",
-             "lead @bob Acme Roofing -- their office is looking for a plumber",
-             "pass a lead: a name, with no contact details or introduction"),
-    "referrals": ("referrals [given|received|open] · referrals update <id> contacted|meeting|"
-                  "won [amount]|lost [-- note]", "referrals update 12 won 1500 -- signed today",
-                  "your referrals, and moving one you received along"),
-    "thanks": ("thanks @member [<id>] [amount] [-- note]", "thanks @alice 12 -- a lovely client",
-               "thank a member in the channel; an amount records closed business (kept private)"),
-    "onetoone": ("onetoone @member [-- note]", "onetoone @carol -- coffee at Rio",
-                 "log a 1-2-1; when you both log it, it counts once"),
-    "meeting": ("meeting · meeting set <weekday> <HH:MM> [Area/City] [-- where]"
-                " · meeting skip <YYYY-MM-DD>",
-                "meeting set wednesday 07:00 Africa/Johannesburg -- The Oaks, Main Road",
-                "the next meeting; the admin sets the weekly meeting or skips a date"),
-    "stats": ("stats [@member]", "stats",
-              "this week's and this quarter's numbers"),
+    "setup": (
+        "setup [group name]",
+        "setup Cape Town Breakfast Club",
+        "make this channel your group's home; you become its admin",
+    ),
+    "join": (
+        "join <classification>",
+        "join Residential plumbing",
+        "take your seat: one member per classification",
+    ),
+    "profile": (
+        "profile [ask <text> | email <address> | tz <Area/City> | quiet <HH:MM-HH:MM> | dm on|off]",
+        "profile ask homeowners planning a kitchen remodel",
+        "show or change your ask, email, time zone, quiet hours and DMs",
+    ),
+    "referral": (
+        "referral @member <prospect name> [email] [phone] [-- what they need] [heat:1-5]",
+        "referral @bob Jane Roe jane@roe.example 082 555 1234 -- needs a new roof heat:4",
+        "pass a referral: someone who expects the member's call",
+    ),
+    "lead": (
+        "lead @member <business or person> [-- details]",
+        "lead @bob Acme Roofing -- their office is looking for a plumber",
+        "pass a lead: a name, with no contact details or introduction",
+    ),
+    "referrals": (
+        "referrals [given|received|open] · referrals update <id> contacted|meeting|"
+        "won [amount]|lost [-- note]",
+        "referrals update 12 won 1500 -- signed today",
+        "your referrals, and moving one you received along",
+    ),
+    "thanks": (
+        "thanks @member [<id>] [amount] [-- note]",
+        "thanks @alice 12 -- a lovely client",
+        "thank a member in the channel; an amount records closed business (kept private)",
+    ),
+    "onetoone": (
+        "onetoone @member [-- note]",
+        "onetoone @carol -- coffee at Rio",
+        "log a 1-2-1; when you both log it, it counts once",
+    ),
+    "meeting": (
+        "meeting · meeting set <weekday> <HH:MM> [Area/City] [-- where]"
+        " · meeting skip <YYYY-MM-DD>",
+        "meeting set wednesday 07:00 Africa/Johannesburg -- The Oaks, Main Road",
+        "the next meeting; the admin sets the weekly meeting or skips a date",
+    ),
+    "stats": ("stats [@member]", "stats", "this week's and this quarter's numbers"),
     "help": ("help [command]", "help referral", "what each command does, with an example"),
 }
 
 HEAT = {1: "cool", 2: "mild", 3: "warm", 4: "hot", 5: "ready to buy"}
-CURRENCY_SIGN = {"USD": "$", "EUR": "€", "GBP": "£", "ZAR": "R", "AUD": "A$", "CAD": "C$",
-                 "NZD": "NZ$", "INR": "₹"}
+CURRENCY_SIGN = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "ZAR": "R",
+    "AUD": "A$",
+    "CAD": "C$",
+    "NZD": "NZ$",
+    "INR": "₹",
+}
 
 
 def slash(command: str) -> str:
@@ -92,8 +121,10 @@ def usage(command: str, problem: str) -> OutMessage:
         return reply(text, "error.usage")
     use, example, _ = USAGE[command]
     lines = [problem] if problem else []
-    lines += [f"Usage: /{use}" if command in DIRECT else f"Usage: /rapport {use}",
-              f"Example: {slash(example.split()[0])} {example.split(' ', 1)[1]}"]
+    lines += [
+        f"Usage: /{use}" if command in DIRECT else f"Usage: /rapport {use}",
+        f"Example: {slash(example.split()[0])} {example.split(' ', 1)[1]}",
+    ]
     return reply("\n".join(lines), "error.usage")
 
 
@@ -101,8 +132,10 @@ def help_all() -> OutMessage:
     lines = ["Rapport keeps your group's referrals moving. Commands:"]
     for name, (_, _, what) in USAGE.items():
         lines.append(f"{slash(name)} — {what}")
-    lines.append("Every command also works as /rapport <command>. /rapport help <command> shows"
-                 " its usage and an example.")
+    lines.append(
+        "Every command also works as /rapport <command>. /rapport help <command> shows"
+        " its usage and an example."
+    )
     return reply("\n".join(lines), "help")
 
 
@@ -123,29 +156,44 @@ def error(text: Rich | str) -> OutMessage:
 
 
 def internal_error() -> OutMessage:
-    return error("Sorry, something went wrong on my side and nothing was saved. Please try again;"
-                 " if it keeps happening, tell your organiser.")
+    return error(
+        "Sorry, something went wrong on my side and nothing was saved. Please try again;"
+        " if it keeps happening, tell your organiser."
+    )
 
 
 def mention_unresolved(raw: str) -> OutMessage:
-    return error(fmt("I can't tell who “{raw}” is. Pick the member from the mention list as you"
-                     " type @, so it becomes a real mention.", raw=raw[:60]))
+    return error(
+        fmt(
+            "I can't tell who “{raw}” is. Pick the member from the mention list as you"
+            " type @, so it becomes a real mention.",
+            raw=raw[:60],
+        )
+    )
 
 
 def not_a_group() -> OutMessage:
-    return error("This channel isn't a Rapport group yet. An organiser can make it one with"
-                 " /rapport setup <group name>.")
+    return error(
+        "This channel isn't a Rapport group yet. An organiser can make it one with"
+        " /rapport setup <group name>."
+    )
 
 
 def several_groups(groups: list[Group]) -> OutMessage:
     names = join([fmt("{n}", n=g.name) for g in groups])
-    return error(fmt("You belong to several groups ({names}): run this in the group's channel.",
-                     names=names))
+    return error(
+        fmt("You belong to several groups ({names}): run this in the group's channel.", names=names)
+    )
 
 
 def not_a_member(group: Group) -> OutMessage:
-    return error(fmt("You're not on {group}'s roster yet. Join with /rapport join <your"
-                     " classification>, e.g. /rapport join Residential plumbing.", group=group.name))
+    return error(
+        fmt(
+            "You're not on {group}'s roster yet. Join with /rapport join <your"
+            " classification>, e.g. /rapport join Residential plumbing.",
+            group=group.name,
+        )
+    )
 
 
 def admin_only(what: str) -> OutMessage:
@@ -153,8 +201,13 @@ def admin_only(what: str) -> OutMessage:
 
 
 def user_not_member(user: UserRef, group: Group) -> OutMessage:
-    return error(fmt("{u} isn't on {group}'s roster. They can join with /rapport join"
-                     " <classification>.", u=user, group=group.name))
+    return error(
+        fmt(
+            "{u} isn't on {group}'s roster. They can join with /rapport join <classification>.",
+            u=user,
+            group=group.name,
+        )
+    )
 
 
 def other_platform() -> OutMessage:
@@ -172,24 +225,39 @@ def already_set_up(group: Group, admins: list[Member]) -> OutMessage:
 
 
 def group_created(group: Group) -> OutMessage:
-    return reply(fmt(
-        "{g} is set up in this channel and you are its admin. Next: take your own seat with"
-        " /rapport join <classification>, set the weekly meeting with /rapport meeting set"
-        " <weekday> <HH:MM> <Area/City>, and invite members to /rapport join.", g=group.name),
-        "setup.done")
+    return reply(
+        fmt(
+            "{g} is set up in this channel and you are its admin. Next: take your own seat with"
+            " /rapport join <classification>, set the weekly meeting with /rapport meeting set"
+            " <weekday> <HH:MM> <Area/City>, and invite members to /rapport join.",
+            g=group.name,
+        ),
+        "setup.done",
+    )
 
 
 def group_created_post(group: Group, admin: UserRef) -> OutMessage:
-    return notice(fmt(
-        "{admin} set up Rapport for {g} here. Take your seat with /rapport join <classification>"
-        " (one member per classification), then tell us the referral you want with"
-        " /rapport profile ask <text>.", admin=admin, g=group.name), "setup.post")
+    return notice(
+        fmt(
+            "{admin} set up Rapport for {g} here. Take your seat with /rapport join <classification>"
+            " (one member per classification), then tell us the referral you want with"
+            " /rapport profile ask <text>.",
+            admin=admin,
+            g=group.name,
+        ),
+        "setup.post",
+    )
 
 
 def seat_taken(classification: str, holder: Member) -> OutMessage:
-    return error(fmt(
-        "The {c} seat is taken by {h}: the group keeps one seat per classification. Pick a"
-        " different classification, or talk to your organiser.", c=classification, h=holder.user))
+    return error(
+        fmt(
+            "The {c} seat is taken by {h}: the group keeps one seat per classification. Pick a"
+            " different classification, or talk to your organiser.",
+            c=classification,
+            h=holder.user,
+        )
+    )
 
 
 def already_hold(classification: str) -> OutMessage:
@@ -198,39 +266,70 @@ def already_hold(classification: str) -> OutMessage:
 
 def joined(member: Member, group: Group, moved_from: str | None) -> OutMessage:
     if moved_from:
-        text = fmt("You moved from {old} to the {c} seat in {g}.", old=moved_from,
-                   c=member.classification or "", g=group.name)
+        text = fmt(
+            "You moved from {old} to the {c} seat in {g}.",
+            old=moved_from,
+            c=member.classification or "",
+            g=group.name,
+        )
     else:
-        text = fmt("Welcome to {g}! You hold the {c} seat. Tell the group the referral you want:"
-                   " /rapport profile ask <your ideal client>.", g=group.name,
-                   c=member.classification or "")
+        text = fmt(
+            "Welcome to {g}! You hold the {c} seat. Tell the group the referral you want:"
+            " /rapport profile ask <your ideal client>.",
+            g=group.name,
+            c=member.classification or "",
+        )
     return reply(text, "join.done")
 
 
 def joined_post(member: Member, moved_from: str | None) -> OutMessage:
     if moved_from:
-        return notice(fmt("{u} moved from {old} to {c}.", u=member.user, old=moved_from,
-                          c=member.classification or ""), "join.post")
-    return notice(fmt("Please welcome {u}, our {c}!", u=member.user,
-                      c=member.classification or ""), "join.post")
+        return notice(
+            fmt(
+                "{u} moved from {old} to {c}.",
+                u=member.user,
+                old=moved_from,
+                c=member.classification or "",
+            ),
+            "join.post",
+        )
+    return notice(
+        fmt("Please welcome {u}, our {c}!", u=member.user, c=member.classification or ""),
+        "join.post",
+    )
 
 
 # --- profile -----------------------------------------------------------------------------
 def profile(member: Member, group: Group, default_quiet: str) -> OutMessage:
     fields = (
-        Field("Classification", fmt("{c}", c=member.classification) if member.classification
-              else lit("none yet (/rapport join <classification>)")),
-        Field("Ask", fmt("{a}", a=member.ask) if member.ask
-              else lit("not set (/rapport profile ask <the referral you want>)")),
-        Field("Email", fmt("{e}", e=member.email) if member.email
-              else lit("not set (/rapport profile email <address>, used in introductions)")),
+        Field(
+            "Classification",
+            fmt("{c}", c=member.classification)
+            if member.classification
+            else lit("none yet (/rapport join <classification>)"),
+        ),
+        Field(
+            "Ask",
+            fmt("{a}", a=member.ask)
+            if member.ask
+            else lit("not set (/rapport profile ask <the referral you want>)"),
+        ),
+        Field(
+            "Email",
+            fmt("{e}", e=member.email)
+            if member.email
+            else lit("not set (/rapport profile email <address>, used in introductions)"),
+        ),
         Field("Time zone", lit(member.tz or f"{group.tz} (the group's)")),
         Field("Quiet hours", lit(member.quiet_hours or f"{default_quiet} (default)")),
-        Field("Direct messages", lit("on" if member.dm_enabled else
-                                     "off (you still get referrals passed to you)")),
+        Field(
+            "Direct messages",
+            lit("on" if member.dm_enabled else "off (you still get referrals passed to you)"),
+        ),
     )
-    return reply(fmt("Your profile in {g}:", g=group.name), "profile", fields=fields,
-                 title="Your profile")
+    return reply(
+        fmt("Your profile in {g}:", g=group.name), "profile", fields=fields, title="Your profile"
+    )
 
 
 def profile_updated(what: str, value: Rich | str) -> OutMessage:
@@ -244,11 +343,16 @@ def kind_word(kind: Kind) -> str:
 
 def referral_actions(r: Referral) -> tuple[Action, ...]:
     def act(label: str, status: str, style: str = "default") -> Action:
-        return Action(label, f"ref:{r.id}:{status}", cmd(f"/referrals update {r.id} {status}"),
-                      style)
+        return Action(
+            label, f"ref:{r.id}:{status}", cmd(f"/referrals update {r.id} {status}"), style
+        )
 
-    return (act("Contacted", "contacted", "primary"), act("Meeting booked", "meeting"),
-            act("Won", "won"), act("No sale", "lost", "danger"))
+    return (
+        act("Contacted", "contacted", "primary"),
+        act("Meeting booked", "meeting"),
+        act("Won", "won"),
+        act("No sale", "lost", "danger"),
+    )
 
 
 def referral_fields(r: Referral) -> tuple[Field, ...]:
@@ -270,20 +374,35 @@ def referral_fields(r: Referral) -> tuple[Field, ...]:
 
 def referral_received_dm(r: Referral, giver: UserRef) -> OutMessage:
     if r.kind is Kind.REFERRAL:
-        text = fmt("{g} passed you a referral: {p}. Follow up now: {g} put their name on the line"
-                   " for you. They expect your call.", g=giver, p=r.prospect)
+        text = fmt(
+            "{g} passed you a referral: {p}. Follow up now: {g} put their name on the line"
+            " for you. They expect your call.",
+            g=giver,
+            p=r.prospect,
+        )
         title = f"New referral from {giver.display_name}"
     else:
-        text = fmt("{g} passed you a lead: {p}. A lead comes with no introduction or contact"
-                   " details: look them up and reach out.", g=giver, p=r.prospect)
+        text = fmt(
+            "{g} passed you a lead: {p}. A lead comes with no introduction or contact"
+            " details: look them up and reach out.",
+            g=giver,
+            p=r.prospect,
+        )
         title = f"New lead from {giver.display_name}"
-    return notice(text, f"{r.kind.value}.received", title=title, fields=referral_fields(r),
-                  actions=referral_actions(r))
+    return notice(
+        text,
+        f"{r.kind.value}.received",
+        title=title,
+        fields=referral_fields(r),
+        actions=referral_actions(r),
+    )
 
 
 def referral_post(r: Referral, giver: UserRef, receiver: UserRef) -> OutMessage:
     word = "a referral" if r.kind is Kind.REFERRAL else "a lead"
-    return notice(fmt(f"{{g}} passed {word} to {{r}}.", g=giver, r=receiver), f"{r.kind.value}.post")
+    return notice(
+        fmt(f"{{g}} passed {word} to {{r}}.", g=giver, r=receiver), f"{r.kind.value}.post"
+    )
 
 
 def introduction_link(r: Referral, giver: UserRef, receiver: Member) -> Rich:
@@ -291,37 +410,61 @@ def introduction_link(r: Referral, giver: UserRef, receiver: Member) -> Rich:
     to = [r.email or ""] + ([receiver.email] if receiver.email else [])
     subject = f"Introduction: {r.prospect} meet {receiver.user.display_name}"
     need = f" about {r.need}" if r.need else ""
-    body = (f"Hi {r.prospect} and {receiver.user.display_name},\n\n"
-            f"I'd like to introduce you two. {r.prospect}, {receiver.user.display_name} is the"
-            f" person I trust{need}; {receiver.user.display_name}, {r.prospect} is expecting"
-            f" your call.\n\nI'll let you take it from here.\n\n{giver.display_name}")
-    url = ("mailto:" + ",".join(quote(a, safe="@") for a in to) + "?subject=" + quote(subject)
-           + "&body=" + quote(body))
+    body = (
+        f"Hi {r.prospect} and {receiver.user.display_name},\n\n"
+        f"I'd like to introduce you two. {r.prospect}, {receiver.user.display_name} is the"
+        f" person I trust{need}; {receiver.user.display_name}, {r.prospect} is expecting"
+        f" your call.\n\nI'll let you take it from here.\n\n{giver.display_name}"
+    )
+    url = (
+        "mailto:"
+        + ",".join(quote(a, safe="@") for a in to)
+        + "?subject="
+        + quote(subject)
+        + "&body="
+        + quote(body)
+    )
     return Rich((Link(url, "Send the introduction email"),))
 
 
 def referral_logged(r: Referral, receiver: Member, giver: UserRef) -> OutMessage:
     if r.kind is Kind.REFERRAL:
-        text = fmt("Referral #{id} to {r} is logged: {p}. I've sent {r} the details and posted"
-                   " a note in the channel (without the prospect's details).",
-                   id=r.id, r=receiver.user, p=r.prospect)
+        text = fmt(
+            "Referral #{id} to {r} is logged: {p}. I've sent {r} the details and posted"
+            " a note in the channel (without the prospect's details).",
+            id=r.id,
+            r=receiver.user,
+            p=r.prospect,
+        )
         if r.email:
-            text = text + lit("\nIntroduce them to each other: ") + introduction_link(
-                r, giver, receiver)
+            text = (
+                text
+                + lit("\nIntroduce them to each other: ")
+                + introduction_link(r, giver, receiver)
+            )
             if not receiver.email:
-                text = text + fmt(" ({r} has no email on file; add theirs to the To line.)",
-                                  r=receiver.user)
+                text = text + fmt(
+                    " ({r} has no email on file; add theirs to the To line.)", r=receiver.user
+                )
         return reply(text, "referral.logged")
-    return reply(fmt("Lead #{id} to {r} is logged: {p}.", id=r.id, r=receiver.user, p=r.prospect),
-                 "lead.logged")
+    return reply(
+        fmt("Lead #{id} to {r} is logged: {p}.", id=r.id, r=receiver.user, p=r.prospect),
+        "lead.logged",
+    )
 
 
 def recorded_as_lead(r: Referral, receiver: Member) -> OutMessage:
-    return reply(fmt(
-        "Recorded as lead #{id} to {r}, not a referral: I found no email or phone number for {p}."
-        " A referral means the prospect expects the call and you have their contact details."
-        " If you have them, log it again as /referral @member <name> <email or phone>.",
-        id=r.id, r=receiver.user, p=r.prospect), "lead.logged")
+    return reply(
+        fmt(
+            "Recorded as lead #{id} to {r}, not a referral: I found no email or phone number for {p}."
+            " A referral means the prospect expects the call and you have their contact details."
+            " If you have them, log it again as /referral @member <name> <email or phone>.",
+            id=r.id,
+            r=receiver.user,
+            p=r.prospect,
+        ),
+        "lead.logged",
+    )
 
 
 def self_referral() -> OutMessage:
@@ -329,26 +472,37 @@ def self_referral() -> OutMessage:
 
 
 def referral_list(items: list[tuple[Referral, Member, Member]], which: str, me: int) -> OutMessage:
-    titles = {"all": "Your referrals and leads", "given": "Referrals and leads you gave",
-              "received": "Referrals and leads you received",
-              "open": "Referrals and leads waiting on you"}
+    titles = {
+        "all": "Your referrals and leads",
+        "given": "Referrals and leads you gave",
+        "received": "Referrals and leads you received",
+        "open": "Referrals and leads waiting on you",
+    }
     if not items:
-        empty = {"open": "Nothing is waiting on you.",
-                 "given": "You haven't given any yet. /referral @member <prospect> <email or phone>"
-                          " logs one."}.get(which, "None yet.")
+        empty = {
+            "open": "Nothing is waiting on you.",
+            "given": "You haven't given any yet. /referral @member <prospect> <email or phone>"
+            " logs one.",
+        }.get(which, "None yet.")
         return reply(f"{titles[which]}: {empty}", "referrals.list")
     lines = [lit(f"{titles[which]} (newest first):")]
     for r, giver, receiver in items:
-        direction = (fmt(" to {u}", u=receiver.user) if r.giver_id == me
-                     else fmt(" from {u}", u=giver.user))
-        lines.append(lit(f"#{r.id} {kind_word(r.kind)}") + direction + fmt(
-            ": {p} — ", p=r.prospect) + lit(STATUS_LABEL[r.status]))
+        direction = (
+            fmt(" to {u}", u=receiver.user) if r.giver_id == me else fmt(" from {u}", u=giver.user)
+        )
+        lines.append(
+            lit(f"#{r.id} {kind_word(r.kind)}")
+            + direction
+            + fmt(": {p} — ", p=r.prospect)
+            + lit(STATUS_LABEL[r.status])
+        )
     return reply(join(lines, "\n"), "referrals.list")
 
 
 def not_found(referral_id: int) -> OutMessage:
-    return error(f"There is no referral #{referral_id} of yours. /referrals lists yours with their"
-                 " ids.")
+    return error(
+        f"There is no referral #{referral_id} of yours. /referrals lists yours with their ids."
+    )
 
 
 def only_receiver(r: Referral, receiver: UserRef) -> OutMessage:
@@ -360,13 +514,16 @@ def already_status(r: Referral) -> OutMessage:
 
 
 def cannot_go_back(r: Referral, wanted: Status) -> OutMessage:
-    return error(f"#{r.id} is already {STATUS_LABEL[r.status]}; it can't go back to"
-                 f" {STATUS_LABEL[wanted]}.")
+    return error(
+        f"#{r.id} is already {STATUS_LABEL[r.status]}; it can't go back to {STATUS_LABEL[wanted]}."
+    )
 
 
 def reopen_needs_note(r: Referral, wanted: Status) -> OutMessage:
-    return error(f"#{r.id} is closed as {STATUS_LABEL[r.status]}. To change it, add a note saying"
-                 f" why: /referrals update {r.id} {wanted.value} -- what changed")
+    return error(
+        f"#{r.id} is closed as {STATUS_LABEL[r.status]}. To change it, add a note saying"
+        f" why: /referrals update {r.id} {wanted.value} -- what changed"
+    )
 
 
 def amount_already_recorded(r: Referral) -> OutMessage:
@@ -377,27 +534,37 @@ def only_won_takes_amount() -> OutMessage:
     return error("Only a won referral records closed business.")
 
 
-def status_changed(r: Referral, new: Status, amount: str | None, note: str | None,
-                   giver: UserRef) -> OutMessage:
+def status_changed(
+    r: Referral, new: Status, amount: str | None, note: str | None, giver: UserRef
+) -> OutMessage:
     text = fmt(f"#{{id}} is now {STATUS_LABEL[new]}. I've let {{g}} know.", id=r.id, g=giver)
     if new is Status.WON:
         text = text + lit(" Congratulations!")
         if amount:
-            text = text + lit(f" Closed business of {amount} is recorded: only you and the"
-                              " group's totals see the amount.")
+            text = text + lit(
+                f" Closed business of {amount} is recorded: only you and the"
+                " group's totals see the amount."
+            )
         else:
             text = text + lit(f" Record its value with /referrals update {r.id} won <amount>.")
     return reply(text, "referral.updated")
 
 
 def amount_recorded(r: Referral, amount: str) -> OutMessage:
-    return reply(f"Closed business of {amount} is recorded for #{r.id}: only you and the group's"
-                 " totals see the amount.", "referral.amount")
+    return reply(
+        f"Closed business of {amount} is recorded for #{r.id}: only you and the group's"
+        " totals see the amount.",
+        "referral.amount",
+    )
 
 
 def status_dm_to_giver(r: Referral, receiver: UserRef, new: Status, note: str | None) -> OutMessage:
-    text = fmt(f"{{u}} marked your {kind_word(r.kind)} for {{p}} (#{{id}}) as"
-               f" {STATUS_LABEL[new]}.", u=receiver, p=r.prospect, id=r.id)
+    text = fmt(
+        f"{{u}} marked your {kind_word(r.kind)} for {{p}} (#{{id}}) as {STATUS_LABEL[new]}.",
+        u=receiver,
+        p=r.prospect,
+        id=r.id,
+    )
     if new is Status.WON:
         text = text + lit(" It became business: thank you for passing it on!")
     if note:
@@ -407,17 +574,28 @@ def status_dm_to_giver(r: Referral, receiver: UserRef, new: Status, note: str | 
 
 def thank_prompt_dm(r: Referral, giver: UserRef) -> OutMessage:
     return notice(
-        fmt("#{id} ({p}) is won. Thank {g} for it: recognition is what keeps referrals coming.",
-            id=r.id, p=r.prospect, g=giver),
+        fmt(
+            "#{id} ({p}) is won. Thank {g} for it: recognition is what keeps referrals coming.",
+            id=r.id,
+            p=r.prospect,
+            g=giver,
+        ),
         "thanks.prompt",
-        actions=(Action(f"Thank {giver.display_name}", f"thank:{r.id}",
-                        fmt("/thanks {g} {id}", g=giver, id=r.id), "primary"),),
+        actions=(
+            Action(
+                f"Thank {giver.display_name}",
+                f"thank:{r.id}",
+                fmt("/thanks {g} {id}", g=giver, id=r.id),
+                "primary",
+            ),
+        ),
     )
 
 
 # --- thanks ------------------------------------------------------------------------------
-def thanks_post(thanker: UserRef, giver: UserRef, r: Referral | None, business: bool,
-                note: str | None) -> OutMessage:
+def thanks_post(
+    thanker: UserRef, giver: UserRef, r: Referral | None, business: bool, note: str | None
+) -> OutMessage:
     if business:
         what = "for a referral that became closed business" if r else "for closed business"
     elif r:
@@ -433,8 +611,10 @@ def thanks_post(thanker: UserRef, giver: UserRef, r: Referral | None, business: 
 def thanks_done(giver: UserRef, amount: str | None) -> OutMessage:
     text = fmt("Your thanks to {g} is posted in the channel.", g=giver)
     if amount:
-        text = text + lit(f" Closed business of {amount} is recorded (private: only you and the"
-                          " group's totals see it).")
+        text = text + lit(
+            f" Closed business of {amount} is recorded (private: only you and the"
+            " group's totals see it)."
+        )
     return reply(text, "thanks.done")
 
 
@@ -447,32 +627,42 @@ def wrong_giver(r: Referral, giver: UserRef) -> OutMessage:
 
 
 def reopen_before_thanks(r: Referral) -> OutMessage:
-    return error(f"#{r.id} is closed as no sale. Reopen it first: /referrals update {r.id} won"
-                 " <amount> -- why it came back")
+    return error(
+        f"#{r.id} is closed as no sale. Reopen it first: /referrals update {r.id} won"
+        " <amount> -- why it came back"
+    )
 
 
 # --- 1-2-1s ------------------------------------------------------------------------------
 def one_to_one_logged(other: UserRef) -> OutMessage:
-    return reply(fmt("Your 1-2-1 with {o} is logged. I've asked {o} to log it too.", o=other),
-                 "onetoone.logged")
+    return reply(
+        fmt("Your 1-2-1 with {o} is logged. I've asked {o} to log it too.", o=other),
+        "onetoone.logged",
+    )
 
 
 def one_to_one_confirmed(other: UserRef) -> OutMessage:
-    return reply(fmt("Your 1-2-1 with {o} is logged; {o} logged it too, so it counts once.",
-                     o=other), "onetoone.confirmed")
+    return reply(
+        fmt("Your 1-2-1 with {o} is logged; {o} logged it too, so it counts once.", o=other),
+        "onetoone.confirmed",
+    )
 
 
 def one_to_one_already(other: UserRef) -> OutMessage:
-    return reply(fmt("You already logged a 1-2-1 with {o} today; it counts once.", o=other),
-                 "onetoone.same")
+    return reply(
+        fmt("You already logged a 1-2-1 with {o} today; it counts once.", o=other), "onetoone.same"
+    )
 
 
 def one_to_one_dm(logger: Member) -> OutMessage:
     return notice(
         fmt("{u} logged a 1-2-1 with you. If you met, log it too: it counts once.", u=logger.user),
         "onetoone.dm",
-        actions=(Action("Log it too", f"121:{logger.id}", fmt("/onetoone {u}", u=logger.user),
-                        "primary"),),
+        actions=(
+            Action(
+                "Log it too", f"121:{logger.id}", fmt("/onetoone {u}", u=logger.user), "primary"
+            ),
+        ),
     )
 
 
@@ -494,8 +684,11 @@ def meeting_line(group: Group) -> Rich:
 
 
 def no_meeting() -> OutMessage:
-    return reply("No weekly meeting is set yet. The admin sets it with /rapport meeting set"
-                 " <weekday> <HH:MM> <Area/City> [-- where].", "meeting.none")
+    return reply(
+        "No weekly meeting is set yet. The admin sets it with /rapport meeting set"
+        " <weekday> <HH:MM> <Area/City> [-- where].",
+        "meeting.none",
+    )
 
 
 def meeting_show(group: Group, next_at: datetime | None, skipped: list[str]) -> OutMessage:
@@ -515,13 +708,19 @@ def meeting_set(group: Group, next_at: datetime | None) -> OutMessage:
 
 
 def meeting_skipped(day: str, group: Group) -> OutMessage:
-    return notice(fmt("No meeting on {d}: the admin skipped it. See you the week after.", d=day),
-                  "meeting.skipped")
+    return notice(
+        fmt("No meeting on {d}: the admin skipped it. See you the week after.", d=day),
+        "meeting.skipped",
+    )
 
 
 def skip_not_meeting_day(day: str, group: Group) -> OutMessage:
-    return error(fmt("{d} is not a meeting day; ", d=day) + lit("the group meets ")
-                 + meeting_line(group) + lit("."))
+    return error(
+        fmt("{d} is not a meeting day; ", d=day)
+        + lit("the group meets ")
+        + meeting_line(group)
+        + lit(".")
+    )
 
 
 def skip_in_past(day: str) -> OutMessage:
@@ -533,11 +732,14 @@ def already_skipped(day: str) -> OutMessage:
 
 
 # --- numbers -----------------------------------------------------------------------------
-def stats(who: UserRef, week: Stats, quarter: Stats, currency: str, show_amount: bool,
-          own: bool) -> OutMessage:
+def stats(
+    who: UserRef, week: Stats, quarter: Stats, currency: str, show_amount: bool, own: bool
+) -> OutMessage:
     def line(label: str, s: Stats) -> Rich:
-        parts = [f"{count(s.referrals_given, 'referral')} given, {s.referrals_received} received",
-                 f"{count(s.leads_given, 'lead')} given, {s.leads_received} received"]
+        parts = [
+            f"{count(s.referrals_given, 'referral')} given, {s.referrals_received} received",
+            f"{count(s.leads_given, 'lead')} given, {s.leads_received} received",
+        ]
         if show_amount:
             parts.append(f"closed business {money(s.closed_business_cents, currency)}")
         parts.append(count(s.one_to_ones, "1-2-1"))

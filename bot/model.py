@@ -45,7 +45,13 @@ class Status(StrEnum):
 
 
 # Forward order of a referral's life; won and lost are both ends.
-STATUS_RANK = {Status.OPEN: 0, Status.CONTACTED: 1, Status.MEETING: 2, Status.WON: 3, Status.LOST: 3}
+STATUS_RANK = {
+    Status.OPEN: 0,
+    Status.CONTACTED: 1,
+    Status.MEETING: 2,
+    Status.WON: 3,
+    Status.LOST: 3,
+}
 
 STATUS_LABEL = {
     Status.OPEN: "open",

@@ -72,13 +72,15 @@ class Outbox:
             error = f"{type(e).__name__}: {e}" if not isinstance(e, DeliveryError) else str(e)
             async with self.repo.transaction() as tx:
                 if item.attempts >= MAX_ATTEMPTS:
-                    log.error("outbox %s: giving up after %s attempts: %s", item.id,
-                              item.attempts, error)
+                    log.error(
+                        "outbox %s: giving up after %s attempts: %s", item.id, item.attempts, error
+                    )
                     await tx.outbox_failed(item.id, error)
                 else:
                     delay = backoff_seconds(item.attempts)
-                    log.warning("outbox %s: delivery failed (%s); retrying in %ss", item.id,
-                                error, delay)
+                    log.warning(
+                        "outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay
+                    )
                     await tx.outbox_retry(item.id, ts + delay, error)
             return 0
         async with self.repo.transaction() as tx:

@@ -12,7 +12,15 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.model import (
-    ChannelRef, Group, Kind, Meeting, Member, Referral, Stats, Status, UserRef,
+    ChannelRef,
+    Group,
+    Kind,
+    Meeting,
+    Member,
+    Referral,
+    Stats,
+    Status,
+    UserRef,
 )
 from bot.out import OutMessage
 
@@ -85,9 +93,20 @@ class Repository(Protocol):
 
     # referrals and leads
     async def add_referral(
-        self, *, group_id: int, giver_id: int, receiver_id: int, kind: Kind, prospect: str,
-        email: str | None, phone: str | None, need: str | None, heat: int, inside: bool,
-        now: int, request_key: str | None,
+        self,
+        *,
+        group_id: int,
+        giver_id: int,
+        receiver_id: int,
+        kind: Kind,
+        prospect: str,
+        email: str | None,
+        phone: str | None,
+        need: str | None,
+        heat: int,
+        inside: bool,
+        now: int,
+        request_key: str | None,
     ) -> Referral: ...
     async def referral(self, referral_id: int) -> Referral | None: ...
     async def referrals_of(self, member_id: int, which: str, limit: int) -> list[Referral]: ...
@@ -101,12 +120,26 @@ class Repository(Protocol):
 
     # closed business, thanks, 1-2-1s
     async def add_closed_business(
-        self, *, group_id: int, referral_id: int | None, giver_id: int | None,
-        receiver_id: int, amount_cents: int, currency: str, note: str | None, now: int,
+        self,
+        *,
+        group_id: int,
+        referral_id: int | None,
+        giver_id: int | None,
+        receiver_id: int,
+        amount_cents: int,
+        currency: str,
+        note: str | None,
+        now: int,
     ) -> None: ...
     async def add_thanks(
-        self, *, group_id: int, from_id: int, to_id: int, referral_id: int | None,
-        note: str | None, now: int,
+        self,
+        *,
+        group_id: int,
+        from_id: int,
+        to_id: int,
+        referral_id: int | None,
+        note: str | None,
+        now: int,
     ) -> None: ...
     async def recent_one_to_one(
         self, a: int, b: int, since: int
@@ -123,12 +156,14 @@ class Repository(Protocol):
 
     # outbox
     async def outbox_add(
-        self, group_id: int | None, target: Target, message: OutMessage, now: int,
+        self,
+        group_id: int | None,
+        target: Target,
+        message: OutMessage,
+        now: int,
         due: int | None = None,
     ) -> int: ...
-    async def outbox_claim(
-        self, now: int, limit: int, stale_before: int
-    ) -> list[OutboxItem]: ...
+    async def outbox_claim(self, now: int, limit: int, stale_before: int) -> list[OutboxItem]: ...
     async def outbox_sent(self, item_id: int, now: int) -> None: ...
     async def outbox_retry(self, item_id: int, next_attempt_at: int, error: str) -> None: ...
     async def outbox_failed(self, item_id: int, error: str) -> None: ...

@@ -21,8 +21,19 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
     # A referral carries the prospect's contact details (and so their consent to be called);
     # without any, what the member has is a lead.
     kind = Kind.REFERRAL if (cmd.email or cmd.phone) else Kind.LEAD
-    r = await _store(w, group, giver, receiver, kind, cmd.prospect, cmd.email, cmd.phone,
-                     cmd.need, cmd.heat, cmd.inside)
+    r = await _store(
+        w,
+        group,
+        giver,
+        receiver,
+        kind,
+        cmd.prospect,
+        cmd.email,
+        cmd.phone,
+        cmd.need,
+        cmd.heat,
+        cmd.inside,
+    )
     if kind is Kind.LEAD:
         return [messages.recorded_as_lead(r, receiver)]
     return [messages.referral_logged(r, receiver, giver.user)]
@@ -35,18 +46,38 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
     receiver = await w.member_of(group, cmd.member)
     if receiver.id == giver.id:
         raise Refusal(messages.self_referral())
-    r = await _store(w, group, giver, receiver, Kind.LEAD, cmd.business, None, None,
-                     cmd.details, 3, False)
+    r = await _store(
+        w, group, giver, receiver, Kind.LEAD, cmd.business, None, None, cmd.details, 3, False
+    )
     return [messages.referral_logged(r, receiver, giver.user)]
 
 
-async def _store(w: Work, group: Group, giver: Member, receiver: Member, kind: Kind,
-                 prospect: str, email: str | None, phone: str | None, need: str | None,
-                 heat: int, inside: bool) -> Referral:
+async def _store(
+    w: Work,
+    group: Group,
+    giver: Member,
+    receiver: Member,
+    kind: Kind,
+    prospect: str,
+    email: str | None,
+    phone: str | None,
+    need: str | None,
+    heat: int,
+    inside: bool,
+) -> Referral:
     r = await w.tx.add_referral(
-        group_id=group.id, giver_id=giver.id, receiver_id=receiver.id, kind=kind,
-        prospect=prospect, email=email, phone=phone, need=need, heat=heat, inside=inside,
-        now=w.ts, request_key=w.ctx.request_key,
+        group_id=group.id,
+        giver_id=giver.id,
+        receiver_id=receiver.id,
+        kind=kind,
+        prospect=prospect,
+        email=email,
+        phone=phone,
+        need=need,
+        heat=heat,
+        inside=inside,
+        now=w.ts,
+        request_key=w.ctx.request_key,
     )
     await w.dm(group, receiver, messages.referral_received_dm(r, giver.user))
     await w.post(group, messages.referral_post(r, giver.user, receiver.user))
@@ -99,8 +130,16 @@ def check_transition(r: Referral, new: Status, note: str | None) -> None:
         raise Refusal(messages.cannot_go_back(r, new))
 
 
-async def change_status(w: Work, group: Group, receiver: Member, r: Referral, new: Status,
-                        amount: int | None, note: str | None, prompt_thanks: bool = True) -> None:
+async def change_status(
+    w: Work,
+    group: Group,
+    receiver: Member,
+    r: Referral,
+    new: Status,
+    amount: int | None,
+    note: str | None,
+    prompt_thanks: bool = True,
+) -> None:
     await w.tx.set_referral_status(r.id, new, amount, w.ts)
     await w.tx.add_referral_event(r.id, receiver.id, new, note, w.ts)
     if amount:
@@ -112,12 +151,24 @@ async def change_status(w: Work, group: Group, receiver: Member, r: Referral, ne
         await w.dm(group, receiver, messages.thank_prompt_dm(r, giver.user))
 
 
-async def _record_business(w: Work, group: Group, r: Referral | None, receiver: Member,
-                           amount: int, note: str | None, giver_id: int | None = None) -> None:
+async def _record_business(
+    w: Work,
+    group: Group,
+    r: Referral | None,
+    receiver: Member,
+    amount: int,
+    note: str | None,
+    giver_id: int | None = None,
+) -> None:
     await w.tx.add_closed_business(
-        group_id=group.id, referral_id=r.id if r else None,
-        giver_id=r.giver_id if r else giver_id, receiver_id=receiver.id, amount_cents=amount,
-        currency=group.currency, note=note, now=w.ts,
+        group_id=group.id,
+        referral_id=r.id if r else None,
+        giver_id=r.giver_id if r else giver_id,
+        receiver_id=receiver.id,
+        amount_cents=amount,
+        currency=group.currency,
+        note=note,
+        now=w.ts,
     )
 
 
@@ -154,8 +205,12 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     if cmd.bare_number is not None and giver is not None and r is None:
         # "/thanks @alice 12": referral #12 if alice gave it to you, otherwise an amount
         candidate = await w.tx.referral(cmd.bare_number)
-        if (candidate and candidate.group_id == group.id and candidate.receiver_id == me.id
-                and candidate.giver_id == giver.id):
+        if (
+            candidate
+            and candidate.group_id == group.id
+            and candidate.receiver_id == me.id
+            and candidate.giver_id == giver.id
+        ):
             r, amount = candidate, None
     if r is not None:
         if giver is not None and giver.id != r.giver_id:
@@ -175,14 +230,19 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
         elif r.status is Status.LOST:
             raise Refusal(messages.reopen_before_thanks(r))
         else:
-            await change_status(w, group, me, r, Status.WON, amount, cmd.note,
-                                prompt_thanks=False)
+            await change_status(w, group, me, r, Status.WON, amount, cmd.note, prompt_thanks=False)
     elif amount:
         await _record_business(w, group, None, me, amount, cmd.note, giver_id=giver.id)
     if r is not None:
         await w.tx.mark_thanked(r.id, w.ts)
-    await w.tx.add_thanks(group_id=group.id, from_id=me.id, to_id=giver.id,
-                          referral_id=r.id if r else None, note=cmd.note, now=w.ts)
+    await w.tx.add_thanks(
+        group_id=group.id,
+        from_id=me.id,
+        to_id=giver.id,
+        referral_id=r.id if r else None,
+        note=cmd.note,
+        now=w.ts,
+    )
     await w.post(group, messages.thanks_post(me.user, giver.user, r, bool(amount), cmd.note))
     amount_text = messages.money(amount, group.currency) if amount else None
     return [messages.thanks_done(giver.user, amount_text)]

@@ -6,8 +6,20 @@ from datetime import timedelta
 
 from bot import messages
 from bot.commands import (
-    Help, Join, LogOneToOne, SetAsk, SetDirectMessages, SetEmail, SetMeeting, SetQuietHours,
-    SetTimeZone, Setup, ShowMeeting, ShowProfile, ShowStats, SkipMeeting,
+    Help,
+    Join,
+    LogOneToOne,
+    SetAsk,
+    SetDirectMessages,
+    SetEmail,
+    SetMeeting,
+    SetQuietHours,
+    SetTimeZone,
+    Setup,
+    ShowMeeting,
+    ShowProfile,
+    ShowStats,
+    SkipMeeting,
 )
 from bot.model import Meeting, UserRef, seat_key
 from bot.out import OutMessage
@@ -27,8 +39,7 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
         admins = [m for m in await w.tx.members(existing.id) if m.is_admin]
         raise Refusal(messages.already_set_up(existing, admins))
     name = cmd.name or (channel.name.lstrip("#") if channel.name else "") or "Our group"
-    group = await w.tx.create_group(channel, name, w.settings.timezone, w.settings.currency,
-                                    w.ts)
+    group = await w.tx.create_group(channel, name, w.settings.timezone, w.settings.currency, w.ts)
     await w.tx.add_member(group.id, w.ctx.actor, is_admin=True, now=w.ts)
     await w.post(group, messages.group_created_post(group, w.ctx.actor))
     return [messages.group_created(group)]
@@ -38,8 +49,12 @@ async def join(w: Work, cmd: Join) -> list[OutMessage]:
     group = await w.group()
     key = seat_key(cmd.classification)
     member = await w.tx.member(group.id, w.ctx.actor.user_id)
-    if member is not None and member.active and member.classification and \
-            seat_key(member.classification) == key:
+    if (
+        member is not None
+        and member.active
+        and member.classification
+        and seat_key(member.classification) == key
+    ):
         return [messages.already_hold(member.classification)]
     holder = await w.tx.seat_holder(group.id, key)
     if holder is not None and (member is None or holder.id != member.id):
@@ -47,8 +62,13 @@ async def join(w: Work, cmd: Join) -> list[OutMessage]:
     if member is None:
         member = await w.tx.add_member(group.id, w.ctx.actor, is_admin=False, now=w.ts)
     moved_from = member.classification if member.active else None
-    member = await w.tx.update_member(member.id, classification=cmd.classification, seat_key=key,
-                                      active=1, display_name=w.ctx.actor.display_name)
+    member = await w.tx.update_member(
+        member.id,
+        classification=cmd.classification,
+        seat_key=key,
+        active=1,
+        display_name=w.ctx.actor.display_name,
+    )
     await w.post(group, messages.joined_post(member, moved_from))
     return [messages.joined(member, group, moved_from)]
 

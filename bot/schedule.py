@@ -18,12 +18,17 @@ _DOW = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 def meeting_trigger(meeting: Meeting) -> CronTrigger:
     hour, minute = (int(x) for x in meeting.time.split(":"))
-    return CronTrigger(day_of_week=_DOW[meeting.weekday], hour=hour, minute=minute,
-                       timezone=ZoneInfo(meeting.tz))
+    return CronTrigger(
+        day_of_week=_DOW[meeting.weekday], hour=hour, minute=minute, timezone=ZoneInfo(meeting.tz)
+    )
 
 
-def next_meeting(meeting: Meeting, after: datetime, skips: set[str] = frozenset(),  # type: ignore[assignment]
-                 inclusive: bool = False) -> datetime | None:
+def next_meeting(
+    meeting: Meeting,
+    after: datetime,
+    skips: set[str] = frozenset(),  # type: ignore[assignment]
+    inclusive: bool = False,
+) -> datetime | None:
     """The first meeting strictly after `after` (or at it, when inclusive), skipping the
     dates the admin skipped. UTC."""
     trigger = meeting_trigger(meeting)

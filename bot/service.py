@@ -16,11 +16,31 @@ from typing import Any
 
 from bot import messages, referrals, roster
 from bot.commands import (
-    Command, Help, Join, ListReferrals, LogLead, LogOneToOne, LogReferral, MentionToken,
-    ParseError, SetAsk, SetDirectMessages, SetEmail, SetMeeting, SetQuietHours, SetTimeZone,
-    Setup, ShowMeeting, ShowProfile, ShowStats, SkipMeeting, Thank, UpdateReferral, parse,
+    STATUS_WORDS,
+    Command,
+    Help,
+    Join,
+    ListReferrals,
+    LogLead,
+    LogOneToOne,
+    LogReferral,
+    MentionToken,
+    ParseError,
+    SetAsk,
+    SetDirectMessages,
+    SetEmail,
+    SetMeeting,
+    SetQuietHours,
+    SetTimeZone,
+    Setup,
+    ShowMeeting,
+    ShowProfile,
+    ShowStats,
+    SkipMeeting,
+    Thank,
+    UpdateReferral,
+    parse,
 )
-from bot.commands import STATUS_WORDS
 from bot.config import Settings
 from bot.out import OutMessage
 from bot.outbox import Outbox
@@ -94,14 +114,22 @@ class Core:
             log.exception("action failed: %r", action_id[:100])
             return [messages.internal_error()]
         if cmd is None:
-            return [messages.error("That button no longer applies; type the command instead"
-                                   " (/rapport help lists them).")]
+            return [
+                messages.error(
+                    "That button no longer applies; type the command instead"
+                    " (/rapport help lists them)."
+                )
+            ]
         return await self.handle(ctx, cmd)
 
     async def _action_command(self, ctx: Context, action_id: str) -> tuple[Command | None, Context]:
         parts = action_id.split(":")
-        if len(parts) == 3 and parts[0] == "ref" and parts[1].isdigit() \
-                and parts[2] in STATUS_WORDS:
+        if (
+            len(parts) == 3
+            and parts[0] == "ref"
+            and parts[1].isdigit()
+            and parts[2] in STATUS_WORDS
+        ):
             return UpdateReferral(int(parts[1]), STATUS_WORDS[parts[2]]), ctx
         if len(parts) == 2 and parts[0] == "thank" and parts[1].isdigit():
             return Thank(member=None, referral_id=int(parts[1])), ctx
@@ -126,8 +154,9 @@ class Core:
             work = Work(tx, ctx, self.clock.now(), self.settings)
             replies = await handler(work, cmd)
             if ctx.request_key:
-                await tx.save_request(ctx.request_key,
-                                      json.dumps([m.to_json() for m in replies]), work.ts)
+                await tx.save_request(
+                    ctx.request_key, json.dumps([m.to_json() for m in replies]), work.ts
+                )
         return replies
 
     async def _resolve_mentions(self, ctx: Context, cmd: Command) -> Command:

@@ -68,8 +68,14 @@ class Rich:
 
     def plain(self) -> str:
         """The text as a person reads it with no platform formatting (logs, fallbacks)."""
-        return render(self, text=str, user_text=str, mention=lambda u: "@" + u.display_name,
-                      when=format_when, link=lambda k: f"{k.label}: {k.url}")
+        return render(
+            self,
+            text=str,
+            user_text=str,
+            mention=lambda u: "@" + u.display_name,
+            when=format_when,
+            link=lambda k: f"{k.label}: {k.url}",
+        )
 
     def mentions(self) -> tuple[UserRef, ...]:
         seen: dict[UserRef, None] = {}
@@ -157,6 +163,7 @@ def utc(ts: int) -> datetime:
 
 
 # --- JSON round trip, for the outbox ---------------------------------------------------
+
 
 def rich_to_json(r: Rich) -> list[object]:
     out: list[object] = []

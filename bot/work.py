@@ -56,8 +56,11 @@ class Work:
             group = await self.tx.group_by_channel(ch)
             if group is not None:
                 return group
-        groups = [g for g in await self.tx.groups_of_user(self.ctx.actor)
-                  if g.platform == self.ctx.actor.platform]
+        groups = [
+            g
+            for g in await self.tx.groups_of_user(self.ctx.actor)
+            if g.platform == self.ctx.actor.platform
+        ]
         if len(groups) == 1:
             return groups[0]
         if len(groups) > 1:
@@ -78,8 +81,9 @@ class Work:
         if member is None or not member.active:
             raise Refusal(messages.not_a_member(group))
         if self.ctx.actor.display_name and self.ctx.actor.display_name != member.name:
-            member = await self.tx.update_member(member.id,
-                                                 display_name=self.ctx.actor.display_name)
+            member = await self.tx.update_member(
+                member.id, display_name=self.ctx.actor.display_name
+            )
         return member
 
     async def member_of(self, group: Group, user: UserRef) -> Member:

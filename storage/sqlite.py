@@ -20,7 +20,15 @@ from typing import Any
 import aiosqlite
 
 from bot.model import (
-    ChannelRef, Group, Kind, Meeting, Member, Referral, Stats, Status, UserRef,
+    ChannelRef,
+    Group,
+    Kind,
+    Meeting,
+    Member,
+    Referral,
+    Stats,
+    Status,
+    UserRef,
 )
 from bot.out import OutMessage
 from bot.ports import OutboxItem, Target
@@ -135,8 +143,16 @@ class SqliteRepository:
         gid = await self._insert(
             "INSERT INTO groups (platform, workspace, channel_id, channel_name, name, tz, currency,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (channel.platform, channel.workspace, channel.channel_id, channel.name, name, tz,
-             currency, now),
+            (
+                channel.platform,
+                channel.workspace,
+                channel.channel_id,
+                channel.name,
+                name,
+                tz,
+                currency,
+                now,
+            ),
         )
         group = await self.group(gid)
         assert group is not None
@@ -181,16 +197,33 @@ class SqliteRepository:
         mid = await self._insert(
             "INSERT INTO members (group_id, platform, workspace, user_id, display_name, is_admin,"
             " joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (group_id, user.platform, user.workspace, user.user_id, user.display_name,
-             int(is_admin), now),
+            (
+                group_id,
+                user.platform,
+                user.workspace,
+                user.user_id,
+                user.display_name,
+                int(is_admin),
+                now,
+            ),
         )
         member = await self.member_by_id(mid)
         assert member is not None
         return member
 
     _MEMBER_FIELDS = frozenset(
-        {"display_name", "classification", "seat_key", "ask", "email", "tz", "quiet_hours",
-         "dm_enabled", "is_admin", "active"}
+        {
+            "display_name",
+            "classification",
+            "seat_key",
+            "ask",
+            "email",
+            "tz",
+            "quiet_hours",
+            "dm_enabled",
+            "is_admin",
+            "active",
+        }
     )
 
     async def update_member(self, member_id: int, **fields: Any) -> Member:
@@ -215,16 +248,40 @@ class SqliteRepository:
 
     # --- referrals and leads ---------------------------------------------------------
     async def add_referral(
-        self, *, group_id: int, giver_id: int, receiver_id: int, kind: Kind, prospect: str,
-        email: str | None, phone: str | None, need: str | None, heat: int, inside: bool,
-        now: int, request_key: str | None,
+        self,
+        *,
+        group_id: int,
+        giver_id: int,
+        receiver_id: int,
+        kind: Kind,
+        prospect: str,
+        email: str | None,
+        phone: str | None,
+        need: str | None,
+        heat: int,
+        inside: bool,
+        now: int,
+        request_key: str | None,
     ) -> Referral:
         rid = await self._insert(
             "INSERT INTO referrals (group_id, giver_id, receiver_id, kind, prospect, email, phone,"
             " need, heat, inside, created_at, updated_at, request_key)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (group_id, giver_id, receiver_id, kind.value, prospect, email, phone, need, heat,
-             int(inside), now, now, request_key),
+            (
+                group_id,
+                giver_id,
+                receiver_id,
+                kind.value,
+                prospect,
+                email,
+                phone,
+                need,
+                heat,
+                int(inside),
+                now,
+                now,
+                request_key,
+            ),
         )
         referral = await self.referral(rid)
         assert referral is not None
@@ -283,8 +340,16 @@ class SqliteRepository:
 
     # --- closed business, thanks, 1-2-1s ---------------------------------------------
     async def add_closed_business(
-        self, *, group_id: int, referral_id: int | None, giver_id: int | None, receiver_id: int,
-        amount_cents: int, currency: str, note: str | None, now: int,
+        self,
+        *,
+        group_id: int,
+        referral_id: int | None,
+        giver_id: int | None,
+        receiver_id: int,
+        amount_cents: int,
+        currency: str,
+        note: str | None,
+        now: int,
     ) -> None:
         await self._db.execute(
             "INSERT INTO closed_business (group_id, referral_id, giver_id, receiver_id,"
@@ -293,8 +358,14 @@ class SqliteRepository:
         )
 
     async def add_thanks(
-        self, *, group_id: int, from_id: int, to_id: int, referral_id: int | None,
-        note: str | None, now: int,
+        self,
+        *,
+        group_id: int,
+        from_id: int,
+        to_id: int,
+        referral_id: int | None,
+        note: str | None,
+        now: int,
     ) -> None:
         await self._db.execute(
             "INSERT INTO thanks (group_id, from_id, to_id, referral_id, note, at)"
@@ -302,9 +373,7 @@ class SqliteRepository:
             (group_id, from_id, to_id, referral_id, note, now),
         )
 
-    async def recent_one_to_one(
-        self, a: int, b: int, since: int
-    ) -> tuple[int, int, bool] | None:
+    async def recent_one_to_one(self, a: int, b: int, since: int) -> tuple[int, int, bool] | None:
         """The latest 1-2-1 of this pair since `since`: (id, logged_by, confirmed)."""
         lo, hi = sorted((a, b))
         row = await self._one(
@@ -359,21 +428,28 @@ class SqliteRepository:
         )
         assert r and cb and oo and th
         return Stats(
-            referrals_given=r["rg"], referrals_received=r["rr"], leads_given=r["lg"],
-            leads_received=r["lr"], closed_business_cents=cb["total"], one_to_ones=oo["n"],
+            referrals_given=r["rg"],
+            referrals_received=r["rr"],
+            leads_given=r["lg"],
+            leads_received=r["lr"],
+            closed_business_cents=cb["total"],
+            one_to_ones=oo["n"],
             thanks_given=th["n"],
         )
 
     # --- outbox ----------------------------------------------------------------------
     async def outbox_add(
-        self, group_id: int | None, target: Target, message: OutMessage, now: int,
+        self,
+        group_id: int | None,
+        target: Target,
+        message: OutMessage,
+        now: int,
         due: int | None = None,
     ) -> int:
         return await self._insert(
             "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            (group_id, _target_json(target), message.to_json(),
-             now if due is None else due, now),
+            (group_id, _target_json(target), message.to_json(), now if due is None else due, now),
         )
 
     async def outbox_claim(self, now: int, limit: int, stale_before: int) -> list[OutboxItem]:
@@ -390,8 +466,13 @@ class SqliteRepository:
         )
         rows.sort(key=lambda r: r["id"])
         return [
-            OutboxItem(r["id"], r["group_id"], _target_from_json(r["target"]),
-                       OutMessage.from_json(r["payload"]), r["attempts"])
+            OutboxItem(
+                r["id"],
+                r["group_id"],
+                _target_from_json(r["target"]),
+                OutMessage.from_json(r["payload"]),
+                r["attempts"],
+            )
             for r in rows
         ]
 
@@ -403,8 +484,7 @@ class SqliteRepository:
 
     async def outbox_retry(self, item_id: int, next_attempt_at: int, error: str) -> None:
         await self._db.execute(
-            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ?"
-            " WHERE id = ?",
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
             (next_attempt_at, error[:500], item_id),
         )
 
@@ -450,41 +530,67 @@ def _statements(script: str) -> list[str]:
 def _group(r: sqlite3.Row) -> Group:
     meeting = None
     if r["meeting_weekday"] is not None:
-        meeting = Meeting(r["meeting_weekday"], r["meeting_time"], r["tz"],
-                          r["meeting_where"] or "")
+        meeting = Meeting(
+            r["meeting_weekday"], r["meeting_time"], r["tz"], r["meeting_where"] or ""
+        )
     return Group(
-        id=r["id"], platform=r["platform"], workspace=r["workspace"], channel_id=r["channel_id"],
-        channel_name=r["channel_name"], name=r["name"], tz=r["tz"], currency=r["currency"],
-        meeting=meeting, created_at=r["created_at"],
+        id=r["id"],
+        platform=r["platform"],
+        workspace=r["workspace"],
+        channel_id=r["channel_id"],
+        channel_name=r["channel_name"],
+        name=r["name"],
+        tz=r["tz"],
+        currency=r["currency"],
+        meeting=meeting,
+        created_at=r["created_at"],
     )
 
 
 def _member(r: sqlite3.Row) -> Member:
     return Member(
-        id=r["id"], group_id=r["group_id"],
+        id=r["id"],
+        group_id=r["group_id"],
         user=UserRef(r["platform"], r["workspace"], r["user_id"], r["display_name"]),
-        classification=r["classification"], ask=r["ask"], email=r["email"], tz=r["tz"],
-        quiet_hours=r["quiet_hours"], dm_enabled=bool(r["dm_enabled"]),
-        is_admin=bool(r["is_admin"]), active=bool(r["active"]), joined_at=r["joined_at"],
+        classification=r["classification"],
+        ask=r["ask"],
+        email=r["email"],
+        tz=r["tz"],
+        quiet_hours=r["quiet_hours"],
+        dm_enabled=bool(r["dm_enabled"]),
+        is_admin=bool(r["is_admin"]),
+        active=bool(r["active"]),
+        joined_at=r["joined_at"],
     )
 
 
 def _referral(r: sqlite3.Row) -> Referral:
     return Referral(
-        id=r["id"], group_id=r["group_id"], giver_id=r["giver_id"], receiver_id=r["receiver_id"],
-        kind=Kind(r["kind"]), prospect=r["prospect"], email=r["email"], phone=r["phone"],
-        need=r["need"], heat=r["heat"], inside=bool(r["inside"]), status=Status(r["status"]),
-        amount_cents=r["amount_cents"], created_at=r["created_at"], updated_at=r["updated_at"],
+        id=r["id"],
+        group_id=r["group_id"],
+        giver_id=r["giver_id"],
+        receiver_id=r["receiver_id"],
+        kind=Kind(r["kind"]),
+        prospect=r["prospect"],
+        email=r["email"],
+        phone=r["phone"],
+        need=r["need"],
+        heat=r["heat"],
+        inside=bool(r["inside"]),
+        status=Status(r["status"]),
+        amount_cents=r["amount_cents"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
         thanked_at=r["thanked_at"],
     )
 
 
 def _target_json(target: Target) -> str:
     if isinstance(target, UserRef):
-        return json.dumps({"dm": [target.platform, target.workspace, target.user_id,
-                                  target.display_name]})
-    return json.dumps({"post": [target.platform, target.workspace, target.channel_id,
-                                target.name]})
+        return json.dumps(
+            {"dm": [target.platform, target.workspace, target.user_id, target.display_name]}
+        )
+    return json.dumps({"post": [target.platform, target.workspace, target.channel_id, target.name]})
 
 
 def _target_from_json(data: str) -> Target:

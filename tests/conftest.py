@@ -24,13 +24,15 @@ class Chat:
         self.core = core
         self.where = where
 
-    async def __call__(self, handle: str, line: str, *, where: ChannelRef | None = None,
-                       key: str | None = None) -> str:
+    async def __call__(
+        self, handle: str, line: str, *, where: ChannelRef | None = None, key: str | None = None
+    ) -> str:
         replies = await self.messages(handle, line, where=where, key=key)
         return "\n".join(r.fallback() for r in replies)
 
-    async def messages(self, handle: str, line: str, *, where: ChannelRef | None = None,
-                       key: str | None = None) -> list[OutMessage]:
+    async def messages(
+        self, handle: str, line: str, *, where: ChannelRef | None = None, key: str | None = None
+    ) -> list[OutMessage]:
         return await self.core.handle(Context(user(handle), where or self.where, key), line)
 
     async def click(self, handle: str, action_id: str, *, where: ChannelRef | None = None) -> str:
@@ -61,8 +63,9 @@ async def repo() -> AsyncIterator[SqliteRepository]:
 
 
 @pytest.fixture
-def core(repo: SqliteRepository, messenger: RecordingMessenger, clock: FakeClock,
-         settings: Settings) -> Core:
+def core(
+    repo: SqliteRepository, messenger: RecordingMessenger, clock: FakeClock, settings: Settings
+) -> Core:
     return Core(repo, messenger, clock, FakeResolver(), settings)
 
 

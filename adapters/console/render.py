@@ -1,9 +1,9 @@
 """Console rendering: the transcript format other tests read.
 
-  [#general] text          a channel post
-  [DM @bob] text           a direct message to bob
-  [@alice only] text       a reply only alice sees
-    continuation lines, fields ("Email: …") and actions ("[Contacted] /referrals update 12 contacted")
+[#general] text          a channel post
+[DM @bob] text           a direct message to bob
+[@alice only] text       a reply only alice sees
+  continuation lines, fields ("Email: …") and actions ("[Contacted] /referrals update 12 contacted")
 """
 
 from __future__ import annotations
@@ -15,8 +15,14 @@ INDENT = "  "
 
 
 def text(r: Rich) -> str:
-    return render(r, text=str, user_text=_one_line_safe, mention=lambda u: "@" + u.display_name,
-                  when=format_when, link=lambda k: f"{k.label}: <{k.url}>")
+    return render(
+        r,
+        text=str,
+        user_text=_one_line_safe,
+        mention=lambda u: "@" + u.display_name,
+        when=format_when,
+        link=lambda k: f"{k.label}: <{k.url}>",
+    )
 
 
 def _one_line_safe(s: str) -> str:

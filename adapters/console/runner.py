@@ -69,8 +69,9 @@ class ConsoleResolver:
 
 
 class Console:
-    def __init__(self, app: App, messenger: ConsoleMessenger, clock: ConsoleClock, tz: str,
-                 out: TextIO) -> None:
+    def __init__(
+        self, app: App, messenger: ConsoleMessenger, clock: ConsoleClock, tz: str, out: TextIO
+    ) -> None:
         self.app = app
         self.messenger = messenger
         self.clock = clock
@@ -94,9 +95,13 @@ class Console:
             await self.advance_to(self.clock.now() + delta)
             return
         if m := AT.match(stripped):
-            local = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(self.tz))
+            local = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M").replace(
+                tzinfo=ZoneInfo(self.tz)
+            )
             if local < self.clock.now():
-                self.say(f"-- line {number}: {m.group(1)} is in the past; the clock only moves forward")
+                self.say(
+                    f"-- line {number}: {m.group(1)} is in the past; the clock only moves forward"
+                )
                 return
             await self.advance_to(local)
             return
@@ -112,8 +117,10 @@ class Console:
                 self.say(render.message(f"[@{handle} only] ", r))
             self.say_delivered()
             return
-        self.say(f"-- line {number}: not understood; write `name> /command`, `:advance 2h` or"
-                 " `:at YYYY-MM-DD HH:MM`")
+        self.say(
+            f"-- line {number}: not understood; write `name> /command`, `:advance 2h` or"
+            " `:at YYYY-MM-DD HH:MM`"
+        )
 
     async def advance_to(self, target: datetime) -> None:
         """Move the clock to `target`, running every piece of due work in time order."""
@@ -139,8 +146,16 @@ class Console:
             self.out.flush()
 
 
-async def main(settings: Settings, *, db: str, script: str | None, now: str | None,
-               tz: str | None, out: TextIO = sys.stdout, inp: TextIO = sys.stdin) -> int:
+async def main(
+    settings: Settings,
+    *,
+    db: str,
+    script: str | None,
+    now: str | None,
+    tz: str | None,
+    out: TextIO = sys.stdout,
+    inp: TextIO = sys.stdin,
+) -> int:
     zone = tz or settings.timezone
     start = None
     if now:
@@ -149,8 +164,9 @@ async def main(settings: Settings, *, db: str, script: str | None, now: str | No
     if tz:
         settings = type(settings)(**{**settings.__dict__, "timezone": tz})
     messenger = ConsoleMessenger()
-    app = await build(settings, messenger=messenger, resolver=ConsoleResolver(), clock=clock,
-                      database=db)
+    app = await build(
+        settings, messenger=messenger, resolver=ConsoleResolver(), clock=clock, database=db
+    )
     console = Console(app, messenger, clock, zone, out)
     try:
         if script:
