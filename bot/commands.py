@@ -7,6 +7,7 @@ Discord builds the same dataclasses from typed options, with `UserRef`s instead 
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -181,12 +182,21 @@ Command = (
 
 class ParseError(Exception):
     """A line that is not a valid command. `problem` names what was wrong (or is empty);
-    `command` names whose usage line to show."""
+    `command` names whose usage line to show. For an unknown command, `unknown` holds the
+    word typed and `suggestion` the command it most resembles."""
 
-    def __init__(self, command: str, problem: str = "") -> None:
+    def __init__(
+        self,
+        command: str,
+        problem: str = "",
+        unknown: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
         super().__init__(problem or command)
         self.command = command
         self.problem = problem
+        self.unknown = unknown
+        self.suggestion = suggestion
 
 
 # --- lexical pieces ----------------------------------------------------------------------
@@ -322,7 +332,13 @@ def parse(line: str) -> Command:
         raise ParseError("help", "Type a command, for example /help.")
     name = COMMANDS.get(head)
     if name is None:
-        raise ParseError("help", f"I don't know the command “{head[:40]}”.")
+        close = difflib.get_close_matches(head, list(COMMANDS), n=1, cutoff=0.75)
+        raise ParseError(
+            "help",
+            f"I don't know the command “{head[:40]}”.",
+            unknown=head,
+            suggestion=COMMANDS[close[0]] if close else None,
+        )
     return PARSERS[name](rest.strip())
 
 

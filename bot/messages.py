@@ -29,7 +29,8 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "take your seat: one member per classification",
     ),
     "profile": (
-        "profile [ask <text> | email <address> | tz <Area/City> | quiet <HH:MM-HH:MM> | dm on|off]",
+        "profile\nprofile ask <the referral you want>\nprofile email <address>"
+        "\nprofile tz <Area/City>\nprofile quiet <HH:MM-HH:MM>\nprofile dm on|off",
         "profile ask homeowners planning a kitchen remodel",
         "show or change your ask, email, time zone, quiet hours and DMs",
     ),
@@ -44,8 +45,8 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "pass a lead: a name, with no contact details or introduction",
     ),
     "referrals": (
-        "referrals [given|received|open] · referrals update <id> contacted|meeting|"
-        "won [amount]|lost [-- note]",
+        "referrals [given|received|open]"
+        "\nreferrals update <id> contacted|meeting|won [amount]|lost [-- note]",
         "referrals update 12 won 1500 -- signed today",
         "your referrals, and moving one you received along",
     ),
@@ -60,8 +61,8 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "log a 1-2-1; when you both log it, it counts once",
     ),
     "meeting": (
-        "meeting · meeting set <weekday> <HH:MM> [Area/City] [-- where]"
-        " · meeting skip <YYYY-MM-DD>",
+        "meeting\nmeeting set <weekday> <HH:MM> [Area/City] [-- where]"
+        "\nmeeting skip <YYYY-MM-DD>",
         "meeting set wednesday 07:00 Africa/Johannesburg -- The Oaks, Main Road",
         "the next meeting; the admin sets the weekly meeting or skips a date",
     ),
@@ -115,17 +116,31 @@ def cmd(text: str) -> Rich:
 
 
 # --- usage, help, errors -----------------------------------------------------------------
+def _prefixed(form: str) -> str:
+    """ "referral @member …" → "/referral @member …"; "join …" → "/rapport join …"."""
+    head, _, rest = form.partition(" ")
+    return f"{slash(head)} {rest}".rstrip()
+
+
+def _usage_lines(command: str) -> list[str]:
+    use, example, _ = USAGE[command]
+    forms = [_prefixed(f) for f in use.split("\n")]
+    lines = [f"Usage: {forms[0]}"] + [f"       {f}" for f in forms[1:]]
+    return [*lines, f"Example: {_prefixed(example)}"]
+
+
 def usage(command: str, problem: str) -> OutMessage:
     if command not in USAGE or command == "help":
         text = (problem + " " if problem else "") + "Type /rapport help to see every command."
         return reply(text, "error.usage")
-    use, example, _ = USAGE[command]
-    lines = [problem] if problem else []
-    lines += [
-        f"Usage: /{use}" if command in DIRECT else f"Usage: /rapport {use}",
-        f"Example: {slash(example.split()[0])} {example.split(' ', 1)[1]}",
-    ]
-    return reply("\n".join(lines), "error.usage")
+    return reply("\n".join(([problem] if problem else []) + _usage_lines(command)), "error.usage")
+
+
+def unknown_command(word: str, suggestion: str | None) -> OutMessage:
+    text = f"I don't know the command “{word[:40]}”."
+    if suggestion:
+        text += f" Did you mean {slash(suggestion)}?"
+    return reply(text + " Type /rapport help to see every command.", "error.usage")
 
 
 def help_all() -> OutMessage:
@@ -142,13 +157,8 @@ def help_all() -> OutMessage:
 def help_topic(topic: str) -> OutMessage:
     if topic not in USAGE:
         return usage("help", f"There is no command “{topic[:40]}”.")
-    use, example, what = USAGE[topic]
-    head = example.split()[0]
-    return reply(
-        f"{slash(topic)} — {what}\nUsage: {slash(use.split()[0])} {use.split(' ', 1)[1] if ' ' in use else ''}".rstrip()
-        + f"\nExample: {slash(head)} {example.split(' ', 1)[1]}",
-        "help",
-    )
+    what = USAGE[topic][2]
+    return reply("\n".join([f"{slash(topic)} — {what}", *_usage_lines(topic)]), "help")
 
 
 def error(text: Rich | str) -> OutMessage:
@@ -356,7 +366,7 @@ def referral_actions(r: Referral) -> tuple[Action, ...]:
 
 
 def referral_fields(r: Referral) -> tuple[Field, ...]:
-    name = "Prospect" if r.kind is Kind.REFERRAL else "Business"
+    name = "Prospect" if r.kind is Kind.REFERRAL else "Who"
     fields = [Field(name, fmt("{p}", p=r.prospect))]
     if r.email:
         fields.append(Field("Email", fmt("{e}", e=r.email)))

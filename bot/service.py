@@ -95,6 +95,8 @@ class Core:
         try:
             cmd = parse(command) if isinstance(command, str) else command
         except ParseError as e:
+            if e.unknown is not None:
+                return [messages.unknown_command(e.unknown, e.suggestion)]
             return [messages.usage(e.command, e.problem)]
         try:
             replies = await self._run(ctx, cmd)
