@@ -10,9 +10,9 @@ import asyncio
 import logging
 import sys
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import ConfigError, Settings, load
+from bot.schedule import is_timezone
 
 
 def parser() -> argparse.ArgumentParser:
@@ -50,17 +50,12 @@ def main(argv: list[str] | None = None) -> int:
 def _console(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.runner import main as console_main
 
-    if args.tz:
-        try:
-            if "/" not in args.tz and args.tz != "UTC":
-                raise ZoneInfoNotFoundError(args.tz)
-            ZoneInfo(args.tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            print(
-                f"rapport: --tz: {args.tz!r} is not an Area/City time zone like Europe/London",
-                file=sys.stderr,
-            )
-            return 2
+    if args.tz and not is_timezone(args.tz):
+        print(
+            f"rapport: --tz: {args.tz!r} is not an Area/City time zone like Europe/London",
+            file=sys.stderr,
+        )
+        return 2
     if args.now:
         try:
             datetime.strptime(args.now, "%Y-%m-%d %H:%M")

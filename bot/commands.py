@@ -11,10 +11,9 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.model import Status, UserRef
+from bot.schedule import is_timezone
 
 # --- limits a person can hit, named in the errors ----------------------------------------
 MAX_NAME = 120  # prospect, business, group name
@@ -113,6 +112,12 @@ class UpdateReferral:
 
 
 @dataclass(frozen=True)
+class SnoozeReferral:
+    referral_id: int
+    hours: int
+
+
+@dataclass(frozen=True)
 class Thank:
     member: Who | None
     referral_id: int | None = None
@@ -153,6 +158,35 @@ class ShowStats:
 
 
 @dataclass(frozen=True)
+class Leave:
+    pass
+
+
+@dataclass(frozen=True)
+class RemoveMember:
+    member: Who
+
+
+@dataclass(frozen=True)
+class ShowSettings:
+    pass
+
+
+@dataclass(frozen=True)
+class ChangeSetting:
+    """An admin override: key is one of SETTING_KEYS; value None restores the default."""
+
+    key: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class WantSeat:
+    classification: str
+    wanted: bool  # False: no longer looking for this classification
+
+
+@dataclass(frozen=True)
 class Help:
     topic: str | None = None
 
@@ -177,6 +211,12 @@ Command = (
     | SkipMeeting
     | ShowStats
     | Help
+    | SnoozeReferral
+    | Leave
+    | RemoveMember
+    | ShowSettings
+    | ChangeSetting
+    | WantSeat
 )
 
 
@@ -206,10 +246,10 @@ HEAT = re.compile(r"(?<!\S)heat:(\S*)", re.IGNORECASE)
 INSIDE = re.compile(r"(?<!\S)inside:(\S*)", re.IGNORECASE)
 # "--" as its own word, or the dash a phone or Mac turns it into.
 NOTE_SPLIT = re.compile(r"(?:^|\s)(?:--|—|–)(?:\s|$)")
-ID = re.compile(r"#?(\d{1,12})")
+ID = re.compile(r"#?([0-9]{1,12})")
 TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 QUIET = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 STATUS_WORDS = {
@@ -239,7 +279,12 @@ COMMANDS = {
     "meeting": "meeting",
     "stats": "stats",
     "help": "help",
+    "leave": "leave",
+    "remove": "remove",
+    "settings": "settings",
 }
+
+SNOOZES = {"1h": 1, "1d": 24, "3d": 72, "1w": 168}
 
 
 def clean(text: str) -> str:
@@ -267,32 +312,39 @@ def take_mention(text: str) -> tuple[MentionToken | None, str]:
     return None, text
 
 
+AMOUNT = re.compile(
+    r"(?:[A-Za-z]{3}\s?)?[$€£¥₹R]?\s?(?P<units>\d{1,3}(?:[, ]\d{3})+|\d+)(?:\.(?P<cents>\d+))?"
+    r"(?:\s?[A-Za-z]{3})?"
+)
+
+
+def is_number(word: str) -> bool:
+    """Plain ASCII digits (str.isdigit() also accepts "²" and other scripts' digits)."""
+    return word.isascii() and word.isdigit()
+
+
 def parse_amount(word: str, command: str) -> int:
     """ "1500", "1,500.50", "$1500", "R 1 500", "1500 USD" → minor units; positive, ≤ 2 decimals."""
-    s = re.sub(r"^[A-Za-z]{3}(?=[\d\s])|[A-Za-z]{3}$", "", word.strip())
-    s = re.sub(r"^[$€£¥₹R]", "", s.strip()).replace(",", "").replace(" ", "").replace("_", "")
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise ParseError(
-            command, f"“{word}” is not an amount. Write it like 1500 or 1500.50."
-        ) from None
-    if not value.is_finite() or value <= 0:
+    text = word.strip()
+    if text.startswith("-"):
         raise ParseError(command, "The amount must be more than zero, like 1500 or 1500.50.")
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+    m = AMOUNT.fullmatch(text)
+    if not m:
+        raise ParseError(
+            command, f"“{text[:40]}” is not an amount. Write it like 1500 or 1,500.50."
+        )
+    decimals = m.group("cents") or ""
+    if len(decimals) > 2:
         raise ParseError(command, "The amount can have at most two decimals, like 1500.50.")
-    cents = int(value * 100)
+    units = re.sub(r"[, ]", "", m.group("units"))
+    if len(units) > 12:
+        raise ParseError(command, "That amount is too large to record; check the number.")
+    cents = int(units) * 100 + int(decimals.ljust(2, "0"))
+    if cents <= 0:
+        raise ParseError(command, "The amount must be more than zero, like 1500 or 1500.50.")
     if cents > MAX_AMOUNT_CENTS:
         raise ParseError(command, "That amount is too large to record; check the number.")
     return cents
-
-
-AMOUNT_WORD = re.compile(r"^(?:[A-Za-z]{3}\s?)?[$€£¥₹R]?\s?\d[\d,]*(?:\.\d+)?(?:\s?[A-Za-z]{3})?$")
-
-
-def looks_like_money(word: str) -> bool:
-    """An amount written so it cannot be a referral id: a currency sign or code, or decimals."""
-    return bool(AMOUNT_WORD.match(word)) and not word.isdigit() and not word.startswith("#")
 
 
 def limit(value: str, most: int, what: str, command: str) -> str:
@@ -302,15 +354,11 @@ def limit(value: str, most: int, what: str, command: str) -> str:
 
 
 def valid_tz(name: str, command: str) -> str:
-    try:
-        if "/" not in name and name != "UTC":
-            raise ZoneInfoNotFoundError(name)
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+    if not is_timezone(name):
         raise ParseError(
             command,
             f"“{name[:60]}” is not a time zone I know. Use an Area/City name like Europe/London.",
-        ) from None
+        )
     return name
 
 
@@ -421,24 +469,13 @@ def _referral(rest: str) -> Command:
         inside = v in ("yes", "true")
         body = body[: im.start()] + " " + body[im.end() :]
     body, need = split_note(body)
-    emails = EMAIL.findall(body)
-    if len(emails) > 1:
-        raise ParseError(
-            "referral", "I found more than one email address; give the prospect's one."
-        )
-    email = emails[0] if emails else None
-    if email:
-        limit(email, MAX_EMAIL, "The email address", "referral")
-        body = body.replace(email, " ", 1)
-    phone = None
-    for m in PHONE.finditer(body):
-        digits = re.sub(r"\D", "", m.group(0))
-        if 7 <= len(digits) <= 15:
-            if phone is not None:
-                raise ParseError("referral", "I found more than one phone number; give one.")
-            phone = clean(m.group(0))
-    if phone:
-        body = body.replace(phone, " ", 1) if phone in body else PHONE.sub(" ", body, count=1)
+    # contact details are recognised anywhere; found in the need, they stay in its text too
+    email, body = _take_email(body, remove=True)
+    if email is None and need:
+        email, _ = _take_email(need, remove=False)
+    phone, body = _take_phone(body, remove=True)
+    if phone is None and need:
+        phone, _ = _take_phone(need, remove=False)
     prospect = clean(body)
     if not prospect:
         raise ParseError("referral", "Who is the prospect? Write their name after the member.")
@@ -451,6 +488,39 @@ def _referral(rest: str) -> Command:
         heat=heat,
         inside=inside,
     )
+
+
+def _take_email(text: str, remove: bool) -> tuple[str | None, str]:
+    found = list(EMAIL.finditer(text))
+    if len(found) > 1:
+        raise ParseError(
+            "referral", "I found more than one email address; give the prospect's one."
+        )
+    if not found:
+        return None, text
+    m = found[0]
+    limit(m.group(0), MAX_EMAIL, "The email address", "referral")
+    return m.group(0), (text[: m.start()] + " " + text[m.end() :]) if remove else text
+
+
+def _take_phone(text: str, remove: bool) -> tuple[str | None, str]:
+    found = None
+    for m in PHONE.finditer(text):
+        digits = re.sub(r"[^0-9]", "", m.group(0))
+        if len(digits) > 15:
+            raise ParseError(
+                "referral",
+                "That looks like more than one phone number (too many digits); give one,"
+                " e.g. 082 555 1234.",
+            )
+        if len(digits) >= 7:
+            if found is not None:
+                raise ParseError("referral", "I found more than one phone number; give one.")
+            found = m
+    if found is None:
+        return None, text
+    rest = (text[: found.start()] + " " + text[found.end() :]) if remove else text
+    return clean(found.group(0)), rest
 
 
 def _lead(rest: str) -> Command:
@@ -480,6 +550,12 @@ def _referrals(rest: str) -> Command:
         return ListReferrals(sub)
     if sub == "update":
         return _update(words[1:], note)
+    if sub == "snooze":
+        if len(words) != 3 or words[2].casefold() not in SNOOZES or note:
+            raise ParseError(
+                "referrals", "Snooze for 1h, 1d, 3d or 1w, e.g. /referrals snooze 12 1d."
+            )
+        return SnoozeReferral(parse_id(words[1], "referrals"), SNOOZES[words[2].casefold()])
     raise ParseError("referrals", f"I don't know “{sub[:30]}” in /referrals.")
 
 
@@ -527,7 +603,7 @@ def _thanks(rest: str) -> Command:
     rid = None
     amount = None
     bare = None
-    if len(words) == 1 and words[0].isdigit() and member is not None and len(words[0]) <= 12:
+    if len(words) == 1 and is_number(words[0]) and member is not None and len(words[0]) <= 12:
         bare = int(words[0])
     elif (
         words
@@ -614,6 +690,68 @@ def _help(rest: str) -> Command:
     return Help(COMMANDS.get(topic, topic) or None)
 
 
+def _leave(rest: str) -> Command:
+    if clean(rest):
+        raise ParseError("leave", "Write just /rapport leave.")
+    return Leave()
+
+
+def _remove(rest: str) -> Command:
+    member, rest = take_mention(rest)
+    if member is None or clean(rest):
+        raise ParseError("remove", "Name the member to remove, e.g. /rapport remove @bob.")
+    return RemoveMember(member)
+
+
+def _settings(rest: str) -> Command:
+    words = clean(rest).split(" ") if clean(rest) else []
+    if not words:
+        return ShowSettings()
+    sub = words[0].casefold()
+    args = words[1:]
+    if sub == "reminder" and len(args) == 2 and args[0].casefold() == "evening":
+        v = args[1].casefold()
+        if v in ("off", "default"):
+            return ChangeSetting("reminder.evening", "" if v == "off" else None)
+        tm = TIME.fullmatch(v)
+        if not tm:
+            raise ParseError(
+                "settings", "Give the evening-before reminder as HH:MM, off or default."
+            )
+        return ChangeSetting("reminder.evening", f"{int(tm.group(1)):02d}:{tm.group(2)}")
+    if sub == "reminder" and len(args) == 2 and args[0].casefold() == "before":
+        v = args[1].casefold().removesuffix("h")
+        if v in ("off", "default"):
+            return ChangeSetting("reminder.before", "0" if v == "off" else None)
+        if not is_number(v) or not 1 <= int(v) <= 24:
+            raise ParseError(
+                "settings", "Give the hours before the meeting as 1 to 24, off or default."
+            )
+        return ChangeSetting("reminder.before", str(int(v)))
+    if sub == "recap" and len(args) == 1:
+        v = args[0].casefold().removesuffix("h")
+        if v == "default":
+            return ChangeSetting("recap.after", None)
+        if not is_number(v) or not 0 <= int(v) <= 48:
+            raise ParseError(
+                "settings", "Give the hours after the meeting for the recap, 0 to 48, or default."
+            )
+        return ChangeSetting("recap.after", str(int(v)))
+    if sub == "accountability" and len(args) == 1 and args[0].casefold() in ("on", "off"):
+        return ChangeSetting("nudge.accountability", args[0].casefold())
+    if sub == "currency" and len(args) == 1:
+        if not re.fullmatch(r"[A-Za-z]{3}", args[0]):
+            raise ParseError("settings", "Give a three-letter currency code like ZAR, USD or EUR.")
+        return ChangeSetting("currency", args[0].upper())
+    if sub == "seat" and len(args) >= 2 and args[0].casefold() in ("add", "remove"):
+        c = " ".join(args[1:])
+        return WantSeat(
+            limit(c, MAX_CLASSIFICATION, "The classification", "settings"),
+            args[0].casefold() == "add",
+        )
+    raise ParseError("settings", f"I don't know that setting: “{clean(rest)[:40]}”.")
+
+
 PARSERS = {
     "setup": _setup,
     "join": _join,
@@ -626,4 +764,7 @@ PARSERS = {
     "meeting": _meeting,
     "stats": _stats,
     "help": _help,
+    "leave": _leave,
+    "remove": _remove,
+    "settings": _settings,
 }

@@ -8,7 +8,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.schedule import is_timezone
 
 
 class ConfigError(Exception):
@@ -74,22 +75,32 @@ def load(path: str | Path) -> Settings:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{p}: no such config file (copy config.example.toml to start)") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{p}: not valid TOML: a TOML file must be UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{p}: not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read the config file: {e.strerror}") from None
     return from_dict(data, source=str(p))
 
 
 def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     r = _Reader(data, source)
-    db = r.section("database")
-    general = r.section("defaults")
-    nudges = r.section("nudges")
-    reminders = r.section("reminders")
-    slack = r.section("slack")
-    discord = r.section("discord")
+    db = r.section("database", {"path"})
+    general = r.section("defaults", {"timezone", "currency", "quiet_hours"})
+    nudges = r.section("nudges", set(NudgeSettings.__dataclass_fields__))
+    reminders = r.section("reminders", set(ReminderSettings.__dataclass_fields__))
+    slack = r.section("slack", set(SlackSettings.__dataclass_fields__))
+    discord = r.section("discord", set(DiscordSettings.__dataclass_fields__))
     d, dn, dr = Settings(), NudgeSettings(), ReminderSettings()
     heat_hours = dict(dn.follow_up_hours)
-    for key, value in nudges.get("follow_up_hours", {}).items():
+    table = nudges.get("follow_up_hours", {})
+    if not isinstance(table, dict):
+        raise r.error(
+            "nudges.follow_up_hours",
+            'must be a table of heat to hours, like { "5" = 4, "1" = 168 }',
+        )
+    for key, value in table.items():
         if key not in ("1", "2", "3", "4", "5"):
             raise r.error("nudges.follow_up_hours", f'keys are heats "1" to "5", not {key!r}')
         heat_hours[int(key)] = r.positive_int(f"nudges.follow_up_hours.{key}", value)
@@ -130,28 +141,10 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
                 48,
             ),
         ),
-        slack=SlackSettings(
-            **{k: r.env_name(f"slack.{k}", v) for k, v in _fields(slack, SlackSettings).items()}
-        ),
-        discord=DiscordSettings(
-            **{
-                k: r.env_name(f"discord.{k}", v)
-                for k, v in _fields(discord, DiscordSettings).items()
-            }
-        ),
+        slack=SlackSettings(**{k: r.env_name(f"slack.{k}", v) for k, v in slack.items()}),
+        discord=DiscordSettings(**{k: r.env_name(f"discord.{k}", v) for k, v in discord.items()}),
     )
     return settings
-
-
-def _fields(section: dict[str, Any], cls: type) -> dict[str, Any]:
-    known = set(cls.__dataclass_fields__)
-    unknown = set(section) - known
-    if unknown:
-        name = cls.__name__.removesuffix("Settings").lower()
-        raise ConfigError(
-            f"[{name}] has unknown key {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(known))}"
-        )
-    return section
 
 
 class _Reader:
@@ -170,10 +163,15 @@ class _Reader:
     def error(self, key: str, what: str) -> ConfigError:
         return ConfigError(f"{self.source}: {key}: {what}")
 
-    def section(self, name: str) -> dict[str, Any]:
+    def section(self, name: str, keys: set[str]) -> dict[str, Any]:
         value = self.data.get(name, {})
         if not isinstance(value, dict):
             raise self.error(name, "must be a [section] table")
+        unknown = sorted(set(value) - keys)
+        if unknown:
+            raise self.error(
+                f"{name}.{unknown[0]}", f"unknown key; [{name}] takes {', '.join(sorted(keys))}"
+            )
         return value
 
     def text(self, key: str, v: Any) -> str:
@@ -182,14 +180,8 @@ class _Reader:
         return v
 
     def timezone(self, key: str, v: Any) -> str:
-        try:
-            if not isinstance(v, str) or ("/" not in v and v != "UTC"):
-                raise ZoneInfoNotFoundError(v)
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise self.error(
-                key, f"must be an Area/City time zone like Europe/London (got {v!r})"
-            ) from None
+        if not is_timezone(v):
+            raise self.error(key, f"must be an Area/City time zone like Europe/London (got {v!r})")
         return v
 
     def currency(self, key: str, v: Any) -> str:

@@ -46,7 +46,8 @@ USAGE: dict[str, tuple[str, str, str]] = {
     ),
     "referrals": (
         "referrals [given|received|open]"
-        "\nreferrals update <id> contacted|meeting|won [amount]|lost [-- note]",
+        "\nreferrals update <id> contacted|meeting|won [amount]|lost [-- note]"
+        "\nreferrals snooze <id> 1h|1d|3d|1w",
         "referrals update 12 won 1500 -- signed today",
         "your referrals, and moving one you received along",
     ),
@@ -61,12 +62,21 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "log a 1-2-1; when you both log it, it counts once",
     ),
     "meeting": (
-        "meeting\nmeeting set <weekday> <HH:MM> [Area/City] [-- where]"
-        "\nmeeting skip <YYYY-MM-DD>",
+        "meeting\nmeeting set <weekday> <HH:MM> [Area/City] [-- where]\nmeeting skip <YYYY-MM-DD>",
         "meeting set wednesday 07:00 Africa/Johannesburg -- The Oaks, Main Road",
         "the next meeting; the admin sets the weekly meeting or skips a date",
     ),
     "stats": ("stats [@member]", "stats", "this week's and this quarter's numbers"),
+    "leave": ("leave", "leave", "leave the group and free your seat"),
+    "remove": ("remove @member", "remove @dave", "the admin takes a member off the roster"),
+    "settings": (
+        "settings\nsettings reminder evening <HH:MM|off|default>"
+        "\nsettings reminder before <hours|off|default>\nsettings recap <hours|default>"
+        "\nsettings accountability on|off\nsettings currency <code>"
+        "\nsettings seat add|remove <classification>",
+        "settings seat add Electrician",
+        "the admin's reminder times, recap, nudges, currency and the open seats to fill",
+    ),
     "help": ("help [command]", "help referral", "what each command does, with an example"),
 }
 
@@ -399,12 +409,11 @@ def referral_received_dm(r: Referral, giver: UserRef) -> OutMessage:
             p=r.prospect,
         )
         title = f"New lead from {giver.display_name}"
+    actions = referral_actions(r)
+    if r.kind is Kind.REFERRAL:
+        actions = (*actions, snooze_action(r))
     return notice(
-        text,
-        f"{r.kind.value}.received",
-        title=title,
-        fields=referral_fields(r),
-        actions=referral_actions(r),
+        text, f"{r.kind.value}.received", title=title, fields=referral_fields(r), actions=actions
     )
 
 
@@ -628,6 +637,13 @@ def thanks_done(giver: UserRef, amount: str | None) -> OutMessage:
     return reply(text, "thanks.done")
 
 
+def already_thanked(r: Referral, giver: UserRef) -> OutMessage:
+    return reply(
+        fmt("You already thanked {g} for #{id}; nothing more was posted.", g=giver, id=r.id),
+        "thanks.same",
+    )
+
+
 def thank_yourself() -> OutMessage:
     return error("You can't thank yourself; name the member who helped you.")
 
@@ -760,3 +776,260 @@ def stats(
     if not show_amount:
         text = text + lit("\n(Closed business amounts are private to each member.)")
     return reply(text, "stats")
+
+
+# --- nudges (scheduled DMs) ----------------------------------------------------------------
+def snooze_action(r: Referral) -> Action:
+    return Action("Snooze 1 day", f"ref:{r.id}:snooze:1d", cmd(f"/referrals snooze {r.id} 1d"))
+
+
+def follow_up_nudge(r: Referral, giver: UserRef, number: int, most: int) -> OutMessage:
+    text = fmt(
+        "Follow up now: {g}'s referral {p} (#{id}) is still waiting for your call."
+        " {g} put their name on the line for you.",
+        g=giver,
+        p=r.prospect,
+        id=r.id,
+    )
+    if number > 1:
+        text = text + lit(f" (Reminder {number} of {most}.)")
+    actions = (*referral_actions(r), snooze_action(r))
+    return notice(
+        text, "nudge.follow_up", title="Follow up now", fields=referral_fields(r), actions=actions
+    )
+
+
+def not_contacted_notice(r: Referral, receiver: UserRef, days: int) -> OutMessage:
+    return notice(
+        fmt(
+            "Just so you know: {u} hasn't confirmed contacting {p} (#{id}) yet, {days} days after"
+            " your referral. I've reminded them; you may want to check in with {u} or {p}.",
+            u=receiver,
+            p=r.prospect,
+            id=r.id,
+            days=days,
+        ),
+        "nudge.not_contacted",
+    )
+
+
+def progress_nudge(r: Referral, giver: UserRef, days: int) -> OutMessage:
+    return notice(
+        fmt(
+            f"Any news on {{p}} (#{{id}})? It has been {STATUS_LABEL[r.status]} for {days} days."
+            " {g} passed it to you and would love to hear how it is going: your update goes to"
+            " them. Add a note: /referrals update {id} <status> -- what happened",
+            p=r.prospect,
+            id=r.id,
+            g=giver,
+        ),
+        "nudge.progress",
+        actions=(*referral_actions(r)[1:], snooze_action(r)),
+    )
+
+
+def thank_nudge(r: Referral, giver: UserRef) -> OutMessage:
+    return notice(
+        fmt(
+            "#{id} ({p}) became business, and {g} hasn't been thanked yet. A public thank-you"
+            " is what keeps referrals coming.",
+            id=r.id,
+            p=r.prospect,
+            g=giver,
+        ),
+        "nudge.thank",
+        actions=(
+            Action(
+                f"Thank {giver.display_name}",
+                f"thank:{r.id}",
+                fmt("/thanks {g} {id}", g=giver, id=r.id),
+                "primary",
+            ),
+        ),
+    )
+
+
+def accountability_nudge(
+    weeks: int, asks: list[Member], meeting_at: datetime, tz: str
+) -> OutMessage:
+    text = (
+        lit(f"You haven't passed a referral or lead in {weeks} weeks. The next meeting is ")
+        + when(meeting_at, tz)
+        + lit(": maybe someone you know fits one of these asks?")
+    )
+    for m in asks:
+        text = text + fmt("\n• {u} wants: {a}", u=m.user, a=m.ask or "")
+    text = text + lit("\nA lead counts too: /lead @member <business> -- what you heard.")
+    return notice(text, "nudge.accountability")
+
+
+# --- meeting reminders and the weekly recap ------------------------------------------------
+def group_numbers(s: Stats, currency: str) -> str:
+    return (
+        f"{count(s.referrals_given, 'referral')}, {count(s.leads_given, 'lead')},"
+        f" {money(s.closed_business_cents, currency)} closed business,"
+        f" {count(s.one_to_ones, '1-2-1')}"
+    )
+
+
+def meeting_reminder(
+    group: Group,
+    meeting_at: datetime,
+    soon: bool,
+    asks: list[Member],
+    open_seats: list[str],
+    last_week: Stats,
+) -> OutMessage:
+    head = "⏰ Starting soon: " if soon else "📅 Reminder: "
+    text = lit(head) + fmt("{g} meets ", g=group.name) + when(meeting_at, group.tz)
+    if group.meeting and group.meeting.where:
+        text = text + fmt(" at {w}", w=group.meeting.where)
+    text = text + lit(".")
+    if asks:
+        text = text + lit("\nThis week's asks:")
+        for m in asks:
+            text = text + fmt("\n• {u} wants: {a}", u=m.user, a=m.ask or "")
+    if open_seats:
+        text = (
+            text
+            + lit("\nOpen seats: ")
+            + join([fmt("{c}", c=c) for c in open_seats])
+            + lit(". Know someone? Bring them as a visitor.")
+        )
+    text = text + lit(f"\nLast week: {group_numbers(last_week, group.currency)}.")
+    return notice(text, "reminder.soon" if soon else "reminder.evening")
+
+
+def weekly_recap(
+    group: Group,
+    week: Stats,
+    givers: list[tuple[UserRef, int, int]],
+    thanks: list[tuple[UserRef, UserRef]],
+) -> OutMessage:
+    text = fmt("📊 This week at {g}: ", g=group.name) + lit(
+        group_numbers(week, group.currency) + "."
+    )
+    if givers:
+        parts = []
+        for u, refs, leads in givers:
+            what = ", ".join(
+                x
+                for x in (
+                    count(refs, "referral") if refs else "",
+                    count(leads, "lead") if leads else "",
+                )
+                if x
+            )
+            parts.append(fmt("{u} ({w})", u=u, w=lit(what)))
+        text = text + lit("\nGiven by: ") + join(parts) + lit(". Thank you!")
+    else:
+        text = text + lit("\nNo referrals or leads this week. Who will open next week's account?")
+    if thanks:
+        text = (
+            text
+            + lit("\nThanks: ")
+            + join([fmt("{a} thanked {b}", a=a, b=b) for a, b in thanks])
+            + lit(".")
+        )
+    return notice(text, "recap.weekly")
+
+
+def snoozed(r: Referral, until: datetime, tz: str) -> OutMessage:
+    return reply(
+        fmt("Snoozed: no reminders about #{id} before ", id=r.id) + when(until, tz) + lit("."),
+        "referral.snoozed",
+    )
+
+
+def nothing_to_snooze(r: Referral) -> OutMessage:
+    return reply(
+        f"Nothing is scheduled about #{r.id} right now, so there is nothing to snooze.",
+        "referral.snoozed",
+    )
+
+
+# --- leaving, settings, open seats ---------------------------------------------------------
+def left(group: Group) -> OutMessage:
+    return reply(
+        fmt(
+            "You have left {g}; your seat is free. Your history stays in the group's"
+            " totals. Come back any time with /rapport join.",
+            g=group.name,
+        ),
+        "leave.done",
+    )
+
+
+def left_post(member: Member, removed_by: UserRef | None) -> OutMessage:
+    seat = member.classification or "no"
+    if removed_by:
+        return notice(
+            fmt(
+                "{a} removed {u} from the roster; the {c} seat is open.",
+                a=removed_by,
+                u=member.user,
+                c=seat,
+            ),
+            "leave.post",
+        )
+    return notice(
+        fmt("{u} has left the group; the {c} seat is open.", u=member.user, c=seat), "leave.post"
+    )
+
+
+def removed(member: Member) -> OutMessage:
+    return reply(fmt("{u} is off the roster and their seat is free.", u=member.user), "leave.done")
+
+
+def admin_cannot_leave() -> OutMessage:
+    return error("You are the group's only admin, so you can't leave yet.")
+
+
+def settings_view(
+    group: Group, evening: str, before: int, recap: int, accountability: bool, seats: list[str]
+) -> OutMessage:
+    fields = (
+        Field("Evening-before reminder", lit(evening or "off")),
+        Field("Reminder before the meeting", lit(f"{before} h before" if before else "off")),
+        Field("Weekly recap", lit(f"{recap} h after the meeting starts")),
+        Field("Accountability nudges", lit("on" if accountability else "off")),
+        Field("Currency", lit(group.currency)),
+        Field(
+            "Open seats wanted",
+            join([fmt("{c}", c=c) for c in seats]) if seats else lit("none listed"),
+        ),
+    )
+    return reply(
+        fmt(
+            "{g}'s settings. Change one with /rapport settings reminder evening <HH:MM|off>,"
+            " reminder before <hours|off>, recap <hours>, accountability on|off, currency <code>,"
+            " seat add|remove <classification>.",
+            g=group.name,
+        ),
+        "settings",
+        fields=fields,
+        title="Group settings",
+    )
+
+
+def setting_saved(what: str) -> OutMessage:
+    return reply(f"Saved: {what}. Upcoming reminders follow the new setting.", "settings.saved")
+
+
+def seat_wanted(classification: str, wanted: bool, changed: bool) -> OutMessage:
+    if not changed:
+        return reply(
+            fmt(
+                "Nothing changed: {c} was " + ("already" if wanted else "not") + " listed.",
+                c=classification,
+            ),
+            "settings.saved",
+        )
+    if wanted:
+        return reply(
+            fmt("{c} is listed as an open seat in the meeting reminders.", c=classification),
+            "settings.saved",
+        )
+    return reply(
+        fmt("{c} is no longer listed as an open seat.", c=classification), "settings.saved"
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot import messages
-from bot.commands import ListReferrals, LogLead, LogReferral, Thank, UpdateReferral
+from datetime import timedelta
+
+from bot import due, messages
+from bot.commands import ListReferrals, LogLead, LogReferral, SnoozeReferral, Thank, UpdateReferral
 from bot.model import STATUS_RANK, Group, Kind, Member, Referral, Status, UserRef
 from bot.out import OutMessage
 from bot.work import Refusal, Work
@@ -79,6 +81,7 @@ async def _store(
         now=w.ts,
         request_key=w.ctx.request_key,
     )
+    await due.referral_logged(w.tx, w.settings, r)
     await w.dm(group, receiver, messages.referral_received_dm(r, giver.user))
     await w.post(group, messages.referral_post(r, giver.user, receiver.user))
     return r
@@ -142,6 +145,7 @@ async def change_status(
 ) -> None:
     await w.tx.set_referral_status(r.id, new, amount, w.ts)
     await w.tx.add_referral_event(r.id, receiver.id, new, note, w.ts)
+    await due.status_changed(w.tx, w.settings, r, new, w.ts)
     if amount:
         await _record_business(w, group, r, receiver, amount, note)
     giver = await w.tx.member_by_id(r.giver_id)
@@ -202,15 +206,13 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     if cmd.member is not None:
         assert isinstance(cmd.member, UserRef)
         giver = await w.member_of(group, cmd.member)
+        if giver.id == me.id:
+            raise Refusal(messages.thank_yourself())
     if cmd.bare_number is not None and giver is not None and r is None:
         # "/thanks @alice 12": referral #12 if alice gave it to you, otherwise an amount
         candidate = await w.tx.referral(cmd.bare_number)
-        if (
-            candidate
-            and candidate.group_id == group.id
-            and candidate.receiver_id == me.id
-            and candidate.giver_id == giver.id
-        ):
+        if candidate and candidate.group_id == group.id and candidate.receiver_id == me.id:
+            # a referral you received: the number is its id (and the giver must match)
             r, amount = candidate, None
     if r is not None:
         if giver is not None and giver.id != r.giver_id:
@@ -221,6 +223,8 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     assert giver is not None
     if giver.id == me.id:
         raise Refusal(messages.thank_yourself())
+    if r is not None and r.thanked_at is not None and not amount:
+        return [messages.already_thanked(r, giver.user)]
     if amount and r is not None:
         if r.status is Status.WON:
             if r.amount_cents:
@@ -235,6 +239,7 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
         await _record_business(w, group, None, me, amount, cmd.note, giver_id=giver.id)
     if r is not None:
         await w.tx.mark_thanked(r.id, w.ts)
+        await due.thanked(w.tx, r, w.ts)
     await w.tx.add_thanks(
         group_id=group.id,
         from_id=me.id,
@@ -246,3 +251,12 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     await w.post(group, messages.thanks_post(me.user, giver.user, r, bool(amount), cmd.note))
     amount_text = messages.money(amount, group.currency) if amount else None
     return [messages.thanks_done(giver.user, amount_text)]
+
+
+async def snooze(w: Work, cmd: SnoozeReferral) -> list[OutMessage]:
+    """The receiver postpones a referral's reminders (they are on it, or away)."""
+    group, _, r = await _own_referral(w, cmd.referral_id)
+    until = w.now + timedelta(hours=cmd.hours)
+    if not await w.tx.due_snooze(group.id, r.id, due.REFERRAL_KINDS, int(until.timestamp())):
+        return [messages.nothing_to_snooze(r)]
+    return [messages.snoozed(r, until, group.tz)]

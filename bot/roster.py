@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import messages
+from bot import due, messages
 from bot.commands import (
     Help,
     Join,
@@ -150,8 +150,8 @@ async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
     await w.tx.set_meeting(group.id, meeting)
     group = await w.tx.group(group.id)
     assert group is not None and group.meeting is not None
-    skips = await w.tx.skips(group.id)
-    await w.post(group, messages.meeting_set(group, next_meeting(group.meeting, w.now, skips)))
+    next_at = await due.replan_meetings(w.tx, w.settings, group, w.now)
+    await w.post(group, messages.meeting_set(group, next_at))
     return [messages.reply("Saved; I've told the channel.", "meeting.saved")]
 
 
@@ -169,6 +169,7 @@ async def skip_meeting(w: Work, cmd: SkipMeeting) -> list[OutMessage]:
         raise Refusal(messages.skip_in_past(day))
     if not await w.tx.add_skip(group.id, day):
         return [messages.already_skipped(day)]
+    await due.replan_meetings(w.tx, w.settings, group, w.now)
     await w.post(group, messages.meeting_skipped(day, group))
     return [messages.reply(fmt("Skipped {d}; I've told the channel.", d=day), "meeting.saved")]
 

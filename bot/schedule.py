@@ -7,13 +7,28 @@ meeting at 07:00 local across daylight-saving changes.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.model import Meeting
 
 _DOW = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def is_timezone(name: object) -> bool:
+    """An IANA Area/City zone (or UTC) that this machine's tz database knows."""
+    if not isinstance(name, str) or ("/" not in name and name != "UTC"):
+        return False
+    try:
+        ZoneInfo(name)
+    except (
+        ZoneInfoNotFoundError,
+        ValueError,
+        OSError,
+    ):  # OSError: a folder like "America/Argentina"
+        return False
+    return True
 
 
 def meeting_trigger(meeting: Meeting) -> CronTrigger:

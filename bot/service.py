@@ -14,18 +14,22 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot import messages, referrals, roster
+from bot import admin, due, messages, nudges, referrals, reminders, roster
 from bot.commands import (
+    SNOOZES,
     STATUS_WORDS,
+    ChangeSetting,
     Command,
     Help,
     Join,
+    Leave,
     ListReferrals,
     LogLead,
     LogOneToOne,
     LogReferral,
     MentionToken,
     ParseError,
+    RemoveMember,
     SetAsk,
     SetDirectMessages,
     SetEmail,
@@ -35,17 +39,21 @@ from bot.commands import (
     Setup,
     ShowMeeting,
     ShowProfile,
+    ShowSettings,
     ShowStats,
     SkipMeeting,
+    SnoozeReferral,
     Thank,
     UpdateReferral,
+    WantSeat,
+    is_number,
     parse,
 )
 from bot.config import Settings
 from bot.out import OutMessage
 from bot.outbox import Outbox
-from bot.ports import Clock, MentionResolver, Messenger, Repository
-from bot.work import Context, Refusal, Work
+from bot.ports import Clock, DueItem, MentionResolver, Messenger, Repository
+from bot.work import SYSTEM, Context, Refusal, Work
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +79,16 @@ HANDLERS: dict[type, Handler] = {
     SkipMeeting: roster.skip_meeting,
     ShowStats: roster.show_stats,
     Help: roster.show_help,
+    SnoozeReferral: referrals.snooze,
+    Leave: admin.leave,
+    RemoveMember: admin.remove,
+    ShowSettings: admin.show_settings,
+    ChangeSetting: admin.change_setting,
+    WantSeat: admin.want_seat,
 }
+
+DUE_BATCH = 200
+STALE_RUNNING_SECONDS = 300  # a row "running" this long belongs to a process that died
 
 
 class Core:
@@ -129,13 +146,21 @@ class Core:
         if (
             len(parts) == 3
             and parts[0] == "ref"
-            and parts[1].isdigit()
+            and is_number(parts[1])
             and parts[2] in STATUS_WORDS
         ):
             return UpdateReferral(int(parts[1]), STATUS_WORDS[parts[2]]), ctx
-        if len(parts) == 2 and parts[0] == "thank" and parts[1].isdigit():
+        if (
+            len(parts) == 4
+            and parts[0] == "ref"
+            and is_number(parts[1])
+            and parts[2] == "snooze"
+            and parts[3] in SNOOZES
+        ):
+            return SnoozeReferral(int(parts[1]), SNOOZES[parts[3]]), ctx
+        if len(parts) == 2 and parts[0] == "thank" and is_number(parts[1]):
             return Thank(member=None, referral_id=int(parts[1])), ctx
-        if len(parts) == 2 and parts[0] == "121" and parts[1].isdigit():
+        if len(parts) == 2 and parts[0] == "121" and is_number(parts[1]):
             async with self.repo.transaction() as tx:
                 other = await tx.member_by_id(int(parts[1]))
                 group = await tx.group(other.group_id) if other else None
@@ -185,12 +210,54 @@ class Core:
 
     # --- time ----------------------------------------------------------------------
     async def next_due(self) -> datetime | None:
-        """The earliest moment something is waiting to go out, if anything is."""
+        """The earliest moment something is waiting to run or go out, if anything is."""
         async with self.repo.transaction() as tx:
-            ts = await tx.outbox_next_due()
-        return datetime.fromtimestamp(ts, UTC) if ts is not None else None
+            times = [t for t in (await tx.outbox_next_due(), await tx.due_next()) if t is not None]
+        return datetime.fromtimestamp(min(times), UTC) if times else None
 
     async def run_due(self, now: datetime) -> int:
-        """Do everything that is due at `now`: the scheduler's tick and the console's clock
-        call this. Returns how many messages went out."""
+        """Run every piece of scheduled work due at `now`, oldest first, then deliver the
+        outbox. The scheduler's tick and the console's clock call this. Each row is claimed
+        atomically and finished in the same transaction as the messages it queues, so a
+        crash or a second process never runs it twice. Returns how many messages went out."""
+        ran = 0
+        ts = int(now.timestamp())
+        while True:
+            async with self.repo.transaction() as tx:
+                items = await tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
+            for item in items:
+                ran += await self._run_item(item, now)
+            if len(items) < DUE_BATCH:
+                break
+        if ran:
+            log.info("ran %s piece(s) of scheduled work", ran)
         return await self.deliver()
+
+    async def _run_item(self, item: DueItem, now: datetime) -> int:
+        try:
+            async with self.repo.transaction() as tx:
+                group = await tx.group(item.group_id)
+                if group is None:
+                    await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")
+                    return 0
+                work = Work(tx, SYSTEM, now, self.settings)
+                runner = reminders.run if item.kind in due.MEETING_KINDS else nudges.run
+                outcome = await runner(work, item, group)
+                if outcome.state == "postponed":
+                    assert outcome.postpone_to is not None
+                    kept = await tx.due_postpone(item, outcome.postpone_to)
+                else:
+                    kept = await tx.due_finish(item, outcome.state, work.ts, outcome.note)
+                if not kept:  # another process reclaimed it: undo what we queued
+                    raise _LostClaim()
+            return 1 if outcome.state == "done" else 0
+        except _LostClaim:
+            log.warning("due work %s was reclaimed by another process; left to it", item.id)
+            return 0
+        except Exception:
+            log.exception("due work %s (%s) failed; it will be retried", item.id, item.kind)
+            return 0
+
+
+class _LostClaim(Exception):
+    pass

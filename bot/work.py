@@ -27,6 +27,10 @@ class Context:
     request_key: str | None = None
 
 
+# scheduled work runs as nobody in particular
+SYSTEM = Context(UserRef("system", "", "", "Rapport"), ChannelRef("system", "", None))
+
+
 class Refusal(Exception):
     """A rule said no. The transaction rolls back and the person sees `message`."""
 
@@ -96,10 +100,14 @@ class Work:
         return member
 
     # --- the outbox ----------------------------------------------------------------
-    async def dm(self, group: Group, member: Member, message: OutMessage) -> None:
+    async def dm(
+        self, group: Group, member: Member, message: OutMessage, due: int | None = None
+    ) -> None:
+        """Queue a DM (for `due`, or now). A member who turned DMs off gets only the DMs
+        that carry a referral's details."""
         if not member.dm_enabled and message.kind not in ESSENTIAL_DMS:
             return
-        await self.tx.outbox_add(group.id, member.user, message, self.ts)
+        await self.tx.outbox_add(group.id, member.user, message, self.ts, due)
         self.queued += 1
 
     async def post(self, group: Group, message: OutMessage) -> None:

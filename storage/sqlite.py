@@ -31,7 +31,7 @@ from bot.model import (
     UserRef,
 )
 from bot.out import OutMessage
-from bot.ports import OutboxItem, Target
+from bot.ports import DueItem, OutboxItem, Target
 
 log = logging.getLogger(__name__)
 
@@ -499,6 +499,168 @@ class SqliteRepository:
             "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'"
         )
         return row["t"] if row else None
+
+    # --- scheduled work --------------------------------------------------------------
+    async def due_add(
+        self, group_id: int, kind: str, target_id: int, occurrence: str, due_at: int
+    ) -> bool:
+        """Plan a piece of work once: the same (kind, group, target, occurrence) is ignored
+        unless it was cancelled, in which case it is planned again at the new time."""
+        cur = await self._db.execute(
+            "INSERT INTO due_work (group_id, kind, target_id, occurrence, due_at)"
+            " VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (kind, group_id, target_id, occurrence) DO UPDATE"
+            " SET due_at = excluded.due_at, state = 'pending', claimed_at = NULL, done_at = NULL"
+            " WHERE due_work.state = 'cancelled'",
+            (group_id, kind, target_id, occurrence, due_at),
+        )
+        return cur.rowcount == 1
+
+    async def due_claim(self, now: int, limit: int, stale_before: int) -> list[DueItem]:
+        """Claim what is due, oldest first; a row left 'running' by a crashed process since
+        before `stale_before` is claimed again."""
+        rows = await self._all(
+            "UPDATE due_work SET state = 'running', claimed_at = :now"
+            " WHERE id IN (SELECT id FROM due_work WHERE"
+            "  (state = 'pending' AND due_at <= :now)"
+            "  OR (state = 'running' AND claimed_at < :stale)"
+            "  ORDER BY due_at, id LIMIT :limit)"
+            " RETURNING id, group_id, kind, target_id, occurrence, due_at, claimed_at",
+            {"now": now, "stale": stale_before, "limit": limit},
+        )
+        items = [DueItem(*tuple(r)) for r in rows]
+        items.sort(key=lambda i: (i.due_at, i.id))
+        return items
+
+    async def due_finish(
+        self, item: DueItem, state: str, now: int, note: str | None = None
+    ) -> bool:
+        """Close a claimed row; False when the claim was lost (another process reclaimed it),
+        in which case the caller rolls back what it did."""
+        cur = await self._db.execute(
+            "UPDATE due_work SET state = ?, done_at = ?, note = ?"
+            " WHERE id = ? AND state = 'running' AND claimed_at = ?",
+            (state, now, note, item.id, item.claimed_at),
+        )
+        return cur.rowcount == 1
+
+    async def due_postpone(self, item: DueItem, due_at: int) -> bool:
+        cur = await self._db.execute(
+            "UPDATE due_work SET state = 'pending', due_at = ?, claimed_at = NULL"
+            " WHERE id = ? AND state = 'running' AND claimed_at = ?",
+            (due_at, item.id, item.claimed_at),
+        )
+        return cur.rowcount == 1
+
+    async def due_cancel(
+        self,
+        group_id: int,
+        kinds: tuple[str, ...],
+        now: int,
+        target_id: int | None = None,
+        occurrence: str | None = None,
+    ) -> int:
+        marks = ", ".join("?" for _ in kinds)
+        cur = await self._db.execute(
+            f"UPDATE due_work SET state = 'cancelled', done_at = ? WHERE group_id = ?"
+            f" AND kind IN ({marks}) AND state = 'pending'"
+            " AND (? IS NULL OR target_id = ?) AND (? IS NULL OR occurrence = ?)",
+            (now, group_id, *kinds, target_id, target_id, occurrence, occurrence),
+        )
+        return cur.rowcount
+
+    async def due_snooze(
+        self, group_id: int, target_id: int, kinds: tuple[str, ...], until: int
+    ) -> int:
+        marks = ", ".join("?" for _ in kinds)
+        cur = await self._db.execute(
+            f"UPDATE due_work SET due_at = MAX(due_at, ?) WHERE group_id = ? AND target_id = ?"
+            f" AND kind IN ({marks}) AND state = 'pending'",
+            (until, group_id, target_id, *kinds),
+        )
+        return cur.rowcount
+
+    async def due_next(self) -> int | None:
+        row = await self._one("SELECT MIN(due_at) AS t FROM due_work WHERE state = 'pending'")
+        return row["t"] if row else None
+
+    async def due_pending(self, group_id: int) -> list[DueItem]:
+        rows = await self._all(
+            "SELECT id, group_id, kind, target_id, occurrence, due_at, COALESCE(claimed_at, 0)"
+            " FROM due_work WHERE group_id = ? AND state = 'pending' ORDER BY due_at, id",
+            (group_id,),
+        )
+        return [DueItem(*tuple(r)) for r in rows]
+
+    # --- the admin's settings and open seats -----------------------------------------
+    async def group_settings(self, group_id: int) -> dict[str, str]:
+        rows = await self._all(
+            "SELECT key, value FROM group_settings WHERE group_id = ?", (group_id,)
+        )
+        return {r["key"]: r["value"] for r in rows}
+
+    async def set_group_setting(self, group_id: int, key: str, value: str | None) -> None:
+        if value is None:
+            await self._db.execute(
+                "DELETE FROM group_settings WHERE group_id = ? AND key = ?", (group_id, key)
+            )
+        else:
+            await self._db.execute(
+                "INSERT INTO group_settings (group_id, key, value) VALUES (?, ?, ?)"
+                " ON CONFLICT (group_id, key) DO UPDATE SET value = excluded.value",
+                (group_id, key, value),
+            )
+
+    async def set_group_currency(self, group_id: int, currency: str) -> None:
+        await self._db.execute("UPDATE groups SET currency = ? WHERE id = ?", (currency, group_id))
+
+    async def wanted_seats(self, group_id: int) -> list[str]:
+        rows = await self._all(
+            "SELECT classification FROM wanted_seats WHERE group_id = ? ORDER BY seat_key",
+            (group_id,),
+        )
+        return [r["classification"] for r in rows]
+
+    async def add_wanted_seat(self, group_id: int, key: str, classification: str) -> bool:
+        cur = await self._db.execute(
+            "INSERT OR IGNORE INTO wanted_seats (group_id, seat_key, classification)"
+            " VALUES (?, ?, ?)",
+            (group_id, key, classification),
+        )
+        return cur.rowcount == 1
+
+    async def remove_wanted_seat(self, group_id: int, key: str) -> bool:
+        cur = await self._db.execute(
+            "DELETE FROM wanted_seats WHERE group_id = ? AND seat_key = ?", (group_id, key)
+        )
+        return cur.rowcount == 1
+
+    # --- what reminders and recaps report --------------------------------------------
+    async def last_given_at(self, member_id: int) -> int | None:
+        row = await self._one(
+            "SELECT MAX(created_at) AS t FROM referrals WHERE giver_id = ?", (member_id,)
+        )
+        return row["t"] if row else None
+
+    async def givers_between(
+        self, group_id: int, since: int, until: int
+    ) -> list[tuple[int, int, int]]:
+        """(member id, referrals given, leads given) for members who gave, most first."""
+        rows = await self._all(
+            "SELECT giver_id, SUM(kind = 'referral') AS r, SUM(kind = 'lead') AS l"
+            " FROM referrals WHERE group_id = ? AND created_at >= ? AND created_at < ?"
+            " GROUP BY giver_id ORDER BY COUNT(*) DESC, giver_id",
+            (group_id, since, until),
+        )
+        return [(r["giver_id"], r["r"], r["l"]) for r in rows]
+
+    async def thanks_between(self, group_id: int, since: int, until: int) -> list[tuple[int, int]]:
+        rows = await self._all(
+            "SELECT from_id, to_id FROM thanks WHERE group_id = ? AND at >= ? AND at < ?"
+            " ORDER BY at, id",
+            (group_id, since, until),
+        )
+        return [(r["from_id"], r["to_id"]) for r in rows]
 
     # --- processed requests ----------------------------------------------------------
     async def request_reply(self, key: str) -> str | None:

@@ -1,0 +1,97 @@
+"""Handlers for running the group: leaving, removing a member, the admin's settings, and the
+open seats the group wants to fill."""
+
+from __future__ import annotations
+
+from bot import due, messages
+from bot.commands import ChangeSetting, Leave, RemoveMember, ShowSettings, WantSeat
+from bot.model import Group, Member, UserRef, seat_key
+from bot.out import OutMessage
+from bot.work import Refusal, Work
+
+SETTING_LABELS = {
+    "reminder.evening": "evening-before reminder",
+    "reminder.before": "reminder before the meeting",
+    "recap.after": "weekly recap time",
+    "nudge.accountability": "accountability nudges",
+    "currency": "currency",
+}
+
+
+async def _admin(w: Work, what: str) -> tuple[Group, Member]:
+    group = await w.group()
+    me = await w.actor(group)
+    if not me.is_admin:
+        raise Refusal(messages.admin_only(what))
+    return group, me
+
+
+async def _take_off_roster(w: Work, group: Group, member: Member) -> None:
+    await w.tx.update_member(member.id, active=0, seat_key=None)
+    received = await w.tx.referrals_of(member.id, "open", 10_000)
+    await due.member_left(w.tx, member, received, w.ts)
+
+
+async def leave(w: Work, cmd: Leave) -> list[OutMessage]:
+    group = await w.group()
+    me = await w.actor(group)
+    if me.is_admin and not [
+        m for m in await w.tx.members(group.id) if m.is_admin and m.id != me.id
+    ]:
+        raise Refusal(messages.admin_cannot_leave())
+    await _take_off_roster(w, group, me)
+    await w.post(group, messages.left_post(me, None))
+    return [messages.left(group)]
+
+
+async def remove(w: Work, cmd: RemoveMember) -> list[OutMessage]:
+    assert isinstance(cmd.member, UserRef)
+    group, me = await _admin(w, "remove a member")
+    member = await w.member_of(group, cmd.member)
+    if member.id == me.id:
+        raise Refusal(messages.error("To leave yourself, use /rapport leave."))
+    await _take_off_roster(w, group, member)
+    await w.post(group, messages.left_post(member, me.user))
+    return [messages.removed(member)]
+
+
+async def show_settings(w: Work, cmd: ShowSettings) -> list[OutMessage]:
+    group = await w.group()
+    await w.actor(group)
+    s = due.group_schedule(w.settings, await w.tx.group_settings(group.id))
+    return [
+        messages.settings_view(
+            group,
+            s.evening_before,
+            s.hours_before,
+            s.recap_hours_after,
+            s.accountability,
+            await w.tx.wanted_seats(group.id),
+        )
+    ]
+
+
+async def change_setting(w: Work, cmd: ChangeSetting) -> list[OutMessage]:
+    group, _ = await _admin(w, "change the group's settings")
+    if cmd.key == "currency":
+        assert cmd.value is not None
+        await w.tx.set_group_currency(group.id, cmd.value)
+        return [messages.setting_saved(f"currency {cmd.value}")]
+    await w.tx.set_group_setting(group.id, cmd.key, cmd.value)
+    await due.replan_meetings(w.tx, w.settings, group, w.now)
+    shown = (
+        "default"
+        if cmd.value is None
+        else ("off" if cmd.value in ("", "0", "off") and cmd.key != "recap.after" else cmd.value)
+    )
+    return [messages.setting_saved(f"{SETTING_LABELS[cmd.key]} {shown}")]
+
+
+async def want_seat(w: Work, cmd: WantSeat) -> list[OutMessage]:
+    group, _ = await _admin(w, "list the open seats")
+    key = seat_key(cmd.classification)
+    if cmd.wanted:
+        changed = await w.tx.add_wanted_seat(group.id, key, cmd.classification)
+    else:
+        changed = await w.tx.remove_wanted_seat(group.id, key)
+    return [messages.seat_wanted(cmd.classification, cmd.wanted, changed)]

@@ -1,0 +1,75 @@
+"""Running a referral's scheduled work: follow-up, progress and thank-you nudges.
+
+Each nudge checks the referral's state when it runs (a contacted referral is not chased,
+a thanked one not reminded), waits out the member's quiet hours, and plans the next one.
+"""
+
+from __future__ import annotations
+
+from bot import due, messages
+from bot.model import Group, Member, Status
+from bot.ports import DueItem
+from bot.reminders import Outcome
+from bot.work import Work
+
+
+async def run(w: Work, item: DueItem, group: Group) -> Outcome:
+    r = await w.tx.referral(item.target_id)
+    if r is None or r.group_id != group.id:
+        return Outcome("cancelled", "no such referral")
+    receiver = await w.tx.member_by_id(r.receiver_id)
+    giver = await w.tx.member_by_id(r.giver_id)
+    assert receiver is not None and giver is not None
+    if not receiver.active:
+        return Outcome("cancelled", "the receiver left")
+    nudges = w.settings.nudges
+
+    def quiet(m: Member) -> Outcome | None:
+        end = due.quiet_until(m, group, w.settings.quiet_hours, w.now)
+        return Outcome("postponed", "quiet hours", int(end.timestamp())) if end else None
+
+    if item.kind == due.FOLLOW_UP:
+        if r.status is not Status.OPEN:
+            return Outcome("cancelled", f"already {r.status.value}")
+        if wait := quiet(receiver):
+            return wait
+        number = int(item.occurrence)
+        await w.dm(
+            group, receiver, messages.follow_up_nudge(r, giver.user, number, nudges.max_follow_ups)
+        )
+        later = w.ts + nudges.repeat_hours * 3600
+        if number < nudges.max_follow_ups:
+            await w.tx.due_add(group.id, due.FOLLOW_UP, r.id, str(number + 1), later)
+        else:
+            await w.tx.due_add(group.id, due.NOT_CONTACTED, r.id, "1", later)
+        return Outcome("done")
+
+    if item.kind == due.NOT_CONTACTED:
+        if r.status is not Status.OPEN:
+            return Outcome("cancelled", f"already {r.status.value}")
+        if not giver.active:
+            return Outcome("cancelled", "the giver left")
+        if wait := quiet(giver):
+            return wait
+        days = max(1, (w.ts - r.created_at) // 86400)
+        await w.dm(group, giver, messages.not_contacted_notice(r, receiver.user, days))
+        return Outcome("done")
+
+    if item.kind == due.PROGRESS:
+        if r.status not in (Status.CONTACTED, Status.MEETING) or not item.occurrence.startswith(
+            f"{r.status.value}@"
+        ):
+            return Outcome("cancelled", "it moved on")
+        if wait := quiet(receiver):
+            return wait
+        await w.dm(group, receiver, messages.progress_nudge(r, giver.user, nudges.progress_days))
+        return Outcome("done")
+
+    if item.kind == due.THANK:
+        if r.status is not Status.WON or r.thanked_at is not None:
+            return Outcome("cancelled", "already thanked")
+        if wait := quiet(receiver):
+            return wait
+        await w.dm(group, receiver, messages.thank_nudge(r, giver.user))
+        return Outcome("done")
+    return Outcome("cancelled", f"unknown kind {item.kind}")

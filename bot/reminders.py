@@ -1,0 +1,156 @@
+"""Running a meeting's scheduled work: the reminders, the accountability nudges, the recap.
+
+Each run also plans the following meeting's work, so the weekly chain never breaks; late
+work follows its lateness policy (a reminder after the meeting started is dropped, a recap
+is still worth posting for a few days).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import due, messages
+from bot.model import Group, Meeting, Member, seat_key
+from bot.ports import DueItem
+from bot.work import Work
+
+log = logging.getLogger(__name__)
+
+RECAP_GRACE = timedelta(days=6)
+ASKS_IN_REMINDER = 8  # a big chapter's asks rotate week by week
+ASKS_IN_NUDGE = 3
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str  # done | dropped | cancelled | postponed
+    note: str | None = None
+    postpone_to: int | None = None
+
+
+def meeting_at(meeting: Meeting, occurrence: str) -> datetime:
+    hh, mm = (int(x) for x in meeting.time.split(":"))
+    return datetime.combine(date.fromisoformat(occurrence), time(hh, mm), ZoneInfo(meeting.tz))
+
+
+def rotate(items: list[Member], start: int, n: int) -> list[Member]:
+    if len(items) <= n:
+        return items
+    k = start % len(items)
+    return (items[k:] + items[:k])[:n]
+
+
+async def run(w: Work, item: DueItem, group: Group) -> Outcome:
+    if group.meeting is None:
+        return Outcome("cancelled", "the group has no meeting")
+    if item.occurrence in await w.tx.skips(group.id):
+        return Outcome("cancelled", "the meeting was skipped")
+    at = meeting_at(group.meeting, item.occurrence)
+    await due.plan_meeting(w.tx, w.settings, group, at, w.now)
+    sched = due.group_schedule(w.settings, await w.tx.group_settings(group.id))
+    times = due.meeting_times(sched, at, group.tz)
+    week = int(at.timestamp()) // (7 * 86400)
+
+    if item.kind in (due.REMINDER_EVENING, due.REMINDER_BEFORE):
+        # a reminder is useless once the meeting started, and superseded by the next one
+        grace = at
+        if item.kind == due.REMINDER_EVENING and due.REMINDER_BEFORE in times:
+            grace = times[due.REMINDER_BEFORE]
+        if w.now >= grace:
+            log.warning(
+                "group %s: %s for %s is late (%s); dropped",
+                group.id,
+                item.kind,
+                item.occurrence,
+                w.now.isoformat(),
+            )
+            return Outcome("dropped", f"late: ran at {w.now.isoformat()}")
+        members = await w.tx.members(group.id)
+        with_asks = [m for m in members if m.ask]
+        taken = {seat_key(m.classification) for m in members if m.classification}
+        open_seats = [c for c in await w.tx.wanted_seats(group.id) if seat_key(c) not in taken]
+        last = await w.tx.stats(group.id, None, int((at - timedelta(days=7)).timestamp()), w.ts)
+        await w.post(
+            group,
+            messages.meeting_reminder(
+                group,
+                at,
+                item.kind == due.REMINDER_BEFORE,
+                rotate(with_asks, week, ASKS_IN_REMINDER),
+                open_seats,
+                last,
+            ),
+        )
+        return Outcome("done")
+
+    if item.kind == due.ACCOUNTABILITY:
+        if w.now >= at:
+            log.warning(
+                "group %s: accountability nudges for %s are late; dropped",
+                group.id,
+                item.occurrence,
+            )
+            return Outcome("dropped", "late")
+        await _accountability(w, group, at, week)
+        return Outcome("done")
+
+    if item.kind == due.RECAP:
+        if w.now >= times[due.RECAP] + RECAP_GRACE:
+            return Outcome("dropped", "late")
+        await _recap(w, group, item.due_at)
+        return Outcome("done")
+    return Outcome("cancelled", f"unknown kind {item.kind}")
+
+
+async def _accountability(w: Work, group: Group, at: datetime, week: int) -> None:
+    weeks = w.settings.nudges.inactive_weeks
+    since = int((at - timedelta(weeks=weeks)).timestamp())
+    members = await w.tx.members(group.id)
+    with_asks = [m for m in members if m.ask]
+    for m in members:
+        if m.joined_at > since:
+            continue  # new members get a few weeks' grace
+        last = await w.tx.last_given_at(m.id)
+        if last is not None and last >= since:
+            continue
+        others = [o for o in with_asks if o.id != m.id]
+        if not others:
+            continue
+        quiet_end = due.quiet_until(m, group, w.settings.quiet_hours, w.now)
+        send_at = int(quiet_end.timestamp()) if quiet_end else None
+        if send_at is not None and send_at >= int(at.timestamp()):
+            continue  # they would only get it after the meeting
+        await w.dm(
+            group,
+            m,
+            messages.accountability_nudge(
+                weeks, rotate(others, week + m.id, ASKS_IN_NUDGE), at, group.tz
+            ),
+            due=send_at,
+        )
+
+
+async def _recap(w: Work, group: Group, until: int) -> None:
+    since = until - 7 * 86400
+    week = await w.tx.stats(group.id, None, since, until)
+    cache: dict[int, Member] = {}
+
+    async def member(mid: int) -> Member:
+        if mid not in cache:
+            m = await w.tx.member_by_id(mid)
+            assert m is not None
+            cache[mid] = m
+        return cache[mid]
+
+    givers = [
+        ((await member(mid)).user, r, ld)
+        for mid, r, ld in await w.tx.givers_between(group.id, since, until)
+    ]
+    thanks = [
+        ((await member(a)).user, (await member(b)).user)
+        for a, b in await w.tx.thanks_between(group.id, since, until)
+    ]
+    await w.post(group, messages.weekly_recap(group, week, givers, thanks))

@@ -1,0 +1,617 @@
+"""The group itself: setup, seats, profiles, the weekly meeting, 1-2-1s, numbers and help,
+as the members see them (replies, DMs, channel posts) and as the data holds them."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from bot.model import Meeting
+from bot.schedule import next_meeting, quarter_bounds, week_bounds
+from bot.text import When
+from tests.fakes import DM, channel
+
+NY_WEDNESDAY_7AM = Meeting(weekday=2, time="07:00", tz="America/New_York")
+SAST = "Africa/Johannesburg"
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def next_instants(message) -> list[datetime]:
+    """The instants a message shows (each reader sees them in their own time)."""
+    return [p.at for p in message.text.parts if isinstance(p, When)]
+
+
+def texts(sent) -> list[str]:
+    return [s.text for s in sent]
+
+
+async def member_id(repo, handle: str, where=None) -> int:
+    async with repo.transaction() as tx:
+        g = await tx.group_by_channel(where or channel())
+        assert g is not None
+        m = await tx.member(g.id, handle)
+        assert m is not None
+        return m.id
+
+
+# --- setup -------------------------------------------------------------------------------
+async def test_setup_makes_the_channel_a_group_with_the_caller_as_admin(chat, messenger):
+    reply = await chat("alice", "/rapport setup Breakfast Club")
+    assert "Breakfast Club is set up in this channel and you are its admin" in reply
+    [post] = messenger.posts()
+    assert post.to == channel()
+    assert post.text.startswith("@alice set up Rapport for Breakfast Club here.")
+    assert "/rapport join" in post.text
+    # the admin is on the roster and may do what only the admin may
+    assert "Saved" in await chat("alice", "/rapport meeting set wed 07:00")
+
+
+async def test_setup_without_a_name_uses_the_channel_name(chat):
+    assert "general is set up in this channel" in await chat("alice", "/rapport setup")
+
+
+async def test_a_second_setup_in_the_same_channel_is_refused_naming_group_and_admin(
+    chat, messenger
+):
+    await chat("alice", "/rapport setup Breakfast Club")
+    messenger.clear()
+    reply = await chat("bob", "/rapport setup Lunch Club")
+    assert reply == "This channel is already home to Breakfast Club (admin: @alice)."
+    assert messenger.sent == []
+    # bob did not become a member (nor an admin) by trying
+    assert "not on Breakfast Club's roster" in await chat("bob", "/rapport profile")
+
+
+async def test_setup_from_a_direct_message_is_refused(chat, messenger):
+    reply = await chat("alice", "/rapport setup Breakfast Club", where=DM)
+    assert "not in a direct message" in reply
+    assert messenger.sent == []
+    # and no group came of it: the channel is still not a group
+    assert "isn't a Rapport group yet" in await chat("alice", "/rapport join Roofing")
+
+
+# --- seats -------------------------------------------------------------------------------
+async def test_join_welcomes_the_member_and_tells_the_channel(group, messenger):
+    reply = await group("dave", "/rapport join Bookkeeping")
+    assert reply.startswith("Welcome to Breakfast Club! You hold the Bookkeeping seat.")
+    [post] = messenger.posts()
+    assert post.text == "Please welcome @dave, our Bookkeeping!"
+    assert "Classification: Bookkeeping" in await group("dave", "/rapport profile")
+
+
+async def test_a_taken_seat_is_refused_ignoring_case_and_spaces(group, messenger):
+    reply = await group("dave", "/rapport join residential  PLUMBING")
+    assert "The Residential plumbing seat is taken by @bob" in reply
+    assert messenger.sent == []
+    # nothing stored: dave is not on the roster at all
+    assert "not on Breakfast Club's roster" in await group("dave", "/rapport profile")
+    assert "Classification: Residential plumbing" in await group("bob", "/rapport profile")
+
+
+async def test_a_member_cannot_move_into_a_taken_seat(group, messenger):
+    reply = await group("carol", "/rapport join Residential Plumbing")
+    assert "taken by @bob" in reply
+    assert messenger.sent == []
+    assert "Classification: Roofing" in await group("carol", "/rapport profile")
+
+
+async def test_joining_again_with_the_same_seat_is_a_friendly_no_op(group, messenger):
+    assert await group("bob", "/rapport join Residential plumbing") == (
+        "You already hold the Residential plumbing seat."
+    )
+    assert await group("bob", "/rapport join RESIDENTIAL   plumbing") == (
+        "You already hold the Residential plumbing seat."
+    )
+    assert messenger.sent == []
+
+
+async def test_moving_to_a_free_classification_frees_the_old_seat(group, messenger):
+    reply = await group("bob", "/rapport join Commercial plumbing")
+    assert (
+        reply
+        == "You moved from Residential plumbing to the Commercial plumbing seat in Breakfast Club."
+    )
+    [post] = messenger.posts()
+    assert post.text == "@bob moved from Residential plumbing to Commercial plumbing."
+    assert "Classification: Commercial plumbing" in await group("bob", "/rapport profile")
+    messenger.clear()
+    # the old seat is free for someone else now
+    assert "You hold the residential plumbing seat" in await group(
+        "dave", "/rapport join residential plumbing"
+    )
+    assert texts(messenger.posts()) == ["Please welcome @dave, our residential plumbing!"]
+    # and the new one is bob's
+    assert "taken by @bob" in await group("erin", "/rapport join Commercial Plumbing")
+
+
+async def test_commands_from_someone_not_on_the_roster_say_how_to_join(group, messenger):
+    for line in (
+        "/rapport profile",
+        "/referral @bob Jane Roe jane@roe.example",
+        "/onetoone @bob",
+        "/rapport stats",
+        "/rapport meeting",
+    ):
+        reply = await group("dave", line)
+        assert "You're not on Breakfast Club's roster yet" in reply, line
+        assert "/rapport join <your classification>" in reply, line
+    assert messenger.sent == []
+
+
+# --- profile -----------------------------------------------------------------------------
+async def test_the_bare_profile_shows_every_setting_with_its_default(group):
+    reply = await group("bob", "/rapport profile")
+    assert reply.startswith("Your profile in Breakfast Club:")
+    assert "Classification: Residential plumbing" in reply
+    assert "Ask: not set" in reply
+    assert "Email: not set" in reply
+    assert "Time zone: Africa/Johannesburg (the group's)" in reply
+    assert "Quiet hours: 21:00-07:00 (default)" in reply
+    assert "Direct messages: on" in reply
+
+
+async def test_profile_changes_show_in_the_bare_profile(group):
+    assert "Saved" in await group("bob", "/rapport profile ask homeowners redoing a bathroom")
+    assert "Saved" in await group("bob", "/rapport profile email bob@plumbing.example")
+    assert "Saved" in await group("bob", "/rapport profile tz Europe/London")
+    assert "Saved" in await group("bob", "/rapport profile quiet 22:00-06:30")
+    assert "Saved" in await group("bob", "/rapport profile dm off")
+    reply = await group("bob", "/rapport profile")
+    assert "Classification: Residential plumbing" in reply
+    assert "Ask: homeowners redoing a bathroom" in reply
+    assert "Email: bob@plumbing.example" in reply
+    assert "Time zone: Europe/London" in reply
+    assert "(the group's)" not in reply
+    assert "Quiet hours: 22:00-06:30" in reply
+    assert "(default)" not in reply
+    assert "Direct messages: off" in reply
+    assert "Saved" in await group("bob", "/rapport profile dm on")
+    assert "Direct messages: on" in await group("bob", "/rapport profile")
+    # other members' profiles are untouched
+    assert "Ask: not set" in await group("carol", "/rapport profile")
+
+
+async def test_a_bad_profile_value_is_refused_and_nothing_changes(group):
+    assert "not a time zone I know" in await group("bob", "/rapport profile tz Mars/Olympus")
+    assert "HH:MM-HH:MM" in await group("bob", "/rapport profile quiet late")
+    assert "business email" in await group("bob", "/rapport profile email not-an-address")
+    reply = await group("bob", "/rapport profile")
+    assert "Time zone: Africa/Johannesburg (the group's)" in reply
+    assert "Quiet hours: 21:00-07:00 (default)" in reply
+    assert "Email: not set" in reply
+
+
+async def test_dm_off_still_brings_referrals_but_not_1_2_1_notices(group, messenger):
+    await group("bob", "/rapport profile dm off")
+    messenger.clear()
+    await group("alice", "/referral @bob Jane Roe jane@roe.example -- new geyser")
+    [dm] = messenger.dms_to("bob")
+    assert "@alice passed you a referral: Jane Roe" in dm.text
+    assert "jane@roe.example" in dm.text
+    # the prospect's details went by DM only, never to the channel
+    assert all("jane@roe.example" not in t for t in texts(messenger.posts()))
+    messenger.clear()
+    reply = await group("carol", "/onetoone @bob")
+    assert "Your 1-2-1 with @bob is logged" in reply
+    assert messenger.dms_to("bob") == []
+
+
+async def test_dm_on_brings_the_1_2_1_notice(group, messenger):
+    await group("carol", "/onetoone @bob")
+    [dm] = messenger.dms_to("bob")
+    assert "@carol logged a 1-2-1 with you" in dm.text
+
+
+# --- commands typed in a DM -----------------------------------------------------------
+async def test_a_member_of_one_group_can_use_commands_in_a_dm(group, messenger):
+    assert "Saved" in await group("bob", "/rapport profile ask kitchen remodels", where=DM)
+    reply = await group("bob", "/rapport profile", where=DM)
+    assert "Your profile in Breakfast Club:" in reply
+    assert "Ask: kitchen remodels" in reply
+    reply = await group("bob", "/referral @carol Ann Lee 082 555 0101", where=DM)
+    assert "Referral #1 to @carol is logged" in reply
+    assert texts(messenger.posts()) == ["@bob passed a referral to @carol."]
+    assert [p.to for p in messenger.posts()] == [channel()]
+
+
+async def test_a_member_of_two_groups_is_asked_to_use_the_channel(group, messenger):
+    lunch = channel("lunch")
+    assert "set up" in await group("dave", "/rapport setup Lunch Club", where=lunch)
+    assert "Welcome to Lunch Club" in await group("bob", "/rapport join Plumbing", where=lunch)
+    messenger.clear()
+    for line in (
+        "/rapport profile",
+        "/rapport profile ask anything",
+        "/referral @carol X 0825550101",
+    ):
+        reply = await group("bob", line, where=DM)
+        assert "You belong to several groups (Breakfast Club, Lunch Club)" in reply, line
+        assert "run this in the group's channel" in reply, line
+    assert messenger.sent == []
+    # in each channel, bob is the member of that channel's group
+    assert "Your profile in Lunch Club" in await group("bob", "/rapport profile", where=lunch)
+    reply = await group("bob", "/rapport profile")
+    assert "Your profile in Breakfast Club" in reply
+    assert "Ask: not set" in reply
+
+
+# --- the weekly meeting ------------------------------------------------------------------
+async def test_no_meeting_yet_says_how_to_set_it(group):
+    reply = await group("bob", "/rapport meeting")
+    assert reply.startswith("No weekly meeting is set yet.")
+    assert "/rapport meeting set <weekday> <HH:MM>" in reply
+
+
+async def test_only_the_admin_sets_or_skips_the_meeting(group, messenger):
+    assert await group("bob", "/rapport meeting set wed 07:00") == (
+        "Only the group's admin can set the weekly meeting."
+    )
+    assert "No weekly meeting is set yet" in await group("bob", "/rapport meeting")
+    await group("alice", "/rapport meeting set wed 07:00")
+    messenger.clear()
+    assert await group("bob", "/rapport meeting skip 2026-12-02") == (
+        "Only the group's admin can skip a meeting."
+    )
+    assert messenger.sent == []
+    assert "Skipped" not in await group("bob", "/rapport meeting")
+
+
+async def test_setting_the_meeting_tells_the_channel_and_shows_the_next_one(group, messenger):
+    reply = await group("alice", "/rapport meeting set wed 07:00 America/New_York -- Café Rio")
+    assert reply == "Saved; I've told the channel."
+    [post] = messenger.posts()
+    assert post.text == (
+        "The weekly meeting is now Wednesdays at 07:00 (America/New_York), Café Rio."
+        " Next: Wed 2 Dec 07:00."
+    )
+    # 07:00 in New York in December (EST, UTC-5) is 12:00 UTC
+    assert next_instants(post.message) == [utc(2026, 12, 2, 12, 0)]
+    [shown] = await group.messages("bob", "/rapport meeting")
+    assert shown.fallback() == (
+        "Breakfast Club meets Wednesdays at 07:00 (America/New_York), Café Rio."
+        " Next meeting: Wed 2 Dec 07:00."
+    )
+    assert next_instants(shown) == [utc(2026, 12, 2, 12, 0)]
+
+
+async def test_meeting_without_a_zone_uses_the_groups(group, messenger):
+    await group("alice", "/rapport meeting set thursday 7:30")
+    reply = await group("carol", "/rapport meeting")
+    assert reply == (
+        "Breakfast Club meets Thursdays at 07:30 (Africa/Johannesburg). Next meeting: Thu 3 Dec 07:30."
+    )
+
+
+async def test_skipping_a_meeting_day_tells_the_channel_and_moves_the_next_meeting(
+    group, messenger
+):
+    await group("alice", "/rapport meeting set wed 07:00 America/New_York -- Café Rio")
+    messenger.clear()
+    reply = await group("alice", "/rapport meeting skip 2026-12-02")
+    assert reply == "Skipped 2026-12-02; I've told the channel."
+    [post] = messenger.posts()
+    assert post.text.startswith("No meeting on 2026-12-02")
+    [shown] = await group.messages("bob", "/rapport meeting")
+    assert "Next meeting: Wed 9 Dec 07:00." in shown.fallback()
+    assert "Skipped: 2026-12-02." in shown.fallback()
+    assert next_instants(shown) == [utc(2026, 12, 9, 12, 0)]
+
+
+async def test_skipping_twice_is_a_no_op(group, messenger):
+    await group("alice", "/rapport meeting set wed 07:00 America/New_York")
+    await group("alice", "/rapport meeting skip 2026-12-02")
+    messenger.clear()
+    assert (
+        await group("alice", "/rapport meeting skip 2026-12-02") == "2026-12-02 is already skipped."
+    )
+    assert messenger.sent == []
+    assert "Next meeting: Wed 9 Dec 07:00." in await group("bob", "/rapport meeting")
+
+
+async def test_skipping_a_day_that_is_not_a_meeting_day_is_refused(group, messenger):
+    await group("alice", "/rapport meeting set wed 07:00 America/New_York -- Café Rio")
+    messenger.clear()
+    reply = await group("alice", "/rapport meeting skip 2026-12-03")
+    assert reply == (
+        "2026-12-03 is not a meeting day; the group meets Wednesdays at 07:00"
+        " (America/New_York), Café Rio."
+    )
+    assert messenger.sent == []
+    reply = await group("bob", "/rapport meeting")
+    assert "Next meeting: Wed 2 Dec 07:00." in reply
+    assert "Skipped" not in reply
+
+
+async def test_skipping_a_past_meeting_is_refused(group, messenger):
+    await group("alice", "/rapport meeting set wed 07:00 America/New_York")
+    messenger.clear()
+    reply = await group("alice", "/rapport meeting skip 2026-11-25")
+    assert reply == "2026-11-25 has already passed; give a future meeting date."
+    assert messenger.sent == []
+    assert "Skipped" not in await group("bob", "/rapport meeting")
+
+
+# --- bot/schedule.py ---------------------------------------------------------------------
+def test_next_meeting_keeps_local_time_across_the_spring_dst_change():
+    # New York springs forward on Sunday 2027-03-14: EST (UTC-5) before, EDT (UTC-4) after
+    assert next_meeting(NY_WEDNESDAY_7AM, utc(2027, 3, 8)) == utc(2027, 3, 10, 12, 0)
+    assert next_meeting(NY_WEDNESDAY_7AM, utc(2027, 3, 10, 12, 0)) == utc(2027, 3, 17, 11, 0)
+    assert next_meeting(NY_WEDNESDAY_7AM, utc(2027, 3, 15)) == utc(2027, 3, 17, 11, 0)
+
+
+def test_next_meeting_keeps_local_time_across_the_autumn_dst_change():
+    # New York falls back on Sunday 2027-11-07: EDT (UTC-4) before, EST (UTC-5) after
+    assert next_meeting(NY_WEDNESDAY_7AM, utc(2027, 11, 1)) == utc(2027, 11, 3, 11, 0)
+    assert next_meeting(NY_WEDNESDAY_7AM, utc(2027, 11, 3, 11, 0)) == utc(2027, 11, 10, 12, 0)
+    assert next_meeting(NY_WEDNESDAY_7AM, utc(2027, 11, 8)) == utc(2027, 11, 10, 12, 0)
+
+
+def test_next_meeting_is_strictly_after_unless_inclusive_and_passes_skipped_dates():
+    at = utc(2027, 3, 17, 11, 0)
+    assert next_meeting(NY_WEDNESDAY_7AM, at) == utc(2027, 3, 24, 11, 0)
+    assert next_meeting(NY_WEDNESDAY_7AM, at, inclusive=True) == at
+    assert next_meeting(NY_WEDNESDAY_7AM, utc(2027, 3, 15), {"2027-03-17"}) == utc(
+        2027, 3, 24, 11, 0
+    )
+    assert next_meeting(NY_WEDNESDAY_7AM, utc(2027, 3, 15), {"2027-03-17", "2027-03-24"}) == utc(
+        2027, 3, 31, 11, 0
+    )
+
+
+def test_week_bounds_run_monday_to_monday_in_the_groups_zone():
+    # Johannesburg is UTC+2 all year: local midnight is 22:00 UTC the day before
+    week = (utc(2026, 11, 29, 22, 0), utc(2026, 12, 6, 22, 0))
+    assert week_bounds(utc(2026, 11, 30, 6, 0), SAST) == week
+    assert week_bounds(utc(2026, 11, 29, 22, 0), SAST) == week  # Monday 00:00 local
+    assert week_bounds(utc(2026, 12, 6, 21, 59), SAST) == week  # Sunday 23:59 local
+    # Sunday 23:59 local on the 29th still belongs to the week before
+    assert week_bounds(utc(2026, 11, 29, 21, 59), SAST) == (
+        utc(2026, 11, 22, 22, 0),
+        utc(2026, 11, 29, 22, 0),
+    )
+
+
+def test_quarter_bounds_in_the_groups_zone():
+    q4 = (utc(2026, 9, 30, 22, 0), utc(2026, 12, 31, 22, 0))
+    assert quarter_bounds(utc(2026, 11, 30, 6, 0), SAST) == q4
+    assert quarter_bounds(utc(2026, 9, 30, 22, 0), SAST) == q4  # 1 Oct 00:00 local
+    assert quarter_bounds(utc(2026, 9, 30, 21, 59), SAST) == (
+        utc(2026, 6, 30, 22, 0),
+        utc(2026, 9, 30, 22, 0),
+    )
+    # 31 Dec 22:30 UTC is already New Year's Day in Johannesburg
+    assert quarter_bounds(utc(2026, 12, 31, 22, 30), SAST) == (
+        utc(2026, 12, 31, 22, 0),
+        utc(2027, 3, 31, 22, 0),
+    )
+    assert quarter_bounds(utc(2027, 5, 15, 12, 0), SAST) == (
+        utc(2027, 3, 31, 22, 0),
+        utc(2027, 6, 30, 22, 0),
+    )
+
+
+# --- 1-2-1s ------------------------------------------------------------------------------
+async def test_a_1_2_1_asks_the_other_member_to_log_it_too(group, messenger, repo):
+    reply = await group("carol", "/onetoone @alice -- coffee at Rio")
+    assert reply == "Your 1-2-1 with @alice is logged. I've asked @alice to log it too."
+    [dm] = messenger.dms_to("alice")
+    assert "@carol logged a 1-2-1 with you" in dm.text
+    [action] = dm.message.actions
+    assert action.label == "Log it too"
+    assert action.action_id == f"121:{await member_id(repo, 'carol')}"
+    assert action.command.plain() == "/onetoone @carol"
+    assert messenger.posts() == []
+
+
+async def test_both_logging_within_a_day_counts_once(group, messenger, clock):
+    await group("carol", "/onetoone @alice")
+    clock.advance(hours=20)
+    messenger.clear()
+    reply = await group("alice", "/onetoone @carol")
+    assert reply == "Your 1-2-1 with @carol is logged; @carol logged it too, so it counts once."
+    assert messenger.sent == []  # no second "log it too" DM
+    for who in ("alice", "carol"):
+        stats = await group(who, "/rapport stats")
+        assert "This week:" in stats and ", 1 1-2-1\n" in stats, who
+        assert stats.rstrip().endswith(", 1 1-2-1"), who
+    assert ", 0 1-2-1s" in await group("bob", "/rapport stats")
+
+
+async def test_the_same_member_logging_twice_is_a_no_op(group, messenger):
+    await group("carol", "/onetoone @alice")
+    messenger.clear()
+    reply = await group("carol", "/onetoone @alice")
+    assert reply == "You already logged a 1-2-1 with @alice today; it counts once."
+    assert messenger.sent == []
+    assert ", 1 1-2-1\n" in await group("carol", "/rapport stats")
+
+
+async def test_logging_again_after_more_than_a_day_counts_a_second_one(group, messenger, clock):
+    await group("carol", "/onetoone @alice")
+    await group("alice", "/onetoone @carol")
+    clock.advance(days=2)
+    messenger.clear()
+    reply = await group("carol", "/onetoone @alice")
+    assert reply == "Your 1-2-1 with @alice is logged. I've asked @alice to log it too."
+    assert len(messenger.dms_to("alice")) == 1
+    assert "This week: " in (stats := await group("alice", "/rapport stats"))
+    assert ", 2 1-2-1s\n" in stats
+    # and alice confirming this one keeps it at two
+    assert "counts once" in await group("alice", "/onetoone @carol")
+    assert ", 2 1-2-1s\n" in await group("carol", "/rapport stats")
+
+
+async def test_clicking_log_it_too_confirms_the_1_2_1(group, messenger, repo):
+    await group("carol", "/onetoone @alice")
+    [dm] = messenger.dms_to("alice")
+    [action] = dm.message.actions
+    messenger.clear()
+    reply = await group.click("alice", action.action_id, where=DM)
+    assert reply == "Your 1-2-1 with @carol is logged; @carol logged it too, so it counts once."
+    assert messenger.sent == []
+    assert ", 1 1-2-1\n" in await group("carol", "/rapport stats")
+    assert ", 1 1-2-1\n" in await group("alice", "/rapport stats")
+
+
+async def test_a_1_2_1_with_yourself_or_a_stranger_is_refused(group, messenger):
+    assert "A 1-2-1 takes two" in await group("bob", "/onetoone @bob")
+    assert "@dave isn't on Breakfast Club's roster" in await group("bob", "/onetoone @dave")
+    assert messenger.sent == []
+    assert ", 0 1-2-1s\n" in await group("bob", "/rapport stats")
+
+
+# --- stats -------------------------------------------------------------------------------
+STATS_LINE = re.compile(
+    r"(?P<label>This week|This quarter): (?P<rg>\d+) referrals? given, (?P<rr>\d+) received,"
+    r" (?P<lg>\d+) leads? given, (?P<lr>\d+) received"
+    r"(?:, closed business (?P<cb>R[\d,]+\.\d\d))?, (?P<oo>\d+) 1-2-1s?$"
+)
+
+
+def numbers(reply: str) -> dict[str, tuple]:
+    """{"This week": (referrals given, received, leads given, received, closed business, 1-2-1s)}"""
+    out = {}
+    for line in reply.splitlines():
+        if m := STATS_LINE.match(line):
+            out[m["label"]] = (
+                int(m["rg"]),
+                int(m["rr"]),
+                int(m["lg"]),
+                int(m["lr"]),
+                m["cb"],
+                int(m["oo"]),
+            )
+    assert set(out) == {"This week", "This quarter"}, reply
+    return out
+
+
+async def history(chat, clock) -> None:
+    """A hand-built quarter and a bit. Week: Mon 30 Nov - Sun 6 Dec (Johannesburg);
+    quarter: 1 Oct - 31 Dec (Johannesburg); checked on Wed 2 Dec."""
+    clock.set(utc(2026, 9, 28, 8, 0))
+    await chat("alice", "/rapport setup Breakfast Club")
+    await chat("alice", "/rapport join Commercial insurance")
+    await chat("bob", "/rapport join Residential plumbing")
+    await chat("carol", "/rapport join Roofing")
+
+    # 30 Sep 23:30 in Johannesburg: last quarter, counts nowhere
+    clock.set(utc(2026, 9, 30, 21, 30))
+    assert "#1 " in await chat("alice", "/referral @bob Old Client 082 555 0100")
+    assert "won" in await chat("bob", "/referrals update 1 won 1000")
+    assert "logged" in await chat("carol", "/onetoone @bob")
+
+    # 1 Oct 00:30 in Johannesburg: this quarter, not this week
+    clock.set(utc(2026, 9, 30, 22, 30))
+    assert "#2 " in await chat("alice", "/lead @bob Acme Ltd")
+
+    # last week
+    clock.set(utc(2026, 11, 25, 10, 0))
+    assert "#3 " in await chat("bob", "/referral @alice Ben Ode ben@ode.example")
+    assert "#4 " in await chat("carol", "/referral @bob Cara Day 082 555 0104")
+    assert "won" in await chat("bob", "/referrals update 4 won 2500")
+    assert "logged" in await chat("bob", "/onetoone @carol")
+    assert "counts once" in await chat("carol", "/onetoone @bob")
+    # Sunday 23:30 in Johannesburg: still last week
+    clock.set(utc(2026, 11, 29, 21, 30))
+    assert "#5 " in await chat("alice", "/referral @bob Dee Eve 082 555 0105")
+
+    # this week: Monday 00:30 in Johannesburg
+    clock.set(utc(2026, 11, 29, 22, 30))
+    assert "#6 " in await chat("carol", "/lead @bob Fig Tree Café")
+    clock.set(utc(2026, 12, 1, 9, 0))
+    assert "#7 " in await chat("alice", "/referral @bob Gus Hay gus@hay.example")
+    assert "won" in await chat("bob", "/referrals update 7 won 1500")
+    assert "logged" in await chat("bob", "/onetoone @alice")
+    assert "counts once" in await chat("alice", "/onetoone @bob")
+    assert "R300.00" in await chat("bob", "/thanks @carol R300 -- a tip-off")
+
+    clock.set(utc(2026, 12, 2, 8, 0))
+
+
+async def test_stats_count_this_week_and_this_quarter(chat, clock):
+    await history(chat, clock)
+    bob = numbers(await chat("bob", "/rapport stats"))
+    assert bob["This week"] == (0, 1, 0, 1, "R1,800.00", 1)
+    assert bob["This quarter"] == (1, 3, 0, 2, "R4,300.00", 2)
+    alice = numbers(await chat("alice", "/rapport stats"))
+    assert alice["This week"] == (1, 0, 0, 0, "R0.00", 1)
+    assert alice["This quarter"] == (2, 1, 1, 0, "R0.00", 1)
+    carol = numbers(await chat("carol", "/rapport stats"))
+    assert carol["This week"] == (0, 0, 1, 0, "R0.00", 0)
+    assert carol["This quarter"] == (1, 0, 1, 0, "R0.00", 1)
+
+
+async def test_stats_of_another_member_never_show_their_closed_business(chat, clock):
+    await history(chat, clock)
+    reply = await chat("alice", "/rapport stats @bob")
+    assert reply.startswith("@bob's numbers")
+    assert "closed business" not in reply.casefold().replace(
+        "closed business amounts are private", ""
+    )
+    assert "R1,800" not in reply and "R4,300" not in reply and "R0.00" not in reply
+    assert "private to each member" in reply
+    bob = numbers(reply)
+    assert bob["This week"] == (0, 1, 0, 1, None, 1)
+    assert bob["This quarter"] == (1, 3, 0, 2, None, 2)
+
+
+async def test_own_stats_show_own_closed_business(chat, clock):
+    await history(chat, clock)
+    reply = await chat("bob", "/rapport stats")
+    assert reply.startswith("Your numbers")
+    assert "closed business R1,800.00" in reply
+    assert "closed business R4,300.00" in reply
+    assert "private to each member" not in reply
+    # naming yourself is the same as asking for your own
+    assert "closed business R1,800.00" in await chat("bob", "/rapport stats @bob")
+
+
+async def test_stats_for_a_non_member_are_refused(group):
+    assert "@dave isn't on Breakfast Club's roster" in await group("alice", "/rapport stats @dave")
+
+
+# --- help --------------------------------------------------------------------------------
+async def test_help_lists_every_command(group):
+    reply = await group("bob", "/rapport help")
+    for command in (
+        "/rapport setup",
+        "/rapport join",
+        "/rapport profile",
+        "/referral ",
+        "/lead ",
+        "/referrals ",
+        "/thanks ",
+        "/onetoone ",
+        "/rapport meeting",
+        "/rapport stats",
+        "/rapport help",
+    ):
+        assert f"\n{command}" in reply, command
+    # a bare /rapport is help too, and help needs no group
+    assert await group("bob", "/rapport") == reply
+    assert await group("dave", "/rapport help", where=DM) == reply
+
+
+async def test_help_for_a_command_shows_usage_and_an_example(group):
+    reply = await group("bob", "/rapport help referral")
+    assert reply.startswith("/referral — ")
+    assert "Usage: /referral @member <prospect name>" in reply
+    assert "Example: /referral @bob " in reply
+    assert await group("bob", "/rapport help /referral") == reply
+    assert await group("bob", "/help refer") == reply
+    reply = await group("bob", "/rapport help meeting")
+    assert "Usage: /rapport meeting" in reply
+    assert "/rapport meeting skip <YYYY-MM-DD>" in reply
+    assert "Example: /rapport meeting set " in reply
+
+
+async def test_an_unknown_command_hints_at_help(group, messenger):
+    reply = await group("bob", "/rapport frobnicate now")
+    assert "frobnicate" in reply
+    assert "/rapport help" in reply
+    assert "/rapport help" in await group("bob", "/frobnicate")
+    assert "/rapport help" in await group("bob", "/rapport help frobnicate")
+    assert messenger.sent == []
