@@ -58,14 +58,19 @@ class SqliteRepository:
     @classmethod
     async def open(cls, path: str) -> SqliteRepository:
         conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        await conn.execute("PRAGMA busy_timeout = 10000")
-        if path != ":memory:":
-            await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        repo = cls(conn)
-        await repo.migrate()
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute("PRAGMA busy_timeout = 10000")
+            if path != ":memory:":
+                await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            repo = cls(conn)
+            await repo.migrate()
+        except BaseException:
+            # aiosqlite's worker thread keeps the process alive until its connection closes
+            await conn.close()
+            raise
         return repo
 
     async def close(self) -> None:
@@ -94,13 +99,25 @@ class SqliteRepository:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteRepository]:
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+            except asyncio.CancelledError:
+                # the worker thread may still run the BEGIN after we stop waiting for it
+                await asyncio.shield(self._rollback_if_open())
+                raise
             try:
                 yield self
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                await asyncio.shield(self._rollback_if_open())
                 raise
             await self._db.execute("COMMIT")
+
+    async def _rollback_if_open(self) -> None:
+        # statements run in order on aiosqlite's one thread: once this no-op is done, a BEGIN
+        # queued before it has run too, and in_transaction tells the truth
+        await self._db.execute("SELECT 1")
+        if self._db.in_transaction:
+            await self._db.execute("ROLLBACK")
 
     # --- helpers ---------------------------------------------------------------------
     async def _one(self, sql: str, args: Params = ()) -> sqlite3.Row | None:

@@ -1,0 +1,445 @@
+"""The outbox on a real SQLite file: what a command queues is delivered once and marked sent;
+failures wait out a backoff, give up after MAX_ATTEMPTS, never retry an unreachable person;
+a crashed process's claim is taken over; two processes never both send a message; and the
+stored JSON form of a message keeps every part of it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import messages
+from bot.config import Settings
+from bot.model import ChannelRef, UserRef
+from bot.out import Action, Field, OutMessage
+from bot.outbox import MAX_ATTEMPTS
+from bot.service import Core
+from bot.text import Link, Mention, Rich, UserText, When, lit
+from storage.sqlite import SqliteRepository
+from tests.conftest import Chat
+from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, Sent, channel, user
+
+REFERRAL = "/referral @bob Jane Roe jane@roe.example -- new geyser"
+REFERRAL_KINDS = ("referral.received", "referral.post")
+
+
+@dataclass
+class CountingMessenger(RecordingMessenger):
+    """A RecordingMessenger that also notes every delivery attempt, failed or not, as
+    (recipient, message kind): a user id, or "#channel" for a post."""
+
+    tries: list[tuple[str, str]] = field(default_factory=list)
+
+    async def send_dm(self, to: UserRef, message: OutMessage) -> None:
+        self.tries.append((to.user_id, message.kind))
+        await super().send_dm(to, message)
+
+    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+        self.tries.append((f"#{channel.channel_id}", message.kind))
+        await super().post(channel, message)
+
+    def of_kind(self, *kinds: str) -> list[Sent]:
+        """What was delivered of these kinds (scheduled work may send other things too)."""
+        return [s for s in self.sent if s.message.kind in kinds]
+
+    def tries_of(self, *kinds: str) -> list[tuple[str, str]]:
+        return [t for t in self.tries if t[1] in kinds]
+
+    def clear(self) -> None:
+        super().clear()
+        self.tries.clear()
+
+
+# --- fixtures: the conftest ones, on a file a plain sqlite3 connection can read ----------------
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "rapport.db"
+
+
+@pytest.fixture
+async def repo(db_path: Path) -> AsyncIterator[SqliteRepository]:
+    r = await SqliteRepository.open(str(db_path))
+    yield r
+    await r.close()
+
+
+@pytest.fixture
+def messenger() -> CountingMessenger:
+    return CountingMessenger()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def ts(at: datetime) -> int:
+    return int(at.timestamp())
+
+
+def rows(path: Path, *kinds: str) -> list[dict[str, object]]:
+    """Outbox rows, oldest first, with the message kind read from the stored payload."""
+    with closing(sqlite3.connect(path)) as db:
+        db.row_factory = sqlite3.Row
+        out = []
+        for r in db.execute("SELECT * FROM outbox ORDER BY id"):
+            row = dict(r)
+            row["kind"] = json.loads(row["payload"])["kind"]
+            if not kinds or row["kind"] in kinds:
+                out.append(row)
+    return out
+
+
+def execute(path: Path, sql: str, args: tuple[object, ...] = ()) -> None:
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(sql, args)
+        db.commit()
+
+
+def settings() -> Settings:
+    return Settings(timezone="Africa/Johannesburg", currency="ZAR")
+
+
+# --- delivery ----------------------------------------------------------------------------------
+async def test_a_commands_messages_are_delivered_once_and_marked_sent(
+    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+) -> None:
+    assert "Referral #1 to @bob is logged" in await group("alice", REFERRAL)
+
+    [dm] = messenger.dms_to("bob")
+    assert "alice passed you a referral: Jane Roe" in dm.text
+    [post] = messenger.posts()
+    assert post.text == "@alice passed a referral to @bob."
+    queued = rows(db_path, "referral.received", "referral.post")
+    assert [(r["kind"], r["state"], r["attempts"]) for r in queued] == [
+        ("referral.received", "sent", 1),
+        ("referral.post", "sent", 1),
+    ]
+    assert all(r["sent_at"] == ts(clock.now()) and r["last_error"] is None for r in queued)
+    assert all(r["state"] == "sent" for r in rows(db_path))  # the setup and join posts too
+
+    clock.advance(days=2)
+    await core.run_due(clock.now())
+    assert len(messenger.of_kind(*REFERRAL_KINDS)) == 2
+    assert messenger.tries_of(*REFERRAL_KINDS) == [
+        ("bob", "referral.received"),
+        ("#general", "referral.post"),
+    ]
+
+
+async def test_failed_deliveries_wait_out_the_backoff_and_then_go_out_once(
+    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+) -> None:
+    start = ts(clock.now())
+    messenger.fail_next = 2
+    # the platform failing does not fail the command: it is stored and the giver told so
+    assert "Referral #1 to @bob is logged" in await group("alice", REFERRAL)
+
+    assert messenger.sent == []
+    queued = rows(db_path, "referral.received", "referral.post")
+    assert [(r["state"], r["attempts"], r["next_attempt_at"]) for r in queued] == [
+        ("pending", 1, start + 30),
+        ("pending", 1, start + 30),
+    ]
+    assert all(r["last_error"] == "platform unavailable" for r in queued)
+
+    clock.advance(seconds=29)
+    assert await core.run_due(clock.now()) == 0
+    assert messenger.sent == []
+    assert [r["state"] for r in rows(db_path, "referral.received", "referral.post")] == [
+        "pending",
+        "pending",
+    ]
+
+    clock.advance(seconds=1)
+    assert await core.run_due(clock.now()) == 2
+    [dm] = messenger.dms_to("bob")
+    assert "Jane Roe" in dm.text
+    assert [p.text for p in messenger.posts()] == ["@alice passed a referral to @bob."]
+    delivered = rows(db_path, "referral.received", "referral.post")
+    assert [(r["state"], r["attempts"]) for r in delivered] == [("sent", 2), ("sent", 2)]
+
+    clock.advance(hours=6)
+    await core.run_due(clock.now())
+    assert len(messenger.of_kind(*REFERRAL_KINDS)) == 2
+    assert len(messenger.tries_of(*REFERRAL_KINDS)) == 4  # two failed, two delivered
+
+
+async def test_the_backoff_doubles_from_thirty_seconds(
+    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+) -> None:
+    start = ts(clock.now())
+    messenger.fail_next = 2
+    assert "is logged" in await group("alice", "/onetoone @bob -- coffee")
+    [row] = rows(db_path, "onetoone.dm")
+    assert (row["state"], row["next_attempt_at"]) == ("pending", start + 30)
+
+    clock.advance(seconds=30)
+    assert await core.run_due(clock.now()) == 0
+    [row] = rows(db_path, "onetoone.dm")
+    assert (row["state"], row["attempts"], row["next_attempt_at"]) == (
+        "pending",
+        2,
+        start + 30 + 60,
+    )
+
+    clock.advance(seconds=59)
+    assert await core.run_due(clock.now()) == 0
+    assert messenger.sent == []
+
+    clock.advance(seconds=1)
+    assert await core.run_due(clock.now()) == 1
+    [dm] = messenger.dms_to("bob")
+    assert dm.text == "@alice logged a 1-2-1 with you. If you met, log it too: it counts once."
+    assert messenger.tries == [("bob", "onetoone.dm")] * 3
+
+
+async def test_a_message_is_given_up_after_max_attempts_and_not_retried(
+    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+) -> None:
+    messenger.fail_next = 10_000
+    assert "is logged" in await group("alice", "/onetoone @bob")
+
+    delays = []
+    for _ in range(MAX_ATTEMPTS + 5):
+        [row] = rows(db_path, "onetoone.dm")
+        if row["state"] != "pending":
+            break
+        delays.append(row["next_attempt_at"] - ts(clock.now()))
+        clock.set(datetime.fromtimestamp(row["next_attempt_at"], UTC))
+        await core.run_due(clock.now())
+
+    [row] = rows(db_path, "onetoone.dm")
+    assert row["state"] == "failed"
+    assert row["attempts"] == MAX_ATTEMPTS
+    assert row["last_error"] == "platform unavailable"
+    assert delays == [min(30 * 2**i, 3600) for i in range(MAX_ATTEMPTS - 1)]
+    assert messenger.tries == [("bob", "onetoone.dm")] * MAX_ATTEMPTS
+
+    # the platform recovers; a failed message still stays failed
+    messenger.fail_next = 0
+    clock.advance(days=3)
+    await core.run_due(clock.now())
+    assert messenger.of_kind("onetoone.dm") == []
+    assert messenger.tries_of("onetoone.dm") == [("bob", "onetoone.dm")] * MAX_ATTEMPTS
+    [row] = rows(db_path, "onetoone.dm")
+    assert (row["state"], row["attempts"]) == ("failed", MAX_ATTEMPTS)
+
+
+async def test_an_unreachable_recipient_fails_at_once_and_the_post_still_goes_out(
+    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+) -> None:
+    messenger.unreachable.add("bob")
+    assert "Referral #1 to @bob is logged" in await group("alice", REFERRAL)
+
+    assert messenger.dms_to("bob") == []
+    assert [p.text for p in messenger.posts()] == ["@alice passed a referral to @bob."]
+    dm_row, post_row = rows(db_path, "referral.received", "referral.post")
+    assert (dm_row["state"], dm_row["attempts"]) == ("failed", 1)
+    assert "unreachable" in str(dm_row["last_error"])
+    assert post_row["state"] == "sent"
+
+    for _ in range(5):
+        clock.advance(hours=2)
+        await core.run_due(clock.now())
+    assert messenger.tries_of("referral.received") == [("bob", "referral.received")]
+    assert len(messenger.of_kind("referral.post")) == 1
+    dm_row, _ = rows(db_path, "referral.received", "referral.post")
+    assert (dm_row["state"], dm_row["attempts"]) == ("failed", 1)
+
+
+async def test_a_row_left_sending_by_a_crashed_process_is_reclaimed_and_delivered_once(
+    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+) -> None:
+    now = ts(clock.now())
+    messenger.fail_next = 2
+    assert "is logged" in await group("alice", REFERRAL)
+    dm_row, post_row = rows(db_path, "referral.received", "referral.post")
+    # a process that crashed an hour ago held the DM; a live one claimed the post a minute ago
+    execute(
+        db_path,
+        "UPDATE outbox SET state = 'sending', claimed_at = ? WHERE id = ?",
+        (now - 3600, dm_row["id"]),
+    )
+    execute(
+        db_path,
+        "UPDATE outbox SET state = 'sending', claimed_at = ? WHERE id = ?",
+        (now - 60, post_row["id"]),
+    )
+
+    assert await core.run_due(clock.now()) == 1
+    assert len(messenger.dms_to("bob")) == 1
+    assert messenger.posts() == []  # still another process's, for now
+    dm_row, post_row = rows(db_path, "referral.received", "referral.post")
+    assert (dm_row["state"], dm_row["sent_at"]) == ("sent", now)
+    assert post_row["state"] == "sending"
+
+    # the live process never finishes: after five minutes its claim is stale too
+    clock.advance(seconds=4 * 60)
+    assert await core.run_due(clock.now()) == 0
+    clock.advance(seconds=61)
+    assert await core.run_due(clock.now()) == 1
+    clock.advance(minutes=10)
+    assert await core.run_due(clock.now()) == 0
+
+    assert len(messenger.of_kind("referral.received")) == 1
+    assert [p.text for p in messenger.of_kind("referral.post")] == [
+        "@alice passed a referral to @bob."
+    ]
+    assert [r["state"] for r in rows(db_path, "referral.received", "referral.post")] == [
+        "sent",
+        "sent",
+    ]
+
+
+@pytest.mark.parametrize("batch", [None, 7], ids=["default-batch", "batch-of-7"])
+async def test_two_processes_deliver_each_message_exactly_once(
+    db_path: Path, repo: SqliteRepository, clock: FakeClock, batch: int | None
+) -> None:
+    now = ts(clock.now())
+    async with repo.transaction() as tx:
+        for i in range(200):
+            target = user(f"member{i % 9}") if i % 4 else channel(f"room{i % 3}")
+            await tx.outbox_add(None, target, OutMessage(lit(f"message {i}"), kind="test"), now)
+
+    other_repo = await SqliteRepository.open(str(db_path))
+    try:
+        one, two = RecordingMessenger(), RecordingMessenger()
+        core_one = Core(repo, one, clock, FakeResolver(), settings())
+        core_two = Core(other_repo, two, clock, FakeResolver(), settings())
+        if batch is None:
+            counts = await asyncio.gather(core_one.deliver(), core_two.deliver())
+        else:
+            counts = await asyncio.gather(
+                core_one.outbox.deliver(batch=batch), core_two.outbox.deliver(batch=batch)
+            )
+    finally:
+        await other_repo.close()
+
+    texts = [s.text for s in one.sent + two.sent]
+    assert sorted(texts) == sorted(f"message {i}" for i in range(200))
+    assert sum(counts) == 200
+    assert counts == [len(one.sent), len(two.sent)]
+    assert {r["state"] for r in rows(db_path)} == {"sent"}
+    assert {r["attempts"] for r in rows(db_path)} == {1}
+
+
+async def test_a_claimed_row_is_not_claimed_again_by_another_connection(
+    db_path: Path, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    now = ts(clock.now())
+    async with repo.transaction() as tx:
+        for i in range(20):
+            await tx.outbox_add(None, user("bob"), OutMessage(lit(f"message {i}")), now)
+
+    other_repo = await SqliteRepository.open(str(db_path))
+    try:
+        async with repo.transaction() as tx:
+            first = await tx.outbox_claim(now, 15, now - 300)
+        async with other_repo.transaction() as tx:
+            second = await tx.outbox_claim(now, 15, now - 300)
+        async with repo.transaction() as tx:
+            third = await tx.outbox_claim(now + 299, 15, now - 1)
+    finally:
+        await other_repo.close()
+
+    assert len(first) == 15
+    assert len(second) == 5
+    assert third == []  # claimed a moment ago by live processes: not theirs to take
+    texts = [i.message.fallback() for i in first + second]
+    assert sorted(texts) == sorted(f"message {i}" for i in range(20))
+    assert {r["state"] for r in rows(db_path)} == {"sending"}
+
+
+# --- the stored form of a message ----------------------------------------------------------------
+def test_an_out_message_survives_its_json_round_trip() -> None:
+    alice = user("alice")
+    bob = UserRef("test", "w1", "U02", "Bob “the plumber” Smith")
+    at = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)
+    message = OutMessage(
+        text=Rich(
+            (
+                "🙏 ",
+                Mention(alice),
+                " passed ",
+                UserText('*Jane* <@U99> {"m": 1} & Roe'),
+                " to ",
+                Mention(bob),
+                " — meeting ",
+                When(at, "Africa/Johannesburg"),
+                ". ",
+                Link("mailto:jane@roe.example?subject=Hi%20there", "Send the introduction"),
+            )
+        ),
+        title="New referral from alice",
+        fields=(
+            Field("Prospect", Rich((UserText("Jane Roe"),))),
+            Field("Heat", lit("4/5 (hot)")),
+            Field("Empty", Rich(())),
+        ),
+        actions=(
+            Action("Contacted", "ref:1:contacted", lit("/referrals update 1 contacted"), "primary"),
+            Action("No sale", "ref:1:lost", Rich(("/thanks ", Mention(alice), " 1")), "danger"),
+        ),
+        ephemeral=True,
+        kind="referral.received",
+        attachments=("/tmp/recap.pdf",),
+    )
+
+    back = OutMessage.from_json(message.to_json())
+
+    assert back == message
+    assert [type(p) for p in back.text.parts] == [type(p) for p in message.text.parts]
+    assert back.fallback() == (
+        '🙏 @alice passed *Jane* <@U99> {"m": 1} & Roe to @Bob “the plumber” Smith — meeting'
+        " Wed 2 Dec 07:00. Send the introduction: mailto:jane@roe.example?subject=Hi%20there"
+        "\nProspect: Jane Roe\nHeat: 4/5 (hot)\nEmpty: "
+    )
+    assert back.mentions() == (alice, bob)
+
+
+def test_a_time_in_another_zone_keeps_its_instant() -> None:
+    local = datetime(2026, 12, 2, 7, 0, tzinfo=ZoneInfo("Africa/Johannesburg"))
+    message = OutMessage(Rich(("Next: ", When(local, "Europe/London"))))
+    back = OutMessage.from_json(message.to_json())
+    [_, when] = back.text.parts
+    assert isinstance(when, When)
+    assert when.at == local
+    assert back.fallback() == "Next: Wed 2 Dec 05:00"
+
+
+async def test_a_queued_dm_keeps_its_mentions_fields_and_buttons(
+    group: Chat, messenger: CountingMessenger, repo: SqliteRepository
+) -> None:
+    await group("alice", "/referral @bob Jane Roe jane@roe.example 082 555 1234 -- new geyser")
+
+    [dm] = messenger.dms_to("bob")
+    m = dm.message
+    # exactly what the handler wrote into the outbox, rebuilt from the stored referral
+    async with repo.transaction() as tx:
+        referral = await tx.referral(1)
+    assert referral is not None
+    assert m == messages.referral_received_dm(referral, user("alice"))
+
+    assert m.title == "New referral from alice"
+    assert m.mentions() == (user("alice"),)
+    shown = [(f.name, f.value.plain()) for f in m.fields]
+    for expected in [
+        ("Prospect", "Jane Roe"),
+        ("Email", "jane@roe.example"),
+        ("Phone", "082 555 1234"),
+        ("Need", "new geyser"),
+    ]:
+        assert expected in shown
+    # what people typed stays marked as their text, for the platform to escape
+    assert m.fields[0].value.parts == (UserText("Jane Roe"),)
+    buttons = {a.action_id: (a.command.plain(), a.style) for a in m.actions}
+    assert buttons["ref:1:contacted"] == ("/referrals update 1 contacted", "primary")
+    assert buttons["ref:1:lost"] == ("/referrals update 1 lost", "danger")
+    # and a button from the delivered DM works
+    assert "#1 is now contacted" in await group.click("bob", "ref:1:contacted")
