@@ -14,7 +14,7 @@ install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	@rm -f .demo.db .demo.db-wal .demo.db-shm
-	$(PY) -m bot --config examples/demo.toml console --db .demo.db --script examples/demo.txt --now "2026-11-30 08:00" --tz Africa/Johannesburg
+	$(PY) -m bot --config examples/demo.toml console --db .demo.db --script examples/demo.txt --now "2026-11-02 08:00" --tz Africa/Johannesburg
 
 console: $(VENV)/.installed
 	$(PY) -m bot console --db rapport.db

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from bot.model import STATUS_LABEL, Group, Kind, Member, Referral, Stats, Status, UserRef
 from bot.out import Action, Field, OutMessage
-from bot.text import Link, Rich, When, fmt, join, lit
+from bot.text import Link, Rich, When, fmt, join, lit, named
 
 # Commands a platform lets us register under their own name; the rest live under /rapport.
 DIRECT = ("referral", "lead", "referrals", "thanks", "onetoone")
@@ -858,7 +858,7 @@ def accountability_nudge(
         + lit(": maybe someone you know fits one of these asks?")
     )
     for m in asks:
-        text = text + fmt("\n• {u} wants: {a}", u=m.user, a=m.ask or "")
+        text = text + fmt("\n• {u} wants: {a}", u=named(m.user), a=m.ask or "")
     text = text + lit("\nA lead counts too: /lead @member <business> -- what you heard.")
     return notice(text, "nudge.accountability")
 
@@ -888,7 +888,7 @@ def meeting_reminder(
     if asks:
         text = text + lit("\nThis week's asks:")
         for m in asks:
-            text = text + fmt("\n• {u} wants: {a}", u=m.user, a=m.ask or "")
+            text = text + fmt("\n• {u} wants: {a}", u=named(m.user), a=m.ask or "")
     if open_seats:
         text = (
             text

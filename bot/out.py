@@ -49,8 +49,11 @@ class OutMessage:
         return self.body().plain()
 
     def mentions(self) -> tuple[UserRef, ...]:
-        seen = dict.fromkeys(self.body().mentions())
-        return tuple(seen)
+        return self.body().mentions()
+
+    def pings(self) -> tuple[UserRef, ...]:
+        """The members this message may notify; adapters allow pings for these only."""
+        return self.body().pings()
 
     def to_json(self) -> str:
         return json.dumps(

@@ -24,9 +24,11 @@ class UserText:
 
 @dataclass(frozen=True)
 class Mention:
-    """A member named in a message; on Discord, only these may be pinged."""
+    """A member named in a message. With `ping`, the platform notifies them (on Discord only
+    these may be pinged); without, they are named but not disturbed (a list of asks)."""
 
     user: UserRef
+    ping: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,18 @@ class Rich:
         )
 
     def mentions(self) -> tuple[UserRef, ...]:
+        """Everyone named."""
         seen: dict[UserRef, None] = {}
         for p in self.parts:
             if isinstance(p, Mention):
+                seen.setdefault(p.user)
+        return tuple(seen)
+
+    def pings(self) -> tuple[UserRef, ...]:
+        """The members this text may notify."""
+        seen: dict[UserRef, None] = {}
+        for p in self.parts:
+            if isinstance(p, Mention) and p.ping:
                 seen.setdefault(p.user)
         return tuple(seen)
 
@@ -144,6 +155,11 @@ def _as_parts(v: object) -> Iterable[Part]:
     return (str(v),)
 
 
+def named(user: UserRef) -> Mention:
+    """Name a member without notifying them."""
+    return Mention(user, ping=False)
+
+
 def lit(s: str) -> Rich:
     """Bot-authored text."""
     return Rich((s,))
@@ -174,7 +190,7 @@ def rich_to_json(r: Rich) -> list[object]:
             out.append({"u": p.text})
         elif isinstance(p, Mention):
             u = p.user
-            out.append({"m": [u.platform, u.workspace, u.user_id, u.display_name]})
+            out.append({"m": [u.platform, u.workspace, u.user_id, u.display_name], "p": p.ping})
         elif isinstance(p, When):
             out.append({"t": int(p.at.timestamp()), "tz": p.tz})
         else:
@@ -190,7 +206,7 @@ def rich_from_json(data: list[object]) -> Rich:
         elif isinstance(p, dict) and "u" in p:
             parts.append(UserText(p["u"]))
         elif isinstance(p, dict) and "m" in p:
-            parts.append(Mention(UserRef(*p["m"])))
+            parts.append(Mention(UserRef(*p["m"]), bool(p.get("p", True))))
         elif isinstance(p, dict) and "t" in p:
             parts.append(When(utc(p["t"]), p["tz"]))
         elif isinstance(p, dict) and "l" in p:

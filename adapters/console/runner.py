@@ -123,7 +123,8 @@ class Console:
         )
 
     async def advance_to(self, target: datetime) -> None:
-        """Move the clock to `target`, running every piece of due work in time order."""
+        """Move the clock to `target`, running every piece of due work in time order; what
+        goes out at a moment in between is printed under that moment's `-- now` line."""
         while True:
             due = await self.app.core.next_due()
             if due is None or due > target:
@@ -131,13 +132,18 @@ class Console:
             if due > self.clock.now():
                 self.clock.set(due)
             await self.app.core.run_due(self.clock.now())
+            if self.clock.now() < target and self.messenger.delivered:
+                self.say_now(self.clock.now())
             self.say_delivered()
             if await self.app.core.next_due() == due:  # nothing moved: avoid spinning
                 break
         self.clock.set(target)
         await self.app.core.run_due(target)
+        self.say_now(target)
         self.say_delivered()
-        local = target.astimezone(ZoneInfo(self.tz))
+
+    def say_now(self, at: datetime) -> None:
+        local = at.astimezone(ZoneInfo(self.tz))
         self.say(f"-- now {local:%a %Y-%m-%d %H:%M} ({self.tz})")
 
     async def run(self, lines: Iterable[str]) -> None:

@@ -1,0 +1,52 @@
+"""The scheduler: APScheduler's AsyncIOScheduler drives a polling tick that runs due work.
+
+APScheduler only keeps time here. The work itself lives in the database (rows of due work
+and the outbox), claimed atomically, so jobs are never pickled, a moved function never drops
+a job, and two processes on one database never both send.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.ports import Clock
+from bot.service import Core
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 20
+
+
+class Scheduler:
+    def __init__(self, core: Core, clock: Clock, tick_seconds: int = TICK_SECONDS) -> None:
+        self.core = core
+        self.clock = clock
+        self.aps = AsyncIOScheduler(timezone="UTC")
+        self.job = self.aps.add_job(
+            self.tick,
+            IntervalTrigger(seconds=tick_seconds),
+            id="rapport-tick",
+            max_instances=1,  # a slow tick is never run twice at once
+            coalesce=True,  # ticks missed while the process slept collapse into one
+            misfire_grace_time=None,
+        )
+
+    async def tick(self) -> int:
+        """Run what is due now; never raises (a failing tick must not stop the next one)."""
+        try:
+            return await self.core.run_due(self.clock.now())
+        except Exception:
+            log.exception("scheduler tick failed; the next tick will try again")
+            return 0
+
+    def start(self) -> None:
+        """Start ticking on the running event loop, with a first tick at once (catch-up)."""
+        self.aps.start()
+        self.job.modify(next_run_time=self.clock.now())
+
+    def shutdown(self) -> None:
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
