@@ -523,6 +523,53 @@ def _take_phone(text: str, remove: bool) -> tuple[str | None, str]:
     return clean(found.group(0)), rest
 
 
+class FieldErrors(Exception):
+    """Form fields (a Slack modal, Discord options) that are not valid: field → message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def referral_from_fields(
+    member: Who,
+    prospect: str | None,
+    email: str | None = None,
+    phone: str | None = None,
+    need: str | None = None,
+    heat: int | str | None = None,
+    inside: bool = False,
+) -> LogReferral:
+    """The same rules as the typed grammar, for a form's separate fields. Raises FieldErrors
+    naming each bad field, so a form can show the message beside it."""
+    errors: dict[str, str] = {}
+    name = clean(prospect or "")
+    if not name:
+        errors["prospect"] = "Give the prospect's name."
+    elif len(name) > MAX_NAME:
+        errors["prospect"] = f"At most {MAX_NAME} characters."
+    mail = clean(email or "") or None
+    if mail and (not EMAIL.fullmatch(mail) or len(mail) > MAX_EMAIL):
+        errors["email"] = "That is not an email address, e.g. jane@example.com."
+    tel = clean(phone or "") or None
+    if tel:
+        digits = re.sub(r"[^0-9]", "", tel)
+        if not PHONE.fullmatch(tel) or not 7 <= len(digits) <= 15:
+            errors["phone"] = "That is not a phone number, e.g. 082 555 1234."
+    what = clean(need or "") or None
+    if what and len(what) > MAX_TEXT:
+        errors["need"] = f"At most {MAX_TEXT} characters."
+    level = DEFAULT_HEAT
+    if heat not in (None, ""):
+        if str(heat) not in ("1", "2", "3", "4", "5"):
+            errors["heat"] = "Heat is 1 (cool) to 5 (ready to buy)."
+        else:
+            level = int(str(heat))
+    if errors:
+        raise FieldErrors(errors)
+    return LogReferral(member, name, mail, tel, what, level, inside)
+
+
 def _lead(rest: str) -> Command:
     member, rest = take_mention(rest)
     if member is None:

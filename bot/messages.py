@@ -413,7 +413,12 @@ def referral_received_dm(r: Referral, giver: UserRef) -> OutMessage:
     if r.kind is Kind.REFERRAL:
         actions = (*actions, snooze_action(r))
     return notice(
-        text, f"{r.kind.value}.received", title=title, fields=referral_fields(r), actions=actions
+        text,
+        f"{r.kind.value}.received",
+        title=title,
+        fields=referral_fields(r),
+        actions=actions,
+        about=r.id,
     )
 
 
@@ -795,7 +800,12 @@ def follow_up_nudge(r: Referral, giver: UserRef, number: int, most: int) -> OutM
         text = text + lit(f" (Reminder {number} of {most}.)")
     actions = (*referral_actions(r), snooze_action(r))
     return notice(
-        text, "nudge.follow_up", title="Follow up now", fields=referral_fields(r), actions=actions
+        text,
+        "nudge.follow_up",
+        title="Follow up now",
+        fields=referral_fields(r),
+        actions=actions,
+        about=r.id,
     )
 
 
@@ -1032,4 +1042,36 @@ def seat_wanted(classification: str, wanted: bool, changed: bool) -> OutMessage:
         )
     return reply(
         fmt("{c} is no longer listed as an open seat.", c=classification), "settings.saved"
+    )
+
+
+# --- DMs the platform refused --------------------------------------------------------------
+def receiver_unreachable(r: Referral, receiver: UserRef) -> OutMessage:
+    return notice(
+        fmt(
+            "I couldn't reach {u} by direct message about {p} (#{id}): their settings refuse DMs"
+            " from me. Please let them know in person; they can see it with /referrals open.",
+            u=receiver,
+            p=r.prospect,
+            id=r.id,
+        ),
+        "referral.unreachable",
+    )
+
+
+def you_were_unreachable() -> OutMessage:
+    return reply(
+        "Heads-up: I tried to send you a direct message and your settings refused it, so you may"
+        " have missed a referral. Allow direct messages from this server or workspace, and see"
+        " what is waiting with /referrals open.",
+        "notice.dm_unreachable",
+    )
+
+
+def needs_admin(group: Group, how: str) -> OutMessage:
+    return notice(
+        fmt("I couldn't post in {g}'s channel ", g=group.name)
+        + lit(group.channel_name or "")
+        + lit(f": {how} I'll keep trying for a while."),
+        "admin.attention",
     )

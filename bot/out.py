@@ -37,6 +37,7 @@ class OutMessage:
     ephemeral: bool = False
     kind: str = ""  # a stable label ("referral.received"), for logs, tests and adapters
     attachments: tuple[str, ...] = field(default=())  # file paths, for later recaps/exports
+    about: int | None = None  # the referral this message is about, if any
 
     def body(self) -> Rich:
         """Headline plus fields, as rich text: the complete message without its buttons."""
@@ -67,6 +68,7 @@ class OutMessage:
                 "ephemeral": self.ephemeral,
                 "kind": self.kind,
                 "attachments": list(self.attachments),
+                "about": self.about,
             },
             ensure_ascii=False,
         )
@@ -85,4 +87,5 @@ class OutMessage:
             ephemeral=d["ephemeral"],
             kind=d["kind"],
             attachments=tuple(d.get("attachments", ())),
+            about=d.get("about"),
         )

@@ -12,7 +12,15 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.model import UserRef
-from bot.ports import Clock, DeliveryError, Messenger, OutboxItem, RecipientUnreachable, Repository
+from bot.ports import (
+    Clock,
+    DeliveryError,
+    Messenger,
+    NeedsAdmin,
+    OutboxItem,
+    RecipientUnreachable,
+    Repository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +40,13 @@ class Outbox:
         messenger: Messenger,
         clock: Clock,
         on_unreachable: Callable[[OutboxItem], Awaitable[None]] | None = None,
+        on_needs_admin: Callable[[OutboxItem, str], Awaitable[None]] | None = None,
     ) -> None:
         self.repo = repo
         self.messenger = messenger
         self.clock = clock
         self.on_unreachable = on_unreachable
+        self.on_needs_admin = on_needs_admin
 
     def _ts(self, at: datetime | None = None) -> int:
         return int((at or self.clock.now()).timestamp())
@@ -52,8 +62,8 @@ class Outbox:
                 return delivered
             for item in items:
                 delivered += await self._deliver_one(item, ts)
-            if len(items) < batch:
-                return delivered
+            # loop until nothing is due: delivering can queue more (a giver told that a DM
+            # was refused); failed rows wait for a later attempt, so this ends
 
     async def _deliver_one(self, item: OutboxItem, ts: int) -> int:
         try:
@@ -68,21 +78,29 @@ class Outbox:
             if self.on_unreachable:
                 await self.on_unreachable(item)
             return 0
+        except NeedsAdmin as e:
+            if item.attempts == 1 and self.on_needs_admin:
+                await self.on_needs_admin(item, str(e))
+            await self._retry_later(item, ts, str(e))
+            return 0
         except Exception as e:  # the platform or the network failed: try again later
             error = f"{type(e).__name__}: {e}" if not isinstance(e, DeliveryError) else str(e)
-            async with self.repo.transaction() as tx:
-                if item.attempts >= MAX_ATTEMPTS:
-                    log.error(
-                        "outbox %s: giving up after %s attempts: %s", item.id, item.attempts, error
-                    )
-                    await tx.outbox_failed(item.id, error)
-                else:
-                    delay = backoff_seconds(item.attempts)
-                    log.warning(
-                        "outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay
-                    )
-                    await tx.outbox_retry(item.id, ts + delay, error)
+            await self._retry_later(item, ts, error)
             return 0
         async with self.repo.transaction() as tx:
             await tx.outbox_sent(item.id, self._ts())
         return 1
+
+    async def _retry_later(self, item: OutboxItem, ts: int, error: str) -> None:
+        async with self.repo.transaction() as tx:
+            if item.attempts >= MAX_ATTEMPTS:
+                log.error(
+                    "outbox %s: giving up after %s attempts: %s", item.id, item.attempts, error
+                )
+                await tx.outbox_failed(item.id, error)
+            else:
+                delay = backoff_seconds(item.attempts)
+                log.warning(
+                    "outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay
+                )
+                await tx.outbox_retry(item.id, ts + delay, error)

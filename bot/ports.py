@@ -35,6 +35,11 @@ class RecipientUnreachable(DeliveryError):
     """The platform will never take this message (DMs closed, user gone): do not retry."""
 
 
+class NeedsAdmin(DeliveryError):
+    """The platform refused for a reason a group admin can fix (the bot is not in the
+    channel). Retried as usual; the admins are told once, with `str(error)` saying how."""
+
+
 class Messenger(Protocol):
     async def send_dm(self, user: UserRef, message: OutMessage) -> None: ...
 
@@ -103,6 +108,7 @@ class Repository(Protocol):
     ) -> Member: ...
     async def update_member(self, member_id: int, **fields: Any) -> Member: ...
     async def seat_holder(self, group_id: int, key: str) -> Member | None: ...
+    async def take_dm_unreachable(self, user: UserRef) -> bool: ...
 
     # referrals and leads
     async def add_referral(

@@ -23,7 +23,7 @@ from bot.commands import (
 )
 from bot.model import Meeting, UserRef, seat_key
 from bot.out import OutMessage
-from bot.schedule import local_date, next_meeting, quarter_bounds, week_bounds
+from bot.schedule import is_timezone, local_date, next_meeting, quarter_bounds, week_bounds
 from bot.text import fmt
 from bot.work import Refusal, Work
 
@@ -40,7 +40,9 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
         raise Refusal(messages.already_set_up(existing, admins))
     name = cmd.name or (channel.name.lstrip("#") if channel.name else "") or "Our group"
     group = await w.tx.create_group(channel, name, w.settings.timezone, w.settings.currency, w.ts)
-    await w.tx.add_member(group.id, w.ctx.actor, is_admin=True, now=w.ts)
+    admin = await w.tx.add_member(group.id, w.ctx.actor, is_admin=True, now=w.ts)
+    if w.ctx.tz and is_timezone(w.ctx.tz):
+        await w.tx.update_member(admin.id, tz=w.ctx.tz)
     await w.post(group, messages.group_created_post(group, w.ctx.actor))
     return [messages.group_created(group)]
 
@@ -61,6 +63,8 @@ async def join(w: Work, cmd: Join) -> list[OutMessage]:
         raise Refusal(messages.seat_taken(holder.classification or cmd.classification, holder))
     if member is None:
         member = await w.tx.add_member(group.id, w.ctx.actor, is_admin=False, now=w.ts)
+        if w.ctx.tz and is_timezone(w.ctx.tz):
+            member = await w.tx.update_member(member.id, tz=w.ctx.tz)
     moved_from = member.classification if member.active else None
     member = await w.tx.update_member(
         member.id,

@@ -50,9 +50,10 @@ from bot.commands import (
     parse,
 )
 from bot.config import Settings
+from bot.model import UserRef
 from bot.out import OutMessage
 from bot.outbox import Outbox
-from bot.ports import Clock, DueItem, MentionResolver, Messenger, Repository
+from bot.ports import Clock, DueItem, MentionResolver, Messenger, OutboxItem, Repository
 from bot.work import SYSTEM, Context, Refusal, Work
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,13 @@ class Core:
         self.clock = clock
         self.resolver = resolver
         self.settings = settings
-        self.outbox = Outbox(repo, messenger, clock)
+        self.outbox = Outbox(
+            repo,
+            messenger,
+            clock,
+            on_unreachable=self._unreachable,
+            on_needs_admin=self._needs_admin,
+        )
 
     # --- commands ------------------------------------------------------------------
     async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
@@ -180,6 +187,8 @@ class Core:
                     return [OutMessage.from_json(m) for m in json.loads(done)]
             work = Work(tx, ctx, self.clock.now(), self.settings)
             replies = await handler(work, cmd)
+            if ctx.actor.platform != "system" and await tx.take_dm_unreachable(ctx.actor):
+                replies = [*replies, messages.you_were_unreachable()]
             if ctx.request_key:
                 await tx.save_request(
                     ctx.request_key, json.dumps([m.to_json() for m in replies]), work.ts
@@ -200,6 +209,42 @@ class Core:
         return dataclasses.replace(cmd, **changes) if changes else cmd  # type: ignore[type-var]
 
     # --- delivery ------------------------------------------------------------------
+    async def _needs_admin(self, item: OutboxItem, how: str) -> None:
+        """A post the platform refused for a reason an admin can fix: tell the admins how."""
+        if item.group_id is None:
+            return
+        now = int(self.clock.now().timestamp())
+        async with self.repo.transaction() as tx:
+            group = await tx.group(item.group_id)
+            if group is None:
+                return
+            for m in await tx.members(group.id):
+                if m.is_admin:
+                    await tx.outbox_add(group.id, m.user, messages.needs_admin(group, how), now)
+
+    async def _unreachable(self, item: OutboxItem) -> None:
+        """The platform refused a DM for good: remember it (the member is told the next time
+        they use a command), and when it carried a referral, tell the giver."""
+        if not isinstance(item.target, UserRef) or item.group_id is None:
+            return
+        now = int(self.clock.now().timestamp())
+        async with self.repo.transaction() as tx:
+            member = await tx.member(item.group_id, item.target.user_id)
+            if member is None:
+                return
+            await tx.update_member(member.id, dm_unreachable_at=now)
+            r = await tx.referral(item.message.about) if item.message.about else None
+            group = await tx.group(item.group_id)
+            if item.message.kind not in ("referral.received", "lead.received"):
+                return  # later nudges fail the same way; the giver hears once
+            if r is None or group is None or r.receiver_id != member.id:
+                return
+            giver = await tx.member_by_id(r.giver_id)
+            if giver is not None and giver.active:
+                await tx.outbox_add(
+                    group.id, giver.user, messages.receiver_unreachable(r, member.user), now
+                )
+
     async def deliver(self) -> int:
         """Send what is due in the outbox now. Failures stay queued for a later try."""
         try:

@@ -20,11 +20,13 @@ ESSENTIAL_DMS = frozenset({"referral.received", "lead.received"})
 @dataclass(frozen=True)
 class Context:
     """Who typed a command, where. `request_key` identifies a platform request (a Slack
-    trigger_id, a Discord interaction id) so a retried request is answered, not redone."""
+    trigger_id, a Discord interaction id) so a retried request is answered, not redone.
+    `tz` becomes a new member's time zone until they set their own."""
 
     actor: UserRef
     channel: ChannelRef
     request_key: str | None = None
+    tz: str | None = None  # the actor's time zone as the platform knows it (Slack's users.info)
 
 
 # scheduled work runs as nobody in particular

@@ -240,6 +240,7 @@ class SqliteRepository:
             "dm_enabled",
             "is_admin",
             "active",
+            "dm_unreachable_at",
         }
     )
 
@@ -262,6 +263,15 @@ class SqliteRepository:
             (group_id, key),
         )
         return _member(row) if row else None
+
+    async def take_dm_unreachable(self, user: UserRef) -> bool:
+        """Whether a DM to this person was refused since they last heard about it; clears it."""
+        rows = await self._all(
+            "UPDATE members SET dm_unreachable_at = NULL WHERE platform = ? AND workspace = ?"
+            " AND user_id = ? AND dm_unreachable_at IS NOT NULL RETURNING id",
+            (user.platform, user.workspace, user.user_id),
+        )
+        return bool(rows)
 
     # --- referrals and leads ---------------------------------------------------------
     async def add_referral(
