@@ -28,7 +28,8 @@ async def _admin(w: Work, what: str) -> tuple[Group, Member]:
 
 async def _take_off_roster(w: Work, group: Group, member: Member) -> None:
     await w.tx.update_member(member.id, active=0, seat_key=None)
-    received = await w.tx.referrals_of(member.id, "open", 10_000)
+    # every referral they received: a won one may still have its thank-you reminder planned
+    received = await w.tx.referrals_of(member.id, "received", 100_000)
     await due.member_left(w.tx, member, received, w.ts)
 
 

@@ -187,6 +187,43 @@ class WantSeat:
 
 
 @dataclass(frozen=True)
+class ShowLeaderboard:
+    period: str = "month"  # week | month | quarter
+
+
+@dataclass(frozen=True)
+class RecordVisitor:
+    name: str
+    invited_by: Who | None = None  # None: the member who typed it invited them
+
+
+@dataclass(frozen=True)
+class Rsvp:
+    answer: str  # attending | substitute | absent
+    day: date | None = None  # None: the next meeting
+
+
+@dataclass(frozen=True)
+class ShowAttendance:
+    day: date | None = None  # None: the latest meeting
+
+
+@dataclass(frozen=True)
+class MarkAttendance:
+    """The admin records who was there: (status, member) pairs; `confirm` first turns every
+    RSVP into attendance (attending → present), then the pairs correct it."""
+
+    day: date | None = None
+    marks: tuple[tuple[str, Who], ...] = ()
+    confirm: bool = False
+
+
+@dataclass(frozen=True)
+class ShowLights:
+    everyone: bool = False
+
+
+@dataclass(frozen=True)
 class Help:
     topic: str | None = None
 
@@ -217,6 +254,12 @@ Command = (
     | ShowSettings
     | ChangeSetting
     | WantSeat
+    | ShowLeaderboard
+    | RecordVisitor
+    | Rsvp
+    | ShowAttendance
+    | MarkAttendance
+    | ShowLights
 )
 
 
@@ -282,6 +325,28 @@ COMMANDS = {
     "leave": "leave",
     "remove": "remove",
     "settings": "settings",
+    "leaderboard": "leaderboard",
+    "visitor": "visitor",
+    "rsvp": "rsvp",
+    "attendance": "attendance",
+    "lights": "lights",
+    "light": "lights",
+}
+
+RSVP_WORDS = {
+    "attending": "attending",
+    "yes": "attending",
+    "substitute": "substitute",
+    "sub": "substitute",
+    "absent": "absent",
+    "no": "absent",
+}
+ATTENDANCE_WORDS = {
+    "present": "present",
+    "absent": "absent",
+    "late": "late",
+    "substitute": "substitute",
+    "sub": "substitute",
 }
 
 SNOOZES = {"1h": 1, "1d": 24, "3d": 72, "1w": 168}
@@ -799,6 +864,95 @@ def _settings(rest: str) -> Command:
     raise ParseError("settings", f"I don't know that setting: “{clean(rest)[:40]}”.")
 
 
+def _date(word: str, command: str) -> date:
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise ParseError(command, f"“{word[:20]}” is not a date; write it as YYYY-MM-DD.") from None
+
+
+def _leaderboard(rest: str) -> Command:
+    period = clean(rest).casefold() or "month"
+    if period not in ("week", "month", "quarter"):
+        raise ParseError(
+            "leaderboard", "Choose week, month or quarter, e.g. /rapport leaderboard week."
+        )
+    return ShowLeaderboard(period)
+
+
+INVITED_BY = re.compile(r"\s+invited\s+by\s+(?P<who>\S.*)$", re.IGNORECASE)
+
+
+def _visitor(rest: str) -> Command:
+    text = rest.strip()
+    inviter: MentionToken | None = None
+    m = INVITED_BY.search(text)
+    if m:
+        inviter, after = take_mention(m.group("who"))
+        if inviter is None or clean(after):
+            raise ParseError("visitor", "Write who invited them as a mention: invited by @bob.")
+        text = text[: m.start()]
+    name = clean(text)
+    if not name:
+        raise ParseError("visitor", "Give the visitor's name, e.g. /rapport visitor Jane Smith.")
+    return RecordVisitor(limit(name, MAX_NAME, "The visitor's name", "visitor"), inviter)
+
+
+def _rsvp(rest: str) -> Command:
+    words = clean(rest).split()
+    if not words or words[0].casefold() not in RSVP_WORDS or len(words) > 2:
+        raise ParseError(
+            "rsvp", "Answer attending, substitute or absent, e.g. /rapport rsvp attending."
+        )
+    day = _date(words[1], "rsvp") if len(words) == 2 else None
+    return Rsvp(RSVP_WORDS[words[0].casefold()], day)
+
+
+def _attendance(rest: str) -> Command:
+    text = rest.strip()
+    day = None
+    first, _, after = text.partition(" ")
+    if first and first[0].isdigit():
+        day = _date(first, "attendance")
+        text = after.strip()
+    if not text:
+        return ShowAttendance(day)
+    marks: list[tuple[str, Who]] = []
+    confirm = False
+    status: str | None = None
+    while text:
+        member, rest_text = take_mention(text)
+        if member is not None:
+            if status is None:
+                raise ParseError(
+                    "attendance", "Say present, absent, late or substitute before the members."
+                )
+            marks.append((status, member))
+            text = rest_text.strip()
+            continue
+        word, _, text = text.partition(" ")
+        text = text.strip()
+        w = word.casefold()
+        if w == "confirm" and not marks and status is None:
+            confirm = True
+        elif w in ATTENDANCE_WORDS:
+            status = ATTENDANCE_WORDS[w]
+        else:
+            raise ParseError("attendance", f"I don't know “{word[:30]}” in /rapport attendance.")
+    if (status is not None and not marks) or len(marks) > 200:
+        raise ParseError(
+            "attendance", "Name the members after present, absent, late or substitute."
+        )
+    return MarkAttendance(day, tuple(marks), confirm)
+
+
+def _lights(rest: str) -> Command:
+    arg = clean(rest).casefold()
+    if arg not in ("", "all", "everyone"):
+        raise ParseError("lights", "Write /rapport lights, or /rapport lights all (admin).")
+    return ShowLights(everyone=bool(arg))
+
+
 PARSERS = {
     "setup": _setup,
     "join": _join,
@@ -814,4 +968,9 @@ PARSERS = {
     "leave": _leave,
     "remove": _remove,
     "settings": _settings,
+    "leaderboard": _leaderboard,
+    "visitor": _visitor,
+    "rsvp": _rsvp,
+    "attendance": _attendance,
+    "lights": _lights,
 }

@@ -37,6 +37,19 @@ class ReminderSettings:
 
 
 @dataclass(frozen=True)
+class LightSettings:
+    """Traffic-light thresholds over a rolling window: (green from, amber from)."""
+
+    window_weeks: int = 26
+    referrals_per_meeting: tuple[float, float] = (1.0, 0.5)  # referrals and leads given
+    one_to_ones_per_meeting: tuple[float, float] = (0.5, 0.25)
+    attendance: tuple[float, float] = (0.95, 0.85)  # share of confirmed meetings attended
+    business_per_meeting: tuple[float, float] = (0.25, 0.1)  # closed business reported
+    visitors_per_meeting: tuple[float, float] = (0.1, 0.04)
+    grey_days: int = 30  # members younger than this have no light yet
+
+
+@dataclass(frozen=True)
 class SlackSettings:
     bot_token_env: str = "SLACK_BOT_TOKEN"
     app_token_env: str = "SLACK_APP_TOKEN"
@@ -59,6 +72,7 @@ class Settings:
     quiet_hours: str = "21:00-07:00"
     nudges: NudgeSettings = field(default_factory=NudgeSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    lights: LightSettings = field(default_factory=LightSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
 
@@ -90,6 +104,7 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     general = r.section("defaults", {"timezone", "currency", "quiet_hours"})
     nudges = r.section("nudges", set(NudgeSettings.__dataclass_fields__))
     reminders = r.section("reminders", set(ReminderSettings.__dataclass_fields__))
+    lights = r.section("lights", set(LightSettings.__dataclass_fields__))
     slack = r.section("slack", set(SlackSettings.__dataclass_fields__))
     discord = r.section("discord", set(DiscordSettings.__dataclass_fields__))
     d, dn, dr = Settings(), NudgeSettings(), ReminderSettings()
@@ -141,14 +156,27 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
                 48,
             ),
         ),
+        lights=_lights(r, lights),
         slack=SlackSettings(**{k: r.env_name(f"slack.{k}", v) for k, v in slack.items()}),
         discord=DiscordSettings(**{k: r.env_name(f"discord.{k}", v) for k, v in discord.items()}),
     )
     return settings
 
 
+def _lights(r: _Reader, section: dict[str, Any]) -> LightSettings:
+    d = LightSettings()
+    values: dict[str, Any] = {}
+    for key in LightSettings.__dataclass_fields__:
+        v = section.get(key, getattr(d, key))
+        if key in ("window_weeks", "grey_days"):
+            values[key] = r.positive_int(f"lights.{key}", v)
+        else:
+            values[key] = r.thresholds(f"lights.{key}", v)
+    return LightSettings(**values)
+
+
 class _Reader:
-    SECTIONS = ("database", "defaults", "nudges", "reminders", "slack", "discord")
+    SECTIONS = ("database", "defaults", "nudges", "reminders", "lights", "slack", "discord")
 
     def __init__(self, data: dict[str, Any], source: str) -> None:
         self.data = data
@@ -208,6 +236,17 @@ class _Reader:
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
             raise self.error(key, f"must be a whole number from {lo} to {hi} (got {v!r})")
         return v
+
+    def thresholds(self, key: str, v: Any) -> tuple[float, float]:
+        ok = (
+            isinstance(v, list | tuple)
+            and len(v) == 2
+            and all(isinstance(x, int | float) and not isinstance(x, bool) and x >= 0 for x in v)
+            and v[0] >= v[1]
+        )
+        if not ok:
+            raise self.error(key, f"must be [green from, amber from], like [1.0, 0.5] (got {v!r})")
+        return (float(v[0]), float(v[1]))
 
     def env_name(self, key: str, v: Any) -> str:
         if not isinstance(v, str) or not _ENV.fullmatch(v):

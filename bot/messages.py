@@ -7,11 +7,15 @@ renderer) and a `UserRef` is a mention; bot wording is the template itself.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from bot.model import STATUS_LABEL, Group, Kind, Member, Referral, Stats, Status, UserRef
 from bot.out import Action, Field, OutMessage
 from bot.text import Link, Rich, When, fmt, join, lit, named
+
+if TYPE_CHECKING:
+    from bot.insight import Light, Metric
 
 # Commands a platform lets us register under their own name; the rest live under /rapport.
 DIRECT = ("referral", "lead", "referrals", "thanks", "onetoone")
@@ -76,6 +80,32 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "\nsettings seat add|remove <classification>",
         "settings seat add Electrician",
         "the admin's reminder times, recap, nudges, currency and the open seats to fill",
+    ),
+    "leaderboard": (
+        "leaderboard [week|month|quarter]",
+        "leaderboard quarter",
+        "members by referrals and leads given, with shout-outs",
+    ),
+    "lights": (
+        "lights\nlights all",
+        "lights",
+        "your traffic light, why, and what would move it (all: the admin sees everyone's)",
+    ),
+    "rsvp": (
+        "rsvp attending|substitute|absent [YYYY-MM-DD]",
+        "rsvp substitute",
+        "tell the group whether you'll be at the next meeting",
+    ),
+    "attendance": (
+        "attendance [YYYY-MM-DD]\nattendance [YYYY-MM-DD] [confirm] [present @a @b]"
+        " [absent @c] [late @d] [substitute @e]",
+        "attendance confirm absent @dave late @erin",
+        "the admin records who came (confirm turns RSVPs into attendance)",
+    ),
+    "visitor": (
+        "visitor <name> [invited by @member]",
+        "visitor Jane Smith invited by @bob",
+        "record a visitor and credit who invited them",
     ),
     "help": ("help [command]", "help referral", "what each command does, with an example"),
 }
@@ -809,11 +839,12 @@ def follow_up_nudge(r: Referral, giver: UserRef, number: int, most: int) -> OutM
     )
 
 
-def not_contacted_notice(r: Referral, receiver: UserRef, days: int) -> OutMessage:
+def not_contacted_notice(r: Referral, receiver: UserRef, days: int, reminded: bool) -> OutMessage:
+    chased = "I've reminded them" if reminded else "They have reminders turned off"
     return notice(
         fmt(
             "Just so you know: {u} hasn't confirmed contacting {p} (#{id}) yet, {days} days after"
-            " your referral. I've reminded them; you may want to check in with {u} or {p}.",
+            f" your referral. {chased}; you may want to check in with {{u}} or {{p}}.",
             u=receiver,
             p=r.prospect,
             id=r.id,
@@ -889,6 +920,7 @@ def meeting_reminder(
     asks: list[Member],
     open_seats: list[str],
     last_week: Stats,
+    day: str,
 ) -> OutMessage:
     head = "⏰ Starting soon: " if soon else "📅 Reminder: "
     text = lit(head) + fmt("{g} meets ", g=group.name) + when(meeting_at, group.tz)
@@ -907,7 +939,8 @@ def meeting_reminder(
             + lit(". Know someone? Bring them as a visitor.")
         )
     text = text + lit(f"\nLast week: {group_numbers(last_week, group.currency)}.")
-    return notice(text, "reminder.soon" if soon else "reminder.evening")
+    text = text + lit("\nComing? Let the group know:")
+    return notice(text, "reminder.soon" if soon else "reminder.evening", actions=rsvp_actions(day))
 
 
 def weekly_recap(
@@ -915,6 +948,7 @@ def weekly_recap(
     week: Stats,
     givers: list[tuple[UserRef, int, int]],
     thanks: list[tuple[UserRef, UserRef]],
+    visitors: list[tuple[str, UserRef | None]] = (),  # type: ignore[assignment]
 ) -> OutMessage:
     text = fmt("📊 This week at {g}: ", g=group.name) + lit(
         group_numbers(week, group.currency) + "."
@@ -941,6 +975,12 @@ def weekly_recap(
             + join([fmt("{a} thanked {b}", a=a, b=b) for a, b in thanks])
             + lit(".")
         )
+    if visitors:
+        welcomed = [
+            fmt("{n} (invited by {u})", n=name, u=by) if by else fmt("{n}", n=name)
+            for name, by in visitors
+        ]
+        text = text + lit("\n👋 Welcome to our visitors: ") + join(welcomed) + lit(". Come again!")
     return notice(text, "recap.weekly")
 
 
@@ -1075,3 +1115,183 @@ def needs_admin(group: Group, how: str) -> OutMessage:
         + lit(f": {how} I'll keep trying for a while."),
         "admin.attention",
     )
+
+
+# --- attendance and visitors ---------------------------------------------------------------
+RSVP_LABEL = {
+    "attending": "attending",
+    "substitute": "sending a substitute",
+    "absent": "can't make it",
+}
+
+
+def rsvp_actions(day: str) -> tuple[Action, ...]:
+    def act(label: str, answer: str, style: str = "default") -> Action:
+        return Action(label, f"rsvp:{day}:{answer}", cmd(f"/rapport rsvp {answer} {day}"), style)
+
+    return (
+        act("Attending", "attending", "primary"),
+        act("Sending a substitute", "substitute"),
+        act("Can't make it", "absent"),
+    )
+
+
+def rsvp_saved(answer: str, day: str) -> OutMessage:
+    return reply(f"Thanks: you're down as {RSVP_LABEL[answer]} on {day}.", "rsvp.saved")
+
+
+def rsvp_past(day: str) -> OutMessage:
+    return error(f"The meeting on {day} is over; RSVPs are for upcoming meetings.")
+
+
+def no_meeting_to_record() -> OutMessage:
+    return error(
+        "No meeting has been held yet; give the date, e.g. /rapport attendance 2026-12-02."
+    )
+
+
+def attendance_future(day: str) -> OutMessage:
+    return error(f"{day} hasn't happened yet; record attendance after the meeting.")
+
+
+ATTENDANCE_LABEL = {
+    "present": "Present",
+    "late": "Late",
+    "substitute": "Substitute",
+    "absent": "Absent",
+}
+
+
+def attendance_view(
+    day: str,
+    members: list[Member],
+    records: dict[int, tuple[str | None, str | None]],
+    saved: bool = False,
+) -> OutMessage:
+    groups: dict[str, list[Rich]] = {k: [] for k in (*ATTENDANCE_LABEL, "unknown")}
+    for m in members:
+        answer, status = records.get(m.id, (None, None))
+        if status:
+            groups[status].append(fmt("{u}", u=named(m.user)))
+        else:
+            said = f" (said {RSVP_LABEL[answer]})" if answer else ""
+            groups["unknown"].append(fmt("{u}", u=named(m.user)) + lit(said))
+    fields = tuple(
+        Field(ATTENDANCE_LABEL.get(k, "Not confirmed"), join(v)) for k, v in groups.items() if v
+    )
+    head = f"Attendance saved for {day}." if saved else f"Attendance on {day}:"
+    if groups["unknown"]:
+        head += " Not confirmed counts as unknown, never absent."
+    return reply(head, "attendance", fields=fields)
+
+
+def visitor_recorded(name: str, inviter: UserRef) -> OutMessage:
+    return reply(
+        fmt(
+            "Visitor {n} recorded, invited by {u}. The recap will welcome them.",
+            n=name,
+            u=named(inviter),
+        ),
+        "visitor.saved",
+    )
+
+
+# --- leaderboard and traffic lights --------------------------------------------------------
+PERIOD_LABEL = {"week": "this week", "month": "this month", "quarter": "this quarter"}
+
+
+def leaderboard(
+    period: str,
+    ranked: list[tuple[Member, int, int]],
+    firsts: list[Member],
+    improved: list[Member],
+    quiet: int,
+) -> OutMessage:
+    text = lit(f"🏆 Referrals and leads given {PERIOD_LABEL[period]}:")
+    if not ranked:
+        text = text + lit("\nNobody yet. The first referral or lead puts you at the top.")
+    for i, (m, r, ld) in enumerate(ranked[:10], 1):
+        parts = [count(r, "referral")] + ([count(ld, "lead")] if ld else [])
+        text = text + lit(f"\n{i}. ") + fmt("{u}", u=named(m.user)) + lit(" — " + ", ".join(parts))
+    if firsts:
+        text = (
+            text
+            + lit("\n🌱 First referral this quarter: ")
+            + join([fmt("{u}", u=named(m.user)) for m in firsts])
+            + lit(".")
+        )
+    if improved:
+        text = (
+            text
+            + lit("\n📈 Most improved on the period before: ")
+            + join([fmt("{u}", u=named(m.user)) for m in improved])
+            + lit(".")
+        )
+    if quiet:
+        text = text + lit(
+            f"\n{count(quiet, 'member')} haven't given one yet {PERIOD_LABEL[period]}."
+            if quiet != 1
+            else f"\n1 member hasn't given one yet {PERIOD_LABEL[period]}."
+        )
+    return reply(text, "leaderboard")
+
+
+LIGHT_ICON = {"green": "🟢", "amber": "🟠", "red": "🔴", "grey": "⚪"}
+THINGS = {
+    "given": ("referral or lead", "referrals or leads"),
+    "one_to_ones": ("1-2-1", "1-2-1s"),
+    "visitors": ("visitor", "visitors"),
+    "business": ("closed business report", "closed business reports"),
+}
+
+
+def _metric_line(x: Metric) -> str:
+    if x.per_meeting:
+        return (
+            f"{x.label}: {x.value:.2f} per meeting ({x.count} in all; green from"
+            f" {x.green_from:g}) {LIGHT_ICON[x.band]}"
+        )
+    return f"{x.label}: {x.value:.0%} of confirmed meetings (green from {x.green_from:.0%}) {LIGHT_ICON[x.band]}"
+
+
+def own_light(light: Light, next_at: datetime | None, tz: str) -> OutMessage:
+    if light.colour == "grey":
+        return reply(
+            "⚪ No light yet: members get one after their first month. Every referral,"
+            " 1-2-1 and visitor already counts.",
+            "lights.own",
+        )
+    text = lit(
+        f"{LIGHT_ICON[light.colour]} Your light is {light.colour}, over the last"
+        f" {count(light.meetings, 'meeting')}."
+    )
+    for x in light.metrics:
+        text = text + lit("\n• " + _metric_line(x))
+    a = light.advice
+    if a is not None:
+        one, many = THINGS[a.key]
+        what = f"{'one more' if a.need == 1 else f'{a.need} more'} {one if a.need == 1 else many}"
+        by = (lit(" before ") + when(next_at, tz)) if next_at else lit(" before the next meeting")
+        if a.to is None:
+            text = text + lit(f"\n{what[0].upper()}{what[1:]}") + by + lit(" keeps you green.")
+        else:
+            measure = next(x.label for x in light.metrics if x.key == a.key)
+            lift = lit(f" would turn your {measure} {a.to}.")
+            text = text + lit(f"\n{what[0].upper()}{what[1:]}") + by + lift
+    return reply(text, "lights.own")
+
+
+def lights_all(lights: list[Light]) -> OutMessage:
+    text = lit("Traffic lights (rolling window):")
+    for light in lights:
+        reds = [x.label for x in light.metrics if x.band != "green"]
+        why = f" — to work on: {', '.join(reds)}" if reds and light.colour != "grey" else ""
+        if light.colour == "grey":
+            why = " — newer than a month"
+        text = (
+            text
+            + lit(f"\n{LIGHT_ICON[light.colour]} ")
+            + fmt("{u}", u=named(light.member.user))
+            + lit(why)
+        )
+    return reply(text, "lights.all")

@@ -52,7 +52,9 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
         if wait := quiet(giver):
             return wait
         days = max(1, (w.ts - r.created_at) // 86400)
-        await w.dm(group, giver, messages.not_contacted_notice(r, receiver.user, days))
+        await w.dm(
+            group, giver, messages.not_contacted_notice(r, receiver.user, days, receiver.dm_enabled)
+        )
         return Outcome("done")
 
     if item.kind == due.PROGRESS:

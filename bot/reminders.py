@@ -82,6 +82,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 rotate(with_asks, week, ASKS_IN_REMINDER),
                 open_seats,
                 last,
+                item.occurrence,
             ),
         )
         return Outcome("done")
@@ -153,4 +154,8 @@ async def _recap(w: Work, group: Group, until: int) -> None:
         ((await member(a)).user, (await member(b)).user)
         for a, b in await w.tx.thanks_between(group.id, since, until)
     ]
-    await w.post(group, messages.weekly_recap(group, week, givers, thanks))
+    visitors = [
+        (name, (await member(by)).user if by else None)
+        for name, by in await w.tx.visitors_between(group.id, since, until)
+    ]
+    await w.post(group, messages.weekly_recap(group, week, givers, thanks, visitors))

@@ -79,3 +79,24 @@ def quarter_bounds(now: datetime, tz: str) -> tuple[datetime, datetime]:
     start = date(today.year, first_month, 1)
     end = date(today.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
     return local_midnight(start, tz), local_midnight(end, tz)
+
+
+def meetings_between(
+    meeting: Meeting,
+    since: datetime,
+    until: datetime,
+    skips: set[str] = frozenset(),  # type: ignore[assignment]
+) -> list[datetime]:
+    """Every meeting held in [since, until), skipped dates left out. UTC."""
+    out: list[datetime] = []
+    at = next_meeting(meeting, since, skips, inclusive=True)
+    while at is not None and at < until:
+        out.append(at)
+        at = next_meeting(meeting, at, skips)
+    return out
+
+
+def last_meeting(meeting: Meeting, now: datetime, skips: set[str] = frozenset()) -> datetime | None:  # type: ignore[assignment]
+    """The latest meeting that has started by `now`, within the last five weeks."""
+    held = meetings_between(meeting, now - timedelta(weeks=5), now + timedelta(seconds=1), skips)
+    return held[-1] if held else None

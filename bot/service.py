@@ -11,11 +11,12 @@ import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from bot import admin, due, messages, nudges, referrals, reminders, roster
+from bot import admin, attendance, due, insight, messages, nudges, referrals, reminders, roster
 from bot.commands import (
+    RSVP_WORDS,
     SNOOZES,
     STATUS_WORDS,
     ChangeSetting,
@@ -27,9 +28,12 @@ from bot.commands import (
     LogLead,
     LogOneToOne,
     LogReferral,
+    MarkAttendance,
     MentionToken,
     ParseError,
+    RecordVisitor,
     RemoveMember,
+    Rsvp,
     SetAsk,
     SetDirectMessages,
     SetEmail,
@@ -37,6 +41,9 @@ from bot.commands import (
     SetQuietHours,
     SetTimeZone,
     Setup,
+    ShowAttendance,
+    ShowLeaderboard,
+    ShowLights,
     ShowMeeting,
     ShowProfile,
     ShowSettings,
@@ -86,6 +93,12 @@ HANDLERS: dict[type, Handler] = {
     ShowSettings: admin.show_settings,
     ChangeSetting: admin.change_setting,
     WantSeat: admin.want_seat,
+    ShowLeaderboard: insight.leaderboard,
+    ShowLights: insight.lights,
+    Rsvp: attendance.rsvp,
+    ShowAttendance: attendance.show_attendance,
+    MarkAttendance: attendance.mark_attendance,
+    RecordVisitor: attendance.record_visitor,
 }
 
 DUE_BATCH = 200
@@ -165,6 +178,12 @@ class Core:
             and parts[3] in SNOOZES
         ):
             return SnoozeReferral(int(parts[1]), SNOOZES[parts[3]]), ctx
+        if len(parts) == 3 and parts[0] == "rsvp" and parts[2] in RSVP_WORDS:
+            try:
+                day = date.fromisoformat(parts[1])
+            except ValueError:
+                return None, ctx
+            return Rsvp(RSVP_WORDS[parts[2]], day), ctx
         if len(parts) == 2 and parts[0] == "thank" and is_number(parts[1]):
             return Thank(member=None, referral_id=int(parts[1])), ctx
         if len(parts) == 2 and parts[0] == "121" and is_number(parts[1]):
@@ -197,15 +216,25 @@ class Core:
 
     async def _resolve_mentions(self, ctx: Context, cmd: Command) -> Command:
         """Typed mentions become platform users before the transaction opens (resolving may
-        ask the platform, and no lock should wait on a network call)."""
-        changes = {}
-        for f in dataclasses.fields(cmd):  # type: ignore[arg-type]
-            value = getattr(cmd, f.name)
+        ask the platform, and no lock should wait on a network call). Mentions may stand in
+        a field or inside a field's tuples (the attendance marks)."""
+
+        async def resolve(value: object) -> object:
             if isinstance(value, MentionToken):
                 user = await self.resolver.resolve(value.raw, ctx.actor.workspace)
                 if user is None:
                     raise Refusal(messages.mention_unresolved(value.raw))
-                changes[f.name] = user
+                return user
+            if isinstance(value, tuple):
+                return tuple([await resolve(v) for v in value])
+            return value
+
+        changes = {}
+        for f in dataclasses.fields(cmd):  # type: ignore[arg-type]
+            value = getattr(cmd, f.name)
+            resolved = await resolve(value)
+            if resolved is not value:
+                changes[f.name] = resolved
         return dataclasses.replace(cmd, **changes) if changes else cmd  # type: ignore[type-var]
 
     # --- delivery ------------------------------------------------------------------

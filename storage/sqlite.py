@@ -689,6 +689,74 @@ class SqliteRepository:
         )
         return [(r["from_id"], r["to_id"]) for r in rows]
 
+    # --- attendance and visitors ------------------------------------------------------
+    async def set_rsvp(self, group_id: int, member_id: int, day: str, rsvp: str) -> None:
+        await self._db.execute(
+            "INSERT INTO attendance (group_id, member_id, day, rsvp) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (member_id, day) DO UPDATE SET rsvp = excluded.rsvp",
+            (group_id, member_id, day, rsvp),
+        )
+
+    async def set_attendance(self, group_id: int, member_id: int, day: str, status: str) -> None:
+        await self._db.execute(
+            "INSERT INTO attendance (group_id, member_id, day, status) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (member_id, day) DO UPDATE SET status = excluded.status",
+            (group_id, member_id, day, status),
+        )
+
+    async def attendance_on(
+        self, group_id: int, day: str
+    ) -> dict[int, tuple[str | None, str | None]]:
+        """member id → (rsvp, confirmed status) for one meeting."""
+        rows = await self._all(
+            "SELECT member_id, rsvp, status FROM attendance WHERE group_id = ? AND day = ?",
+            (group_id, day),
+        )
+        return {r["member_id"]: (r["rsvp"], r["status"]) for r in rows}
+
+    async def attendance_of(self, member_id: int, since_day: str, until_day: str) -> dict[str, int]:
+        """How often a member was present, late, absent or sent a substitute (confirmed)."""
+        rows = await self._all(
+            "SELECT status, COUNT(*) AS n FROM attendance WHERE member_id = ? AND day >= ?"
+            " AND day < ? AND status IS NOT NULL GROUP BY status",
+            (member_id, since_day, until_day),
+        )
+        return {r["status"]: r["n"] for r in rows}
+
+    async def add_visitor(self, group_id: int, name: str, invited_by: int | None, now: int) -> None:
+        await self._db.execute(
+            "INSERT INTO visitors (group_id, name, invited_by, at) VALUES (?, ?, ?, ?)",
+            (group_id, name, invited_by, now),
+        )
+
+    async def visitors_between(
+        self, group_id: int, since: int, until: int
+    ) -> list[tuple[str, int | None]]:
+        rows = await self._all(
+            "SELECT name, invited_by FROM visitors WHERE group_id = ? AND at >= ? AND at < ?"
+            " ORDER BY at, id",
+            (group_id, since, until),
+        )
+        return [(r["name"], r["invited_by"]) for r in rows]
+
+    async def member_activity(self, member_id: int, since: int, until: int) -> dict[str, int]:
+        """What a member did in [since, until): given referrals and leads, 1-2-1s, closed
+        business reported (as receiver), visitors invited. Counts only, never amounts."""
+        row = await self._one(
+            "SELECT"
+            " (SELECT COUNT(*) FROM referrals WHERE giver_id = :m AND created_at >= :s"
+            "   AND created_at < :u) AS given,"
+            " (SELECT COUNT(*) FROM one_to_ones WHERE (member_a = :m OR member_b = :m)"
+            "   AND met_at >= :s AND met_at < :u) AS one_to_ones,"
+            " (SELECT COUNT(*) FROM closed_business WHERE receiver_id = :m AND at >= :s"
+            "   AND at < :u) AS business,"
+            " (SELECT COUNT(*) FROM visitors WHERE invited_by = :m AND at >= :s"
+            "   AND at < :u) AS visitors",
+            {"m": member_id, "s": since, "u": until},
+        )
+        assert row is not None
+        return {k: row[k] for k in ("given", "one_to_ones", "business", "visitors")}
+
     # --- processed requests ----------------------------------------------------------
     async def request_reply(self, key: str) -> str | None:
         row = await self._one("SELECT reply FROM requests WHERE key = ?", (key,))

@@ -1,0 +1,200 @@
+"""Live numbers: the leaderboard and each member's traffic light.
+
+The leaderboard ranks by referrals and leads given, never by amounts, and adds shout-outs
+(a first referral this quarter, the most improved) so the same names do not always win.
+A light looks at a rolling window of meetings, says why it is the colour it is, and what
+would move it, because a number without a next step changes nobody's week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from math import ceil
+
+from bot import messages
+from bot.commands import ShowLeaderboard, ShowLights
+from bot.config import LightSettings
+from bot.model import Group, Member
+from bot.out import OutMessage
+from bot.schedule import (
+    local_date,
+    local_midnight,
+    meetings_between,
+    next_meeting,
+    quarter_bounds,
+    week_bounds,
+)
+from bot.work import Refusal, Work
+
+GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+
+
+def period_bounds(period: str, now: datetime, tz: str) -> tuple[datetime, datetime, datetime]:
+    """(previous period's start, this period's start, this period's end)."""
+    if period == "week":
+        start, end = week_bounds(now, tz)
+        return start - timedelta(days=7), start, end
+    if period == "quarter":
+        start, end = quarter_bounds(now, tz)
+        prev, _ = quarter_bounds(start - timedelta(days=1), tz)
+        return prev, start, end
+    today = local_date(now, tz)
+    first = today.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    prev = (first - timedelta(days=1)).replace(day=1)
+    return local_midnight(prev, tz), local_midnight(first, tz), local_midnight(nxt, tz)
+
+
+async def leaderboard(w: Work, cmd: ShowLeaderboard) -> list[OutMessage]:
+    group = await w.group()
+    await w.actor(group)
+    prev, start, end = period_bounds(cmd.period, w.now, group.tz)
+    ts = lambda d: int(d.timestamp())  # noqa: E731
+    now_counts = {
+        m: (r, ld) for m, r, ld in await w.tx.givers_between(group.id, ts(start), ts(end))
+    }
+    before = {m: r + ld for m, r, ld in await w.tx.givers_between(group.id, ts(prev), ts(start))}
+    members = {m.id: m for m in await w.tx.members(group.id)}
+    ranked = sorted(
+        ((members[mid], r, ld) for mid, (r, ld) in now_counts.items() if mid in members),
+        key=lambda x: (-(x[1] + x[2]), -x[1], x[0].name.casefold()),
+    )
+    # first referral this quarter: gave a referral this quarter, none in the quarter before
+    q_prev, q_start, q_end = period_bounds("quarter", w.now, group.tz)
+    this_q = {m for m, r, _ in await w.tx.givers_between(group.id, ts(q_start), ts(q_end)) if r}
+    last_q = {m for m, r, _ in await w.tx.givers_between(group.id, ts(q_prev), ts(q_start)) if r}
+    firsts = [
+        members[m]
+        for m in sorted(this_q - last_q)
+        if m in members and members[m].joined_at < ts(q_start)
+    ]
+    gains = {mid: r + ld - before.get(mid, 0) for mid, (r, ld) in now_counts.items()}
+    best = max((g for g in gains.values() if g > 0), default=0)
+    improved = [
+        members[m]
+        for m, g in sorted(gains.items())
+        if g == best and best > 0 and before.get(m, 0) > 0 and m in members
+    ]
+    quiet = len([m for m in members if m not in now_counts])
+    return [messages.leaderboard(cmd.period, ranked, firsts, improved, quiet)]
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    value: float  # per meeting, or a share for attendance
+    count: int  # the raw number behind it
+    band: str
+    green_from: float
+    amber_from: float
+    per_meeting: bool
+
+
+@dataclass(frozen=True)
+class Advice:
+    """`need` more of `key` before the next meeting keeps the light green (`to` None) or
+    lifts that measure to `to`."""
+
+    key: str
+    need: int
+    to: str | None
+
+
+@dataclass(frozen=True)
+class Light:
+    member: Member
+    colour: str
+    metrics: tuple[Metric, ...]
+    meetings: int
+    advice: Advice | None
+
+
+def band(value: float, thresholds: tuple[float, float]) -> str:
+    return GREEN if value >= thresholds[0] else AMBER if value >= thresholds[1] else RED
+
+
+POINTS = {GREEN: 2, AMBER: 1, RED: 0}
+
+
+async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Light:
+    joined = datetime.fromtimestamp(m.joined_at, w.now.tzinfo)
+    if w.now - joined < timedelta(days=cfg.grey_days):
+        return Light(m, GREY, (), 0, None)
+    since = max(w.now - timedelta(weeks=cfg.window_weeks), joined)
+    skips = await w.tx.skips(group.id)
+    if group.meeting:
+        held = len(meetings_between(group.meeting, since, w.now, skips))
+    else:
+        held = max(1, (w.now - since).days // 7)
+    held = max(held, 1)
+    act = await w.tx.member_activity(m.id, int(since.timestamp()), w.ts)
+    metrics = []
+    for key, label, thresholds in (
+        ("given", "referrals and leads given", cfg.referrals_per_meeting),
+        ("one_to_ones", "1-2-1s", cfg.one_to_ones_per_meeting),
+        ("business", "closed business reported", cfg.business_per_meeting),
+        ("visitors", "visitors invited", cfg.visitors_per_meeting),
+    ):
+        value = act[key] / held
+        metrics.append(
+            Metric(key, label, value, act[key], band(value, thresholds), *thresholds, True)
+        )
+    att = await w.tx.attendance_of(
+        m.id, local_date(since, group.tz).isoformat(), local_date(w.now, group.tz).isoformat() + "~"
+    )
+    recorded = sum(att.values())
+    if recorded:
+        attended = att.get("present", 0) + att.get("late", 0) + att.get("substitute", 0)
+        share = attended / recorded
+        metrics.append(
+            Metric(
+                "attendance",
+                "attendance",
+                share,
+                attended,
+                band(share, cfg.attendance),
+                *cfg.attendance,
+                False,
+            )
+        )
+    score = sum(POINTS[x.band] for x in metrics) / (2 * len(metrics))
+    colour = GREEN if score >= 0.7 else AMBER if score >= 0.4 else RED
+    return Light(m, colour, tuple(metrics), held, _advice(metrics, held, colour))
+
+
+def _advice(metrics: list[Metric], held: int, colour: str) -> Advice | None:
+    """The smallest step before the next meeting that keeps or lifts the light."""
+    counting = [x for x in metrics if x.per_meeting]
+    if colour == GREEN:
+        for x in counting:
+            need = ceil(x.green_from * (held + 1) - 1e-9) - x.count
+            if x.band == GREEN and need > 0:
+                return Advice(x.key, need, None)
+        return None
+    options = []
+    for order, x in enumerate(counting):
+        target = x.amber_from if x.band == RED else x.green_from if x.band == AMBER else None
+        if target is None:
+            continue
+        need = max(1, ceil(target * (held + 1) - 1e-9) - x.count)
+        options.append((need, order, x.key, AMBER if x.band == RED else GREEN))
+    if not options:
+        return None
+    need, _, key, to = min(options)  # the smallest step; on a tie, the earlier measure
+    return Advice(key, need, to)
+
+
+async def lights(w: Work, cmd: ShowLights) -> list[OutMessage]:
+    group = await w.group()
+    me = await w.actor(group)
+    cfg = w.settings.lights
+    skips = await w.tx.skips(group.id)
+    next_at = next_meeting(group.meeting, w.now, skips) if group.meeting else None
+    if cmd.everyone:
+        if not me.is_admin:
+            raise Refusal(messages.admin_only("see everyone's lights"))
+        every = [await light_for(w, group, m, cfg) for m in await w.tx.members(group.id)]
+        return [messages.lights_all(every)]
+    return [messages.own_light(await light_for(w, group, me, cfg), next_at, group.tz)]
