@@ -88,8 +88,12 @@ async def replan_meetings(
     tx: Repository, settings: Settings, group: Group, now: datetime
 ) -> datetime | None:
     """After the meeting, its skips or the group's settings change: drop what was planned and
-    plan again from now."""
-    await tx.due_cancel(group.id, MEETING_KINDS, int(now.timestamp()))
+    plan again from now. A recap for a meeting already held today or before stays: the
+    meeting happened, whatever changes for the next one."""
+    ts = int(now.timestamp())
+    await tx.due_cancel(group.id, (REMINDER_EVENING, REMINDER_BEFORE, ACCOUNTABILITY), ts)
+    today = local_date(now, group.tz).isoformat()
+    await tx.due_cancel(group.id, (RECAP,), ts, occurrence_after=today)
     return await plan_meeting(tx, settings, group, now, now)
 
 

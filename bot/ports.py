@@ -204,6 +204,7 @@ class Repository(Protocol):
         now: int,
         target_id: int | None = None,
         occurrence: str | None = None,
+        occurrence_after: str | None = None,
     ) -> int: ...
     async def due_snooze(
         self, group_id: int, target_id: int, kinds: tuple[str, ...], until: int

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot import due, messages
 from bot.model import Group, Meeting, Member, seat_key
 from bot.ports import DueItem
+from bot.schedule import meetings_between
 from bot.work import Work
 
 log = logging.getLogger(__name__)
@@ -49,16 +50,19 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
     if item.occurrence in await w.tx.skips(group.id):
         return Outcome("cancelled", "the meeting was skipped")
     at = meeting_at(group.meeting, item.occurrence)
-    await due.plan_meeting(w.tx, w.settings, group, at, w.now)
     sched = due.group_schedule(w.settings, await w.tx.group_settings(group.id))
     times = due.meeting_times(sched, at, group.tz)
+    # plan the following meeting; after a long downtime, the first one still to come
+    recap_lag = timedelta(hours=sched.recap_hours_after)
+    await due.plan_meeting(w.tx, w.settings, group, max(at, w.now - recap_lag), w.now)
     week = int(at.timestamp()) // (7 * 86400)
 
     if item.kind in (due.REMINDER_EVENING, due.REMINDER_BEFORE):
         # a reminder is useless once the meeting started, and superseded by the next one
         grace = at
-        if item.kind == due.REMINDER_EVENING and due.REMINDER_BEFORE in times:
-            grace = times[due.REMINDER_BEFORE]
+        before = times.get(due.REMINDER_BEFORE)
+        if item.kind == due.REMINDER_EVENING and before and before > times[item.kind]:
+            grace = before
         if w.now >= grace:
             log.warning(
                 "group %s: %s for %s is late (%s); dropped",
@@ -79,7 +83,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 group,
                 at,
                 item.kind == due.REMINDER_BEFORE,
-                rotate(with_asks, week, ASKS_IN_REMINDER),
+                rotate(with_asks, week * ASKS_IN_REMINDER, ASKS_IN_REMINDER),
                 open_seats,
                 last,
                 item.occurrence,
@@ -101,7 +105,10 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
     if item.kind == due.RECAP:
         if w.now >= times[due.RECAP] + RECAP_GRACE:
             return Outcome("dropped", "late")
-        await _recap(w, group, item.due_at)
+        skips = await w.tx.skips(group.id)
+        held = meetings_between(group.meeting, at - timedelta(weeks=6), at, skips)
+        since = held[-1] + recap_lag if held else at + recap_lag - timedelta(days=7)
+        await _recap(w, group, int(since.timestamp()), item.due_at)
         return Outcome("done")
     return Outcome("cancelled", f"unknown kind {item.kind}")
 
@@ -134,8 +141,8 @@ async def _accountability(w: Work, group: Group, at: datetime, week: int) -> Non
         )
 
 
-async def _recap(w: Work, group: Group, until: int) -> None:
-    since = until - 7 * 86400
+async def _recap(w: Work, group: Group, since: int, until: int) -> None:
+    """Everything since the previous meeting's recap (a skipped week's too)."""
     week = await w.tx.stats(group.id, None, since, until)
     cache: dict[int, Member] = {}
 

@@ -8,6 +8,7 @@ a job, and two processes on one database never both send.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -45,7 +46,8 @@ class Scheduler:
     def start(self) -> None:
         """Start ticking on the running event loop, with a first tick at once (catch-up)."""
         self.aps.start()
-        self.job.modify(next_run_time=self.clock.now())
+        # APScheduler fires on the wall clock, whatever clock the core reads
+        self.job.modify(next_run_time=datetime.now(UTC))
 
     def shutdown(self) -> None:
         if self.aps.running:

@@ -586,13 +586,25 @@ class SqliteRepository:
         now: int,
         target_id: int | None = None,
         occurrence: str | None = None,
+        occurrence_after: str | None = None,
     ) -> int:
         marks = ", ".join("?" for _ in kinds)
         cur = await self._db.execute(
             f"UPDATE due_work SET state = 'cancelled', done_at = ? WHERE group_id = ?"
             f" AND kind IN ({marks}) AND state = 'pending'"
-            " AND (? IS NULL OR target_id = ?) AND (? IS NULL OR occurrence = ?)",
-            (now, group_id, *kinds, target_id, target_id, occurrence, occurrence),
+            " AND (? IS NULL OR target_id = ?) AND (? IS NULL OR occurrence = ?)"
+            " AND (? IS NULL OR occurrence > ?)",
+            (
+                now,
+                group_id,
+                *kinds,
+                target_id,
+                target_id,
+                occurrence,
+                occurrence,
+                occurrence_after,
+                occurrence_after,
+            ),
         )
         return cur.rowcount
 

@@ -1,0 +1,1 @@
+"""Data files Rapport ships with: the contact-sphere catalogue (spheres.toml)."""
