@@ -224,6 +224,26 @@ class ShowLights:
 
 
 @dataclass(frozen=True)
+class Export:
+    since: date | None = None
+    until: date | None = None
+    contacts: bool = False  # prospects' email and phone only when the admin asks
+
+
+@dataclass(frozen=True)
+class MyData:
+    pass
+
+
+@dataclass(frozen=True)
+class Forget:
+    """Erase a member's personal data: yourself (member None) or, for the admin, someone."""
+
+    member: Who | None = None
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
 class Help:
     topic: str | None = None
 
@@ -260,6 +280,9 @@ Command = (
     | ShowAttendance
     | MarkAttendance
     | ShowLights
+    | Export
+    | MyData
+    | Forget
 )
 
 
@@ -331,6 +354,11 @@ COMMANDS = {
     "attendance": "attendance",
     "lights": "lights",
     "light": "lights",
+    "export": "export",
+    "my-data": "my-data",
+    "mydata": "my-data",
+    "forget-me": "forget-me",
+    "forget": "forget",
 }
 
 RSVP_WORDS = {
@@ -953,6 +981,45 @@ def _lights(rest: str) -> Command:
     return ShowLights(everyone=bool(arg))
 
 
+def _export(rest: str) -> Command:
+    words = clean(rest).split()
+    contacts = False
+    if words and words[-1].casefold() in ("contacts", "with-contacts"):
+        contacts = True
+        words = words[:-1]
+    if len(words) > 2:
+        raise ParseError(
+            "export", "Give at most two dates, e.g. /rapport export 2026-01-01 2026-12-31."
+        )
+    days = [_date(w, "export") for w in words]
+    since = days[0] if days else None
+    until = days[1] if len(days) == 2 else None
+    if since and until and until < since:
+        raise ParseError("export", "The second date comes before the first.")
+    return Export(since, until, contacts)
+
+
+def _my_data(rest: str) -> Command:
+    if clean(rest):
+        raise ParseError("my-data", "Write just /rapport my-data.")
+    return MyData()
+
+
+def _forget_me(rest: str) -> Command:
+    arg = clean(rest).casefold()
+    if arg not in ("", "confirm"):
+        raise ParseError("forget-me", "Write /rapport forget-me, then /rapport forget-me confirm.")
+    return Forget(None, arg == "confirm")
+
+
+def _forget(rest: str) -> Command:
+    member, after = take_mention(rest)
+    arg = clean(after).casefold()
+    if member is None or arg not in ("", "confirm"):
+        raise ParseError("forget", "Name the member, e.g. /rapport forget @dave, then add confirm.")
+    return Forget(member, arg == "confirm")
+
+
 PARSERS = {
     "setup": _setup,
     "join": _join,
@@ -973,4 +1040,8 @@ PARSERS = {
     "rsvp": _rsvp,
     "attendance": _attendance,
     "lights": _lights,
+    "export": _export,
+    "my-data": _my_data,
+    "forget-me": _forget_me,
+    "forget": _forget,
 }

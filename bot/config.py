@@ -50,6 +50,12 @@ class LightSettings:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    retention_days: int = 365  # prospect contact details erased this long after closing
+    files_dir: str = "rapport-files"  # where exports, members' data and charts are written
+
+
+@dataclass(frozen=True)
 class SlackSettings:
     bot_token_env: str = "SLACK_BOT_TOKEN"
     app_token_env: str = "SLACK_APP_TOKEN"
@@ -73,6 +79,7 @@ class Settings:
     nudges: NudgeSettings = field(default_factory=NudgeSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     lights: LightSettings = field(default_factory=LightSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
 
@@ -105,6 +112,7 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     nudges = r.section("nudges", set(NudgeSettings.__dataclass_fields__))
     reminders = r.section("reminders", set(ReminderSettings.__dataclass_fields__))
     lights = r.section("lights", set(LightSettings.__dataclass_fields__))
+    privacy = r.section("privacy", set(PrivacySettings.__dataclass_fields__))
     slack = r.section("slack", set(SlackSettings.__dataclass_fields__))
     discord = r.section("discord", set(DiscordSettings.__dataclass_fields__))
     d, dn, dr = Settings(), NudgeSettings(), ReminderSettings()
@@ -156,6 +164,15 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
                 48,
             ),
         ),
+        privacy=PrivacySettings(
+            retention_days=r.positive_int(
+                "privacy.retention_days",
+                privacy.get("retention_days", PrivacySettings.retention_days),
+            ),
+            files_dir=r.text(
+                "privacy.files_dir", privacy.get("files_dir", PrivacySettings.files_dir)
+            ),
+        ),
         lights=_lights(r, lights),
         slack=SlackSettings(**{k: r.env_name(f"slack.{k}", v) for k, v in slack.items()}),
         discord=DiscordSettings(**{k: r.env_name(f"discord.{k}", v) for k, v in discord.items()}),
@@ -176,7 +193,16 @@ def _lights(r: _Reader, section: dict[str, Any]) -> LightSettings:
 
 
 class _Reader:
-    SECTIONS = ("database", "defaults", "nudges", "reminders", "lights", "slack", "discord")
+    SECTIONS = (
+        "database",
+        "defaults",
+        "nudges",
+        "reminders",
+        "lights",
+        "privacy",
+        "slack",
+        "discord",
+    )
 
     def __init__(self, data: dict[str, Any], source: str) -> None:
         self.data = data

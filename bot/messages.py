@@ -107,6 +107,22 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "visitor Jane Smith invited by @bob",
         "record a visitor and credit who invited them",
     ),
+    "export": (
+        "export [from YYYY-MM-DD] [to YYYY-MM-DD] [contacts]",
+        "export 2026-01-01 2026-12-31",
+        "the admin's CSV files of referrals, leads, closed business, 1-2-1s and attendance",
+    ),
+    "my-data": ("my-data", "my-data", "a JSON file of everything stored about you"),
+    "forget-me": (
+        "forget-me [confirm]",
+        "forget-me",
+        "erase your personal data (asks you to confirm first)",
+    ),
+    "forget": (
+        "forget @member [confirm]",
+        "forget @dave",
+        "the admin erases a member's personal data (asks to confirm first)",
+    ),
     "help": ("help [command]", "help referral", "what each command does, with an example"),
 }
 
@@ -1295,3 +1311,62 @@ def lights_all(lights: list[Light]) -> OutMessage:
             + lit(why)
         )
     return reply(text, "lights.all")
+
+
+# --- members' data -------------------------------------------------------------------------
+def export_ready(
+    first: str, last: str, counts: dict[str, int], contacts: bool, files: tuple[str, ...]
+) -> OutMessage:
+    label = {
+        "referrals": "referral",
+        "leads": "lead",
+        "closed_business": "closed business report",
+        "closed_business_totals": "monthly total",
+        "one_to_ones": "1-2-1",
+        "attendance": "attendance record",
+    }
+    what = ", ".join(count(n, label.get(name, name)) for name, n in counts.items())
+    note = (
+        " Prospect contact details are included: keep these files safe."
+        if contacts
+        else " Prospect contact details are left out; add `contacts` to include them."
+    )
+    return reply(
+        f"Export of {first} to {last}: {what}. Closed business rows carry no amounts (those are"
+        f" private to each member); the monthly group totals are in their own file.{note}",
+        "export",
+        attachments=files,
+    )
+
+
+def my_data_ready(files: tuple[str, ...]) -> OutMessage:
+    return reply(
+        "Here is everything Rapport stores about you, as JSON.", "my-data", attachments=files
+    )
+
+
+def forget_confirm(user: UserRef, self_: bool) -> OutMessage:
+    who = lit("your") if self_ else fmt("{u}'s", u=named(user))
+    again = (
+        "/rapport forget-me confirm" if self_ else f"/rapport forget @{user.display_name} confirm"
+    )
+    return reply(
+        lit("This erases ")
+        + who
+        + lit(
+            " personal data for good: name, profile, notes, and the details of prospects on"
+            " the referrals given and received. The group's totals keep counting the activity"
+            " anonymously."
+            f" To go ahead, type {again}"
+        ),
+        "forget.confirm",
+    )
+
+
+def forgotten(self_: bool) -> OutMessage:
+    text = (
+        "Done: your personal data is erased and you are off the roster."
+        if self_
+        else "Done: that member's personal data is erased and they are off the roster."
+    )
+    return reply(text + " The group's totals still count the activity, anonymously.", "forget.done")

@@ -14,13 +14,26 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot import admin, attendance, due, insight, messages, nudges, referrals, reminders, roster
+from bot import (
+    admin,
+    attendance,
+    due,
+    insight,
+    members_data,
+    messages,
+    nudges,
+    referrals,
+    reminders,
+    roster,
+)
 from bot.commands import (
     RSVP_WORDS,
     SNOOZES,
     STATUS_WORDS,
     ChangeSetting,
     Command,
+    Export,
+    Forget,
     Help,
     Join,
     Leave,
@@ -30,6 +43,7 @@ from bot.commands import (
     LogReferral,
     MarkAttendance,
     MentionToken,
+    MyData,
     ParseError,
     RecordVisitor,
     RemoveMember,
@@ -99,7 +113,12 @@ HANDLERS: dict[type, Handler] = {
     ShowAttendance: attendance.show_attendance,
     MarkAttendance: attendance.mark_attendance,
     RecordVisitor: attendance.record_visitor,
+    Export: members_data.export,
+    MyData: members_data.my_data,
+    Forget: members_data.forget,
 }
+
+RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details
 
 DUE_BATCH = 200
 STALE_RUNNING_SECONDS = 300  # a row "running" this long belongs to a process that died
@@ -118,6 +137,7 @@ class Core:
         self.clock = clock
         self.resolver = resolver
         self.settings = settings
+        self._swept_at = 0
         self.outbox = Outbox(
             repo,
             messenger,
@@ -296,6 +316,7 @@ class Core:
         crash or a second process never runs it twice. Returns how many messages went out."""
         ran = 0
         ts = int(now.timestamp())
+        await self._retention(ts)
         while True:
             async with self.repo.transaction() as tx:
                 items = await tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
@@ -306,6 +327,17 @@ class Core:
         if ran:
             log.info("ran %s piece(s) of scheduled work", ran)
         return await self.deliver()
+
+    async def _retention(self, ts: int) -> None:
+        """Erase prospects' contact details once the retention period after closing passed."""
+        if ts - self._swept_at < RETENTION_EVERY:
+            return
+        self._swept_at = ts
+        before = ts - self.settings.privacy.retention_days * 86400
+        async with self.repo.transaction() as tx:
+            erased = await tx.erase_closed_contacts(before)
+        if erased:
+            log.info("erased the contact details of %s closed referral(s)", erased)
 
     async def _run_item(self, item: DueItem, now: datetime) -> int:
         try:

@@ -32,6 +32,7 @@ from bot.model import (
 )
 from bot.out import OutMessage
 from bot.ports import DueItem, OutboxItem, Target
+from storage.privacy import PrivacyQueries
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class SqliteRepository:
+class SqliteRepository(PrivacyQueries):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._db = conn
         self._lock = asyncio.Lock()

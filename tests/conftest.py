@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.config import Settings
+from bot.config import PrivacySettings, Settings
 from bot.model import ChannelRef
 from bot.out import OutMessage
 from bot.service import Core
@@ -51,8 +51,12 @@ def messenger() -> RecordingMessenger:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(timezone="Africa/Johannesburg", currency="ZAR")
+def settings(tmp_path) -> Settings:
+    return Settings(
+        timezone="Africa/Johannesburg",
+        currency="ZAR",
+        privacy=PrivacySettings(files_dir=str(tmp_path / "files")),
+    )
 
 
 @pytest.fixture

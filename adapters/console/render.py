@@ -36,4 +36,6 @@ def message(prefix: str, msg: OutMessage) -> str:
         lines.append(f"{f.name}: {text(f.value)}")
     for a in msg.actions:
         lines.append(f"[{a.label}] {text(a.command)}")
+    for path in msg.attachments:
+        lines.append(f"File: {path}")
     return "\n".join([prefix + lines[0], *(INDENT + line for line in lines[1:])])

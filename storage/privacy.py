@@ -1,0 +1,197 @@
+"""Members' data on SQLite: exports for the admin, a member's own data, forgetting a member,
+and erasing prospects' contact details after the retention period.
+
+A mixin of SqliteRepository (it uses the same connection and helpers), kept apart because
+these are the queries a privacy review reads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+FORGOTTEN_NAME = "former member"
+
+
+def _rows(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    return [dict(r) for r in rows]
+
+
+class PrivacyQueries:
+    if TYPE_CHECKING:  # provided by SqliteRepository
+        _db: aiosqlite.Connection
+
+        async def _all(self, sql: str, args: Any = ()) -> list[sqlite3.Row]: ...
+        async def _one(self, sql: str, args: Any = ()) -> sqlite3.Row | None: ...
+
+    async def export_rows(
+        self, group_id: int, since: int, until: int, contacts: bool
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The group's records in [since, until) as rows, names joined in. Prospect contact
+        details only when asked for; closed business without per-member amounts (those are
+        private to the receiver), with the group's monthly totals beside it."""
+        contact_cols = ", r.email, r.phone" if contacts else ""
+        args = {"g": group_id, "s": since, "u": until}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for kind in ("referral", "lead"):
+            out[kind + "s"] = _rows(
+                await self._all(
+                    "SELECT r.id, datetime(r.created_at, 'unixepoch') AS logged_utc,"
+                    " g.display_name AS giver, v.display_name AS receiver, r.prospect"
+                    f"{contact_cols}, r.need, r.heat, r.inside, r.status,"
+                    " datetime(r.updated_at, 'unixepoch') AS updated_utc"
+                    " FROM referrals r JOIN members g ON g.id = r.giver_id"
+                    " JOIN members v ON v.id = r.receiver_id"
+                    " WHERE r.group_id = :g AND r.kind = :k AND r.created_at >= :s"
+                    " AND r.created_at < :u ORDER BY r.created_at, r.id",
+                    {**args, "k": kind},
+                )
+            )
+        out["closed_business"] = _rows(
+            await self._all(
+                "SELECT datetime(c.at, 'unixepoch') AS reported_utc, v.display_name AS receiver,"
+                " g.display_name AS giver, c.referral_id FROM closed_business c"
+                " JOIN members v ON v.id = c.receiver_id LEFT JOIN members g ON g.id = c.giver_id"
+                " WHERE c.group_id = :g AND c.at >= :s AND c.at < :u ORDER BY c.at, c.id",
+                args,
+            )
+        )
+        out["closed_business_totals"] = _rows(
+            await self._all(
+                "SELECT strftime('%Y-%m', at, 'unixepoch') AS month, currency,"
+                " printf('%.2f', SUM(amount_cents) / 100.0) AS total, COUNT(*) AS reports"
+                " FROM closed_business WHERE group_id = :g AND at >= :s AND at < :u"
+                " GROUP BY month, currency ORDER BY month",
+                args,
+            )
+        )
+        out["one_to_ones"] = _rows(
+            await self._all(
+                "SELECT datetime(o.met_at, 'unixepoch') AS met_utc, a.display_name AS member,"
+                " b.display_name AS with_member, o.confirmed FROM one_to_ones o"
+                " JOIN members a ON a.id = o.member_a JOIN members b ON b.id = o.member_b"
+                " WHERE o.group_id = :g AND o.met_at >= :s AND o.met_at < :u ORDER BY o.met_at",
+                args,
+            )
+        )
+        out["attendance"] = _rows(
+            await self._all(
+                "SELECT t.day, m.display_name AS member, t.rsvp, t.status FROM attendance t"
+                " JOIN members m ON m.id = t.member_id WHERE t.group_id = :g"
+                " AND t.day >= date(:s, 'unixepoch') AND t.day < date(:u, 'unixepoch')"
+                " ORDER BY t.day, m.display_name",
+                args,
+            )
+        )
+        return out
+
+    async def member_data(self, member_id: int) -> dict[str, Any]:
+        """Everything stored about one member, for them to take away."""
+        m = await self._one("SELECT * FROM members WHERE id = ?", (member_id,))
+        assert m is not None
+        profile = {k: m[k] for k in m.keys()}  # noqa: SIM118 (sqlite3.Row)
+        given = await self._all(
+            "SELECT * FROM referrals WHERE giver_id = ? ORDER BY created_at", (member_id,)
+        )
+        received = await self._all(
+            "SELECT * FROM referrals WHERE receiver_id = ? ORDER BY created_at", (member_id,)
+        )
+        return {
+            "profile": profile,
+            "referrals_and_leads_given": _rows(given),
+            "referrals_and_leads_received": _rows(received),
+            "status_changes_you_made": _rows(
+                await self._all(
+                    "SELECT referral_id, status, note, at FROM referral_events WHERE member_id = ?"
+                    " ORDER BY at",
+                    (member_id,),
+                )
+            ),
+            "closed_business_you_reported": _rows(
+                await self._all(
+                    "SELECT referral_id, amount_cents, currency, note, at FROM closed_business"
+                    " WHERE receiver_id = ? ORDER BY at",
+                    (member_id,),
+                )
+            ),
+            "thanks_given": _rows(
+                await self._all(
+                    "SELECT to_id, referral_id, note, at FROM thanks WHERE from_id = ?",
+                    (member_id,),
+                )
+            ),
+            "thanks_received": _rows(
+                await self._all(
+                    "SELECT from_id, referral_id, note, at FROM thanks WHERE to_id = ?",
+                    (member_id,),
+                )
+            ),
+            "one_to_ones": _rows(
+                await self._all(
+                    "SELECT member_a, member_b, logged_by, confirmed, note, met_at FROM one_to_ones"
+                    " WHERE member_a = ? OR member_b = ? ORDER BY met_at",
+                    (member_id, member_id),
+                )
+            ),
+            "attendance": _rows(
+                await self._all(
+                    "SELECT day, rsvp, status FROM attendance WHERE member_id = ? ORDER BY day",
+                    (member_id,),
+                )
+            ),
+            "visitors_invited": _rows(
+                await self._all(
+                    "SELECT name, at FROM visitors WHERE invited_by = ? ORDER BY at", (member_id,)
+                )
+            ),
+        }
+
+    async def forget_member(self, member_id: int, now: int) -> None:
+        """Erase a member's personal data and their prospects' details. Their rows stay, as
+        an anonymous "former member", so the group's counts and totals do not change."""
+        m = await self._one("SELECT user_id, display_name FROM members WHERE id = ?", (member_id,))
+        assert m is not None
+        user_id, name = m["user_id"], m["display_name"]
+        await self._db.execute(
+            "UPDATE members SET user_id = 'forgotten-' || id, display_name = ?,"
+            " classification = NULL, seat_key = NULL, ask = NULL, email = NULL, tz = NULL,"
+            " quiet_hours = NULL, dm_enabled = 0, active = 0, is_admin = 0,"
+            " dm_unreachable_at = NULL, forgotten_at = ? WHERE id = ?",
+            (FORGOTTEN_NAME, now, member_id),
+        )
+        mine = "(SELECT id FROM referrals WHERE giver_id = :m OR receiver_id = :m)"
+        await self._db.execute(
+            "UPDATE referrals SET prospect = 'erased', email = NULL, phone = NULL, need = NULL"
+            " WHERE giver_id = :m OR receiver_id = :m",
+            {"m": member_id},
+        )
+        await self._db.execute(
+            f"UPDATE referral_events SET note = NULL WHERE member_id = :m OR referral_id IN {mine}",
+            {"m": member_id},
+        )
+        for sql in (
+            "UPDATE thanks SET note = NULL WHERE from_id = :m OR to_id = :m",
+            "UPDATE closed_business SET note = NULL WHERE giver_id = :m OR receiver_id = :m",
+            "UPDATE one_to_ones SET note = NULL WHERE member_a = :m OR member_b = :m",
+            f"UPDATE due_work SET state = 'cancelled', done_at = :now WHERE state = 'pending'"
+            f" AND kind LIKE 'nudge.%' AND target_id IN {mine}",
+        ):
+            await self._db.execute(sql, {"m": member_id, "now": now})
+        # messages already sent or waiting name them: they go too
+        for pattern in (f'%"{user_id}"%', f'%"{name}"%'):
+            await self._db.execute(
+                "DELETE FROM outbox WHERE target LIKE ? OR payload LIKE ?", (pattern, pattern)
+            )
+            await self._db.execute("DELETE FROM requests WHERE reply LIKE ?", (pattern,))
+
+    async def erase_closed_contacts(self, before: int) -> int:
+        """Prospects' email and phone on referrals closed (won or lost) before `before`."""
+        cur = await self._db.execute(
+            "UPDATE referrals SET email = NULL, phone = NULL WHERE status IN ('won', 'lost')"
+            " AND (email IS NOT NULL OR phone IS NOT NULL) AND updated_at < ?",
+            (before,),
+        )
+        return int(cur.rowcount)

@@ -1,0 +1,161 @@
+"""Members' data: the admin's export, a member's own data, forgetting, and retention."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.service import Core
+from storage.sqlite import SqliteRepository
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "rapport.db"
+
+
+@pytest.fixture
+async def repo(db_path):  # a real file, so every table can be read back as it is stored
+    r = await SqliteRepository.open(str(db_path))
+    yield r
+    await r.close()
+
+
+def files_of(reply_message) -> dict[str, Path]:
+    return {Path(p).name.rsplit("-", 1)[-1]: Path(p) for p in reply_message.attachments}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+async def busy_week(group, clock) -> None:
+    await group("alice", "/referral @bob Jane Roe jane@roe.example 082 555 1234 -- =SUM(A1)")
+    await group("carol", "/lead @bob Acme Roofing -- heard at the gym")
+    await group("bob", "/referrals update 1 won 1500 -- signed")
+    await group("bob", "/thanks @alice 1 -- thank you Jane was lovely")
+    await group("carol", "/onetoone @bob -- coffee")
+    clock.advance(days=1)
+    await group("bob", "/referral @carol Sam Smith sam@smith.example")
+
+
+async def test_the_admin_exports_csv_files_without_amounts_or_contacts(group, clock):
+    await busy_week(group, clock)
+    [reply] = await group.messages("alice", "/rapport export")
+    files = files_of(reply)
+    assert set(files) == {
+        "referrals.csv",
+        "leads.csv",
+        "closed_business.csv",
+        "closed_business_totals.csv",
+        "one_to_ones.csv",
+        "attendance.csv",
+    }
+    referrals = read_csv(files["referrals.csv"])
+    assert [
+        (r["id"], r["giver"], r["receiver"], r["prospect"], r["status"]) for r in referrals
+    ] == [("1", "alice", "bob", "Jane Roe", "won"), ("3", "bob", "carol", "Sam Smith", "open")]
+    assert "email" not in referrals[0] and "phone" not in referrals[0]
+    assert referrals[0]["need"] == "'=SUM(A1)"  # a spreadsheet never runs it
+    assert [r["prospect"] for r in read_csv(files["leads.csv"])] == ["Acme Roofing"]
+    business = read_csv(files["closed_business.csv"])
+    assert [(b["receiver"], b["giver"]) for b in business] == [("bob", "alice")]
+    assert (
+        "amount_cents" not in business[0] and "1500" not in files["closed_business.csv"].read_text()
+    )
+    [total] = read_csv(files["closed_business_totals.csv"])
+    assert (total["currency"], total["total"], total["reports"]) == ("ZAR", "1500.00", "1")
+    assert len(read_csv(files["one_to_ones.csv"])) == 1
+
+
+async def test_contacts_only_when_asked_and_only_for_the_admin(group, clock):
+    await busy_week(group, clock)
+    [reply] = await group.messages("alice", "/rapport export contacts")
+    text = files_of(reply)["referrals.csv"].read_text()
+    assert "jane@roe.example" in text and "082 555 1234" in text
+    assert "Only the group's admin" in await group("bob", "/rapport export")
+
+
+async def test_a_date_range_limits_the_export(group, clock):
+    await busy_week(group, clock)
+    [reply] = await group.messages("alice", "/rapport export 2026-12-01 2026-12-01")
+    assert [r["prospect"] for r in read_csv(files_of(reply)["referrals.csv"])] == ["Sam Smith"]
+
+
+async def test_my_data_holds_everything_about_the_member(group, clock):
+    await busy_week(group, clock)
+    [reply] = await group.messages("bob", "/rapport my-data")
+    [path] = reply.attachments
+    data = json.loads(Path(path).read_text())
+    assert data["profile"]["display_name"] == "bob"
+    assert data["profile"]["classification"] == "Residential plumbing"
+    assert [r["prospect"] for r in data["referrals_and_leads_received"]] == [
+        "Jane Roe",
+        "Acme Roofing",
+    ]
+    assert [r["prospect"] for r in data["referrals_and_leads_given"]] == ["Sam Smith"]
+    assert data["closed_business_you_reported"][0]["amount_cents"] == 150000
+    assert data["thanks_given"][0]["note"] == "thank you Jane was lovely"
+    assert len(data["one_to_ones"]) == 1
+
+
+async def test_forget_me_asks_first_then_leaves_no_trace_while_totals_stay(group, clock, db_path):
+    await busy_week(group, clock)
+    week_before = await group("alice", "/rapport stats")
+    asked = await group("bob", "/rapport forget-me")
+    assert "/rapport forget-me confirm" in asked
+    assert "Done" in await group("bob", "/rapport forget-me confirm")
+
+    db = sqlite3.connect(db_path)
+    dump = "\n".join(db.iterdump())
+    for secret in (
+        "'bob'",
+        '"bob"',
+        "Jane Roe",
+        "jane@roe.example",
+        "082 555 1234",
+        "Sam Smith",
+        "sam@smith.example",
+        "Acme Roofing",
+        "Jane was lovely",
+    ):
+        assert secret not in dump, secret
+    # the group's numbers are unchanged: alice still gave one referral, carol one lead
+    assert await group("alice", "/rapport stats") == week_before
+    rows = db.execute("SELECT display_name, active FROM members WHERE forgotten_at IS NOT NULL")
+    assert list(rows) == [("former member", 0)]
+
+
+async def test_the_admin_can_forget_a_member_and_nobody_else_can(group, clock):
+    await busy_week(group, clock)
+    assert "Only the group's admin" in await group("carol", "/rapport forget @bob confirm")
+    assert "/rapport forget @bob confirm" in await group("alice", "/rapport forget @bob")
+    assert "Done" in await group("alice", "/rapport forget @bob confirm")
+    assert "isn't on" in await group("alice", "/referral @bob Jim jim@x.example")
+
+
+async def test_the_only_admin_cannot_forget_themselves(group):
+    assert "only admin" in await group("alice", "/rapport forget-me confirm")
+
+
+async def test_contact_details_are_erased_a_year_after_a_referral_closed(
+    group, clock, core: Core, repo
+):
+    await group("alice", "/referral @bob Jane Roe jane@roe.example 082 555 1234")
+    await group("alice", "/referral @bob Tom Open tom@open.example")
+    await group("bob", "/referrals update 1 won 1500")
+    clock.advance(days=364)
+    await core.run_due(clock.now())
+    async with repo.transaction() as tx:
+        assert (await tx.referral(1)).email == "jane@roe.example"
+    clock.advance(days=2)
+    await core.run_due(clock.now())
+    async with repo.transaction() as tx:
+        closed, still_open = await tx.referral(1), await tx.referral(2)
+    assert (closed.email, closed.phone, closed.prospect) == (None, None, "Jane Roe")
+    assert still_open.email == "tom@open.example"  # an open referral keeps its details
