@@ -9,12 +9,14 @@ which keeps "Financial planner" away from "Event planner".
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher, get_close_matches
 from importlib.resources import files
+from itertools import pairwise
 from pathlib import Path
 
 from bot.model import seat_key
@@ -25,6 +27,8 @@ _STOPWORDS = frozenset({"a", "an", "and", "at", "by", "for", "in", "of", "on", "
 # words need an insertion or deletion at most ("evnt"); "roof" is never "room".
 _TYPO_CUTOFF = 0.8
 _TYPO_MIN_LEN = 4
+# Words after which a classification names its clients, not its trade.
+_CLIENTELE = re.compile(r"\b(?:for|to|in|with|serving)\b")
 # For run-together classifications ("Eventplanner") compared letter by letter.
 _RUN_TOGETHER_CUTOFF = 0.88
 
@@ -47,7 +51,7 @@ class _Alias:
     sphere: Sphere
 
 
-def words(text: str) -> tuple[str, ...]:
+def _words(text: str) -> tuple[str, ...]:
     """The comparable words of a classification: folded case and accents, no punctuation,
     no filler words, plurals made singular. Shared by catalogue and members alike, so
     "Plumbers" and "plumber", "Décor" and "decor", "B&B" and "b and b" compare equal."""
@@ -97,7 +101,7 @@ class Catalogue:
                 raise ValueError(f"sphere {sphere.name!r} has no trades")
             for trade in sphere.trades:
                 for said in (trade, *synonyms.get(trade, ())):
-                    said_words = words(said)
+                    said_words = _words(said)
                     if not said_words:
                         raise ValueError(f"{said!r} (in {sphere.name!r}) has no words to match")
                     seen = aliases.get(said_words)
@@ -136,7 +140,15 @@ class Catalogue:
         None means the words name no trade in the catalogue, or name two trades equally
         well, so a caller never files a member under a guess it cannot explain.
         """
-        said = words(classification)
+        # "Mortgage broker for commercial property": what follows "for" is the clientele.
+        head = _CLIENTELE.split(seat_key(classification), maxsplit=1)[0]
+        if head != seat_key(classification):
+            found = self._match_words(_words(head))
+            if found is not None:
+                return found
+        return self._match_words(_words(classification))
+
+    def _match_words(self, said: tuple[str, ...]) -> tuple[Sphere, str] | None:
         if not said:
             return None
         candidates = [self._spellings(word) for word in said]
@@ -166,7 +178,8 @@ class Catalogue:
     ) -> tuple[float, ...] | None:
         """How well the classification names this alias, or None when one of its words is
         missing. Higher is better: more words matched, better spelt, in the alias's own
-        order, more distinctive words, then the trade mentioned first."""
+        order, more distinctive words, then the one naming the last word, which in English
+        is the head: a "Residential property valuer" is a valuer."""
         used: list[int] = []
         likeness = 0.0
         for word in alias.words:
@@ -180,9 +193,9 @@ class Catalogue:
             alike, neg_at = max(options)
             used.append(-neg_at)
             likeness += alike
-        in_order = sum(1 for a, b in zip(used, used[1:], strict=False) if b == a + 1)
+        in_order = sum(1 for a, b in pairwise(used) if b == a + 1)
         distinct = sum(self._weight[word] for word in alias.words)
-        return (len(alias.words), round(likeness, 6), in_order, round(distinct, 6), -min(used))
+        return (len(alias.words), round(likeness, 6), in_order, round(distinct, 6), max(used))
 
     def _run_together(self, said: tuple[str, ...]) -> tuple[Sphere, str] | None:
         """Last resort for words typed without spaces ("Webdesign", "Eventplanner")."""
@@ -224,9 +237,12 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         text = Path(path).read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        raise ValueError(f"{source}: not valid TOML: {problem}") from None
+    try:
         spheres, synonyms = _read(data)
         return Catalogue(spheres, synonyms)
-    except ValueError as problem:  # tomllib.TOMLDecodeError is a ValueError too
+    except ValueError as problem:
         raise ValueError(f"{source}: {problem}") from None
 
 
@@ -234,7 +250,9 @@ def _read(data: Mapping[str, object]) -> tuple[list[Sphere], dict[str, list[str]
     """Check the file's shape and turn it into spheres and each trade's synonyms."""
     unknown = set(data) - {"sphere"}
     if unknown:
-        raise ValueError(f"unknown top-level key(s) {', '.join(sorted(unknown))}; expected [[sphere]]")
+        raise ValueError(
+            f"unknown top-level key(s) {', '.join(sorted(unknown))}; expected [[sphere]]"
+        )
     raw_spheres = data.get("sphere")
     if not isinstance(raw_spheres, list) or not raw_spheres:
         raise ValueError("no [[sphere]] tables")
@@ -260,7 +278,9 @@ def _read(data: Mapping[str, object]) -> tuple[list[Sphere], dict[str, list[str]
             if not trade.strip():
                 raise ValueError(f"{label} has a trade with no name")
             if not isinstance(also, list) or not all(isinstance(s, str) for s in also):
-                raise ValueError(f"trade {trade!r} in {label} needs a list of synonyms ([] for none)")
-            synonyms.setdefault(trade, []).extend(also)
-        spheres.append(Sphere(name.strip(), description.strip(), tuple(trades)))
+                raise ValueError(
+                    f"trade {trade!r} in {label} needs a list of synonyms ([] for none)"
+                )
+            synonyms.setdefault(trade.strip(), []).extend(also)
+        spheres.append(Sphere(name.strip(), description.strip(), tuple(t.strip() for t in trades)))
     return spheres, synonyms

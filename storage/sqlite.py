@@ -63,7 +63,7 @@ class SqliteRepository(PrivacyQueries):
             conn.row_factory = sqlite3.Row
             await conn.execute("PRAGMA busy_timeout = 10000")
             if path != ":memory:":
-                await conn.execute("PRAGMA journal_mode = WAL")
+                await _set_wal(conn)
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             repo = cls(conn)
@@ -779,6 +779,20 @@ class SqliteRepository(PrivacyQueries):
         await self._db.execute(
             "INSERT INTO requests (key, reply, at) VALUES (?, ?, ?)", (key, reply, now)
         )
+
+
+async def _set_wal(conn: aiosqlite.Connection) -> None:
+    """Switch the file to WAL. The switch needs a moment with no other writer, and SQLite
+    does not wait for it (busy_timeout does not apply), so two processes opening a fresh
+    file at once retry briefly."""
+    for attempt in range(50):
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or attempt == 49:
+                raise
+            await asyncio.sleep(0.1)
 
 
 # --- row mapping ---------------------------------------------------------------------------
