@@ -244,6 +244,16 @@ class Forget:
 
 
 @dataclass(frozen=True)
+class ShowGaps:
+    pass
+
+
+@dataclass(frozen=True)
+class SetSuggestions:
+    enabled: bool
+
+
+@dataclass(frozen=True)
 class Help:
     topic: str | None = None
 
@@ -283,6 +293,8 @@ Command = (
     | Export
     | MyData
     | Forget
+    | ShowGaps
+    | SetSuggestions
 )
 
 
@@ -359,6 +371,7 @@ COMMANDS = {
     "mydata": "my-data",
     "forget-me": "forget-me",
     "forget": "forget",
+    "gaps": "gaps",
 }
 
 RSVP_WORDS = {
@@ -528,6 +541,10 @@ def _profile(rest: str) -> Command:
         if (a, b) == (c, d):
             raise ParseError("profile", "Quiet hours must start and end at different times.")
         return SetQuietHours(f"{a:02d}:{b:02d}-{c:02d}:{d:02d}")
+    if sub == "suggestions":
+        if arg.casefold() in ("on", "off"):
+            return SetSuggestions(arg.casefold() == "on")
+        raise ParseError("profile", "Write /profile suggestions on or /profile suggestions off.")
     if sub == "dm":
         if arg.casefold() in ("on", "off"):
             return SetDirectMessages(arg.casefold() == "on")
@@ -999,6 +1016,10 @@ def _export(rest: str) -> Command:
     return Export(since, until, contacts)
 
 
+def _no_args(command: str) -> Command:
+    raise ParseError(command, f"Write just /rapport {command}.")
+
+
 def _my_data(rest: str) -> Command:
     if clean(rest):
         raise ParseError("my-data", "Write just /rapport my-data.")
@@ -1044,4 +1065,5 @@ PARSERS = {
     "my-data": _my_data,
     "forget-me": _forget_me,
     "forget": _forget,
+    "gaps": lambda rest: ShowGaps() if not clean(rest) else _no_args("gaps"),
 }

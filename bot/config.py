@@ -56,6 +56,13 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True)
+class InsightSettings:
+    spheres_file: str = ""  # a chapter's own contact-sphere catalogue; "" = the one shipped
+    suggestions: bool = True  # a monthly 1-2-1 suggestion by DM (members can opt out)
+    suggest_after_days: int = 90  # suggest members not met for this long
+
+
+@dataclass(frozen=True)
 class SlackSettings:
     bot_token_env: str = "SLACK_BOT_TOKEN"
     app_token_env: str = "SLACK_APP_TOKEN"
@@ -80,6 +87,7 @@ class Settings:
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     lights: LightSettings = field(default_factory=LightSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    insight: InsightSettings = field(default_factory=InsightSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
 
@@ -113,6 +121,7 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     reminders = r.section("reminders", set(ReminderSettings.__dataclass_fields__))
     lights = r.section("lights", set(LightSettings.__dataclass_fields__))
     privacy = r.section("privacy", set(PrivacySettings.__dataclass_fields__))
+    insight = r.section("insight", set(InsightSettings.__dataclass_fields__))
     slack = r.section("slack", set(SlackSettings.__dataclass_fields__))
     discord = r.section("discord", set(DiscordSettings.__dataclass_fields__))
     d, dn, dr = Settings(), NudgeSettings(), ReminderSettings()
@@ -173,11 +182,36 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
                 "privacy.files_dir", privacy.get("files_dir", PrivacySettings.files_dir)
             ),
         ),
+        insight=_insight(r, insight),
         lights=_lights(r, lights),
         slack=SlackSettings(**{k: r.env_name(f"slack.{k}", v) for k, v in slack.items()}),
         discord=DiscordSettings(**{k: r.env_name(f"discord.{k}", v) for k, v in discord.items()}),
     )
     return settings
+
+
+def _insight(r: _Reader, section: dict[str, Any]) -> InsightSettings:
+    d = InsightSettings()
+    path = section.get("spheres_file", d.spheres_file)
+    if not isinstance(path, str):
+        raise r.error("insight.spheres_file", f'must be a file path or "" (got {path!r})')
+    if path:
+        from bot.spheres import load_catalogue  # checked now, not at the first /rapport gaps
+
+        try:
+            load_catalogue(path)
+        except (OSError, ValueError) as e:
+            raise r.error("insight.spheres_file", str(e)) from None
+    suggestions = section.get("suggestions", d.suggestions)
+    if not isinstance(suggestions, bool):
+        raise r.error("insight.suggestions", f"must be true or false (got {suggestions!r})")
+    return InsightSettings(
+        spheres_file=path,
+        suggestions=suggestions,
+        suggest_after_days=r.positive_int(
+            "insight.suggest_after_days", section.get("suggest_after_days", d.suggest_after_days)
+        ),
+    )
 
 
 def _lights(r: _Reader, section: dict[str, Any]) -> LightSettings:
@@ -200,6 +234,7 @@ class _Reader:
         "reminders",
         "lights",
         "privacy",
+        "insight",
         "slack",
         "discord",
     )

@@ -22,6 +22,12 @@ RECAP = "recap.weekly"
 ACCOUNTABILITY = "nudge.accountability"
 MEETING_KINDS = (REMINDER_EVENING, REMINDER_BEFORE, RECAP, ACCOUNTABILITY)
 
+# monthly work, one row per group and month ("2026-12")
+RECAP_MONTHLY = "recap.monthly"
+SUGGEST_ONE_TO_ONE = "suggest.one_to_one"
+MONTHLY_KINDS = (RECAP_MONTHLY, SUGGEST_ONE_TO_ONE)
+MONTHLY_AT = time(9, 0)  # on the first of the month, group time
+
 # referral work, one row per referral and occurrence
 FOLLOW_UP = "nudge.follow_up"
 NOT_CONTACTED = "nudge.not_contacted"  # the giver is told, privately, after the last follow-up
@@ -95,6 +101,19 @@ async def replan_meetings(
     today = local_date(now, group.tz).isoformat()
     await tx.due_cancel(group.id, (RECAP,), ts, occurrence_after=today)
     return await plan_meeting(tx, settings, group, now, now)
+
+
+async def plan_month(tx: Repository, group: Group, now: datetime) -> None:
+    """Plan the monthly recap and 1-2-1 suggestions for the next first of the month."""
+    zone = ZoneInfo(group.tz)
+    local = now.astimezone(zone)
+    first = local.date().replace(day=1)
+    at = datetime.combine(first, MONTHLY_AT, zone)
+    if at <= now:
+        first = (first + timedelta(days=32)).replace(day=1)
+        at = datetime.combine(first, MONTHLY_AT, zone)
+    for kind in MONTHLY_KINDS:
+        await tx.due_add(group.id, kind, 0, f"{first:%Y-%m}", int(at.timestamp()))
 
 
 # --- referrals -----------------------------------------------------------------------------

@@ -1370,3 +1370,87 @@ def forgotten(self_: bool) -> OutMessage:
         else "Done: that member's personal data is erased and they are off the roster."
     )
     return reply(text + " The group's totals still count the activity, anonymously.", "forget.done")
+
+
+# --- power teams and open seats ------------------------------------------------------------
+def _seats(trades: list[str], most: int = 10) -> str:
+    shown = ", ".join(trades[:most])
+    return shown + (f" and {len(trades) - most} more" if len(trades) > most else "")
+
+
+def gaps_unplaced(classification: str | None, spheres: list[str]) -> OutMessage:
+    if not classification:
+        return reply(
+            "Take a seat first (/rapport join <classification>) to see your power team.", "gaps.own"
+        )
+    return reply(
+        fmt(
+            "I can't place {c} in a contact sphere (" + ", ".join(spheres) + "). Ask"
+            " your admin to add it to the group's catalogue.",
+            c=classification,
+        ),
+        "gaps.own",
+    )
+
+
+def gaps_own(
+    sphere: str, trade: str, team: list[tuple[Member, str]], open_seats: list[str]
+) -> OutMessage:
+    text = lit(f"Your contact sphere: {sphere} (you: {trade}).")
+    if team:
+        text = (
+            text
+            + lit("\nYour power team here: ")
+            + join([fmt("{u} ({t})", u=named(m.user), t=lit(t)) for m, t in team])
+            + lit(". Meet them 1-2-1: you serve the same clients.")
+        )
+    else:
+        text = text + lit("\nNobody in your sphere has a seat yet: you're the first.")
+    if open_seats:
+        text = text + lit(f"\nOpen seats worth inviting someone for: {_seats(open_seats)}.")
+    return reply(text, "gaps.own")
+
+
+def gaps_all(by_sphere: list[tuple[str, list[str]]], unplaced: list[Member]) -> OutMessage:
+    text = lit("Open seats by contact sphere:")
+    for name, trades in by_sphere:
+        text = text + lit(f"\n• {name}: " + (_seats(trades) if trades else "all filled") + ".")
+    if unplaced:
+        text = (
+            text
+            + lit("\nNot in any sphere yet: ")
+            + join([fmt("{u} ({c})", u=named(m.user), c=m.classification or "") for m in unplaced])
+            + lit(".")
+        )
+    return reply(text, "gaps.all")
+
+
+# --- monthly -------------------------------------------------------------------------------
+def monthly_recap(group: Group, numbers: str, chart: str | None) -> OutMessage:
+    text = fmt(
+        "📈 {g}, the last 12 weeks (referrals, leads, closed business):\n", g=group.name
+    ) + lit(numbers)
+    return notice(text, "recap.monthly", attachments=(chart,) if chart else ())
+
+
+def one_to_one_suggestion(
+    other: Member, same_sphere: bool, sphere: str | None, met_before: bool
+) -> OutMessage:
+    why = (
+        f"you share the {sphere} sphere, so you serve the same clients"
+        if same_sphere
+        else "getting to know each other's business is how referrals start"
+    )
+    when_met = (
+        "It's been a while since your last 1-2-1" if met_before else "You haven't had a 1-2-1 yet"
+    )
+    return notice(
+        fmt(
+            "This month, how about a 1-2-1 with {u} ({c})? ",
+            u=other.user,
+            c=other.classification or "no seat yet",
+        )
+        + lit(f"{when_met}, and {why}. When you've met, log it: it counts once when you both do."),
+        "suggest.one_to_one",
+        actions=(Action("Log the 1-2-1", f"121:{other.id}", fmt("/onetoone {u}", u=other.user)),),
+    )

@@ -104,6 +104,7 @@ class Member:
     is_admin: bool
     active: bool
     joined_at: int
+    suggestions: bool = True  # a monthly 1-2-1 suggestion by DM
 
     @property
     def name(self) -> str:

@@ -14,6 +14,7 @@ from bot.commands import (
     SetEmail,
     SetMeeting,
     SetQuietHours,
+    SetSuggestions,
     SetTimeZone,
     Setup,
     ShowMeeting,
@@ -24,7 +25,7 @@ from bot.commands import (
 from bot.model import Meeting, UserRef, seat_key
 from bot.out import OutMessage
 from bot.schedule import is_timezone, local_date, next_meeting, quarter_bounds, week_bounds
-from bot.text import fmt
+from bot.text import fmt, lit
 from bot.work import Refusal, Work
 
 ONE_TO_ONE_WINDOW = timedelta(days=1)  # both members logging within a day is one meeting
@@ -43,6 +44,7 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
     admin = await w.tx.add_member(group.id, w.ctx.actor, is_admin=True, now=w.ts)
     if w.ctx.tz and is_timezone(w.ctx.tz):
         await w.tx.update_member(admin.id, tz=w.ctx.tz)
+    await due.plan_month(w.tx, group, w.now)
     await w.post(group, messages.group_created_post(group, w.ctx.actor))
     return [messages.group_created(group)]
 
@@ -112,6 +114,14 @@ async def set_dm(w: Work, cmd: SetDirectMessages) -> list[OutMessage]:
     await w.tx.update_member(me.id, dm_enabled=int(cmd.enabled))
     value = "on" if cmd.enabled else "off (referrals passed to you still come by DM)"
     return [messages.profile_updated("direct messages", messages.lit(value))]
+
+
+async def set_suggestions(w: Work, cmd: SetSuggestions) -> list[OutMessage]:
+    me = await w.actor(await w.group())
+    await w.tx.update_member(me.id, suggestions=int(cmd.enabled))
+    return [
+        messages.profile_updated("monthly 1-2-1 suggestions", lit("on" if cmd.enabled else "off"))
+    ]
 
 
 async def log_one_to_one(w: Work, cmd: LogOneToOne) -> list[OutMessage]:

@@ -21,7 +21,9 @@ from bot import (
     insight,
     members_data,
     messages,
+    monthly,
     nudges,
+    powerteams,
     referrals,
     reminders,
     roster,
@@ -53,9 +55,11 @@ from bot.commands import (
     SetEmail,
     SetMeeting,
     SetQuietHours,
+    SetSuggestions,
     SetTimeZone,
     Setup,
     ShowAttendance,
+    ShowGaps,
     ShowLeaderboard,
     ShowLights,
     ShowMeeting,
@@ -116,6 +120,8 @@ HANDLERS: dict[type, Handler] = {
     Export: members_data.export,
     MyData: members_data.my_data,
     Forget: members_data.forget,
+    ShowGaps: powerteams.gaps,
+    SetSuggestions: roster.set_suggestions,
 }
 
 RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details
@@ -347,7 +353,12 @@ class Core:
                     await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")
                     return 0
                 work = Work(tx, SYSTEM, now, self.settings)
-                runner = reminders.run if item.kind in due.MEETING_KINDS else nudges.run
+                if item.kind in due.MEETING_KINDS:
+                    runner = reminders.run
+                elif item.kind in due.MONTHLY_KINDS:
+                    runner = monthly.run
+                else:
+                    runner = nudges.run
                 outcome = await runner(work, item, group)
                 if outcome.state == "postponed":
                     assert outcome.postpone_to is not None

@@ -242,6 +242,7 @@ class SqliteRepository(PrivacyQueries):
             "is_admin",
             "active",
             "dm_unreachable_at",
+            "suggestions",
         }
     )
 
@@ -770,6 +771,42 @@ class SqliteRepository(PrivacyQueries):
         assert row is not None
         return {k: row[k] for k in ("given", "one_to_ones", "business", "visitors")}
 
+    # --- 1-2-1 suggestions and monthly numbers ----------------------------------------
+    async def last_suggestion(self, member_id: int) -> int | None:
+        row = await self._one(
+            "SELECT suggested_id FROM one_to_one_suggestions WHERE member_id = ?"
+            " ORDER BY at DESC, id DESC LIMIT 1",
+            (member_id,),
+        )
+        return row["suggested_id"] if row else None
+
+    async def add_suggestion(
+        self, group_id: int, member_id: int, suggested_id: int, now: int
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO one_to_one_suggestions (group_id, member_id, suggested_id, at)"
+            " VALUES (?, ?, ?, ?)",
+            (group_id, member_id, suggested_id, now),
+        )
+
+    async def last_met(self, member_id: int) -> dict[int, int]:
+        """Other member id → when this member last had a 1-2-1 with them."""
+        rows = await self._all(
+            "SELECT CASE WHEN member_a = :m THEN member_b ELSE member_a END AS other,"
+            " MAX(met_at) AS t FROM one_to_ones WHERE member_a = :m OR member_b = :m"
+            " GROUP BY other",
+            {"m": member_id},
+        )
+        return {r["other"]: r["t"] for r in rows}
+
+    async def weekly_numbers(self, group_id: int, starts: list[int]) -> list[tuple[int, int, int]]:
+        """(referrals, leads, closed business cents) for each week starting at `starts`."""
+        out = []
+        for start in starts:
+            s = await self.stats(group_id, None, start, start + 7 * 86400)
+            out.append((s.referrals_given, s.leads_given, s.closed_business_cents))
+        return out
+
     # --- processed requests ----------------------------------------------------------
     async def request_reply(self, key: str) -> str | None:
         row = await self._one("SELECT reply FROM requests WHERE key = ?", (key,))
@@ -841,6 +878,7 @@ def _member(r: sqlite3.Row) -> Member:
         email=r["email"],
         tz=r["tz"],
         quiet_hours=r["quiet_hours"],
+        suggestions=bool(r["suggestions"]),
         dm_enabled=bool(r["dm_enabled"]),
         is_admin=bool(r["is_admin"]),
         active=bool(r["active"]),

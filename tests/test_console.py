@@ -329,9 +329,10 @@ async def test_data_persists_across_runs_on_the_same_file(settings, tmp_path):
 
 
 # --- the command line ----------------------------------------------------------------------
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
+    config = config or REPO / "examples" / "demo.toml"
     return subprocess.run(
-        [sys.executable, "-m", "bot", "--config", "examples/demo.toml", "console", *args],
+        [sys.executable, "-m", "bot", "--config", str(config), "console", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -342,8 +343,22 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 async def test_the_cli_plays_a_script_to_stdout(settings, tmp_path):
     script = tmp_path / "week.txt"
     script.write_text(WEEK, encoding="utf-8")
+    config = tmp_path / "rapport.toml"  # the demo's settings, files where the fixture puts them
+    config.write_text(
+        (REPO / "examples" / "demo.toml").read_text(encoding="utf-8")
+        + f"\n[privacy]\nfiles_dir = {settings.privacy.files_dir!r}\n",
+        encoding="utf-8",
+    )
     run = cli(
-        "--db", str(tmp_path / "cli.db"), "--script", str(script), "--now", START, "--tz", SAST
+        "--db",
+        str(tmp_path / "cli.db"),
+        "--script",
+        str(script),
+        "--now",
+        START,
+        "--tz",
+        SAST,
+        config=config,
     )
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""
