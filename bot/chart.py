@@ -45,6 +45,16 @@ def _day_month(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
+def can_draw() -> bool:
+    """Whether matplotlib (the optional `charts` extra) is installed."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("matplotlib") is not None
+    except ValueError:  # a test replaced the module with None
+        return False
+
+
 def weekly_chart(
     weeks: list[WeekNumbers], path: str | Path, title: str, currency: str
 ) -> Path | None:

@@ -103,17 +103,20 @@ async def replan_meetings(
     return await plan_meeting(tx, settings, group, now, now)
 
 
-async def plan_month(tx: Repository, group: Group, now: datetime) -> None:
-    """Plan the monthly recap and 1-2-1 suggestions for the next first of the month."""
+async def plan_month(tx: Repository, group: Group, after: datetime) -> None:
+    """Plan the monthly recap and 1-2-1 suggestions for the first of the month after `after`
+    (a new group waits a few weeks: twelve weeks of nothing is no recap)."""
     zone = ZoneInfo(group.tz)
-    local = now.astimezone(zone)
-    first = local.date().replace(day=1)
+    first = after.astimezone(zone).date().replace(day=1)
     at = datetime.combine(first, MONTHLY_AT, zone)
-    if at <= now:
+    if at <= after:
         first = (first + timedelta(days=32)).replace(day=1)
         at = datetime.combine(first, MONTHLY_AT, zone)
     for kind in MONTHLY_KINDS:
         await tx.due_add(group.id, kind, 0, f"{first:%Y-%m}", int(at.timestamp()))
+
+
+NEW_GROUP_GRACE = timedelta(days=28)
 
 
 # --- referrals -----------------------------------------------------------------------------

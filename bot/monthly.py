@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot import due, messages
-from bot.chart import WeekNumbers, chart_numbers_text, weekly_chart
+from bot.chart import WeekNumbers, can_draw, chart_numbers_text, weekly_chart
 from bot.model import Group
 from bot.ports import DueItem
 from bot.powerteams import place
@@ -43,19 +43,17 @@ async def _recap(w: Work, group: Group, month: str) -> None:
         for s, (r, ld, c) in zip(starts, numbers, strict=True)
     ]
     folder = Path(w.settings.privacy.files_dir) / f"group-{group.id}"
-    folder.mkdir(parents=True, exist_ok=True)
-    chart = weekly_chart(
-        weeks,
-        folder / f"chart-{month}.png",
-        f"{group.name}: the last {WEEKS} weeks",
-        group.currency,
-    )
-    await w.post(
-        group,
-        messages.monthly_recap(
-            group, chart_numbers_text(weeks, group.currency), str(chart) if chart else None
-        ),
-    )
+    chart = folder / f"chart-{month}.png" if can_draw() else None
+    if chart is not None:
+        title = f"{group.name}: the last {WEEKS} weeks"
+
+        def draw(chart: Path = chart) -> None:
+            folder.mkdir(parents=True, exist_ok=True)
+            weekly_chart(weeks, chart, title, group.currency)
+
+        w.after_commit.append(draw)  # drawing takes a while: not under the write lock
+    text = chart_numbers_text(weeks, group.currency)
+    await w.post(group, messages.monthly_recap(group, text, str(chart) if chart else None))
 
 
 def _same_sphere(a: tuple[Sphere, str] | None, b: tuple[Sphere, str] | None) -> bool:

@@ -44,7 +44,7 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
     admin = await w.tx.add_member(group.id, w.ctx.actor, is_admin=True, now=w.ts)
     if w.ctx.tz and is_timezone(w.ctx.tz):
         await w.tx.update_member(admin.id, tz=w.ctx.tz)
-    await due.plan_month(w.tx, group, w.now)
+    await due.plan_month(w.tx, group, w.now + due.NEW_GROUP_GRACE)
     await w.post(group, messages.group_created_post(group, w.ctx.actor))
     return [messages.group_created(group)]
 

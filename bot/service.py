@@ -367,6 +367,11 @@ class Core:
                     kept = await tx.due_finish(item, outcome.state, work.ts, outcome.note)
                 if not kept:  # another process reclaimed it: undo what we queued
                     raise _LostClaim()
+            for job in work.after_commit:
+                try:
+                    job()
+                except Exception:
+                    log.exception("due work %s: a follow-up step failed", item.id)
             return 1 if outcome.state == "done" else 0
         except _LostClaim:
             log.warning("due work %s was reclaimed by another process; left to it", item.id)

@@ -3,6 +3,7 @@ lookups and the outbox writes every handler shares."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -48,6 +49,9 @@ class Work:
     now: datetime
     settings: Settings
     queued: int = field(default=0)
+    # slow work that must not hold the database's write lock (drawing a chart): run after
+    # the transaction commits, before the outbox delivers
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def ts(self) -> int:

@@ -53,8 +53,10 @@ async def test_a_tick_runs_the_due_work_and_returns_how_many_messages_went_out(
     group: Chat, core: Core, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     assert "Saved" in await group("alice", "/rapport meeting set wed 07:00 -- The Oaks")
-    messenger.clear()
     scheduler = Scheduler(core, clock)
+    clock.set(sast(2026, 12, 1, 9, 30))  # the first of the month's recap and suggestions
+    await scheduler.tick()
+    messenger.clear()
 
     clock.set(sast(2026, 12, 1, 17, 59))
     assert await scheduler.tick() == 0
@@ -80,8 +82,10 @@ async def test_a_failing_tick_is_logged_returns_zero_and_the_next_tick_tries_aga
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     assert "Saved" in await group("alice", "/rapport meeting set wed 07:00")
-    messenger.clear()
     scheduler = Scheduler(core, clock)
+    clock.set(sast(2026, 12, 1, 9, 30))  # the first of the month's recap and suggestions
+    await scheduler.tick()
+    messenger.clear()
     clock.set(sast(2026, 12, 1, 18))
 
     async def broken(now: datetime) -> int:
