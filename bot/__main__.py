@@ -27,6 +27,15 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--script", metavar="FILE", help="play these lines instead of reading stdin")
     c.add_argument("--now", metavar="'YYYY-MM-DD HH:MM'", help="start the clock here (local)")
     c.add_argument("--tz", metavar="Area/City", help="the group's time zone")
+    s = sub.add_parser("slack", help="run in a Slack workspace (Socket Mode, or --http)")
+    s.add_argument(
+        "--http",
+        action="store_true",
+        help="serve POST /slack/events instead of Socket Mode (needs SLACK_SIGNING_SECRET)",
+    )
+    s.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    s.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on")
+    s.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
     return p
 
 
@@ -44,6 +53,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.adapter == "console":
         return _console(args, settings)
+    if args.adapter == "slack":
+        from adapters.slack.cli import main as slack_main
+
+        return slack_main(
+            settings,
+            http=args.http,
+            port=args.port,
+            host=args.host,
+            database=args.db or settings.database,
+        )
     return 2  # argparse refuses unknown adapters before this
 
 

@@ -1,0 +1,239 @@
+"""`rapport slack [--http --port 3000]`: check the Slack variables, then serve until stopped.
+
+Socket Mode (the default) needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN and no public URL; HTTP
+mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and serves POST /slack/events. The
+variables' names come from the config's [slack] section. A missing or malformed one stops
+the bot with one line naming it and where to find it; a secret's value is never printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aiohttp import ClientError, web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack.app import SlackBot, assemble
+from bot.config import Settings, SlackSettings
+from bot.ports import Clock
+from bot.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+APPS = "api.slack.com/apps → your app"
+EVENTS_PATH = "/slack/events"
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class StartupError(Exception):
+    """One line a person can act on; `code` is the exit status."""
+
+    def __init__(self, line: str, code: int = 1) -> None:
+        super().__init__(line)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SlackEnv:
+    bot_token: str
+    app_token: str
+    signing_secret: str
+    api_url: str | None
+    names: SlackSettings  # the variables' names, for messages
+
+
+def read_env(names: SlackSettings, *, http: bool, environ: Mapping[str, str]) -> SlackEnv:
+    """The secrets this mode needs, checked for shape. Raises StartupError naming the variable."""
+    bot = _token(
+        environ,
+        names.bot_token_env,
+        "xoxb-",
+        "the Bot User OAuth Token",
+        f"{APPS} → OAuth & Permissions (install the app first)",
+    )
+    app_token = secret = ""
+    if http:
+        secret = environ.get(names.signing_secret_env, "").strip()
+        if not secret:
+            raise StartupError(
+                f"{names.signing_secret_env} is not set: copy the Signing Secret from {APPS}"
+                " → Basic Information → App Credentials.",
+                2,
+            )
+    else:
+        app_token = _token(
+            environ,
+            names.app_token_env,
+            "xapp-",
+            "an app-level token with the connections:write scope",
+            f"{APPS} → Basic Information → App-Level Tokens",
+        )
+    url = environ.get(names.api_url_env, "").strip() or None
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise StartupError(
+            f"{names.api_url_env} must be an http:// or https:// URL like https://slack.com/api/"
+            " (leave it unset to use Slack).",
+            2,
+        )
+    return SlackEnv(bot, app_token, secret, url, names)
+
+
+def _token(environ: Mapping[str, str], name: str, prefix: str, what: str, where: str) -> str:
+    value = environ.get(name, "").strip()
+    if not value:
+        raise StartupError(f"{name} is not set: use {what} ({prefix}…) from {where}.", 2)
+    if not value.startswith(prefix) or any(c.isspace() for c in value):
+        raise StartupError(
+            f"{name} does not look right: it must be {what}, which starts with {prefix},"
+            f" from {where}.",
+            2,
+        )
+    return value
+
+
+async def serve(
+    settings: Settings,
+    env: SlackEnv,
+    *,
+    http: bool,
+    port: int,
+    host: str,
+    database: str,
+    clock: Clock,
+    ready: Callable[[str], None],
+    stop: asyncio.Event,
+) -> None:
+    """Run the Slack bot and its scheduler in this process until `stop` is set."""
+    bot = await assemble(
+        settings,
+        token=env.bot_token,
+        signing_secret=env.signing_secret,
+        clock=clock,
+        database=database,
+        api_url=env.api_url,
+    )
+    scheduler = Scheduler(bot.core, clock)
+    runner: web.AppRunner | None = None
+    socket: AsyncSocketModeHandler | None = None
+    try:
+        await _check_bot_token(bot, env)
+        if http:
+            runner, bound = await start_http(bot, host, port)
+            where = f"HTTP on http://{host}:{bound}{EVENTS_PATH}"
+        else:
+            socket = await start_socket(bot, env)
+            where = "Socket Mode"
+        scheduler.start()
+        ready(f"rapport: Slack adapter running ({where}); Ctrl-C stops it")
+        await stop.wait()
+    finally:
+        scheduler.shutdown()
+        if socket is not None:
+            await socket.close_async()
+        if runner is not None:
+            await runner.cleanup()
+        await bot.close()
+
+
+async def _check_bot_token(bot: SlackBot, env: SlackEnv) -> None:
+    try:
+        await bot.client.auth_test()
+    except SlackApiError as e:
+        raise StartupError(
+            f"{env.names.bot_token_env} was refused by Slack ({e.response.get('error')}): copy"
+            f" the Bot User OAuth Token (xoxb-…) again from {APPS} → OAuth & Permissions.",
+            2,
+        ) from e
+    except (ClientError, TimeoutError) as e:
+        raise StartupError(f"cannot reach Slack at {bot.client.base_url}: {e}") from e
+
+
+async def start_http(bot: SlackBot, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """slack-bolt's aiohttp app (POST /slack/events) on this process's event loop. Returns
+    the runner and the port actually bound (port 0 picks a free one)."""
+    runner = web.AppRunner(bot.bolt.web_app(path=EVENTS_PATH, port=port))
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as e:
+        await runner.cleanup()
+        raise StartupError(f"cannot listen on {host}:{port}: {e.strerror}") from e
+    bound = port
+    for address in runner.addresses:
+        if isinstance(address, tuple):
+            bound = int(address[1])
+    return runner, bound
+
+
+async def start_socket(bot: SlackBot, env: SlackEnv) -> AsyncSocketModeHandler:
+    """Connect to Slack over Socket Mode. The first socket URL is asked for here: the
+    client's own connect() retries a refused token forever, which would hide the problem."""
+    handler = AsyncSocketModeHandler(bot.bolt, env.app_token)
+    try:
+        handler.client.wss_uri = await handler.client.issue_new_wss_url()
+    except SlackApiError as e:
+        await handler.close_async()
+        raise StartupError(
+            f"{env.names.app_token_env} was refused by Slack ({e.response.get('error')}): create"
+            f" an app-level token with connections:write at {APPS} → Basic Information →"
+            " App-Level Tokens, and turn Socket Mode on.",
+            2,
+        ) from e
+    except (ClientError, TimeoutError) as e:
+        await handler.close_async()
+        raise StartupError(f"cannot reach Slack at {bot.client.base_url}: {e}") from e
+    await handler.connect_async()
+    return handler
+
+
+def main(settings: Settings, *, http: bool, port: int, database: str, host: str = "0.0.0.0") -> int:
+    """`rapport slack`: returns the exit status (2 for a missing or refused secret)."""
+    try:
+        env = read_env(settings.slack, http=http, environ=os.environ)
+    except StartupError as e:
+        print(f"rapport: {e}", file=sys.stderr)
+        return e.code
+    try:
+        return asyncio.run(_run(settings, env, http=http, port=port, host=host, database=database))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _run(
+    settings: Settings, env: SlackEnv, *, http: bool, port: int, host: str, database: str
+) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        loop.add_signal_handler(signal.SIGINT, stop.set)
+    try:
+        await serve(
+            settings,
+            env,
+            http=http,
+            port=port,
+            host=host,
+            database=database,
+            clock=SystemClock(),
+            ready=lambda line: print(line, file=sys.stderr, flush=True),
+            stop=stop,
+        )
+    except StartupError as e:
+        print(f"rapport: {e}", file=sys.stderr)
+        return e.code
+    return 0

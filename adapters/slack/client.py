@@ -1,0 +1,84 @@
+"""The Web API client: one per process, pointed at Slack (or SLACK_API_URL), retrying 429s.
+
+slack-sdk's default retry handlers only cover connection errors. A rate-limited call is
+retried by AsyncRateLimitErrorRetryHandler after the Retry-After Slack sent; failures that
+remain go back to the outbox, which retries with its own backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+DEFAULT_API_URL = "https://slack.com/api/"
+RATE_LIMIT_RETRIES = 2
+
+Sleep = Callable[[float], Awaitable[Any]]
+
+
+class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """AsyncRateLimitErrorRetryHandler with its wait made injectable, so a test can check
+    that the Retry-After is honoured without waiting for it."""
+
+    def __init__(
+        self,
+        max_retry_count: int = RATE_LIMIT_RETRIES,
+        sleep: Sleep = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
+        self.jitter = jitter
+
+    async def prepare_for_next_attempt_async(
+        self, *, state: Any, request: Any, response: Any = None, error: Any = None
+    ) -> None:
+        if response is None:
+            raise error
+        state.next_attempt_requested = True
+        after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+        seconds = 1.0
+        if after:
+            try:
+                seconds = float(after[0] if isinstance(after, list) else after)
+            except ValueError:
+                seconds = 1.0
+        await self.sleep(seconds + self.jitter())
+        state.increment_current_attempt()
+
+
+class ConnectionRetry(AsyncConnectionErrorRetryHandler):
+    """slack-sdk's connection-error retry (one retry, with backoff), its wait injectable."""
+
+    def __init__(self, sleep: Sleep = asyncio.sleep) -> None:
+        super().__init__()
+        self.sleep = sleep
+
+    async def prepare_for_next_attempt_async(
+        self, *, state: Any, request: Any, response: Any = None, error: Any = None
+    ) -> None:
+        state.next_attempt_requested = True
+        await self.sleep(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
+        state.increment_current_attempt()
+
+
+def api_url(value: str | None) -> str:
+    """slack-sdk joins method names onto the base URL, so it must end with a slash."""
+    url = (value or DEFAULT_API_URL).strip()
+    return url if url.endswith("/") else url + "/"
+
+
+def web_client(
+    token: str, base_url: str | None = None, *, sleep: Sleep = asyncio.sleep
+) -> AsyncWebClient:
+    handlers: list[AsyncRetryHandler] = [ConnectionRetry(sleep), RateLimitRetry(sleep=sleep)]
+    return AsyncWebClient(token=token, base_url=api_url(base_url), retry_handlers=handlers)

@@ -1,0 +1,222 @@
+"""What each Slack request does: ack at once, translate, ask the core, answer the person.
+
+Every listener acks before any work (Slack gives 3 seconds; the core may spend longer
+delivering what a command set off), then answers through the request's response_url as an
+ephemeral message. Nothing here raises: a failure becomes the core's own apology, never an
+HTTP 500 or a stack trace in Slack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack import translate
+from adapters.slack.blocks import after_click, plain_of, replies_blocks
+from adapters.slack.directory import Directory
+from adapters.slack.modal import Origin, read_form, referral_view
+from bot import messages
+from bot.commands import FieldErrors, LogReferral, MentionToken, referral_from_fields
+from bot.out import OutMessage
+from bot.service import Core
+
+log = logging.getLogger(__name__)
+
+FORM_COMMANDS = {("/referral", ""), ("/rapport", "referral")}
+FORM_FIELDS = ("member", "prospect", "email", "phone", "need", "heat", "inside")
+MEMBER_CHECK_SECONDS = 1.5  # the modal must be answered within 3 s
+PICK_MEMBER = "Pick the member you are passing the referral to."
+NOT_A_PERSON = "Pick a person: bots and deactivated accounts can't receive referrals."
+
+
+class Listeners:
+    def __init__(self, core: Core, directory: Directory) -> None:
+        self.core = core
+        self.directory = directory
+
+    # --- slash commands ------------------------------------------------------------
+    async def command(
+        self,
+        ack: AsyncAck,
+        command: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        try:
+            name, text = command["command"], command.get("text") or ""
+            if (name, text.strip()) in FORM_COMMANDS:
+                await self._open_form(client, respond, command)
+                return
+            found = await self.directory.user_or_none(command["user_id"])
+            ctx = translate.command_context(command, found)
+            line = translate.command_line(name, text, await self._names(text))
+            replies = await self.core.handle(ctx, line)
+        except Exception:
+            log.exception("slash command %s failed", command.get("command"))
+            replies = [messages.internal_error()]
+        await answer(respond, replies)
+
+    async def _names(self, text: str) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for uid in translate.mentioned_ids(text):
+            user = await self.directory.user_or_none(uid)
+            if user is not None:
+                names[uid] = user.name
+        return names
+
+    async def _open_form(
+        self, client: AsyncWebClient, respond: AsyncRespond, command: Mapping[str, Any]
+    ) -> None:
+        origin = Origin(
+            command.get("channel_id"), command.get("channel_name"), command.get("response_url")
+        )
+        try:
+            await client.views_open(trigger_id=command["trigger_id"], view=referral_view(origin))
+        except Exception:
+            log.warning("views.open failed; asking for the typed form instead", exc_info=True)
+            problem = "I couldn't open the form; type it instead."
+            await answer(respond, [messages.usage("referral", problem)])
+
+    # --- buttons -------------------------------------------------------------------
+    async def action(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        try:
+            found = await self.directory.user_or_none(str(body["user"]["id"]))
+            ctx = translate.click_context(body, action, found)
+            replies = await self.core.click(ctx, action["action_id"])
+        except Exception:
+            log.exception("button %r failed", action.get("action_id"))
+            replies = [messages.internal_error()]
+        message = body.get("message") or {}
+        if (
+            replies
+            and not translate.is_refusal(replies[0].kind)
+            and message.get("blocks")
+            and translate.is_private(body)
+        ):
+            # the outcome takes the button's place, so a second click has nothing to hit
+            blocks = after_click(message["blocks"], action["action_id"], replies[0])
+            text = message.get("text") or plain_of(blocks)
+            if await _send(respond, text=text, blocks=blocks, replace_original=True):
+                replies = replies[1:]
+        await answer(respond, replies)
+
+    # --- the referral form ---------------------------------------------------------
+    async def view_submission(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        try:
+            command, errors = await self._check_form(body, view)
+        except Exception:
+            log.exception("the referral form could not be read")
+            command, errors = None, {"prospect": messages.internal_error().fallback()}
+        if errors or command is None:
+            await ack(response_action="errors", errors=errors)  # the form stays open
+            return
+        await ack()  # closes the modal; the answer goes where /referral was typed
+        origin = Origin.load(view.get("private_metadata"))
+        try:
+            found = await self.directory.user_or_none(str(body["user"]["id"]))
+            ctx = translate.view_context(body, origin.channel_id, origin.channel_name, found)
+            replies = await self.core.handle(ctx, command)
+        except Exception:
+            log.exception("referral form failed")
+            replies = [messages.internal_error()]
+        await self._answer_form(client, origin, str(body["user"]["id"]), replies)
+
+    async def _check_form(
+        self, body: dict[str, Any], view: dict[str, Any]
+    ) -> tuple[LogReferral | None, dict[str, str]]:
+        """The form as the core's command, or the message to show beside each bad field."""
+        form = read_form(view["state"]["values"])
+        token = MentionToken(f"<@{form.member}>" if form.member else "")
+        command: LogReferral | None = None
+        errors: dict[str, str] = {}
+        try:
+            command = referral_from_fields(
+                token, form.prospect, form.email, form.phone, form.need, form.heat, form.inside
+            )
+        except FieldErrors as e:
+            errors = {k if k in FORM_FIELDS else "prospect": v for k, v in e.errors.items()}
+        if not form.member:
+            errors["member"] = PICK_MEMBER
+        elif not errors and not await self._is_person(token.raw, translate.team_of(body)):
+            errors["member"] = NOT_A_PERSON
+        return command, errors
+
+    async def _is_person(self, raw: str, team: str) -> bool:
+        """Bots and deactivated accounts are refused beside the field. A slow users.info
+        lets the form through: the core's resolver still has the last word."""
+        try:
+            resolved = await asyncio.wait_for(
+                self.core.resolver.resolve(raw, team), MEMBER_CHECK_SECONDS
+            )
+        except Exception:
+            return True
+        return resolved is not None
+
+    async def _answer_form(
+        self, client: AsyncWebClient, origin: Origin, user_id: str, replies: list[OutMessage]
+    ) -> None:
+        text, blocks = replies_blocks(replies)
+        try:
+            if origin.response_url:
+                await AsyncWebhookClient(origin.response_url).send(
+                    text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+                )
+            else:  # opened elsewhere: the app's DM with the person
+                await client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        except Exception:
+            log.exception("could not answer the referral form")
+
+    # --- anything bolt itself caught -----------------------------------------------
+    async def error(self, error: Exception, body: dict[str, Any]) -> BoltResponse:
+        """Bolt's last resort (a middleware failed, say): a 200 with an apology that Slack
+        shows to the person, instead of a 500."""
+        log.error("request failed before reaching Rapport", exc_info=error)
+        if isinstance(body, dict) and body.get("command"):
+            sorry = messages.internal_error().fallback()
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_type": "ephemeral", "text": sorry}),
+                headers={"content-type": "application/json"},
+            )
+        return BoltResponse(status=200, body="")
+
+
+async def answer(respond: AsyncRespond, replies: list[OutMessage]) -> None:
+    """Replies only the person sees, as one ephemeral message."""
+    if replies:
+        text, blocks = replies_blocks(replies)
+        await _send(respond, text=text, blocks=blocks, response_type="ephemeral")
+
+
+async def _send(respond: AsyncRespond, **message: Any) -> bool:
+    """Post to the response_url. A failure here is logged, never turned into "nothing was
+    saved": by now the core has done (and stored) the work."""
+    message.setdefault("replace_original", False)
+    try:
+        sent = await respond(**message)
+    except Exception:
+        log.exception("could not answer through the response_url")
+        return False
+    if sent.status_code != 200:
+        log.warning("the response_url refused the answer: %s %s", sent.status_code, sent.body)
+        return False
+    return True

@@ -1,0 +1,153 @@
+"""Delivering the core's messages to Slack: DM conversations opened once, a channel the bot
+was not invited to (the admin is told exactly how to invite it), rate limits honoured,
+posts spaced a second apart, and Slack's errors sorted into retry, never, or ask an admin."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.slack.client import web_client
+from adapters.slack.messenger import Pacer, SlackMessenger
+from bot.model import ChannelRef, UserRef
+from bot.out import OutMessage
+from bot.ports import DeliveryError, NeedsAdmin, RecipientUnreachable
+from bot.text import lit
+from tests.slack.conftest import ALICE, BOB, GROUP, FakeTime
+from tests.slack.test_commands import REFERRAL, rows
+
+HELLO = OutMessage(lit("Hello"))
+CHANNEL = ChannelRef("slack", "T0RAPPORT", GROUP[0], "#" + GROUP[1])
+
+
+def slack_user(uid: str) -> UserRef:
+    return UserRef("slack", "T0RAPPORT", uid, uid)
+
+
+@pytest.fixture
+def messenger(fake, pace) -> SlackMessenger:
+    client = web_client("xoxb-test", fake.base_url, sleep=pace.sleep)
+    return SlackMessenger(client, Pacer(monotonic=pace.monotonic, sleep=pace.sleep))
+
+
+async def test_a_channel_the_bot_is_not_in_gets_the_admin_an_invite_how_to(ws, fake, clock, slack):
+    fake.bot_channels.clear()
+    await ws.type(ALICE, "/rapport setup Breakfast Club")
+    assert ws.channel_texts() == []
+    assert ws.dm_texts(ALICE) == [
+        "I couldn't post in Breakfast Club's channel #breakfast-club: Invite me: type"
+        " /invite @Rapport in #breakfast-club. I'll keep trying for a while."
+    ]
+    # Alice invites the bot; the outbox's next try posts the announcement, once
+    fake.bot_channels.add(GROUP[0])
+    clock.advance(minutes=1)
+    await slack.core.run_due(clock.now())
+    assert len(ws.channel_texts()) == 1
+    assert ws.channel_texts()[0].startswith("@Alice set up Rapport for Breakfast Club here.")
+    assert len(ws.dm_texts(ALICE)) == 1  # told once
+
+
+async def test_a_rate_limited_dm_waits_for_retry_after_and_arrives_once(group, fake, pace):
+    fake.fail("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "3"})
+    await group.type(ALICE, REFERRAL)
+    attempts = [c["channel"] for c in fake.calls_to("chat.postMessage")]
+    assert attempts == ["D0BOB", "D0BOB", "C0GROUP"]  # refused once, then taken
+    assert len(group.dms(BOB)) == 1
+    [waited] = [s for s in pace.slept if s >= 3]
+    assert 3 <= waited < 4  # Retry-After, plus at most a second of jitter
+
+
+async def test_posts_to_one_conversation_are_a_second_apart(messenger, fake, pace: FakeTime):
+    stamps: list[tuple[str, float]] = []
+    original = messenger.client.chat_postMessage
+
+    async def timed(**kwargs):
+        stamps.append((kwargs["channel"], pace.now))
+        return await original(**kwargs)
+
+    messenger.client.chat_postMessage = timed  # type: ignore[method-assign]
+    fake.bot_channels.add("C0OTHER")
+    for _ in range(3):
+        await messenger.post(CHANNEL, HELLO)
+    await messenger.post(ChannelRef("slack", "T0RAPPORT", "C0OTHER", "#other"), HELLO)
+    start = stamps[0][1]
+    assert [(ch, t - start) for ch, t in stamps] == [
+        ("C0GROUP", 0.0),
+        ("C0GROUP", 1.0),
+        ("C0GROUP", 2.0),
+        ("C0OTHER", 2.0),  # another channel does not wait for this one
+    ]
+
+
+async def test_a_dm_conversation_is_opened_once_per_member(messenger, fake):
+    await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    assert fake.calls_to("conversations.open") == [{"users": "U0BOB"}]  # from the query string
+    assert [c["channel"] for c in fake.calls_to("chat.postMessage")] == ["D0BOB", "D0BOB"]
+
+
+async def test_a_closed_dm_conversation_is_reopened_on_the_next_try(messenger, fake):
+    await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    fake.fail("chat.postMessage", "channel_not_found")
+    with pytest.raises(DeliveryError):
+        await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    assert len(fake.calls_to("conversations.open")) == 2
+
+
+@pytest.mark.parametrize(
+    ("uid", "error", "outcome"),
+    [
+        ("U0HELPER", None, RecipientUnreachable),  # cannot_dm_bot
+        ("U0GONE", None, RecipientUnreachable),  # user_disabled
+        ("U0NOBODY", None, RecipientUnreachable),  # user_not_found
+        ("U0BOB", "internal_error", DeliveryError),
+        ("U0BOB", "account_inactive", DeliveryError),  # our token's account, not Bob's
+    ],
+)
+async def test_dm_failures_are_sorted(messenger, fake, uid, error, outcome):
+    if error:
+        fake.fail("conversations.open", error)
+    with pytest.raises(DeliveryError) as raised:
+        await messenger.send_dm(slack_user(uid), HELLO)
+    assert type(raised.value) is outcome
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome", "says"),
+    [
+        ("not_in_channel", NeedsAdmin, "Invite me: type /invite @Rapport in #breakfast-club."),
+        ("channel_not_found", NeedsAdmin, "Invite me: type /invite @Rapport in #breakfast-club."),
+        ("is_archived", NeedsAdmin, "#breakfast-club is archived: unarchive it"),
+        ("restricted_action", NeedsAdmin, "#breakfast-club does not let me post"),
+        ("invalid_blocks", DeliveryError, "Slack refused the post: invalid_blocks"),
+    ],
+)
+async def test_channel_failures_are_sorted(messenger, fake, error, outcome, says):
+    fake.fail("chat.postMessage", error)
+    with pytest.raises(DeliveryError) as raised:
+        await messenger.post(CHANNEL, HELLO)
+    assert type(raised.value) is outcome
+    assert says in str(raised.value)
+
+
+async def test_slack_out_of_reach_is_retried_later(pace):
+    client = web_client("xoxb-test", "http://127.0.0.1:9/api/", sleep=pace.sleep)
+    messenger = SlackMessenger(client, Pacer(monotonic=pace.monotonic, sleep=pace.sleep))
+    messenger._dm_channels["U0BOB"] = "D0BOB"  # skip the open: the post itself fails
+    with pytest.raises(DeliveryError) as raised:
+        await messenger.post(CHANNEL, HELLO)
+    assert type(raised.value) is DeliveryError
+    assert "Slack unreachable" in str(raised.value)
+    assert len(pace.slept) == 1  # slack-sdk's one connection retry, waited on the fake clock
+
+
+async def test_the_outbox_keeps_a_refused_dm_for_later(group, fake, slack, clock):
+    fake.fail("chat.postMessage", "internal_error")
+    await group.type(ALICE, REFERRAL)
+    assert group.dms(BOB) == []
+    clock.advance(minutes=1)
+    await slack.core.run_due(clock.now())
+    assert len(group.dms(BOB)) == 1
+    assert await rows(
+        slack, """SELECT state, attempts FROM outbox WHERE target LIKE '{"dm"%U0BOB%'"""
+    ) == [{"state": "sent", "attempts": 2}]
