@@ -166,7 +166,9 @@ async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Lig
 
 def _advice(metrics: list[Metric], held: int, colour: str) -> Advice | None:
     """The smallest step before the next meeting that keeps or lifts the light."""
-    counting = [x for x in metrics if x.per_meeting]
+    # only what a member can do before the next meeting: not closed business, which the
+    # clients decide
+    counting = [x for x in metrics if x.per_meeting and x.key != "business"]
     if colour == GREEN:
         for x in counting:
             need = ceil(x.green_from * (held + 1) - 1e-9) - x.count

@@ -124,6 +124,7 @@ HANDLERS: dict[type, Handler] = {
     SetSuggestions: roster.set_suggestions,
 }
 
+REQUESTS_KEPT = 2 * 86400  # a platform's retries come within minutes
 RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details
 
 DUE_BATCH = 200
@@ -342,6 +343,7 @@ class Core:
         before = ts - self.settings.privacy.retention_days * 86400
         async with self.repo.transaction() as tx:
             erased = await tx.erase_closed_contacts(before)
+            await tx.prune_requests(ts - REQUESTS_KEPT)
         if erased:
             log.info("erased the contact details of %s closed referral(s)", erased)
 

@@ -195,3 +195,9 @@ class PrivacyQueries:
             (before,),
         )
         return int(cur.rowcount)
+
+    async def prune_requests(self, before: int) -> int:
+        """Forget handled platform requests older than `before`: a platform retries within
+        minutes, and the stored replies name members."""
+        cur = await self._db.execute("DELETE FROM requests WHERE at < ?", (before,))
+        return int(cur.rowcount)
