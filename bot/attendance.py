@@ -22,11 +22,13 @@ async def _meeting_day(w: Work, group: Group, day: date | None, upcoming: bool) 
     next meeting (RSVPs) or the latest one (attendance)."""
     if group.meeting is None:
         raise Refusal(messages.no_meeting())
+    skips = await w.tx.skips(group.id)
     if day is not None:
         if day.weekday() != group.meeting.weekday:
             raise Refusal(messages.skip_not_meeting_day(day.isoformat(), group))
+        if day.isoformat() in skips:
+            raise Refusal(messages.meeting_was_skipped(day.isoformat()))
         return day
-    skips = await w.tx.skips(group.id)
     at: datetime | None = (
         next_meeting(group.meeting, w.now, skips, inclusive=True)
         if upcoming

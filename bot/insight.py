@@ -159,21 +159,41 @@ async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Lig
                 False,
             )
         )
-    score = sum(POINTS[x.band] for x in metrics) / (2 * len(metrics))
-    colour = GREEN if score >= 0.7 else AMBER if score >= 0.4 else RED
+    colour = overall([x.band for x in metrics])
     return Light(m, colour, tuple(metrics), held, _advice(metrics, held, colour))
 
 
+def overall(bands: list[str]) -> str:
+    """Green 2 points, amber 1, red 0: at least 70% of the points is green, 40% amber."""
+    score = sum(POINTS[b] for b in bands) / (2 * len(bands))
+    return GREEN if score >= 0.7 else AMBER if score >= 0.4 else RED
+
+
+def _at_next_meeting(metrics: list[Metric], held: int, extra: dict[str, int]) -> str:
+    """The light after one more meeting, with `extra` more of some measures."""
+    bands = []
+    for x in metrics:
+        if x.per_meeting:
+            value = (x.count + extra.get(x.key, 0)) / (held + 1)
+            bands.append(band(value, (x.green_from, x.amber_from)))
+        else:
+            bands.append(x.band)
+    return overall(bands)
+
+
 def _advice(metrics: list[Metric], held: int, colour: str) -> Advice | None:
-    """The smallest step before the next meeting that keeps or lifts the light."""
+    """The smallest step before the next meeting that keeps the light green (only when it
+    would otherwise drop, and only when that step really keeps it), or that lifts a measure."""
     # only what a member can do before the next meeting: not closed business, which the
     # clients decide
     counting = [x for x in metrics if x.per_meeting and x.key != "business"]
     if colour == GREEN:
-        for x in counting:
-            need = ceil(x.green_from * (held + 1) - 1e-9) - x.count
-            if x.band == GREEN and need > 0:
-                return Advice(x.key, need, None)
+        if _at_next_meeting(metrics, held, {}) == GREEN:
+            return None
+        for need in range(1, 6):
+            for x in counting:
+                if _at_next_meeting(metrics, held, {x.key: need}) == GREEN:
+                    return Advice(x.key, need, None)
         return None
     options = []
     for order, x in enumerate(counting):

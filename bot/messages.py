@@ -1156,6 +1156,10 @@ def rsvp_saved(answer: str, day: str) -> OutMessage:
     return reply(f"Thanks: you're down as {RSVP_LABEL[answer]} on {day}.", "rsvp.saved")
 
 
+def meeting_was_skipped(day: str) -> OutMessage:
+    return error(f"There is no meeting on {day}: it was skipped.")
+
+
 def rsvp_past(day: str) -> OutMessage:
     return error(f"The meeting on {day} is over; RSVPs are for upcoming meetings.")
 
