@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import Sleep, web_client
 from adapters.slack.directory import Directory
-from adapters.slack.listeners import Listeners
+from adapters.slack.listeners import FileSender, Listeners
 from adapters.slack.messenger import Pacer, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID
 from adapters.slack.resolver import SlackResolver
@@ -47,6 +47,7 @@ def build_slack_app(
     directory: Directory,
     signing_secret: str,
     process_before_response: bool = False,
+    files: FileSender | None = None,
 ) -> AsyncApp:
     """The bolt app. `process_before_response=True` makes a dispatch return only once the
     listener finished (deterministic tests); Slack-facing runs leave it off, so the ack
@@ -60,7 +61,7 @@ def build_slack_app(
         process_before_response=process_before_response,
         logger=BOLT_LOG,
     )
-    on = Listeners(core, directory)
+    on = Listeners(core, directory, files)
     for command in COMMANDS:
         bolt.command(command)(on.command)
     bolt.block_action(re.compile(r".+"))(on.action)
@@ -114,5 +115,6 @@ async def assemble(
         directory=directory,
         signing_secret=signing_secret,
         process_before_response=process_before_response,
+        files=messenger,
     )
     return SlackBot(bolt, app, client, messenger, directory)

@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -26,6 +26,7 @@ from adapters.slack.directory import Directory
 from adapters.slack.modal import Origin, read_form, referral_view
 from bot import messages
 from bot.commands import FieldErrors, LogReferral, MentionToken, referral_from_fields
+from bot.model import UserRef
 from bot.out import OutMessage
 from bot.service import Core
 
@@ -38,10 +39,15 @@ PICK_MEMBER = "Pick the member you are passing the referral to."
 NOT_A_PERSON = "Pick a person: bots and deactivated accounts can't receive referrals."
 
 
+class FileSender(Protocol):
+    async def send_files(self, user: UserRef, paths: tuple[str, ...]) -> None: ...
+
+
 class Listeners:
-    def __init__(self, core: Core, directory: Directory) -> None:
+    def __init__(self, core: Core, directory: Directory, files: FileSender | None = None) -> None:
         self.core = core
         self.directory = directory
+        self.files = files
 
     # --- slash commands ------------------------------------------------------------
     async def command(
@@ -61,6 +67,9 @@ class Listeners:
             ctx = translate.command_context(command, found)
             line = translate.command_line(name, text, await self._names(text))
             replies = await self.core.handle(ctx, line)
+            paths = tuple(p for r in replies for p in r.attachments)
+            if paths and self.files is not None:
+                await self.files.send_files(ctx.actor, paths)
         except Exception:
             log.exception("slash command %s failed", command.get("command"))
             replies = [messages.internal_error()]

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientError
@@ -118,6 +119,30 @@ class SlackMessenger:
             unfurl_links=False,
             unfurl_media=False,
         )
+        await self._upload(conversation, message.attachments)
+
+    async def send_files(self, user: UserRef, paths: tuple[str, ...]) -> None:
+        """Hand a member the files a reply carries (an export, their data) in their DM:
+        an ephemeral reply cannot carry files."""
+        if paths:
+            await self._upload(await self._dm_channel(user), paths)
+
+    async def _upload(self, conversation: str, paths: tuple[str, ...]) -> None:
+        """Upload files after the message. The message is already posted, so a failed upload
+        is logged, not retried (a retry would post the message twice)."""
+        for path in paths:
+            if not Path(path).is_file():
+                log.warning("attachment %s is missing; not uploaded", Path(path).name)
+                continue
+            try:
+                await self.client.files_upload_v2(
+                    channel=conversation,
+                    file=path,
+                    filename=Path(path).name,
+                    title=Path(path).name,
+                )
+            except (SlackApiError, ClientError, TimeoutError, OSError):
+                log.warning("could not upload %s", Path(path).name, exc_info=True)
 
 
 def _error(e: SlackApiError) -> str:

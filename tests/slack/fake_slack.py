@@ -31,6 +31,13 @@ class Call:
 
 
 @dataclass
+class Upload:
+    channel: str
+    filename: str
+    content: bytes
+
+
+@dataclass
 class Failure:
     error: str
     status: int = 200
@@ -59,6 +66,9 @@ def person(uid: str, name: str, tz: str = "Africa/Johannesburg", **extra: Any) -
 class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.uploads: list[Upload] = []
+        self.uploaded_bytes: dict[str, bytes] = {}
+        self.file_names: dict[str, str] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.bot_channels: set[str] = set()  # channels the bot has been invited to
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) → message
@@ -77,6 +87,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -154,6 +165,34 @@ class FakeSlack:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         body = handler(args) if handler else {"ok": False, "error": "unknown_method"}
         return web.json_response(body)
+
+    # files_upload_v2: ask for an upload URL, send the bytes there, then complete the upload
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{len(self.uploads) + len(self.uploaded_bytes) + 1:05d}"
+        self.uploaded_bytes[file_id] = b""
+        self.file_names[file_id] = str(args.get("filename", ""))
+        return {
+            "ok": True,
+            "file_id": file_id,
+            "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+        }
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploaded_bytes[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK")
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        files = json.loads(files) if isinstance(files, str) else files
+        for f in files or []:
+            self.uploads.append(
+                Upload(
+                    str(args.get("channel_id", "")),
+                    self.file_names.get(f["id"], ""),
+                    self.uploaded_bytes.get(f["id"], b""),
+                )
+            )
+        return {"ok": True, "files": [{"id": f["id"]} for f in files or []]}
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {

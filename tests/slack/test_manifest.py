@@ -1,6 +1,6 @@
 """manifest.yml and the app agree: every command registered is in the manifest with
 should_escape (so mentions arrive as ids), Socket Mode and interactivity are on, and the bot
-asks for the four scopes it uses and no more."""
+asks for the five scopes it uses and no more."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_every_command_is_in_the_manifest_with_escaping_on():
 def test_only_the_scopes_the_bot_uses():
     bot = section("bot")
     scopes = re.findall(r"^\s*- ([a-z:.]+)", bot, re.MULTILINE)
-    assert sorted(scopes) == ["chat:write", "commands", "im:write", "users:read"]
+    assert sorted(scopes) == ["chat:write", "commands", "files:write", "im:write", "users:read"]
 
 
 def test_socket_mode_and_interactivity_are_on():
