@@ -36,6 +36,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     s.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on")
     s.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
+    d = sub.add_parser("discord", help="run in a Discord server")
+    d.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
+    i = sub.add_parser("discord-invite", help="print the link that adds the bot to a server")
+    i.add_argument("--client-id", metavar="ID", help="the application id (or DISCORD_CLIENT_ID)")
     return p
 
 
@@ -53,6 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.adapter == "console":
         return _console(args, settings)
+    if args.adapter == "discord":
+        from adapters.discord.cli import main as discord_main
+
+        return discord_main(settings, database=args.db or settings.database)
+    if args.adapter == "discord-invite":
+        from adapters.discord.cli import invite
+
+        return invite(settings, client_id=args.client_id)
     if args.adapter == "slack":
         from adapters.slack.cli import main as slack_main
 

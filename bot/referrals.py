@@ -177,6 +177,8 @@ async def _record_business(
 
 
 async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
+    if cmd.amount_cents and cmd.status is not Status.WON:
+        raise Refusal(messages.only_won_takes_amount())
     group, me, r = await _own_referral(w, cmd.referral_id)
     amount_text = messages.money(cmd.amount_cents, group.currency) if cmd.amount_cents else None
     if cmd.status is Status.WON and r.status is Status.WON and cmd.amount_cents:
@@ -196,6 +198,8 @@ async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
 
 async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     rid, amount = cmd.referral_id, cmd.amount_cents
+    if cmd.member is None and rid is None:
+        raise Refusal(messages.usage("thanks", "Say whom you thank, or give the referral id."))
     r: Referral | None = None
     if rid is not None:
         group, me, r = await _own_referral(w, rid)

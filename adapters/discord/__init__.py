@@ -1,0 +1,1 @@
+"""The Discord adapter: app commands, buttons and modals in, embeds and views out (discord.py 2.x)."""

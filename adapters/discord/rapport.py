@@ -1,0 +1,238 @@
+"""/rapport and its subcommands: the group, seats, profiles, the meeting, numbers, settings.
+
+Most build the line a member would type (`/rapport join Plumbing`) and let the core's grammar
+parse it, so its checks and its wording are the same as everywhere; those that name a member
+build the Command with the member Discord already resolved.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from adapters.discord import options, records, refs, replies, wording
+from bot.commands import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT, Leave, RemoveMember, ShowStats
+from bot.messages import USAGE
+
+Classification = app_commands.Range[str, 1, MAX_CLASSIFICATION]
+
+
+async def _help_topics(_interaction: object, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for /rapport help: the core's commands (more than Discord's 25 choices)."""
+    typed = current.strip().casefold()
+    names = [n for n in USAGE if n != "help" and typed in n]
+    return [app_commands.Choice(name=n, value=n) for n in names[:25]]
+
+
+def rapport_group() -> app_commands.Group:
+    """Built per client, never at import time."""
+    rapport = app_commands.Group(
+        name="rapport",
+        description="Rapport: your networking group's referrals, meeting and numbers",
+        guild_only=True,
+    )
+    _roster(rapport)
+    records.add_to(rapport)
+    rapport.add_command(_profile())
+    rapport.add_command(_meeting())
+    rapport.add_command(_settings())
+    return rapport
+
+
+async def _line(interaction: discord.Interaction, line: str) -> None:
+    await replies.run(interaction, line)
+
+
+async def _word(
+    interaction: discord.Interaction, value: str | None, option: str, example: str
+) -> str | None:
+    """A one-word option, or None after telling the member what was wrong with it."""
+    try:
+        return options.word(value, option, example)
+    except options.OptionProblem as e:
+        await replies.say(interaction, wording.option_problem(e.option, e.problem))
+        return None
+
+
+def _roster(rapport: app_commands.Group) -> None:
+    @rapport.command(
+        name="setup", description="Make this channel your group's home; you become its admin"
+    )
+    @app_commands.describe(name="The group's name, e.g. Cape Town Breakfast Club")
+    async def setup(
+        interaction: discord.Interaction, name: app_commands.Range[str, 1, MAX_NAME] | None = None
+    ) -> None:
+        await _line(interaction, f"/rapport setup {name or ''}")
+
+    @rapport.command(name="join", description="Take your seat: one member per classification")
+    @app_commands.describe(classification="Your trade, e.g. Residential plumbing")
+    async def join(interaction: discord.Interaction, classification: Classification) -> None:
+        await _line(interaction, f"/rapport join {classification}")
+
+    @rapport.command(name="stats", description="This week's and this quarter's numbers")
+    @app_commands.describe(member="Someone else's numbers (their amounts stay private)")
+    async def stats(interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        assert interaction.guild_id is not None
+        who = refs.user_ref(member, interaction.guild_id) if member else None
+        await replies.run(interaction, ShowStats(who))
+
+    @rapport.command(name="help", description="What each command does, with an example")
+    @app_commands.describe(command="One command to explain")
+    @app_commands.autocomplete(command=_help_topics)
+    async def help_(interaction: discord.Interaction, command: str | None = None) -> None:
+        topic = (command or "").strip().split(" ")[0]
+        await _line(interaction, f"/rapport help {topic}")
+
+    @rapport.command(name="leave", description="Leave the group and free your seat")
+    async def leave(interaction: discord.Interaction) -> None:
+        await replies.run(interaction, Leave())
+
+    @rapport.command(name="remove", description="Admin: take a member off the roster")
+    @app_commands.describe(member="The member to remove")
+    async def remove(interaction: discord.Interaction, member: discord.Member) -> None:
+        assert interaction.guild_id is not None
+        await replies.run(interaction, RemoveMember(refs.user_ref(member, interaction.guild_id)))
+
+
+def _profile() -> app_commands.Group:
+    profile = app_commands.Group(
+        name="profile", description="Your ask, email, time zone, quiet hours and DMs"
+    )
+
+    @profile.command(name="show", description="Show your profile")
+    async def show(interaction: discord.Interaction) -> None:
+        await _line(interaction, "/rapport profile")
+
+    @profile.command(name="ask", description="The referral you want: your ideal client")
+    @app_commands.describe(text="e.g. homeowners planning a kitchen remodel")
+    async def ask(
+        interaction: discord.Interaction, text: app_commands.Range[str, 1, MAX_TEXT]
+    ) -> None:
+        await _line(interaction, f"/rapport profile ask {text}")
+
+    @profile.command(name="email", description="Your business email, used in introductions")
+    @app_commands.describe(address="e.g. bob@plumbing.example")
+    async def email(interaction: discord.Interaction, address: str) -> None:
+        if (v := await _word(interaction, address, "address", "bob@plumbing.example")) is not None:
+            await _line(interaction, f"/rapport profile email {v}")
+
+    @profile.command(name="timezone", description="Your time zone, for reminders and quiet hours")
+    @app_commands.describe(zone="An Area/City name, e.g. Europe/London")
+    @app_commands.autocomplete(zone=options.timezones)
+    async def timezone(interaction: discord.Interaction, zone: str) -> None:
+        if (v := await _word(interaction, zone, "zone", "Europe/London")) is not None:
+            await _line(interaction, f"/rapport profile tz {v}")
+
+    @profile.command(name="quiet", description="Hours when Rapport holds your reminders")
+    @app_commands.describe(hours="From-to, e.g. 21:00-07:00")
+    async def quiet(interaction: discord.Interaction, hours: str) -> None:
+        await _line(interaction, f"/rapport profile quiet {hours}")
+
+    @profile.command(name="suggestions", description="A monthly 1-2-1 suggestion on or off")
+    @app_commands.describe(on="On: each month, someone to meet for a 1-2-1")
+    async def suggestions(interaction: discord.Interaction, on: bool) -> None:
+        await _line(interaction, f"/rapport profile suggestions {'on' if on else 'off'}")
+
+    @profile.command(name="dm", description="Reminders by direct message on or off")
+    @app_commands.describe(on="Off still sends you the referrals passed to you")
+    async def dm(interaction: discord.Interaction, on: bool) -> None:
+        await _line(interaction, f"/rapport profile dm {'on' if on else 'off'}")
+
+    return profile
+
+
+def _meeting() -> app_commands.Group:
+    meeting = app_commands.Group(name="meeting", description="The group's weekly meeting")
+
+    @meeting.command(name="show", description="When the next meeting is")
+    async def show(interaction: discord.Interaction) -> None:
+        await _line(interaction, "/rapport meeting")
+
+    @meeting.command(name="set", description="Admin: set the weekly meeting")
+    @app_commands.describe(
+        weekday="The day the group meets",
+        time="The start time, HH:MM, e.g. 07:00",
+        timezone="The group's time zone, e.g. Africa/Johannesburg",
+        where="Where you meet",
+    )
+    @app_commands.choices(weekday=options.WEEKDAY_CHOICES)
+    @app_commands.autocomplete(timezone=options.timezones)
+    async def set_(
+        interaction: discord.Interaction,
+        weekday: app_commands.Choice[str],
+        time: str,
+        timezone: str | None = None,
+        where: app_commands.Range[str, 1, MAX_NAME * 2] | None = None,
+    ) -> None:
+        at = await _word(interaction, time, "time", "07:00")
+        if at is None:
+            return
+        zone = ""
+        if timezone is not None:
+            zone = await _word(interaction, timezone, "timezone", "Europe/London")
+            if zone is None:
+                return
+        line = f"/rapport meeting set {weekday.value} {at} {zone}".rstrip()
+        await _line(interaction, line + (f" -- {where}" if where else ""))
+
+    @meeting.command(name="skip", description="Admin: no meeting on this date")
+    @app_commands.describe(date="The meeting date to skip, YYYY-MM-DD")
+    async def skip(interaction: discord.Interaction, date: str) -> None:
+        if (v := await _word(interaction, date, "date", "2026-12-23")) is not None:
+            await _line(interaction, f"/rapport meeting skip {v}")
+
+    return meeting
+
+
+def _settings() -> app_commands.Group:
+    settings = app_commands.Group(
+        name="settings", description="Admin: reminders, recap, nudges, currency, open seats"
+    )
+
+    @settings.command(name="show", description="The group's settings")
+    async def show(interaction: discord.Interaction) -> None:
+        await _line(interaction, "/rapport settings")
+
+    async def one(
+        interaction: discord.Interaction, line: str, value: str, example: str, option: str = "value"
+    ) -> None:
+        if (v := await _word(interaction, value, option, example)) is not None:
+            await _line(interaction, f"{line} {v}")
+
+    @settings.command(name="reminder-evening", description="The reminder the evening before")
+    @app_commands.describe(value="HH:MM, off, or default")
+    async def evening(interaction: discord.Interaction, value: str) -> None:
+        await one(interaction, "/rapport settings reminder evening", value, "18:00")
+
+    @settings.command(name="reminder-before", description="The reminder shortly before the meeting")
+    @app_commands.describe(value="Hours before (1 to 24), off, or default")
+    async def before(interaction: discord.Interaction, value: str) -> None:
+        await one(interaction, "/rapport settings reminder before", value, "1")
+
+    @settings.command(name="recap", description="When the weekly recap is posted")
+    @app_commands.describe(value="Hours after the meeting starts (0 to 48), or default")
+    async def recap(interaction: discord.Interaction, value: str) -> None:
+        await one(interaction, "/rapport settings recap", value, "2")
+
+    @settings.command(
+        name="accountability", description="Nudges for members who haven't given lately"
+    )
+    async def accountability(interaction: discord.Interaction, on: bool) -> None:
+        await _line(interaction, f"/rapport settings accountability {'on' if on else 'off'}")
+
+    @settings.command(name="currency", description="The currency of closed business")
+    @app_commands.describe(code="A three-letter code, e.g. ZAR, USD or EUR")
+    async def currency(interaction: discord.Interaction, code: str) -> None:
+        await one(interaction, "/rapport settings currency", code, "ZAR", "code")
+
+    @settings.command(name="seat-add", description="List a classification the group wants to fill")
+    @app_commands.describe(classification="e.g. Electrician")
+    async def seat_add(interaction: discord.Interaction, classification: Classification) -> None:
+        await _line(interaction, f"/rapport settings seat add {classification}")
+
+    @settings.command(name="seat-remove", description="Stop listing a classification")
+    @app_commands.describe(classification="e.g. Electrician")
+    async def seat_remove(interaction: discord.Interaction, classification: Classification) -> None:
+        await _line(interaction, f"/rapport settings seat remove {classification}")
+
+    return settings

@@ -1,0 +1,187 @@
+"""/rapport subcommands for the group's records and members' data: leaderboard, power-team
+gaps, traffic lights, RSVPs, attendance, visitors, exports, my-data and forgetting. Like the rest of
+/rapport, they build the typed line, or the Command when a member is named."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from adapters.discord import options, refs, replies, wording
+from bot.commands import MAX_NAME, Export, Forget, MarkAttendance, RecordVisitor
+
+Name = app_commands.Range[str, 1, MAX_NAME]
+
+
+def add_to(rapport: app_commands.Group) -> None:
+    _numbers(rapport)
+    _visits(rapport)
+    rapport.add_command(_attendance())
+    _data(rapport)
+
+
+async def _problem(interaction: discord.Interaction, e: options.OptionProblem) -> None:
+    await replies.say(interaction, wording.option_problem(e.option, e.problem))
+
+
+def _numbers(rapport: app_commands.Group) -> None:
+    @rapport.command(name="leaderboard", description="Members by referrals and leads given")
+    @app_commands.describe(period="Over which period (a month if you leave it out)")
+    @app_commands.choices(period=options.PERIOD_CHOICES)
+    async def leaderboard(
+        interaction: discord.Interaction, period: app_commands.Choice[str] | None = None
+    ) -> None:
+        await replies.run(interaction, f"/rapport leaderboard {period.value if period else ''}")
+
+    @rapport.command(name="gaps", description="Your power team, and the seats worth filling")
+    async def gaps(interaction: discord.Interaction) -> None:
+        await replies.run(interaction, "/rapport gaps")
+
+    @rapport.command(name="lights", description="Your traffic light, why, and what would move it")
+    @app_commands.describe(everyone="Admin: everyone's lights")
+    async def lights(interaction: discord.Interaction, everyone: bool = False) -> None:
+        await replies.run(interaction, f"/rapport lights {'all' if everyone else ''}")
+
+
+def _visits(rapport: app_commands.Group) -> None:
+    @rapport.command(name="rsvp", description="Tell the group whether you'll be at the meeting")
+    @app_commands.describe(
+        answer="Will you be there?",
+        date="Which meeting, YYYY-MM-DD (the next one if you leave it out)",
+    )
+    @app_commands.choices(answer=options.RSVP_CHOICES)
+    async def rsvp(
+        interaction: discord.Interaction, answer: app_commands.Choice[str], date: str | None = None
+    ) -> None:
+        try:
+            day = options.day(date, "date")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        await replies.run(interaction, f"/rapport rsvp {answer.value} {day or ''}")
+
+    @rapport.command(name="visitor", description="Record a visitor and credit who invited them")
+    @app_commands.describe(
+        name="The visitor's name", invited_by="The member who invited them (you if left out)"
+    )
+    async def visitor(
+        interaction: discord.Interaction,
+        name: Name,
+        invited_by: discord.Member | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        try:
+            who = options.text(name, "name", MAX_NAME, "The visitor's name", "visitor")
+            if who is None:
+                raise options.OptionProblem("name", "Give the visitor's name.")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        inviter = refs.user_ref(invited_by, interaction.guild_id) if invited_by else None
+        await replies.run(interaction, RecordVisitor(who, inviter))
+
+
+def _attendance() -> app_commands.Group:
+    attendance = app_commands.Group(
+        name="attendance", description="Who came to a meeting (the admin records it)"
+    )
+
+    @attendance.command(name="show", description="Who came, or said they would")
+    @app_commands.describe(date="The meeting, YYYY-MM-DD (the latest if you leave it out)")
+    async def show(interaction: discord.Interaction, date: str | None = None) -> None:
+        try:
+            day = options.day(date, "date")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        await replies.run(interaction, f"/rapport attendance {day or ''}")
+
+    @attendance.command(name="confirm", description="Admin: turn the RSVPs into attendance")
+    @app_commands.describe(date="The meeting, YYYY-MM-DD (the latest if you leave it out)")
+    async def confirm(interaction: discord.Interaction, date: str | None = None) -> None:
+        try:
+            day = options.day(date, "date")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        await replies.run(interaction, MarkAttendance(day, (), confirm=True))
+
+    @attendance.command(name="mark", description="Admin: record members as present, absent, late…")
+    @app_commands.describe(
+        status="What to record",
+        member="A member",
+        member2="Another member",
+        member3="Another member",
+        member4="Another member",
+        member5="Another member",
+        date="The meeting, YYYY-MM-DD (the latest if you leave it out)",
+    )
+    @app_commands.choices(status=options.ATTENDANCE_CHOICES)
+    async def mark(
+        interaction: discord.Interaction,
+        status: app_commands.Choice[str],
+        member: discord.Member,
+        member2: discord.Member | None = None,
+        member3: discord.Member | None = None,
+        member4: discord.Member | None = None,
+        member5: discord.Member | None = None,
+        date: str | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        try:
+            day = options.day(date, "date")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        gid = interaction.guild_id
+        named = [m for m in (member, member2, member3, member4, member5) if m is not None]
+        marks = tuple((status.value, refs.user_ref(m, gid)) for m in named)
+        await replies.run(interaction, MarkAttendance(day, marks))
+
+    return attendance
+
+
+def _data(rapport: app_commands.Group) -> None:
+    @rapport.command(name="export", description="Admin: CSV files of the group's records")
+    @app_commands.describe(
+        since="From this date, YYYY-MM-DD",
+        until="To this date, YYYY-MM-DD",
+        contacts="Include prospects' email and phone (keep the files safe)",
+    )
+    @app_commands.rename(since="from", until="to")
+    async def export(
+        interaction: discord.Interaction,
+        since: str | None = None,
+        until: str | None = None,
+        contacts: bool = False,
+    ) -> None:
+        try:
+            first = options.day(since, "from")
+            last = options.day(until, "to")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        if first is None:  # the typed form's first date is "from": say "up to" directly
+            await replies.run(interaction, Export(None, last, contacts))
+            return
+        words = [str(d) for d in (first, last) if d] + (["contacts"] if contacts else [])
+        await replies.run(interaction, "/rapport export " + " ".join(words))
+
+    @rapport.command(name="my-data", description="A file of everything Rapport stores about you")
+    async def my_data(interaction: discord.Interaction) -> None:
+        await replies.run(interaction, "/rapport my-data")
+
+    @rapport.command(
+        name="forget-me", description="Erase your personal data (asks to confirm first)"
+    )
+    @app_commands.describe(confirm="Yes: erase it now")
+    async def forget_me(interaction: discord.Interaction, confirm: bool = False) -> None:
+        await replies.run(interaction, f"/rapport forget-me {'confirm' if confirm else ''}")
+
+    @rapport.command(name="forget", description="Admin: erase a member's personal data")
+    @app_commands.describe(member="The member", confirm="Yes: erase it now")
+    async def forget(
+        interaction: discord.Interaction, member: discord.Member, confirm: bool = False
+    ) -> None:
+        assert interaction.guild_id is not None
+        await replies.run(interaction, Forget(refs.user_ref(member, interaction.guild_id), confirm))

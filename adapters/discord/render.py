@@ -1,0 +1,166 @@
+"""The core's messages as Discord sees them: markdown text, an embed for messages with a title
+or fields, a view with the actions, and allowed_mentions naming only the members who may be
+pinged. User text is escaped here so it can neither ping nor break the layout."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from adapters.discord import views, wording
+from adapters.discord.refs import PLATFORM, snowflake
+from bot.model import UserRef
+from bot.out import OutMessage
+from bot.text import Link, Rich, When, render
+
+log = logging.getLogger(__name__)
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
+CONTENT = 2000
+TITLE = 256
+DESCRIPTION = 4096
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FIELDS = 25
+FOOTER = 2048
+EMBED_TOTAL = 6000  # title, description, fields and footer together
+FILES = 10
+
+ZWSP = "\u200b"
+# `<#…>` channels, `<:e:…>`/`<a:e:…>` emoji, `<t:…>` times and `</cmd:…>` commands render
+# as rich elements; user text gets a zero-width space so they stay plain characters
+_RICH_TAG = re.compile(r"<(?=[#:/]|a:|t:)")
+_ORDERED_LIST = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
+
+
+def user_text(text: str) -> str:
+    """Echoed user text: markdown escaped, mentions (@everyone, @here, <@&role>, <@user>) and
+    other rich tags neutralised visually. allowed_mentions already stops the pings."""
+    escaped = discord.utils.escape_markdown(text)
+    escaped = _ORDERED_LIST.sub(r"\1\\.", escaped)
+    escaped = discord.utils.escape_mentions(escaped)
+    return _RICH_TAG.sub("<" + ZWSP, escaped)
+
+
+def mention(user: UserRef) -> str:
+    if user.platform == PLATFORM and snowflake(user.user_id) is not None:
+        return f"<@{user.user_id}>"
+    return "@" + user_text(user.display_name)
+
+
+def timestamp(w: When) -> str:
+    """Each reader sees the instant in their own time zone, and how far off it is."""
+    unix = int(w.at.timestamp())
+    return f"<t:{unix}:F> (<t:{unix}:R>)"
+
+
+def link(k: Link) -> str:
+    label = user_text(k.label).replace("]", "\\]")
+    if k.url.startswith(("https://", "http://")):
+        return f"[{label}]({k.url})"
+    # Discord opens only web links from markdown; the rest (a mailto:) is shown as code, so
+    # it can be copied whole and no character in it is taken for markdown
+    return f"{label}: `{k.url.replace('`', '%60')}`"
+
+
+def markdown(r: Rich) -> str:
+    return render(r, text=str, user_text=user_text, mention=mention, when=timestamp, link=link)
+
+
+def plain(r: Rich) -> str:
+    """For places without markdown (button labels, embed footers)."""
+    return r.plain()
+
+
+def clip(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def allowed_mentions(message: OutMessage) -> discord.AllowedMentions:
+    """Only the members the message names with a ping; never everyone, here or a role."""
+    users = [
+        discord.Object(id=uid)
+        for u in message.pings()
+        if u.platform == PLATFORM and (uid := snowflake(u.user_id)) is not None
+    ]
+    return discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=False)
+
+
+@dataclass
+class Outgoing:
+    """One Discord message, ready for `send`/`edit` keyword arguments."""
+
+    content: str | None
+    embed: discord.Embed | None
+    view: discord.ui.View | None
+    allowed_mentions: discord.AllowedMentions
+    attachments: tuple[str, ...] = ()  # file paths (an export, a chart)
+
+    def files(self) -> list[discord.File]:
+        """Fresh File objects (each can be sent once); a file gone from disk is left out."""
+        out = []
+        for path in self.attachments[:FILES]:
+            if os.path.isfile(path):
+                out.append(discord.File(path, filename=os.path.basename(path)))
+            else:
+                log.warning("attachment %s is missing; sent without it", path)
+        return out
+
+    def send_kwargs(self) -> dict[str, Any]:
+        kw: dict[str, Any] = {"allowed_mentions": self.allowed_mentions}
+        if self.content is not None:
+            kw["content"] = self.content
+        if self.embed is not None:
+            kw["embed"] = self.embed
+        if self.view is not None:
+            kw["view"] = self.view
+        if files := self.files():
+            kw["files"] = files
+        return kw
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """For replacing a placeholder: every part set, so nothing of it is left behind."""
+        kw: dict[str, Any] = {
+            "content": self.content,
+            "embed": self.embed,
+            "view": self.view,
+            "allowed_mentions": self.allowed_mentions,
+        }
+        if files := self.files():
+            kw["attachments"] = files
+        return kw
+
+
+def outgoing(message: OutMessage, guild_id: str) -> Outgoing:
+    """A message with a title or fields becomes an embed; a plain one stays text (so its
+    mentions ping where they may). Actions become persistent buttons carrying the guild, so
+    a click on a DM can be traced back to the group's server."""
+    typed = [plain(a.command) for a in message.actions if a.command]
+    if message.title or message.fields:
+        embed = discord.Embed(
+            title=clip(user_text(message.title), TITLE) if message.title else None,
+            description=clip(markdown(message.text), DESCRIPTION) or None,
+        )
+        if typed:
+            embed.set_footer(text=clip(wording.OR_TYPE + " · ".join(typed), FOOTER))
+        for f in message.fields[:FIELDS]:
+            name = clip(f.name, FIELD_NAME)
+            value = clip(markdown(f.value) or "-", FIELD_VALUE)
+            if len(embed) + len(name) + len(value) > EMBED_TOTAL:
+                break  # Discord refuses the whole message past this; the fields are details
+            embed.add_field(name=name, value=value, inline=False)
+        content = None
+    else:
+        embed = None
+        text = markdown(message.body())
+        if typed:
+            hint = "\n-# " + wording.OR_TYPE + " · ".join(user_text(t) for t in typed)
+            text = clip(text, CONTENT - len(hint)) + hint if len(hint) < CONTENT // 2 else text
+        content = clip(text, CONTENT)
+    view = views.action_view(message.actions, guild_id) if message.actions else None
+    return Outgoing(content, embed, view, allowed_mentions(message), message.attachments)

@@ -1,0 +1,231 @@
+"""The referral loop's own commands: /referral, /lead, /referrals, /thanks, /onetoone.
+
+Discord validates the typed options (a real member, a heat from 1 to 5, a status from the
+list); each callback builds the same core Command the typed grammar would, and hands it over.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord import options, refs, replies, wording
+from adapters.discord.modal import ReferralModal
+from bot.commands import (
+    MAX_EMAIL,
+    MAX_NAME,
+    MAX_TEXT,
+    SNOOZES,
+    FieldErrors,
+    ListReferrals,
+    LogLead,
+    LogOneToOne,
+    SnoozeReferral,
+    Thank,
+    referral_from_fields,
+)
+
+Id = app_commands.Range[int, 1, options.MAX_ID]
+Name = app_commands.Range[str, 1, MAX_NAME]
+Text = app_commands.Range[str, 1, MAX_TEXT]
+
+
+def direct_commands() -> list[app_commands.Command[Any, ..., Any] | app_commands.Group]:
+    """Built per client, never at import time."""
+    return [_referral(), _lead(), _referrals(), _thanks(), _onetoone()]
+
+
+async def _problem(interaction: discord.Interaction, e: options.OptionProblem) -> None:
+    await replies.say(interaction, wording.option_problem(e.option, e.problem))
+
+
+def _referral() -> app_commands.Command[Any, ..., Any]:
+    @app_commands.command(
+        name="referral",
+        description="Pass a referral: someone who expects the member's call",
+    )
+    @app_commands.guild_only()
+    @app_commands.describe(
+        member="The member you are passing it to",
+        prospect="The prospect's name (leave it out to fill in a form)",
+        email="The prospect's email address",
+        phone="The prospect's phone number",
+        need="What they need",
+        heat="How ready they are: 1 (cool) to 5 (ready to buy); 3 if you leave it out",
+        inside="Is the prospect a member of this group?",
+    )
+    @app_commands.choices(heat=options.HEAT_CHOICES)
+    async def referral(
+        interaction: discord.Interaction,
+        member: discord.Member,
+        prospect: Name | None = None,
+        email: app_commands.Range[str, 1, MAX_EMAIL] | None = None,
+        phone: app_commands.Range[str, 1, 40] | None = None,
+        need: Text | None = None,
+        heat: app_commands.Choice[int] | None = None,
+        inside: bool = False,
+    ) -> None:
+        assert interaction.guild_id is not None
+        who = refs.user_ref(member, interaction.guild_id)
+        level = heat.value if heat else None
+        if prospect is None:
+            form = ReferralModal(
+                who, email=email, phone=phone, need=need, heat=level, inside=inside
+            )
+            await interaction.response.send_modal(form)
+            return
+        try:
+            command = referral_from_fields(who, prospect, email, phone, need, level, inside)
+        except FieldErrors as e:
+            await replies.say(interaction, wording.fix_fields(e.errors))
+            return
+        await replies.run(interaction, command)
+
+    return referral
+
+
+def _lead() -> app_commands.Command[Any, ..., Any]:
+    @app_commands.command(
+        name="lead",
+        description="Pass a lead: a name, with no contact details or introduction",
+    )
+    @app_commands.guild_only()
+    @app_commands.describe(
+        member="The member the lead is for",
+        business="The business or person",
+        details="What you heard, or why it fits them",
+    )
+    async def lead(
+        interaction: discord.Interaction,
+        member: discord.Member,
+        business: Name,
+        details: Text | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        try:
+            name = options.text(business, "business", MAX_NAME, "The business name", "lead")
+            if name is None:
+                raise options.OptionProblem("business", "Name the business or person.")
+            more = options.text(details, "details", MAX_TEXT, "The details", "lead")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        await replies.run(
+            interaction, LogLead(refs.user_ref(member, interaction.guild_id), name, more)
+        )
+
+    return lead
+
+
+def _referrals() -> app_commands.Group:
+    group = app_commands.Group(
+        name="referrals",
+        description="Your referrals and leads, and moving one you received along",
+        guild_only=True,
+    )
+
+    @group.command(name="list", description="Your referrals and leads, newest first")
+    @app_commands.describe(which="Which ones to show")
+    @app_commands.choices(which=options.WHICH_CHOICES)
+    async def list_(
+        interaction: discord.Interaction, which: app_commands.Choice[str] | None = None
+    ) -> None:
+        await replies.run(interaction, ListReferrals(which.value if which else "all"))
+
+    @group.command(name="update", description="Tell the giver how a referral you received is going")
+    @app_commands.describe(
+        referral="The referral's id (/referrals list shows it)",
+        status="Where it stands now",
+        amount="For won: what the business is worth (only you and the group's totals see it)",
+        note="A note for the giver",
+    )
+    @app_commands.choices(status=options.STATUS_CHOICES)
+    async def update(
+        interaction: discord.Interaction,
+        referral: Id,
+        status: app_commands.Choice[str],
+        amount: app_commands.Range[str, 1, 40] | None = None,
+        note: Text | None = None,
+    ) -> None:
+        try:
+            cents = options.amount(amount, "amount", "referrals")
+            words = options.text(note, "note", MAX_TEXT, "The note", "referrals")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        # the typed grammar checks the rest (only won takes an amount, …)
+        line = f"/referrals update {referral} {status.value}"
+        if cents:
+            line += f" {cents // 100}.{cents % 100:02d}"
+        if words:
+            line += f" -- {words}"
+        await replies.run(interaction, line)
+
+    @group.command(name="snooze", description="No reminders about a referral for a while")
+    @app_commands.describe(referral="The referral's id", duration="For how long")
+    @app_commands.choices(duration=options.SNOOZE_CHOICES)
+    async def snooze(
+        interaction: discord.Interaction, referral: Id, duration: app_commands.Choice[str]
+    ) -> None:
+        await replies.run(interaction, SnoozeReferral(referral, SNOOZES[duration.value]))
+
+    return group
+
+
+def _thanks() -> app_commands.Command[Any, ..., Any]:
+    @app_commands.command(
+        name="thanks",
+        description="Thank a member in the channel; an amount records closed business",
+    )
+    @app_commands.guild_only()
+    @app_commands.describe(
+        member="The member you are thanking",
+        referral="The referral you are thanking them for (its id)",
+        amount="The business it brought you (kept private: only the group's totals show it)",
+        note="A word of thanks, shown in the channel",
+    )
+    async def thanks(
+        interaction: discord.Interaction,
+        member: discord.Member | None = None,
+        referral: Id | None = None,
+        amount: app_commands.Range[str, 1, 40] | None = None,
+        note: Text | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        if member is None and referral is None:
+            await replies.say(interaction, wording.THANKS_WHO)
+            return
+        try:
+            cents = options.amount(amount, "amount", "thanks")
+            words = options.text(note, "note", MAX_TEXT, "The note", "thanks")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        who = refs.user_ref(member, interaction.guild_id) if member else None
+        await replies.run(interaction, Thank(who, referral, cents, words))
+
+    return thanks
+
+
+def _onetoone() -> app_commands.Command[Any, ..., Any]:
+    @app_commands.command(
+        name="onetoone", description="Log a 1-2-1; when you both log it, it counts once"
+    )
+    @app_commands.guild_only()
+    @app_commands.describe(member="The member you met", note="What you talked about")
+    async def onetoone(
+        interaction: discord.Interaction, member: discord.Member, note: Text | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        try:
+            words = options.text(note, "note", MAX_TEXT, "The note", "onetoone")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        await replies.run(
+            interaction, LogOneToOne(refs.user_ref(member, interaction.guild_id), words)
+        )
+
+    return onetoone
