@@ -48,7 +48,7 @@ class Join:
 
 @dataclass(frozen=True)
 class ShowProfile:
-    pass
+    """The caller's profile."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class LogOneToOne:
 
 @dataclass(frozen=True)
 class ShowMeeting:
-    pass
+    """The next meeting."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ class ShowStats:
 
 @dataclass(frozen=True)
 class Leave:
-    pass
+    """The caller leaves the group."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ class RemoveMember:
 
 @dataclass(frozen=True)
 class ShowSettings:
-    pass
+    """The group's settings."""
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ class Export:
 
 @dataclass(frozen=True)
 class MyData:
-    pass
+    """Everything stored about the caller."""
 
 
 @dataclass(frozen=True)
@@ -245,7 +245,7 @@ class Forget:
 
 @dataclass(frozen=True)
 class ShowGaps:
-    pass
+    """The caller's power team and open seats."""
 
 
 @dataclass(frozen=True)

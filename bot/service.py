@@ -384,4 +384,4 @@ class Core:
 
 
 class _LostClaim(Exception):
-    pass
+    """Another process reclaimed a due row while this one worked on it."""

@@ -476,7 +476,7 @@ async def test_a_transaction_cancelled_while_it_begins_leaves_the_repository_usa
 
 
 class Boom(Exception):
-    pass
+    """A failure the test raises on purpose."""
 
 
 async def _racing_transactions(
