@@ -238,6 +238,13 @@ def mention_unresolved(raw: str) -> OutMessage:
     )
 
 
+def not_a_person() -> OutMessage:
+    return error(
+        "That account is a bot or has been deactivated: referrals, thanks and 1-2-1s"
+        " are for people in the group. Pick a member as you type @."
+    )
+
+
 def not_a_group() -> OutMessage:
     return error(
         "This channel isn't a Rapport group yet. An organiser can make it one with"

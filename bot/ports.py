@@ -52,10 +52,16 @@ class Clock(Protocol):
         ...
 
 
+class NotAPerson(Exception):
+    """A mention names a platform account that cannot be a member (a bot, a deactivated
+    account): raised by a MentionResolver so the core can say so, not ask to re-pick."""
+
+
 class MentionResolver(Protocol):
     async def resolve(self, raw: str, workspace: str) -> UserRef | None:
         """The user a typed mention names, or None when it is not a mention this platform
-        can resolve (a plain `@name` on Slack, say)."""
+        can resolve (a plain `@name` on Slack, say). Raises NotAPerson for a bot or a
+        deactivated account."""
         ...
 
 

@@ -78,7 +78,15 @@ from bot.config import Settings
 from bot.model import UserRef
 from bot.out import OutMessage
 from bot.outbox import Outbox
-from bot.ports import Clock, DueItem, MentionResolver, Messenger, OutboxItem, Repository
+from bot.ports import (
+    Clock,
+    DueItem,
+    MentionResolver,
+    Messenger,
+    NotAPerson,
+    OutboxItem,
+    Repository,
+)
 from bot.work import SYSTEM, Context, Refusal, Work
 
 log = logging.getLogger(__name__)
@@ -248,7 +256,10 @@ class Core:
 
         async def resolve(value: object) -> object:
             if isinstance(value, MentionToken):
-                user = await self.resolver.resolve(value.raw, ctx.actor.workspace)
+                try:
+                    user = await self.resolver.resolve(value.raw, ctx.actor.workspace)
+                except NotAPerson:
+                    raise Refusal(messages.not_a_person()) from None
                 if user is None:
                     raise Refusal(messages.mention_unresolved(value.raw))
                 return user

@@ -28,6 +28,7 @@ from bot import messages
 from bot.commands import FieldErrors, LogReferral, MentionToken, referral_from_fields
 from bot.model import UserRef
 from bot.out import OutMessage
+from bot.ports import NotAPerson
 from bot.service import Core
 
 log = logging.getLogger(__name__)
@@ -176,6 +177,8 @@ class Listeners:
             resolved = await asyncio.wait_for(
                 self.core.resolver.resolve(raw, team), MEMBER_CHECK_SECONDS
             )
+        except NotAPerson:
+            return False
         except Exception:
             return True
         return resolved is not None

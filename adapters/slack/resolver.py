@@ -2,7 +2,7 @@
 
 Only escaped mentions resolve: a plain `@bob` is a name, and a name is never guessed (the
 core then answers with how to pick the member from Slack's mention list). Bots and
-deactivated accounts cannot be given referrals, so they do not resolve either.
+deactivated accounts cannot be given referrals: they raise NotAPerson, and the core says so.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from adapters.slack.directory import Directory
 from adapters.slack.translate import PLATFORM
 from bot.model import UserRef
+from bot.ports import NotAPerson
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 
@@ -25,6 +26,8 @@ class SlackResolver:
         if m is None:
             return None
         user = await self.directory.user(m.group(1))
-        if user is None or user.is_bot or user.deleted:
+        if user is None:
             return None
+        if user.is_bot or user.deleted:
+            raise NotAPerson(m.group(1))
         return UserRef(PLATFORM, workspace, user.id, user.name)

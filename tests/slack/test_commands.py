@@ -108,7 +108,8 @@ async def test_bots_and_deactivated_accounts_cannot_be_referred(group, slack, fa
         result = await group.type(
             ALICE, f"/referral <@{who['id']}|{who['name']}> Jane jane@roe.example"
         )
-        assert "I can't tell who" in result.text
+        assert "That account is a bot or has been deactivated" in result.text
+        assert who["id"] not in result.text  # no raw token echoed back
     assert await rows(slack, "SELECT id FROM referrals") == []
     assert fake.calls_to("chat.postMessage") == []
 
