@@ -222,12 +222,22 @@ class Core:
         if len(parts) == 2 and parts[0] == "thank" and is_number(parts[1]):
             return Thank(member=None, referral_id=int(parts[1])), ctx
         if len(parts) == 2 and parts[0] == "121" and is_number(parts[1]):
+            a = ctx.actor
             async with self.repo.transaction() as tx:
                 other = await tx.member_by_id(int(parts[1]))
                 group = await tx.group(other.group_id) if other else None
-            if other is None or group is None:
+                me = await tx.member(group.id, a.user_id) if group else None
+            # a button naming a member of a group the clicker is not in is forged or stale:
+            # answer as for any stale button, naming nothing of that group
+            if (
+                other is None
+                or group is None
+                or me is None
+                or not me.active
+                or (group.platform, group.workspace) != (a.platform, a.workspace)
+            ):
                 return None, ctx
-            # as if typed in that member's group channel; the handler checks membership
+            # as if typed in that member's group channel
             return LogOneToOne(member=other.user), dataclasses.replace(ctx, channel=group.channel)
         return None, ctx
 
