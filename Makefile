@@ -25,5 +25,9 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
+# full-scale benchmarks (10,000 groups, 1M referrals): prints the table, writes bench/results.json
+bench: $(VENV)/.installed
+	$(PY) -m bench
+
 clean:
 	rm -rf $(VENV) .demo.db* .pytest_cache

@@ -484,12 +484,19 @@ class SqliteRepository(PrivacyQueries):
     async def outbox_claim(self, now: int, limit: int, stale_before: int) -> list[OutboxItem]:
         """Claim due messages atomically; a row left 'sending' by a crashed process since
         before `stale_before` is claimed again."""
+        # Two branches, each read from outbox_due in (next_attempt_at, id) order and merged,
+        # so the LIMIT stops the reading: one OR'd WHERE made SQLite collect and sort every
+        # due row for each batch (quadratic when a reminder minute queues ~180,000), and with
+        # ANALYZE statistics it scanned the whole table (EXPLAIN QUERY PLAN; bench/plans.py).
         rows = await self._all(
             "UPDATE outbox SET state = 'sending', claimed_at = :now, attempts = attempts + 1"
-            " WHERE id IN (SELECT id FROM outbox WHERE"
-            "  (state = 'pending' AND next_attempt_at <= :now)"
-            "  OR (state = 'sending' AND claimed_at < :stale)"
-            "  ORDER BY next_attempt_at, id LIMIT :limit)"
+            " WHERE id IN (SELECT id FROM ("
+            "  SELECT id, next_attempt_at FROM outbox"
+            "   WHERE state = 'pending' AND next_attempt_at <= :now"
+            "  UNION ALL"
+            "  SELECT id, next_attempt_at FROM outbox"
+            "   WHERE state = 'sending' AND claimed_at < :stale"
+            "  ORDER BY next_attempt_at, id LIMIT :limit))"
             " RETURNING id, group_id, target, payload, attempts",
             {"now": now, "stale": stale_before, "limit": limit},
         )
@@ -548,12 +555,15 @@ class SqliteRepository(PrivacyQueries):
     async def due_claim(self, now: int, limit: int, stale_before: int) -> list[DueItem]:
         """Claim what is due, oldest first; a row left 'running' by a crashed process since
         before `stale_before` is claimed again."""
+        # Merged from two reads of due_work_due in (due_at, id) order, as in outbox_claim: one
+        # OR'd WHERE sorted every due row for each batch of DUE_BATCH.
         rows = await self._all(
             "UPDATE due_work SET state = 'running', claimed_at = :now"
-            " WHERE id IN (SELECT id FROM due_work WHERE"
-            "  (state = 'pending' AND due_at <= :now)"
-            "  OR (state = 'running' AND claimed_at < :stale)"
-            "  ORDER BY due_at, id LIMIT :limit)"
+            " WHERE id IN (SELECT id FROM ("
+            "  SELECT id, due_at FROM due_work WHERE state = 'pending' AND due_at <= :now"
+            "  UNION ALL"
+            "  SELECT id, due_at FROM due_work WHERE state = 'running' AND claimed_at < :stale"
+            "  ORDER BY due_at, id LIMIT :limit))"
             " RETURNING id, group_id, kind, target_id, occurrence, due_at, claimed_at",
             {"now": now, "stale": stale_before, "limit": limit},
         )

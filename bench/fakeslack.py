@@ -1,0 +1,113 @@
+"""A minimal Slack Web API on 127.0.0.1 for the benchmarks: auth.test, users.info (any
+`U` + 8 digits is "Member n" of the synthetic population), conversations.open and
+chat.postMessage, plus response_url endpoints that say when an answer arrived.
+Nothing is recorded beyond counts, so a long run does not grow."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import time
+from typing import Any
+
+from aiohttp import web
+
+TEAM = "T0BENCH"
+BOT_USER = "U0RAPPORT"
+_USER = re.compile(r"U(\d{8})")
+
+
+class FakeSlackApi:
+    def __init__(self) -> None:
+        self.calls: dict[str, int] = {}
+        self.answers = 0
+        self._waiting: dict[str, asyncio.Future[int]] = {}
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/respond/{key}", self._respond)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{key}"
+
+    def expect(self, key: str) -> asyncio.Future[int]:
+        """A future set to time.perf_counter_ns() when `key`'s response_url is posted to."""
+        fut: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting[key] = fut
+        return fut
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        key = request.match_info["key"]
+        await request.read()
+        self.answers += 1
+        fut = self._waiting.pop(key, None)
+        if fut is not None and not fut.done():
+            fut.set_result(time.perf_counter_ns())
+        return web.Response(text="ok")
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        self.calls[method] = self.calls.get(method, 0) + 1
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(dict(await request.post()))
+        if method == "auth.test":
+            body: dict[str, Any] = {
+                "ok": True,
+                "team": "Bench",
+                "team_id": TEAM,
+                "user": "rapport",
+                "user_id": BOT_USER,
+                "bot_id": "B0RAPPORT",
+            }
+        elif method == "users.info":
+            m = _USER.fullmatch(str(args.get("user", "")))
+            if m is None:
+                body = {"ok": False, "error": "user_not_found"}
+            else:
+                n = int(m.group(1))
+                name = f"Member {n}"
+                body = {
+                    "ok": True,
+                    "user": {
+                        "id": m.group(0),
+                        "team_id": TEAM,
+                        "name": f"member{n}",
+                        "real_name": name,
+                        "deleted": False,
+                        "is_bot": False,
+                        "is_app_user": False,
+                        "tz": "Africa/Johannesburg",
+                        "tz_offset": 7200,
+                        "profile": {"display_name": name, "real_name": name},
+                    },
+                }
+        elif method == "conversations.open":
+            body = {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
+        elif method == "chat.postMessage":
+            ts = f"1700000000.{next(self._ts):06d}"
+            body = {"ok": True, "channel": str(args.get("channel", "")), "ts": ts}
+        else:
+            body = {"ok": False, "error": "unknown_method"}
+        return web.json_response(body)
