@@ -186,17 +186,20 @@ def _usage_lines(command: str) -> list[str]:
 
 
 def usage(command: str, problem: str) -> OutMessage:
+    # a problem may quote what was typed: it is rendered as user text, inert everywhere
+    said = fmt("{p}", p=problem) if problem else lit("")
     if command not in USAGE or command == "help":
-        text = (problem + " " if problem else "") + "Type /rapport help to see every command."
+        text = said + lit((" " if problem else "") + "Type /rapport help to see every command.")
         return reply(text, "error.usage")
-    return reply("\n".join(([problem] if problem else []) + _usage_lines(command)), "error.usage")
+    lines = "\n".join(_usage_lines(command))
+    return reply((said + lit("\n") if problem else lit("")) + lit(lines), "error.usage")
 
 
 def unknown_command(word: str, suggestion: str | None) -> OutMessage:
-    text = f"I don't know the command “{word[:40]}”."
+    text = fmt("I don't know the command “{w}”.", w=word[:40])
     if suggestion:
-        text += f" Did you mean {slash(suggestion)}?"
-    return reply(text + " Type /rapport help to see every command.", "error.usage")
+        text = text + lit(f" Did you mean {slash(suggestion)}?")
+    return reply(text + lit(" Type /rapport help to see every command."), "error.usage")
 
 
 def help_all() -> OutMessage:

@@ -155,6 +155,30 @@ def _as_parts(v: object) -> Iterable[Part]:
     return (str(v),)
 
 
+_OPENERS = {
+    "\u202a": "\u202c",
+    "\u202b": "\u202c",
+    "\u202d": "\u202c",
+    "\u202e": "\u202c",
+    "\u2066": "\u2069",
+    "\u2067": "\u2069",
+    "\u2068": "\u2069",
+}
+_CLOSERS = {"\u202c", "\u2069"}
+
+
+def close_bidi(text: str) -> str:
+    """Close every bidi embedding, override or isolate a person left open in their text, so
+    right-to-left controls they typed cannot reorder the bot's words that follow."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in _OPENERS:
+            stack.append(_OPENERS[ch])
+        elif ch in _CLOSERS and stack and stack[-1] == ch:
+            stack.pop()
+    return text + "".join(reversed(stack))
+
+
 def named(user: UserRef) -> Mention:
     """Name a member without notifying them."""
     return Mention(user, ping=False)

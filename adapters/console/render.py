@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.out import OutMessage
-from bot.text import Rich, format_when, render
+from bot.text import Rich, close_bidi, format_when, render
 
 INDENT = "  "
 
@@ -18,16 +20,20 @@ def text(r: Rich) -> str:
     return render(
         r,
         text=str,
-        user_text=_one_line_safe,
+        user_text=one_line,
         mention=lambda u: "@" + u.display_name,
         when=format_when,
         link=lambda k: f"{k.label}: <{k.url}>",
     )
 
 
-def _one_line_safe(s: str) -> str:
-    # user text never starts a new transcript line of its own
-    return s.replace("\r", " ").replace("\n", " ")
+_LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def one_line(s: str) -> str:
+    # user text never starts a new transcript line of its own (any line break a reader's
+    # splitlines() honours), and leaves no right-to-left control open
+    return close_bidi(_LINE_BREAKS.sub(" ", s))
 
 
 def message(prefix: str, msg: OutMessage) -> str:

@@ -91,13 +91,21 @@ class Console:
         if not stripped or stripped.startswith("#"):
             return
         if m := ADVANCE.match(stripped):
-            delta = timedelta(**{UNITS[m.group(2)]: int(m.group(1))})
-            await self.advance_to(self.clock.now() + delta)
+            try:
+                target = self.clock.now() + timedelta(**{UNITS[m.group(2)]: int(m.group(1))})
+            except (OverflowError, ValueError):
+                self.say(f"-- line {number}: {stripped} is further than the calendar goes")
+                return
+            await self.advance_to(target)
             return
         if m := AT.match(stripped):
-            local = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M").replace(
-                tzinfo=ZoneInfo(self.tz)
-            )
+            try:
+                local = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M").replace(
+                    tzinfo=ZoneInfo(self.tz)
+                )
+            except ValueError:
+                self.say(f"-- line {number}: {m.group(1)} is not a real date and time")
+                return
             if local < self.clock.now():
                 self.say(
                     f"-- line {number}: {m.group(1)} is in the past; the clock only moves forward"
@@ -107,7 +115,7 @@ class Console:
             return
         if m := SPEAKER.match(stripped):
             handle, command = m.group(1), m.group(2).strip()
-            self.say(f"{handle}> {command}")
+            self.say(f"{handle}> {render.one_line(command)}")
             ctx = Context(user(handle), CHANNEL)
             if c := CLICK.match(command):
                 replies = await self.app.core.click(ctx, c.group(1))

@@ -16,7 +16,7 @@ from adapters.discord import views, wording
 from adapters.discord.refs import PLATFORM, snowflake
 from bot.model import UserRef
 from bot.out import OutMessage
-from bot.text import Link, Rich, When, render
+from bot.text import Link, Rich, When, close_bidi, render
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ _ORDERED_LIST = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
 def user_text(text: str) -> str:
     """Echoed user text: markdown escaped, mentions (@everyone, @here, <@&role>, <@user>) and
     other rich tags neutralised visually. allowed_mentions already stops the pings."""
-    escaped = discord.utils.escape_markdown(text)
+    escaped = discord.utils.escape_markdown(close_bidi(text))
     escaped = _ORDERED_LIST.sub(r"\1\\.", escaped)
     escaped = discord.utils.escape_mentions(escaped)
     return _RICH_TAG.sub("<" + ZWSP, escaped)

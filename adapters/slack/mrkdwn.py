@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.model import UserRef
-from bot.text import Link, Mention, Rich, UserText, When, format_when
+from bot.text import Link, Mention, Rich, UserText, When, close_bidi, format_when
 
 # Characters that start or end mrkdwn formatting, and a look-alike that does not.
 _LOOKALIKE = {"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"}
@@ -57,7 +57,7 @@ def to_mrkdwn(rich: Rich) -> str:
         if isinstance(part, str):
             out.append(escape(part))
         elif isinstance(part, UserText):
-            out.append(user_text(part.text))
+            out.append(user_text(close_bidi(part.text)))
         elif isinstance(part, Mention):
             out.append(mention(part.user, part.ping))
         elif isinstance(part, When):

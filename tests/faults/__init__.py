@@ -1,0 +1,1 @@
+"""The fault suite: crashes, restarts, platform outages, retries, hostile input, tenancy, privacy."""
