@@ -369,6 +369,8 @@ def open_bidi_scopes(text: str) -> list[str]:
             if stack and stack[-1] in EMBEDDINGS:
                 stack.pop()
         elif ch == PDI and any(c in ISOLATES for c in stack):
-            while stack.pop() not in ISOLATES:
-                pass
+            # a PDI closes the innermost isolate and every embedding opened inside it
+            closed = stack.pop()
+            while closed not in ISOLATES:
+                closed = stack.pop()
     return stack
