@@ -12,8 +12,7 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from adapters.slack.app import SlackBot, assemble
-from adapters.slack.messenger import Pacer
+from adapters.slack.app import SlackBot
 from bot.config import Settings
 from tests.discord_adapter.conftest import Bot
 from tests.discord_adapter.fake_discord import FakeDiscord
@@ -23,9 +22,17 @@ from tests.discord_adapter.payloads import CAROL as D_CAROL
 from tests.discord_adapter.payloads import PEOPLE as D_PEOPLE
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.faults.support import ChannelPosts
-from tests.slack.conftest import ALICE, BOB, CAROL, GROUP, PEOPLE, FakeTime, Workspace
+from tests.slack.conftest import (
+    ALICE,
+    BOB,
+    CAROL,
+    GROUP,
+    PEOPLE,
+    FakeTime,
+    Workspace,
+    offline_bot,
+)
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.payloads import SIGNING_SECRET
 
 
 @pytest.fixture(autouse=True)
@@ -66,17 +73,7 @@ def pace() -> FakeTime:
 async def slack(
     fake_slack: FakeSlack, clock: FakeClock, settings: Settings, pace: FakeTime
 ) -> AsyncIterator[SlackBot]:
-    bot = await assemble(
-        settings,
-        token="xoxb-test-token",
-        signing_secret=SIGNING_SECRET,
-        clock=clock,
-        database=":memory:",
-        api_url=fake_slack.base_url,
-        process_before_response=True,
-        pacer=Pacer(monotonic=pace.monotonic, sleep=pace.sleep),
-        retry_sleep=pace.sleep,
-    )
+    bot = await offline_bot(settings, clock, fake_slack, pace)
     yield bot
     await bot.close()
 

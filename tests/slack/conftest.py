@@ -155,11 +155,12 @@ def pace() -> FakeTime:
     return FakeTime()
 
 
-@pytest.fixture
-async def slack(
-    fake: FakeSlack, clock: FakeClock, settings: Settings, pace: FakeTime
-) -> AsyncIterator[SlackBot]:
-    bot = await assemble(
+async def offline_bot(
+    settings: Settings, clock: FakeClock, fake: FakeSlack, pace: FakeTime
+) -> SlackBot:
+    """The whole Slack-connected bot, talking to `fake`, on SQLite :memory:, with bolt
+    finishing each listener before it answers and pacing on a fake clock."""
+    return await assemble(
         settings,
         token="xoxb-test-token",
         signing_secret=SIGNING_SECRET,
@@ -170,6 +171,13 @@ async def slack(
         pacer=Pacer(monotonic=pace.monotonic, sleep=pace.sleep),
         retry_sleep=pace.sleep,
     )
+
+
+@pytest.fixture
+async def slack(
+    fake: FakeSlack, clock: FakeClock, settings: Settings, pace: FakeTime
+) -> AsyncIterator[SlackBot]:
+    bot = await offline_bot(settings, clock, fake, pace)
     yield bot
     await bot.close()
 
