@@ -15,6 +15,7 @@ class App:
     repo: Repository
 
     async def close(self) -> None:
+        await self.core.drain()
         await self.repo.close()
 
 

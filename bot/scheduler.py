@@ -7,6 +7,7 @@ a job, and two processes on one database never both send.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -38,7 +39,12 @@ class Scheduler:
     async def tick(self) -> int:
         """Run what is due now; never raises (a failing tick must not stop the next one)."""
         try:
-            return await self.core.run_due(self.clock.now())
+            # shielded: a shutdown that cancels the tick lets the work in hand finish (the
+            # app's close waits for it) instead of cutting it off mid-transaction
+            return await asyncio.shield(self.core.run_due(self.clock.now()))
+        except asyncio.CancelledError:
+            log.info("scheduler tick cancelled by shutdown; the work in hand finishes")
+            return 0
         except Exception:
             log.exception("scheduler tick failed; the next tick will try again")
             return 0

@@ -7,10 +7,13 @@ request is answered, not redone), then delivers what the change queued for other
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -153,6 +156,9 @@ class Core:
         self.resolver = resolver
         self.settings = settings
         self._swept_at = 0
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         self.outbox = Outbox(
             repo,
             messenger,
@@ -164,6 +170,10 @@ class Core:
     # --- commands ------------------------------------------------------------------
     async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
         """Run one command for `ctx.actor`; returns what only they see. Never raises."""
+        async with self._working():
+            return await self._handle(ctx, command)
+
+    async def _handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
         try:
             cmd = parse(command) if isinstance(command, str) else command
         except ParseError as e:
@@ -338,6 +348,28 @@ class Core:
         return datetime.fromtimestamp(min(times), UTC) if times else None
 
     async def run_due(self, now: datetime) -> int:
+        """Run every piece of scheduled work due at `now` (see `_run_due`)."""
+        async with self._working():
+            return await self._run_due(now)
+
+    @asynccontextmanager
+    async def _working(self) -> AsyncIterator[None]:
+        self._busy += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if self._busy == 0:
+                self._idle.set()
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait for commands and scheduled work in flight to finish (shutting down), so the
+        database is not closed under them; what is still queued waits for the next start."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
+
+    async def _run_due(self, now: datetime) -> int:
         """Run every piece of scheduled work due at `now`, oldest first, then deliver the
         outbox. The scheduler's tick and the console's clock call this. Each row is claimed
         atomically and finished in the same transaction as the messages it queues, so a
