@@ -56,14 +56,17 @@ class Outbox:
         delivered = 0
         while True:
             ts = self._ts(now)
-            async with self.repo.transaction() as tx:
-                items = await tx.outbox_claim(ts, batch, ts - STALE_CLAIM_SECONDS)
+            items = await self.repo.atomic(self._claim(ts, batch))
             if not items:
                 return delivered
             for item in items:
                 delivered += await self._deliver_one(item, ts)
             # loop until nothing is due: delivering can queue more (a giver told that a DM
             # was refused); failed rows wait for a later attempt, so this ends
+
+    @staticmethod
+    def _claim(ts: int, batch: int) -> Callable[[Repository], Awaitable[list[OutboxItem]]]:
+        return lambda tx: tx.outbox_claim(ts, batch, ts - STALE_CLAIM_SECONDS)
 
     async def _deliver_one(self, item: OutboxItem, ts: int) -> int:
         try:
@@ -73,8 +76,8 @@ class Outbox:
                 await self.messenger.post(item.target, item.message)
         except RecipientUnreachable as e:
             log.warning("outbox %s: recipient unreachable (%s); not retrying", item.id, e)
-            async with self.repo.transaction() as tx:
-                await tx.outbox_failed(item.id, f"unreachable: {e}")
+            error = f"unreachable: {e}"
+            await self.repo.atomic(lambda tx: tx.outbox_failed(item.id, error))
             if self.on_unreachable:
                 await self.on_unreachable(item)
             return 0
@@ -87,20 +90,15 @@ class Outbox:
             error = f"{type(e).__name__}: {e}" if not isinstance(e, DeliveryError) else str(e)
             await self._retry_later(item, ts, error)
             return 0
-        async with self.repo.transaction() as tx:
-            await tx.outbox_sent(item.id, self._ts())
+        sent_at = self._ts()
+        await self.repo.atomic(lambda tx: tx.outbox_sent(item.id, sent_at))
         return 1
 
     async def _retry_later(self, item: OutboxItem, ts: int, error: str) -> None:
-        async with self.repo.transaction() as tx:
-            if item.attempts >= MAX_ATTEMPTS:
-                log.error(
-                    "outbox %s: giving up after %s attempts: %s", item.id, item.attempts, error
-                )
-                await tx.outbox_failed(item.id, error)
-            else:
-                delay = backoff_seconds(item.attempts)
-                log.warning(
-                    "outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay
-                )
-                await tx.outbox_retry(item.id, ts + delay, error)
+        if item.attempts >= MAX_ATTEMPTS:
+            log.error("outbox %s: giving up after %s attempts: %s", item.id, item.attempts, error)
+            await self.repo.atomic(lambda tx: tx.outbox_failed(item.id, error))
+        else:
+            delay = backoff_seconds(item.attempts)
+            log.warning("outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay)
+            await self.repo.atomic(lambda tx: tx.outbox_retry(item.id, ts + delay, error))

@@ -6,10 +6,11 @@ Adapters and storage implement these; the core only ever sees the protocols.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.model import (
     ChannelRef,
@@ -87,10 +88,22 @@ class DueItem:
     claimed_at: int
 
 
-class Repository(Protocol):
-    """Storage. Every method except `transaction` is called inside a transaction."""
+T = TypeVar("T")
 
-    def transaction(self) -> AbstractAsyncContextManager[Repository]: ...
+
+class Repository(Protocol):
+    """Storage. Every method except `atomic` and `transaction` is called inside one."""
+
+    async def atomic(self, work: Callable[[Repository], Awaitable[T]]) -> T:
+        """Run `work(tx)` as one transaction: committed when it returns, rolled back when it
+        raises. `work` awaits nothing but `tx`'s methods, so an implementation may run all of
+        it at once where the database lives (SQLite: on its connection's thread, in one hop).
+        """
+        ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Repository]:
+        """The same, as a block whose statements are awaited one by one (tests, tools)."""
+        ...
 
     async def close(self) -> None: ...
 

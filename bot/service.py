@@ -78,7 +78,7 @@ from bot.commands import (
     parse,
 )
 from bot.config import Settings
-from bot.model import UserRef
+from bot.model import Group, Member, UserRef
 from bot.out import OutMessage
 from bot.outbox import Outbox
 from bot.ports import (
@@ -90,6 +90,7 @@ from bot.ports import (
     OutboxItem,
     Repository,
 )
+from bot.reminders import Outcome
 from bot.work import SYSTEM, Context, Refusal, Work
 
 log = logging.getLogger(__name__)
@@ -233,10 +234,14 @@ class Core:
             return Thank(member=None, referral_id=int(parts[1])), ctx
         if len(parts) == 2 and parts[0] == "121" and is_number(parts[1]):
             a = ctx.actor
-            async with self.repo.transaction() as tx:
+
+            async def look(tx: Repository) -> tuple[Member | None, Group | None, Member | None]:
                 other = await tx.member_by_id(int(parts[1]))
                 group = await tx.group(other.group_id) if other else None
                 me = await tx.member(group.id, a.user_id) if group else None
+                return other, group, me
+
+            other, group, me = await self.repo.atomic(look)
             # a button naming a member of a group the clicker is not in is forged or stale:
             # answer as for any stale button, naming nothing of that group
             if (
@@ -254,12 +259,14 @@ class Core:
     async def _run(self, ctx: Context, cmd: Command) -> list[OutMessage]:
         handler = HANDLERS[type(cmd)]
         cmd = await self._resolve_mentions(ctx, cmd)
-        async with self.repo.transaction() as tx:
+        now = self.clock.now()
+
+        async def unit(tx: Repository) -> list[OutMessage]:
             if ctx.request_key:
                 done = await tx.request_reply(ctx.request_key)
                 if done is not None:
                     return [OutMessage.from_json(m) for m in json.loads(done)]
-            work = Work(tx, ctx, self.clock.now(), self.settings)
+            work = Work(tx, ctx, now, self.settings)
             replies = await handler(work, cmd)
             if ctx.actor.platform != "system" and await tx.take_dm_unreachable(ctx.actor):
                 replies = [*replies, messages.you_were_unreachable()]
@@ -267,7 +274,9 @@ class Core:
                 await tx.save_request(
                     ctx.request_key, json.dumps([m.to_json() for m in replies]), work.ts
                 )
-        return replies
+            return replies
+
+        return await self.repo.atomic(unit)
 
     async def _resolve_mentions(self, ctx: Context, cmd: Command) -> Command:
         """Typed mentions become platform users before the transaction opens (resolving may
@@ -301,13 +310,17 @@ class Core:
         if item.group_id is None:
             return
         now = int(self.clock.now().timestamp())
-        async with self.repo.transaction() as tx:
-            group = await tx.group(item.group_id)
+        group_id = item.group_id
+
+        async def tell(tx: Repository) -> None:
+            group = await tx.group(group_id)
             if group is None:
                 return
             for m in await tx.members(group.id):
                 if m.is_admin:
                     await tx.outbox_add(group.id, m.user, messages.needs_admin(group, how), now)
+
+        await self.repo.atomic(tell)
 
     async def _unreachable(self, item: OutboxItem) -> None:
         """The platform refused a DM for good: remember it (the member is told the next time
@@ -315,14 +328,16 @@ class Core:
         if not isinstance(item.target, UserRef) or item.group_id is None:
             return
         now = int(self.clock.now().timestamp())
-        async with self.repo.transaction() as tx:
-            member = await tx.member(item.group_id, item.target.user_id)
+        group_id, user, message = item.group_id, item.target, item.message
+
+        async def remember(tx: Repository) -> None:
+            member = await tx.member(group_id, user.user_id)
             if member is None:
                 return
             await tx.update_member(member.id, dm_unreachable_at=now)
-            r = await tx.referral(item.message.about) if item.message.about else None
-            group = await tx.group(item.group_id)
-            if item.message.kind not in ("referral.received", "lead.received"):
+            r = await tx.referral(message.about) if message.about else None
+            group = await tx.group(group_id)
+            if message.kind not in ("referral.received", "lead.received"):
                 return  # later nudges fail the same way; the giver hears once
             if r is None or group is None or r.receiver_id != member.id:
                 return
@@ -331,6 +346,8 @@ class Core:
                 await tx.outbox_add(
                     group.id, giver.user, messages.receiver_unreachable(r, member.user), now
                 )
+
+        await self.repo.atomic(remember)
 
     async def deliver(self) -> int:
         """Send what is due in the outbox now. Failures stay queued for a later try."""
@@ -343,8 +360,10 @@ class Core:
     # --- time ----------------------------------------------------------------------
     async def next_due(self) -> datetime | None:
         """The earliest moment something is waiting to run or go out, if anything is."""
-        async with self.repo.transaction() as tx:
-            times = [t for t in (await tx.outbox_next_due(), await tx.due_next()) if t is not None]
+        async def soonest(tx: Repository) -> list[int]:
+            return [t for t in (await tx.outbox_next_due(), await tx.due_next()) if t is not None]
+
+        times = await self.repo.atomic(soonest)
         return datetime.fromtimestamp(min(times), UTC) if times else None
 
     async def run_due(self, now: datetime) -> int:
@@ -378,8 +397,9 @@ class Core:
         ts = int(now.timestamp())
         await self._retention(ts)
         while True:
-            async with self.repo.transaction() as tx:
-                items = await tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
+            items = await self.repo.atomic(
+                lambda tx: tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
+            )
             for item in items:
                 ran += await self._run_item(item, now)
             if len(items) < DUE_BATCH:
@@ -394,34 +414,45 @@ class Core:
             return
         self._swept_at = ts
         before = ts - self.settings.privacy.retention_days * 86400
-        async with self.repo.transaction() as tx:
+
+        async def sweep(tx: Repository) -> int:
             erased = await tx.erase_closed_contacts(before)
             await tx.prune_requests(ts - REQUESTS_KEPT)
+            return erased
+
+        erased = await self.repo.atomic(sweep)
         if erased:
             log.info("erased the contact details of %s closed referral(s)", erased)
 
     async def _run_item(self, item: DueItem, now: datetime) -> int:
+
+        async def unit(tx: Repository) -> tuple[Outcome, Work] | None:
+            group = await tx.group(item.group_id)
+            if group is None:
+                await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")
+                return None
+            work = Work(tx, SYSTEM, now, self.settings)
+            if item.kind in due.MEETING_KINDS:
+                runner = reminders.run
+            elif item.kind in due.MONTHLY_KINDS:
+                runner = monthly.run
+            else:
+                runner = nudges.run
+            outcome = await runner(work, item, group)
+            if outcome.state == "postponed":
+                assert outcome.postpone_to is not None
+                kept = await tx.due_postpone(item, outcome.postpone_to)
+            else:
+                kept = await tx.due_finish(item, outcome.state, work.ts, outcome.note)
+            if not kept:  # another process reclaimed it: undo what we queued
+                raise _LostClaim()
+            return outcome, work
+
         try:
-            async with self.repo.transaction() as tx:
-                group = await tx.group(item.group_id)
-                if group is None:
-                    await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")
-                    return 0
-                work = Work(tx, SYSTEM, now, self.settings)
-                if item.kind in due.MEETING_KINDS:
-                    runner = reminders.run
-                elif item.kind in due.MONTHLY_KINDS:
-                    runner = monthly.run
-                else:
-                    runner = nudges.run
-                outcome = await runner(work, item, group)
-                if outcome.state == "postponed":
-                    assert outcome.postpone_to is not None
-                    kept = await tx.due_postpone(item, outcome.postpone_to)
-                else:
-                    kept = await tx.due_finish(item, outcome.state, work.ts, outcome.note)
-                if not kept:  # another process reclaimed it: undo what we queued
-                    raise _LostClaim()
+            done = await self.repo.atomic(unit)
+            if done is None:
+                return 0
+            outcome, work = done
             for job in work.after_commit:
                 try:
                     job()
