@@ -519,3 +519,87 @@ async def test_a_rollback_is_not_committed_by_another_connection(
         await _racing_transactions(repo, other, db_path)
     finally:
         await other.close()
+
+
+# --- units of work on the connection's thread ------------------------------------------------
+async def test_a_unit_of_work_that_raises_stores_nothing(
+    repo: SqliteRepository, db_path: Path
+) -> None:
+    async def doomed(tx: SqliteRepository) -> None:
+        await tx.create_group(channel("doomed"), "Doomed", "UTC", "USD", 1)
+        raise Boom
+
+    with pytest.raises(Boom):
+        await repo.atomic(doomed)
+    await repo.atomic(lambda tx: tx.create_group(channel("kept"), "Kept", "UTC", "USD", 1))
+
+    with plain(db_path) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
+    assert names == ["Kept"]
+
+
+async def test_a_unit_of_work_that_waits_on_something_else_is_refused_and_rolled_back(
+    repo: SqliteRepository, db_path: Path
+) -> None:
+    """A unit of work runs where no event loop is: one that awaits the network or a sleep
+    would hold the write lock while it waits, so it is stopped and nothing it wrote stays."""
+
+    async def waits(tx: SqliteRepository) -> None:
+        await tx.create_group(channel("waits"), "Waits", "UTC", "USD", 1)
+        await asyncio.sleep(0)
+
+    with pytest.raises(RuntimeError, match="awaited something other than the repository"):
+        await repo.atomic(waits)
+    assert scalar(db_path, "SELECT COUNT(*) FROM groups") == 0
+
+
+async def test_a_unit_of_work_whose_caller_is_cancelled_is_finished_not_left_open(
+    repo: SqliteRepository, db_path: Path
+) -> None:
+    """The caller stops waiting (an adapter's timeout); the thread already has the whole
+    unit, so it commits it, and the next unit starts on a connection with no transaction."""
+    task = asyncio.create_task(
+        repo.atomic(lambda tx: tx.create_group(channel("a"), "Abandoned", "UTC", "USD", 1))
+    )
+    await asyncio.sleep(0)  # the unit is queued to the thread
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await repo.atomic(lambda tx: tx.create_group(channel("b"), "Next", "UTC", "USD", 1))
+
+    with plain(db_path) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
+    assert names == ["Abandoned", "Next"]
+
+
+async def _wal_bytes_after_commits(db_path: Path, commits: int) -> int:
+    repo = await SqliteRepository.open(str(db_path))
+    try:
+        for n in range(commits):
+            await repo.atomic(
+                lambda tx, n=n: tx.create_group(channel(f"c{n}"), "G" * 500, "UTC", "USD", n)
+            )
+        await repo.checkpointed()
+        return Path(f"{db_path}-wal").stat().st_size
+    finally:
+        await repo.close()
+
+
+async def test_the_wal_is_checkpointed_beside_the_writer_not_inside_its_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's own checkpoint runs inside whichever COMMIT crosses 1,000 WAL pages, so one
+    command in dozens waited for it. The writer's is off, and a second connection copies
+    the WAL back every few commits, so the WAL stays small while commands keep coming."""
+    path = tmp_path / "kept.db"
+    repo = await SqliteRepository.open(str(path))
+    cur = await repo._db.execute("PRAGMA wal_autocheckpoint")
+    assert (await cur.fetchone())[0] == 0
+    await repo.close()
+
+    kept = await _wal_bytes_after_commits(path, 600)
+    # the same commits with the checkpointer held back: the WAL only grows
+    monkeypatch.setattr(storage_sqlite, "CHECKPOINT_EVERY", 10**9)
+    grown = await _wal_bytes_after_commits(tmp_path / "grown.db", 600)
+    assert grown > 600 * 4096  # at least one page a commit
+    assert kept < grown / 5
