@@ -160,6 +160,8 @@ class Core:
         self._busy = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._more = False  # a command queued messages since the dispatcher last looked
         self.outbox = Outbox(
             repo,
             messenger,
@@ -188,7 +190,7 @@ class Core:
         except Exception:
             log.exception("command failed: %s", type(cmd).__name__)
             return [messages.internal_error()]
-        await self.deliver()
+        self.deliver_soon()
         return replies
 
     async def click(self, ctx: Context, action_id: str) -> list[OutMessage]:
@@ -348,6 +350,28 @@ class Core:
                 )
 
         await self.repo.atomic(remember)
+
+    def deliver_soon(self) -> None:
+        """Deliver what a command queued, without keeping its author waiting for other
+        people's messages: one dispatcher runs until the outbox has nothing due."""
+        self._more = True
+        if self._dispatcher is None:
+            self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
+
+    async def settle(self) -> None:
+        """Wait until what commands queued has gone out (or failed and waits for its retry):
+        the console prints a command's messages under it, and tests look at them."""
+        while self._dispatcher is not None:
+            await asyncio.shield(self._dispatcher)
+
+    async def _dispatch(self) -> None:
+        try:
+            async with self._working():
+                while self._more:
+                    self._more = False
+                    await self.deliver()
+        finally:
+            self._dispatcher = None
 
     async def deliver(self) -> int:
         """Send what is due in the outbox now. Failures stay queued for a later try."""

@@ -33,10 +33,13 @@ class Chat:
     async def messages(
         self, handle: str, line: str, *, where: ChannelRef | None = None, key: str | None = None
     ) -> list[OutMessage]:
-        return await self.core.handle(Context(user(handle), where or self.where, key), line)
+        replies = await self.core.handle(Context(user(handle), where or self.where, key), line)
+        await self.core.settle()  # what it queued for others has gone out
+        return replies
 
     async def click(self, handle: str, action_id: str, *, where: ChannelRef | None = None) -> str:
         replies = await self.core.click(Context(user(handle), where or self.where), action_id)
+        await self.core.settle()
         return "\n".join(r.fallback() for r in replies)
 
 

@@ -7,6 +7,7 @@ import asyncio
 import gc
 import re
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from contextlib import closing
 from pathlib import Path
@@ -553,15 +554,13 @@ async def test_a_unit_of_work_that_waits_on_something_else_is_refused_and_rolled
     assert scalar(db_path, "SELECT COUNT(*) FROM groups") == 0
 
 
-async def test_a_unit_of_work_whose_caller_is_cancelled_is_finished_not_left_open(
+async def test_a_unit_of_work_cancelled_before_it_runs_is_never_run(
     repo: SqliteRepository, db_path: Path
 ) -> None:
-    """The caller stops waiting (an adapter's timeout); the thread already has the whole
-    unit, so it commits it, and the next unit starts on a connection with no transaction."""
     task = asyncio.create_task(
         repo.atomic(lambda tx: tx.create_group(channel("a"), "Abandoned", "UTC", "USD", 1))
     )
-    await asyncio.sleep(0)  # the unit is queued to the thread
+    await asyncio.sleep(0)  # queued, not yet taken
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -569,7 +568,74 @@ async def test_a_unit_of_work_whose_caller_is_cancelled_is_finished_not_left_ope
 
     with plain(db_path) as db:
         names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
+    assert names == ["Next"]
+
+
+async def test_a_unit_of_work_whose_caller_is_cancelled_while_it_runs_is_finished(
+    repo: SqliteRepository, db_path: Path
+) -> None:
+    """The caller stops waiting (an adapter's timeout) while the thread runs its unit: the
+    unit is committed whole, and the next one starts on a connection with no transaction."""
+    running, go_on = threading.Event(), threading.Event()
+
+    async def slow(tx: SqliteRepository) -> None:
+        running.set()
+        go_on.wait(10)  # on the database thread: holds it as a slow statement would
+        await tx.create_group(channel("a"), "Abandoned", "UTC", "USD", 1)
+
+    task = asyncio.create_task(repo.atomic(slow))
+    assert await asyncio.to_thread(running.wait, 10)
+    task.cancel()
+    go_on.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await repo.atomic(lambda tx: tx.create_group(channel("b"), "Next", "UTC", "USD", 1))
+
+    with plain(db_path) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
     assert names == ["Abandoned", "Next"]
+
+
+async def test_units_of_work_waiting_together_commit_together_and_fail_alone(
+    repo: SqliteRepository, db_path: Path
+) -> None:
+    """Commands arriving at once share one COMMIT; one that is refused takes back only its
+    own writes, and each caller hears its own outcome."""
+    running, go_on = threading.Event(), threading.Event()
+
+    async def first(tx: SqliteRepository) -> str:
+        running.set()
+        go_on.wait(10)  # the others queue up behind this one meanwhile
+        await tx.create_group(channel("first"), "First", "UTC", "USD", 1)
+        return "first"
+
+    async def refused(tx: SqliteRepository) -> str:
+        await tx.create_group(channel("refused"), "Refused", "UTC", "USD", 1)
+        raise Boom
+
+    async def kept(tx: SqliteRepository, n: int) -> str:
+        await tx.create_group(channel(f"k{n}"), f"Kept {n}", "UTC", "USD", 1)
+        return f"kept {n}"
+
+    statements: list[str] = []
+    await repo._db.set_trace_callback(statements.append)
+    head = asyncio.create_task(repo.atomic(first))
+    assert await asyncio.to_thread(running.wait, 10)
+    rest = [
+        asyncio.create_task(repo.atomic(lambda tx: kept(tx, 1))),
+        asyncio.create_task(repo.atomic(refused)),
+        asyncio.create_task(repo.atomic(lambda tx: kept(tx, 2))),
+    ]
+    await asyncio.sleep(0)
+    go_on.set()
+    results = await asyncio.gather(head, *rest, return_exceptions=True)
+
+    assert results[0] == "first" and results[1] == "kept 1" and results[3] == "kept 2"
+    assert isinstance(results[2], Boom)
+    assert statements.count("COMMIT") == 2  # the first alone, then the three waiting
+    with plain(db_path) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
+    assert names == ["First", "Kept 1", "Kept 2"]
 
 
 async def _wal_bytes_after_commits(db_path: Path, commits: int) -> int:

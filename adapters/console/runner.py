@@ -123,6 +123,7 @@ class Console:
                 replies = await self.app.core.handle(ctx, command)
             for r in replies:
                 self.say(render.message(f"[@{handle} only] ", r))
+            await self.app.core.settle()  # a transcript shows what the command sent under it
             self.say_delivered()
             return
         self.say(

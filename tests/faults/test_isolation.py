@@ -53,6 +53,7 @@ async def world(chat: Chat, clock: FakeClock, messenger: RecordingMessenger) -> 
 
     async def ok(handle: str, line: str, where: ChannelRef, ws: str = "w1") -> None:
         replies = await chat.core.handle(Context(user(handle, ws), where), line)
+        await chat.core.settle()
         assert not any(r.kind.startswith("error") for r in replies), (line, replies)
 
     for handle, line in [
@@ -185,6 +186,7 @@ async def test_no_command_or_button_reaches_another_groups_records(
 
     async def refused(action: str, click: bool = False) -> str:
         replies = await (core.click(ctx, action) if click else core.handle(ctx, action))
+        await core.settle()
         assert replies and all(r.kind.startswith("error") for r in replies), (action, replies)
         text = shown(replies)
         assert "went wrong" not in text, action
@@ -221,11 +223,13 @@ async def test_a_forged_one_to_one_button_reaches_no_other_group(
     _, members = await ids(core, victim)
     before = await dump(core.repo)
     nothing = shown(await core.click(ctx, f"121:{MISSING}"))
+    await core.settle()
     assert "no longer applies" in nothing
     outcomes = {}
     last = before
     for mid in [*members, 0, -1]:
         reply = shown(await core.click(ctx, f"121:{mid}"))
+        await core.settle()
         now = await dump(core.repo)
         if reply != nothing or now != last:
             outcomes[mid] = (reply, "changed the database" if now != last else "")
@@ -264,6 +268,7 @@ async def test_reading_ones_own_group_shows_nothing_of_another(
             "/rapport help",
         ]:
             replies = await core.handle(Context(user(who, ws), where), line)
+            await core.settle()
             assert "went wrong" not in shown(replies), line
             text = shown(replies)
             for path in (p for r in replies for p in r.attachments):
@@ -329,6 +334,7 @@ async def test_forged_discord_buttons_from_another_groups_member_change_nothing(
     other = ChannelRef("discord", str(GUILD_ID), "900000000000000201", "#sunrise")
     for line in ("/rapport setup Sunrise Club", "/rapport join Accounting"):
         assert not (await core.handle(Context(dave, other), line))[0].kind.startswith("error")
+        await core.settle()
     await discord_group.send(
         slash(D_ALICE, "referral", member=D_BOB, prospect="Jane Roe", email="jane@roe.example")
     )

@@ -165,6 +165,7 @@ async def test_a_retry_landing_on_another_process_at_the_same_moment_is_done_onc
                 for c in cores
             )
         )
+        await asyncio.gather(*(c.settle() for c in cores))
         assert replies[0] == replies[1]
         assert scalar(db, "SELECT COUNT(*) FROM referrals") == 1
         assert sum(len(m.dms_to("bob")) for m in seen) == 1
@@ -175,6 +176,7 @@ async def test_a_retry_landing_on_another_process_at_the_same_moment_is_done_onc
                 for c in cores
             )
         )
+        await asyncio.gather(*(c.settle() for c in cores))
         assert clicks[0] == clicks[1]
         assert scalar(db, "SELECT COUNT(*) FROM referral_events") == 1
         assert sum(len(m.dms_to("alice")) for m in seen) == 1

@@ -77,9 +77,12 @@ class Workspace:
         self.fake = fake
         self._keys = itertools.count(1)
 
-    async def dispatch(self, body: str, **headers: Any) -> BoltResponse:
+    async def dispatch(self, body: str, *, settle: bool = True, **headers: Any) -> BoltResponse:
         request = AsyncBoltRequest(body=body, headers=signed_headers(body, **headers))
-        return await self.slack.bolt.async_dispatch(request)
+        response = await self.slack.bolt.async_dispatch(request)
+        if settle:
+            await self.slack.core.settle()  # what the command queued for others has gone out
+        return response
 
     async def type(
         self,
@@ -89,6 +92,7 @@ class Workspace:
         where: tuple[str, str] = GROUP,
         trigger: str | None = None,
         retry: int = 0,
+        settle: bool = True,
     ) -> Result:
         """`who` types `line` (e.g. "/referral <@U0BOB|bob> Jane …") in `where`."""
         command, _, text = line.partition(" ")
@@ -102,7 +106,7 @@ class Workspace:
             response_url=self.fake.response_url(key),
             trigger=trigger,
         )
-        response = await self.dispatch(encode_form(form), retry=retry)
+        response = await self.dispatch(encode_form(form), retry=retry, settle=settle)
         return Result(response, self.fake.responses(key), key)
 
     async def click(

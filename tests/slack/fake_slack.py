@@ -246,6 +246,8 @@ class FakeSlack:
     async def _respond(self, request: web.Request) -> web.Response:
         key = request.match_info["key"]
         body = await request.json()
+        if gate := self._gates.get("response_url"):
+            await gate.wait()
         failures = self._failures.get("response_url")
         if failures and body.get("replace_original") == failures[0].replace_original:
             failures.pop(0)

@@ -234,8 +234,9 @@ async def test_a_failure_before_rapport_is_reached_is_an_apology_not_a_500(ws, f
     )
 
 
-async def test_the_ack_comes_back_before_the_work_is_done(fake, settings, clock, pace):
-    # the bot as it runs for Slack: bolt returns the ack while the listener keeps working
+async def acking_bot(fake, settings, clock, pace) -> tuple[SlackBot, Workspace]:
+    """The bot as it runs for Slack: bolt returns the ack while the listener keeps working;
+    Alice and Bob have joined."""
     bot = await assemble(
         settings,
         token="xoxb-test",
@@ -253,14 +254,34 @@ async def test_the_ack_comes_back_before_the_work_is_done(fake, settings, clock,
     ):
         typed = await ws.type(who, line)
         await fake.until(lambda key=typed.key: bool(fake.responses(key)))
-    slow_slack = fake.hold("chat.postMessage")
-    result = await ws.type(ALICE, REFERRAL)
+    return bot, ws
+
+
+async def test_the_ack_comes_back_before_the_work_is_done(fake, settings, clock, pace):
+    bot, ws = await acking_bot(fake, settings, clock, pace)
+    slow_answer = fake.hold("response_url")
+    result = await ws.type(ALICE, REFERRAL, settle=False)
     assert (result.status, result.response.body, result.posts) == (200, "", [])
-    await fake.until(lambda: bool(fake.calls_to("chat.postMessage")))  # Bob's DM, held up
-    assert fake.responses(result.key) == []
-    slow_slack.set()
+    slow_answer.set()
     await fake.until(lambda: bool(fake.responses(result.key)))
     assert "Referral #1 to <@U0BOB> is logged" in fake.responses(result.key)[0]["text"]
+    await bot.close()
+
+
+async def test_the_answer_does_not_wait_for_slack_to_take_other_members_messages(
+    fake, settings, clock, pace
+):
+    bot, ws = await acking_bot(fake, settings, clock, pace)
+    slow_slack = fake.hold("chat.postMessage")
+    result = await ws.type(ALICE, REFERRAL, settle=False)
+    # Alice hears at once, while Slack has not yet taken Bob's DM
+    await fake.until(lambda: bool(fake.responses(result.key)))
+    assert "Referral #1 to <@U0BOB> is logged" in fake.responses(result.key)[0]["text"]
+    await fake.until(lambda: bool(fake.calls_to("chat.postMessage")))
+    assert fake.dms_to(BOB["id"]) == []
+    slow_slack.set()
+    await fake.until(lambda: bool(fake.dms_to(BOB["id"])))
+    assert "Jane Roe" in ws.dm_texts(BOB)[0]
     await bot.close()
 
 
