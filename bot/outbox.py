@@ -7,6 +7,7 @@ only after the platform took it, and retried with backoff when the platform fail
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -59,8 +60,14 @@ class Outbox:
             items = await self.repo.atomic(self._claim(ts, batch))
             if not items:
                 return delivered
-            for item in items:
-                delivered += await self._deliver_one(item, ts)
+            marks: list[asyncio.Task[None]] = []
+            try:
+                for item in items:
+                    delivered += await self._deliver_one(item, ts, marks)
+            finally:
+                # each message's "sent" was queued as the platform took it, without waiting
+                # for its commit before sending the next: they commit together
+                await asyncio.gather(*marks)
             # loop until nothing is due: delivering can queue more (a giver told that a DM
             # was refused); failed rows wait for a later attempt, so this ends
 
@@ -68,7 +75,9 @@ class Outbox:
     def _claim(ts: int, batch: int) -> Callable[[Repository], Awaitable[list[OutboxItem]]]:
         return lambda tx: tx.outbox_claim(ts, batch, ts - STALE_CLAIM_SECONDS)
 
-    async def _deliver_one(self, item: OutboxItem, ts: int) -> int:
+    async def _deliver_one(
+        self, item: OutboxItem, ts: int, marks: list[asyncio.Task[None]]
+    ) -> int:
         try:
             if isinstance(item.target, UserRef):
                 await self.messenger.send_dm(item.target, item.message)
@@ -91,7 +100,11 @@ class Outbox:
             await self._retry_later(item, ts, error)
             return 0
         sent_at = self._ts()
-        await self.repo.atomic(lambda tx: tx.outbox_sent(item.id, sent_at))
+        marks.append(
+            asyncio.get_running_loop().create_task(
+                self.repo.atomic(lambda tx: tx.outbox_sent(item.id, sent_at))
+            )
+        )
         return 1
 
     async def _retry_later(self, item: OutboxItem, ts: int, error: str) -> None:

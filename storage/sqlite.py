@@ -104,6 +104,8 @@ class SqliteRepository(PrivacyQueries):
         return repo
 
     async def close(self) -> None:
+        if self._writer is not None:  # what was handed to it is committed first
+            await asyncio.shield(self._writer)
         await self.checkpointed()
         if self._checkpointer is not None:
             await self._checkpointer.close()
