@@ -2,13 +2,16 @@
 second, and the latency of /referral, /referrals, /rapport stats and the leaderboard.
 
 Every command goes through `Core.handle` (parse, mentions, rules in one transaction, the
-request key remembered, then the outbox delivered to a Messenger that only counts), on the
-population file, through the real repository.
+request key remembered), and a rate counts until the outbox's dispatcher has delivered what
+the commands queued to a Messenger that only counts; on the population file, through the
+real repository.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -23,6 +26,7 @@ from storage.sqlite import SqliteRepository, _set_wal
 
 _keys = itertools.count(1)
 _RUN = f"{time.time_ns():x}"  # request keys stay unique across runs on one file
+_REQUEST_KEY = re.compile(r"bench-[0-9a-f]+-[0-9]+")
 
 
 def referral_line(rnd, giver: Person, receiver: Person, n: int, mention: str) -> str:
@@ -46,6 +50,7 @@ class CoreBench:
         self.clock = FixedClock(self.now)
         self.core = Core(self.repo, self.messenger, self.clock, BenchResolver(), self.settings)
         self.people = People(self.db, "bench", seed=7)
+        self._trace: list[str] = []
 
     async def close(self) -> None:
         await self.repo.close()
@@ -76,88 +81,112 @@ class CoreBench:
         return int(row[0])
 
     # --- /referral per second beside raw insert-and-commit ----------------------------------
+    async def _round(self, n: int, in_flight: int, latency: Samples | None) -> tuple[float, int]:
+        """`n` /referrals with `in_flight` members typing at once, until every message they
+        queued has been delivered too; returns (commands per second, refusals)."""
+        left, refused = [n], [0]
+
+        async def member() -> None:
+            while left[0] > 0:
+                left[0] -= 1
+                replies = await self.referral(latency)
+                if not replies or replies[0].kind not in ("referral.logged", "lead.logged"):
+                    refused[0] += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(member() for _ in range(in_flight)))
+        await self.core.settle()  # the receivers' DMs and the channel posts are part of it
+        return n / (time.perf_counter() - started), refused[0]
+
     async def throughput(
-        self, raw_db: Path, rounds: int, per_round: int, raw_per_round: int
+        self, raw_db: Path, rounds: int, per_round: int, raw_per_round: int, crowd: int
     ) -> dict[str, Any]:
+        """Rounds of: the reference, /referral one at a time, /referral with `crowd` in
+        flight. Each ratio is the median of its rounds' ratios (a shared machine drifts
+        between rounds, less within one)."""
         raw = RawInserts(raw_db)
         await raw.open()
         latency = Samples()
-        core_rates, raw_rates = [], []
+        rates: dict[str, list[float]] = {"raw": [], "one": [], "crowd": []}
         before = await self.count("SELECT COUNT(*) FROM referrals")
         delivered_before = self.messenger.delivered
         refusals = 0
         try:
-            for _ in range(10):  # warm both paths
-                await self.referral()
+            await self._round(10, 1, None)  # warm both paths
             await raw.run(200)
             for r in range(rounds):
-                raw_rates.append(await raw.run(raw_per_round))
-                started = time.perf_counter()
-                for _ in range(per_round):
-                    replies = await self.referral(latency)
-                    if not replies or replies[0].kind not in ("referral.logged", "lead.logged"):
-                        refusals += 1
-                core_rates.append(per_round / (time.perf_counter() - started))
+                rates["raw"].append(await raw.run(raw_per_round))
+                rate, refused = await self._round(per_round, 1, latency)
+                rates["one"].append(rate)
+                rate, refused_too = await self._round(per_round, crowd, None)
+                rates["crowd"].append(rate)
+                refusals += refused + refused_too
                 self.say(
-                    f"  round {r + 1}/{rounds}: /referral {core_rates[-1]:.0f}/s,"
-                    f" raw insert+commit {raw_rates[-1]:.0f}/s"
+                    f"  round {r + 1}/{rounds}: /referral {rates['one'][-1]:.0f}/s one at a"
+                    f" time, {rates['crowd'][-1]:.0f}/s with {crowd} in flight; raw insert+commit"
+                    f" {rates['raw'][-1]:.0f}/s"
                 )
         finally:
             await raw.close()
         stored = await self.count("SELECT COUNT(*) FROM referrals") - before
-        commands = rounds * per_round + 10
-        core_rate, raw_rate = _median(core_rates), _median(raw_rates)
-        # each round's two rates were taken a moment apart: the ratio is the median of the
-        # rounds' ratios, which a shared machine's drift between rounds does not move
-        ratio = _median([c / r for c, r in zip(core_rates, raw_rates, strict=True)])
+
+        def ratio(key: str) -> float:
+            return round(_median([c / r for c, r in zip(rates[key], rates["raw"], strict=True)]), 3)
+
         return {
-            "referral_per_s": round(core_rate, 1),
-            "raw_insert_commit_per_s": round(raw_rate, 1),
-            "ratio": round(ratio, 3),
-            "rounds": {"referral_per_s": core_rates, "raw_per_s": raw_rates},
-            "commands": commands,
+            "referral_per_s": round(_median(rates["one"]), 1),
+            "crowd_per_s": round(_median(rates["crowd"]), 1),
+            "crowd": crowd,
+            "raw_insert_commit_per_s": round(_median(rates["raw"]), 1),
+            "ratio": ratio("one"),
+            "crowd_ratio": ratio("crowd"),
+            "rounds": rates,
+            "commands": rounds * per_round * 2 + 10,
             "stored": stored,
             "refused": refusals,
             "delivered": self.messenger.delivered - delivered_before,
             "latency": latency.summary(),
         }
 
-    async def statements_per_referral(self, n: int = 50) -> dict[str, float]:
-        """How many SQL statements (and transactions) one /referral costs, counted by SQLite's
-        trace hook; each is one hop to aiosqlite's thread."""
+    async def statements_per_referral(self, n: int = 50) -> dict[str, Any]:
+        """What one /referral costs SQLite, counted by its trace hook: the command's own
+        transaction and its share of the dispatcher's (claiming and marking its messages).
+        Each transaction is one hop to aiosqlite's thread. The statements are kept for
+        `sql_alone`."""
         seen: list[str] = []
         await self.repo._db.set_trace_callback(seen.append)
         try:
             for _ in range(n):
                 await self.referral()
+                await self.core.settle()
         finally:
             await self.repo._db.set_trace_callback(None)
+        self._trace = seen
         begins = sum(1 for s in seen if s.lstrip().upper().startswith("BEGIN"))
         return {"statements": round(len(seen) / n, 1), "transactions": round(begins / n, 1)}
 
-    async def checkpoint_diagnostic(self, n: int) -> dict[str, Any]:
-        """What sets /referral's p99: the same commands with SQLite's WAL auto-checkpoint
-        (every 1,000 WAL pages, run inside the COMMIT that crosses it) turned off, and how
-        many pages one /referral adds to the WAL. A diagnostic, not the product's setting:
-        the setting is restored and the WAL checkpointed afterwards."""
-        db = self.repo._db
-        await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        await db.execute("PRAGMA wal_autocheckpoint = 0")
-        samples = Samples()
+    async def sql_alone(self, rounds: int) -> dict[str, Any]:
+        """The ceiling: the statements `statements_per_referral` traced, replayed through a
+        plain sqlite3 connection on the same file (no bot code, no thread, no await), with
+        fresh request keys. Rows it adds are marked sent, so nothing is delivered later."""
+        assert self._trace, "run statements_per_referral first"
+        n = sum(1 for s in self._trace if s.lstrip().upper().startswith("INSERT INTO REFERRALS"))
+        conn = sqlite3.connect(str(self.db), isolation_level=None)
         try:
-            for _ in range(n):
-                await self.referral(samples)
-            cur = await db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # (busy, pages, copied)
-            row = tuple(await cur.fetchone())
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM outbox").fetchone()[0]
+            rates = []
+            for r in range(rounds):
+                replay = [_REQUEST_KEY.sub(f"sql-alone-{_RUN}-{r}-\\g<0>", s) for s in self._trace]
+                started = time.perf_counter()
+                for statement in replay:
+                    conn.execute(statement).fetchall()
+                rates.append(n / (time.perf_counter() - started))
+            conn.execute("UPDATE outbox SET state = 'sent' WHERE id > ?", (top,))
         finally:
-            await db.execute("PRAGMA wal_autocheckpoint = 1000")
-            await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        frames = row[1] / n if row and row[1] > 0 else float("nan")
-        return {
-            "latency_without_autocheckpoint": samples.summary(),
-            "wal_pages_per_referral": round(frames, 1),
-            "referrals_per_autocheckpoint": round(1000 / frames, 1) if frames == frames else None,
-        }
+            conn.close()
+        return {"referral_sql_per_s": round(_median(rates), 1), "rounds": rates, "referrals": n}
 
     # --- latency of the reading commands ----------------------------------------------------
     async def latencies(self, n: int) -> dict[str, Any]:
