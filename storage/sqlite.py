@@ -380,11 +380,17 @@ class SqliteRepository(PrivacyQueries):
 
     async def take_dm_unreachable(self, user: UserRef) -> bool:
         """Whether a DM to this person was refused since they last heard about it; clears it."""
+        # every command asks; almost always the answer is no, which a read finds at a
+        # fraction of what an UPDATE that changes nothing costs
         rows = await self._all(
-            "UPDATE members SET dm_unreachable_at = NULL WHERE platform = ? AND workspace = ?"
-            " AND user_id = ? AND dm_unreachable_at IS NOT NULL RETURNING id",
+            "SELECT id FROM members WHERE platform = ? AND workspace = ? AND user_id = ?"
+            " AND dm_unreachable_at IS NOT NULL",
             (user.platform, user.workspace, user.user_id),
         )
+        for row in rows:
+            await self._db.execute(
+                "UPDATE members SET dm_unreachable_at = NULL WHERE id = ?", (row["id"],)
+            )
         return bool(rows)
 
     # --- referrals and leads ---------------------------------------------------------
