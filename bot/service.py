@@ -1,8 +1,9 @@
-"""The core's front door: a typed line or a button click in, replies out, the outbox flushed.
+"""The core's front door: a typed line or a button click in, replies out, the outbox delivered.
 
 `Core.handle` parses, resolves mentions through the adapter, runs the command's handler in
 one transaction (so a refusal stores nothing), remembers platform request keys (so a retried
-request is answered, not redone), then delivers what the change queued for other people.
+request is answered, not redone), and hands what the change queued for other people to the
+dispatcher, which delivers it while the author already has their answer.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from bot.out import Action, Field, OutMessage
 from bot.outbox import MAX_ATTEMPTS
 from bot.service import Core
 from bot.text import Link, Mention, Rich, UserText, When, lit
+from bot.work import Context
 from storage.sqlite import SqliteRepository
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, Sent, channel, user
@@ -38,13 +39,20 @@ class CountingMessenger(RecordingMessenger):
     (recipient, message kind): a user id, or "#channel" for a post."""
 
     tries: list[tuple[str, str]] = field(default_factory=list)
+    # a slow platform: while this is cleared, every delivery waits for it
+    open: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.open.set()
 
     async def send_dm(self, to: UserRef, message: OutMessage) -> None:
         self.tries.append((to.user_id, message.kind))
+        await self.open.wait()
         await super().send_dm(to, message)
 
     async def post(self, channel: ChannelRef, message: OutMessage) -> None:
         self.tries.append((f"#{channel.channel_id}", message.kind))
+        await self.open.wait()
         await super().post(channel, message)
 
     def of_kind(self, *kinds: str) -> list[Sent]:
@@ -130,6 +138,23 @@ async def test_a_commands_messages_are_delivered_once_and_marked_sent(
         ("bob", "referral.received"),
         ("#general", "referral.post"),
     ]
+
+
+async def test_the_author_is_answered_while_the_platform_is_still_taking_the_messages(
+    group: Chat, messenger: CountingMessenger, db_path: Path, core: Core
+) -> None:
+    messenger.open.clear()  # the platform is slow
+    # (a guard, not a measurement: an answer that waited for the platform would never come)
+    replies = await asyncio.wait_for(core.handle(Context(user("alice"), channel()), REFERRAL), 30)
+
+    assert "Referral #1 to @bob is logged" in replies[0].fallback()
+    assert messenger.of_kind(*REFERRAL_KINDS) == []
+    assert all(r["state"] != "sent" for r in rows(db_path, *REFERRAL_KINDS))
+
+    messenger.open.set()
+    await core.settle()
+    assert [s.message.kind for s in messenger.of_kind(*REFERRAL_KINDS)] == list(REFERRAL_KINDS)
+    assert [r["state"] for r in rows(db_path, *REFERRAL_KINDS)] == ["sent", "sent"]
 
 
 async def test_failed_deliveries_wait_out_the_backoff_and_then_go_out_once(
