@@ -148,6 +148,9 @@ class Cluster:
         self.commands += 1
         replies = await p.core.handle(Context(user(handle), GENERAL), line)
         assert replies and not any(r.kind.startswith("error") for r in replies), (line, replies)
+        # its messages go out before the fake clock moves on: a real dispatcher is done in
+        # moments, not across the five minutes after which a claim counts as abandoned
+        await p.core.settle()
 
     def sent(self) -> Counter[tuple[str, str, int | None]]:
         """What people got: (kind, recipient, the referral it is about)."""
