@@ -66,8 +66,9 @@ class Outbox:
                     delivered += await self._deliver_one(item, ts, marks)
             finally:
                 # each message's "sent" was queued as the platform took it, without waiting
-                # for its commit before sending the next: they commit together
-                await asyncio.gather(*marks)
+                # for its commit before sending the next: they commit together, even if this
+                # is cancelled meanwhile (else the messages would go out again)
+                await asyncio.shield(asyncio.gather(*marks))
             # loop until nothing is due: delivering can queue more (a giver told that a DM
             # was refused); failed rows wait for a later attempt, so this ends
 

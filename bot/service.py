@@ -357,22 +357,32 @@ class Core:
         people's messages: one dispatcher runs until the outbox has nothing due."""
         self._more = True
         if self._dispatcher is None:
-            self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
+            self._enter()  # counted from now, so drain() cannot miss it before it starts
+            task = asyncio.get_running_loop().create_task(self._dispatch())
+            task.add_done_callback(self._dispatcher_gone)
+            self._dispatcher = task
 
     async def settle(self) -> None:
         """Wait until what commands queued has gone out (or failed and waits for its retry):
         the console prints a command's messages under it, and tests look at them."""
-        while self._dispatcher is not None:
-            await asyncio.shield(self._dispatcher)
+        while (task := self._dispatcher) is not None:
+            await asyncio.wait({task})
 
     async def _dispatch(self) -> None:
         try:
-            async with self._working():
-                while self._more:
-                    self._more = False
-                    await self.deliver()
+            while self._more:
+                self._more = False
+                await self.deliver()
         finally:
+            # here, not in a done callback: a command committed after this must start a
+            # new dispatcher, not count on this one
             self._dispatcher = None
+            self._leave()
+
+    def _dispatcher_gone(self, task: asyncio.Task[None]) -> None:
+        if self._dispatcher is task:  # cancelled before it first ran, so no finally ran
+            self._dispatcher = None
+            self._leave()
 
     async def deliver(self) -> int:
         """Send what is due in the outbox now. Failures stay queued for a later try."""
@@ -398,14 +408,20 @@ class Core:
 
     @asynccontextmanager
     async def _working(self) -> AsyncIterator[None]:
-        self._busy += 1
-        self._idle.clear()
+        self._enter()
         try:
             yield
         finally:
-            self._busy -= 1
-            if self._busy == 0:
-                self._idle.set()
+            self._leave()
+
+    def _enter(self) -> None:
+        self._busy += 1
+        self._idle.clear()
+
+    def _leave(self) -> None:
+        self._busy -= 1
+        if self._busy == 0:
+            self._idle.set()
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait for commands and scheduled work in flight to finish (shutting down), so the

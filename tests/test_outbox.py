@@ -157,6 +157,24 @@ async def test_the_author_is_answered_while_the_platform_is_still_taking_the_mes
     assert [r["state"] for r in rows(db_path, *REFERRAL_KINDS)] == ["sent", "sent"]
 
 
+async def test_shutting_down_waits_for_the_messages_a_command_just_queued(
+    group: Chat, messenger: CountingMessenger, db_path: Path, core: Core
+) -> None:
+    """Closing the database under them would leave them 'sending', to go out a second time
+    once a later start took the claim for abandoned."""
+    messenger.open.clear()
+    handling = asyncio.create_task(core.handle(Context(user("alice"), channel()), REFERRAL))
+    stopping = asyncio.create_task(core.drain())  # the stop arrives mid-command
+    await handling
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not stopping.done()
+
+    messenger.open.set()
+    await stopping
+    assert [r["state"] for r in rows(db_path, *REFERRAL_KINDS)] == ["sent", "sent"]
+
+
 async def test_failed_deliveries_wait_out_the_backoff_and_then_go_out_once(
     group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
 ) -> None:
