@@ -106,7 +106,7 @@ class SqliteRepository(PrivacyQueries):
 
     async def close(self) -> None:
         if self._writer is not None:  # what was handed to it is committed first
-            await asyncio.shield(self._writer)
+            await asyncio.wait({self._writer})
         await self.checkpointed()
         if self._checkpointer is not None:
             await self._checkpointer.close()
@@ -174,12 +174,15 @@ class SqliteRepository(PrivacyQueries):
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queued.append((work, done))
         if self._writer is None:
-            self._writer = asyncio.get_running_loop().create_task(self._write())
+            writer = asyncio.get_running_loop().create_task(self._write())
+            writer.add_done_callback(self._writer_gone)
+            self._writer = writer
         return await done
 
     async def _write(self) -> None:
         """Commit what is queued, a batch at a time, until nothing is."""
         assert self._here is not None
+        cancelled = False
         try:
             while self._queued:
                 async with self._lock:
@@ -187,26 +190,44 @@ class SqliteRepository(PrivacyQueries):
                     self._queued = []
                     if not batch:
                         continue
-                    try:
-                        # aiosqlite's queue to its thread: the one way to run a function there
-                        outcomes = await self._db._execute(self._here.run, [w for w, _ in batch])
-                    except BaseException as e:  # the COMMIT failed: so did every unit in it
-                        for _, f in batch:
-                            if not f.done():
-                                f.set_exception(e)
-                        if not isinstance(e, Exception):
-                            raise
-                        continue
-                for (_, f), (ok, value) in zip(batch, outcomes, strict=True):
-                    if not f.done():
-                        f.set_result(value) if ok else f.set_exception(value)
-                self._committed()
+                    # aiosqlite's queue to its thread: the one way to run a function there
+                    job = asyncio.get_running_loop().create_task(
+                        self._db._execute(self._here.run, [w for w, _ in batch])
+                    )
+                    while not job.done():
+                        try:
+                            await asyncio.shield(job)
+                        except asyncio.CancelledError:
+                            # the thread has the batch and will commit it: its callers
+                            # still get what happened to their work before this stops
+                            cancelled = True
+                        except BaseException:
+                            pass  # read from job below
+                if job.exception() is not None:  # BEGIN or COMMIT failed: every unit did
+                    for _, f in batch:
+                        if not f.done():
+                            f.set_exception(job.exception())  # type: ignore[arg-type]
+                else:
+                    for (_, f), (ok, value) in zip(batch, job.result(), strict=True):
+                        if not f.done():
+                            f.set_result(value) if ok else f.set_exception(value)
+                    self._committed()
+                if cancelled:
+                    raise asyncio.CancelledError
         finally:
+            self._writer = None  # here, not in a callback: a unit queued next needs a writer
+            self._fail_queued()
+
+    def _writer_gone(self, writer: asyncio.Task[None]) -> None:
+        if self._writer is writer:  # cancelled before it first ran, so no finally ran
             self._writer = None
-            for _, f in self._queued:  # the writer itself was cancelled (the loop is closing)
-                if not f.done():
-                    f.set_exception(RuntimeError("the repository stopped writing"))
-            self._queued = []
+            self._fail_queued()
+
+    def _fail_queued(self) -> None:
+        for _, f in self._queued:  # the writer was cancelled: the loop is closing
+            if not f.done():
+                f.set_exception(RuntimeError("the repository stopped writing"))
+        self._queued = []
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteRepository]:
@@ -1108,14 +1129,22 @@ class _OnThread(SqliteRepository):
                 conn.execute("SAVEPOINT unit")
                 try:
                     outcomes.append((True, _complete(work(self))))
-                except Exception as e:
-                    conn.execute("ROLLBACK TO unit")
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except BaseException as e:  # the unit's own failure: only its work is undone
+                    try:
+                        conn.execute("ROLLBACK TO unit")
+                    except sqlite3.Error:
+                        raise e from None  # SQLite ended the whole transaction (disk full…)
                     outcomes.append((False, e))
                 conn.execute("RELEASE unit")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    log.exception("ROLLBACK failed; the connection may be unusable")
             raise
         return outcomes
 

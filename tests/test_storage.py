@@ -480,6 +480,10 @@ class Boom(Exception):
     """A failure the test raises on purpose."""
 
 
+class Halt(BaseException):
+    """Not an Exception (as CancelledError is not): still only its own unit's failure."""
+
+
 async def _racing_transactions(
     first: SqliteRepository, second: SqliteRepository, db_path: Path
 ) -> None:
@@ -613,6 +617,10 @@ async def test_units_of_work_waiting_together_commit_together_and_fail_alone(
         await tx.create_group(channel("refused"), "Refused", "UTC", "USD", 1)
         raise Boom
 
+    async def interrupted(tx: SqliteRepository) -> str:
+        await tx.create_group(channel("interrupted"), "Interrupted", "UTC", "USD", 1)
+        raise Halt
+
     async def kept(tx: SqliteRepository, n: int) -> str:
         await tx.create_group(channel(f"k{n}"), f"Kept {n}", "UTC", "USD", 1)
         return f"kept {n}"
@@ -625,14 +633,15 @@ async def test_units_of_work_waiting_together_commit_together_and_fail_alone(
         asyncio.create_task(repo.atomic(lambda tx: kept(tx, 1))),
         asyncio.create_task(repo.atomic(refused)),
         asyncio.create_task(repo.atomic(lambda tx: kept(tx, 2))),
+        asyncio.create_task(repo.atomic(interrupted)),
     ]
     await asyncio.sleep(0)
     go_on.set()
     results = await asyncio.gather(head, *rest, return_exceptions=True)
 
     assert results[0] == "first" and results[1] == "kept 1" and results[3] == "kept 2"
-    assert isinstance(results[2], Boom)
-    assert statements.count("COMMIT") == 2  # the first alone, then the three waiting
+    assert isinstance(results[2], Boom) and isinstance(results[4], Halt)
+    assert statements.count("COMMIT") == 2  # the first alone, then the four waiting
     with plain(db_path) as db:
         names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
     assert names == ["First", "Kept 1", "Kept 2"]
@@ -670,3 +679,41 @@ async def test_the_wal_is_checkpointed_beside_the_writer_not_inside_its_commits(
     grown = await _wal_bytes_after_commits(tmp_path / "grown.db", 600)
     assert grown > 600 * 4096  # at least one page a commit
     assert kept < grown / 5, (kept, grown)
+
+
+async def test_a_writer_stopped_before_it_starts_fails_its_units_instead_of_hanging(
+    repo: SqliteRepository, db_path: Path
+) -> None:
+    """The loop closing can cancel the task that commits units before it ever runs; the
+    callers hear so, and the next unit gets a writer of its own."""
+    waiting = asyncio.create_task(
+        repo.atomic(lambda tx: tx.create_group(channel("a"), "Lost", "UTC", "USD", 1))
+    )
+    await asyncio.sleep(0)  # queued; its writer is created but has not run
+    assert repo._writer is not None
+    repo._writer.cancel()
+    with pytest.raises(RuntimeError, match="stopped writing"):
+        await asyncio.wait_for(waiting, 30)  # a guard: the failure was a hang
+    await repo.atomic(lambda tx: tx.create_group(channel("b"), "Next", "UTC", "USD", 1))
+    assert scalar(db_path, "SELECT name FROM groups") == "Next"
+
+
+async def test_a_writer_stopped_mid_batch_still_tells_its_callers_what_was_committed(
+    repo: SqliteRepository, db_path: Path
+) -> None:
+    running, go_on = threading.Event(), threading.Event()
+
+    async def slow(tx: SqliteRepository) -> str:
+        running.set()
+        go_on.wait(10)
+        await tx.create_group(channel("a"), "Committed", "UTC", "USD", 1)
+        return "done"
+
+    caller = asyncio.create_task(repo.atomic(slow))
+    assert await asyncio.to_thread(running.wait, 10)
+    writer = repo._writer
+    assert writer is not None
+    writer.cancel()
+    go_on.set()
+    assert await asyncio.wait_for(caller, 30) == "done"
+    assert scalar(db_path, "SELECT name FROM groups") == "Committed"
