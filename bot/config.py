@@ -52,6 +52,7 @@ class LightSettings:
 @dataclass(frozen=True)
 class PrivacySettings:
     retention_days: int = 365  # prospect contact details erased this long after closing
+    sent_messages_days: int = 30  # delivered (or given-up) messages deleted this long after
     files_dir: str = "rapport-files"  # where exports, members' data and charts are written
 
 
@@ -177,6 +178,10 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
             retention_days=r.positive_int(
                 "privacy.retention_days",
                 privacy.get("retention_days", PrivacySettings.retention_days),
+            ),
+            sent_messages_days=r.positive_int(
+                "privacy.sent_messages_days",
+                privacy.get("sent_messages_days", PrivacySettings.sent_messages_days),
             ),
             files_dir=r.text(
                 "privacy.files_dir", privacy.get("files_dir", PrivacySettings.files_dir)

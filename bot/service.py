@@ -139,6 +139,7 @@ HANDLERS: dict[type, Handler] = {
 
 REQUESTS_KEPT = 2 * 86400  # a platform's retries come within minutes
 RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details
+PRUNE_BATCH = 2000  # sent messages deleted per transaction, so a sweep never holds the lock long
 
 DUE_BATCH = 200
 STALE_RUNNING_SECONDS = 300  # a row "running" this long belongs to a process that died
@@ -450,7 +451,8 @@ class Core:
         return await self.deliver()
 
     async def _retention(self, ts: int) -> None:
-        """Erase prospects' contact details once the retention period after closing passed."""
+        """Erase prospects' contact details once the retention period after closing passed,
+        and the stored copies of messages delivered long enough ago."""
         if ts - self._swept_at < RETENTION_EVERY:
             return
         self._swept_at = ts
@@ -464,6 +466,10 @@ class Core:
         erased = await self.repo.atomic(sweep)
         if erased:
             log.info("erased the contact details of %s closed referral(s)", erased)
+        sent_before = ts - self.settings.privacy.sent_messages_days * 86400
+        pruned = PRUNE_BATCH
+        while pruned == PRUNE_BATCH:
+            pruned = await self.repo.atomic(lambda tx: tx.prune_outbox(sent_before, PRUNE_BATCH))
 
     async def _run_item(self, item: DueItem, now: datetime) -> int:
 

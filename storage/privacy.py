@@ -196,6 +196,16 @@ class PrivacyQueries:
         )
         return int(cur.rowcount)
 
+    async def prune_outbox(self, before: int, limit: int) -> int:
+        """Up to `limit` messages delivered or given up on, queued before `before`: a
+        receiver's DM keeps the prospect's email and phone in its stored copy."""
+        cur = await self._db.execute(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+            " WHERE state IN ('sent', 'failed') AND created_at < ? LIMIT ?)",
+            (before, limit),
+        )
+        return int(cur.rowcount)
+
     async def prune_requests(self, before: int) -> int:
         """Forget handled platform requests older than `before`: a platform retries within
         minutes, and the stored replies name members."""

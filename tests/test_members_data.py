@@ -159,3 +159,28 @@ async def test_contact_details_are_erased_a_year_after_a_referral_closed(
         closed, still_open = await tx.referral(1), await tx.referral(2)
     assert (closed.email, closed.phone, closed.prospect) == (None, None, "Jane Roe")
     assert still_open.email == "tom@open.example"  # an open referral keeps its details
+
+
+async def test_a_delivered_dm_is_deleted_a_month_later_with_the_prospect_it_carried(
+    group, clock, core: Core, repo
+):
+    """The receiver's DM holds the prospect's email and phone; its stored copy must not
+    outlive the conversation it was for."""
+
+    async def payloads() -> str:
+        async with repo.transaction() as tx:
+            return " ".join(r["payload"] for r in await tx._all("SELECT payload FROM outbox"))
+
+    await group("alice", "/referral @bob Jane Roe jane@roe.example 082 555 1234")
+    await group("bob", "/referrals update 1 contacted")  # no follow-up DMs repeat her details
+    assert "jane@roe.example" in await payloads()
+    clock.advance(days=29)
+    await group("alice", "/referral @carol Tom Newer tom@newer.example")
+    await core.run_due(clock.now())
+    assert "jane@roe.example" in await payloads()  # 29 days: kept
+
+    clock.advance(days=2)
+    await core.run_due(clock.now())
+    stored = await payloads()
+    assert "jane@roe.example" not in stored and "082 555 1234" not in stored
+    assert "tom@newer.example" in stored  # two days old: kept
