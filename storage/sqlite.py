@@ -121,7 +121,13 @@ class SqliteRepository(PrivacyQueries):
             and self._checkpointing is None
         ):
             self._commits = 0
-            self._checkpointing = asyncio.get_running_loop().create_task(self._checkpoint())
+            task = asyncio.get_running_loop().create_task(self._checkpoint())
+            task.add_done_callback(self._checkpoint_gone)
+            self._checkpointing = task
+
+    def _checkpoint_gone(self, task: asyncio.Task[None]) -> None:
+        if self._checkpointing is task:  # however it ended, even cancelled before it ran
+            self._checkpointing = None
 
     async def _checkpoint(self) -> None:
         assert self._checkpointer is not None
@@ -136,13 +142,11 @@ class SqliteRepository(PrivacyQueries):
                 await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except Exception:
             log.warning("WAL checkpoint failed; the next one will try again", exc_info=True)
-        finally:
-            self._checkpointing = None
 
     async def checkpointed(self) -> None:
         """Wait for a checkpoint in progress, if one is."""
         if self._checkpointing is not None:
-            await asyncio.shield(self._checkpointing)
+            await asyncio.wait({self._checkpointing})
 
     async def migrate(self) -> int:
         """Apply the migrations newer than the file's `user_version`; returns the version."""
