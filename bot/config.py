@@ -54,6 +54,7 @@ class PrivacySettings:
     retention_days: int = 365  # prospect contact details erased this long after closing
     sent_messages_days: int = 30  # delivered (or given-up) messages deleted this long after
     files_dir: str = "rapport-files"  # where exports, members' data and charts are written
+    files_days: int = 7  # and deleted this long after
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,9 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
             ),
             files_dir=r.text(
                 "privacy.files_dir", privacy.get("files_dir", PrivacySettings.files_dir)
+            ),
+            files_days=r.positive_int(
+                "privacy.files_days", privacy.get("files_days", PrivacySettings.files_days)
             ),
         ),
         insight=_insight(r, insight),

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import messages
+from bot import files, messages
 from bot.commands import Export, Forget, MyData
 from bot.model import Group, UserRef
 from bot.out import OutMessage
@@ -22,7 +22,7 @@ from bot.work import Refusal, Work
 
 
 def _folder(w: Work, group: Group) -> Path:
-    folder = Path(w.settings.privacy.files_dir) / f"group-{group.id}"
+    folder = files.group_folder(w.settings, group.id)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -50,6 +50,7 @@ async def export(w: Work, cmd: Export) -> list[OutMessage]:
     for name, rows in tables.items():
         path = folder / f"export-{stamp}-{name}.csv"
         _write_csv(path, rows)
+        files.stamp(path, w.ts)
         paths.append(str(path))
     counts = {name: len(rows) for name, rows in tables.items()}
     return [
@@ -83,6 +84,7 @@ async def my_data(w: Work, cmd: MyData) -> list[OutMessage]:
     data = {"group": group.name, "exported_at": w.now.isoformat(), **await w.tx.member_data(me.id)}
     path = _folder(w, group) / f"my-data-{me.id}-{_stamp(w)}.json"
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    files.stamp(path, w.ts)
     return [messages.my_data_ready((str(path),))]
 
 

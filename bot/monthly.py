@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from bot import due, messages
+from bot import due, files, messages
 from bot.chart import WeekNumbers, can_draw, chart_numbers_text, weekly_chart
 from bot.model import Group
 from bot.ports import DueItem
@@ -42,14 +42,15 @@ async def _recap(w: Work, group: Group, month: str) -> None:
         WeekNumbers(local_date(s, group.tz), r, ld, c)
         for s, (r, ld, c) in zip(starts, numbers, strict=True)
     ]
-    folder = Path(w.settings.privacy.files_dir) / f"group-{group.id}"
+    folder = files.group_folder(w.settings, group.id)
     chart = folder / f"chart-{month}.png" if can_draw() else None
     if chart is not None:
         title = f"{group.name}: the last {WEEKS} weeks"
 
-        def draw(chart: Path = chart) -> None:
+        def draw(chart: Path = chart, ts: int = w.ts) -> None:
             folder.mkdir(parents=True, exist_ok=True)
-            weekly_chart(weeks, chart, title, group.currency)
+            if weekly_chart(weeks, chart, title, group.currency) is not None:
+                files.stamp(chart, ts)
 
         w.after_commit.append(draw)  # drawing takes a while: not under the write lock
     text = chart_numbers_text(weeks, group.currency)

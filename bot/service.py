@@ -22,6 +22,7 @@ from bot import (
     admin,
     attendance,
     due,
+    files,
     insight,
     members_data,
     messages,
@@ -470,6 +471,7 @@ class Core:
         pruned = PRUNE_BATCH
         while pruned == PRUNE_BATCH:
             pruned = await self.repo.atomic(lambda tx: tx.prune_outbox(sent_before, PRUNE_BATCH))
+        files.prune(self.settings, ts - self.settings.privacy.files_days * 86400)
 
     async def _run_item(self, item: DueItem, now: datetime) -> int:
 

@@ -184,3 +184,19 @@ async def test_a_delivered_dm_is_deleted_a_month_later_with_the_prospect_it_carr
     stored = await payloads()
     assert "jane@roe.example" not in stored and "082 555 1234" not in stored
     assert "tom@newer.example" in stored  # two days old: kept
+
+
+async def test_exports_and_data_files_are_deleted_a_week_after_they_were_written(
+    group, clock, core: Core
+):
+    [export] = await group.messages("alice", "/rapport export")
+    clock.advance(days=6)
+    [mine] = await group.messages("bob", "/rapport my-data")
+    old, new = [Path(p) for p in export.attachments], [Path(p) for p in mine.attachments]
+    await core.run_due(clock.now())
+    assert all(p.exists() for p in old + new)  # six days: still there
+
+    clock.advance(days=1, hours=1)
+    await core.run_due(clock.now())
+    assert not any(p.exists() for p in old)
+    assert all(p.exists() for p in new)  # one day old
