@@ -48,6 +48,8 @@ class Outbox:
         self.clock = clock
         self.on_unreachable = on_unreachable
         self.on_needs_admin = on_needs_admin
+        # shutting down: finish the message in hand, hand the rest of the claim back
+        self.stopping = False
 
     def _ts(self, at: datetime | None = None) -> int:
         return int((at or self.clock.now()).timestamp())
@@ -55,14 +57,20 @@ class Outbox:
     async def deliver(self, now: datetime | None = None, batch: int = 100) -> int:
         """Deliver everything due at `now`; returns how many messages the platform took."""
         delivered = 0
-        while True:
+        while not self.stopping:
             ts = self._ts(now)
             items = await self.repo.atomic(self._claim(ts, batch))
             if not items:
                 return delivered
             marks: list[asyncio.Task[None]] = []
             try:
-                for item in items:
+                for n, item in enumerate(items):
+                    if self.stopping:
+                        # left 'sending', the rest would wait out a five-minute stale claim
+                        # after the restart; handed back, they go out at once
+                        rest = [i.id for i in items[n:]]
+                        await self.repo.atomic(lambda tx, rest=rest: tx.outbox_release(rest))
+                        break
                     delivered += await self._deliver_one(item, ts, marks)
             finally:
                 # each message's "sent" was queued as the platform took it, without waiting
@@ -71,6 +79,7 @@ class Outbox:
                 await asyncio.shield(asyncio.gather(*marks))
             # loop until nothing is due: delivering can queue more (a giver told that a DM
             # was refused); failed rows wait for a later attempt, so this ends
+        return delivered
 
     @staticmethod
     def _claim(ts: int, batch: int) -> Callable[[Repository], Awaitable[list[OutboxItem]]]:

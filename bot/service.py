@@ -427,7 +427,9 @@ class Core:
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait for commands and scheduled work in flight to finish (shutting down), so the
-        database is not closed under them; what is still queued waits for the next start."""
+        database is not closed under them; what is still queued waits for the next start.
+        Delivery stops after the message in hand: a backlog would outlast the timeout."""
+        self.outbox.stopping = True
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
 

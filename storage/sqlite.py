@@ -667,6 +667,16 @@ class SqliteRepository(PrivacyQueries):
             (next_attempt_at, error[:500], item_id),
         )
 
+    async def outbox_release(self, item_ids: list[int]) -> None:
+        """Hand back claimed messages that were never tried: pending again at once, the
+        claim's attempt not counted."""
+        for item_id in item_ids:
+            await self._db.execute(
+                "UPDATE outbox SET state = 'pending', attempts = attempts - 1, claimed_at = NULL"
+                " WHERE id = ? AND state = 'sending'",
+                (item_id,),
+            )
+
     async def outbox_failed(self, item_id: int, error: str) -> None:
         await self._db.execute(
             "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?",

@@ -41,17 +41,20 @@ class CountingMessenger(RecordingMessenger):
     tries: list[tuple[str, str]] = field(default_factory=list)
     # a slow platform: while this is cleared, every delivery waits for it
     open: asyncio.Event = field(default_factory=asyncio.Event)
+    tried: asyncio.Event = field(default_factory=asyncio.Event)  # set at every attempt
 
     def __post_init__(self) -> None:
         self.open.set()
 
     async def send_dm(self, to: UserRef, message: OutMessage) -> None:
         self.tries.append((to.user_id, message.kind))
+        self.tried.set()
         await self.open.wait()
         await super().send_dm(to, message)
 
     async def post(self, channel: ChannelRef, message: OutMessage) -> None:
         self.tries.append((f"#{channel.channel_id}", message.kind))
+        self.tried.set()
         await self.open.wait()
         await super().post(channel, message)
 
@@ -157,22 +160,41 @@ async def test_the_author_is_answered_while_the_platform_is_still_taking_the_mes
     assert [r["state"] for r in rows(db_path, *REFERRAL_KINDS)] == ["sent", "sent"]
 
 
-async def test_shutting_down_waits_for_the_messages_a_command_just_queued(
-    group: Chat, messenger: CountingMessenger, db_path: Path, core: Core
+async def test_shutting_down_finishes_the_message_in_hand_and_hands_the_rest_back(
+    group: Chat,
+    messenger: CountingMessenger,
+    db_path: Path,
+    core: Core,
+    repo: SqliteRepository,
+    clock: FakeClock,
 ) -> None:
-    """Closing the database under them would leave them 'sending', to go out a second time
-    once a later start took the claim for abandoned."""
+    """Closing the database under a delivery would leave its messages 'sending', to go out a
+    second time once a later start took the claim for abandoned; waiting for a whole backlog
+    would outlast any shutdown. So the message in hand goes out and is marked, and the rest
+    of the claim is handed back for the next start."""
     messenger.open.clear()
-    handling = asyncio.create_task(core.handle(Context(user("alice"), channel()), REFERRAL))
-    stopping = asyncio.create_task(core.drain())  # the stop arrives mid-command
-    await handling
+    messenger.tried.clear()
+    await core.handle(Context(user("alice"), channel()), REFERRAL)
+    await asyncio.wait_for(messenger.tried.wait(), 30)  # the dispatcher has Bob's DM in hand
+    stopping = asyncio.create_task(core.drain())
     for _ in range(20):
         await asyncio.sleep(0)
-    assert not stopping.done()
+    assert not stopping.done()  # it waits for the message in hand
 
     messenger.open.set()
     await stopping
-    assert [r["state"] for r in rows(db_path, *REFERRAL_KINDS)] == ["sent", "sent"]
+    queued = rows(db_path, *REFERRAL_KINDS)
+    assert [(r["kind"], r["state"], r["attempts"]) for r in queued] == [
+        ("referral.received", "sent", 1),
+        ("referral.post", "pending", 0),
+    ]
+
+    restarted = Core(repo, messenger, clock, FakeResolver(), settings())
+    await restarted.run_due(clock.now())
+    assert messenger.tries_of(*REFERRAL_KINDS) == [
+        ("bob", "referral.received"),
+        ("#general", "referral.post"),
+    ]
 
 
 async def test_failed_deliveries_wait_out_the_backoff_and_then_go_out_once(
