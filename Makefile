@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	@rm -f .demo.db .demo.db-wal .demo.db-shm
+	@rm -rf .demo.db .demo.db-wal .demo.db-shm .demo-files
 	$(PY) -m bot --config examples/demo.toml console --db .demo.db --script examples/demo.txt --now "2026-11-02 08:00" --tz Africa/Johannesburg
 
 console: $(VENV)/.installed
@@ -30,4 +30,4 @@ bench: $(VENV)/.installed
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .demo.db* .pytest_cache
+	rm -rf $(VENV) .demo.db* .demo-files .pytest_cache

@@ -344,10 +344,10 @@ async def test_the_cli_plays_a_script_to_stdout(settings, tmp_path):
     script = tmp_path / "week.txt"
     script.write_text(WEEK, encoding="utf-8")
     config = tmp_path / "rapport.toml"  # the demo's settings, files where the fixture puts them
+    demo = (REPO / "examples" / "demo.toml").read_text(encoding="utf-8")
+    assert 'files_dir = ".demo-files"' in demo
     config.write_text(
-        (REPO / "examples" / "demo.toml").read_text(encoding="utf-8")
-        + f"\n[privacy]\nfiles_dir = {settings.privacy.files_dir!r}\n",
-        encoding="utf-8",
+        demo.replace('".demo-files"', repr(settings.privacy.files_dir)), encoding="utf-8"
     )
     run = cli(
         "--db",
