@@ -14,6 +14,7 @@ import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -164,6 +165,7 @@ class Core:
         self._idle = asyncio.Event()
         self._idle.set()
         self._dispatcher: asyncio.Task[None] | None = None
+        self._slow = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapport-after-commit")
         self._more = False  # a command queued messages since the dispatcher last looked
         self.outbox = Outbox(
             repo,
@@ -510,7 +512,9 @@ class Core:
             outcome, work = done
             for job in work.after_commit:
                 try:
-                    job()
+                    # a chart takes ~200 ms to draw: on the event loop, a batch of recaps
+                    # would hold up every platform's acks; one worker draws them in turn
+                    await asyncio.get_running_loop().run_in_executor(self._slow, job)
                 except Exception:
                     log.exception("due work %s: a follow-up step failed", item.id)
             return 1 if outcome.state == "done" else 0

@@ -50,7 +50,7 @@ class Work:
     settings: Settings
     queued: int = field(default=0)
     # slow work that must not hold the database's write lock (drawing a chart): run after
-    # the transaction commits, before the outbox delivers
+    # the transaction commits, before the outbox delivers, on a worker thread
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @property
