@@ -69,7 +69,9 @@ class Outbox:
                         # left 'sending', the rest would wait out a five-minute stale claim
                         # after the restart; handed back, they go out at once
                         rest = [i.id for i in items[n:]]
-                        await self.repo.atomic(lambda tx, rest=rest: tx.outbox_release(rest))
+                        await self.repo.atomic(
+                            lambda tx, rest=rest, ts=ts: tx.outbox_release(rest, ts)
+                        )
                         break
                     delivered += await self._deliver_one(item, ts, marks)
             finally:

@@ -667,14 +667,15 @@ class SqliteRepository(PrivacyQueries):
             (next_attempt_at, error[:500], item_id),
         )
 
-    async def outbox_release(self, item_ids: list[int]) -> None:
+    async def outbox_release(self, item_ids: list[int], claimed_at: int) -> None:
         """Hand back claimed messages that were never tried: pending again at once, the
-        claim's attempt not counted."""
+        claim's attempt not counted. Only while the claim is still this one: another process
+        may have taken a stale claim over."""
         for item_id in item_ids:
             await self._db.execute(
                 "UPDATE outbox SET state = 'pending', attempts = attempts - 1, claimed_at = NULL"
-                " WHERE id = ? AND state = 'sending'",
-                (item_id,),
+                " WHERE id = ? AND state = 'sending' AND claimed_at = ?",
+                (item_id, claimed_at),
             )
 
     async def outbox_failed(self, item_id: int, error: str) -> None:
