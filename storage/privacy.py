@@ -197,12 +197,15 @@ class PrivacyQueries:
         return int(cur.rowcount)
 
     async def prune_outbox(self, before: int, limit: int) -> int:
-        """Up to `limit` messages delivered or given up on, queued before `before`: a
-        receiver's DM keeps the prospect's email and phone in its stored copy."""
+        """Up to `limit` messages delivered or given up on before `before`: a receiver's DM
+        keeps the prospect's email and phone in its stored copy."""
+        # a row's last attempt (next_attempt_at) is at or before it was sent or given up on,
+        # so the range on outbox_due visits old rows only, never the 30 days kept
         cur = await self._db.execute(
             "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
-            " WHERE state IN ('sent', 'failed') AND created_at < ? LIMIT ?)",
-            (before, limit),
+            " WHERE state IN ('sent', 'failed') AND next_attempt_at < :before"
+            " AND COALESCE(sent_at, next_attempt_at) < :before LIMIT :limit)",
+            {"before": before, "limit": limit},
         )
         return int(cur.rowcount)
 

@@ -174,6 +174,11 @@ async def test_a_delivered_dm_is_deleted_a_month_later_with_the_prospect_it_carr
     await group("alice", "/referral @bob Jane Roe jane@roe.example 082 555 1234")
     await group("bob", "/referrals update 1 contacted")  # no follow-up DMs repeat her details
     assert "jane@roe.example" in await payloads()
+    async with repo.transaction() as tx:  # the channel post: refused, its next try far off
+        await tx._db.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE payload LIKE ?",
+            (int(clock.now().timestamp()) + 90 * 86400, '%"referral.post"%'),
+        )
     clock.advance(days=29)
     await group("alice", "/referral @carol Tom Newer tom@newer.example")
     await core.run_due(clock.now())
@@ -184,6 +189,7 @@ async def test_a_delivered_dm_is_deleted_a_month_later_with_the_prospect_it_carr
     stored = await payloads()
     assert "jane@roe.example" not in stored and "082 555 1234" not in stored
     assert "tom@newer.example" in stored  # two days old: kept
+    assert stored.count('"referral.post"') == 2  # Jane's, not yet delivered: kept, however old
 
 
 async def test_exports_and_data_files_are_deleted_a_week_after_they_were_written(

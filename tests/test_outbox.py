@@ -421,6 +421,52 @@ async def test_a_claimed_row_is_not_claimed_again_by_another_connection(
     assert {r["state"] for r in rows(db_path)} == {"sending"}
 
 
+async def test_pruning_deletes_only_messages_delivered_or_given_up_on_long_ago(
+    db_path: Path, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    now = ts(clock.now())
+    old, recent = now - 40 * 86400, now - 86400
+    states = {  # text: (state, next_attempt_at, sent_at)
+        "sent long ago": ("sent", old, old),
+        "given up long ago": ("failed", old, None),
+        "overdue (the bot was down)": ("pending", old, None),
+        "claimed long ago": ("sending", old, None),
+        "queued long ago, sent yesterday": ("sent", recent, recent),
+    }
+    async with repo.transaction() as tx:
+        for text, (state, attempt_at, sent_at) in states.items():
+            await tx.outbox_add(None, user("bob"), OutMessage(lit(text)), old)
+            await tx._db.execute(
+                "UPDATE outbox SET state = ?, next_attempt_at = ?, sent_at = ?"
+                " WHERE id = (SELECT MAX(id) FROM outbox)",
+                (state, attempt_at, sent_at),
+            )
+        assert await tx.prune_outbox(now - 30 * 86400, 2000) == 2
+
+    kept = [json.loads(r["payload"])["text"] for r in rows(db_path)]
+    assert kept == [
+        ["overdue (the bot was down)"],
+        ["claimed long ago"],
+        ["queued long ago, sent yesterday"],
+    ]
+
+
+async def test_handing_back_a_claim_leaves_a_row_another_process_has_taken_over(
+    db_path: Path, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    now = ts(clock.now())
+    async with repo.transaction() as tx:
+        for i in range(2):
+            await tx.outbox_add(None, user("bob"), OutMessage(lit(f"message {i}")), now)
+        mine = await tx.outbox_claim(now, 2, now - 300)
+        # this process stalls; ten minutes on, another takes the first row over as abandoned
+        await tx._db.execute("UPDATE outbox SET claimed_at = ? WHERE id = ?", (now + 600, mine[0].id))
+        await tx.outbox_release([i.id for i in mine], now)  # then this one stops
+
+    states = [(r["state"], r["attempts"]) for r in rows(db_path)]
+    assert states == [("sending", 1), ("pending", 0)]
+
+
 # --- the stored form of a message ----------------------------------------------------------------
 def test_an_out_message_survives_its_json_round_trip() -> None:
     alice = user("alice")
