@@ -49,9 +49,11 @@ class MeetingEvents:
             log.warning("could not list the meeting as a server event", exc_info=True)
 
     async def _refresh(self, guild_id: int, channel: ChannelRef) -> None:
-        async with self.repo.transaction() as tx:
+        async def look(tx: Repository) -> tuple[Group | None, set[str]]:
             group = await tx.group_by_channel(channel)
-            skips = await tx.skips(group.id) if group else set()
+            return group, (await tx.skips(group.id) if group else set())
+
+        group, skips = await self.repo.atomic(look)
         if group is None or group.meeting is None:
             return
         start = next_meeting(group.meeting, self.clock.now(), skips)
