@@ -3,19 +3,11 @@ open seats the group wants to fill."""
 
 from __future__ import annotations
 
-from bot import due, messages
+from bot import admins, due, messages
 from bot.commands import ChangeSetting, Leave, RemoveMember, ShowSettings, WantSeat
 from bot.model import Group, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.work import Refusal, Work
-
-SETTING_LABELS = {
-    "reminder.evening": "evening-before reminder",
-    "reminder.before": "reminder before the meeting",
-    "recap.after": "weekly recap time",
-    "nudge.accountability": "accountability nudges",
-    "currency": "currency",
-}
 
 
 async def _admin(w: Work, what: str) -> tuple[Group, Member]:
@@ -27,7 +19,9 @@ async def _admin(w: Work, what: str) -> tuple[Group, Member]:
 
 
 async def _take_off_roster(w: Work, group: Group, member: Member) -> None:
-    await w.tx.update_member(member.id, active=0, seat_key=None)
+    # an admin who leaves is not an admin when they come back
+    await w.tx.update_member(member.id, active=0, seat_key=None, is_admin=0)
+    await w.tx.drop_seat_request(group.id, member.user.user_id)
     # every referral they received: a won one may still have its thank-you reminder planned
     received = await w.tx.referrals_of(member.id, "received", 100_000)
     await due.member_left(w.tx, member, received, w.ts)
@@ -36,10 +30,7 @@ async def _take_off_roster(w: Work, group: Group, member: Member) -> None:
 async def leave(w: Work, cmd: Leave) -> list[OutMessage]:
     group = await w.group()
     me = await w.actor(group)
-    if me.is_admin and not [
-        m for m in await w.tx.members(group.id) if m.is_admin and m.id != me.id
-    ]:
-        raise Refusal(messages.admin_cannot_leave())
+    await admins.check_can_go(w, group, me, "/rapport leave")
     await _take_off_roster(w, group, me)
     await w.post(group, messages.left_post(me, None))
     return [messages.left(group)]
@@ -80,12 +71,14 @@ async def change_setting(w: Work, cmd: ChangeSetting) -> list[OutMessage]:
         return [messages.setting_saved(f"currency {cmd.value}")]
     await w.tx.set_group_setting(group.id, cmd.key, cmd.value)
     await due.replan_meetings(w.tx, w.settings, group, w.now)
-    shown = (
-        "default"
-        if cmd.value is None
-        else ("off" if cmd.value in ("", "0", "off") and cmd.key != "recap.after" else cmd.value)
-    )
-    return [messages.setting_saved(f"{SETTING_LABELS[cmd.key]} {shown}")]
+    defaults = due.group_schedule(w.settings, {})
+    default = {
+        "reminder.evening": defaults.evening_before,
+        "reminder.before": str(defaults.hours_before),
+        "recap.after": str(defaults.recap_hours_after),
+        "nudge.accountability": "on" if defaults.accountability else "off",
+    }[cmd.key]
+    return [messages.setting_saved(messages.setting_words(cmd.key, cmd.value, default))]
 
 
 async def want_seat(w: Work, cmd: WantSeat) -> list[OutMessage]:

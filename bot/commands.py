@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.messages import DAY_SOON, TODAY, YEAR_START, slash
 from bot.model import Status, UserRef
 from bot.schedule import is_timezone
 
@@ -132,6 +133,8 @@ class Thank:
 class LogOneToOne:
     member: Who
     note: str | None = None
+    # "/onetoone @a @b": a 1-2-1 with each of them, logged together or not at all
+    others: tuple[Who, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,35 @@ class Help:
     topic: str | None = None
 
 
+# --- the group's roster, its admins and its seats ------------------------------------------
+@dataclass(frozen=True)
+class ShowRoster:
+    """Every member with their seat, join date and role, and the open seats."""
+
+
+@dataclass(frozen=True)
+class ShowAdmins:
+    """Who the group's admins are."""
+
+
+@dataclass(frozen=True)
+class AddAdmin:
+    member: Who
+
+
+@dataclass(frozen=True)
+class RemoveAdmin:
+    member: Who
+
+
+@dataclass(frozen=True)
+class AllowSeat:
+    """An admin lets a member take the seat they asked for, though a seated member's
+    classification is the same trade (Solicitor beside Lawyer)."""
+
+    member: Who
+
+
 Command = (
     Setup
     | Join
@@ -295,6 +327,11 @@ Command = (
     | Forget
     | ShowGaps
     | SetSuggestions
+    | ShowRoster
+    | ShowAdmins
+    | AddAdmin
+    | RemoveAdmin
+    | AllowSeat
 )
 
 
@@ -372,6 +409,11 @@ COMMANDS = {
     "forget-me": "forget-me",
     "forget": "forget",
     "gaps": "gaps",
+    "roster": "roster",
+    "members": "roster",
+    "admin": "admin",
+    "admins": "admins",
+    "seat": "seat",
 }
 
 RSVP_WORDS = {
@@ -483,7 +525,7 @@ def parse(line: str) -> Command:
         if not head:
             return Help()
     if not head:
-        raise ParseError("help", "Type a command, for example /help.")
+        raise ParseError("help", f"Type a command, for example {slash('help')}.")
     name = COMMANDS.get(head)
     if name is None:
         close = difflib.get_close_matches(head, list(COMMANDS), n=1, cutoff=0.75)
@@ -520,13 +562,15 @@ def _profile(rest: str) -> Command:
         if not arg:
             raise ParseError(
                 "profile",
-                "Say what referral you want, e.g. /profile ask homeowners planning a kitchen.",
+                f"Say what referral you want, e.g. {slash('profile')} ask homeowners planning"
+                " a kitchen.",
             )
         return SetAsk(limit(arg, MAX_TEXT, "Your ask", "profile"))
     if sub == "email":
         if not EMAIL.fullmatch(arg) or len(arg) > MAX_EMAIL:
             raise ParseError(
-                "profile", "Give your business email, e.g. /profile email bob@plumbing.example."
+                "profile",
+                f"Give your business email, e.g. {slash('profile')} email bob@plumbing.example.",
             )
         return SetEmail(arg)
     if sub in ("tz", "timezone"):
@@ -544,12 +588,15 @@ def _profile(rest: str) -> Command:
     if sub == "suggestions":
         if arg.casefold() in ("on", "off"):
             return SetSuggestions(arg.casefold() == "on")
-        raise ParseError("profile", "Write /profile suggestions on or /profile suggestions off.")
+        raise ParseError(
+            "profile",
+            f"Write {slash('profile')} suggestions on or {slash('profile')} suggestions off.",
+        )
     if sub == "dm":
         if arg.casefold() in ("on", "off"):
             return SetDirectMessages(arg.casefold() == "on")
-        raise ParseError("profile", "Write /profile dm on or /profile dm off.")
-    raise ParseError("profile", f"I don't know “{sub[:30]}” in /profile.")
+        raise ParseError("profile", f"Write {slash('profile')} dm on or {slash('profile')} dm off.")
+    raise ParseError("profile", f"I don't know “{sub[:30]}” in {slash('profile')}.")
 
 
 def _referral(rest: str) -> Command:
@@ -780,16 +827,30 @@ def _thanks(rest: str) -> Command:
     return Thank(member, rid, amount, note, bare_number=bare)
 
 
+MAX_ONE_TO_ONE = 10  # members named in one /onetoone (a small-group coffee, not a meeting)
+
+
 def _onetoone(rest: str) -> Command:
     member, rest = take_mention(rest)
     if member is None:
         raise ParseError("onetoone", "Name the member you met, e.g. /onetoone @bob.")
+    # every member named before the note: "/onetoone @a @b" is a 1-2-1 with each
+    others: list[MentionToken] = []
+    while (more := take_mention(rest))[0] is not None:
+        other, rest = more
+        assert other is not None
+        if other != member and other not in others:
+            others.append(other)
+    if len(others) + 1 > MAX_ONE_TO_ONE:
+        raise ParseError(
+            "onetoone", f"Name at most {MAX_ONE_TO_ONE} members in one /onetoone."
+        )
     body, note = split_note(rest)
     if clean(body) and not note:
         note = clean(body)
     if note:
         limit(note, MAX_TEXT, "The note", "onetoone")
-    return LogOneToOne(member, note)
+    return LogOneToOne(member, note, tuple(others))
 
 
 def _meeting(rest: str) -> Command:
@@ -797,13 +858,16 @@ def _meeting(rest: str) -> Command:
     words = body.split()
     if not words:
         if where:
-            raise ParseError("meeting", "A place (after --) only goes with /meeting set.")
+            raise ParseError(
+                "meeting", f"A place (after --) only goes with {slash('meeting')} set."
+            )
         return ShowMeeting()
     sub = words[0].casefold()
     if sub == "set":
         if len(words) < 3 or len(words) > 4:
             raise ParseError(
-                "meeting", "Give the weekday and time, e.g. /meeting set wednesday 07:00."
+                "meeting",
+                f"Give the weekday and time, e.g. {slash('meeting')} set wednesday 07:00.",
             )
         day = words[1].casefold()
         matches = [i for i, d in enumerate(WEEKDAYS) if len(day) >= 3 and d.startswith(day)]
@@ -822,7 +886,9 @@ def _meeting(rest: str) -> Command:
         return SetMeeting(matches[0], f"{int(tm.group(1)):02d}:{tm.group(2)}", tz, where)
     if sub == "skip":
         if len(words) != 2:
-            raise ParseError("meeting", "Give the date to skip, e.g. /meeting skip 2026-12-23.")
+            raise ParseError(
+                "meeting", f"Give the date to skip, e.g. {slash('meeting')} skip {DAY_SOON}."
+            )
         try:
             day = date.fromisoformat(words[1])
         except ValueError:
@@ -830,13 +896,15 @@ def _meeting(rest: str) -> Command:
                 "meeting", f"“{words[1][:20]}” is not a date; write it as YYYY-MM-DD."
             ) from None
         return SkipMeeting(day)
-    raise ParseError("meeting", f"I don't know “{sub[:30]}” in /meeting.")
+    raise ParseError("meeting", f"I don't know “{sub[:30]}” in {slash('meeting')}.")
 
 
 def _stats(rest: str) -> Command:
     member, rest = take_mention(rest)
     if clean(rest):
-        raise ParseError("stats", "Write /stats for your numbers, or /stats @member.")
+        raise ParseError(
+            "stats", f"Write {slash('stats')} for your numbers, or {slash('stats')} @member."
+        )
     return ShowStats(member)
 
 
@@ -844,6 +912,8 @@ def _help(rest: str) -> Command:
     topic = clean(rest).lstrip("/").casefold()
     if topic.startswith("rapport "):
         topic = topic[len("rapport ") :]
+    # "help admin add" is the help for admin
+    topic = topic.split(" ")[0]
     return Help(COMMANDS.get(topic, topic) or None)
 
 
@@ -925,7 +995,11 @@ def _leaderboard(rest: str) -> Command:
     return ShowLeaderboard(period)
 
 
-INVITED_BY = re.compile(r"\s+invited\s+by\s+(?P<who>\S.*)$", re.IGNORECASE)
+# "Ann O'Connor invited by @lena", "… (invited by @lena)", "…, invited by: @lena"
+INVITED_BY = re.compile(
+    r"(?:^|\s*[,;]\s*|\s+)[(\[]?\s*invited\s+by\s*:?\s*(?P<who>[^()\[\]]*?)\s*[)\]]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _visitor(rest: str) -> Command:
@@ -1006,7 +1080,7 @@ def _export(rest: str) -> Command:
         words = words[:-1]
     if len(words) > 2:
         raise ParseError(
-            "export", "Give at most two dates, e.g. /rapport export 2026-01-01 2026-12-31."
+            "export", f"Give at most two dates, e.g. {slash('export')} {YEAR_START} {TODAY}."
         )
     days = [_date(w, "export") for w in words]
     since = days[0] if days else None
@@ -1066,4 +1140,34 @@ PARSERS = {
     "forget-me": _forget_me,
     "forget": _forget,
     "gaps": lambda rest: ShowGaps() if not clean(rest) else _no_args("gaps"),
+    "roster": lambda rest: ShowRoster() if not clean(rest) else _no_args("roster"),
+    "admins": lambda rest: ShowAdmins() if not clean(rest) else _no_args("admins"),
+    "admin": lambda rest: _admin(rest),
+    "seat": lambda rest: _seat(rest),
 }
+
+
+def _admin(rest: str) -> Command:
+    sub, _, after = clean(rest).partition(" ")
+    sub = sub.casefold()
+    if sub in ("", "list"):
+        return ShowAdmins()
+    if sub in ("add", "remove"):
+        member, after = take_mention(after)
+        if member is not None and not clean(after):
+            return AddAdmin(member) if sub == "add" else RemoveAdmin(member)
+    raise ParseError(
+        "admin",
+        f"Name the member, e.g. {slash('admin')} add @bob or {slash('admin')} remove @bob.",
+    )
+
+
+def _seat(rest: str) -> Command:
+    sub, _, after = clean(rest).partition(" ")
+    if sub.casefold() == "allow":
+        member, after = take_mention(after)
+        if member is not None and not clean(after):
+            return AllowSeat(member)
+    raise ParseError(
+        "seat", f"Name the member whose seat you allow, e.g. {slash('seat')} allow @erin."
+    )

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import files, messages
+from bot import admins, files, messages
 from bot.commands import Export, Forget, MyData
 from bot.model import Group, UserRef
 from bot.out import OutMessage
@@ -97,10 +97,9 @@ async def forget(w: Work, cmd: Forget) -> list[OutMessage]:
         if not me.is_admin:
             raise Refusal(messages.admin_only("erase another member's data"))
         target = await w.member_of(group, cmd.member)
-    others_admin = [m for m in await w.tx.members(group.id) if m.is_admin and m.id != target.id]
-    if target.is_admin and not others_admin:
-        raise Refusal(messages.admin_cannot_leave())
+    await admins.check_can_go(w, group, target, "/rapport forget-me")
     if not cmd.confirmed:
         return [messages.forget_confirm(target.user, target.id == me.id)]
+    await w.tx.drop_seat_request(group.id, target.user.user_id)
     await w.tx.forget_member(target.id, w.ts)
     return [messages.forgotten(target.id == me.id)]

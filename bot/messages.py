@@ -6,7 +6,7 @@ renderer) and a `UserRef` is a mention; bot wording is the template itself.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     from bot.insight import Light, Metric
 
 # Commands a platform lets us register under their own name; the rest live under /rapport.
+# Slack's manifest and Discord's command tree register exactly these, so an example worded
+# with `slash` is one the member can type on every platform.
 DIRECT = ("referral", "lead", "referrals", "thanks", "onetoone")
+
+# Examples that name a date are filled in from the clock when the reply is worded (a date
+# written here would soon be in the past): a week from today, today, and this year's 1 January.
+DAY_SOON = "{a-week-from-today}"
+TODAY = "{today}"
+YEAR_START = "{1-january}"
 
 # command → (usage, example, what it does)
 USAGE: dict[str, tuple[str, str, str]] = {
@@ -61,9 +69,9 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "thank a member in the channel; an amount records closed business (kept private)",
     ),
     "onetoone": (
-        "onetoone @member [-- note]",
+        "onetoone @member [@member …] [-- note]",
         "onetoone @carol -- coffee at Rio",
-        "log a 1-2-1; when you both log it, it counts once",
+        "log a 1-2-1 (with each member named); when you both log it, it counts once",
     ),
     "meeting": (
         "meeting\nmeeting set <weekday> <HH:MM> [Area/City] [-- where]\nmeeting skip <YYYY-MM-DD>",
@@ -103,13 +111,13 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "the admin records who came (confirm turns RSVPs into attendance)",
     ),
     "visitor": (
-        "visitor <name> [invited by @member]",
-        "visitor Jane Smith invited by @bob",
+        "visitor <name> [(invited by @member)]",
+        "visitor Ann O'Connor (invited by @bob)",
         "record a visitor and credit who invited them",
     ),
     "export": (
         "export [from YYYY-MM-DD] [to YYYY-MM-DD] [contacts]",
-        "export 2026-01-01 2026-12-31",
+        f"export {YEAR_START} {TODAY}",
         "the admin's CSV files of referrals, leads, closed business, 1-2-1s and attendance",
     ),
     "my-data": ("my-data", "my-data", "a JSON file of everything stored about you"),
@@ -125,6 +133,32 @@ USAGE: dict[str, tuple[str, str, str]] = {
     ),
     "help": ("help [command]", "help referral", "what each command does, with an example"),
 }
+# the power team, the roster, its admins and its seats
+USAGE.update(
+    {
+        "gaps": (
+            "gaps",
+            "gaps",
+            "your contact sphere, your power team here, and the open seats worth filling",
+        ),
+        "roster": (
+            "roster",
+            "roster",
+            "every member with their seat, join date and role, and the open seats",
+        ),
+        "admins": ("admins", "admins", "who the group's admins are"),
+        "admin": (
+            "admin add @member\nadmin remove @member",
+            "admin add @bob",
+            "an admin makes a member an admin too, or takes it back: hand over before you leave",
+        ),
+        "seat": (
+            "seat allow @member",
+            "seat allow @erin",
+            "an admin lets a member take a seat in the same trade as another member's",
+        ),
+    }
+)
 
 HEAT = {1: "cool", 2: "mild", 3: "warm", 4: "hot", 5: "ready to buy"}
 CURRENCY_SIGN = {
@@ -172,26 +206,40 @@ def cmd(text: str) -> Rich:
 
 
 # --- usage, help, errors -----------------------------------------------------------------
+def fill_dates(text: str, today: date | None) -> str:
+    """Example dates, from `today` (the clock's): never a date already past."""
+    if today is None:
+        return text.replace(DAY_SOON, "YYYY-MM-DD").replace(TODAY, "YYYY-MM-DD").replace(
+            YEAR_START, "YYYY-MM-DD"
+        )
+    return (
+        text.replace(DAY_SOON, (today + timedelta(days=7)).isoformat())
+        .replace(TODAY, today.isoformat())
+        .replace(YEAR_START, today.replace(month=1, day=1).isoformat())
+    )
+
+
 def _prefixed(form: str) -> str:
     """ "referral @member …" → "/referral @member …"; "join …" → "/rapport join …"."""
     head, _, rest = form.partition(" ")
     return f"{slash(head)} {rest}".rstrip()
 
 
-def _usage_lines(command: str) -> list[str]:
+def _usage_lines(command: str, today: date | None) -> list[str]:
     use, example, _ = USAGE[command]
     forms = [_prefixed(f) for f in use.split("\n")]
     lines = [f"Usage: {forms[0]}"] + [f"       {f}" for f in forms[1:]]
-    return [*lines, f"Example: {_prefixed(example)}"]
+    return [*lines, f"Example: {fill_dates(_prefixed(example), today)}"]
 
 
-def usage(command: str, problem: str) -> OutMessage:
+def usage(command: str, problem: str, today: date | None = None) -> OutMessage:
     # a problem may quote what was typed: it is rendered as user text, inert everywhere
+    problem = fill_dates(problem, today)
     said = fmt("{p}", p=problem) if problem else lit("")
     if command not in USAGE or command == "help":
         text = said + lit((" " if problem else "") + "Type /rapport help to see every command.")
         return reply(text, "error.usage")
-    lines = "\n".join(_usage_lines(command))
+    lines = "\n".join(_usage_lines(command, today))
     return reply((said + lit("\n") if problem else lit("")) + lit(lines), "error.usage")
 
 
@@ -204,8 +252,8 @@ def unknown_command(word: str, suggestion: str | None) -> OutMessage:
 
 def help_all() -> OutMessage:
     lines = ["Rapport keeps your group's referrals moving. Commands:"]
-    for name, (_, _, what) in USAGE.items():
-        lines.append(f"{slash(name)} — {what}")
+    for name in [*(n for n in USAGE if n != "help"), "help"]:
+        lines.append(f"{slash(name)} — {USAGE[name][2]}")
     lines.append(
         "Every command also works as /rapport <command>. /rapport help <command> shows"
         " its usage and an example."
@@ -213,18 +261,25 @@ def help_all() -> OutMessage:
     return reply("\n".join(lines), "help")
 
 
-def help_topic(topic: str) -> OutMessage:
+def help_topic(topic: str, today: date | None = None) -> OutMessage:
     if topic not in USAGE:
         return usage("help", f"There is no command “{topic[:40]}”.")
     what = USAGE[topic][2]
-    return reply("\n".join([f"{slash(topic)} — {what}", *_usage_lines(topic)]), "help")
+    return reply("\n".join([f"{slash(topic)} — {what}", *_usage_lines(topic, today)]), "help")
 
 
 def error(text: Rich | str) -> OutMessage:
     return reply(text, "error")
 
 
-def internal_error() -> OutMessage:
+def internal_error(changes: bool = True) -> OutMessage:
+    """The apology for a crash. `changes`: the command would have changed something, so say
+    that nothing was saved; a command that only reads has nothing to take back."""
+    if not changes:
+        return error(
+            "Sorry, something went wrong on my side. Please try again; if it keeps happening,"
+            " tell your organiser."
+        )
     return error(
         "Sorry, something went wrong on my side and nothing was saved. Please try again;"
         " if it keeps happening, tell your organiser."
@@ -273,7 +328,7 @@ def not_a_member(group: Group) -> OutMessage:
 
 
 def admin_only(what: str) -> OutMessage:
-    return error(f"Only the group's admin can {what}.")
+    return error(f"Only the group's admins can {what}.")
 
 
 def user_not_member(user: UserRef, group: Group) -> OutMessage:
@@ -370,7 +425,11 @@ def joined_post(member: Member, moved_from: str | None) -> OutMessage:
             "join.post",
         )
     return notice(
-        fmt("Please welcome {u}, our {c}!", u=member.user, c=member.classification or ""),
+        fmt(
+            "Please welcome {u}, who takes the {c} seat!",
+            u=member.user,
+            c=member.classification or "",
+        ),
         "join.post",
     )
 
@@ -489,12 +548,15 @@ def introduction_link(r: Referral, giver: UserRef, receiver: Member) -> Rich:
     """A ready-to-send email introducing both parties (mailto: with both addresses)."""
     to = [r.email or ""] + ([receiver.email] if receiver.email else [])
     subject = f"Introduction: {r.prospect} meet {receiver.user.display_name}"
-    need = f" about {r.need}" if r.need else ""
+    them = receiver.user.display_name
+    trade = f" ({receiver.classification})" if receiver.classification else ""
+    need = f' You told me what you need: "{r.need}", and I\'ve passed that on.' if r.need else ""
     body = (
-        f"Hi {r.prospect} and {receiver.user.display_name},\n\n"
-        f"I'd like to introduce you two. {r.prospect}, {receiver.user.display_name} is the"
-        f" person I trust{need}; {receiver.user.display_name}, {r.prospect} is expecting"
-        f" your call.\n\nI'll let you take it from here.\n\n{giver.display_name}"
+        f"Hi {r.prospect} and {them},\n\n"
+        f"I'd like to introduce you to each other.\n\n"
+        f"{r.prospect}, {them}{trade} is someone I know and trust.{need}\n\n"
+        f"{them}, {r.prospect} is expecting your call.\n\n"
+        f"I'll let you two take it from here.\n\nBest wishes,\n{giver.display_name}"
     )
     url = (
         "mailto:"
@@ -964,7 +1026,7 @@ def meeting_reminder(
             + join([fmt("{c}", c=c) for c in open_seats])
             + lit(". Know someone? Bring them as a visitor.")
         )
-    text = text + lit(f"\nLast week: {group_numbers(last_week, group.currency)}.")
+    text = text + lit(f"\nThe last 7 days: {group_numbers(last_week, group.currency)}.")
     text = text + lit("\nComing? Let the group know:")
     return notice(text, "reminder.soon" if soon else "reminder.evening", actions=rsvp_actions(day))
 
@@ -1057,8 +1119,12 @@ def removed(member: Member) -> OutMessage:
     return reply(fmt("{u} is off the roster and their seat is free.", u=member.user), "leave.done")
 
 
-def admin_cannot_leave() -> OutMessage:
-    return error("You are the group's only admin, so you can't leave yet.")
+def admin_cannot_leave(then: str = "/rapport leave") -> OutMessage:
+    """The last admin wants to go while members remain: how to hand over, then `then`."""
+    return error(
+        "You are the group's only admin, so you can't go yet: a group with members always"
+        f" keeps an admin. Hand over first with /rapport admin add @member, then {then}."
+    )
 
 
 def settings_view(
@@ -1090,6 +1156,27 @@ def settings_view(
 
 def setting_saved(what: str) -> OutMessage:
     return reply(f"Saved: {what}. Upcoming reminders follow the new setting.", "settings.saved")
+
+
+def setting_words(key: str, value: str | None, default: str) -> str:
+    """A setting as the admin would say it, with its unit ("a reminder 2 hours before the
+    meeting", "the evening-before reminder at 19:00"). None is the default, `default`."""
+    now = default if value is None else value
+    said = f"{key} {now}"
+    if key == "reminder.evening":
+        said = f"the evening-before reminder at {now}" if now else "no evening-before reminder"
+    elif key == "reminder.before":
+        hours = int(now or 0)
+        said = (
+            f"a reminder {count(hours, 'hour')} before the meeting"
+            if hours
+            else "no reminder before the meeting"
+        )
+    elif key == "recap.after":
+        said = f"the weekly recap {count(int(now), 'hour')} after the meeting starts"
+    elif key == "nudge.accountability":
+        said = f"accountability nudges {now}"
+    return said + (" (the default)" if value is None else "")
 
 
 def seat_wanted(classification: str, wanted: bool, changed: bool) -> OutMessage:
@@ -1162,8 +1249,15 @@ def rsvp_actions(day: str) -> tuple[Action, ...]:
     )
 
 
+RSVP_SAVED = {
+    "attending": "Thanks: you're down as attending on {day}. See you there!",
+    "substitute": "Thanks: you're sending a substitute on {day}.",
+    "absent": "Thanks for letting us know: you can't make it on {day}. We'll miss you.",
+}
+
+
 def rsvp_saved(answer: str, day: str) -> OutMessage:
-    return reply(f"Thanks: you're down as {RSVP_LABEL[answer]} on {day}.", "rsvp.saved")
+    return reply(RSVP_SAVED[answer].format(day=day), "rsvp.saved")
 
 
 def meeting_was_skipped(day: str) -> OutMessage:

@@ -88,6 +88,19 @@ class DueItem:
     claimed_at: int
 
 
+@dataclass(frozen=True)
+class SeatRequest:
+    """A join held back because its classification is the same trade as a seated member's,
+    waiting for an admin to allow it. `user` need not be a member yet."""
+
+    id: int
+    group_id: int
+    user: UserRef
+    classification: str
+    holder_id: int | None
+    at: int
+
+
 T = TypeVar("T")
 
 
@@ -270,7 +283,12 @@ class Repository(Protocol):
 
     # members' data
     async def export_rows(
-        self, group_id: int, since: int, until: int, contacts: bool
+        self,
+        group_id: int,
+        since: int,
+        until: int,
+        contacts: bool,
+        days: tuple[str, str] | None = None,
     ) -> dict[str, list[dict[str, Any]]]: ...
     async def member_data(self, member_id: int) -> dict[str, Any]: ...
     async def forget_member(self, member_id: int, now: int) -> None: ...
@@ -285,9 +303,20 @@ class Repository(Protocol):
     ) -> None: ...
     async def last_met(self, member_id: int) -> dict[int, int]: ...
     async def weekly_numbers(
-        self, group_id: int, starts: list[int]
+        self, group_id: int, starts: list[int], ends: list[int] | None = None
     ) -> list[tuple[int, int, int]]: ...
 
     # processed platform requests
     async def request_reply(self, key: str) -> str | None: ...
     async def save_request(self, key: str, reply: str, now: int) -> None: ...
+
+    # seats waiting for an admin, meetings held, a post waiting for its file
+    async def add_seat_request(
+        self, group_id: int, user: UserRef, classification: str, holder_id: int, now: int
+    ) -> SeatRequest: ...
+    async def seat_request(self, group_id: int, user_id: str) -> SeatRequest | None: ...
+    async def seat_request_by_id(self, request_id: int) -> SeatRequest | None: ...
+    async def drop_seat_request(self, group_id: int, user_id: str) -> None: ...
+    async def note_meeting_set(self, group_id: int, now: int) -> None: ...
+    async def meeting_since(self, group_id: int) -> int | None: ...
+    async def outbox_release_held(self, item_id: int, message: OutMessage, due: int) -> None: ...

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
-from bot import due, messages
+from bot import due, group_messages, messages, seats
 from bot.commands import (
     Help,
     Join,
@@ -22,7 +23,7 @@ from bot.commands import (
     ShowStats,
     SkipMeeting,
 )
-from bot.model import Meeting, UserRef, seat_key
+from bot.model import Group, Meeting, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.schedule import is_timezone, local_date, next_meeting, quarter_bounds, week_bounds
 from bot.text import fmt, lit
@@ -63,20 +64,17 @@ async def join(w: Work, cmd: Join) -> list[OutMessage]:
     holder = await w.tx.seat_holder(group.id, key)
     if holder is not None and (member is None or holder.id != member.id):
         raise Refusal(messages.seat_taken(holder.classification or cmd.classification, holder))
-    if member is None:
-        member = await w.tx.add_member(group.id, w.ctx.actor, is_admin=False, now=w.ts)
-        if w.ctx.tz and is_timezone(w.ctx.tz):
-            member = await w.tx.update_member(member.id, tz=w.ctx.tz)
-    moved_from = member.classification if member.active else None
-    member = await w.tx.update_member(
-        member.id,
-        classification=cmd.classification,
-        seat_key=key,
-        active=1,
-        display_name=w.ctx.actor.display_name,
+    near = await seats.near_match(w, group, cmd.classification, member)
+    if near is not None:
+        return await seats.hold_back(w, group, w.ctx.actor, cmd.classification, *near)
+    member, moved_from, made_admin = await seats.seat(
+        w, group, w.ctx.actor, member, cmd.classification, w.ctx.tz
     )
     await w.post(group, messages.joined_post(member, moved_from))
-    return [messages.joined(member, group, moved_from)]
+    welcome = messages.joined(member, group, moved_from)
+    if made_admin:
+        welcome = dataclasses.replace(welcome, text=welcome.text + group_messages.became_admin())
+    return [welcome]
 
 
 async def show_profile(w: Work, cmd: ShowProfile) -> list[OutMessage]:
@@ -125,23 +123,36 @@ async def set_suggestions(w: Work, cmd: SetSuggestions) -> list[OutMessage]:
 
 
 async def log_one_to_one(w: Work, cmd: LogOneToOne) -> list[OutMessage]:
-    assert isinstance(cmd.member, UserRef)
     group = await w.group()
     me = await w.actor(group)
-    other = await w.member_of(group, cmd.member)
-    if other.id == me.id:
-        raise Refusal(messages.one_to_one_self())
+    others = []
+    for user in (cmd.member, *cmd.others):  # every member named, or none if one is wrong
+        assert isinstance(user, UserRef)
+        other = await w.member_of(group, user)
+        if other.id == me.id:
+            raise Refusal(messages.one_to_one_self())
+        if other.id not in {o.id for o in others}:
+            others.append(other)
+    replies = []
+    for other in others:
+        replies.append(await _one_to_one_with(w, group, me, other, cmd.note))
+    return replies
+
+
+async def _one_to_one_with(
+    w: Work, group: Group, me: Member, other: Member, note: str | None
+) -> OutMessage:
     since = w.ts - int(ONE_TO_ONE_WINDOW.total_seconds())
     recent = await w.tx.recent_one_to_one(me.id, other.id, since)
     if recent is not None:
         oto_id, logged_by, confirmed = recent
         if logged_by == me.id or confirmed:
-            return [messages.one_to_one_already(other.user)]
+            return messages.one_to_one_already(other.user)
         await w.tx.confirm_one_to_one(oto_id)
-        return [messages.one_to_one_confirmed(other.user)]
-    await w.tx.add_one_to_one(group.id, me.id, other.id, me.id, cmd.note, w.ts)
+        return messages.one_to_one_confirmed(other.user)
+    await w.tx.add_one_to_one(group.id, me.id, other.id, me.id, note, w.ts)
     await w.dm(group, other, messages.one_to_one_dm(me))
-    return [messages.one_to_one_logged(other.user)]
+    return messages.one_to_one_logged(other.user)
 
 
 async def show_meeting(w: Work, cmd: ShowMeeting) -> list[OutMessage]:
@@ -162,6 +173,7 @@ async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
         raise Refusal(messages.admin_only("set the weekly meeting"))
     meeting = Meeting(cmd.weekday, cmd.time, cmd.tz or group.tz, cmd.where or "")
     await w.tx.set_meeting(group.id, meeting)
+    await w.tx.note_meeting_set(group.id, w.ts)  # lights count the meetings held from here
     group = await w.tx.group(group.id)
     assert group is not None and group.meeting is not None
     next_at = await due.replan_meetings(w.tx, w.settings, group, w.now)
@@ -205,4 +217,5 @@ async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
 
 
 async def show_help(w: Work, cmd: Help) -> list[OutMessage]:
-    return [messages.help_topic(cmd.topic) if cmd.topic else messages.help_all()]
+    today = local_date(w.now, w.settings.timezone)
+    return [messages.help_topic(cmd.topic, today) if cmd.topic else messages.help_all()]

@@ -21,6 +21,7 @@ from typing import Any
 
 from bot import (
     admin,
+    admins,
     attendance,
     due,
     files,
@@ -33,11 +34,15 @@ from bot import (
     referrals,
     reminders,
     roster,
+    seats,
 )
 from bot.commands import (
+    ID,
     RSVP_WORDS,
     SNOOZES,
     STATUS_WORDS,
+    AddAdmin,
+    AllowSeat,
     ChangeSetting,
     Command,
     Export,
@@ -54,6 +59,7 @@ from bot.commands import (
     MyData,
     ParseError,
     RecordVisitor,
+    RemoveAdmin,
     RemoveMember,
     Rsvp,
     SetAsk,
@@ -64,12 +70,14 @@ from bot.commands import (
     SetSuggestions,
     SetTimeZone,
     Setup,
+    ShowAdmins,
     ShowAttendance,
     ShowGaps,
     ShowLeaderboard,
     ShowLights,
     ShowMeeting,
     ShowProfile,
+    ShowRoster,
     ShowSettings,
     ShowStats,
     SkipMeeting,
@@ -77,7 +85,6 @@ from bot.commands import (
     Thank,
     UpdateReferral,
     WantSeat,
-    is_number,
     parse,
 )
 from bot.config import Settings
@@ -92,8 +99,10 @@ from bot.ports import (
     NotAPerson,
     OutboxItem,
     Repository,
+    SeatRequest,
 )
 from bot.reminders import Outcome
+from bot.schedule import local_date
 from bot.work import SYSTEM, Context, Refusal, Work
 
 log = logging.getLogger(__name__)
@@ -137,7 +146,30 @@ HANDLERS: dict[type, Handler] = {
     Forget: members_data.forget,
     ShowGaps: powerteams.gaps,
     SetSuggestions: roster.set_suggestions,
+    ShowRoster: seats.show_roster,
+    AllowSeat: seats.allow_seat,
+    ShowAdmins: admins.show_admins,
+    AddAdmin: admins.add_admin,
+    RemoveAdmin: admins.remove_admin,
 }
+
+# commands that only read: when one fails, the apology does not say "nothing was saved"
+READ_ONLY = (
+    ShowProfile,
+    ListReferrals,
+    ShowMeeting,
+    ShowStats,
+    Help,
+    ShowSettings,
+    ShowLeaderboard,
+    ShowLights,
+    ShowAttendance,
+    Export,
+    MyData,
+    ShowGaps,
+    ShowRoster,
+    ShowAdmins,
+)
 
 REQUESTS_KEPT = 2 * 86400  # a platform's retries come within minutes
 RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details
@@ -187,14 +219,15 @@ class Core:
         except ParseError as e:
             if e.unknown is not None:
                 return [messages.unknown_command(e.unknown, e.suggestion)]
-            return [messages.usage(e.command, e.problem)]
+            today = local_date(self.clock.now(), self.settings.timezone)
+            return [messages.usage(e.command, e.problem, today)]
         try:
             replies = await self._run(ctx, cmd)
         except Refusal as r:
             replies = [r.message]
         except Exception:
             log.exception("command failed: %s", type(cmd).__name__)
-            return [messages.internal_error()]
+            return [messages.internal_error(changes=not isinstance(cmd, READ_ONLY))]
         self.deliver_soon()
         return replies
 
@@ -216,34 +249,42 @@ class Core:
 
     async def _action_command(self, ctx: Context, action_id: str) -> tuple[Command | None, Context]:
         parts = action_id.split(":")
+
+        def num(word: str) -> int | None:
+            # an id as the typed grammar takes it: a forged or stale button with a huge
+            # number is a button that no longer applies, not a number SQLite cannot hold
+            return int(word) if ID.fullmatch(word) and word.isdigit() else None
+
         if (
             len(parts) == 3
             and parts[0] == "ref"
-            and is_number(parts[1])
+            and (rid := num(parts[1])) is not None
             and parts[2] in STATUS_WORDS
         ):
-            return UpdateReferral(int(parts[1]), STATUS_WORDS[parts[2]]), ctx
+            return UpdateReferral(rid, STATUS_WORDS[parts[2]]), ctx
         if (
             len(parts) == 4
             and parts[0] == "ref"
-            and is_number(parts[1])
+            and (rid := num(parts[1])) is not None
             and parts[2] == "snooze"
             and parts[3] in SNOOZES
         ):
-            return SnoozeReferral(int(parts[1]), SNOOZES[parts[3]]), ctx
+            return SnoozeReferral(rid, SNOOZES[parts[3]]), ctx
         if len(parts) == 3 and parts[0] == "rsvp" and parts[2] in RSVP_WORDS:
             try:
                 day = date.fromisoformat(parts[1])
             except ValueError:
                 return None, ctx
             return Rsvp(RSVP_WORDS[parts[2]], day), ctx
-        if len(parts) == 2 and parts[0] == "thank" and is_number(parts[1]):
-            return Thank(member=None, referral_id=int(parts[1])), ctx
-        if len(parts) == 2 and parts[0] == "121" and is_number(parts[1]):
+        if len(parts) == 2 and parts[0] == "thank" and (rid := num(parts[1])) is not None:
+            return Thank(member=None, referral_id=rid), ctx
+        if len(parts) == 3 and parts[:2] == ["seat", "allow"] and (qid := num(parts[2])):
+            return await self._seat_request_command(ctx, qid)
+        if len(parts) == 2 and parts[0] == "121" and (mid := num(parts[1])) is not None:
             a = ctx.actor
 
             async def look(tx: Repository) -> tuple[Member | None, Group | None, Member | None]:
-                other = await tx.member_by_id(int(parts[1]))
+                other = await tx.member_by_id(mid)
                 group = await tx.group(other.group_id) if other else None
                 me = await tx.member(group.id, a.user_id) if group else None
                 return other, group, me
@@ -262,6 +303,26 @@ class Core:
             # as if typed in that member's group channel
             return LogOneToOne(member=other.user), dataclasses.replace(ctx, channel=group.channel)
         return None, ctx
+
+    async def _seat_request_command(
+        self, ctx: Context, request_id: int
+    ) -> tuple[Command | None, Context]:
+        """An admin's "Allow the seat" button, pressed in their DM: as if typed in the group."""
+        a = ctx.actor
+
+        async def look(tx: Repository) -> tuple[SeatRequest | None, Group | None]:
+            request = await tx.seat_request_by_id(request_id)
+            group = await tx.group(request.group_id) if request else None
+            return request, group
+
+        request, group = await self.repo.atomic(look)
+        if (
+            request is None
+            or group is None
+            or (group.platform, group.workspace) != (a.platform, a.workspace)
+        ):
+            return None, ctx
+        return AllowSeat(request.user), dataclasses.replace(ctx, channel=group.channel)
 
     async def _run(self, ctx: Context, cmd: Command) -> list[OutMessage]:
         handler = HANDLERS[type(cmd)]

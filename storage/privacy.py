@@ -28,11 +28,18 @@ class PrivacyQueries:
         async def _one(self, sql: str, args: Any = ()) -> sqlite3.Row | None: ...
 
     async def export_rows(
-        self, group_id: int, since: int, until: int, contacts: bool
+        self,
+        group_id: int,
+        since: int,
+        until: int,
+        contacts: bool,
+        days: tuple[str, str] | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
         """The group's records in [since, until) as rows, names joined in. Prospect contact
         details only when asked for; closed business without per-member amounts (those are
-        private to the receiver), with the group's monthly totals beside it."""
+        private to the receiver), with the group's monthly totals beside it. Attendance is
+        kept by the group's local meeting day: `days` is [first, after last) as YYYY-MM-DD
+        (without it, the UTC days of `since` and `until`)."""
         contact_cols = ", r.email, r.phone" if contacts else ""
         args = {"g": group_id, "s": since, "u": until}
         out: dict[str, list[dict[str, Any]]] = {}
@@ -77,13 +84,15 @@ class PrivacyQueries:
                 args,
             )
         )
+        first, after = days or (None, None)
         out["attendance"] = _rows(
             await self._all(
                 "SELECT t.day, m.display_name AS member, t.rsvp, t.status FROM attendance t"
                 " JOIN members m ON m.id = t.member_id WHERE t.group_id = :g"
-                " AND t.day >= date(:s, 'unixepoch') AND t.day < date(:u, 'unixepoch')"
+                " AND t.day >= COALESCE(:d0, date(:s, 'unixepoch'))"
+                " AND t.day < COALESCE(:d1, date(:u, 'unixepoch'))"
                 " ORDER BY t.day, m.display_name",
-                args,
+                {**args, "d0": first, "d1": after},
             )
         )
         return out

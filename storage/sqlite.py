@@ -41,6 +41,7 @@ from bot.model import (
 )
 from bot.out import OutMessage
 from bot.ports import DueItem, OutboxItem, Target
+from storage.group_queries import GroupQueries
 from storage.privacy import PrivacyQueries
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class SqliteRepository(PrivacyQueries):
+class SqliteRepository(PrivacyQueries, GroupQueries):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._db = conn
         self._lock = asyncio.Lock()
@@ -963,11 +964,16 @@ class SqliteRepository(PrivacyQueries):
         )
         return {r["other"]: r["t"] for r in rows}
 
-    async def weekly_numbers(self, group_id: int, starts: list[int]) -> list[tuple[int, int, int]]:
-        """(referrals, leads, closed business cents) for each week starting at `starts`."""
+    async def weekly_numbers(
+        self, group_id: int, starts: list[int], ends: list[int] | None = None
+    ) -> list[tuple[int, int, int]]:
+        """(referrals, leads, closed business cents) for each week from `starts` to `ends`
+        (the group's local weeks: a week across a clock change is not 7 × 86400 s long);
+        without `ends`, 7 days from each start."""
         out = []
-        for start in starts:
-            s = await self.stats(group_id, None, start, start + 7 * 86400)
+        for i, start in enumerate(starts):
+            end = ends[i] if ends is not None else start + 7 * 86400
+            s = await self.stats(group_id, None, start, end)
             out.append((s.referrals_given, s.leads_given, s.closed_business_cents))
         return out
 

@@ -148,11 +148,16 @@ async def test_rsvp_buttons_from_the_reminder_save_and_change_the_answer(
     reminder = next(s.message for s in messenger.posts() if s.message.kind == "reminder.evening")
     attending, substitute, absent = (a.action_id for a in reminder.actions)
 
-    assert await meets.click("bob", attending) == (f"Thanks: you're down as attending on {NEXT}.")
-    assert await meets.click("carol", substitute) == (
-        f"Thanks: you're down as sending a substitute on {NEXT}."
+    assert await meets.click("bob", attending) == (
+        f"Thanks: you're down as attending on {NEXT}. See you there!"
     )
-    assert await meets.click("alice", absent) == f"Thanks: you're down as can't make it on {NEXT}."
+    assert await meets.click("carol", substitute) == (
+        f"Thanks: you're sending a substitute on {NEXT}."
+    )
+    assert (
+        await meets.click("alice", absent)
+        == f"Thanks for letting us know: you can't make it on {NEXT}. We'll miss you."
+    )
     assert await records(repo, NEXT) == {
         "bob": ("attending", None),
         "carol": ("substitute", None),
@@ -165,10 +170,10 @@ async def test_rsvp_buttons_from_the_reminder_save_and_change_the_answer(
 
 async def test_a_typed_rsvp_without_a_date_is_for_the_next_meeting(meets: Chat, repo) -> None:
     assert await meets("bob", "/rapport rsvp substitute") == (
-        f"Thanks: you're down as sending a substitute on {NEXT}."
+        f"Thanks: you're sending a substitute on {NEXT}."
     )
     assert await meets("carol", "/rapport rsvp no 2026-12-09") == (
-        "Thanks: you're down as can't make it on 2026-12-09."
+        "Thanks for letting us know: you can't make it on 2026-12-09. We'll miss you."
     )
     assert await records(repo, NEXT) == {"bob": ("substitute", None)}
     assert await records(repo, "2026-12-09") == {"carol": ("absent", None)}
@@ -179,7 +184,7 @@ async def test_on_the_meeting_morning_a_typed_rsvp_is_for_that_days_meeting(
 ) -> None:
     clock.set(sast(2026, 12, 2, 6, 30))
     assert await meets("bob", "/rapport rsvp yes") == (
-        f"Thanks: you're down as attending on {NEXT}."
+        f"Thanks: you're down as attending on {NEXT}. See you there!"
     )
     assert await records(repo, NEXT) == {"bob": ("attending", None)}
 
@@ -317,7 +322,7 @@ async def test_the_admin_records_a_past_meeting_by_date(meets: Chat, repo) -> No
 async def test_only_the_admin_records_attendance(meets: Chat, clock: FakeClock, repo) -> None:
     await meets("carol", "/rapport rsvp attending")
     clock.set(sast(2026, 12, 2, 8, 30))
-    refusal = "Only the group's admin can record attendance."
+    refusal = "Only the group's admins can record attendance."
     assert refusal in await meets("bob", "/rapport attendance present @bob")
     assert refusal in await meets("bob", "/rapport attendance confirm")
     assert await records(repo, NEXT) == {"carol": ("attending", None)}
@@ -358,6 +363,23 @@ async def test_a_visitor_invited_by_a_member_credits_that_member(meets: Chat, re
     reply = await meets("alice", "/rapport visitor Jane Smith invited by @bob")
     assert reply == "Visitor Jane Smith recorded, invited by @bob. The recap will welcome them."
     assert await visitor_rows(repo) == [("Jane Smith", "bob")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/rapport visitor Ann O'Connor (invited by @bob)",
+        "/rapport visitor Ann O'Connor [invited by @bob]",
+        "/rapport visitor Ann O'Connor, invited by @bob",
+        "/rapport visitor Ann O'Connor (Invited by: @bob)",
+    ],
+)
+async def test_invited_by_in_brackets_or_after_a_comma_credits_that_member(
+    meets: Chat, repo, line: str
+) -> None:
+    reply = await meets("alice", line)
+    assert reply == "Visitor Ann O'Connor recorded, invited by @bob. The recap will welcome them."
+    assert await visitor_rows(repo) == [("Ann O'Connor", "bob")]
 
 
 async def test_a_visitor_without_invited_by_credits_whoever_recorded_them(

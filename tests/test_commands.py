@@ -400,7 +400,7 @@ def test_setting_the_meeting_with_a_full_weekday_and_short_hour():
         ("/rapport meeting skip 2026-02-30", "“2026-02-30” is not a date"),
         ("/rapport meeting skip next week", "Give the date to skip"),
         ("/rapport meeting skip tomorrow", "“tomorrow” is not a date"),
-        ("/rapport meeting -- Café Rio", "only goes with /meeting set"),
+        ("/rapport meeting -- Café Rio", "only goes with /rapport meeting set"),
         ("/rapport meeting cancel", "“cancel”"),
     ],
 )

@@ -252,7 +252,7 @@ async def test_a_garbled_line_gets_a_one_line_notice_and_the_run_goes_on(setting
     assert after[0][0].startswith(
         "[@alice only] Welcome to Breakfast Club! You hold the Commercial insurance seat."
     )
-    assert after[1] == ["[#general] Please welcome @alice, our Commercial insurance!"]
+    assert after[1] == ["[#general] Please welcome @alice, who takes the Commercial insurance seat!"]
     assert "Traceback" not in transcript
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from bot.commands import COMMANDS
+from bot.messages import slash
 from bot.model import Meeting
 from bot.schedule import next_meeting, quarter_bounds, week_bounds
 from bot.text import When
@@ -78,7 +80,7 @@ async def test_join_welcomes_the_member_and_tells_the_channel(group, messenger):
     reply = await group("dave", "/rapport join Bookkeeping")
     assert reply.startswith("Welcome to Breakfast Club! You hold the Bookkeeping seat.")
     [post] = messenger.posts()
-    assert post.text == "Please welcome @dave, our Bookkeeping!"
+    assert post.text == "Please welcome @dave, who takes the Bookkeeping seat!"
     assert "Classification: Bookkeeping" in await group("dave", "/rapport profile")
 
 
@@ -109,22 +111,22 @@ async def test_joining_again_with_the_same_seat_is_a_friendly_no_op(group, messe
 
 
 async def test_moving_to_a_free_classification_frees_the_old_seat(group, messenger):
-    reply = await group("bob", "/rapport join Commercial plumbing")
+    reply = await group("bob", "/rapport join Bookkeeping")
     assert (
         reply
-        == "You moved from Residential plumbing to the Commercial plumbing seat in Breakfast Club."
+        == "You moved from Residential plumbing to the Bookkeeping seat in Breakfast Club."
     )
     [post] = messenger.posts()
-    assert post.text == "@bob moved from Residential plumbing to Commercial plumbing."
-    assert "Classification: Commercial plumbing" in await group("bob", "/rapport profile")
+    assert post.text == "@bob moved from Residential plumbing to Bookkeeping."
+    assert "Classification: Bookkeeping" in await group("bob", "/rapport profile")
     messenger.clear()
     # the old seat is free for someone else now
     assert "You hold the residential plumbing seat" in await group(
         "dave", "/rapport join residential plumbing"
     )
-    assert texts(messenger.posts()) == ["Please welcome @dave, our residential plumbing!"]
+    assert texts(messenger.posts()) == ["Please welcome @dave, who takes the residential plumbing seat!"]
     # and the new one is bob's
-    assert "taken by @bob" in await group("erin", "/rapport join Commercial Plumbing")
+    assert "taken by @bob" in await group("erin", "/rapport join bookkeeping")
 
 
 async def test_commands_from_someone_not_on_the_roster_say_how_to_join(group, messenger):
@@ -247,13 +249,13 @@ async def test_no_meeting_yet_says_how_to_set_it(group):
 
 async def test_only_the_admin_sets_or_skips_the_meeting(group, messenger):
     assert await group("bob", "/rapport meeting set wed 07:00") == (
-        "Only the group's admin can set the weekly meeting."
+        "Only the group's admins can set the weekly meeting."
     )
     assert "No weekly meeting is set yet" in await group("bob", "/rapport meeting")
     await group("alice", "/rapport meeting set wed 07:00")
     messenger.clear()
     assert await group("bob", "/rapport meeting skip 2026-12-02") == (
-        "Only the group's admin can skip a meeting."
+        "Only the group's admins can skip a meeting."
     )
     assert messenger.sent == []
     assert "Skipped" not in await group("bob", "/rapport meeting")
@@ -463,6 +465,34 @@ async def test_a_1_2_1_with_yourself_or_a_stranger_is_refused(group, messenger):
     assert ", 0 1-2-1s\n" in await group("bob", "/rapport stats")
 
 
+async def test_a_1_2_1_with_two_members_logs_one_with_each(group, messenger, repo):
+    replies = await group("bob", "/onetoone @carol @alice -- breakfast at Rio")
+    assert replies.splitlines() == [
+        "Your 1-2-1 with @carol is logged. I've asked @carol to log it too.",
+        "Your 1-2-1 with @alice is logged. I've asked @alice to log it too.",
+    ]
+    assert [len(messenger.dms_to(h)) for h in ("carol", "alice")] == [1, 1]
+    async with repo.transaction() as tx:
+        rows = await tx._all(
+            "SELECT m.user_id AS other, o.note FROM one_to_ones o JOIN members m"
+            " ON m.id IN (o.member_a, o.member_b) AND m.user_id != 'bob' ORDER BY o.id"
+        )
+    assert [(r["other"], r["note"]) for r in rows] == [
+        ("carol", "breakfast at Rio"),
+        ("alice", "breakfast at Rio"),
+    ]
+    assert ", 2 1-2-1s\n" in await group("bob", "/rapport stats")
+
+
+async def test_a_1_2_1_naming_someone_not_in_the_group_logs_none_of_them(group, messenger, repo):
+    reply = await group("bob", "/onetoone @carol @dave")
+    assert reply == (
+        "@dave isn't on Breakfast Club's roster. They can join with /rapport join <classification>."
+    )
+    assert messenger.sent == []
+    assert ", 0 1-2-1s\n" in await group("bob", "/rapport stats")
+
+
 # --- stats -------------------------------------------------------------------------------
 STATS_LINE = re.compile(
     r"(?P<label>This week|This quarter): (?P<rg>\d+) referrals? given, (?P<rr>\d+) received,"
@@ -593,6 +623,21 @@ async def test_help_lists_every_command(group):
     # a bare /rapport is help too, and help needs no group
     assert await group("bob", "/rapport") == reply
     assert await group("dave", "/rapport help", where=DM) == reply
+
+
+async def test_every_command_word_has_help_with_an_example(group):
+    """Each command a member can type, aliases included, has its own help: what it does, its
+    usage and an example, written with the command names the platforms register."""
+    full = await group("bob", "/rapport help")
+    for word, command in COMMANDS.items():
+        reply = await group("bob", f"/rapport help {word}")
+        assert reply.startswith(f"{slash(command)} — "), (word, reply)
+        assert f"\nUsage: {slash(command)}" in reply, word
+        assert f"\nExample: {slash(command)}" in reply, word
+        assert f"\n{slash(command)} — " in full, command
+    assert (await group("bob", "/rapport help gaps")).startswith(
+        "/rapport gaps — your contact sphere, your power team here"
+    )
 
 
 async def test_help_for_a_command_shows_usage_and_an_example(group):

@@ -532,7 +532,7 @@ async def test_lights_all_is_for_the_admin_and_lists_every_member(
     await amber_bob(chapter)  # bob's 1-2-1s are with alice: 5/10 = 0.50 green for her too
     clock.set(LIGHTS_NOW - timedelta(days=10))
     assert "Welcome" in await chat("dave", "/rapport join Trade 7")
-    assert "Only the group's admin can see everyone's lights." in await chapter.at(
+    assert "Only the group's admins can see everyone's lights." in await chapter.at(
         LIGHTS_NOW, "bob", "/rapport lights all"
     )
     assert lines(await chapter.at(LIGHTS_NOW, "alice", "/rapport lights all")) == [

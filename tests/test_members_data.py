@@ -78,7 +78,7 @@ async def test_contacts_only_when_asked_and_only_for_the_admin(group, clock):
     [reply] = await group.messages("alice", "/rapport export contacts")
     text = files_of(reply)["referrals.csv"].read_text()
     assert "jane@roe.example" in text and "082 555 1234" in text
-    assert "Only the group's admin" in await group("bob", "/rapport export")
+    assert "Only the group's admins" in await group("bob", "/rapport export")
 
 
 async def test_a_date_range_limits_the_export(group, clock):
@@ -133,7 +133,7 @@ async def test_forget_me_asks_first_then_leaves_no_trace_while_totals_stay(group
 
 async def test_the_admin_can_forget_a_member_and_nobody_else_can(group, clock):
     await busy_week(group, clock)
-    assert "Only the group's admin" in await group("carol", "/rapport forget @bob confirm")
+    assert "Only the group's admins" in await group("carol", "/rapport forget @bob confirm")
     assert "/rapport forget @bob confirm" in await group("alice", "/rapport forget @bob")
     assert "Done" in await group("alice", "/rapport forget @bob confirm")
     assert "isn't on" in await group("alice", "/referral @bob Jim jim@x.example")

@@ -143,9 +143,16 @@ async def test_the_introduction_email_goes_to_jane_and_names_both_when_bob_has_n
     q = parse_qs(query, strict_parsing=True)
     assert q["subject"] == ["Introduction: Jane Roe meet bob"]
     [body] = q["body"]
-    assert body.startswith("Hi Jane Roe and bob,")
-    assert "about a new geyser" in body
-    assert body.rstrip().endswith("alice")
+    # whole sentences the prospect and bob can read, each addressed to one of them
+    assert body == (
+        "Hi Jane Roe and bob,\n\n"
+        "I'd like to introduce you to each other.\n\n"
+        "Jane Roe, bob (Residential plumbing) is someone I know and trust. You told me what"
+        ' you need: "a new geyser", and I\'ve passed that on.\n\n'
+        "bob, Jane Roe is expecting your call.\n\n"
+        "I'll let you two take it from here.\n\n"
+        "Best wishes,\nalice"
+    )
     assert "@bob has no email on file; add theirs to the To line." in reply.fallback()
 
 

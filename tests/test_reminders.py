@@ -284,7 +284,7 @@ async def test_the_reminders_say_when_and_where_with_asks_open_seats_and_last_we
         "• @bob wants: homeowners renovating a bathroom\n"
         "• @carol wants: estate agents whose sellers need a roof report\n"
         "Open seats: Electrician. Know someone? Bring them as a visitor.\n"
-        "Last week: 1 referral, 1 lead, R1,500.00 closed business, 1 1-2-1."
+        "The last 7 days: 1 referral, 1 lead, R1,500.00 closed business, 1 1-2-1."
     )
     assert [(o.at, o.to, o.kind) for o in outs] == [
         (sast(2026, 12, 1, 18), GENERAL, EVENING),
@@ -523,13 +523,14 @@ async def test_the_admins_settings_change_which_reminders_go_out_and_when(
 ) -> None:
     await meets_wednesdays(group)
     assert await group("alice", "/rapport settings reminder evening off") == (
-        "Saved: evening-before reminder off. Upcoming reminders follow the new setting."
+        "Saved: no evening-before reminder. Upcoming reminders follow the new setting."
     )
     assert await group("alice", "/rapport settings reminder before 2") == (
-        "Saved: reminder before the meeting 2. Upcoming reminders follow the new setting."
+        "Saved: a reminder 2 hours before the meeting. Upcoming reminders follow the new setting."
     )
     assert await group("alice", "/rapport settings recap 3") == (
-        "Saved: weekly recap time 3. Upcoming reminders follow the new setting."
+        "Saved: the weekly recap 3 hours after the meeting starts. Upcoming reminders follow"
+        " the new setting."
     )
 
     outs = await timeline.run_until(sast(2026, 12, 12))
@@ -591,8 +592,8 @@ async def test_only_the_admin_changes_settings_and_a_refusal_changes_nothing(
         await group("bob", "/rapport settings seat add Electrician"),
     ]
 
-    assert refusals[:3] == ["Only the group's admin can change the group's settings."] * 3
-    assert refusals[3] == "Only the group's admin can list the open seats."
+    assert refusals[:3] == ["Only the group's admins can change the group's settings."] * 3
+    assert refusals[3] == "Only the group's admins can list the open seats."
     view = await group("alice", "/rapport settings")
     assert "Weekly recap: 2 h after the meeting starts" in view
     assert "Open seats wanted: none listed" in view

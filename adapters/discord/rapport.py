@@ -11,7 +11,19 @@ import discord
 from discord import app_commands
 
 from adapters.discord import options, records, refs, replies, wording
-from bot.commands import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT, Leave, RemoveMember, ShowStats
+from bot.commands import (
+    MAX_CLASSIFICATION,
+    MAX_NAME,
+    MAX_TEXT,
+    AddAdmin,
+    AllowSeat,
+    Leave,
+    RemoveAdmin,
+    RemoveMember,
+    ShowAdmins,
+    ShowRoster,
+    ShowStats,
+)
 from bot.messages import USAGE
 
 Classification = app_commands.Range[str, 1, MAX_CLASSIFICATION]
@@ -32,6 +44,7 @@ def rapport_group() -> app_commands.Group:
         guild_only=True,
     )
     _roster(rapport)
+    _admins(rapport)
     records.add_to(rapport)
     rapport.add_command(_profile())
     rapport.add_command(_meeting())
@@ -92,6 +105,33 @@ def _roster(rapport: app_commands.Group) -> None:
     async def remove(interaction: discord.Interaction, member: discord.Member) -> None:
         assert interaction.guild_id is not None
         await replies.run(interaction, RemoveMember(refs.user_ref(member, interaction.guild_id)))
+
+
+ADMIN_CHOICES = [app_commands.Choice(name=a, value=a) for a in ("add", "remove")]
+
+
+def _admins(rapport: app_commands.Group) -> None:
+    """The roster and the admins. Descriptions are short: /rapport as a whole must stay
+    within Discord's 4,000 characters."""
+
+    @rapport.command(name="roster", description="Every member, seat and role; open seats")
+    async def roster(interaction: discord.Interaction) -> None:
+        await replies.run(interaction, ShowRoster())
+
+    @rapport.command(name="admins", description="Who the admins are")
+    async def admins(interaction: discord.Interaction) -> None:
+        await replies.run(interaction, ShowAdmins())
+
+    @rapport.command(name="admin", description="Admin: add or remove an admin")
+    @app_commands.choices(action=ADMIN_CHOICES)
+    async def admin(
+        interaction: discord.Interaction,
+        action: app_commands.Choice[str],
+        member: discord.Member,
+    ) -> None:
+        assert interaction.guild_id is not None
+        who = refs.user_ref(member, interaction.guild_id)
+        await replies.run(interaction, AddAdmin(who) if action.value == "add" else RemoveAdmin(who))
 
 
 def _profile() -> app_commands.Group:
@@ -229,6 +269,11 @@ def _settings() -> app_commands.Group:
     @app_commands.describe(classification="e.g. Electrician")
     async def seat_add(interaction: discord.Interaction, classification: Classification) -> None:
         await _line(interaction, f"/rapport settings seat add {classification}")
+
+    @settings.command(name="seat-allow", description="Seat a member in a trade already held")
+    async def seat_allow(interaction: discord.Interaction, member: discord.Member) -> None:
+        assert interaction.guild_id is not None
+        await replies.run(interaction, AllowSeat(refs.user_ref(member, interaction.guild_id)))
 
     @settings.command(name="seat-remove", description="Stop listing a classification")
     @app_commands.describe(classification="e.g. Electrician")

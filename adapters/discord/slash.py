@@ -214,9 +214,16 @@ def _onetoone() -> app_commands.Command[Any, ..., Any]:
         name="onetoone", description="Log a 1-2-1; when you both log it, it counts once"
     )
     @app_commands.guild_only()
-    @app_commands.describe(member="The member you met", note="What you talked about")
+    @app_commands.describe(
+        member="The member you met",
+        note="What you talked about",
+        also="Another member who was there (a 1-2-1 with each)",
+    )
     async def onetoone(
-        interaction: discord.Interaction, member: discord.Member, note: Text | None = None
+        interaction: discord.Interaction,
+        member: discord.Member,
+        note: Text | None = None,
+        also: discord.Member | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         try:
@@ -224,8 +231,10 @@ def _onetoone() -> app_commands.Command[Any, ..., Any]:
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
+        others = (refs.user_ref(also, interaction.guild_id),) if also else ()
         await replies.run(
-            interaction, LogOneToOne(refs.user_ref(member, interaction.guild_id), words)
+            interaction,
+            LogOneToOne(refs.user_ref(member, interaction.guild_id), words, others),
         )
 
     return onetoone

@@ -59,7 +59,7 @@ async def test_rsvp_buttons_on_a_channel_post_answer_privately(group, discord_ap
 
     [answer] = discord_api.private_replies(pressed)
     assert answer["flags"] & 64
-    assert text(answer) == "Thanks: you're down as can't make it on 2026-12-02."
+    assert text(answer) == "Thanks for letting us know: you can't make it on 2026-12-02. We'll miss you."
     # the post is everyone's: its buttons are unchanged
     assert buttons(discord_api.messages[int(reminder["id"])]) == buttons(reminder)
     [rsvp] = await rows(group, "SELECT rsvp FROM attendance")

@@ -78,7 +78,7 @@ async def test_a_week_of_breakfast_club_runs_through_slack(ws, fake, slack, cloc
     assert f"<!date^{unix}^{{date_short_pretty}} {{time}}|Wed 2 Dec 07:00>" in reminder["text"]
     seen = ws.seen(reminder)
     assert seen.startswith("📅 Reminder: Breakfast Club meets Wed 2 Dec 07:00 at The Oaks.")
-    assert "Last week: 1 referral, 0 leads" in seen
+    assert "The last 7 days: 1 referral, 0 leads" in seen
 
     # everything the week sent went through the Web API the adapter was pointed at
     assert {c.method for c in fake.calls} <= {
