@@ -45,6 +45,13 @@ def _day_month(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
+def _plain(text: str) -> str:
+    """Text for matplotlib as it reads: matplotlib takes text between two `$` for maths
+    (a group called "Make $$ Club" broke the chart, "$5 Breakfast $ Club" came out in
+    italics); an escaped `\\$` is always a dollar sign."""
+    return text.replace("$", r"\$")
+
+
 def can_draw() -> bool:
     """Whether matplotlib (the optional `charts` extra) is installed."""
     import importlib.util
@@ -107,9 +114,9 @@ def weekly_chart(
         label="Closed business",
         color=_CLOSED_COLOUR,
     )
-    closed.set_ylabel(f"Closed business ({currency})")
+    closed.set_ylabel(_plain(f"Closed business ({currency})"))
     closed.yaxis.set_major_formatter(
-        FuncFormatter(lambda value, _: money(round(value * 100), currency))
+        FuncFormatter(lambda value, _: _plain(money(round(value * 100), currency)))
     )
     biggest = max(week.closed_business_cents for week in shown) / 100
     closed.set_ylim(0, max(biggest, 1) * 1.1)
@@ -118,7 +125,7 @@ def weekly_chart(
     line, line_labels = closed.get_legend_handles_labels()
     # Below the plot, so it never hides a bar.
     figure.legend(bars + line, bar_labels + line_labels, loc="outside lower center", ncols=3)
-    counts.set_title(title)
+    counts.set_title(_plain(title))
 
     out = Path(path)
     figure.savefig(out, format="png")

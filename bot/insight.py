@@ -109,6 +109,8 @@ class Light:
     metrics: tuple[Metric, ...]
     meetings: int
     advice: Advice | None
+    # grey: "new" in their first weeks, or "no_meetings" before the group has held one
+    grey_because: str = "new"
 
 
 def band(value: float, thresholds: tuple[float, float]) -> str:
@@ -123,12 +125,14 @@ async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Lig
     if w.now - joined < timedelta(days=cfg.grey_days):
         return Light(m, GREY, (), 0, None)
     since = max(w.now - timedelta(weeks=cfg.window_weeks), joined)
-    skips = await w.tx.skips(group.id)
-    if group.meeting:
-        held = len(meetings_between(group.meeting, since, w.now, skips))
-    else:
-        held = max(1, (w.now - since).days // 7)
-    held = max(held, 1)
+    # per meeting that took place: not the weeks before the meeting was set, nor skipped dates
+    held = 0
+    first = await w.tx.meeting_since(group.id)
+    if group.meeting and first is not None:
+        start = max(since, datetime.fromtimestamp(first, w.now.tzinfo))
+        held = len(meetings_between(group.meeting, start, w.now, await w.tx.skips(group.id)))
+    if held == 0:
+        return Light(m, GREY, (), 0, None, "no_meetings")
     act = await w.tx.member_activity(m.id, int(since.timestamp()), w.ts)
     metrics = []
     for key, label, thresholds in (

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import admins, files, messages
 from bot.commands import Export, Forget, MyData
@@ -20,6 +23,11 @@ from bot.out import OutMessage
 from bot.schedule import local_date, local_midnight
 from bot.work import Refusal, Work
 
+log = logging.getLogger(__name__)
+
+
+PHONE_LIKE = re.compile(r"[+-]?[0-9][0-9 ().\-/]*")
+
 
 def _folder(w: Work, group: Group) -> Path:
     folder = files.group_folder(w.settings, group.id)
@@ -27,9 +35,11 @@ def _folder(w: Work, group: Group) -> Path:
     return folder
 
 
-def _stamp(w: Work) -> str:
-    # a random part, so a file's name cannot be guessed from another's
-    return f"{w.now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+def _stamp(w: Work, group: Group) -> str:
+    # the group's own time, as its admin reads it; a random part, so a file's name cannot
+    # be guessed from another's
+    local = w.now.astimezone(ZoneInfo(group.tz))
+    return f"{local:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
 
 
 async def export(w: Work, cmd: Export) -> list[OutMessage]:
@@ -41,21 +51,30 @@ async def export(w: Work, cmd: Export) -> list[OutMessage]:
     last = cmd.until or local_date(w.now, group.tz)
     since = local_midnight(first, group.tz)
     until = local_midnight(last + timedelta(days=1), group.tz)
+    # the group's local days: a meeting day's attendance is in that day's export
+    days = (first.isoformat(), (last + timedelta(days=1)).isoformat())
     tables = await w.tx.export_rows(
-        group.id, int(since.timestamp()), int(until.timestamp()), cmd.contacts
+        group.id, int(since.timestamp()), int(until.timestamp()), cmd.contacts, days
     )
     folder = _folder(w, group)
-    stamp = _stamp(w)
-    paths = []
-    for name, rows in tables.items():
-        path = folder / f"export-{stamp}-{name}.csv"
-        _write_csv(path, rows)
-        files.stamp(path, w.ts)
-        paths.append(str(path))
+    stamp = _stamp(w, group)
+    written: list[Path] = []
+    try:
+        for name, rows in tables.items():
+            path = folder / f"export-{stamp}-{name}.csv"
+            written.append(path)
+            _write_csv(path, rows)
+            files.stamp(path, w.ts)
+    except OSError as e:
+        # all the files or none: a half-written export is worse than none
+        for path in written:
+            path.unlink(missing_ok=True)
+        log.error("group %s: export failed: %s", group.id, e)
+        raise Refusal(messages.files_not_written(e.strerror or str(e))) from None
     counts = {name: len(rows) for name, rows in tables.items()}
     return [
         messages.export_ready(
-            first.isoformat(), last.isoformat(), counts, cmd.contacts, tuple(paths)
+            first.isoformat(), last.isoformat(), counts, cmd.contacts, tuple(map(str, written))
         )
     ]
 
@@ -68,23 +87,33 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         for row in rows:
-            # a cell starting with = + - @ would run as a formula in a spreadsheet
             writer.writerow({k: _safe_cell(v) for k, v in row.items()})
 
 
 def _safe_cell(v: object) -> object:
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
+    """A cell a spreadsheet would run as a formula (= + - @ first) is quoted; a number or
+    phone number (+27 82 555 0134) is data, written as it is."""
+    if not isinstance(v, str) or v[:1] not in ("=", "+", "-", "@", "\t", "\r"):
+        return v
+    if PHONE_LIKE.fullmatch(v):
+        return v
+    return "'" + v
 
 
 async def my_data(w: Work, cmd: MyData) -> list[OutMessage]:
     group = await w.group()
     me = await w.actor(group)
     data = {"group": group.name, "exported_at": w.now.isoformat(), **await w.tx.member_data(me.id)}
-    path = _folder(w, group) / f"my-data-{me.id}-{_stamp(w)}.json"
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    files.stamp(path, w.ts)
+    path = _folder(w, group) / f"my-data-{me.id}-{_stamp(w, group)}.json"
+    try:
+        path.write_text(
+            json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+        )
+        files.stamp(path, w.ts)
+    except OSError as e:
+        path.unlink(missing_ok=True)
+        log.error("group %s: my-data file failed: %s", group.id, e)
+        raise Refusal(messages.files_not_written(e.strerror or str(e))) from None
     return [messages.my_data_ready((str(path),))]
 
 

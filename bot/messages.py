@@ -1379,6 +1379,13 @@ def _metric_line(x: Metric) -> str:
 
 
 def own_light(light: Light, next_at: datetime | None, tz: str) -> OutMessage:
+    if light.colour == "grey" and light.grey_because == "no_meetings":
+        return reply(
+            "⚪ No light yet: a light counts per meeting held, and the group hasn't held one"
+            " since the weekly meeting was set. Every referral, 1-2-1 and visitor already"
+            " counts.",
+            "lights.own",
+        )
     if light.colour == "grey":
         return reply(
             "⚪ No light yet: members get one after their first month. Every referral,"
@@ -1411,7 +1418,11 @@ def lights_all(lights: list[Light]) -> OutMessage:
         reds = [x.label for x in light.metrics if x.band != "green"]
         why = f" — to work on: {', '.join(reds)}" if reds and light.colour != "grey" else ""
         if light.colour == "grey":
-            why = " — newer than a month"
+            why = (
+                " — no meeting held yet"
+                if light.grey_because == "no_meetings"
+                else " — newer than a month"
+            )
         text = (
             text
             + lit(f"\n{LIGHT_ICON[light.colour]} ")
@@ -1444,6 +1455,13 @@ def export_ready(
         f" private to each member); the monthly group totals are in their own file.{note}",
         "export",
         attachments=files,
+    )
+
+
+def files_not_written(why: str) -> OutMessage:
+    return error(
+        f"I couldn't write the files ({why}), so there is nothing to send; none was left half"
+        " written. Please try again later; if it keeps happening, tell whoever runs Rapport."
     )
 
 
@@ -1534,9 +1552,10 @@ def gaps_all(by_sphere: list[tuple[str, list[str]]], unplaced: list[Member]) -> 
 
 
 # --- monthly -------------------------------------------------------------------------------
-def monthly_recap(group: Group, numbers: str, chart: str | None) -> OutMessage:
+def monthly_recap(group: Group, weeks: int, numbers: str, chart: str | None) -> OutMessage:
     text = fmt(
-        "📈 {g}, the last 12 weeks (referrals, leads, closed business):\n", g=group.name
+        f"📈 {{g}}, the last {count(weeks, 'week')} (referrals, leads, closed business):\n",
+        g=group.name,
     ) + lit(numbers)
     return notice(text, "recap.monthly", attachments=(chart,) if chart else ())
 

@@ -4,20 +4,25 @@ Each run plans next month's."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
 
 from bot import due, files, messages
 from bot.chart import WeekNumbers, can_draw, chart_numbers_text, weekly_chart
+from bot.messages import count
 from bot.model import Group
-from bot.ports import DueItem
+from bot.ports import DueItem, Repository
 from bot.powerteams import place
 from bot.reminders import Outcome
-from bot.schedule import local_date, week_bounds
+from bot.schedule import local_date, local_midnight
 from bot.spheres import Sphere
 from bot.work import Work
 
+log = logging.getLogger(__name__)
+
 WEEKS = 12
+CHART_HOLD = 600  # seconds a recap waits for its chart before it goes out without one
 
 
 async def run(w: Work, item: DueItem, group: Group) -> Outcome:
@@ -34,27 +39,55 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
     return Outcome("cancelled", f"unknown kind {item.kind}")
 
 
-async def _recap(w: Work, group: Group, month: str) -> None:
-    this_week, _ = week_bounds(w.now, group.tz)
-    starts = [this_week - timedelta(weeks=WEEKS - i) for i in range(WEEKS)]
-    numbers = await w.tx.weekly_numbers(group.id, [int(s.timestamp()) for s in starts])
-    weeks = [
-        WeekNumbers(local_date(s, group.tz), r, ld, c)
-        for s, (r, ld, c) in zip(starts, numbers, strict=True)
-    ]
-    folder = files.group_folder(w.settings, group.id)
-    chart = folder / f"chart-{month}.png" if can_draw() else None
-    if chart is not None:
-        title = f"{group.name}: the last {WEEKS} weeks"
+def recap_weeks(group: Group, now: datetime) -> list[date]:
+    """The Mondays of the weeks the recap shows: up to twelve whole weeks before this one,
+    in the group's own calendar (a week across a clock change starts at local midnight
+    too), and none from before the group existed."""
+    today = local_date(now, group.tz)
+    this_monday = today - timedelta(days=today.weekday())
+    created = local_date(datetime.fromtimestamp(group.created_at, UTC), group.tz)
+    first = created - timedelta(days=created.weekday())
+    mondays = [this_monday - timedelta(weeks=WEEKS - i) for i in range(WEEKS)]
+    return [d for d in mondays if d >= first]
 
-        def draw(chart: Path = chart, ts: int = w.ts) -> None:
+
+async def _recap(w: Work, group: Group, month: str) -> None:
+    mondays = recap_weeks(group, w.now)
+    if not mondays:
+        log.info("group %s: no whole week to recap yet", group.id)
+        return
+    starts = [int(local_midnight(d, group.tz).timestamp()) for d in mondays]
+    ends = [int(local_midnight(d + timedelta(days=7), group.tz).timestamp()) for d in mondays]
+    numbers = await w.tx.weekly_numbers(group.id, starts, ends)
+    weeks = [WeekNumbers(d, r, ld, c) for d, (r, ld, c) in zip(mondays, numbers, strict=True)]
+    text = chart_numbers_text(weeks, group.currency)
+    plain = messages.monthly_recap(group, len(weeks), text, None)
+    if not can_draw():
+        await w.post(group, plain)
+        return
+    # The post names the chart only once it is written: it is queued held back, and
+    # released (with the chart, or without it if drawing failed) once the drawing is done;
+    # after a crash in between, it goes out without the chart when the hold runs out.
+    held = await w.tx.outbox_add(group.id, group.channel, plain, w.ts, due=w.ts + CHART_HOLD)
+    w.queued += 1
+    folder = files.group_folder(w.settings, group.id)
+    chart = folder / f"chart-{month}.png"
+    title = f"{group.name}: the last {count(len(weeks), 'week')}"
+    with_chart = messages.monthly_recap(group, len(weeks), text, str(chart))
+
+    def draw(ts: int = w.ts) -> Callable[[Repository], Awaitable[None]]:
+        message = plain
+        try:
             folder.mkdir(parents=True, exist_ok=True)
             if weekly_chart(weeks, chart, title, group.currency) is not None:
                 files.stamp(chart, ts)
+                message = with_chart
+        except Exception:
+            log.exception("group %s: the monthly chart could not be drawn", group.id)
+            chart.unlink(missing_ok=True)  # no half-written file left behind
+        return lambda tx: tx.outbox_release_held(held, message, ts)
 
-        w.after_commit.append(draw)  # drawing takes a while: not under the write lock
-    text = chart_numbers_text(weeks, group.currency)
-    await w.post(group, messages.monthly_recap(group, text, str(chart) if chart else None))
+    w.after_commit.append(draw)  # drawing takes a while: not under the write lock
 
 
 def _same_sphere(a: tuple[Sphere, str] | None, b: tuple[Sphere, str] | None) -> bool:

@@ -575,7 +575,9 @@ class Core:
                 try:
                     # a chart takes ~200 ms to draw: on the event loop, a batch of recaps
                     # would hold up every platform's acks; one worker draws them in turn
-                    await asyncio.get_running_loop().run_in_executor(self._slow, job)
+                    then = await asyncio.get_running_loop().run_in_executor(self._slow, job)
+                    if then is not None:
+                        await self.repo.atomic(then)
                 except Exception:
                     log.exception("due work %s: a follow-up step failed", item.id)
             return 1 if outcome.state == "done" else 0

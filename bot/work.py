@@ -3,7 +3,7 @@ lookups and the outbox writes every handler shares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -50,8 +50,12 @@ class Work:
     settings: Settings
     queued: int = field(default=0)
     # slow work that must not hold the database's write lock (drawing a chart): run after
-    # the transaction commits, before the outbox delivers, on a worker thread
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # the transaction commits, before the outbox delivers, on a worker thread; what a job
+    # returns, if anything, is a unit of work to commit once it is done (releasing a post
+    # that waited for the job's file)
+    after_commit: list[Callable[[], Callable[[Repository], Awaitable[None]] | None]] = field(
+        default_factory=list
+    )
 
     @property
     def ts(self) -> int:

@@ -595,3 +595,37 @@ async def test_the_window_and_the_grey_period_come_from_settings(
     text = lines(await other("bob", "/rapport lights"))
     assert text[0].endswith("over the last 4 meetings.")
     assert "• referrals and leads given: 1.00 per meeting (4 in all; green from 1) 🟢" in text
+
+
+# =============================================================================================
+# Lights count the meetings that took place
+# =============================================================================================
+async def test_a_light_counts_only_meetings_held_since_the_meeting_was_set(
+    chat: Chat, clock: FakeClock
+) -> None:
+    """bob joined on 1 Oct; the weekly meeting was first set on Mon 30 Nov; 2 Dec was held,
+    9 Dec skipped, 16 Dec held. On 17 Dec his window holds 2 meetings, not the 11 Wednesdays
+    since he joined; one referral in that time is 0.5 per meeting (amber)."""
+    h = History(chat, clock)
+    await build_group(chat, clock, local(date(2026, 10, 1), 8), ["bob"])
+    set_at = local(date(2026, 11, 30), 8)
+    assert "Saved" in await h.at(set_at, "alice", "/rapport meeting set wed 07:00")
+    # before the first meeting, there is nothing to count per meeting
+    assert await h.at(local(date(2026, 12, 1), 9), "bob", "/rapport lights") == (
+        "⚪ No light yet: a light counts per meeting held, and the group hasn't held one since"
+        " the weekly meeting was set. Every referral, 1-2-1 and visitor already counts."
+    )
+    assert "@bob — no meeting held yet" in await h.at(
+        local(date(2026, 12, 1), 9), "alice", "/rapport lights all"
+    )
+    assert "Skipped" in await h.at(set_at, "alice", "/rapport meeting skip 2026-12-09")
+    await h.referral(local(date(2026, 12, 3)), "bob", "alice")
+    text = lines(await h.at(local(date(2026, 12, 17), 9), "bob", "/rapport lights"))
+    assert text[0].endswith("over the last 2 meetings.")
+    assert "• referrals and leads given: 0.50 per meeting (1 in all; green from 1) 🟠" in text
+    # setting the meeting again (another time) does not restart the count
+    assert "Saved" in await h.at(
+        local(date(2026, 12, 17), 10), "alice", "/rapport meeting set wed 07:30"
+    )
+    text = lines(await h.at(local(date(2026, 12, 17), 11), "bob", "/rapport lights"))
+    assert text[0].endswith("over the last 2 meetings.")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,95 @@ async def test_a_date_range_limits_the_export(group, clock):
     await busy_week(group, clock)
     [reply] = await group.messages("alice", "/rapport export 2026-12-01 2026-12-01")
     assert [r["prospect"] for r in read_csv(files_of(reply)["referrals.csv"])] == ["Sam Smith"]
+
+
+async def test_an_export_on_the_meeting_day_has_that_days_attendance_in_a_zone_east_of_utc(
+    group, clock
+):
+    """Johannesburg is UTC+2: the day's local midnight is 22:00 UTC the day before."""
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Mon 08:00 local
+    await group("alice", "/rapport meeting set wed 07:00")
+    clock.set(datetime(2026, 12, 2, 7, 0, tzinfo=UTC))  # Wed 2 Dec 09:00 local
+    await group("alice", "/rapport attendance present @bob @carol")
+    for line in ("/rapport export", "/rapport export 2026-12-02 2026-12-02"):
+        [reply] = await group.messages("alice", line)
+        rows = read_csv(files_of(reply)["attendance.csv"])
+        assert [(r["day"], r["member"], r["status"]) for r in rows] == [
+            ("2026-12-02", "bob", "present"),
+            ("2026-12-02", "carol", "present"),
+        ], line
+        assert "2 attendance records" in reply.fallback()
+    # and the next day's range does not hold it
+    [reply] = await group.messages("alice", "/rapport export 2026-12-03 2026-12-03")
+    assert read_csv(files_of(reply)["attendance.csv"]) == []
+
+
+async def test_export_and_data_file_names_use_the_groups_local_time(group, clock):
+    clock.set(datetime(2026, 12, 1, 23, 30, tzinfo=UTC))  # 01:30 on 2 Dec in Johannesburg
+    [export] = await group.messages("alice", "/rapport export")
+    [mine] = await group.messages("bob", "/rapport my-data")
+    for path in (*export.attachments, *mine.attachments):
+        assert "-20261202-013000-" in Path(path).name, path
+
+
+async def test_phone_numbers_are_exported_as_written_and_formulas_stay_inert(group):
+    await group("alice", '/referral @bob Jane Roe +27 82 555 0134 -- =HYPERLINK("x")')
+    await group("alice", "/referral @carol @Sam Smith sam@smith.example -- -2+3")
+    [reply] = await group.messages("alice", "/rapport export contacts")
+    rows = read_csv(files_of(reply)["referrals.csv"])
+    assert [(r["prospect"], r["phone"], r["need"]) for r in rows] == [
+        ("Jane Roe", "+27 82 555 0134", '\'=HYPERLINK("x")'),
+        ("'@Sam Smith", "", "'-2+3"),
+    ]
+
+
+async def test_a_failed_export_leaves_no_file_and_says_what_happened(group, monkeypatch, settings):
+    wrote: list[Path] = []
+    real = csv.DictWriter.writerow
+
+    def disk_full(self, row):
+        if len(wrote) == 3:  # the third file (closed business), part-way through
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, row)
+
+    def note(path, rows):
+        wrote.append(path)
+        return real_write(path, rows)
+
+    import bot.members_data as md
+
+    real_write = md._write_csv
+    monkeypatch.setattr(md, "_write_csv", note)
+    monkeypatch.setattr(csv.DictWriter, "writerow", disk_full)
+    await group("alice", "/referral @bob Jane Roe jane@roe.example")
+    await group("bob", "/referrals update 1 won 1500")
+    [reply] = await group.messages("alice", "/rapport export")
+    assert reply.fallback() == (
+        "I couldn't write the files (No space left on device), so there is nothing to send;"
+        " none was left half written. Please try again later; if it keeps happening, tell"
+        " whoever runs Rapport."
+    )
+    assert reply.attachments == ()
+    assert len(wrote) == 3
+    assert list(Path(settings.privacy.files_dir).rglob("*.csv")) == []
+
+
+async def test_a_read_only_command_that_fails_does_not_say_nothing_was_saved(group, monkeypatch):
+    from bot import insight, service
+
+    async def broken(w, cmd):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(service.HANDLERS, service.ShowLeaderboard, broken)
+    reply = await group("bob", "/rapport leaderboard")
+    assert reply == (
+        "Sorry, something went wrong on my side. Please try again; if it keeps happening, tell"
+        " your organiser."
+    )
+    # a command that changes something still says its change was not kept
+    monkeypatch.setitem(service.HANDLERS, service.LogOneToOne, broken)
+    assert "nothing was saved" in await group("bob", "/onetoone @carol")
+    assert insight.leaderboard is not broken
 
 
 async def test_my_data_holds_everything_about_the_member(group, clock):

@@ -1,0 +1,162 @@
+"""The monthly recap as the channel sees it: weeks in the group's own calendar, none from
+before the group existed, a chart whose text is plain text, and a post that never names a
+file that was not written.
+
+A London group set up on Wed 30 Sep 2026. Its first monthly recap is on Sun 1 Nov at 09:00
+(the first of the month four weeks after setup), the next on Tue 1 Dec. The clocks went
+back on Sun 25 Oct, so the weeks before it began at 00:00 BST (23:00 UTC on the Sunday).
+"""
+
+from __future__ import annotations
+
+import errno
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from matplotlib.figure import Figure
+
+from bot import chart, monthly
+from bot.chart import WeekNumbers, weekly_chart
+from bot.service import Core
+from tests.conftest import Chat
+from tests.fakes import FakeClock, RecordingMessenger, Sent
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(*args: int) -> datetime:
+    return datetime(*args, tzinfo=LONDON).astimezone(UTC)
+
+
+async def london_group(chat: Chat, clock: FakeClock, name: str = "Thames Breakfast Club") -> None:
+    clock.set(london(2026, 9, 30, 10))
+    assert "set up" in await chat("alice", f"/rapport setup {name}")
+    assert "Welcome" in await chat("alice", "/rapport join Commercial insurance")
+    assert "Welcome" in await chat("bob", "/rapport join Roofing")
+    assert "Saved" in await chat("alice", "/rapport meeting set wed 07:00 Europe/London")
+
+
+async def monthly_post(core: Core, clock: FakeClock, messenger: RecordingMessenger) -> Sent:
+    messenger.clear()
+    await core.run_due(clock.now())
+    await core.settle()
+    [post] = [s for s in messenger.posts() if s.message.kind == "recap.monthly"]
+    return post
+
+
+async def test_the_weeks_are_the_groups_local_weeks_and_none_before_it_existed(
+    chat: Chat, core: Core, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    await london_group(chat, clock)
+    # Monday 19 Oct at 00:30 BST is Sunday 23:30 UTC: it belongs to the week of 19 Oct
+    clock.set(london(2026, 10, 19, 0, 30))
+    await chat("alice", "/referral @bob Jane Roe jane@roe.example")
+    clock.set(london(2026, 11, 1, 9, 0))
+    post = await monthly_post(core, clock, messenger)
+    # four weeks: from the week the group was set up in, to the last whole week
+    assert post.text.splitlines() == [
+        "📈 Thames Breakfast Club, the last 4 weeks (referrals, leads, closed business):",
+        "w/c 28 Sep: 0 referrals, 0 leads, R0.00",
+        "w/c 5 Oct: 0 referrals, 0 leads, R0.00",
+        "w/c 12 Oct: 0 referrals, 0 leads, R0.00",
+        "w/c 19 Oct: 1 referral, 0 leads, R0.00",
+    ]
+    clock.set(london(2026, 12, 1, 9, 0))
+    post = await monthly_post(core, clock, messenger)
+    lines = post.text.splitlines()
+    assert lines[0].startswith("📈 Thames Breakfast Club, the last 9 weeks")
+    # every week starts on a Monday in London, either side of the clock change
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        f"w/c {d}"
+        for d in (
+            "28 Sep",
+            "5 Oct",
+            "12 Oct",
+            "19 Oct",
+            "26 Oct",
+            "2 Nov",
+            "9 Nov",
+            "16 Nov",
+            "23 Nov",
+        )
+    ]
+    assert lines[4] == "w/c 19 Oct: 1 referral, 0 leads, R0.00"
+
+
+async def test_a_dollar_sign_in_the_group_name_neither_breaks_the_chart_nor_italicises(
+    chat: Chat, core: Core, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    await london_group(chat, clock, name="Make $$ Club")
+    clock.set(london(2026, 11, 1, 9, 0))
+    post = await monthly_post(core, clock, messenger)
+    [path] = post.message.attachments
+    assert Path(path).read_bytes().startswith(b"\x89PNG")
+    assert post.text.startswith("📈 Make $$ Club, the last 4 weeks")
+
+
+def test_chart_text_is_plain_text_not_maths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[Figure] = []
+    save = Figure.savefig
+
+    def keep(self: Figure, *args: object, **kwargs: object) -> None:
+        drawn.append(self)
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    weeks = [WeekNumbers(datetime(2026, 11, 2).date(), 1, 2, 150_000)]
+    assert weekly_chart(weeks, tmp_path / "c.png", "$5 Breakfast $ Club", "USD") is not None
+    [figure] = drawn
+    counts, closed = figure.axes
+    # what matplotlib will show, and that it is not typeset as maths (italics)
+    assert counts.title._preprocess_math(counts.title.get_text()) == ("$5 Breakfast $ Club", False)
+    tick = closed.yaxis.get_major_formatter()(1500.0, 0)
+    assert counts.title._preprocess_math(tick) == ("$1,500.00", False)
+
+
+async def test_a_chart_that_cannot_be_drawn_is_not_named_and_leaves_no_file(
+    chat: Chat,
+    core: Core,
+    clock: FakeClock,
+    messenger: RecordingMessenger,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def disk_full(weeks: object, path: Path, title: str, currency: str) -> Path:
+        Path(path).write_bytes(b"\x89PNG half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(monthly, "weekly_chart", disk_full)
+    await london_group(chat, clock)
+    clock.set(london(2026, 11, 1, 9, 0))
+    post = await monthly_post(core, clock, messenger)
+    assert post.message.attachments == ()
+    assert "File:" not in post.text
+    assert post.text.splitlines()[1] == "w/c 28 Sep: 0 referrals, 0 leads, R0.00"
+    folder = Path(core.settings.privacy.files_dir)
+    assert list(folder.rglob("*.png")) == []
+
+
+async def test_the_recap_waits_for_its_chart_and_names_it_once_written(
+    chat: Chat,
+    core: Core,
+    clock: FakeClock,
+    messenger: RecordingMessenger,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While the chart is drawn the post is held back: a delivery in between sends nothing."""
+    seen_while_drawing: list[int] = []
+
+    def draw(weeks: list[WeekNumbers], path: Path, title: str, currency: str) -> Path | None:
+        seen_while_drawing.append(len(messenger.posts()))
+        return chart.weekly_chart(weeks, path, title, currency)
+
+    monkeypatch.setattr(monthly, "weekly_chart", draw)
+    await london_group(chat, clock)
+    clock.set(london(2026, 11, 1, 9, 0))
+    post = await monthly_post(core, clock, messenger)
+    assert seen_while_drawing == [0]
+    [path] = post.message.attachments
+    assert Path(path).exists()
