@@ -1,15 +1,19 @@
 """`rapport` (or `python -m bot`): run the bot on an adapter.
 
 rapport [--config FILE] console [--db FILE] [--script FILE] [--now "YYYY-MM-DD HH:MM"] [--tz Area/City]
+rapport console --config FILE …   (--config may also follow the adapter)
+rapport --version
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import sys
 from datetime import datetime
+from importlib import metadata
 
 from bot.config import ConfigError, Settings, load
 from bot.schedule import is_timezone
@@ -21,13 +25,21 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", metavar="FILE", help="TOML settings (see config.example.toml)")
     p.add_argument("-v", "--verbose", action="store_true", help="log what the bot does")
+    p.add_argument("--version", action="version", version=f"rapport {_version()}")
+    # the adapters take --config too, so `rapport console --config x` works as people type it;
+    # SUPPRESS keeps an adapter's missing --config from hiding the one given before it
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument(
+        "--config", metavar="FILE", default=argparse.SUPPRESS, help="TOML settings"
+    )
     sub = p.add_subparsers(dest="adapter", required=True, metavar="ADAPTER")
-    c = sub.add_parser("console", help="run in this terminal, or play a script (no tokens)")
+    add = functools.partial(sub.add_parser, parents=[shared])
+    c = add("console", help="run in this terminal, or play a script (no tokens)")
     c.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
     c.add_argument("--script", metavar="FILE", help="play these lines instead of reading stdin")
     c.add_argument("--now", metavar="'YYYY-MM-DD HH:MM'", help="start the clock here (local)")
     c.add_argument("--tz", metavar="Area/City", help="the group's time zone")
-    s = sub.add_parser("slack", help="run in a Slack workspace (Socket Mode, or --http)")
+    s = add("slack", help="run in a Slack workspace (Socket Mode, or --http)")
     s.add_argument(
         "--http",
         action="store_true",
@@ -36,11 +48,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     s.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on")
     s.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
-    d = sub.add_parser("discord", help="run in a Discord server")
+    d = add("discord", help="run in a Discord server")
     d.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
-    i = sub.add_parser("discord-invite", help="print the link that adds the bot to a server")
+    i = add("discord-invite", help="print the link that adds the bot to a server")
     i.add_argument("--client-id", metavar="ID", help="the application id (or DISCORD_CLIENT_ID)")
     return p
+
+
+def _version() -> str:
+    try:
+        return metadata.version("rapport")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:

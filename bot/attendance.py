@@ -35,7 +35,10 @@ async def _meeting_day(w: Work, group: Group, day: date | None, upcoming: bool) 
         else last_meeting(group.meeting, w.now, skips)
     )
     if at is None:
-        raise Refusal(messages.no_meeting_to_record())
+        coming = next_meeting(group.meeting, w.now, skips)
+        raise Refusal(
+            messages.no_meeting_to_record(local_date(coming, group.tz).isoformat() if coming else None)
+        )
     return local_date(at, group.tz)
 
 

@@ -1268,9 +1268,11 @@ def rsvp_past(day: str) -> OutMessage:
     return error(f"The meeting on {day} is over; RSVPs are for upcoming meetings.")
 
 
-def no_meeting_to_record() -> OutMessage:
+def no_meeting_to_record(next_day: str | None) -> OutMessage:
+    then = f" The next is on {next_day}: record it after the meeting." if next_day else ""
     return error(
-        "No meeting has been held yet; give the date, e.g. /rapport attendance 2026-12-02."
+        f"No meeting has been held in the last five weeks, so there is none to record yet.{then}"
+        " For an older meeting, give its date: /rapport attendance YYYY-MM-DD."
     )
 
 

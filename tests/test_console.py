@@ -156,13 +156,24 @@ async def test_fields_and_actions_render_as_indented_lines(settings, tmp_path):
     ]
     actions = dm[7:]
     assert actions[:4] == [
-        "  [Contacted] /referrals update 1 contacted",
-        "  [Meeting booked] /referrals update 1 meeting",
-        "  [Won] /referrals update 1 won",
-        "  [No sale] /referrals update 1 lost",
+        "  [Contacted] /referrals update 1 contacted · :click ref:1:contacted",
+        "  [Meeting booked] /referrals update 1 meeting · :click ref:1:meeting",
+        "  [Won] /referrals update 1 won · :click ref:1:won",
+        "  [No sale] /referrals update 1 lost · :click ref:1:lost",
     ]
     for line in actions:
-        assert re.fullmatch(r"  \[[^\]\n]+\] /\S.*", line), line
+        assert re.fullmatch(r"  \[[^\]\n]+\] /\S.* · :click \S+", line), line
+
+
+async def test_the_click_id_beside_a_button_presses_it_in_a_script(settings, tmp_path):
+    transcript = await play(settings, tmp_path, WEEK)
+    dm = block_after(transcript, "[DM @bob] @alice passed you a referral")
+    won = next(line for line in dm if line.startswith("  [Won] "))
+    click = won.split(" · ")[1]
+    assert click == ":click ref:1:won"
+    again = await play(settings, tmp_path, WEEK + f"bob> {click}\n", db="again.db")
+    [reply] = replies_to(again, f"bob> {click}")[:1]
+    assert reply[0].startswith("[@bob only] #1 is now won.")
 
 
 # --- the clock -----------------------------------------------------------------------------
@@ -212,6 +223,24 @@ async def test_time_is_local_to_the_tz_given_across_daylight_saving(settings, tm
     ]
 
 
+async def test_advance_takes_weeks_and_spelt_out_units(settings, tmp_path):
+    transcript = await play(
+        settings,
+        tmp_path,
+        ":advance 1w\n:advance 2 days\n:advance 3 hours\n:advance 30 minutes\n:advance 1 Week\n",
+    )
+    assert transcript.splitlines() == [
+        "-- now Mon 2026-12-07 08:00 (Africa/Johannesburg)",
+        "-- now Wed 2026-12-09 08:00 (Africa/Johannesburg)",
+        "-- now Wed 2026-12-09 11:00 (Africa/Johannesburg)",
+        "-- now Wed 2026-12-09 11:30 (Africa/Johannesburg)",
+        "-- now Wed 2026-12-16 11:30 (Africa/Johannesburg)",
+    ]
+    assert (await play(settings, tmp_path, ":advance 2 fortnights\n", db="y.db")).startswith(
+        "-- line 1: not understood"
+    )
+
+
 async def test_at_in_the_past_is_refused_and_the_clock_stays(settings, tmp_path):
     transcript = await play(
         settings, tmp_path, ":at 2026-11-30 07:59\n:at 2026-11-29 12:00\n:advance 1m\n"
@@ -252,7 +281,9 @@ async def test_a_garbled_line_gets_a_one_line_notice_and_the_run_goes_on(setting
     assert after[0][0].startswith(
         "[@alice only] Welcome to Breakfast Club! You hold the Commercial insurance seat."
     )
-    assert after[1] == ["[#general] Please welcome @alice, who takes the Commercial insurance seat!"]
+    assert after[1] == [
+        "[#general] Please welcome @alice, who takes the Commercial insurance seat!"
+    ]
     assert "Traceback" not in transcript
 
 
@@ -365,6 +396,32 @@ async def test_the_cli_plays_a_script_to_stdout(settings, tmp_path):
     # the same transcript as the console itself prints
     assert run.stdout == await play(settings, tmp_path, WEEK, db="inproc.db")
     assert "-- now Wed 2026-12-02 07:00 (Africa/Johannesburg)" in run.stdout.splitlines()
+
+
+def test_the_config_may_follow_the_adapter_and_the_version_is_shown(tmp_path):
+    script = tmp_path / "s.txt"
+    script.write_text("alice> /rapport help gaps\n", encoding="utf-8")
+    config = tmp_path / "bad.toml"
+    config.write_text('[defaults]\ntimezone = "Mars/Base"\n', encoding="utf-8")
+    # `rapport console --config x`: the file is read (here, refused for its bad zone)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--config", str(config), "--script", str(script)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"rapport: {config}: defaults.timezone:"), run.stderr
+    version = subprocess.run(
+        [sys.executable, "-m", "bot", "--version"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert version.returncode == 0
+    assert re.fullmatch(r"rapport \d+\.\d+\.\d+\S*\n", version.stdout), version.stdout
 
 
 def assert_refused(run: subprocess.CompletedProcess[str], flag: str) -> None:

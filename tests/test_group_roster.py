@@ -660,3 +660,55 @@ async def test_an_unknown_command_hints_at_help(group, messenger):
     assert "/rapport help" in await group("bob", "/frobnicate")
     assert "/rapport help" in await group("bob", "/rapport help frobnicate")
     assert messenger.sent == []
+
+
+# --- error examples ------------------------------------------------------------------------
+BARE = re.compile(r"(?<![\w/])/(profile|meeting|stats|help|export|attendance|lights)\b")
+
+
+async def test_error_examples_use_the_command_names_every_platform_registers(group):
+    """Slack and Discord register /referral, /lead, /referrals, /thanks and /onetoone; the
+    rest live under /rapport: `/profile …` is not something a Slack member can type."""
+    for line in (
+        "/rapport profile ask",
+        "/rapport profile email nope",
+        "/rapport profile dm maybe",
+        "/rapport profile suggestions maybe",
+        "/rapport profile colour blue",
+        "/rapport stats everyone",
+        "/rapport meeting -- Cafe Rio",
+        "/rapport meeting set wed",
+        "/rapport meeting soon",
+        "/rapport",
+    ):
+        reply = await group("bob", line)
+        assert not BARE.search(reply), (line, reply)
+    reply = await group("bob", "/rapport profile ask")
+    assert reply.startswith("Say what referral you want, e.g. /rapport profile ask homeowners")
+
+
+async def test_example_dates_are_computed_from_the_clock_never_past(group, clock):
+    clock.set(datetime(2031, 3, 10, 8, 0, tzinfo=UTC))  # Mon 10 Mar 2031
+    await group("alice", "/rapport meeting set mon 07:00")
+    reply = await group("alice", "/rapport meeting skip")
+    assert reply.startswith("Give the date to skip, e.g. /rapport meeting skip 2031-03-17.")
+    reply = await group("alice", "/rapport export 2031-01-01 2031-02-01 2031-03-01")
+    assert reply.startswith(
+        "Give at most two dates, e.g. /rapport export 2031-01-01 2031-03-10.\nUsage:"
+    )
+    assert reply.endswith("Example: /rapport export 2031-01-01 2031-03-10")
+    assert (await group("alice", "/rapport help export")).endswith(
+        "Example: /rapport export 2031-01-01 2031-03-10"
+    )
+    # with no meeting held lately, attendance names the next meeting's date, not an old one
+    await group("alice", "/rapport meeting set wed 07:00")
+    for day in ("2031-03-12", "2031-03-19", "2031-03-26", "2031-04-02", "2031-04-09"):
+        assert "Skipped" in await group("alice", f"/rapport meeting skip {day}")
+    clock.set(datetime(2031, 4, 10, 8, 0, tzinfo=UTC))
+    assert await group("alice", "/rapport attendance present @bob") == (
+        "No meeting has been held in the last five weeks, so there is none to record yet. The"
+        " next is on 2031-04-16: record it after the meeting. For an older meeting, give its"
+        " date: /rapport attendance YYYY-MM-DD."
+    )
+    years = re.findall(r"\b(20\d\d)-\d\d-\d\d\b", await group("alice", "/rapport help"))
+    assert all(y == "2031" for y in years)

@@ -3,7 +3,8 @@
 [#general] text          a channel post
 [DM @bob] text           a direct message to bob
 [@alice only] text       a reply only alice sees
-  continuation lines, fields ("Email: …") and actions ("[Contacted] /referrals update 12 contacted")
+  continuation lines, fields ("Email: …") and actions
+  ("[Contacted] /referrals update 12 contacted · :click ref:12:contacted")
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def message(prefix: str, msg: OutMessage) -> str:
     for f in msg.fields:
         lines.append(f"{f.name}: {text(f.value)}")
     for a in msg.actions:
-        lines.append(f"[{a.label}] {text(a.command)}")
+        # the typed command, and the id that presses this button in a script
+        lines.append(f"[{a.label}] {text(a.command)} · :click {a.action_id}")
     for path in msg.attachments:
         lines.append(f"File: {path}")
     return "\n".join([prefix + lines[0], *(INDENT + line for line in lines[1:])])

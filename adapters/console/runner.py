@@ -1,7 +1,7 @@
 """The console adapter: script or stdin lines in, transcript out.
 
   alice> /referral @bob Jane Roe jane@roe.example -- needs a new roof
-  :advance 25h        (m, h, d)
+  :advance 25h        (m, h, d, w; or minutes, hours, days, weeks: `:advance 2 days`)
   :at 2026-12-02 06:55
   # comments and blank lines are ignored
 
@@ -32,10 +32,13 @@ CHANNEL = ChannelRef(PLATFORM, WORKSPACE, "general", "#general")
 
 HANDLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 SPEAKER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]{0,31})>\s?(.*)$")
-ADVANCE = re.compile(r"^:advance\s+(\d+)\s*([mhd])$")
+ADVANCE = re.compile(
+    r"^:advance\s+(\d+)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$",
+    re.IGNORECASE,
+)
 AT = re.compile(r"^:at\s+(\d{4}-\d{2}-\d{2} \d{2}:\d{2})$")
 CLICK = re.compile(r"^:click\s+(\S+)$")
-UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def user(handle: str) -> UserRef:
@@ -92,7 +95,8 @@ class Console:
             return
         if m := ADVANCE.match(stripped):
             try:
-                target = self.clock.now() + timedelta(**{UNITS[m.group(2)]: int(m.group(1))})
+                unit = UNITS[m.group(2)[0].casefold()]
+                target = self.clock.now() + timedelta(**{unit: int(m.group(1))})
             except (OverflowError, ValueError):
                 self.say(f"-- line {number}: {stripped} is further than the calendar goes")
                 return

@@ -87,14 +87,16 @@ def word(value: str | None, option: str, example: str) -> str | None:
     return v
 
 
-def day(value: str | None, option: str) -> date | None:
-    """A date written YYYY-MM-DD."""
+def day(value: str | None, option: str, today: date | None = None) -> date | None:
+    """A date written YYYY-MM-DD. `today` (the interaction's) words the example: a date
+    written here would soon be in the past."""
     if value is None or not value.strip():
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise OptionProblem(option, "write the date as YYYY-MM-DD, like 2026-12-02.") from None
+        like = f", like {today.isoformat()}" if today else ""
+        raise OptionProblem(option, f"write the date as YYYY-MM-DD{like}.") from None
 
 
 @functools.cache

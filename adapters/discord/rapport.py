@@ -7,6 +7,8 @@ build the Command with the member Discord already resolved.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import discord
 from discord import app_commands
 
@@ -218,7 +220,8 @@ def _meeting() -> app_commands.Group:
     @meeting.command(name="skip", description="Admin: no meeting on this date")
     @app_commands.describe(date="The meeting date to skip, YYYY-MM-DD")
     async def skip(interaction: discord.Interaction, date: str) -> None:
-        if (v := await _word(interaction, date, "date", "2026-12-23")) is not None:
+        soon = (interaction.created_at + timedelta(days=7)).date().isoformat()
+        if (v := await _word(interaction, date, "date", soon)) is not None:
             await _line(interaction, f"/rapport meeting skip {v}")
 
     return meeting

@@ -54,7 +54,7 @@ def _visits(rapport: app_commands.Group) -> None:
         interaction: discord.Interaction, answer: app_commands.Choice[str], date: str | None = None
     ) -> None:
         try:
-            day = options.day(date, "date")
+            day = options.day(date, "date", interaction.created_at.date())
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
@@ -90,7 +90,7 @@ def _attendance() -> app_commands.Group:
     @app_commands.describe(date="The meeting, YYYY-MM-DD (the latest if you leave it out)")
     async def show(interaction: discord.Interaction, date: str | None = None) -> None:
         try:
-            day = options.day(date, "date")
+            day = options.day(date, "date", interaction.created_at.date())
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
@@ -100,7 +100,7 @@ def _attendance() -> app_commands.Group:
     @app_commands.describe(date="The meeting, YYYY-MM-DD (the latest if you leave it out)")
     async def confirm(interaction: discord.Interaction, date: str | None = None) -> None:
         try:
-            day = options.day(date, "date")
+            day = options.day(date, "date", interaction.created_at.date())
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
@@ -129,7 +129,7 @@ def _attendance() -> app_commands.Group:
     ) -> None:
         assert interaction.guild_id is not None
         try:
-            day = options.day(date, "date")
+            day = options.day(date, "date", interaction.created_at.date())
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
@@ -156,8 +156,8 @@ def _data(rapport: app_commands.Group) -> None:
         contacts: bool = False,
     ) -> None:
         try:
-            first = options.day(since, "from")
-            last = options.day(until, "to")
+            first = options.day(since, "from", interaction.created_at.date())
+            last = options.day(until, "to", interaction.created_at.date())
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
