@@ -188,4 +188,4 @@ def roster(group: Group, members: list[Member], open_seats: list[str]) -> OutMes
             "\nOpen seats: none listed (an admin lists them with /rapport settings seat add"
             " <classification>; /rapport gaps shows the trades missing from your sphere)."
         )
-    return reply(text, "roster", title="Roster")
+    return reply(text, "roster")

@@ -44,8 +44,17 @@ async def hold_back(
     w: Work, group: Group, user: UserRef, classification: str, holder: Member, trade: str
 ) -> list[OutMessage]:
     """Remember the request, tell the admins, and tell the person why. Not a Refusal: the
-    request and the admins' messages are kept; no seat is taken."""
+    request and the admins' messages are kept; no seat is taken. Asking again for the same
+    seat does not tell the admins twice."""
+    before = await w.tx.seat_request(group.id, user.user_id)
+    asked_again = (
+        before is not None
+        and seat_key(before.classification) == seat_key(classification)
+        and before.at >= w.ts - REQUEST_DAYS * 86400
+    )
     request = await w.tx.add_seat_request(group.id, user, classification, holder.id, w.ts)
+    if asked_again:
+        return [group_messages.near_match_refused(classification, holder, trade, user)]
     for admin in await w.tx.members(group.id):
         if admin.is_admin and admin.user.user_id != user.user_id:
             await w.dm(

@@ -14,8 +14,8 @@ from bot.out import OutMessage
 from bot.ports import Repository
 
 # DMs that carry a referral's details still come when a member turns DMs off: the details
-# go nowhere else (never to a channel).
-ESSENTIAL_DMS = frozenset({"referral.received", "lead.received"})
+# go nowhere else (never to a channel). So does a seat waiting for an admin to allow it.
+ESSENTIAL_DMS = frozenset({"referral.received", "lead.received", "seat.near_match"})
 
 
 @dataclass(frozen=True)

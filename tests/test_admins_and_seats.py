@@ -263,6 +263,20 @@ async def test_the_allow_button_in_the_admins_dm_seats_the_member(
     assert "That button no longer applies" in await group.click("alice", button.action_id, where=DM)
 
 
+async def test_admins_hear_once_of_a_seat_asked_again_even_with_dms_off(
+    group: Chat, messenger: RecordingMessenger
+) -> None:
+    await group("alice", "/rapport profile dm off")
+    messenger.clear()
+    await group("erin", "/rapport join Plumber")
+    second = await group("erin", "/rapport join plumber")
+    assert second.startswith("plumber is the same trade as @bob's Residential plumbing seat")
+    [dm] = messenger.dms_to("alice")  # a decision only an admin can take: it still comes
+    assert dm.message.kind == "seat.near_match"
+    await group("erin", "/rapport join Plumbing and gas fitting")  # a new request: told again
+    assert len(messenger.dms_to("alice")) == 2
+
+
 async def test_only_an_admin_allows_a_seat_and_only_one_that_was_asked_for(
     group: Chat, messenger: RecordingMessenger, repo: SqliteRepository
 ) -> None:

@@ -292,3 +292,10 @@ async def test_each_members_slack_profile_is_looked_up_once(group, fake):
     await group.type(ALICE, "/lead <@U0BOB|bob> Acme Roofing")
     looked_up = [c["user"] for c in fake.calls_to("users.info")]
     assert looked_up == []  # all three were looked up while the group was set up, and kept
+
+
+async def test_the_roster_names_every_member_without_pinging(group, slack):
+    roster = await group.type(CAROL, "/rapport roster")
+    assert roster.text.startswith("Breakfast Club's roster: 3 members.")
+    assert "@Bob — Residential plumbing, joined" in roster.text
+    assert "<@U0BOB>" not in json.dumps(roster.posts)  # named, not pinged
