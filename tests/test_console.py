@@ -491,3 +491,55 @@ async def test_the_demo_plays_cleanly(settings, tmp_path):
     for echo in set(commands):
         if commands.count(echo) == 1:
             assert replies_to(transcript, echo), f"nothing answered {echo!r}"
+
+
+async def test_the_demo_shows_a_second_admin_and_a_seat_held_back_as_the_same_trade(
+    settings, tmp_path
+):
+    out = io.StringIO()
+    await main(
+        settings, db=str(tmp_path / "demo.db"), script=str(DEMO), now=START, tz=SAST, out=out
+    )
+    transcript = out.getvalue()
+    [held] = replies_to(transcript, "erin> /rapport join Plumbing and gas fitting")[:1]
+    assert held[0].startswith(
+        "[@erin only] Plumbing and gas fitting is the same trade as @bob's Residential"
+        " plumbing seat (plumber)"
+    )
+    [made] = replies_to(transcript, "thandi> /rapport admin add @carol")[1:]
+    assert made == ["[#general] @thandi made @carol an admin of Cape Town Breakfast Club."]
+    [saved] = replies_to(transcript, "carol> /rapport attendance confirm present @thandi @frank")
+    assert saved[0] == "[@carol only] Attendance saved for 2026-12-02."
+
+
+async def test_the_groups_wording_as_the_transcript_shows_it(settings, tmp_path):
+    transcript = await play(
+        settings,
+        tmp_path,
+        "maggie> /rapport setup Lawyers Club\n"
+        "maggie> /rapport join Commercial law\n"
+        "maggie> /rapport settings reminder before 2\n"
+        "maggie> /rapport meeting set wed 07:00\n"
+        "maggie> /rapport rsvp absent\n"
+        "ann> /rapport join Solicitor\n"
+        "maggie> /rapport roster\n",
+    )
+    assert replies_to(transcript, "maggie> /rapport join Commercial law")[1] == [
+        "[#general] Please welcome @maggie, who takes the Commercial law seat!"
+    ]
+    assert replies_to(transcript, "maggie> /rapport settings reminder before 2")[0] == [
+        "[@maggie only] Saved: a reminder 2 hours before the meeting. Upcoming reminders"
+        " follow the new setting."
+    ]
+    assert replies_to(transcript, "maggie> /rapport rsvp absent")[0] == [
+        "[@maggie only] Thanks for letting us know: you can't make it on 2026-12-02."
+        " We'll miss you."
+    ]
+    held, told = replies_to(transcript, "ann> /rapport join Solicitor")
+    assert held[0].startswith("[@ann only] Solicitor is the same trade as @maggie's Commercial")
+    assert told[-1] == "  [Allow the seat] /rapport seat allow @ann · :click seat:allow:1"
+    [roster] = replies_to(transcript, "maggie> /rapport roster")
+    assert roster[:2] == [
+        "[@maggie only] Lawyers Club's roster: 1 member.",
+        "  • @maggie — Commercial law, joined 30 Nov 2026, admin",
+    ]
