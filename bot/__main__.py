@@ -29,9 +29,7 @@ def parser() -> argparse.ArgumentParser:
     # the adapters take --config too, so `rapport console --config x` works as people type it;
     # SUPPRESS keeps an adapter's missing --config from hiding the one given before it
     shared = argparse.ArgumentParser(add_help=False)
-    shared.add_argument(
-        "--config", metavar="FILE", default=argparse.SUPPRESS, help="TOML settings"
-    )
+    shared.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="TOML settings")
     sub = p.add_subparsers(dest="adapter", required=True, metavar="ADAPTER")
     add = functools.partial(sub.add_parser, parents=[shared])
     c = add("console", help="run in this terminal, or play a script (no tokens)")

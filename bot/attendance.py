@@ -37,7 +37,9 @@ async def _meeting_day(w: Work, group: Group, day: date | None, upcoming: bool) 
     if at is None:
         coming = next_meeting(group.meeting, w.now, skips)
         raise Refusal(
-            messages.no_meeting_to_record(local_date(coming, group.tz).isoformat() if coming else None)
+            messages.no_meeting_to_record(
+                local_date(coming, group.tz).isoformat() if coming else None
+            )
         )
     return local_date(at, group.tz)
 

@@ -842,9 +842,7 @@ def _onetoone(rest: str) -> Command:
         if other != member and other not in others:
             others.append(other)
     if len(others) + 1 > MAX_ONE_TO_ONE:
-        raise ParseError(
-            "onetoone", f"Name at most {MAX_ONE_TO_ONE} members in one /onetoone."
-        )
+        raise ParseError("onetoone", f"Name at most {MAX_ONE_TO_ONE} members in one /onetoone.")
     body, note = split_note(rest)
     if clean(body) and not note:
         note = clean(body)

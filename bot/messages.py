@@ -209,8 +209,10 @@ def cmd(text: str) -> Rich:
 def fill_dates(text: str, today: date | None) -> str:
     """Example dates, from `today` (the clock's): never a date already past."""
     if today is None:
-        return text.replace(DAY_SOON, "YYYY-MM-DD").replace(TODAY, "YYYY-MM-DD").replace(
-            YEAR_START, "YYYY-MM-DD"
+        return (
+            text.replace(DAY_SOON, "YYYY-MM-DD")
+            .replace(TODAY, "YYYY-MM-DD")
+            .replace(YEAR_START, "YYYY-MM-DD")
         )
     return (
         text.replace(DAY_SOON, (today + timedelta(days=7)).isoformat())

@@ -310,15 +310,19 @@ class Core:
         """An admin's "Allow the seat" button, pressed in their DM: as if typed in the group."""
         a = ctx.actor
 
-        async def look(tx: Repository) -> tuple[SeatRequest | None, Group | None]:
+        async def look(tx: Repository) -> tuple[SeatRequest | None, Group | None, Member | None]:
             request = await tx.seat_request_by_id(request_id)
             group = await tx.group(request.group_id) if request else None
-            return request, group
+            me = await tx.member(group.id, a.user_id) if group else None
+            return request, group, me
 
-        request, group = await self.repo.atomic(look)
+        request, group, me = await self.repo.atomic(look)
+        # someone outside the group gets the stale-button answer, naming nothing of it
         if (
             request is None
             or group is None
+            or me is None
+            or not me.active
             or (group.platform, group.workspace) != (a.platform, a.workspace)
         ):
             return None, ctx
