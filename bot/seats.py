@@ -118,6 +118,14 @@ async def show_roster(w: Work, cmd: ShowRoster) -> list[OutMessage]:
     group = await w.group()
     await w.actor(group)
     members = await w.tx.members(group.id)
-    taken = {seat_key(m.classification) for m in members if m.classification}
-    open_seats = [c for c in await w.tx.wanted_seats(group.id) if seat_key(c) not in taken]
+    # a listed seat is filled by its own wording or by a member in the same trade
+    cat = catalogue(w.settings.insight.spheres_file)
+    seated = [m.classification for m in members if m.classification]
+    taken = {seat_key(c) for c in seated}
+    trades = {found[1] for c in seated if (found := cat.match(c))}
+    open_seats = [
+        c
+        for c in await w.tx.wanted_seats(group.id)
+        if seat_key(c) not in taken and ((found := cat.match(c)) is None or found[1] not in trades)
+    ]
     return [group_messages.roster(group, members, open_seats)]

@@ -331,6 +331,7 @@ async def test_the_roster_lists_every_member_their_seat_join_date_and_role_and_o
     await group("alice", "/rapport admin add @carol")
     await group("alice", "/rapport settings seat add Electrician")
     await group("alice", "/rapport settings seat add Roofing")  # taken: not open
+    await group("alice", "/rapport settings seat add Plumber")  # bob's trade: not open
     assert await group("bob", "/rapport roster") == (
         "Breakfast Club's roster: 4 members.\n"
         "• @alice — Commercial insurance, joined 30 Nov 2026, admin\n"
