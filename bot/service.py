@@ -489,7 +489,7 @@ class Core:
                 await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")
                 return None
             work = Work(tx, SYSTEM, now, self.settings)
-            if item.kind in due.MEETING_KINDS:
+            if item.kind in due.MEETING_KINDS or item.kind == due.REPLAN:
                 runner = reminders.run
             elif item.kind in due.MONTHLY_KINDS:
                 runner = monthly.run

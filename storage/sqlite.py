@@ -23,11 +23,14 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
+from datetime import date
 from importlib import resources
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfoNotFoundError
 
 import aiosqlite
 
+from bot.due import meeting_key
 from bot.model import (
     ChannelRef,
     Group,
@@ -41,6 +44,8 @@ from bot.model import (
 )
 from bot.out import OutMessage
 from bot.ports import DueItem, OutboxItem, Target
+from bot.schedule import hhmm as parse_hhmm
+from bot.schedule import local_instant
 from storage.privacy import PrivacyQueries
 
 log = logging.getLogger(__name__)
@@ -90,6 +95,8 @@ class SqliteRepository(PrivacyQueries):
                 await _set_wal(conn)
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # for migration 0007, which re-keys planned meeting work by the meeting's instant
+            await conn.create_function("rapport_meeting_key", 3, _meeting_key, deterministic=True)
             repo = cls(conn)
             repo._here = _OnThread(_ThreadConnection(conn._conn))
             await repo.migrate()
@@ -785,9 +792,33 @@ class SqliteRepository(PrivacyQueries):
         )
         return cur.rowcount
 
+    async def due_last_done(self, group_id: int, kind: str, before: int) -> int | None:
+        """When the group's last work of this kind that ran was due, before `before`."""
+        # the unique (kind, group_id, …) index reads the group's rows of this kind: `+` keeps
+        # SQLite from reading every finished row of every group along due_work_due instead
+        row = await self._one(
+            "SELECT MAX(due_at) AS t FROM due_work WHERE kind = ? AND group_id = ?"
+            " AND target_id = 0 AND +state = 'done' AND +due_at < ?",
+            (kind, group_id, before),
+        )
+        return row["t"] if row else None
+
     async def due_next(self) -> int | None:
         row = await self._one("SELECT MIN(due_at) AS t FROM due_work WHERE state = 'pending'")
         return row["t"] if row else None
+
+    async def due_planned(self, group_id: int, kinds: tuple[str, ...]) -> list[DueItem]:
+        """The group's own work of these kinds still pending (not a referral's), along the
+        unique (kind, group_id, …) index: `+state` keeps SQLite off due_work_due, which
+        would read every group's pending rows."""
+        marks = ", ".join("?" for _ in kinds)
+        rows = await self._all(
+            "SELECT id, group_id, kind, target_id, occurrence, due_at, COALESCE(claimed_at, 0)"
+            f" FROM due_work WHERE kind IN ({marks}) AND group_id = ? AND target_id = 0"
+            " AND +state = 'pending' ORDER BY due_at, id",
+            (*kinds, group_id),
+        )
+        return [DueItem(*tuple(r)) for r in rows]
 
     async def due_pending(self, group_id: int) -> list[DueItem]:
         rows = await self._all(
@@ -997,6 +1028,15 @@ async def _set_wal(conn: aiosqlite.Connection) -> None:
 
 
 # --- row mapping ---------------------------------------------------------------------------
+def _meeting_key(day: str, hhmm: str, tz: str) -> str:
+    """Migration 0007's rapport_meeting_key: what a meeting's local date meant, as the key
+    meeting work is planned under now; the date unchanged when it cannot be read."""
+    try:
+        return meeting_key(local_instant(date.fromisoformat(day), parse_hhmm(hhmm), tz))
+    except (ValueError, TypeError, OSError, ZoneInfoNotFoundError):
+        return day
+
+
 def _statements(script: str) -> list[str]:
     """Split a migration into statements (sqlite3.complete_statement knows where one ends)."""
     out, buf = [], ""

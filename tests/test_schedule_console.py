@@ -1,0 +1,198 @@
+"""Issue 12's cases, each played on the console and read off its transcript: a meeting in
+the hour the clocks go back, today's meeting moved, the group's zone moved west.
+
+A transcript says when things went out with its `-- now` lines; `sent()` pairs every channel
+post and DM with the `-- now` line above it."""
+
+from __future__ import annotations
+
+import io
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from adapters.console.runner import main
+from bot.config import Settings
+
+EVENING = "📅 Reminder"
+SOON = "⏰ Starting soon"
+RECAP = "📊 This week"
+MONTHLY = "📈 "
+MEETING_WORK = (EVENING, SOON, RECAP)
+
+SETUP = """\
+alice> /rapport setup Breakfast Club
+alice> /rapport join Commercial insurance
+bob> /rapport join Residential plumbing
+"""
+
+
+async def play(settings: Settings, tmp_path: Path, script: str, *, now: str, tz: str) -> str:
+    path = tmp_path / "script.txt"
+    path.write_text(script, encoding="utf-8")
+    out = io.StringIO()
+    db = str(tmp_path / "x.db")
+    assert await main(settings, db=db, script=str(path), now=now, tz=tz, out=out) == 0
+    return out.getvalue()
+
+
+def sent(transcript: str, *starts: str) -> list[tuple[str, str]]:
+    """(the `-- now` moment above it, whom and how it starts) for every post and DM whose
+    text starts with one of `starts`: ("Tue 2027-01-12 18:00", "#general 📅 Reminder")."""
+    out = []
+    moment = "(before the clock moved)"
+    for line in transcript.splitlines():
+        if line.startswith("-- now "):
+            moment = line.removeprefix("-- now ").rsplit(" (", 1)[0]
+        elif line.startswith(("[#general] ", "[DM @")):
+            where, _, text = line[1:].partition("] ")
+            for start in starts:
+                if text.startswith(start):
+                    out.append((moment, f"{where} {start}"))
+    return out
+
+
+def meeting_posts(transcript: str) -> list[tuple[str, str]]:
+    return [(at, what.removeprefix("#general ")) for at, what in sent(transcript, *MEETING_WORK)]
+
+
+# --- 1. a meeting in the hour the clocks go back ------------------------------------------------
+FALL_BACK = {
+    # zone, the Sunday its clocks go back (2027), the meeting's time: it occurs twice that day
+    "new-york": ("America/New_York", "2027-11-07", "01:30"),
+    "london": ("Europe/London", "2027-10-31", "01:30"),
+    "lord-howe": ("Australia/Lord_Howe", "2027-04-04", "01:45"),
+    "chatham": ("Pacific/Chatham", "2027-04-04", "03:00"),
+    "casablanca": ("Africa/Casablanca", "2027-02-07", "02:30"),
+}
+
+
+@pytest.mark.parametrize("zone, sunday, at", FALL_BACK.values(), ids=FALL_BACK.keys())
+async def test_after_a_meeting_in_a_repeated_hour_the_reminders_and_recaps_go_on(
+    settings: Settings, tmp_path: Path, zone: str, sunday: str, at: str
+) -> None:
+    day = date.fromisoformat(sunday)
+    sundays = [day + timedelta(weeks=w) for w in (-1, 0, 1, 2)]
+    script = SETUP + (
+        f"alice> /rapport meeting set sun {at} {zone}\n"
+        f":at {sundays[-1] + timedelta(days=1)} 12:00\n"
+        "alice> /rapport meeting\n"
+    )
+
+    transcript = await play(
+        settings, tmp_path, script, now=f"{sundays[0] - timedelta(days=3)} 12:00", tz=zone
+    )
+
+    posts = meeting_posts(transcript)
+    # every Sunday: the evening reminder the day before, the hour-before one, and one recap
+    assert [what for _, what in posts] == [EVENING, SOON, RECAP] * 4
+    for n, sunday_n in enumerate(sundays):
+        evening, _, recap = posts[3 * n : 3 * n + 3]
+        assert evening[0] == f"{sunday_n - timedelta(days=1):%a %Y-%m-%d} 18:00"
+        assert recap[0].startswith(f"{sunday_n:%a %Y-%m-%d}")
+    reminders = [line for line in transcript.splitlines() if line.startswith("[#general] 📅")]
+    assert [r.split(" meets ")[1] for r in reminders] == [
+        f"{s:%a} {s.day} {s:%b} {at}." for s in sundays
+    ]
+    following = sundays[-1] + timedelta(weeks=1)
+    assert transcript.rstrip().endswith(
+        f"Next meeting: {following:%a} {following.day} {following:%b} {at}."
+    )
+
+
+# --- 2. moving today's meeting ------------------------------------------------------------------
+LONDON_WEDNESDAY = SETUP + "alice> /rapport meeting set wed 07:00 Europe/London\n"
+MOVES = {
+    # at 06:30 (the hour-before reminder went at 06:00) to 19:00 the same day
+    "to-19:00-at-06:30": (
+        ":at 2027-01-13 06:30\nalice> /rapport meeting set wed 19:00\n",
+        [
+            ("Tue 2027-01-12 18:00", EVENING),
+            ("Wed 2027-01-13 06:00", SOON),
+            ("Wed 2027-01-13 18:00", SOON),
+            ("Wed 2027-01-13 21:00", RECAP),
+        ],
+    ),
+    "to-19:00-at-05:00": (
+        ":at 2027-01-13 05:00\nalice> /rapport meeting set wed 19:00\n",
+        [
+            ("Tue 2027-01-12 18:00", EVENING),
+            ("Wed 2027-01-13 18:00", SOON),
+            ("Wed 2027-01-13 21:00", RECAP),
+        ],
+    ),
+    "to-06:30-at-05:30": (
+        ":at 2027-01-13 05:30\nalice> /rapport meeting set wed 06:30\n",
+        [
+            ("Tue 2027-01-12 18:00", EVENING),
+            ("Wed 2027-01-13 05:30", SOON),
+            ("Wed 2027-01-13 08:30", RECAP),
+        ],
+    ),
+    # the meeting at 07:00 was held; the group's zone moves to Los Angeles, 07:00 there
+    "to-los-angeles-at-08:00": (
+        ":at 2027-01-13 08:00\nalice> /rapport meeting set wed 07:00 America/Los_Angeles\n",
+        [
+            ("Tue 2027-01-12 18:00", EVENING),
+            ("Wed 2027-01-13 06:00", SOON),
+            ("Wed 2027-01-13 09:00", RECAP),  # the London meeting's
+            ("Wed 2027-01-13 14:00", SOON),  # 06:00 in Los Angeles
+            ("Wed 2027-01-13 17:00", RECAP),  # 09:00 in Los Angeles
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("move, expected", MOVES.values(), ids=MOVES.keys())
+async def test_moving_todays_meeting_moves_its_reminder_and_recap_with_it(
+    settings: Settings, tmp_path: Path, move: str, expected: list[tuple[str, str]]
+) -> None:
+    script = LONDON_WEDNESDAY + move + ":at 2027-01-14 12:00\n"
+
+    transcript = await play(settings, tmp_path, script, now="2027-01-11 12:00", tz="Europe/London")
+
+    assert meeting_posts(transcript) == expected
+
+
+# --- 3. monthly work after the group's zone moves west ------------------------------------------
+WEST = {
+    "utc-to-new-york": (
+        "UTC",
+        "America/New_York",
+        [
+            "Mon 2027-02-01 14:00",
+            "Mon 2027-03-01 14:00",
+            "Thu 2027-04-01 13:00",
+            "Sat 2027-05-01 13:00",
+        ],
+    ),
+    "london-to-los-angeles": (
+        "Europe/London",
+        "America/Los_Angeles",
+        [
+            "Mon 2027-02-01 17:00",
+            "Mon 2027-03-01 17:00",
+            "Thu 2027-04-01 17:00",
+            "Sat 2027-05-01 17:00",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("home, west, expected", WEST.values(), ids=WEST.keys())
+async def test_after_the_zone_moves_west_every_month_gets_its_recap_at_0900_there(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    home: str,
+    west: str,
+    expected: list[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # the recap as text: no chart drawn
+    script = SETUP + f"alice> /rapport meeting set wed 07:00 {west}\n:at 2027-05-02 00:00\n"
+
+    transcript = await play(settings, tmp_path, script, now="2027-01-02 12:00", tz=home)
+
+    assert sent(transcript, MONTHLY) == [(at, f"#general {MONTHLY}") for at in expected]
