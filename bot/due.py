@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.model import Group, Member, Referral, Status
@@ -238,21 +237,20 @@ async def member_left(tx: Repository, member: Member, received: list[Referral], 
 
 # --- quiet hours ---------------------------------------------------------------------------
 def quiet_until(member: Member, group: Group, default_quiet: str, now: datetime) -> datetime | None:
-    """When `now` falls in the member's quiet hours (in their own time zone), the moment those
-    hours end; otherwise None."""
+    """When `now` falls in the member's quiet hours (in their own time zone), the moment the
+    quiet hours that contain it end; otherwise None. Each night's quiet hours are a span of
+    instants, from its start time to its end time (the next day's, for 21:00-07:00), so an
+    instant in the second pass of a repeated hour is judged by the instants, not by the time
+    it shows, and the answer is never a moment already past."""
     window = member.quiet_hours or default_quiet
     start_s, end_s = window.split("-")
-    zone = ZoneInfo(member.tz or group.tz)
-    local = now.astimezone(zone)
-    start = time(*(int(x) for x in start_s.split(":")))
-    end = time(*(int(x) for x in end_s.split(":")))
-    t = local.time()
-    if start < end:
-        inside = start <= t < end
-        end_day = local.date()
-    else:  # the window crosses midnight, like 21:00-07:00
-        inside = t >= start or t < end
-        end_day = local.date() + timedelta(days=1) if t >= start else local.date()
-    if not inside:
-        return None
-    return datetime.combine(end_day, end, zone)
+    start, end = hhmm(start_s), hhmm(end_s)
+    tz = member.tz or group.tz
+    overnight = end <= start  # like 21:00-07:00: ends the next day
+    today = local_date(now, tz)
+    for day in (today - timedelta(days=1), today):
+        begins = local_instant(day, start, tz)
+        ends = local_instant(day + timedelta(days=overnight), end, tz)
+        if begins <= now < ends:
+            return ends
+    return None

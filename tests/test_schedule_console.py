@@ -1,5 +1,6 @@
 """Issue 12's cases, each played on the console and read off its transcript: a meeting in
-the hour the clocks go back, today's meeting moved, the group's zone moved west.
+the hour the clocks go back, today's meeting moved, the group's zone moved west, quiet hours
+that end inside a repeated hour.
 
 A transcript says when things went out with its `-- now` lines; `sent()` pairs every channel
 post and DM with the `-- now` line above it."""
@@ -196,3 +197,32 @@ async def test_after_the_zone_moves_west_every_month_gets_its_recap_at_0900_ther
     transcript = await play(settings, tmp_path, script, now="2027-01-02 12:00", tz=home)
 
     assert sent(transcript, MONTHLY) == [(at, f"#general {MONTHLY}") for at in expected]
+
+
+# --- 4. quiet hours that end inside the repeated hour -------------------------------------------
+async def test_a_follow_up_due_in_the_second_pass_of_a_repeated_hour_goes_at_once(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """bob's quiet hours are 21:00-01:30 in Los Angeles. On 7 November 2027, 01:00-02:00
+    comes twice: the night's quiet hours end at the first 01:30 (08:30Z). A follow-up due at
+    the first 01:15 waits for it; one due at the second 01:15 (09:15Z) is after that night's
+    quiet hours, and goes at once."""
+    script = SETUP + (
+        "bob> /rapport profile quiet 21:00-01:30\n"
+        ":at 2027-11-06 21:15\n"
+        "alice> /referral @bob Jane Roe jane@roe.example -- a new roof heat:5\n"
+        ":at 2027-11-06 22:15\n"
+        "alice> /referral @bob John Doe john@doe.example -- a geyser heat:5\n"
+        ":at 2027-11-07 03:00\n"
+    )
+
+    transcript = await play(
+        settings, tmp_path, script, now="2027-11-06 12:00", tz="America/Los_Angeles"
+    )
+
+    assert sent(transcript, "Follow up now") == [
+        ("Sun 2027-11-07 01:30", "DM @bob Follow up now"),  # 08:30Z, the end of the night
+        ("Sun 2027-11-07 01:15", "DM @bob Follow up now"),  # 09:15Z: due then, sent then
+    ]
+    nudges = [line for line in transcript.splitlines() if line.startswith("[DM @bob] Follow")]
+    assert "Jane Roe (#1)" in nudges[0] and "John Doe (#2)" in nudges[1]
