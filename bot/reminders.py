@@ -2,8 +2,8 @@
 
 Each run also plans the following meeting's work, so the weekly chain never breaks; late
 work follows its lateness policy (a reminder after the meeting started is dropped, a recap
-is still worth posting for a few days), judged against the meeting itself. A recap is never
-posted before its meeting has ended.
+is still worth posting for a few days), judged against the meeting itself by the clock of
+the moment. A recap is never posted before its meeting has ended.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from bot import due, messages
 from bot.model import Group, Member, seat_key
-from bot.ports import DueItem
-from bot.schedule import meeting_date
+from bot.ports import DueItem, Repository
+from bot.schedule import is_meeting, meeting_date
 from bot.work import Work
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 RECAP_GRACE = timedelta(days=6)
 ASKS_IN_REMINDER = 8  # a big chapter's asks rotate week by week
 ASKS_IN_NUDGE = 3
+# work finished by a clock this far ahead of the present one was finished by a clock that
+# has since been set back (NTP): clocks of processes sharing a database differ by less
+CLOCK_STEP = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -170,3 +173,42 @@ async def _recap(w: Work, group: Group, since: int, until: int) -> None:
         for name, by in await w.tx.visitors_between(group.id, since, until)
     ]
     await w.post(group, messages.weekly_recap(group, week, givers, thanks, visitors))
+
+
+async def _still_held(tx: Repository, group_id: int, at: datetime) -> bool:
+    """Whether the group still meets at `at`: not moved or skipped since."""
+    group = await tx.group(group_id)
+    if group is None or group.meeting is None:
+        return False
+    return is_meeting(group.meeting, at, await tx.skips(group_id))
+
+
+async def reopen_after_clock_step(tx: Repository, now: datetime) -> int:
+    """When the clock was set back (a jump forward that NTP corrected), work the jumped clock
+    finished is judged again by this one: a reminder dropped as late whose meeting has not
+    started is due again, and a recap posted or dropped before its time by this clock is
+    planned again, so the meeting gets its reminders and a recap after it really ended.
+    Reminders that went out stay sent: a second copy would say nothing new."""
+    reopened = 0
+    finished = await tx.due_finished_after(int((now + CLOCK_STEP).timestamp()), due.MEETING_KINDS)
+    for item, state in finished:
+        try:
+            at = due.meeting_of(item.occurrence)
+        except ValueError:
+            continue  # planned by a date, before migration 0007: long past
+        if item.kind == due.RECAP:
+            # posted before its time, or dropped as late while it is not
+            until = item.due_at + (RECAP_GRACE.total_seconds() if state == "dropped" else 0)
+            again = now.timestamp() < until
+        else:
+            again = state == "dropped" and now < at
+        if again and await _still_held(tx, item.group_id, at) and await tx.due_reopen(item.id):
+            log.warning(
+                "due work %s (%s for %s) reopened: the clock was set back to %s",
+                item.id,
+                item.kind,
+                item.occurrence,
+                now.isoformat(),
+            )
+            reopened += 1
+    return reopened

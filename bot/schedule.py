@@ -81,6 +81,16 @@ def meeting_date(meeting: Meeting, at: datetime) -> date:
     return day
 
 
+def is_meeting(meeting: Meeting, at: datetime, skips: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+    """Whether the group meets at instant `at`: its weekday and time, not skipped."""
+    day = meeting_date(meeting, at)
+    return (
+        day.weekday() == meeting.weekday
+        and meeting_on(meeting, day) == at
+        and day.isoformat() not in skips
+    )
+
+
 def local_date(at: datetime, tz: str) -> date:
     return at.astimezone(ZoneInfo(tz)).date()
 

@@ -443,6 +443,8 @@ class Core:
         ran = 0
         ts = int(now.timestamp())
         await self._retention(ts)
+        # a clock set back since: what it finished in its future is judged again
+        await self.repo.atomic(lambda tx: reminders.reopen_after_clock_step(tx, now))
         while True:
             items = await self.repo.atomic(
                 lambda tx: tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)

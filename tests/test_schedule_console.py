@@ -1,6 +1,6 @@
 """Issue 12's cases, each played on the console and read off its transcript: a meeting in
 the hour the clocks go back, today's meeting moved, the group's zone moved west, quiet hours
-that end inside a repeated hour.
+that end inside a repeated hour, and a wall clock that jumps (`:jump`, as NTP sets it).
 
 A transcript says when things went out with its `-- now` lines; `sent()` pairs every channel
 post and DM with the `-- now` line above it."""
@@ -11,11 +11,17 @@ import io
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from adapters.console.runner import main
+from adapters.console.clock import ConsoleClock
+from adapters.console.runner import Console, ConsoleMessenger, ConsoleResolver, main
+from bot.app import build
 from bot.config import Settings
+from bot.model import UserRef
+from bot.out import OutMessage
+from bot.ports import DeliveryError
 
 EVENING = "📅 Reminder"
 SOON = "⏰ Starting soon"
@@ -226,3 +232,135 @@ async def test_a_follow_up_due_in_the_second_pass_of_a_repeated_hour_goes_at_onc
     ]
     nudges = [line for line in transcript.splitlines() if line.startswith("[DM @bob] Follow")]
     assert "Jane Roe (#1)" in nudges[0] and "John Doe (#2)" in nudges[1]
+
+
+# --- 5. a wall clock that jumps ------------------------------------------------------------------
+class FlakyConsoleMessenger(ConsoleMessenger):
+    """The console's messenger, whose platform refuses the next `failures` DMs."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def send_dm(self, to: UserRef, message: OutMessage, **kw: Any) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise DeliveryError("platform unavailable")
+        await super().send_dm(to, message, **kw)
+
+
+async def play_flaky(settings: Settings, tmp_path: Path, lines: str, *, now: str, tz: str) -> str:
+    """`play`, with the first DM refused by the platform."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    clock = ConsoleClock(datetime.strptime(now, "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(tz)))
+    messenger = FlakyConsoleMessenger(failures=1)
+    app = await build(
+        settings,
+        messenger=messenger,
+        resolver=ConsoleResolver(),
+        clock=clock,
+        database=str(tmp_path / "x.db"),
+    )
+    out = io.StringIO()
+    try:
+        await Console(app, messenger, clock, tz, out).run(lines.splitlines())
+    finally:
+        await app.close()
+    return out.getvalue()
+
+
+async def test_a_retry_waits_its_delay_even_when_the_clock_is_set_back_an_hour(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """bob's DM fails at 10:00 and is to be tried again 30 s later. The clock is set back an
+    hour: it still goes about half a minute later, not when the clock shows 10:00:30 again."""
+    script = SETUP + (
+        "alice> /referral @bob Jane Roe jane@roe.example -- a new roof\n"
+        ":jump -1h\n"
+        ":advance 1m\n"
+        ":advance 2h\n"
+    )
+
+    transcript = await play_flaky(
+        settings, tmp_path, script, now="2027-01-12 10:00", tz="Europe/London"
+    )
+
+    assert sent(transcript, "@alice passed you") == [
+        ("Tue 2027-01-12 09:00", "DM @bob @alice passed you")
+    ]
+    lines = transcript.splitlines()
+    assert (
+        lines.index("-- now Tue 2027-01-12 09:00 (Europe/London)")
+        < next(n for n, line in enumerate(lines) if line.startswith("[DM @bob]"))
+        < lines.index("-- now Tue 2027-01-12 09:01 (Europe/London)")
+    )
+
+
+async def test_newest_first_is_the_order_referrals_were_logged_whatever_the_clock_said(
+    settings: Settings, tmp_path: Path
+) -> None:
+    script = SETUP + (
+        "alice> /referral @bob Jane Roe jane@roe.example -- a new roof\n"
+        ":jump -1h\n"
+        "alice> /referral @bob John Doe john@doe.example -- a geyser\n"
+        "alice> /referrals\n"
+        "bob> /referrals received\n"
+    )
+
+    transcript = await play(settings, tmp_path, script, now="2027-01-12 10:00", tz="Europe/London")
+
+    listed = [line.strip() for line in transcript.splitlines() if line.strip().startswith("#")]
+    assert [line.split()[0] for line in listed] == ["#2", "#1", "#2", "#1"]
+
+
+async def test_a_day_forward_then_corrected_the_real_meeting_still_gets_its_reminders_and_recap(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Tuesday 10:00, the clock jumps a day: the Wednesday meeting looks over, its reminders
+    are dropped as late and its recap goes out (nothing can tell, then). The clock is put
+    right: the meeting is still to come, so its reminders go at their times after all, and a
+    recap after it really ended."""
+    script = LONDON_WEDNESDAY + ":jump +1d\n:jump -1d\n:at 2027-01-14 12:00\n"
+
+    transcript = await play(settings, tmp_path, script, now="2027-01-12 10:00", tz="Europe/London")
+
+    assert meeting_posts(transcript) == [
+        ("Wed 2027-01-13 10:00", RECAP),  # by the clock that had jumped
+        ("Tue 2027-01-12 18:00", EVENING),
+        ("Wed 2027-01-13 06:00", SOON),
+        ("Wed 2027-01-13 09:00", RECAP),
+        # and the week after goes on as planned
+    ]
+
+
+async def test_reminders_dropped_as_late_stay_dropped_when_the_meeting_really_passed(
+    settings: Settings, tmp_path: Path
+) -> None:
+    script = LONDON_WEDNESDAY + ":jump +1d\n:jump -2h\n:at 2027-01-20 12:00\n"
+
+    transcript = await play(settings, tmp_path, script, now="2027-01-12 10:00", tz="Europe/London")
+
+    reminders = [(at, what) for at, what in meeting_posts(transcript) if what != RECAP]
+    assert reminders == [("Tue 2027-01-19 18:00", EVENING), ("Wed 2027-01-20 06:00", SOON)]
+
+
+async def test_a_meeting_moved_while_the_clock_was_ahead_gets_no_reminders_for_its_old_time(
+    settings: Settings, tmp_path: Path
+) -> None:
+    script = LONDON_WEDNESDAY + (
+        ":jump +1d\n"
+        "alice> /rapport meeting set thu 07:00\n"
+        ":jump -1d\n"
+        ":at 2027-01-15 12:00\n"
+    )
+
+    transcript = await play(settings, tmp_path, script, now="2027-01-12 10:00", tz="Europe/London")
+
+    assert meeting_posts(transcript) == [
+        ("Wed 2027-01-13 10:00", RECAP),  # by the clock that had jumped
+        ("Wed 2027-01-13 18:00", EVENING),
+        ("Thu 2027-01-14 06:00", SOON),
+        ("Thu 2027-01-14 09:00", RECAP),
+    ]

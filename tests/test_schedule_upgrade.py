@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import PrivacySettings, Settings
+from bot.out import OutMessage
 from bot.service import Core
+from bot.text import lit
 from storage.sqlite import SqliteRepository, migrations
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, Sent
 
@@ -241,4 +243,42 @@ async def test_a_recap_the_old_planner_left_before_its_meeting_waits_until_it_en
     ] == [
         ("reminder.soon", "Wed 13 18:00"),
         ("recap.weekly", "Wed 13 21:00"),
+    ]
+
+
+async def test_a_message_waiting_for_its_retry_waits_a_delay_from_its_attempt_after_the_upgrade(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Queued and tried before the upgrade, due again 30 s after its attempt; the clock is then
+    set back an hour: it goes 30 s later, not an hour later."""
+    tried = datetime(2027, 1, 12, 10, tzinfo=UTC)
+    old_database(
+        db_path,
+        [
+            group_row(4, "general", "UTC", 2, "07:00"),
+            (
+                "INSERT INTO outbox (group_id, target, payload, state, attempts, next_attempt_at,"
+                " claimed_at, created_at, last_error) VALUES (4, ?, ?, 'pending', 1, ?, ?, ?,"
+                " 'platform unavailable')",
+                (
+                    '{"post": ["test", "w1", "general", "#general"]}',
+                    OutMessage(lit("Hello, the group"), kind="notice").to_json(),
+                    ts(tried) + 30,
+                    ts(tried),
+                    ts(tried),
+                ),
+            ),
+        ],
+    )
+    clocked, repo = await upgraded(db_path, datetime(2027, 1, 12, 9, 0, 5, tzinfo=UTC), tmp_path)
+    try:
+        assert held(db_path, "SELECT delay_from FROM outbox") == [(ts(tried),)]
+        await clocked.core.run_due(clocked.clock.now())  # the clock is an hour behind
+        assert await clocked.core.next_due() == datetime(2027, 1, 12, 9, 0, 35, tzinfo=UTC)
+        await clocked.run_until(datetime(2027, 1, 12, 9, 1, tzinfo=UTC))
+    finally:
+        await repo.close()
+
+    assert [(where, at) for where, _, at in clocked.out] == [
+        ("general", datetime(2027, 1, 12, 9, 0, 35, tzinfo=UTC))
     ]
