@@ -114,7 +114,7 @@ def moments() -> Moments:
     meeting = Meeting(MEETING[0], MEETING[1], tz)
     at = next_meeting(meeting, NOW)
     assert at is not None
-    times = due.meeting_times(due.group_schedule(Settings(), {}), at, tz)
+    times = due.meeting_times(due.group_schedule(Settings(), {}), at, tz, local_date(at, tz))
     return Moments(
         now=int(NOW.timestamp()),
         reminders=int(times[due.REMINDER_EVENING].timestamp()),
@@ -540,10 +540,10 @@ class _Generator:
             plan = []
             for back in range(0, HISTORY_DAYS // 7 + 60):
                 when = at - timedelta(weeks=back)
-                times = due.meeting_times(sched, when, tz)
+                times = due.meeting_times(sched, when, tz, local_date(when, tz))
                 plan.append(
                     (
-                        local_date(when, tz).isoformat(),
+                        due.meeting_key(when),
                         [(k, int(v.timestamp())) for k, v in times.items()],
                     )
                 )

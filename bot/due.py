@@ -2,20 +2,23 @@
 
 Rows are written in the same transaction as the change that makes them due, so nothing is
 planned for a change that rolled back, and nothing planned is lost in a crash.
+
+A meeting's work is keyed by the meeting's instant (UTC), never by its local date: a date
+can hold the meeting's local time twice (the night the clocks go back), and a meeting moved
+within its day is another meeting. A month's work is keyed by the month, whatever the zone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.config import Settings
 from bot.model import Group, Member, Referral, Status
-from bot.ports import Repository
-from bot.schedule import local_date, next_meeting
+from bot.ports import DueItem, Repository
+from bot.schedule import hhmm, local_date, local_instant, meeting_date, next_meeting
 
-# meeting work, one row per group and meeting date
+# meeting work, one row per group and meeting (its instant: "2026-12-02T05:00:00Z")
 REMINDER_EVENING = "reminder.evening"
 REMINDER_BEFORE = "reminder.before"
 RECAP = "recap.weekly"
@@ -27,6 +30,11 @@ RECAP_MONTHLY = "recap.monthly"
 SUGGEST_ONE_TO_ONE = "suggest.one_to_one"
 MONTHLY_KINDS = (RECAP_MONTHLY, SUGGEST_ONE_TO_ONE)
 MONTHLY_AT = time(9, 0)  # on the first of the month, group time
+MONTHLY_GRACE = timedelta(days=7)  # a month's work later than this is dropped
+
+# plan a group's meeting and monthly work again from scratch (planned by migration 0008 for
+# every group, so chains broken before it resume)
+REPLAN = "schedule.replan"
 
 # referral work, one row per referral and occurrence
 FOLLOW_UP = "nudge.follow_up"
@@ -34,6 +42,22 @@ NOT_CONTACTED = "nudge.not_contacted"  # the giver is told, privately, after the
 PROGRESS = "nudge.progress"
 THANK = "nudge.thank"
 REFERRAL_KINDS = (FOLLOW_UP, NOT_CONTACTED, PROGRESS, THANK)
+
+
+def meeting_key(at: datetime) -> str:
+    """The occurrence a meeting's work is planned under: its instant, in UTC."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def meeting_of(occurrence: str) -> datetime:
+    """The meeting a row of meeting work belongs to (ValueError for anything but a key)."""
+    if "T" not in occurrence:
+        raise ValueError(f"not a meeting's instant: {occurrence!r}")
+    return datetime.fromisoformat(occurrence).astimezone(UTC)
+
+
+def _ts(at: datetime) -> int:
+    return int(at.timestamp())
 
 
 @dataclass(frozen=True)
@@ -44,6 +68,10 @@ class GroupSchedule:
     hours_before: int  # 0 = off
     recap_hours_after: int
     accountability: bool
+
+    @property
+    def recap_lag(self) -> timedelta:
+        return timedelta(hours=self.recap_hours_after)
 
 
 def group_schedule(settings: Settings, overrides: dict[str, str]) -> GroupSchedule:
@@ -56,17 +84,18 @@ def group_schedule(settings: Settings, overrides: dict[str, str]) -> GroupSchedu
     )
 
 
-def meeting_times(sched: GroupSchedule, meeting_at: datetime, tz: str) -> dict[str, datetime]:
-    """When each piece of a meeting's work is due (UTC), by kind."""
+def meeting_times(
+    sched: GroupSchedule, meeting_at: datetime, tz: str, day: date
+) -> dict[str, datetime]:
+    """When each piece of the work of the meeting held on local date `day` at `meeting_at`
+    is due (UTC), by kind."""
     out: dict[str, datetime] = {}
-    zone = ZoneInfo(tz)
     if sched.evening_before:
-        hh, mm = (int(x) for x in sched.evening_before.split(":"))
-        day_before = meeting_at.astimezone(zone).date() - timedelta(days=1)
-        out[REMINDER_EVENING] = datetime.combine(day_before, time(hh, mm), zone)
+        day_before = day - timedelta(days=1)
+        out[REMINDER_EVENING] = local_instant(day_before, hhmm(sched.evening_before), tz)
     if sched.hours_before:
         out[REMINDER_BEFORE] = meeting_at - timedelta(hours=sched.hours_before)
-    out[RECAP] = meeting_at + timedelta(hours=sched.recap_hours_after)
+    out[RECAP] = meeting_at + sched.recap_lag
     if sched.accountability:
         out[ACCOUNTABILITY] = out.get(REMINDER_EVENING, meeting_at - timedelta(hours=24))
     return out
@@ -83,37 +112,90 @@ async def plan_meeting(
     if at is None:
         return None
     sched = group_schedule(settings, await tx.group_settings(group.id))
-    occurrence = local_date(at, group.tz).isoformat()
-    for kind, due in meeting_times(sched, at, group.tz).items():
+    day = meeting_date(group.meeting, at)
+    for kind, due in meeting_times(sched, at, group.tz, day).items():
         if due >= now:
-            await tx.due_add(group.id, kind, 0, occurrence, int(due.timestamp()))
+            await tx.due_add(group.id, kind, 0, meeting_key(at), _ts(due))
     return at
 
 
 async def replan_meetings(
     tx: Repository, settings: Settings, group: Group, now: datetime
 ) -> datetime | None:
-    """After the meeting, its skips or the group's settings change: drop what was planned and
-    plan again from now. A recap for a meeting already held today or before stays: the
-    meeting happened, whatever changes for the next one."""
-    ts = int(now.timestamp())
-    await tx.due_cancel(group.id, (REMINDER_EVENING, REMINDER_BEFORE, ACCOUNTABILITY), ts)
-    today = local_date(now, group.tz).isoformat()
-    await tx.due_cancel(group.id, (RECAP,), ts, occurrence_after=today)
+    """After the meeting's day, time or zone, its skips or the group's settings change:
+    everything still to come is planned again. The work of meetings not yet started is
+    dropped and the next meeting planned afresh; a meeting already under way or held keeps
+    its recap, re-timed to the group's setting; the month's work moves to 09:00 on the first
+    in the group's (perhaps new) zone. Returns the next meeting's time."""
+    ts = _ts(now)
+    sched = group_schedule(settings, await tx.group_settings(group.id))
+    held: list[datetime] = []
+    months: list[DueItem] = []
+    for item in await tx.due_planned(group.id, MEETING_KINDS + MONTHLY_KINDS):
+        if item.kind in MONTHLY_KINDS:
+            months.append(item)
+        if item.kind not in MEETING_KINDS:
+            continue
+        await tx.due_cancel(group.id, (item.kind,), ts, occurrence=item.occurrence)
+        if item.kind == RECAP and meeting_of(item.occurrence) <= now:
+            held.append(meeting_of(item.occurrence))
+    for at in held:
+        await tx.due_add(group.id, RECAP, 0, meeting_key(at), _ts(at + sched.recap_lag))
+    await _replan_month(tx, group, months, now)
     return await plan_meeting(tx, settings, group, now, now)
 
 
+# --- monthly work ----------------------------------------------------------------------------
+def month_at(month: date, tz: str) -> datetime:
+    """When a month's work is due: 09:00 on its first, in the group's zone."""
+    return local_instant(month.replace(day=1), MONTHLY_AT, tz)
+
+
+def _next_month(month: date) -> date:
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+async def _plan_month_of(tx: Repository, group: Group, month: date, due: datetime) -> bool:
+    """Plan one month's work; False when that month's work already ran (or is running)."""
+    key = f"{month:%Y-%m}"
+    planned = await tx.due_add(group.id, RECAP_MONTHLY, 0, key, _ts(due))
+    await tx.due_add(group.id, SUGGEST_ONE_TO_ONE, 0, key, _ts(due))
+    return planned
+
+
 async def plan_month(tx: Repository, group: Group, after: datetime) -> None:
-    """Plan the monthly recap and 1-2-1 suggestions for the first of the month after `after`
-    (a new group waits a few weeks: twelve weeks of nothing is no recap)."""
-    zone = ZoneInfo(group.tz)
-    first = after.astimezone(zone).date().replace(day=1)
-    at = datetime.combine(first, MONTHLY_AT, zone)
-    if at <= after:
-        first = (first + timedelta(days=32)).replace(day=1)
-        at = datetime.combine(first, MONTHLY_AT, zone)
-    for kind in MONTHLY_KINDS:
-        await tx.due_add(group.id, kind, 0, f"{first:%Y-%m}", int(at.timestamp()))
+    """Plan the monthly recap and 1-2-1 suggestions for the first month whose 09:00 on the
+    first comes after `after` and whose work has not run yet. A new group is planned from a
+    few weeks on: twelve weeks of nothing is no recap."""
+    month = local_date(after, group.tz).replace(day=1)
+    for _ in range(3):
+        at = month_at(month, group.tz)
+        if at > after and await _plan_month_of(tx, group, month, at):
+            return
+        month = _next_month(month)
+
+
+async def plan_next_month(tx: Repository, group: Group, done: str, now: datetime) -> None:
+    """Once a month's work ran: plan the next month's, keyed by the month, so a zone moved
+    west (where the first's 09:00 is still ahead) never plans the same month again. After
+    months of downtime, the first month still to come."""
+    month = _next_month(date.fromisoformat(f"{done}-01"))
+    while month_at(month, group.tz) <= now:
+        month = _next_month(month)
+    await _plan_month_of(tx, group, month, month_at(month, group.tz))
+
+
+async def _replan_month(
+    tx: Repository, group: Group, pending: list[DueItem], now: datetime
+) -> None:
+    """Re-time the month's pending work to the group's zone; plan one when none is pending."""
+    if not pending:
+        await plan_month(tx, group, now)
+        return
+    for item in pending:
+        await tx.due_cancel(group.id, (item.kind,), _ts(now), occurrence=item.occurrence)
+        at = month_at(date.fromisoformat(f"{item.occurrence}-01"), group.tz)
+        await tx.due_add(group.id, item.kind, 0, item.occurrence, _ts(at))
 
 
 NEW_GROUP_GRACE = timedelta(days=28)
@@ -155,21 +237,20 @@ async def member_left(tx: Repository, member: Member, received: list[Referral], 
 
 # --- quiet hours ---------------------------------------------------------------------------
 def quiet_until(member: Member, group: Group, default_quiet: str, now: datetime) -> datetime | None:
-    """When `now` falls in the member's quiet hours (in their own time zone), the moment those
-    hours end; otherwise None."""
+    """When `now` falls in the member's quiet hours (in their own time zone), the moment the
+    quiet hours that contain it end; otherwise None. Each night's quiet hours are a span of
+    instants, from its start time to its end time (the next day's, for 21:00-07:00), so an
+    instant in the second pass of a repeated hour is judged by the instants, not by the time
+    it shows, and the answer is never a moment already past."""
     window = member.quiet_hours or default_quiet
     start_s, end_s = window.split("-")
-    zone = ZoneInfo(member.tz or group.tz)
-    local = now.astimezone(zone)
-    start = time(*(int(x) for x in start_s.split(":")))
-    end = time(*(int(x) for x in end_s.split(":")))
-    t = local.time()
-    if start < end:
-        inside = start <= t < end
-        end_day = local.date()
-    else:  # the window crosses midnight, like 21:00-07:00
-        inside = t >= start or t < end
-        end_day = local.date() + timedelta(days=1) if t >= start else local.date()
-    if not inside:
-        return None
-    return datetime.combine(end_day, end, zone)
+    start, end = hhmm(start_s), hhmm(end_s)
+    tz = member.tz or group.tz
+    overnight = end <= start  # like 21:00-07:00: ends the next day
+    today = local_date(now, tz)
+    for day in (today - timedelta(days=1), today):
+        begins = local_instant(day, start, tz)
+        ends = local_instant(day + timedelta(days=overnight), end, tz)
+        if begins <= now < ends:
+            return ends
+    return None

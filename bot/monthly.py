@@ -26,8 +26,8 @@ CHART_HOLD = 600  # seconds a recap waits for its chart before it goes out witho
 
 
 async def run(w: Work, item: DueItem, group: Group) -> Outcome:
-    await due.plan_month(w.tx, group, w.now)
-    if w.now.timestamp() - item.due_at > 7 * 86400:
+    await due.plan_next_month(w.tx, group, item.occurrence, w.now)
+    if w.now.timestamp() - item.due_at > due.MONTHLY_GRACE.total_seconds():
         return Outcome("dropped", "more than a week late")
     if item.kind == due.RECAP_MONTHLY:
         await _recap(w, group, item.occurrence)

@@ -85,7 +85,11 @@ class Outbox:
 
     @staticmethod
     def _claim(ts: int, batch: int) -> Callable[[Repository], Awaitable[list[OutboxItem]]]:
-        return lambda tx: tx.outbox_claim(ts, batch, ts - STALE_CLAIM_SECONDS)
+        async def claim(tx: Repository) -> list[OutboxItem]:
+            await tx.outbox_rebase(ts)  # retries wait their delay even if the clock went back
+            return await tx.outbox_claim(ts, batch, ts - STALE_CLAIM_SECONDS)
+
+        return claim
 
     async def _deliver_one(
         self, item: OutboxItem, ts: int, marks: list[asyncio.Task[None]]
@@ -126,4 +130,5 @@ class Outbox:
         else:
             delay = backoff_seconds(item.attempts)
             log.warning("outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay)
-            await self.repo.atomic(lambda tx: tx.outbox_retry(item.id, ts + delay, error))
+            # a delay, measured from this attempt: a clock set back later does not stretch it
+            await self.repo.atomic(lambda tx: tx.outbox_retry(item.id, ts + delay, error, ts))

@@ -2,20 +2,20 @@
 
 Each run also plans the following meeting's work, so the weekly chain never breaks; late
 work follows its lateness policy (a reminder after the meeting started is dropped, a recap
-is still worth posting for a few days).
+is still worth posting for a few days), judged against the meeting itself by the clock of
+the moment. A recap is never posted before its meeting has ended.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from bot import due, messages
-from bot.model import Group, Meeting, Member, seat_key
-from bot.ports import DueItem
-from bot.schedule import meetings_between
+from bot.model import Group, Member, seat_key
+from bot.ports import DueItem, Repository
+from bot.schedule import is_meeting, meeting_date
 from bot.work import Work
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 RECAP_GRACE = timedelta(days=6)
 ASKS_IN_REMINDER = 8  # a big chapter's asks rotate week by week
 ASKS_IN_NUDGE = 3
+# work finished by a clock this far ahead of the present one was finished by a clock that
+# has since been set back (NTP): clocks of processes sharing a database differ by less
+CLOCK_STEP = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -30,11 +33,6 @@ class Outcome:
     state: str  # done | dropped | cancelled | postponed
     note: str | None = None
     postpone_to: int | None = None
-
-
-def meeting_at(meeting: Meeting, occurrence: str) -> datetime:
-    hh, mm = (int(x) for x in meeting.time.split(":"))
-    return datetime.combine(date.fromisoformat(occurrence), time(hh, mm), ZoneInfo(meeting.tz))
 
 
 def rotate(items: list[Member], start: int, n: int) -> list[Member]:
@@ -45,15 +43,19 @@ def rotate(items: list[Member], start: int, n: int) -> list[Member]:
 
 
 async def run(w: Work, item: DueItem, group: Group) -> Outcome:
+    if item.kind == due.REPLAN:
+        await due.replan_meetings(w.tx, w.settings, group, w.now)
+        return Outcome("done")
     if group.meeting is None:
         return Outcome("cancelled", "the group has no meeting")
-    if item.occurrence in await w.tx.skips(group.id):
+    at = due.meeting_of(item.occurrence)
+    day = meeting_date(group.meeting, at)
+    if day.isoformat() in await w.tx.skips(group.id):
         return Outcome("cancelled", "the meeting was skipped")
-    at = meeting_at(group.meeting, item.occurrence)
     sched = due.group_schedule(w.settings, await w.tx.group_settings(group.id))
-    times = due.meeting_times(sched, at, group.tz)
+    times = due.meeting_times(sched, at, group.tz, day)
     # plan the following meeting; after a long downtime, the first one still to come
-    recap_lag = timedelta(hours=sched.recap_hours_after)
+    recap_lag = sched.recap_lag
     await due.plan_meeting(w.tx, w.settings, group, max(at, w.now - recap_lag), w.now)
     week = int(at.timestamp()) // (7 * 86400)
 
@@ -86,7 +88,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 rotate(with_asks, week * ASKS_IN_REMINDER, ASKS_IN_REMINDER),
                 open_seats,
                 last,
-                item.occurrence,
+                day.isoformat(),
             ),
         )
         return Outcome("done")
@@ -103,12 +105,17 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
         return Outcome("done")
 
     if item.kind == due.RECAP:
+        if w.now < times[due.RECAP]:  # planned for a meeting that has not ended yet
+            ends = int(times[due.RECAP].timestamp())
+            return Outcome("postponed", "the meeting has not ended", ends)
         if w.now >= times[due.RECAP] + RECAP_GRACE:
             return Outcome("dropped", "late")
-        skips = await w.tx.skips(group.id)
-        held = meetings_between(group.meeting, at - timedelta(weeks=6), at, skips)
-        since = held[-1] + recap_lag if held else at + recap_lag - timedelta(days=7)
-        await _recap(w, group, int(since.timestamp()), item.due_at)
+        # since the last recap posted: a week, a skipped week's too, and never twice the
+        # same hours when the meeting moved within a week
+        since = await w.tx.due_last_done(group.id, due.RECAP, item.due_at)
+        if since is None:
+            since = int((times[due.RECAP] - timedelta(days=7)).timestamp())
+        await _recap(w, group, since, item.due_at)
         return Outcome("done")
     return Outcome("cancelled", f"unknown kind {item.kind}")
 
@@ -166,3 +173,42 @@ async def _recap(w: Work, group: Group, since: int, until: int) -> None:
         for name, by in await w.tx.visitors_between(group.id, since, until)
     ]
     await w.post(group, messages.weekly_recap(group, week, givers, thanks, visitors))
+
+
+async def _still_held(tx: Repository, group_id: int, at: datetime) -> bool:
+    """Whether the group still meets at `at`: not moved or skipped since."""
+    group = await tx.group(group_id)
+    if group is None or group.meeting is None:
+        return False
+    return is_meeting(group.meeting, at, await tx.skips(group_id))
+
+
+async def reopen_after_clock_step(tx: Repository, now: datetime) -> int:
+    """When the clock was set back (a jump forward that NTP corrected), work the jumped clock
+    finished is judged again by this one: a reminder dropped as late whose meeting has not
+    started is due again, and a recap posted or dropped before its time by this clock is
+    planned again, so the meeting gets its reminders and a recap after it really ended.
+    Reminders that went out stay sent: a second copy would say nothing new."""
+    reopened = 0
+    finished = await tx.due_finished_after(int((now + CLOCK_STEP).timestamp()), due.MEETING_KINDS)
+    for item, state in finished:
+        try:
+            at = due.meeting_of(item.occurrence)
+        except ValueError:
+            continue  # planned by a date, before migration 0008: long past
+        if item.kind == due.RECAP:
+            # posted before its time, or dropped as late while it is not
+            until = item.due_at + (RECAP_GRACE.total_seconds() if state == "dropped" else 0)
+            again = now.timestamp() < until
+        else:
+            again = state == "dropped" and now < at
+        if again and await _still_held(tx, item.group_id, at) and await tx.due_reopen(item.id):
+            log.warning(
+                "due work %s (%s for %s) reopened: the clock was set back to %s",
+                item.id,
+                item.kind,
+                item.occurrence,
+                now.isoformat(),
+            )
+            reopened += 1
+    return reopened

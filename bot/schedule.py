@@ -1,7 +1,11 @@
 """When things happen: meeting times, week and quarter boundaries, quiet hours. Pure functions.
 
-Next fire times come from APScheduler's CronTrigger with zoneinfo, which keeps a 07:00
-meeting at 07:00 local across daylight-saving changes.
+A local time becomes an instant by the rule RFC 5545 gives calendars, which is also what
+`zoneinfo` does with `fold=0` (PEP 495): a time that occurs twice (the hour the clocks go
+back) is its first occurrence; a time that does not occur (the hour they go forward) is read
+with the offset from before the gap, so 02:30 on a spring-forward night is 03:30 new time.
+A 07:00 meeting thus stays at 07:00 local across daylight-saving changes, and a weekly
+meeting happens once on its date, whatever hour the clocks change in.
 """
 
 from __future__ import annotations
@@ -9,11 +13,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.model import Meeting
 
-_DOW = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SKIPS_LOOKED_PAST = 60  # weeks of skipped meetings looked past: more than any group skips
 
 
 def is_timezone(name: object) -> bool:
@@ -31,11 +33,20 @@ def is_timezone(name: object) -> bool:
     return True
 
 
-def meeting_trigger(meeting: Meeting) -> CronTrigger:
-    hour, minute = (int(x) for x in meeting.time.split(":"))
-    return CronTrigger(
-        day_of_week=_DOW[meeting.weekday], hour=hour, minute=minute, timezone=ZoneInfo(meeting.tz)
-    )
+def local_instant(day: date, at: time, tz: str) -> datetime:
+    """The instant (UTC) of a wall-clock time on a local date: the first of a repeated time,
+    and a skipped time read with the offset from before the gap."""
+    return datetime.combine(day, at.replace(fold=0), ZoneInfo(tz)).astimezone(UTC)
+
+
+def hhmm(value: str) -> time:
+    hh, mm = (int(x) for x in value.split(":"))
+    return time(hh, mm)
+
+
+def meeting_on(meeting: Meeting, day: date) -> datetime:
+    """The instant of the meeting held on local date `day` (UTC)."""
+    return local_instant(day, hhmm(meeting.time), meeting.tz)
 
 
 def next_meeting(
@@ -45,17 +56,39 @@ def next_meeting(
     inclusive: bool = False,
 ) -> datetime | None:
     """The first meeting strictly after `after` (or at it, when inclusive), skipping the
-    dates the admin skipped. UTC."""
-    trigger = meeting_trigger(meeting)
-    start = after if inclusive else after + timedelta(microseconds=1)
-    at = trigger.get_next_fire_time(None, start)
-    for _ in range(60):  # a year of skipped weeks is more than any group skips
-        if at is None:
-            return None
-        if local_date(at, meeting.tz).isoformat() not in skips:
-            return at.astimezone(UTC)
-        at = trigger.get_next_fire_time(at, at + timedelta(seconds=1))
+    dates the admin skipped. UTC. One meeting a date: APScheduler's CronTrigger fires twice
+    on the date a repeated hour holds the meeting's time, so dates are walked here instead."""
+    # the meeting on `after`'s local date the day before can still be ahead of it: a skipped
+    # time read with the earlier offset lands a little later than its date suggests
+    day = local_date(after, meeting.tz) - timedelta(days=1)
+    day += timedelta(days=(meeting.weekday - day.weekday()) % 7)
+    for _ in range(SKIPS_LOOKED_PAST):
+        at = meeting_on(meeting, day)
+        if (at > after or (inclusive and at == after)) and day.isoformat() not in skips:
+            return at
+        day += timedelta(days=7)
     return None
+
+
+def meeting_date(meeting: Meeting, at: datetime) -> date:
+    """The local date a meeting at instant `at` is held on: its own date even when a gap
+    read with the earlier offset carries the instant past midnight (America/Nuuk's clocks
+    go forward at 23:00)."""
+    day = local_date(at, meeting.tz)
+    for held in (day, day - timedelta(days=1)):
+        if held.weekday() == meeting.weekday and meeting_on(meeting, held) == at:
+            return held
+    return day
+
+
+def is_meeting(meeting: Meeting, at: datetime, skips: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+    """Whether the group meets at instant `at`: its weekday and time, not skipped."""
+    day = meeting_date(meeting, at)
+    return (
+        day.weekday() == meeting.weekday
+        and meeting_on(meeting, day) == at
+        and day.isoformat() not in skips
+    )
 
 
 def local_date(at: datetime, tz: str) -> date:
@@ -63,7 +96,7 @@ def local_date(at: datetime, tz: str) -> date:
 
 
 def local_midnight(day: date, tz: str) -> datetime:
-    return datetime.combine(day, time(0), ZoneInfo(tz)).astimezone(UTC)
+    return local_instant(day, time(0), tz)
 
 
 def week_bounds(now: datetime, tz: str) -> tuple[datetime, datetime]:

@@ -508,6 +508,8 @@ class Core:
         ran = 0
         ts = int(now.timestamp())
         await self._retention(ts)
+        # a clock set back since: what it finished in its future is judged again
+        await self.repo.atomic(lambda tx: reminders.reopen_after_clock_step(tx, now))
         while True:
             items = await self.repo.atomic(
                 lambda tx: tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
@@ -554,7 +556,7 @@ class Core:
                 await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")
                 return None
             work = Work(tx, SYSTEM, now, self.settings)
-            if item.kind in due.MEETING_KINDS:
+            if item.kind in due.MEETING_KINDS or item.kind == due.REPLAN:
                 runner = reminders.run
             elif item.kind in due.MONTHLY_KINDS:
                 runner = monthly.run

@@ -23,11 +23,14 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
+from datetime import date
 from importlib import resources
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfoNotFoundError
 
 import aiosqlite
 
+from bot.due import meeting_key
 from bot.model import (
     ChannelRef,
     Group,
@@ -41,6 +44,8 @@ from bot.model import (
 )
 from bot.out import OutMessage
 from bot.ports import DueItem, OutboxItem, Target
+from bot.schedule import hhmm as parse_hhmm
+from bot.schedule import local_instant
 from storage.group_queries import GroupQueries
 from storage.privacy import PrivacyQueries
 
@@ -91,6 +96,8 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
                 await _set_wal(conn)
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # for migration 0008, which re-keys planned meeting work by the meeting's instant
+            await conn.create_function("rapport_meeting_key", 3, _meeting_key, deterministic=True)
             repo = cls(conn)
             repo._here = _OnThread(_ThreadConnection(conn._conn))
             await repo.migrate()
@@ -466,7 +473,8 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
 
     async def referrals_of(self, member_id: int, which: str, limit: int) -> list[Referral]:
         """A member's referrals and leads, newest first: given, received, open (received and
-        not closed) or all."""
+        not closed) or all. Newest is the last logged (the highest id), whatever the clock
+        said when each was logged: a clock set back must not reorder them."""
         if which == "given":
             where, args = "giver_id = ?", (member_id,)
         elif which == "received":
@@ -477,12 +485,12 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
             rows = await self._all(
                 "SELECT * FROM (SELECT * FROM referrals WHERE giver_id = ?"
                 " UNION ALL SELECT * FROM referrals WHERE receiver_id = ?)"
-                " ORDER BY created_at DESC, id DESC LIMIT ?",
+                " ORDER BY id DESC LIMIT ?",
                 (member_id, member_id, limit),
             )
             return [_referral(r) for r in rows]
         rows = await self._all(
-            f"SELECT * FROM referrals WHERE {where} ORDER BY created_at DESC, id DESC LIMIT ?",
+            f"SELECT * FROM referrals WHERE {where} ORDER BY id DESC LIMIT ?",
             (*args, limit),
         )
         return [_referral(r) for r in rows]
@@ -619,10 +627,19 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
         now: int,
         due: int | None = None,
     ) -> int:
+        """Queue a message, to go at once, or at `due` (a moment in the calendar)."""
         return await self._insert(
-            "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (group_id, _target_json(target), message.to_json(), now if due is None else due, now),
+            "INSERT INTO outbox"
+            " (group_id, target, payload, next_attempt_at, created_at, delay_from)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                group_id,
+                _target_json(target),
+                message.to_json(),
+                now if due is None else due,
+                now,
+                now if due is None else None,
+            ),
         )
 
     async def outbox_claim(self, now: int, limit: int, stale_before: int) -> list[OutboxItem]:
@@ -662,11 +679,29 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
             (now, item_id),
         )
 
-    async def outbox_retry(self, item_id: int, next_attempt_at: int, error: str) -> None:
+    async def outbox_retry(
+        self, item_id: int, next_attempt_at: int, error: str, delay_from: int | None = None
+    ) -> None:
+        """Try again at `next_attempt_at`: a delay measured from `delay_from` (the attempt)."""
         await self._db.execute(
-            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
-            (next_attempt_at, error[:500], item_id),
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, delay_from = ?,"
+            " last_error = ? WHERE id = ?",
+            (next_attempt_at, delay_from, error[:500], item_id),
         )
+
+    async def outbox_rebase(self, now: int) -> int:
+        """Messages waiting out a delay that began at an instant this clock has not reached
+        (the clock was set back since) wait the delay from `now` instead: never longer than
+        the delay, however far the clock went back. Messages due at a moment in the calendar
+        (quiet hours' end) keep it. Along outbox_delay, named: outbox_due would read every
+        pending message, a reminder minute's backlog, at every tick."""
+        cur = await self._db.execute(
+            "UPDATE outbox INDEXED BY outbox_delay"
+            " SET next_attempt_at = :now + MAX(next_attempt_at - delay_from, 0),"
+            " delay_from = :now WHERE state = 'pending' AND delay_from > :now",
+            {"now": now},
+        )
+        return int(cur.rowcount)
 
     async def outbox_release(self, item_ids: list[int], claimed_at: int) -> None:
         """Hand back claimed messages that were never tried: pending again at once, the
@@ -786,9 +821,58 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
         )
         return cur.rowcount
 
+    async def due_finished_after(
+        self, after: int, kinds: tuple[str, ...]
+    ) -> list[tuple[DueItem, str]]:
+        """Group work of these kinds done or dropped after `after`, with its state: only a
+        clock set back finds any. Along due_work_finished, named: without statistics SQLite
+        would read every finished row of group work (due_work_target) at every tick."""
+        marks = ", ".join("?" for _ in kinds)
+        rows = await self._all(
+            "SELECT id, group_id, kind, target_id, occurrence, due_at, COALESCE(claimed_at, 0),"
+            " state FROM due_work INDEXED BY due_work_finished"
+            " WHERE target_id = 0 AND state IN ('done', 'dropped')"
+            f" AND done_at > ? AND kind IN ({marks}) ORDER BY due_at, id",
+            (after, *kinds),
+        )
+        return [(DueItem(*tuple(r)[:7]), r["state"]) for r in rows]
+
+    async def due_last_done(self, group_id: int, kind: str, before: int) -> int | None:
+        """When the group's last work of this kind that ran was due, before `before`."""
+        # the unique (kind, group_id, …) index reads the group's rows of this kind: `+` keeps
+        # SQLite from reading every finished row of every group along due_work_due instead
+        row = await self._one(
+            "SELECT MAX(due_at) AS t FROM due_work WHERE kind = ? AND group_id = ?"
+            " AND target_id = 0 AND +state = 'done' AND +due_at < ?",
+            (kind, group_id, before),
+        )
+        return row["t"] if row else None
+
+    async def due_reopen(self, item_id: int) -> bool:
+        """Plan a finished row again, at its own due time."""
+        cur = await self._db.execute(
+            "UPDATE due_work SET state = 'pending', claimed_at = NULL, done_at = NULL, note = NULL"
+            " WHERE id = ? AND state IN ('done', 'dropped')",
+            (item_id,),
+        )
+        return cur.rowcount == 1
+
     async def due_next(self) -> int | None:
         row = await self._one("SELECT MIN(due_at) AS t FROM due_work WHERE state = 'pending'")
         return row["t"] if row else None
+
+    async def due_planned(self, group_id: int, kinds: tuple[str, ...]) -> list[DueItem]:
+        """The group's own work of these kinds still pending (not a referral's), along the
+        unique (kind, group_id, …) index: `+state` keeps SQLite off due_work_due, which
+        would read every group's pending rows."""
+        marks = ", ".join("?" for _ in kinds)
+        rows = await self._all(
+            "SELECT id, group_id, kind, target_id, occurrence, due_at, COALESCE(claimed_at, 0)"
+            f" FROM due_work WHERE kind IN ({marks}) AND group_id = ? AND target_id = 0"
+            " AND +state = 'pending' ORDER BY due_at, id",
+            (*kinds, group_id),
+        )
+        return [DueItem(*tuple(r)) for r in rows]
 
     async def due_pending(self, group_id: int) -> list[DueItem]:
         rows = await self._all(
@@ -1003,6 +1087,15 @@ async def _set_wal(conn: aiosqlite.Connection) -> None:
 
 
 # --- row mapping ---------------------------------------------------------------------------
+def _meeting_key(day: str, hhmm: str, tz: str) -> str:
+    """Migration 0008's rapport_meeting_key: what a meeting's local date meant, as the key
+    meeting work is planned under now; the date unchanged when it cannot be read."""
+    try:
+        return meeting_key(local_instant(date.fromisoformat(day), parse_hhmm(hhmm), tz))
+    except (ValueError, TypeError, OSError, ZoneInfoNotFoundError):
+        return day
+
+
 def _statements(script: str) -> list[str]:
     """Split a migration into statements (sqlite3.complete_statement knows where one ends)."""
     out, buf = [], ""

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
+from bot.due import meeting_key
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.service import Core
@@ -132,6 +133,11 @@ def timeline(core: Core, clock: FakeClock, messenger: RecordingMessenger) -> Tim
 
 
 # --- looking into the database ----------------------------------------------------------------
+def meeting(y: int, mo: int, d: int, h: int = 7, mi: int = 0) -> str:
+    """The key a meeting's work is planned under: its instant (UTC), from the group's clock."""
+    return meeting_key(sast(y, mo, d, h, mi))
+
+
 async def due_rows(core: Core, occurrence: str | None = None) -> list[dict[str, object]]:
     async with core.repo.transaction() as tx:
         rows = await tx._all(
@@ -402,9 +408,9 @@ async def test_three_weeks_in_a_row_each_get_one_evening_one_hour_before_and_one
     ]
     assert all(o.is_post and o.to == GENERAL for o in meeting_work(outs))
     # and the fourth week is already planned
-    assert [(r["occurrence"], r["state"]) for r in await due_rows(timeline.core, "2026-12-23")] == [
-        ("2026-12-23", "pending")
-    ] * 4
+    assert [
+        (r["occurrence"], r["state"]) for r in await due_rows(timeline.core, meeting(2026, 12, 23))
+    ] == [("2026-12-23T05:00:00Z", "pending")] * 4
 
 
 async def test_a_skipped_meeting_gets_no_reminders_or_recap_and_the_next_week_resumes(
@@ -422,7 +428,9 @@ async def test_a_skipped_meeting_gets_no_reminders_or_recap_and_the_next_week_re
         ("Wed 2026-12-16 06:00", SOON),
         ("Wed 2026-12-16 09:00", RECAP),
     ]
-    assert {r["state"] for r in await due_rows(timeline.core, "2026-12-09")} == {"cancelled"}
+    assert {r["state"] for r in await due_rows(timeline.core, meeting(2026, 12, 9))} == {
+        "cancelled"
+    }
 
 
 async def test_skipping_this_weeks_meeting_on_the_evening_before_stops_the_rest_of_its_work(
@@ -440,7 +448,7 @@ async def test_skipping_this_weeks_meeting_on_the_evening_before_stops_the_rest_
         ("Wed 2026-12-09 06:00", SOON),
         ("Wed 2026-12-09 09:00", RECAP),
     ]
-    assert states(await due_rows(timeline.core, "2026-12-02")) == {
+    assert states(await due_rows(timeline.core, meeting(2026, 12, 2))) == {
         EVENING: "done",
         NUDGE: "done",
         BEFORE_ROW: "cancelled",
@@ -463,7 +471,9 @@ async def test_moving_the_meeting_replans_its_reminders_for_the_new_time(
         ("Thu 2026-12-03 14:30", RECAP),
     ]
     assert "meets Thu 3 Dec 12:30 at Rio Cafe." in meeting_work(outs)[0].text
-    assert {r["state"] for r in await due_rows(timeline.core, "2026-12-02")} == {"cancelled"}
+    assert {r["state"] for r in await due_rows(timeline.core, meeting(2026, 12, 2))} == {
+        "cancelled"
+    }
 
 
 async def test_skipping_next_week_right_after_the_meeting_keeps_todays_recap(
@@ -685,7 +695,7 @@ async def test_no_nudges_when_the_admin_turns_accountability_off(
 
     assert [o for o in outs if o.kind == NUDGE] == []
     assert [o.kind for o in meeting_work(outs)] == [EVENING, SOON, RECAP]
-    assert states(await due_rows(timeline.core, "2027-01-06")) == {
+    assert states(await due_rows(timeline.core, meeting(2027, 1, 6))) == {
         EVENING: "done",
         NUDGE: "cancelled",
         BEFORE_ROW: "done",
@@ -755,7 +765,7 @@ async def test_after_three_days_down_stale_reminders_are_dropped_and_the_recap_s
             "📊 This week at Breakfast Club: 0 referrals, 1 lead, R0.00 closed business, 0 1-2-1s.",
         )
     ]
-    assert states(await due_rows(core, "2026-12-02")) == {
+    assert states(await due_rows(core, meeting(2026, 12, 2))) == {
         EVENING: "dropped",
         NUDGE: "dropped",
         BEFORE_ROW: "dropped",
@@ -782,7 +792,7 @@ async def test_back_after_the_hour_before_reminder_was_due_only_that_one_goes_ou
     await core.run_due(clock.now())
 
     assert [s.message.kind for s in messenger.sent] == [SOON]
-    assert states(await due_rows(core, "2026-12-02"))[EVENING] == "dropped"
+    assert states(await due_rows(core, meeting(2026, 12, 2)))[EVENING] == "dropped"
 
 
 async def test_back_overnight_the_evening_reminder_still_goes_out_before_the_hour_before(
@@ -795,7 +805,7 @@ async def test_back_overnight_the_evening_reminder_still_goes_out_before_the_hou
     await core.run_due(clock.now())
 
     assert [s.message.kind for s in messenger.sent] == [EVENING]
-    assert states(await due_rows(core, "2026-12-02"))[EVENING] == "done"
+    assert states(await due_rows(core, meeting(2026, 12, 2)))[EVENING] == "done"
 
 
 async def test_with_no_hour_before_reminder_a_late_evening_one_goes_out_until_the_meeting(
@@ -809,7 +819,7 @@ async def test_with_no_hour_before_reminder_a_late_evening_one_goes_out_until_th
     await core.run_due(clock.now())
 
     assert [s.message.kind for s in messenger.sent] == [EVENING]
-    assert states(await due_rows(core, "2026-12-02"))[BEFORE_ROW] == "cancelled"
+    assert states(await due_rows(core, meeting(2026, 12, 2)))[BEFORE_ROW] == "cancelled"
 
 
 async def test_a_recap_more_than_six_days_late_is_dropped(
@@ -822,7 +832,7 @@ async def test_a_recap_more_than_six_days_late_is_dropped(
     await core.run_due(clock.now())
 
     assert [s.message.kind for s in messenger.sent if s.message.kind == RECAP] == []
-    assert states(await due_rows(core, "2026-12-02"))[RECAP] == "dropped"
+    assert states(await due_rows(core, meeting(2026, 12, 2)))[RECAP] == "dropped"
 
 
 async def test_after_ten_days_down_the_weekly_chain_still_continues(
@@ -895,7 +905,7 @@ async def test_two_dispatchers_on_one_database_send_each_of_200_reminders_exactl
     with closing(sqlite3.connect(db_path)) as db:
         got = dict(
             db.execute(
-                "SELECT state, COUNT(*) FROM due_work WHERE occurrence = '2026-12-02'"
+                "SELECT state, COUNT(*) FROM due_work WHERE occurrence = '2026-12-02T05:00:00Z'"
                 " AND kind IN ('reminder.evening', 'nudge.accountability') GROUP BY state"
             ).fetchall()
         )
@@ -941,7 +951,7 @@ async def test_a_row_left_running_by_a_crashed_process_is_reclaimed_after_five_m
         "carol",
         "erin",
     ]
-    rows = await due_rows(core, "2027-01-06")
+    rows = await due_rows(core, meeting(2027, 1, 6))
     assert states(rows)[EVENING] == "done"
     assert states(rows)[NUDGE] == "done"
 
@@ -966,4 +976,4 @@ async def test_a_process_that_lost_its_claim_sends_nothing_for_it(
     await core.deliver()
 
     assert [s.message.kind for s in messenger.sent] == [EVENING]
-    assert states(await due_rows(core, "2026-12-02"))[EVENING] == "done"
+    assert states(await due_rows(core, meeting(2026, 12, 2)))[EVENING] == "done"

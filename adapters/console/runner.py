@@ -3,6 +3,7 @@
   alice> /referral @bob Jane Roe jane@roe.example -- needs a new roof
   :advance 25h        (m, h, d, w; or minutes, hours, days, weeks: `:advance 2 days`)
   :at 2026-12-02 06:55
+  :jump -1h           (m, h, d; the machine's clock is set, as NTP does: nothing in between runs)
   # comments and blank lines are ignored
 
 Users exist on first appearance with their handle as display name; there is one channel,
@@ -38,6 +39,7 @@ ADVANCE = re.compile(
 )
 AT = re.compile(r"^:at\s+(\d{4}-\d{2}-\d{2} \d{2}:\d{2})$")
 CLICK = re.compile(r"^:click\s+(\S+)$")
+JUMP = re.compile(r"^:jump\s+([+-])(\d+)\s*([mhd])$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -117,6 +119,9 @@ class Console:
                 return
             await self.advance_to(local)
             return
+        if m := JUMP.match(stripped):
+            await self.jump(m.group(1), int(m.group(2)), m.group(3), number, stripped)
+            return
         if m := SPEAKER.match(stripped):
             handle, command = m.group(1), m.group(2).strip()
             self.say(f"{handle}> {render.one_line(command)}")
@@ -150,6 +155,21 @@ class Console:
             self.say_delivered()
             if await self.app.core.next_due() == due:  # nothing moved: avoid spinning
                 break
+        self.clock.set(target)
+        await self.app.core.run_due(target)
+        self.say_now(target)
+        self.say_delivered()
+
+    async def jump(self, sign: str, amount: int, unit: str, number: int, line: str) -> None:
+        """The machine's clock is set forward or back at once, as NTP corrects a clock:
+        what fell due in between is not run moment by moment; the next tick sees the new
+        time, whatever it finds due then."""
+        try:
+            step = timedelta(**{UNITS[unit]: amount})
+            target = self.clock.now() + step if sign == "+" else self.clock.now() - step
+        except (OverflowError, ValueError):
+            self.say(f"-- line {number}: {line} is further than the calendar goes")
+            return
         self.clock.set(target)
         await self.app.core.run_due(target)
         self.say_now(target)

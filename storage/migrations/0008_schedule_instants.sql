@@ -1,0 +1,48 @@
+-- The schedule against a calendar, and a wall clock that jumps (issue 12).
+--
+-- A meeting's work was planned under the meeting's local date ("2026-12-02"); it is now
+-- planned under the meeting's instant in UTC ("2026-12-02T05:00:00Z"), so a date whose local
+-- time occurs twice holds one meeting and a meeting moved within its day is another one.
+-- Work still to come is re-keyed with what its date meant: that date's meeting at the
+-- group's meeting time, the first occurrence of a repeated time, a skipped one read with the
+-- offset from before the gap (rapport_meeting_key, which the repository registers).
+-- Finished rows keep their dates: they are history.
+UPDATE due_work
+   SET occurrence = rapport_meeting_key(due_work.occurrence, g.meeting_time, g.tz)
+  FROM groups AS g
+ WHERE g.id = due_work.group_id
+   AND g.meeting_time IS NOT NULL
+   AND due_work.kind IN ('reminder.evening', 'reminder.before', 'recap.weekly',
+                         'nudge.accountability')
+   AND due_work.state IN ('pending', 'running')
+   AND due_work.occurrence NOT LIKE '%T%';
+-- what could not be re-keyed (no meeting any more) could not run either
+UPDATE due_work SET state = 'cancelled', note = 'migration 0008: no meeting to key it by'
+ WHERE kind IN ('reminder.evening', 'reminder.before', 'recap.weekly', 'nudge.accountability')
+   AND state IN ('pending', 'running')
+   AND occurrence NOT LIKE '%T%';
+
+-- Every group plans its meeting and monthly work again, once, by today's rules: a weekly
+-- chain that stopped after a meeting in a repeated hour, and a monthly one that stopped
+-- after the zone moved west, resume at the first tick.
+INSERT INTO due_work (group_id, kind, target_id, occurrence, due_at)
+SELECT id, 'schedule.replan', 0, 'migration-0007', 0 FROM groups;
+
+-- Group work finished by a clock that was later set back is looked at again at each tick:
+-- finished "in the future" is a short range of this index, empty unless the clock stepped.
+CREATE INDEX due_work_finished ON due_work (done_at)
+    WHERE target_id = 0 AND state IN ('done', 'dropped');
+
+-- A message waiting to be tried again waits a delay measured from `delay_from` (its last
+-- attempt, or when it was queued); NULL when it waits for a moment in the calendar (the end
+-- of someone's quiet hours). A clock set back below `delay_from` restarts the delay from
+-- the present instead of stretching it by the size of the jump.
+ALTER TABLE outbox ADD COLUMN delay_from INTEGER;
+UPDATE outbox SET delay_from = CASE WHEN attempts > 0 THEN claimed_at ELSE created_at END
+ WHERE state = 'pending' AND (attempts > 0 OR next_attempt_at = created_at);
+CREATE INDEX outbox_delay ON outbox (delay_from)
+    WHERE state = 'pending' AND delay_from IS NOT NULL;
+
+-- "Newest first" is the order things were logged in (ids), not what the clock said then.
+CREATE INDEX referrals_giver_logged ON referrals (giver_id, id);
+CREATE INDEX referrals_receiver_logged ON referrals (receiver_id, id);
