@@ -286,7 +286,10 @@ def slack_part_problems(text: str, blocks: list[dict]) -> list[str]:
     for b in blocks:
         if b["type"] == "header" and slack_length(b["text"]["text"]) > slack_blocks.HEADER_MAX:
             problems.append("header too long")
-        if isinstance(b.get("text"), dict) and slack_length(b["text"]["text"]) > slack_blocks.SECTION_MAX:
+        if (
+            isinstance(b.get("text"), dict)
+            and slack_length(b["text"]["text"]) > slack_blocks.SECTION_MAX
+        ):
             problems.append("section too long")
         fields = b.get("fields", [])
         if len(fields) > slack_blocks.FIELDS_PER_SECTION:
