@@ -49,7 +49,10 @@ class Join:
 
 @dataclass(frozen=True)
 class ShowProfile:
-    """The caller's profile."""
+    """The caller's profile, or with `member` another member's seat and ask (a list that
+    had to shorten their ask points here)."""
+
+    member: Who | None = None
 
 
 @dataclass(frozen=True)
@@ -558,6 +561,11 @@ def _profile(rest: str) -> Command:
     arg = clean(arg)
     if not sub:
         return ShowProfile()
+    if sub.startswith(("@", "<@")):
+        member, after = take_mention(rest)
+        if member is None or clean(after):
+            raise ParseError("profile", "Name one member, e.g. /rapport profile @bob.")
+        return ShowProfile(member)
     if sub == "ask":
         if not arg:
             raise ParseError(

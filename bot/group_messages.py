@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.messages import error, notice, reply
+from bot.messages import continued, error, notice, reply
 from bot.model import Group, Member, UserRef
 from bot.out import Action, OutMessage
-from bot.text import Rich, fmt, join, lit, named
+from bot.text import Rich, fmt, join, listing, lit, named
 
 
 def _admins(admins: list[Member]) -> Rich:
@@ -168,18 +168,21 @@ def roster(group: Group, members: list[Member], open_seats: list[str]) -> OutMes
     text = fmt("{g}'s roster: ", g=group.name) + lit(
         f"{len(members)} member{'s' if len(members) != 1 else ''}."
     )
+    lines = []
     for m in members:
         joined = datetime.fromtimestamp(m.joined_at, zone)
         seat = fmt("{c}", c=m.classification) if m.classification else lit("no seat yet")
-        text = (
-            text
-            + lit("\n• ")
+        lines.append(
+            lit("• ")
             + fmt("{u}", u=named(m.user))
             + lit(" — ")
             + seat
             + lit(f", joined {joined.day} {joined:%b %Y}")
             + lit(", admin" if m.is_admin else "")
         )
+    if lines:
+        # a big chapter's roster is spread over as many messages as the platform needs
+        text = text + lit("\n") + listing(lines, sep="\n", again=lit(continued("Roster") + ":\n"))
     if open_seats:
         text = text + lit("\nOpen seats: ") + join([fmt("{c}", c=c) for c in open_seats])
         text = text + lit(". Know someone? Bring them as a visitor.")

@@ -10,9 +10,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+import regex
+
 from bot.model import STATUS_LABEL, Group, Kind, Member, Referral, Stats, Status, UserRef
 from bot.out import Action, Field, OutMessage
-from bot.text import Link, Rich, When, fmt, join, lit, named
+from bot.text import Link, Rich, UserText, When, fmt, join, listing, lit, named
 
 if TYPE_CHECKING:
     from bot.insight import Light, Metric
@@ -41,10 +43,10 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "take your seat: one member per classification",
     ),
     "profile": (
-        "profile\nprofile ask <the referral you want>\nprofile email <address>"
+        "profile\nprofile @member\nprofile ask <the referral you want>\nprofile email <address>"
         "\nprofile tz <Area/City>\nprofile quiet <HH:MM-HH:MM>\nprofile dm on|off",
         "profile ask homeowners planning a kitchen remodel",
-        "show or change your ask, email, time zone, quiet hours and DMs",
+        "show or change your ask, email, time zone, quiet hours and DMs; or read a member's ask",
     ),
     "referral": (
         "referral @member <prospect name> [email] [phone] [-- what they need] [heat:1-5]",
@@ -203,6 +205,23 @@ def notice(text: Rich, kind: str, **extra: object) -> OutMessage:
 
 def cmd(text: str) -> Rich:
     return lit(text)
+
+
+# --- long lists, which a platform may spread over several messages -----------------------
+def continued(heading: str) -> str:
+    """The heading of a list, or a field, carried on in another message or block."""
+    return f"{heading} (continued)"
+
+
+def profile_pointer(user: UserRef) -> Rich:
+    """Where to read a member's whole ask, when a platform has to show it shortened."""
+    return lit(" (all of it: /rapport profile ") + fmt("{u}", u=named(user)) + lit(")")
+
+
+def ask_line(m: Member) -> Rich:
+    """ "• @bob wants: …" in a list of asks; a long ask may be shortened, saying where to read it."""
+    ask = Rich((UserText(m.ask or "", more=profile_pointer(m.user)),))
+    return fmt("• {u} wants: ", u=named(m.user)) + ask
 
 
 # --- usage, help, errors -----------------------------------------------------------------
@@ -469,6 +488,23 @@ def profile(member: Member, group: Group, default_quiet: str) -> OutMessage:
     )
 
 
+def member_profile(member: Member, group: Group) -> OutMessage:
+    """Another member's seat and whole ask: what a shortened ask in a list points to."""
+    fields = (
+        Field(
+            "Classification",
+            fmt("{c}", c=member.classification) if member.classification else lit("none yet"),
+        ),
+        Field("Ask", fmt("{a}", a=member.ask) if member.ask else lit("not set yet")),
+    )
+    return reply(
+        fmt("{u} in {g}:", u=named(member.user), g=group.name),
+        "profile.member",
+        fields=fields,
+        title=f"{member.user.display_name}'s profile",
+    )
+
+
 def profile_updated(what: str, value: Rich | str) -> OutMessage:
     return reply(fmt(f"Saved. Your {what}: {{v}}", v=value), "profile.updated")
 
@@ -546,29 +582,65 @@ def referral_post(r: Referral, giver: UserRef, receiver: UserRef) -> OutMessage:
     )
 
 
+# A mailto: link mail clients open whole, short enough to sit beside its sentence in one
+# chat message on every platform (Discord's 2,000 characters being the least room).
+MAILTO_MAX = 1800
+NEED_SHORTENED = (
+    "(Rapport shortened what they need to fit this link: add the rest before you send.)"
+)
+
+
 def introduction_link(r: Referral, giver: UserRef, receiver: Member) -> Rich:
     """A ready-to-send email introducing both parties (mailto: with both addresses)."""
+    return Rich((Link(introduction_url(r, giver, receiver)[0], "Send the introduction email"),))
+
+
+def introduction_url(r: Referral, giver: UserRef, receiver: Member) -> tuple[str, bool]:
+    """The introduction's mailto: URL, always whole and at most MAILTO_MAX long, and whether
+    what the prospect needs had to be shortened in it (the email then says so). Names too
+    long for even that leave a shorter greeting, and at worst the subject alone."""
     to = [r.email or ""] + ([receiver.email] if receiver.email else [])
-    subject = f"Introduction: {r.prospect} meet {receiver.user.display_name}"
-    them = receiver.user.display_name
-    trade = f" ({receiver.classification})" if receiver.classification else ""
-    need = f' You told me what you need: "{r.need}", and I\'ve passed that on.' if r.need else ""
-    body = (
-        f"Hi {r.prospect} and {them},\n\n"
-        f"I'd like to introduce you to each other.\n\n"
-        f"{r.prospect}, {them}{trade} is someone I know and trust.{need}\n\n"
-        f"{them}, {r.prospect} is expecting your call.\n\n"
-        f"I'll let you two take it from here.\n\nBest wishes,\n{giver.display_name}"
-    )
-    url = (
-        "mailto:"
-        + ",".join(quote(a, safe="@") for a in to)
-        + "?subject="
-        + quote(subject)
-        + "&body="
-        + quote(body)
-    )
-    return Rich((Link(url, "Send the introduction email"),))
+    addresses = ",".join(quote(a, safe="@") for a in to)
+    them, me = receiver.user.display_name, giver.display_name
+
+    def url(subject: str, body: str | None) -> str:
+        link = f"mailto:{addresses}?subject={quote(subject)}"
+        return link + (f"&body={quote(body)}" if body is not None else "")
+
+    def full(need: str | None, note: str = "") -> str:
+        trade = f" ({receiver.classification})" if receiver.classification else ""
+        told = f' You told me what you need: "{need}", and I\'ve passed that on.' if need else ""
+        return url(
+            f"Introduction: {r.prospect} meet {them}",
+            f"Hi {r.prospect} and {them},\n\n"
+            f"I'd like to introduce you to each other.\n\n"
+            f"{r.prospect}, {them}{trade} is someone I know and trust.{told}\n\n"
+            f"{them}, {r.prospect} is expecting your call.\n\n"
+            f"I'll let you two take it from here.\n\nBest wishes,\n{me}" + note,
+        )
+
+    whole = full(r.need)
+    if len(whole) <= MAILTO_MAX:
+        return whole, False
+    note = "\n\n" + NEED_SHORTENED
+    if r.need and len(full("…", note)) <= MAILTO_MAX:
+        letters = regex.findall(r"\X", r.need)  # whole graphemes: an emoji is never halved
+
+        def cut(n: int) -> str:
+            kept = "".join(letters[:n])
+            space = kept.rfind(" ")
+            return (kept[:space].rstrip() if space > len(kept) * 0.6 else kept) + "…"
+
+        lo, hi = 0, len(letters) - 1  # the most of the need that fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if len(full(cut(mid), note)) <= MAILTO_MAX:
+                lo = mid
+            else:
+                hi = mid - 1
+        return full(cut(lo), note), True
+    short = url("Introduction", f"Hi both,\n\nI'd like to introduce you two.\n\n{me}")
+    return (short if len(short) <= MAILTO_MAX else url("Introduction", None)), bool(r.need)
 
 
 def referral_logged(r: Referral, receiver: Member, giver: UserRef) -> OutMessage:
@@ -589,6 +661,10 @@ def referral_logged(r: Referral, receiver: Member, giver: UserRef) -> OutMessage
             if not receiver.email:
                 text = text + fmt(
                     " ({r} has no email on file; add theirs to the To line.)", r=receiver.user
+                )
+            if introduction_url(r, giver, receiver)[1]:
+                text = text + lit(
+                    " The email shortens what they need: add the rest before sending."
                 )
         return reply(text, "referral.logged")
     return reply(
@@ -988,8 +1064,12 @@ def accountability_nudge(
         + when(meeting_at, tz)
         + lit(": maybe someone you know fits one of these asks?")
     )
-    for m in asks:
-        text = text + fmt("\n• {u} wants: {a}", u=named(m.user), a=m.ask or "")
+    if asks:
+        text = (
+            text
+            + lit("\n")
+            + listing([ask_line(m) for m in asks], sep="\n", again=lit(continued("Asks") + ":\n"))
+        )
     text = text + lit("\nA lead counts too: /lead @member <business> -- what you heard.")
     return notice(text, "nudge.accountability")
 
@@ -1018,14 +1098,25 @@ def meeting_reminder(
         text = text + fmt(" at {w}", w=group.meeting.where)
     text = text + lit(".")
     if asks:
-        text = text + lit("\nThis week's asks:")
-        for m in asks:
-            text = text + fmt("\n• {u} wants: {a}", u=named(m.user), a=m.ask or "")
+        text = (
+            text
+            + lit("\n")
+            + listing(
+                [ask_line(m) for m in asks],
+                sep="\n",
+                head=lit("This week's asks:\n"),
+                again=lit(continued("This week's asks") + ":\n"),
+            )
+        )
     if open_seats:
         text = (
             text
-            + lit("\nOpen seats: ")
-            + join([fmt("{c}", c=c) for c in open_seats])
+            + lit("\n")
+            + listing(
+                [fmt("{c}", c=c) for c in open_seats],
+                head=lit("Open seats: "),
+                again=lit(continued("Open seats") + ": "),
+            )
             + lit(". Know someone? Bring them as a visitor.")
         )
     text = text + lit(f"\nThe last 7 days: {group_numbers(last_week, group.currency)}.")
@@ -1055,14 +1146,23 @@ def weekly_recap(
                 if x
             )
             parts.append(fmt("{u} ({w})", u=u, w=lit(what)))
-        text = text + lit("\nGiven by: ") + join(parts) + lit(". Thank you!")
+        text = (
+            text
+            + lit("\n")
+            + listing(parts, head=lit("Given by: "), again=lit(continued("Given by") + ": "))
+            + lit(". Thank you!")
+        )
     else:
         text = text + lit("\nNo referrals or leads this week. Who will open next week's account?")
     if thanks:
         text = (
             text
-            + lit("\nThanks: ")
-            + join([fmt("{a} thanked {b}", a=a, b=b) for a, b in thanks])
+            + lit("\n")
+            + listing(
+                [fmt("{a} thanked {b}", a=a, b=b) for a, b in thanks],
+                head=lit("Thanks: "),
+                again=lit(continued("Thanks") + ": "),
+            )
             + lit(".")
         )
     if visitors:
@@ -1070,7 +1170,16 @@ def weekly_recap(
             fmt("{n} (invited by {u})", n=name, u=by) if by else fmt("{n}", n=name)
             for name, by in visitors
         ]
-        text = text + lit("\n👋 Welcome to our visitors: ") + join(welcomed) + lit(". Come again!")
+        text = (
+            text
+            + lit("\n")
+            + listing(
+                welcomed,
+                head=lit("👋 Welcome to our visitors: "),
+                again=lit(continued("👋 Our visitors") + ": "),
+            )
+            + lit(". Come again!")
+        )
     return notice(text, "recap.weekly")
 
 
@@ -1140,7 +1249,7 @@ def settings_view(
         Field("Currency", lit(group.currency)),
         Field(
             "Open seats wanted",
-            join([fmt("{c}", c=c) for c in seats]) if seats else lit("none listed"),
+            listing([fmt("{c}", c=c) for c in seats]) if seats else lit("none listed"),
         ),
     )
     return reply(
@@ -1305,7 +1414,7 @@ def attendance_view(
             said = f" (said {RSVP_LABEL[answer]})" if answer else ""
             groups["unknown"].append(fmt("{u}", u=named(m.user)) + lit(said))
     fields = tuple(
-        Field(ATTENDANCE_LABEL.get(k, "Not confirmed"), join(v)) for k, v in groups.items() if v
+        Field(ATTENDANCE_LABEL.get(k, "Not confirmed"), listing(v)) for k, v in groups.items() if v
     )
     head = f"Attendance saved for {day}." if saved else f"Attendance on {day}:"
     if groups["unknown"]:
@@ -1344,15 +1453,23 @@ def leaderboard(
     if firsts:
         text = (
             text
-            + lit("\n🌱 First referral this quarter: ")
-            + join([fmt("{u}", u=named(m.user)) for m in firsts])
+            + lit("\n")
+            + listing(
+                [fmt("{u}", u=named(m.user)) for m in firsts],
+                head=lit("🌱 First referral this quarter: "),
+                again=lit(continued("🌱 First referral this quarter") + ": "),
+            )
             + lit(".")
         )
     if improved:
         text = (
             text
-            + lit("\n📈 Most improved on the period before: ")
-            + join([fmt("{u}", u=named(m.user)) for m in improved])
+            + lit("\n")
+            + listing(
+                [fmt("{u}", u=named(m.user)) for m in improved],
+                head=lit("📈 Most improved on the period before: "),
+                again=lit(continued("📈 Most improved") + ": "),
+            )
             + lit(".")
         )
     if quiet:
@@ -1417,7 +1534,7 @@ def own_light(light: Light, next_at: datetime | None, tz: str) -> OutMessage:
 
 
 def lights_all(lights: list[Light]) -> OutMessage:
-    text = lit("Traffic lights (rolling window):")
+    lines = []
     for light in lights:
         reds = [x.label for x in light.metrics if x.band != "green"]
         why = f" — to work on: {', '.join(reds)}" if reds and light.colour != "grey" else ""
@@ -1427,11 +1544,15 @@ def lights_all(lights: list[Light]) -> OutMessage:
                 if light.grey_because == "no_meetings"
                 else " — newer than a month"
             )
+        lines.append(
+            lit(f"{LIGHT_ICON[light.colour]} ") + fmt("{u}", u=named(light.member.user)) + lit(why)
+        )
+    text = lit("Traffic lights (rolling window):")
+    if lines:
         text = (
             text
-            + lit(f"\n{LIGHT_ICON[light.colour]} ")
-            + fmt("{u}", u=named(light.member.user))
-            + lit(why)
+            + lit("\n")
+            + listing(lines, sep="\n", again=lit(continued("Traffic lights") + ":\n"))
         )
     return reply(text, "lights.all")
 
@@ -1477,8 +1598,11 @@ def my_data_ready(files: tuple[str, ...]) -> OutMessage:
 
 def forget_confirm(user: UserRef, self_: bool) -> OutMessage:
     who = lit("your") if self_ else fmt("{u}'s", u=named(user))
+    # the name is echoed as the person's own text: "@everyone" or "<@&…>" stays inert
     again = (
-        "/rapport forget-me confirm" if self_ else f"/rapport forget @{user.display_name} confirm"
+        lit("/rapport forget-me confirm")
+        if self_
+        else fmt("/rapport forget @{name} confirm", name=user.display_name)
     )
     return reply(
         lit("This erases ")
@@ -1486,9 +1610,9 @@ def forget_confirm(user: UserRef, self_: bool) -> OutMessage:
         + lit(
             " personal data for good: name, profile, notes, and the details of prospects on"
             " the referrals given and received. The group's totals keep counting the activity"
-            " anonymously."
-            f" To go ahead, type {again}"
-        ),
+            " anonymously. To go ahead, type "
+        )
+        + again,
         "forget.confirm",
     )
 
@@ -1503,9 +1627,8 @@ def forgotten(self_: bool) -> OutMessage:
 
 
 # --- power teams and open seats ------------------------------------------------------------
-def _seats(trades: list[str], most: int = 10) -> str:
-    shown = ", ".join(trades[:most])
-    return shown + (f" and {len(trades) - most} more" if len(trades) > most else "")
+def _seats(trades: list[str]) -> Rich:
+    return listing([lit(t) for t in trades])
 
 
 def gaps_unplaced(classification: str | None, spheres: list[str]) -> OutMessage:
@@ -1530,26 +1653,37 @@ def gaps_own(
     if team:
         text = (
             text
-            + lit("\nYour power team here: ")
-            + join([fmt("{u} ({t})", u=named(m.user), t=lit(t)) for m, t in team])
+            + lit("\n")
+            + listing(
+                [fmt("{u} ({t})", u=named(m.user), t=lit(t)) for m, t in team],
+                head=lit("Your power team here: "),
+                again=lit(continued("Your power team") + ": "),
+            )
             + lit(". Meet them 1-2-1: you serve the same clients.")
         )
     else:
         text = text + lit("\nNobody in your sphere has a seat yet: you're the first.")
     if open_seats:
-        text = text + lit(f"\nOpen seats worth inviting someone for: {_seats(open_seats)}.")
+        text = (
+            text + lit("\nOpen seats worth inviting someone for: ") + _seats(open_seats) + lit(".")
+        )
     return reply(text, "gaps.own")
 
 
 def gaps_all(by_sphere: list[tuple[str, list[str]]], unplaced: list[Member]) -> OutMessage:
     text = lit("Open seats by contact sphere:")
     for name, trades in by_sphere:
-        text = text + lit(f"\n• {name}: " + (_seats(trades) if trades else "all filled") + ".")
+        text = text + lit(f"\n• {name}: ") + (_seats(trades) if trades else lit("all filled"))
+        text = text + lit(".")
     if unplaced:
         text = (
             text
-            + lit("\nNot in any sphere yet: ")
-            + join([fmt("{u} ({c})", u=named(m.user), c=m.classification or "") for m in unplaced])
+            + lit("\n")
+            + listing(
+                [fmt("{u} ({c})", u=named(m.user), c=m.classification or "") for m in unplaced],
+                head=lit("Not in any sphere yet: "),
+                again=lit(continued("Not in any sphere yet") + ": "),
+            )
             + lit(".")
         )
     return reply(text, "gaps.all")

@@ -42,9 +42,17 @@ class NeedsAdmin(DeliveryError):
 
 
 class Messenger(Protocol):
-    async def send_dm(self, user: UserRef, message: OutMessage) -> None: ...
+    """`key` is a stable delivery key (the outbox's `outbox-<id>`), for de-duplication: a
+    messenger that sends one OutMessage as several platform messages sends them in order in
+    one call, and on a retry with the same key does not send again the parts already taken."""
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None: ...
+    async def send_dm(
+        self, user: UserRef, message: OutMessage, *, key: str | None = None
+    ) -> None: ...
+
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None: ...
 
 
 class Clock(Protocol):

@@ -80,6 +80,11 @@ async def join(w: Work, cmd: Join) -> list[OutMessage]:
 async def show_profile(w: Work, cmd: ShowProfile) -> list[OutMessage]:
     group = await w.group()
     me = await w.actor(group)
+    if cmd.member is not None:
+        assert isinstance(cmd.member, UserRef)
+        other = await w.member_of(group, cmd.member)
+        if other.id != me.id:
+            return [messages.member_profile(other, group)]
     return [messages.profile(me, group, w.settings.quiet_hours)]
 
 

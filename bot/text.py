@@ -7,7 +7,7 @@ named members on Discord, local times everywhere), so no platform syntax lives i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -17,9 +17,14 @@ from bot.model import UserRef
 
 @dataclass(frozen=True)
 class UserText:
-    """Text a person typed, echoed back. Renderers must neutralise it (no pings, no markup)."""
+    """Text a person typed, echoed back. Renderers must neutralise it (no pings, no markup).
+
+    `more`, when set, says where to read all of it (`/rapport profile @bob`): a platform
+    that cannot fit it may then shorten it on purpose, ending it with "…" and that pointer,
+    rather than spreading one list item over several messages."""
 
     text: str
+    more: Rich | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,29 @@ class Link:
     label: str
 
 
-Part = str | UserText | Mention | When | Link
+@dataclass(frozen=True)
+class Listing:
+    """A list a platform may spread over several messages, blocks or embeds: each item
+    stays whole and in order, `sep` joins them, `head` ("Given by: ") stays with the first
+    item, and a message that carries the list on starts with `again` ("Given by
+    (continued): ") so it reads on its own."""
+
+    items: tuple[Rich, ...]
+    sep: str = ", "
+    head: Rich | None = None
+    again: Rich | None = None
+
+    def leaves(self) -> Iterator[Leaf]:
+        if self.head is not None and self.items:
+            yield from self.head.leaves()
+        for i, item in enumerate(self.items):
+            if i and self.sep:
+                yield self.sep
+            yield from item.leaves()
+
+
+Leaf = str | UserText | Mention | When | Link
+Part = Leaf | Listing
 
 
 @dataclass(frozen=True)
@@ -66,7 +93,15 @@ class Rich:
         return Rich((other,)) + self
 
     def __bool__(self) -> bool:
-        return any(p != "" for p in self.parts)
+        return any(p != "" for p in self.leaves())
+
+    def leaves(self) -> Iterator[Leaf]:
+        """Every part in reading order, with lists laid out as their items and separators."""
+        for p in self.parts:
+            if isinstance(p, Listing):
+                yield from p.leaves()
+            else:
+                yield p
 
     def plain(self) -> str:
         """The text as a person reads it with no platform formatting (logs, fallbacks)."""
@@ -82,7 +117,7 @@ class Rich:
     def mentions(self) -> tuple[UserRef, ...]:
         """Everyone named."""
         seen: dict[UserRef, None] = {}
-        for p in self.parts:
+        for p in self.leaves():
             if isinstance(p, Mention):
                 seen.setdefault(p.user)
         return tuple(seen)
@@ -90,7 +125,7 @@ class Rich:
     def pings(self) -> tuple[UserRef, ...]:
         """The members this text may notify."""
         seen: dict[UserRef, None] = {}
-        for p in self.parts:
+        for p in self.leaves():
             if isinstance(p, Mention) and p.ping:
                 seen.setdefault(p.user)
         return tuple(seen)
@@ -111,7 +146,7 @@ def render(
 ) -> str:
     """Render each part with the platform's own function for it."""
     out: list[str] = []
-    for p in rich.parts:
+    for p in rich.leaves():
         if isinstance(p, str):
             out.append(text(p))
         elif isinstance(p, UserText):
@@ -148,7 +183,7 @@ def _as_parts(v: object) -> Iterable[Part]:
         return v.parts
     if isinstance(v, UserRef):
         return (Mention(v),)
-    if isinstance(v, UserText | Mention | When | Link):
+    if isinstance(v, UserText | Mention | When | Link | Listing):
         return (v,)
     if isinstance(v, str):
         return (UserText(v),)
@@ -189,6 +224,13 @@ def lit(s: str) -> Rich:
     return Rich((s,))
 
 
+def listing(
+    items: Iterable[Rich], sep: str = ", ", head: Rich | None = None, again: Rich | None = None
+) -> Rich:
+    """A list a platform may spread over several parts (see Listing); nothing when empty."""
+    return Rich((Listing(tuple(items), sep, head, again),))
+
+
 def join(items: Iterable[Rich], sep: str = ", ") -> Rich:
     parts: list[Part] = []
     for i, r in enumerate(items):
@@ -211,7 +253,18 @@ def rich_to_json(r: Rich) -> list[object]:
         if isinstance(p, str):
             out.append(p)
         elif isinstance(p, UserText):
-            out.append({"u": p.text})
+            more = {"more": rich_to_json(p.more)} if p.more is not None else {}
+            out.append({"u": p.text, **more})
+        elif isinstance(p, Listing):
+            head, again = (rich_to_json(x) if x is not None else None for x in (p.head, p.again))
+            out.append(
+                {
+                    "ls": [rich_to_json(i) for i in p.items],
+                    "sep": p.sep,
+                    "head": head,
+                    "again": again,
+                }
+            )
         elif isinstance(p, Mention):
             u = p.user
             out.append({"m": [u.platform, u.workspace, u.user_id, u.display_name], "p": p.ping})
@@ -228,7 +281,11 @@ def rich_from_json(data: list[object]) -> Rich:
         if isinstance(p, str):
             parts.append(p)
         elif isinstance(p, dict) and "u" in p:
-            parts.append(UserText(p["u"]))
+            more = p.get("more")
+            parts.append(UserText(p["u"], rich_from_json(more) if more is not None else None))
+        elif isinstance(p, dict) and "ls" in p:
+            head, again = (rich_from_json(x) if x else None for x in (p["head"], p["again"]))
+            parts.append(Listing(tuple(rich_from_json(i) for i in p["ls"]), p["sep"], head, again))
         elif isinstance(p, dict) and "m" in p:
             parts.append(Mention(UserRef(*p["m"]), bool(p.get("p", True))))
         elif isinstance(p, dict) and "t" in p:

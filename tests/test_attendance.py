@@ -439,11 +439,11 @@ async def test_a_week_without_visitors_has_no_welcome_line(
 
 
 def user_text(message: OutMessage) -> list[str]:
-    return [p.text for p in message.body().parts if isinstance(p, UserText)]
+    return [p.text for p in message.body().leaves() if isinstance(p, UserText)]
 
 
 def bot_text(message: OutMessage) -> str:
-    return "".join(p for p in message.body().parts if isinstance(p, str))
+    return "".join(p for p in message.body().leaves() if isinstance(p, str))
 
 
 @pytest.mark.parametrize("name", ["@everyone Smith", "<!channel> Jones", "@here"])
@@ -473,7 +473,7 @@ async def test_a_visitor_name_that_looks_like_a_broadcast_stays_user_text(
     assert name in user_text(recap)
     assert name.split()[0] not in bot_text(recap)
     # only a member can be notified, never a broadcast: the only mention is bob
-    mentioned = [p.user for p in recap.body().parts if isinstance(p, Mention)]
+    mentioned = [p.user for p in recap.body().leaves() if isinstance(p, Mention)]
     assert set(mentioned) == {user("bob")}
     assert all(isinstance(u, UserRef) and u.user_id == "bob" for u in recap.pings())
 

@@ -63,9 +63,9 @@ def stored(totals) -> int:
 
 def parts(message: OutMessage) -> list:
     """Every piece of a message a platform renders: headline, fields and button commands."""
-    out = list(message.body().parts)
+    out = list(message.body().leaves())
     for a in message.actions:
-        out.extend(a.command.parts)
+        out.extend(a.command.leaves())
     return out
 
 

@@ -19,7 +19,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from adapters.discord import refs, render, replies, views
+from adapters.discord import refs, render, replies, views, wording
 from adapters.discord.events import REFRESH_ON, MeetingEvents
 from adapters.discord.sync import CommandSync, http_upload
 from adapters.discord.tree import RapportTree
@@ -128,6 +128,16 @@ class RapportClient(discord.Client):
     async def _action(self, interaction: discord.Interaction, button: views.ActionButton) -> None:
         if self.core is None:
             raise RuntimeError("a button was clicked before the core was ready")
+        if interaction.guild_id is not None and str(interaction.guild_id) != button.guild_id:
+            # a button names its group's server; clicked in another server, it is not theirs
+            log.warning(
+                "button %r of guild %s clicked in guild %s: refused",
+                button.action_id[:100],
+                button.guild_id,
+                interaction.guild_id,
+            )
+            await replies.say(interaction, wording.OTHER_GUILD)
+            return
         ctx = refs.context(interaction, guild_id=button.guild_id)
         await interaction.response.defer()
         replies_ = await self.core.click(ctx, button.action_id)
@@ -143,8 +153,8 @@ class RapportClient(discord.Client):
             except discord.HTTPException:
                 log.warning("could not mark the clicked button as done", exc_info=True)
         for reply in replies_:
-            out = render.outgoing(reply, button.guild_id)
-            await interaction.followup.send(ephemeral=True, **out.send_kwargs())
+            for out in render.outgoing(reply, button.guild_id):
+                await interaction.followup.send(ephemeral=True, **out.send_kwargs())
 
     async def close(self) -> None:
         if self.scheduler is not None:

@@ -4,12 +4,17 @@ Delivery failures are sorted the way the outbox needs them: a DM Discord will ne
 (50007: the member refuses DMs from the server's members) is RecipientUnreachable, so it is
 not retried into Discord's invalid-request limit; a channel the bot may not post in is
 NeedsAdmin, saying which permissions to grant; anything else is retried later.
+
+A message too long for one Discord message goes out as several, in order, in one call. With
+a delivery `key` (the outbox's) each part carries the nonce `key-index`, and the parts
+Discord already took are remembered: a retry with the same key sends only what is left.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 import aiohttp
@@ -28,6 +33,8 @@ UNKNOWN_USER = 10013
 UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
+NONCE_MAX = 25  # Discord's nonce is at most 25 characters
+KEYS_KEPT = 10_000  # deliveries whose parts already taken are remembered, the newest
 
 Posted = Callable[[ChannelRef, OutMessage], Awaitable[None]]
 
@@ -39,15 +46,16 @@ class DiscordMessenger:
     def __init__(self, client: discord.Client, on_posted: Posted | None = None) -> None:
         self.client = client
         self.on_posted = on_posted
+        self._taken: OrderedDict[str, int] = OrderedDict()  # key → parts Discord took
 
-    async def send_dm(self, user: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         uid = snowflake(user.user_id)
         if user.platform != PLATFORM or uid is None:
             raise RecipientUnreachable(f"{user.user_id!r} is not a Discord user")
         out = render.outgoing(message, user.workspace)
         try:
             channel = await self.client.create_dm(discord.Object(id=uid))
-            await channel.send(**out.send_kwargs())
+            await self._send(channel, out, key)
         except discord.HTTPException as e:
             if e.code in (CANNOT_DM, UNKNOWN_USER):
                 raise RecipientUnreachable(f"Discord {e.status}/{e.code}: {e.text}") from e
@@ -55,7 +63,9 @@ class DiscordMessenger:
         except (TimeoutError, aiohttp.ClientError, OSError) as e:
             raise DeliveryError(f"cannot reach Discord: {type(e).__name__}: {e}") from e
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         cid = snowflake(channel.channel_id or "")
         gid = snowflake(channel.workspace)
         if channel.platform != PLATFORM or cid is None:
@@ -63,7 +73,7 @@ class DiscordMessenger:
         out = render.outgoing(message, channel.workspace)
         target = self.client.get_partial_messageable(cid, guild_id=gid)
         try:
-            await target.send(**out.send_kwargs())
+            await self._send(target, out, key)
         except discord.HTTPException as e:
             if e.code in (MISSING_ACCESS, MISSING_PERMISSIONS):
                 raise NeedsAdmin(
@@ -83,6 +93,22 @@ class DiscordMessenger:
                 await self.on_posted(channel, message)
             except Exception:  # what follows a post never undoes it
                 log.exception("after posting %s", message.kind)
+
+    async def _send(
+        self, target: discord.abc.Messageable, parts: list[render.Outgoing], key: str | None
+    ) -> None:
+        """Each part in order; with a key, from the first part Discord has not taken yet."""
+        done = self._taken.get(key, 0) if key else 0
+        for i, part in enumerate(parts[done:], done):
+            kwargs = part.send_kwargs()
+            if key and len(nonce := f"{key}-{i}") <= NONCE_MAX:
+                kwargs["nonce"] = nonce
+            await target.send(**kwargs)
+            if key:
+                self._taken[key] = i + 1
+                self._taken.move_to_end(key)
+                while len(self._taken) > KEYS_KEPT:
+                    self._taken.popitem(last=False)
 
 
 def _retry(e: discord.HTTPException) -> DeliveryError:

@@ -22,6 +22,7 @@ from bot.commands import (
     Leave,
     RemoveAdmin,
     RemoveMember,
+    ShowProfile,
     ShowAdmins,
     ShowRoster,
     ShowStats,
@@ -42,7 +43,7 @@ def rapport_group() -> app_commands.Group:
     """Built per client, never at import time."""
     rapport = app_commands.Group(
         name="rapport",
-        description="Rapport: your networking group's referrals, meeting and numbers",
+        description="Your networking group's referrals, meeting and numbers",
         guild_only=True,
     )
     _roster(rapport)
@@ -71,9 +72,9 @@ async def _word(
 
 def _roster(rapport: app_commands.Group) -> None:
     @rapport.command(
-        name="setup", description="Make this channel your group's home; you become its admin"
+        name="setup", description="Make this channel your group's home (you become admin)"
     )
-    @app_commands.describe(name="The group's name, e.g. Cape Town Breakfast Club")
+    @app_commands.describe(name="e.g. Cape Town Breakfast Club")
     async def setup(
         interaction: discord.Interaction, name: app_commands.Range[str, 1, MAX_NAME] | None = None
     ) -> None:
@@ -85,7 +86,7 @@ def _roster(rapport: app_commands.Group) -> None:
         await _line(interaction, f"/rapport join {classification}")
 
     @rapport.command(name="stats", description="This week's and this quarter's numbers")
-    @app_commands.describe(member="Someone else's numbers (their amounts stay private)")
+    @app_commands.describe(member="Someone else's (amounts stay private)")
     async def stats(interaction: discord.Interaction, member: discord.Member | None = None) -> None:
         assert interaction.guild_id is not None
         who = refs.user_ref(member, interaction.guild_id) if member else None
@@ -141,9 +142,12 @@ def _profile() -> app_commands.Group:
         name="profile", description="Your ask, email, time zone, quiet hours and DMs"
     )
 
-    @profile.command(name="show", description="Show your profile")
-    async def show(interaction: discord.Interaction) -> None:
-        await _line(interaction, "/rapport profile")
+    @profile.command(name="show", description="Your profile, or a member's ask")
+    @app_commands.describe(member="Whose ask to read (default: you)")
+    async def show(interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        assert interaction.guild_id is not None
+        who = refs.user_ref(member, interaction.guild_id) if member else None
+        await replies.run(interaction, ShowProfile(who))
 
     @profile.command(name="ask", description="The referral you want: your ideal client")
     @app_commands.describe(text="e.g. homeowners planning a kitchen remodel")
@@ -158,8 +162,8 @@ def _profile() -> app_commands.Group:
         if (v := await _word(interaction, address, "address", "bob@plumbing.example")) is not None:
             await _line(interaction, f"/rapport profile email {v}")
 
-    @profile.command(name="timezone", description="Your time zone, for reminders and quiet hours")
-    @app_commands.describe(zone="An Area/City name, e.g. Europe/London")
+    @profile.command(name="timezone", description="Your time zone")
+    @app_commands.describe(zone="e.g. Europe/London")
     @app_commands.autocomplete(zone=options.timezones)
     async def timezone(interaction: discord.Interaction, zone: str) -> None:
         if (v := await _word(interaction, zone, "zone", "Europe/London")) is not None:
@@ -171,7 +175,7 @@ def _profile() -> app_commands.Group:
         await _line(interaction, f"/rapport profile quiet {hours}")
 
     @profile.command(name="suggestions", description="A monthly 1-2-1 suggestion on or off")
-    @app_commands.describe(on="On: each month, someone to meet for a 1-2-1")
+    @app_commands.describe(on="A member to meet, each month")
     async def suggestions(interaction: discord.Interaction, on: bool) -> None:
         await _line(interaction, f"/rapport profile suggestions {'on' if on else 'off'}")
 
@@ -194,7 +198,7 @@ def _meeting() -> app_commands.Group:
     @app_commands.describe(
         weekday="The day the group meets",
         time="The start time, HH:MM, e.g. 07:00",
-        timezone="The group's time zone, e.g. Africa/Johannesburg",
+        timezone="e.g. Africa/Johannesburg",
         where="Where you meet",
     )
     @app_commands.choices(weekday=options.WEEKDAY_CHOICES)
@@ -218,7 +222,7 @@ def _meeting() -> app_commands.Group:
         await _line(interaction, line + (f" -- {where}" if where else ""))
 
     @meeting.command(name="skip", description="Admin: no meeting on this date")
-    @app_commands.describe(date="The meeting date to skip, YYYY-MM-DD")
+    @app_commands.describe(date="YYYY-MM-DD")
     async def skip(interaction: discord.Interaction, date: str) -> None:
         soon = (interaction.created_at + timedelta(days=7)).date().isoformat()
         if (v := await _word(interaction, date, "date", soon)) is not None:
@@ -228,9 +232,7 @@ def _meeting() -> app_commands.Group:
 
 
 def _settings() -> app_commands.Group:
-    settings = app_commands.Group(
-        name="settings", description="Admin: reminders, recap, nudges, currency, open seats"
-    )
+    settings = app_commands.Group(name="settings", description="Admin: the group's settings")
 
     @settings.command(name="show", description="The group's settings")
     async def show(interaction: discord.Interaction) -> None:
@@ -253,22 +255,20 @@ def _settings() -> app_commands.Group:
         await one(interaction, "/rapport settings reminder before", value, "1")
 
     @settings.command(name="recap", description="When the weekly recap is posted")
-    @app_commands.describe(value="Hours after the meeting starts (0 to 48), or default")
+    @app_commands.describe(value="Hours after the start (0 to 48), or default")
     async def recap(interaction: discord.Interaction, value: str) -> None:
         await one(interaction, "/rapport settings recap", value, "2")
 
-    @settings.command(
-        name="accountability", description="Nudges for members who haven't given lately"
-    )
+    @settings.command(name="accountability", description="Nudges for members quiet lately")
     async def accountability(interaction: discord.Interaction, on: bool) -> None:
         await _line(interaction, f"/rapport settings accountability {'on' if on else 'off'}")
 
     @settings.command(name="currency", description="The currency of closed business")
-    @app_commands.describe(code="A three-letter code, e.g. ZAR, USD or EUR")
+    @app_commands.describe(code="e.g. ZAR, USD or EUR")
     async def currency(interaction: discord.Interaction, code: str) -> None:
         await one(interaction, "/rapport settings currency", code, "ZAR", "code")
 
-    @settings.command(name="seat-add", description="List a classification the group wants to fill")
+    @settings.command(name="seat-add", description="List an open seat to fill")
     @app_commands.describe(classification="e.g. Electrician")
     async def seat_add(interaction: discord.Interaction, classification: Classification) -> None:
         await _line(interaction, f"/rapport settings seat add {classification}")

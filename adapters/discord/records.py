@@ -26,28 +26,28 @@ async def _problem(interaction: discord.Interaction, e: options.OptionProblem) -
 
 def _numbers(rapport: app_commands.Group) -> None:
     @rapport.command(name="leaderboard", description="Members by referrals and leads given")
-    @app_commands.describe(period="Over which period (a month if you leave it out)")
+    @app_commands.describe(period="Default: this month")
     @app_commands.choices(period=options.PERIOD_CHOICES)
     async def leaderboard(
         interaction: discord.Interaction, period: app_commands.Choice[str] | None = None
     ) -> None:
         await replies.run(interaction, f"/rapport leaderboard {period.value if period else ''}")
 
-    @rapport.command(name="gaps", description="Your power team, and the seats worth filling")
+    @rapport.command(name="gaps", description="Your power team and the seats to fill")
     async def gaps(interaction: discord.Interaction) -> None:
         await replies.run(interaction, "/rapport gaps")
 
-    @rapport.command(name="lights", description="Your traffic light, why, and what would move it")
+    @rapport.command(name="lights", description="Your traffic light and how to move it")
     @app_commands.describe(everyone="Admin: everyone's lights")
     async def lights(interaction: discord.Interaction, everyone: bool = False) -> None:
         await replies.run(interaction, f"/rapport lights {'all' if everyone else ''}")
 
 
 def _visits(rapport: app_commands.Group) -> None:
-    @rapport.command(name="rsvp", description="Tell the group whether you'll be at the meeting")
+    @rapport.command(name="rsvp", description="Will you be at the next meeting?")
     @app_commands.describe(
         answer="Will you be there?",
-        date="Which meeting, YYYY-MM-DD (the next one if you leave it out)",
+        date="YYYY-MM-DD; default: the next meeting",
     )
     @app_commands.choices(answer=options.RSVP_CHOICES)
     async def rsvp(
@@ -61,9 +61,7 @@ def _visits(rapport: app_commands.Group) -> None:
         await replies.run(interaction, f"/rapport rsvp {answer.value} {day or ''}")
 
     @rapport.command(name="visitor", description="Record a visitor and credit who invited them")
-    @app_commands.describe(
-        name="The visitor's name", invited_by="The member who invited them (you if left out)"
-    )
+    @app_commands.describe(name="The visitor's name", invited_by="Who invited them (default: you)")
     async def visitor(
         interaction: discord.Interaction,
         name: Name,
@@ -82,12 +80,10 @@ def _visits(rapport: app_commands.Group) -> None:
 
 
 def _attendance() -> app_commands.Group:
-    attendance = app_commands.Group(
-        name="attendance", description="Who came to a meeting (the admin records it)"
-    )
+    attendance = app_commands.Group(name="attendance", description="Who came to a meeting")
 
     @attendance.command(name="show", description="Who came, or said they would")
-    @app_commands.describe(date="The meeting, YYYY-MM-DD (the latest if you leave it out)")
+    @app_commands.describe(date="YYYY-MM-DD; default: the latest")
     async def show(interaction: discord.Interaction, date: str | None = None) -> None:
         try:
             day = options.day(date, "date", interaction.created_at.date())
@@ -97,7 +93,7 @@ def _attendance() -> app_commands.Group:
         await replies.run(interaction, f"/rapport attendance {day or ''}")
 
     @attendance.command(name="confirm", description="Admin: turn the RSVPs into attendance")
-    @app_commands.describe(date="The meeting, YYYY-MM-DD (the latest if you leave it out)")
+    @app_commands.describe(date="YYYY-MM-DD; default: the latest")
     async def confirm(interaction: discord.Interaction, date: str | None = None) -> None:
         try:
             day = options.day(date, "date", interaction.created_at.date())
@@ -106,7 +102,7 @@ def _attendance() -> app_commands.Group:
             return
         await replies.run(interaction, MarkAttendance(day, (), confirm=True))
 
-    @attendance.command(name="mark", description="Admin: record members as present, absent, late…")
+    @attendance.command(name="mark", description="Admin: mark members present, absent, late…")
     @app_commands.describe(
         status="What to record",
         member="A member",
@@ -114,7 +110,7 @@ def _attendance() -> app_commands.Group:
         member3="Another member",
         member4="Another member",
         member5="Another member",
-        date="The meeting, YYYY-MM-DD (the latest if you leave it out)",
+        date="YYYY-MM-DD; default: the latest",
     )
     @app_commands.choices(status=options.ATTENDANCE_CHOICES)
     async def mark(
@@ -144,9 +140,9 @@ def _attendance() -> app_commands.Group:
 def _data(rapport: app_commands.Group) -> None:
     @rapport.command(name="export", description="Admin: CSV files of the group's records")
     @app_commands.describe(
-        since="From this date, YYYY-MM-DD",
-        until="To this date, YYYY-MM-DD",
-        contacts="Include prospects' email and phone (keep the files safe)",
+        since="YYYY-MM-DD",
+        until="YYYY-MM-DD",
+        contacts="Add prospects' email and phone (keep it safe)",
     )
     @app_commands.rename(since="from", until="to")
     async def export(
@@ -167,13 +163,11 @@ def _data(rapport: app_commands.Group) -> None:
         words = [str(d) for d in (first, last) if d] + (["contacts"] if contacts else [])
         await replies.run(interaction, "/rapport export " + " ".join(words))
 
-    @rapport.command(name="my-data", description="A file of everything Rapport stores about you")
+    @rapport.command(name="my-data", description="Everything Rapport stores about you")
     async def my_data(interaction: discord.Interaction) -> None:
         await replies.run(interaction, "/rapport my-data")
 
-    @rapport.command(
-        name="forget-me", description="Erase your personal data (asks to confirm first)"
-    )
+    @rapport.command(name="forget-me", description="Erase your personal data")
     @app_commands.describe(confirm="Yes: erase it now")
     async def forget_me(interaction: discord.Interaction, confirm: bool = False) -> None:
         await replies.run(interaction, f"/rapport forget-me {'confirm' if confirm else ''}")

@@ -1,6 +1,11 @@
 """The core's messages as Discord sees them: markdown text, an embed for messages with a title
 or fields, a view with the actions, and allowed_mentions naming only the members who may be
-pinged. User text is escaped here so it can neither ping nor break the layout."""
+pinged. User text is escaped here so it can neither ping nor break the layout.
+
+A message too long for one Discord message becomes several, each whole and in order: texts
+and fields are split where bot/split.py says (never inside a mention, a link or a word),
+within every limit below, counted in code points as Discord counts; a field carried on is
+named "(continued)"; the buttons come with the last part."""
 
 from __future__ import annotations
 
@@ -14,9 +19,11 @@ import discord
 
 from adapters.discord import views, wording
 from adapters.discord.refs import PLATFORM, snowflake
+from bot.messages import continued
 from bot.model import UserRef
 from bot.out import OutMessage
-from bot.text import Link, Rich, When, close_bidi, render
+from bot.split import split
+from bot.text import Link, Rich, UserText, When, close_bidi, join, lit, render
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +37,15 @@ FIELDS = 25
 FOOTER = 2048
 EMBED_TOTAL = 6000  # title, description, fields and footer together
 FILES = 10
+# allowed_mentions.users holds at most 100 ids; more and the message is refused (400/50035)
+MENTIONS = 100
 
 ZWSP = "\u200b"
 # `<#…>` channels, `<:e:…>`/`<a:e:…>` emoji, `<t:…>` times and `</cmd:…>` commands render
 # as rich elements; user text gets a zero-width space so they stay plain characters
 _RICH_TAG = re.compile(r"<(?=[#:/]|a:|t:)")
-_ORDERED_LIST = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
+# (a text split between words ends a piece with "1.": escaped too, as it may start a line)
+_ORDERED_LIST = re.compile(r"^(\s*\d+)\.(?=\s|$)", re.MULTILINE)
 
 
 def user_text(text: str) -> str:
@@ -81,7 +91,12 @@ def clip(text: str, most: int) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def allowed_mentions(message: OutMessage) -> discord.AllowedMentions:
+def measure(r: Rich) -> int:
+    """A text's length as Discord counts it: code points of the markdown sent."""
+    return len(markdown(r))
+
+
+def allowed_mentions(message: OutMessage | Rich) -> discord.AllowedMentions:
     """Only the members the message names with a ping; never everyone, here or a role."""
     users = [
         discord.Object(id=uid)
@@ -136,31 +151,65 @@ class Outgoing:
         return kw
 
 
-def outgoing(message: OutMessage, guild_id: str) -> Outgoing:
-    """A message with a title or fields becomes an embed; a plain one stays text (so its
-    mentions ping where they may). Actions become persistent buttons carrying the guild, so
-    a click on a DM can be traced back to the group's server."""
+def outgoing(message: OutMessage, guild_id: str) -> list[Outgoing]:
+    """The Discord messages that show `message` whole, in order. A message with a title or
+    fields becomes embeds; a plain one stays text (so its mentions ping where they may).
+    Actions become persistent buttons carrying the guild, so a click on a DM can be traced
+    back to the group's server; they, and any files, come with the last message."""
     typed = [plain(a.command) for a in message.actions if a.command]
     if message.title or message.fields:
-        embed = discord.Embed(
-            title=clip(user_text(message.title), TITLE) if message.title else None,
-            description=clip(markdown(message.text), DESCRIPTION) or None,
-        )
-        if typed:
-            embed.set_footer(text=clip(wording.OR_TYPE + " · ".join(typed), FOOTER))
-        for f in message.fields[:FIELDS]:
-            name = clip(f.name, FIELD_NAME)
-            value = clip(markdown(f.value) or "-", FIELD_VALUE)
-            if len(embed) + len(name) + len(value) > EMBED_TOTAL:
-                break  # Discord refuses the whole message past this; the fields are details
-            embed.add_field(name=name, value=value, inline=False)
-        content = None
+        parts = _embeds(message, typed)
     else:
-        embed = None
-        text = markdown(message.body())
+        text = message.body()
         if typed:
-            hint = "\n-# " + wording.OR_TYPE + " · ".join(user_text(t) for t in typed)
-            text = clip(text, CONTENT - len(hint)) + hint if len(hint) < CONTENT // 2 else text
-        content = clip(text, CONTENT)
-    view = views.action_view(message.actions, guild_id) if message.actions else None
-    return Outgoing(content, embed, view, allowed_mentions(message), message.attachments)
+            hint = join([Rich((UserText(t),)) for t in typed], " · ")
+            text = text + lit("\n-# " + wording.OR_TYPE) + hint
+        parts = [
+            (markdown(chunk), None, chunk)
+            for chunk in split(text, CONTENT, measure, pings=MENTIONS) or [lit("")]
+        ]
+    out = [
+        Outgoing(content, embed, None, allowed_mentions(words)) for content, embed, words in parts
+    ]
+    if message.actions:
+        out[-1].view = views.action_view(message.actions, guild_id)
+    out[-1].attachments = message.attachments
+    return out
+
+
+def _embeds(message: OutMessage, typed: list[str]) -> list[tuple[None, discord.Embed, Rich]]:
+    """Embeds within every limit: the title on the first, the text's parts as descriptions
+    (one an embed), then the fields, as many to an embed as its 6,000 characters, its 25
+    fields and 100 allowed mentions take; the typed commands as the last one's footer."""
+    footer = clip(wording.OR_TYPE + " · ".join(typed), FOOTER) if typed else ""
+    room = EMBED_TOTAL - len(footer)
+    out: list[tuple[None, discord.Embed, Rich]] = []
+    title = clip(user_text(message.title), TITLE) if message.title else None
+    embed, words = discord.Embed(title=title), Rich(())
+
+    def close() -> None:
+        nonlocal embed, words
+        out.append((None, embed, words))
+        embed, words = discord.Embed(), Rich(())
+
+    most = min(DESCRIPTION, room - len(title or ""))
+    for i, chunk in enumerate(split(message.text, most, measure, pings=MENTIONS)):
+        if i:
+            close()
+        embed.description = markdown(chunk)
+        words = words + chunk
+    for f in message.fields:
+        chunks = split(f.value, FIELD_VALUE, measure, pings=MENTIONS) or [lit("-")]
+        for i, chunk in enumerate(chunks):
+            name = clip(f.name if i == 0 else continued(f.name), FIELD_NAME)
+            value = markdown(chunk) or "-"
+            pinged = len((words + chunk).pings())
+            full = len(embed) + len(name) + len(value) > room or len(embed.fields) >= FIELDS
+            if (embed.fields or embed.description) and (full or pinged > MENTIONS):
+                close()
+            embed.add_field(name=name, value=value, inline=False)
+            words = words + chunk
+    close()
+    if footer:
+        out[-1][1].set_footer(text=footer)
+    return out

@@ -47,8 +47,7 @@ async def show(interaction: discord.Interaction, replies: list[OutMessage], guil
     placeholder = (
         interaction.response.type is discord.InteractionResponseType.deferred_channel_message
     )
-    for reply in replies:
-        out = render.outgoing(reply, guild_id)
+    for out in [part for reply in replies for part in render.outgoing(reply, guild_id)]:
         if placeholder:
             await interaction.edit_original_response(**out.edit_kwargs())
             placeholder = False

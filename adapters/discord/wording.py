@@ -13,6 +13,10 @@ BAD_OPTIONS = (
     " nothing. If Rapport was just updated, Discord may still be refreshing its command"
     " list: wait a minute, then try again and pick members from the list as you type."
 )
+OTHER_GUILD = (
+    "That button belongs to a group in another server, so I did nothing. Use the buttons"
+    " and commands of a group in its own server."
+)
 THANKS_WHO = "Choose the member you are thanking (member), or give the referral's id (referral)."
 NOTHING_SAVED = "Nothing was saved."
 

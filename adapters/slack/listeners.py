@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import translate
-from adapters.slack.blocks import after_click, plain_of, replies_blocks
+from adapters.slack.blocks import SlackMessage, after_click, plain_of, replies_messages
 from adapters.slack.directory import Directory
 from adapters.slack.modal import Origin, read_form, referral_view
 from bot import messages
@@ -38,6 +38,9 @@ FORM_FIELDS = ("member", "prospect", "email", "phone", "need", "heat", "inside")
 MEMBER_CHECK_SECONDS = 1.5  # the modal must be answered within 3 s
 PICK_MEMBER = "Pick the member you are passing the referral to."
 NOT_A_PERSON = "Pick a person: bots and deactivated accounts can't receive referrals."
+RESPONSE_URL_POSTS = 5  # a response_url takes five posts at most
+
+Overflow = Callable[[SlackMessage], Awaitable[None]]
 
 
 class FileSender(Protocol):
@@ -74,7 +77,7 @@ class Listeners:
         except Exception:
             log.exception("slash command %s failed", command.get("command"))
             replies = [messages.internal_error()]
-        await answer(respond, replies)
+        await answer(respond, replies, overflow=to_dm(client, str(command.get("user_id", ""))))
 
     async def _names(self, text: str) -> dict[str, str]:
         names: dict[str, str] = {}
@@ -104,6 +107,7 @@ class Listeners:
         body: dict[str, Any],
         action: dict[str, Any],
         respond: AsyncRespond,
+        client: AsyncWebClient,
     ) -> None:
         await ack()
         try:
@@ -114,6 +118,7 @@ class Listeners:
             log.exception("button %r failed", action.get("action_id"))
             replies = [messages.internal_error()]
         message = body.get("message") or {}
+        used = 0
         if (
             replies
             and not translate.is_refusal(replies[0].kind)
@@ -123,9 +128,11 @@ class Listeners:
             # the outcome takes the button's place, so a second click has nothing to hit
             blocks = after_click(message["blocks"], action["action_id"], replies[0])
             text = message.get("text") or plain_of(blocks)
+            used = 1
             if await _send(respond, text=text, blocks=blocks, replace_original=True):
                 replies = replies[1:]
-        await answer(respond, replies)
+        user = str((body.get("user") or {}).get("id", ""))
+        await answer(respond, replies, used=used, overflow=to_dm(client, user))
 
     # --- the referral form ---------------------------------------------------------
     async def view_submission(
@@ -186,16 +193,21 @@ class Listeners:
     async def _answer_form(
         self, client: AsyncWebClient, origin: Origin, user_id: str, replies: list[OutMessage]
     ) -> None:
-        text, blocks = replies_blocks(replies)
-        try:
-            if origin.response_url:
-                await AsyncWebhookClient(origin.response_url).send(
-                    text=text, blocks=blocks, response_type="ephemeral", replace_original=False
-                )
-            else:  # opened elsewhere: the app's DM with the person
-                await client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
-        except Exception:
-            log.exception("could not answer the referral form")
+        for i, part in enumerate(replies_messages(replies)):
+            try:
+                if origin.response_url and i < RESPONSE_URL_POSTS:
+                    await AsyncWebhookClient(origin.response_url).send(
+                        text=part.text,
+                        blocks=part.blocks,
+                        response_type="ephemeral",
+                        replace_original=False,
+                    )
+                else:  # opened elsewhere, or more than it takes: the app's DM with the person
+                    await client.chat_postMessage(
+                        channel=user_id, text=part.text, blocks=part.blocks
+                    )
+            except Exception:
+                log.exception("could not answer the referral form")
 
     # --- anything bolt itself caught -----------------------------------------------
     async def error(self, error: Exception, body: dict[str, Any]) -> BoltResponse:
@@ -212,11 +224,33 @@ class Listeners:
         return BoltResponse(status=200, body="")
 
 
-async def answer(respond: AsyncRespond, replies: list[OutMessage]) -> None:
-    """Replies only the person sees, as one ephemeral message."""
-    if replies:
-        text, blocks = replies_blocks(replies)
-        await _send(respond, text=text, blocks=blocks, response_type="ephemeral")
+async def answer(
+    respond: AsyncRespond,
+    replies: list[OutMessage],
+    *,
+    used: int = 0,
+    overflow: Overflow | None = None,
+) -> None:
+    """Replies only the person sees, as few ephemeral messages as Slack's limits allow. The
+    response_url takes five posts (`used` of them already): a longer answer (an admin's
+    lights for a big chapter) goes on in the person's DM with the app, never cut."""
+    for i, part in enumerate(replies_messages(replies)):
+        if used + i >= RESPONSE_URL_POSTS and overflow is not None:
+            await overflow(part)
+        else:
+            await _send(respond, text=part.text, blocks=part.blocks, response_type="ephemeral")
+
+
+def to_dm(client: AsyncWebClient, user_id: str) -> Overflow:
+    """Posting to a user id reaches the app's DM with them."""
+
+    async def post(part: SlackMessage) -> None:
+        try:
+            await client.chat_postMessage(channel=user_id, text=part.text, blocks=part.blocks)
+        except Exception:
+            log.exception("could not post the rest of an answer to the person's DM")
+
+    return post
 
 
 async def _send(respond: AsyncRespond, **message: Any) -> bool:

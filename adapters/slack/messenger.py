@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import fallback_text, message_blocks
+from adapters.slack.blocks import slack_messages
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.ports import DeliveryError, NeedsAdmin, RecipientUnreachable
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 BOT_NAME = "Rapport"  # the bot user's display name in manifest.yml
 POST_INTERVAL = 1.0  # Slack allows about one message per second per channel
+KEYS_KEPT = 10_000  # deliveries whose parts already taken are remembered, the newest
 
 # The person will never take a DM from us: retrying cannot help.
 UNREACHABLE = {
@@ -69,15 +71,20 @@ def invite_hint(channel: ChannelRef) -> str:
 
 
 class SlackMessenger:
+    """A message too long for one Slack message goes out as several, in order, in one call.
+    With a delivery `key` (the outbox's), the parts Slack already took are remembered: when a
+    later part fails, the retry with the same key sends only what is left."""
+
     def __init__(self, client: AsyncWebClient, pacer: Pacer | None = None) -> None:
         self.client = client
         self.pacer = pacer or Pacer()
         self._dm_channels: dict[str, str] = {}
+        self._taken: OrderedDict[str, int] = OrderedDict()  # key → parts Slack took
 
-    async def send_dm(self, user: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         conversation = await self._dm_channel(user)
         try:
-            await self._post(conversation, message)
+            await self._post(conversation, message, key)
         except SlackApiError as e:
             if _error(e) == "channel_not_found":
                 self._dm_channels.pop(user.user_id, None)  # reopen it on the next try
@@ -85,11 +92,13 @@ class SlackMessenger:
         except (ClientError, TimeoutError) as e:
             raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         if channel.channel_id is None:
             raise RecipientUnreachable("a group's channel has no Slack id")
         try:
-            await self._post(channel.channel_id, message)
+            await self._post(channel.channel_id, message, key)
         except SlackApiError as e:
             raise _for_channel(e, channel) from e
         except (ClientError, TimeoutError) as e:
@@ -110,16 +119,28 @@ class SlackMessenger:
         self._dm_channels[user.user_id] = conversation
         return conversation
 
-    async def _post(self, conversation: str, message: OutMessage) -> None:
-        await self.pacer.wait(conversation)
-        await self.client.chat_postMessage(
-            channel=conversation,
-            text=fallback_text(message),
-            blocks=message_blocks(message),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-        await self._upload(conversation, message.attachments)
+    async def _post(self, conversation: str, message: OutMessage, key: str | None) -> None:
+        parts = slack_messages(message)
+        done = self._taken.get(key, 0) if key else 0
+        for i, part in enumerate(parts[done:], done):
+            await self.pacer.wait(conversation)
+            await self.client.chat_postMessage(
+                channel=conversation,
+                text=part.text,
+                blocks=part.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+            if key:
+                self._remember(key, i + 1)
+        if done < len(parts) or not parts:
+            await self._upload(conversation, message.attachments)
+
+    def _remember(self, key: str, parts: int) -> None:
+        self._taken[key] = parts
+        self._taken.move_to_end(key)
+        while len(self._taken) > KEYS_KEPT:
+            self._taken.popitem(last=False)
 
     async def send_files(self, user: UserRef, paths: tuple[str, ...]) -> None:
         """Hand a member the files a reply carries (an export, their data) in their DM:

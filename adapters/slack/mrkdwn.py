@@ -50,10 +50,25 @@ def link(k: Link) -> str:
     return f"<{url}|{label}>"
 
 
+def length(text: str) -> int:
+    """A length as Slack counts it. Slack does not say how its Block Kit limits count;
+    its RTM guidance ("Posting messages", api.slack.com/docs/rate-limits) sizes 4,000
+    characters of non-BMP text at 4 bytes each (code points), while its JavaScript tools
+    (Block Kit Builder, bolt-js) count String.length (UTF-16 code units, 2 for most
+    emoji). UTF-16 units are never fewer than code points, so a text inside this count is
+    inside Slack's either way."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def measure(rich: Rich) -> int:
+    """The length of rich text as sent to Slack: escaped (`&amp;` is 5) and in UTF-16 units."""
+    return length(to_mrkdwn(rich))
+
+
 def to_mrkdwn(rich: Rich) -> str:
     """Render rich text for a Block Kit mrkdwn field or a message's `text`."""
     out: list[str] = []
-    for part in rich.parts:
+    for part in rich.leaves():
         if isinstance(part, str):
             out.append(escape(part))
         elif isinstance(part, UserText):

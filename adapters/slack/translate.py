@@ -3,18 +3,22 @@ typed text as the core's grammar expects it.
 
 With `should_escape: true` Slack sends a slash command's text formatted: `&`, `<`, `>` as
 entities, mentions as `<@U…|name>`, `@channel` as `<!channel>`, emails and links as
-`<mailto:…|…>`. The core's parser wants what the person typed, with the member mention it
-reads (the one right after the command) still in Slack's id form so the resolver can look it
-up; everything else is turned back into plain words.
+`<mailto:…|…>`. The core's parser wants what the person typed, with every member mention it
+reads as a member (the one after /referral, each one after `attendance present`, the one after
+`invited by`) still in Slack's id form so the resolver can look it up; everything else, a
+mention in a note or a prospect's name included, is turned back into plain words.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.commands import MentionToken, ParseError, parse
 from bot.model import ChannelRef, UserRef
 from bot.work import Context
 
@@ -48,28 +52,52 @@ def mentioned_ids(text: str) -> set[str]:
 
 
 def command_line(command: str, text: str, names: Mapping[str, str]) -> str:
-    """`/referral` + Slack's formatted text → the line the core parses. The member mention
-    the grammar reads (first after the command, or after the sub-command under /rapport)
-    stays a `<@U…>` token; other mentions become `@name` (from `names`, by id)."""
+    """`/referral` + Slack's formatted text → the line the core parses. Each member mention
+    the grammar reads as a member stays a `<@U…>` token; other mentions become `@name`
+    (from `names`, by id). Which ones the grammar reads, the core's own parser says: the
+    line is parsed with every mention kept, and only those it took as members stay."""
     text = text.strip()
     head = ""
     if command == "/rapport":
         word, _, text = text.partition(" ")
         head = unescape(word) + " "
         text = text.lstrip()
-    keep = ""
-    if (m := TOKEN.match(text)) and USER_TOKEN.fullmatch(m.group(1)):
-        keep, text = m.group(0), text[m.end() :]
-    return f"{command} {head}{keep}{plain(text, names)}".rstrip()
+    every = f"{command} {head}{plain(text, names, keep=None)}".rstrip()
+    try:
+        wanted = Counter(_members_read(parse(every)))
+    except ParseError:  # the core will explain; only a leading mention is read as a member
+        leading = TOKEN.match(text)
+        wanted = Counter([leading.group(0)] if leading else [])
+    return f"{command} {head}{plain(text, names, keep=wanted)}".rstrip()
 
 
-def plain(text: str, names: Mapping[str, str]) -> str:
-    """Slack-formatted text → what the person typed."""
+def _members_read(command: object) -> Iterator[str]:
+    """The raw mention tokens a parsed command holds as members, in any field or tuple."""
+    if isinstance(command, MentionToken):
+        yield command.raw
+    elif isinstance(command, tuple):
+        for v in command:
+            yield from _members_read(v)
+    elif dataclasses.is_dataclass(command):
+        for f in dataclasses.fields(command):
+            yield from _members_read(getattr(command, f.name))
+
+
+def plain(text: str, names: Mapping[str, str], keep: Counter[str] | None = None) -> str:
+    """Slack-formatted text → what the person typed. User mentions in `keep` (all, when it
+    is None) stay tokens, as many times as it counts them, in order."""
+    left = None if keep is None else Counter(keep)
     out: list[str] = []
     pos = 0
     for m in TOKEN.finditer(text):
         out.append(unescape(text[pos : m.start()]))
-        out.append(_token_text(m.group(1), names))
+        token = m.group(0)
+        if USER_TOKEN.fullmatch(m.group(1)) and (left is None or left[token] > 0):
+            out.append(token)
+            if left is not None:
+                left[token] -= 1
+        else:
+            out.append(_token_text(m.group(1), names))
         pos = m.end()
     out.append(unescape(text[pos:]))
     return "".join(out)

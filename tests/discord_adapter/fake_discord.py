@@ -77,6 +77,7 @@ class FakeDiscord:
         self.forbidden_channels: set[int] = set()  # answer 403 / 50013
         self.events_forbidden = False
         self.outage = False  # every message answered 503
+        self.outage_after: int | None = None  # this many more messages go through, then 503s
         self.token_revoked = False  # GET /users/@me answered 401, as for a reset token
         self._ids = itertools.count(APP_ID + 1_000_000)
 
@@ -194,6 +195,9 @@ class FakeDiscord:
 
     def _create_message(self, body: Any, _q: Any, channel: str) -> tuple[int, Any]:
         cid = int(channel)
+        if self.outage_after is not None:
+            self.outage = self.outage_after <= 0
+            self.outage_after -= 1
         if self.outage:
             return 503, {"message": "Service Unavailable", "code": 0}
         dm_user = next((u for u, c in self.dm_channels.items() if c == cid), None)

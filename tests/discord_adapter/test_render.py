@@ -69,12 +69,12 @@ def test_only_named_pinged_members_are_allowed():
     }
 
 
-def test_long_text_is_cut_to_discord_s_limits():
+def test_long_text_is_spread_over_messages_within_discord_s_limits():
     long = "word " * 1000
-    plain = render.outgoing(OutMessage(text=lit(long)), "1")
-    assert plain.content is not None and len(plain.content) == render.CONTENT
-    assert plain.content.endswith("…")
-    card = render.outgoing(
+    parts = render.outgoing(OutMessage(text=lit(long)), "1")
+    assert [len(p.content or "") <= render.CONTENT for p in parts] == [True] * len(parts)
+    assert " ".join(p.content or "" for p in parts).split() == ["word"] * 1000
+    cards = render.outgoing(
         OutMessage(
             text=lit(long * 2),
             title="T" * 300,
@@ -82,17 +82,26 @@ def test_long_text_is_cut_to_discord_s_limits():
         ),
         "1",
     )
-    assert card.embed is not None
-    assert len(card.embed.title or "") == render.TITLE
-    assert len(card.embed.description or "") == render.DESCRIPTION
-    assert {len(f.value or "") for f in card.embed.fields} == {render.FIELD_VALUE}
-    # Discord refuses an embed over 6000 characters in all: the later fields give way
-    assert len(card.embed) <= render.EMBED_TOTAL
-    assert [f.name for f in card.embed.fields] == ["F0"]
+    embeds = [c.embed for c in cards if c.embed is not None]
+    assert len(embeds) == len(cards)
+    assert len(embeds[0].title or "") == render.TITLE
+    for e in embeds:
+        # Discord refuses an embed over 6000 characters in all, a description over 4096,
+        # a field value over 1024, or more than 25 fields
+        assert len(e) <= render.EMBED_TOTAL
+        assert len(e.description or "") <= render.DESCRIPTION
+        assert all(len(f.value or "") <= render.FIELD_VALUE for f in e.fields)
+        assert len(e.fields) <= render.FIELDS
+    words = " ".join(e.description or "" for e in embeds).split()
+    assert words == ["word"] * 2000
+    # every field arrives, in order, a value too long for one field carried on in the next
+    names = [f.name for e in embeds for f in e.fields]
+    assert names == [n for i in range(30) for n in (f"F{i}", f"F{i} (continued)")]
+    assert "".join(f.value or "" for e in embeds for f in e.fields) == "v" * 2000 * 30
     few = render.outgoing(
         OutMessage(text=lit("x"), fields=tuple(Field(f"F{i}", lit("v")) for i in range(30))), "1"
     )
-    assert few.embed is not None and len(few.embed.fields) == render.FIELDS
+    assert [len(p.embed.fields) for p in few if p.embed] == [render.FIELDS, 5]
 
 
 def test_a_plain_message_with_actions_lists_the_typed_commands_in_small_print():
@@ -100,7 +109,7 @@ def test_a_plain_message_with_actions_lists_the_typed_commands_in_small_print():
         text=lit("#3 is won."),
         actions=(Action("Thank Alice", "thank:3", lit("/thanks @Alice 3")),),
     )
-    out = render.outgoing(message, "900000000000000100")
+    [out] = render.outgoing(message, "900000000000000100")
     assert out.content == "#3 is won.\n-# Or type: /thanks @Alice 3"
     assert out.view is not None
     [button] = out.view.children
@@ -111,4 +120,5 @@ def test_an_action_too_long_for_a_button_is_left_to_typing():
     message = OutMessage(
         text=lit("x"), actions=(Action("Go", "ref:" + "9" * 100, lit("/referrals update 1 won")),)
     )
-    assert render.outgoing(message, "900000000000000100").view is None
+    [out] = render.outgoing(message, "900000000000000100")
+    assert out.view is None

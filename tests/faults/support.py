@@ -21,7 +21,7 @@ from adapters.discord.refs import snowflake
 from adapters.slack import blocks as slack_blocks
 from bot.model import UserRef
 from bot.out import Field, OutMessage
-from bot.text import Mention, Rich
+from bot.text import Listing, Mention, Rich
 from storage.sqlite import SqliteRepository
 from tests.discord_adapter.conftest import text as discord_text
 from tests.discord_adapter.fake_discord import FakeDiscord
@@ -211,9 +211,15 @@ def on_platform(message: OutMessage, platform: str) -> OutMessage:
         uid = str(900000000000000000 + n % 10**15) if platform == "discord" else f"U{n:012X}"
         return UserRef(platform, u.workspace, uid, u.display_name)
 
+    def part(p: object) -> object:
+        if isinstance(p, Mention):
+            return Mention(local(p.user), p.ping)
+        if isinstance(p, Listing):
+            return dataclasses.replace(p, items=tuple(rich(i) for i in p.items))
+        return p
+
     def rich(r: Rich) -> Rich:
-        return Rich(tuple(Mention(local(p.user), p.ping) if isinstance(p, Mention) else p
-                          for p in r.parts))  # fmt: skip
+        return Rich(tuple(part(p) for p in r.parts))  # type: ignore[misc]
 
     return dataclasses.replace(
         message,
@@ -226,16 +232,23 @@ def on_platform(message: OutMessage, platform: str) -> OutMessage:
 SLACK_TOKEN = re.compile(r"<([^<>]*)>")
 
 
+def slack_length(text: str) -> int:
+    """A length in UTF-16 units: what Slack's JavaScript counts, never less than code points."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def slack_texts(message: OutMessage) -> list[str]:
-    """Every mrkdwn string Slack would render for `message`: the notification text, each
+    """Every mrkdwn string Slack would render for `message`: each part's notification text,
     section, field and context element (headers and buttons are plain text)."""
-    out = [slack_blocks.fallback_text(message)]
-    for block in slack_blocks.message_blocks(message):
-        text = block.get("text")
-        if isinstance(text, dict) and text.get("type") == "mrkdwn":
-            out.append(text["text"])
-        out += [f["text"] for f in block.get("fields", [])]
-        out += [e["text"] for e in block.get("elements", []) if e.get("type") == "mrkdwn"]
+    out = []
+    for part in slack_blocks.slack_messages(message):
+        out.append(part.text)
+        for block in part.blocks:
+            text = block.get("text")
+            if isinstance(text, dict) and text.get("type") == "mrkdwn":
+                out.append(text["text"])
+            out += [f["text"] for f in block.get("fields", [])]
+            out += [e["text"] for e in block.get("elements", []) if e.get("type") == "mrkdwn"]
     return out
 
 
@@ -256,32 +269,59 @@ def slack_problems(message: OutMessage) -> list[str]:
                     problems.append(f"special mention {token!r}")
             elif not target.startswith(("mailto:", "https://", "http://")):
                 problems.append(f"live token {token!r}")
-    blocks = slack_blocks.message_blocks(message)
+    for part in slack_blocks.slack_messages(message):
+        problems += slack_part_problems(part.text, part.blocks)
+    return problems
+
+
+def slack_part_problems(text: str, blocks: list[dict]) -> list[str]:
+    """What Slack would refuse or cut in one message, counted as Slack counts."""
+    problems = []
     if len(blocks) > 50:
         problems.append(f"{len(blocks)} blocks")
-    if len(slack_blocks.fallback_text(message)) > slack_blocks.TEXT_MAX:
+    if slack_length(text) > slack_blocks.TEXT_MAX:
         problems.append("notification text too long")
+    if blocks_text_length(blocks) > 12000:
+        problems.append("blocks too long in all")
     for b in blocks:
-        if b["type"] == "header" and len(b["text"]["text"]) > slack_blocks.HEADER_MAX:
+        if b["type"] == "header" and slack_length(b["text"]["text"]) > slack_blocks.HEADER_MAX:
             problems.append("header too long")
-        if isinstance(b.get("text"), dict) and len(b["text"]["text"]) > slack_blocks.SECTION_MAX:
+        if (
+            isinstance(b.get("text"), dict)
+            and slack_length(b["text"]["text"]) > slack_blocks.SECTION_MAX
+        ):
             problems.append("section too long")
         fields = b.get("fields", [])
         if len(fields) > slack_blocks.FIELDS_PER_SECTION:
             problems.append("too many fields")
-        if any(len(f["text"]) > slack_blocks.FIELD_MAX for f in fields):
+        if any(slack_length(f["text"]) > slack_blocks.FIELD_MAX for f in fields):
             problems.append("field too long")
         for e in b.get("elements", []):
             if e.get("type") == "button":
-                if len(e["text"]["text"]) > slack_blocks.BUTTON_TEXT_MAX:
+                if slack_length(e["text"]["text"]) > slack_blocks.BUTTON_TEXT_MAX:
                     problems.append("button text too long")
-                if len(e.get("value", "")) > slack_blocks.BUTTON_VALUE_MAX:
+                if slack_length(e.get("value", "")) > slack_blocks.BUTTON_VALUE_MAX:
                     problems.append("button value too long")
-            elif len(e.get("text", "")) > slack_blocks.SECTION_MAX:
+            elif slack_length(e.get("text", "")) > slack_blocks.SECTION_MAX:
                 problems.append("context too long")
         if len(b.get("elements", [])) > slack_blocks.BUTTONS_MAX:
             problems.append("too many buttons")
     return problems
+
+
+def blocks_text_length(blocks: list[dict]) -> int:
+    """Every text and button value in the blocks, as sent (entities count whole)."""
+    n = 0
+    for b in blocks:
+        if isinstance(b.get("text"), dict):
+            n += slack_length(b["text"]["text"])
+        n += sum(slack_length(f["text"]) for f in b.get("fields", []))
+        for e in b.get("elements", []):
+            if isinstance(e.get("text"), dict):
+                n += slack_length(e["text"]["text"]) + slack_length(e.get("value", ""))
+            elif isinstance(e.get("text"), str):
+                n += slack_length(e["text"])
+    return n
 
 
 LIVE_EVERYONE = re.compile(r"@(?:everyone|here)")
@@ -293,7 +333,13 @@ DISCORD_MENTION = re.compile(r"<@([!&]?)(\d{17,20})>")
 def discord_problems(message: OutMessage, guild_id: str = "900000000000000100") -> list[str]:
     """What would ping or overflow if Discord showed `message`; empty when all is well."""
     message = on_platform(message, "discord")
-    out = discord_render.outgoing(message, guild_id)
+    problems = []
+    for out in discord_render.outgoing(message, guild_id):
+        problems += _discord_part_problems(message, out)
+    return problems
+
+
+def _discord_part_problems(message: OutMessage, out: Any) -> list[str]:
     problems = []
     allowed = out.allowed_mentions.to_dict()
     if allowed.get("parse"):
@@ -305,6 +351,8 @@ def discord_problems(message: OutMessage, guild_id: str = "900000000000000100") 
     }
     if not set(allowed.get("users", [])) <= may_ping:
         problems.append(f"allowed_mentions users {allowed.get('users')} beyond {may_ping}")
+    if len(allowed.get("users", [])) > 100:
+        problems.append(f"{len(allowed['users'])} allowed users")
     named = {
         int(u.user_id)
         for u in message.mentions()

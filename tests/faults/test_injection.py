@@ -233,7 +233,7 @@ REFUSED_QUOTING = [
     "/rapport help @everyone",  # there is no command …
     "/@everyone",  # I don't know the command …
     "/rapport meeting set wed @everyone",  # … not a time
-    "/rapport profile <@900000000000001003>",  # I don't know … in /profile
+    "/rapport profile x<@900000000000001003>",  # I don't know … in /profile
 ]
 
 
@@ -247,7 +247,7 @@ async def test_a_refused_line_quotes_what_was_typed_inert(group: Chat) -> None:
         assert reply.kind == "error.usage"
         assert not slack_problems(reply), slack_problems(reply)
         if problems := discord_problems(reply):
-            live[line] = (discord_render.outgoing(reply, "1").content, problems)
+            live[line] = ([o.content for o in discord_render.outgoing(reply, "1")], problems)
     assert live == {}, live
 
 

@@ -44,6 +44,7 @@ class Failure:
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
     replace_original: bool = False  # response_url only: fail the update, or the answer
+    after: int = 0  # let this many calls through first
 
 
 def person(uid: str, name: str, tz: str = "Africa/Johannesburg", **extra: Any) -> dict[str, Any]:
@@ -150,7 +151,9 @@ class FakeSlack:
         if gate := self._gates.get(method):
             await gate.wait()
         failures = self._failures.get(method)
-        if failures:
+        if failures and failures[0].after > 0:
+            failures[0].after -= 1
+        elif failures:
             f = failures[0]
             f.times -= 1
             if f.times <= 0:

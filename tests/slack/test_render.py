@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.slack.blocks import after_click, fallback_text, message_blocks, replies_blocks
+from adapters.slack.blocks import after_click, fallback_text, replies_messages, slack_messages
 from adapters.slack.mrkdwn import to_mrkdwn, user_text
 from bot.model import UserRef
 from bot.out import Action, Field, OutMessage
@@ -55,8 +55,8 @@ def test_a_message_becomes_header_sections_fields_and_buttons():
             Action("Contacted", "ref:1:contacted", lit("/referrals update 1 contacted"), "primary"),
         ),
     )
-    blocks = message_blocks(message)
-    assert blocks == [
+    [part] = slack_messages(message)
+    assert part.blocks == [
         {"type": "header", "text": {"type": "plain_text", "text": "New referral from Bob"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": "Bob passed you a referral."}},
         {
@@ -98,7 +98,8 @@ def test_slack_limits_are_kept():
         fields=tuple(Field(f"F{i}", lit("v")) for i in range(12)),
         actions=(Action("L" * 90, "a:1", lit("/x")),),
     )
-    blocks = message_blocks(message)
+    [part] = slack_messages(message)
+    blocks = part.blocks
     assert len(blocks[0]["text"]["text"]) == 150
     sections = [b for b in blocks if b["type"] == "section" and "text" in b]
     assert [len(s["text"]["text"]) for s in sections] == [2000, 2000, 2000, 2000]
@@ -109,10 +110,11 @@ def test_slack_limits_are_kept():
 
 def test_several_replies_share_one_message_with_unique_block_ids():
     act = Action("Go", "go:1", lit("/go"))
-    text, blocks = replies_blocks(
+    [part] = replies_messages(
         [OutMessage(lit("One"), actions=(act,)), OutMessage(lit("Two"), actions=(act,))]
     )
-    assert text == "One\n\nTwo"
+    text, blocks = part.text, part.blocks
+    assert text == "One\nTwo"
     ids = [b["block_id"] for b in blocks if "block_id" in b]
     assert len(ids) == len(set(ids)) == 4
     assert {"type": "divider"} in blocks
@@ -127,7 +129,7 @@ def test_after_a_click_the_button_gives_way_to_the_outcome():
         ),
     )
     outcome = OutMessage(Rich(("#1 is now contacted. I've let ", Mention(BOB), " know.")))
-    updated = after_click(message_blocks(message), "ref:1:contacted", outcome)
+    updated = after_click(slack_messages(message)[0].blocks, "ref:1:contacted", outcome)
     assert [b["type"] for b in updated] == ["section", "context", "actions", "context"]
     assert updated[1]["elements"][0]["text"] == "✓ #1 is now contacted. I've let <@U0BOB> know."
     assert [e["action_id"] for e in updated[2]["elements"]] == ["ref:1:won"]
