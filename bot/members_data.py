@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from bot import files, messages
+from bot import messages_records as words
 from bot.commands import Export, Forget, MyData
-from bot.model import Group, UserRef
+from bot.model import RECEIVER_FORGOTTEN, Group, UserRef
 from bot.out import OutMessage
 from bot.schedule import local_date, local_midnight
 from bot.work import Refusal, Work
@@ -102,5 +103,14 @@ async def forget(w: Work, cmd: Forget) -> list[OutMessage]:
         raise Refusal(messages.admin_cannot_leave())
     if not cmd.confirmed:
         return [messages.forget_confirm(target.user, target.id == me.id)]
+    # what was passed to them and is still open has nobody to work it: closed as such,
+    # and each giver told (without naming whom it went to: that name is erased too)
+    closing = await w.tx.referrals_of(target.id, "open", 100_000)
+    for r in closing:
+        await w.tx.end_referral(r.id, RECEIVER_FORGOTTEN, w.ts)
     await w.tx.forget_member(target.id, w.ts)
+    for r in closing:
+        giver = await w.tx.member_by_id(r.giver_id)
+        if giver is not None and giver.active:
+            await w.dm(group, giver, words.receiver_forgotten_dm(r))
     return [messages.forgotten(target.id == me.id)]

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from bot import money as amounts
 from bot.model import STATUS_LABEL, Group, Kind, Member, Referral, Stats, Status, UserRef
 from bot.out import Action, Field, OutMessage
 from bot.text import Link, Rich, When, fmt, join, lit, named
@@ -127,16 +128,6 @@ USAGE: dict[str, tuple[str, str, str]] = {
 }
 
 HEAT = {1: "cool", 2: "mild", 3: "warm", 4: "hot", 5: "ready to buy"}
-CURRENCY_SIGN = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "ZAR": "R",
-    "AUD": "A$",
-    "CAD": "C$",
-    "NZD": "NZ$",
-    "INR": "₹",
-}
 
 
 def slash(command: str) -> str:
@@ -147,10 +138,13 @@ def count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def money(cents: int, currency: str) -> str:
-    amount = f"{cents / 100:,.2f}"
-    sign = CURRENCY_SIGN.get(currency)
-    return f"{sign}{amount}" if sign else f"{amount} {currency}"
+def money(cents: int, currency: str, locale: str | None = None) -> str:
+    """An amount as the group writes it (Babel: R12 500,00 in en_ZA, £4,800.00 in en_GB)."""
+    return amounts.written(cents, currency, locale)
+
+
+def group_money(cents: int, group: Group) -> str:
+    return amounts.written(cents, group.currency, amounts.locale_of(group))
 
 
 def when(at: datetime, tz: str) -> Rich:
@@ -440,7 +434,7 @@ def referral_fields(r: Referral) -> tuple[Field, ...]:
         fields.append(Field("Phone", fmt("{p}", p=r.phone)))
     if r.need:
         fields.append(Field("Need" if r.kind is Kind.REFERRAL else "Details", fmt("{n}", n=r.need)))
-    if r.kind is Kind.REFERRAL:
+    if r.kind is Kind.REFERRAL and r.heat_given:  # no heat given: none shown as if it were
         fields.append(Field("Heat", lit(f"{r.heat}/5 ({HEAT[r.heat]})")))
     if r.inside:
         fields.append(Field("Inside", lit("the prospect is a member of this group")))
@@ -568,15 +562,32 @@ def referral_list(items: list[tuple[Referral, Member, Member]], which: str, me: 
     lines = [lit(f"{titles[which]} (newest first):")]
     for r, giver, receiver in items:
         direction = (
-            fmt(" to {u}", u=receiver.user) if r.giver_id == me else fmt(" from {u}", u=giver.user)
+            fmt(" to {u}", u=person(receiver))
+            if r.giver_id == me
+            else fmt(" from {u}", u=person(giver))
         )
         lines.append(
             lit(f"#{r.id} {kind_word(r.kind)}")
             + direction
             + fmt(": {p} — ", p=r.prospect)
-            + lit(STATUS_LABEL[r.status])
+            + lit(status_label(r))
         )
     return reply(join(lines, "\n"), "referrals.list")
+
+
+ENDED_LABEL = {
+    "withdrawn": "withdrawn",
+    "receiver_forgotten": "closed (the receiver's data was erased)",
+}
+
+
+def status_label(r: Referral) -> str:
+    return ENDED_LABEL[r.ended] if r.ended else STATUS_LABEL[r.status]
+
+
+def person(member: Member) -> UserRef | Rich:
+    """A member as a mention, or, once forgotten, words that name and ping nobody."""
+    return lit("a former member") if member.forgotten else member.user
 
 
 def not_found(referral_id: int) -> OutMessage:
@@ -615,7 +626,7 @@ def only_won_takes_amount() -> OutMessage:
 
 
 def status_changed(
-    r: Referral, new: Status, amount: str | None, note: str | None, giver: UserRef
+    r: Referral, new: Status, amount: str | None, note: str | None, giver: UserRef | Rich
 ) -> OutMessage:
     text = fmt(f"#{{id}} is now {STATUS_LABEL[new]}. I've let {{g}} know.", id=r.id, g=giver)
     if new is Status.WON:
@@ -820,7 +831,13 @@ def already_skipped(day: str) -> OutMessage:
 
 # --- numbers -----------------------------------------------------------------------------
 def stats(
-    who: UserRef, week: Stats, quarter: Stats, currency: str, show_amount: bool, own: bool
+    who: UserRef,
+    week: Stats,
+    quarter: Stats,
+    currency: str,
+    show_amount: bool,
+    own: bool,
+    locale: str | None = None,
 ) -> OutMessage:
     def line(label: str, s: Stats) -> Rich:
         parts = [
@@ -828,7 +845,7 @@ def stats(
             f"{count(s.leads_given, 'lead')} given, {s.leads_received} received",
         ]
         if show_amount:
-            parts.append(f"closed business {money(s.closed_business_cents, currency)}")
+            parts.append(f"closed business {business_split(s, currency, locale)}")
         parts.append(count(s.one_to_ones, "1-2-1"))
         return lit(f"{label}: " + ", ".join(parts))
 
@@ -844,7 +861,7 @@ def snooze_action(r: Referral) -> Action:
     return Action("Snooze 1 day", f"ref:{r.id}:snooze:1d", cmd(f"/referrals snooze {r.id} 1d"))
 
 
-def follow_up_nudge(r: Referral, giver: UserRef, number: int, most: int) -> OutMessage:
+def follow_up_nudge(r: Referral, giver: UserRef | Rich, number: int, most: int) -> OutMessage:
     text = fmt(
         "Follow up now: {g}'s referral {p} (#{id}) is still waiting for your call."
         " {g} put their name on the line for you.",
@@ -880,7 +897,7 @@ def not_contacted_notice(r: Referral, receiver: UserRef, days: int, reminded: bo
     )
 
 
-def progress_nudge(r: Referral, giver: UserRef, days: int) -> OutMessage:
+def progress_nudge(r: Referral, giver: UserRef | Rich, days: int) -> OutMessage:
     return notice(
         fmt(
             f"Any news on {{p}} (#{{id}})? It has been {STATUS_LABEL[r.status]} for {days} days."
@@ -931,10 +948,19 @@ def accountability_nudge(
 
 
 # --- meeting reminders and the weekly recap ------------------------------------------------
-def group_numbers(s: Stats, currency: str) -> str:
+def business_split(s: Stats, currency: str, locale: str | None) -> str:
+    """Closed business, with the repeat business in it named apart (chapters count new
+    clients and repeat work separately)."""
+    total = money(s.closed_business_cents, currency, locale)
+    if not s.repeat_business_cents:
+        return total
+    return f"{total} ({money(s.repeat_business_cents, currency, locale)} of it repeat)"
+
+
+def group_numbers(s: Stats, currency: str, locale: str | None = None) -> str:
     return (
         f"{count(s.referrals_given, 'referral')}, {count(s.leads_given, 'lead')},"
-        f" {money(s.closed_business_cents, currency)} closed business,"
+        f" {business_split(s, currency, locale)} closed business,"
         f" {count(s.one_to_ones, '1-2-1')}"
     )
 
@@ -964,7 +990,9 @@ def meeting_reminder(
             + join([fmt("{c}", c=c) for c in open_seats])
             + lit(". Know someone? Bring them as a visitor.")
         )
-    text = text + lit(f"\nLast week: {group_numbers(last_week, group.currency)}.")
+    text = text + lit(
+        f"\nLast week: {group_numbers(last_week, group.currency, amounts.locale_of(group))}."
+    )
     text = text + lit("\nComing? Let the group know:")
     return notice(text, "reminder.soon" if soon else "reminder.evening", actions=rsvp_actions(day))
 
@@ -977,7 +1005,7 @@ def weekly_recap(
     visitors: list[tuple[str, UserRef | None]] = (),  # type: ignore[assignment]
 ) -> OutMessage:
     text = fmt("📊 This week at {g}: ", g=group.name) + lit(
-        group_numbers(week, group.currency) + "."
+        group_numbers(week, group.currency, amounts.locale_of(group)) + "."
     )
     if givers:
         parts = []

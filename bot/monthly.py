@@ -10,6 +10,7 @@ from pathlib import Path
 from bot import due, files, messages
 from bot.chart import WeekNumbers, can_draw, chart_numbers_text, weekly_chart
 from bot.model import Group
+from bot.money import locale_of
 from bot.ports import DueItem
 from bot.powerteams import place
 from bot.reminders import Outcome
@@ -42,6 +43,7 @@ async def _recap(w: Work, group: Group, month: str) -> None:
         WeekNumbers(local_date(s, group.tz), r, ld, c)
         for s, (r, ld, c) in zip(starts, numbers, strict=True)
     ]
+    locale = locale_of(group)
     folder = files.group_folder(w.settings, group.id)
     chart = folder / f"chart-{month}.png" if can_draw() else None
     if chart is not None:
@@ -49,11 +51,11 @@ async def _recap(w: Work, group: Group, month: str) -> None:
 
         def draw(chart: Path = chart, ts: int = w.ts) -> None:
             folder.mkdir(parents=True, exist_ok=True)
-            if weekly_chart(weeks, chart, title, group.currency) is not None:
+            if weekly_chart(weeks, chart, title, group.currency, locale) is not None:
                 files.stamp(chart, ts)
 
         w.after_commit.append(draw)  # drawing takes a while: not under the write lock
-    text = chart_numbers_text(weeks, group.currency)
+    text = chart_numbers_text(weeks, group.currency, locale)
     await w.post(group, messages.monthly_recap(group, text, str(chart) if chart else None))
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from bot import (
     admin,
     attendance,
+    corrections,
     due,
     files,
     insight,
@@ -40,6 +41,8 @@ from bot.commands import (
     STATUS_WORDS,
     ChangeSetting,
     Command,
+    CorrectAmount,
+    EditReferral,
     Export,
     Forget,
     Help,
@@ -77,6 +80,7 @@ from bot.commands import (
     Thank,
     UpdateReferral,
     WantSeat,
+    WithdrawReferral,
     is_number,
     parse,
 )
@@ -138,6 +142,15 @@ HANDLERS: dict[type, Handler] = {
     ShowGaps: powerteams.gaps,
     SetSuggestions: roster.set_suggestions,
 }
+
+# correcting the records (issue 11): the receiver's amount, the giver's edit, a withdrawal
+HANDLERS.update(
+    {
+        CorrectAmount: corrections.correct_amount,
+        EditReferral: corrections.edit,
+        WithdrawReferral: corrections.withdraw,
+    }
+)
 
 REQUESTS_KEPT = 2 * 86400  # a platform's retries come within minutes
 RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details

@@ -42,6 +42,7 @@ from bot.model import (
 from bot.out import OutMessage
 from bot.ports import DueItem, OutboxItem, Target
 from storage.privacy import PrivacyQueries
+from storage.records import RecordQueries
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class SqliteRepository(PrivacyQueries):
+class SqliteRepository(PrivacyQueries, RecordQueries):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._db = conn
         self._lock = asyncio.Lock()
@@ -293,11 +294,17 @@ class SqliteRepository(PrivacyQueries):
         return [_group(r) for r in rows]
 
     async def create_group(
-        self, channel: ChannelRef, name: str, tz: str, currency: str, now: int
+        self,
+        channel: ChannelRef,
+        name: str,
+        tz: str,
+        currency: str,
+        now: int,
+        locale: str | None = None,
     ) -> Group:
         gid = await self._insert(
             "INSERT INTO groups (platform, workspace, channel_id, channel_name, name, tz, currency,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 channel.platform,
                 channel.workspace,
@@ -307,6 +314,7 @@ class SqliteRepository(PrivacyQueries):
                 tz,
                 currency,
                 now,
+                locale,
             ),
         )
         group = await self.group(gid)
@@ -434,11 +442,12 @@ class SqliteRepository(PrivacyQueries):
         inside: bool,
         now: int,
         request_key: str | None,
+        heat_given: bool = True,
     ) -> Referral:
         rid = await self._insert(
             "INSERT INTO referrals (group_id, giver_id, receiver_id, kind, prospect, email, phone,"
-            " need, heat, inside, created_at, updated_at, request_key)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " need, heat, inside, created_at, updated_at, request_key, heat_given)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 group_id,
                 giver_id,
@@ -453,6 +462,7 @@ class SqliteRepository(PrivacyQueries):
                 now,
                 now,
                 request_key,
+                int(heat_given),
             ),
         )
         referral = await self.referral(rid)
@@ -471,7 +481,10 @@ class SqliteRepository(PrivacyQueries):
         elif which == "received":
             where, args = "receiver_id = ?", (member_id,)
         elif which == "open":
-            where, args = "receiver_id = ? AND status NOT IN ('won', 'lost')", (member_id,)
+            where, args = (
+                "receiver_id = ? AND status NOT IN ('won', 'lost') AND ended IS NULL",
+                (member_id,),
+            )
         else:
             rows = await self._all(
                 "SELECT * FROM (SELECT * FROM referrals WHERE giver_id = ?"
@@ -496,12 +509,29 @@ class SqliteRepository(PrivacyQueries):
         )
 
     async def add_referral_event(
-        self, referral_id: int, member_id: int, status: Status, note: str | None, now: int
+        self,
+        referral_id: int,
+        member_id: int,
+        status: Status | str,
+        note: str | None,
+        now: int,
+        old_amount_cents: int | None = None,
+        new_amount_cents: int | None = None,
     ) -> None:
+        """A line of the referral's history: a status change, or (by name) "edited",
+        "withdrawn", "amount" (with the amounts), "also_referred"."""
         await self._db.execute(
-            "INSERT INTO referral_events (referral_id, member_id, status, note, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (referral_id, member_id, status.value, note, now),
+            "INSERT INTO referral_events (referral_id, member_id, status, note, at,"
+            " old_amount_cents, new_amount_cents) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                referral_id,
+                member_id,
+                str(status.value if isinstance(status, Status) else status),
+                note,
+                now,
+                old_amount_cents,
+                new_amount_cents,
+            ),
         )
 
     async def mark_thanked(self, referral_id: int, now: int) -> None:
@@ -522,11 +552,22 @@ class SqliteRepository(PrivacyQueries):
         currency: str,
         note: str | None,
         now: int,
+        repeat: bool = False,
     ) -> None:
         await self._db.execute(
             "INSERT INTO closed_business (group_id, referral_id, giver_id, receiver_id,"
-            " amount_cents, currency, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (group_id, referral_id, giver_id, receiver_id, amount_cents, currency, note, now),
+            " amount_cents, currency, note, at, business) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                group_id,
+                referral_id,
+                giver_id,
+                receiver_id,
+                amount_cents,
+                currency,
+                note,
+                now,
+                "repeat" if repeat else "new",
+            ),
         )
 
     async def add_thanks(
@@ -580,11 +621,13 @@ class SqliteRepository(PrivacyQueries):
             " COUNT(*) FILTER (WHERE kind = 'lead' AND (:m IS NULL OR giver_id = :m)) AS lg,"
             " COUNT(*) FILTER (WHERE kind = 'lead' AND (:m IS NULL OR receiver_id = :m)) AS lr"
             " FROM referrals WHERE group_id = :g AND created_at >= :s AND created_at < :u"
-            " AND (:m IS NULL OR giver_id = :m OR receiver_id = :m)",
+            " AND (:m IS NULL OR giver_id = :m OR receiver_id = :m) AND ended IS NOT 'withdrawn'",
             {"g": group_id, "m": member_id, "s": since, "u": until},
         )
         cb = await self._one(
-            "SELECT COALESCE(SUM(amount_cents), 0) AS total FROM closed_business"
+            "SELECT COALESCE(SUM(amount_cents), 0) AS total,"
+            " COALESCE(SUM(amount_cents) FILTER (WHERE business = 'repeat'), 0) AS repeat"
+            " FROM closed_business"
             " WHERE group_id = :g AND at >= :s AND at < :u AND (:m IS NULL OR receiver_id = :m)",
             {"g": group_id, "m": member_id, "s": since, "u": until},
         )
@@ -605,6 +648,7 @@ class SqliteRepository(PrivacyQueries):
             leads_given=r["lg"],
             leads_received=r["lr"],
             closed_business_cents=cb["total"],
+            repeat_business_cents=cb["repeat"],
             one_to_ones=oo["n"],
             thanks_given=th["n"],
         )
@@ -819,6 +863,9 @@ class SqliteRepository(PrivacyQueries):
     async def set_group_currency(self, group_id: int, currency: str) -> None:
         await self._db.execute("UPDATE groups SET currency = ? WHERE id = ?", (currency, group_id))
 
+    async def set_group_locale(self, group_id: int, locale: str | None) -> None:
+        await self._db.execute("UPDATE groups SET locale = ? WHERE id = ?", (locale, group_id))
+
     async def wanted_seats(self, group_id: int) -> list[str]:
         rows = await self._all(
             "SELECT classification FROM wanted_seats WHERE group_id = ? ORDER BY seat_key",
@@ -843,7 +890,9 @@ class SqliteRepository(PrivacyQueries):
     # --- what reminders and recaps report --------------------------------------------
     async def last_given_at(self, member_id: int) -> int | None:
         row = await self._one(
-            "SELECT MAX(created_at) AS t FROM referrals WHERE giver_id = ?", (member_id,)
+            "SELECT MAX(created_at) AS t FROM referrals WHERE giver_id = ?"
+            " AND ended IS NOT 'withdrawn'",
+            (member_id,),
         )
         return row["t"] if row else None
 
@@ -854,7 +903,7 @@ class SqliteRepository(PrivacyQueries):
         rows = await self._all(
             "SELECT giver_id, SUM(kind = 'referral') AS r, SUM(kind = 'lead') AS l"
             " FROM referrals WHERE group_id = ? AND created_at >= ? AND created_at < ?"
-            " GROUP BY giver_id ORDER BY COUNT(*) DESC, giver_id",
+            " AND ended IS NOT 'withdrawn' GROUP BY giver_id ORDER BY COUNT(*) DESC, giver_id",
             (group_id, since, until),
         )
         return [(r["giver_id"], r["r"], r["l"]) for r in rows]
@@ -923,7 +972,7 @@ class SqliteRepository(PrivacyQueries):
         row = await self._one(
             "SELECT"
             " (SELECT COUNT(*) FROM referrals WHERE giver_id = :m AND created_at >= :s"
-            "   AND created_at < :u) AS given,"
+            "   AND created_at < :u AND ended IS NOT 'withdrawn') AS given,"
             " (SELECT COUNT(*) FROM one_to_ones WHERE (member_a = :m OR member_b = :m)"
             "   AND met_at >= :s AND met_at < :u) AS one_to_ones,"
             " (SELECT COUNT(*) FROM closed_business WHERE receiver_id = :m AND at >= :s"
@@ -1029,6 +1078,7 @@ def _group(r: sqlite3.Row) -> Group:
         currency=r["currency"],
         meeting=meeting,
         created_at=r["created_at"],
+        locale=r["locale"],
     )
 
 
@@ -1047,6 +1097,7 @@ def _member(r: sqlite3.Row) -> Member:
         is_admin=bool(r["is_admin"]),
         active=bool(r["active"]),
         joined_at=r["joined_at"],
+        forgotten=r["forgotten_at"] is not None,
     )
 
 
@@ -1068,6 +1119,9 @@ def _referral(r: sqlite3.Row) -> Referral:
         created_at=r["created_at"],
         updated_at=r["updated_at"],
         thanked_at=r["thanked_at"],
+        heat_given=bool(r["heat_given"]),
+        ended=r["ended"],
+        ended_at=r["ended_at"],
     )
 
 

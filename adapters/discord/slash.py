@@ -18,12 +18,14 @@ from bot.commands import (
     MAX_NAME,
     MAX_TEXT,
     SNOOZES,
+    STATUS_WORDS,
     FieldErrors,
     ListReferrals,
     LogLead,
     LogOneToOne,
     SnoozeReferral,
     Thank,
+    UpdateReferral,
     referral_from_fields,
 )
 
@@ -53,7 +55,7 @@ def _referral() -> app_commands.Command[Any, ..., Any]:
         email="The prospect's email address",
         phone="The prospect's phone number",
         need="What they need",
-        heat="How ready they are: 1 (cool) to 5 (ready to buy); 3 if you leave it out",
+        heat="How ready they are: 1 (cool) to 5 (ready to buy)",
         inside="Is the prospect a member of this group?",
     )
     @app_commands.choices(heat=options.HEAT_CHOICES)
@@ -150,18 +152,16 @@ def _referrals() -> app_commands.Group:
         note: Text | None = None,
     ) -> None:
         try:
-            cents = options.amount(amount, "amount", "referrals")
             words = options.text(note, "note", MAX_TEXT, "The note", "referrals")
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
-        # the typed grammar checks the rest (only won takes an amount, …)
-        line = f"/referrals update {referral} {status.value}"
-        if cents:
-            line += f" {cents // 100}.{cents % 100:02d}"
-        if words:
-            line += f" -- {words}"
-        await replies.run(interaction, line)
+        # the core checks the rest (only won takes an amount, the group's currency, …)
+        money, repeat = options.amount(amount)
+        await replies.run(
+            interaction,
+            UpdateReferral(referral, STATUS_WORDS[status.value], money, words, bool(repeat)),
+        )
 
     @group.command(name="snooze", description="No reminders about a referral for a while")
     @app_commands.describe(referral="The referral's id", duration="For how long")
@@ -198,13 +198,13 @@ def _thanks() -> app_commands.Command[Any, ..., Any]:
             await replies.say(interaction, wording.THANKS_WHO)
             return
         try:
-            cents = options.amount(amount, "amount", "thanks")
             words = options.text(note, "note", MAX_TEXT, "The note", "thanks")
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
         who = refs.user_ref(member, interaction.guild_id) if member else None
-        await replies.run(interaction, Thank(who, referral, cents, words))
+        money, repeat = options.amount(amount)
+        await replies.run(interaction, Thank(who, referral, money, words, repeat=bool(repeat)))
 
     return thanks
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from adapters.console.clock import ConsoleClock
 from adapters.console.runner import Console, ConsoleMessenger, ConsoleResolver
+from bot import contacts
 from bot.app import build
 from bot.commands import LogReferral, parse
 from bot.config import Settings
@@ -55,8 +56,9 @@ def demo_contacts() -> set[str]:
         m = re.match(r"^\s*[a-z]+> (/referral .*)$", line)
         if m:
             cmd = parse(m.group(1))
-            if isinstance(cmd, LogReferral):
-                found.update(v for v in (cmd.email, cmd.phone) if v)
+            if isinstance(cmd, LogReferral):  # as the core reads it in a South African group
+                taken = contacts.take(cmd.prospect, cmd.need, "ZA")
+                found.update(v for v in (taken.email, taken.phone, taken.phone_typed) if v)
     return found
 
 
