@@ -124,9 +124,7 @@ def _format(number: phonenumbers.PhoneNumber, region: str | None, typed: str) ->
 
 
 def _phones(text: str, region: str | None) -> list[phonenumbers.PhoneNumberMatch]:
-    return list(
-        phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
-    )
+    return list(phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID))
 
 
 _DIGITS = re.compile(r"\+?\(?\d[\d ().\-/]{5,}\d")

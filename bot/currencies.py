@@ -25,8 +25,10 @@ def for_new_group(w: Work, tz: str, asked: str | None) -> str:
             raise Refusal(words.currency_unknown(asked))
         return asked
     own = w.ctx.tz if w.ctx.tz and is_timezone(w.ctx.tz) else None
-    return money.zone_currency(tz) or (money.zone_currency(own) if own else None) or (
-        w.settings.currency
+    return (
+        money.zone_currency(tz)
+        or (money.zone_currency(own) if own else None)
+        or (w.settings.currency)
     )
 
 

@@ -84,15 +84,15 @@ def amount_problem(problem: amounts.AmountProblem, typed: str, group: Group) -> 
         text = fmt(
             "“{t}” is not in this group's currency: amounts here are in ",
             t=typed[:60],
-        ) + lit(f"{group.currency}.{how} (The admin changes the currency with /rapport settings currency <code>.)")
+        ) + lit(
+            f"{group.currency}.{how} (The admin changes the currency with /rapport settings currency <code>.)"
+        )
     elif problem.reason == "not_positive":
         text = lit(f"The amount must be more than zero.{how}")
     elif problem.reason == "too_large":
         text = lit("That amount is too large to record; check the number.")
     elif problem.reason == "decimals":
-        most = (
-            f"at most {problem.decimals} decimals" if problem.decimals else "no decimals"
-        )
+        most = f"at most {problem.decimals} decimals" if problem.decimals else "no decimals"
         text = fmt("“{t}” has too many decimals: ", t=typed[:60]) + lit(
             f"{group.currency} amounts take {most}.{how}"
         )
@@ -101,7 +101,9 @@ def amount_problem(problem: amounts.AmountProblem, typed: str, group: Group) -> 
     return error(text)
 
 
-def thanks_number_unclear(number: str, giver: UserRef, group: Group, note: str | None) -> OutMessage:
+def thanks_number_unclear(
+    number: str, giver: UserRef, group: Group, note: str | None
+) -> OutMessage:
     """A lone number after /thanks @member: never taken as money by guessing."""
     after = fmt(" -- {n}", n=note) if note else lit("")
     example = group_money(int(number) * 100, group) if len(number) <= 12 else number
@@ -114,7 +116,9 @@ def thanks_number_unclear(number: str, giver: UserRef, group: Group, note: str |
         )
         + fmt("/thanks {g} #{n}", g=giver, n=number)
         + after
-        + lit(f" (/referrals received lists yours). For closed business of {example}, write the amount with the currency: ")
+        + lit(
+            f" (/referrals received lists yours). For closed business of {example}, write the amount with the currency: "
+        )
         + fmt("/thanks {g} ", g=giver)
         + lit(example)
         + after,
@@ -137,8 +141,7 @@ def contact_problem(problem: ContactProblem, group: Group) -> OutMessage:
     if problem.reason == "bad_email":
         return error(
             fmt(
-                "“{e}” looks like an email address but isn't one; check it, e.g."
-                " jane@example.com.",
+                "“{e}” looks like an email address but isn't one; check it, e.g. jane@example.com.",
                 e=problem.text[:80],
             )
         )
@@ -236,7 +239,12 @@ def edited(r: Referral, changed: list[str], became_referral: bool, receiver: Use
             r=receiver,
         )
     else:
-        text = fmt("#{id} is corrected ({w}). I've told {r} what changed.", id=r.id, w=lit(what), r=receiver)
+        text = fmt(
+            "#{id} is corrected ({w}). I've told {r} what changed.",
+            id=r.id,
+            w=lit(what),
+            r=receiver,
+        )
     return reply(text, "referral.edited")
 
 
@@ -258,9 +266,7 @@ def edited_dm(r: Referral, giver: UserRef, changed: list[str]) -> OutMessage:
 
 # --- withdrawals -----------------------------------------------------------------------------
 def only_giver_withdraws(r: Referral, giver: UserRef | Rich) -> OutMessage:
-    return error(
-        fmt("Only {g}, who gave #{id}, or an admin can withdraw it.", g=giver, id=r.id)
-    )
+    return error(fmt("Only {g}, who gave #{id}, or an admin can withdraw it.", g=giver, id=r.id))
 
 
 def cannot_withdraw_won(r: Referral) -> OutMessage:

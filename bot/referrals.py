@@ -168,6 +168,9 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
     receiver = await w.member_of(group, cmd.member)
     if receiver.id == giver.id:
         raise Refusal(messages.self_referral())
+    earlier = await _same_prospect(
+        w, group, giver, receiver, contacts.Found(cmd.business, None, None, None, 0, None)
+    )
     r = await _store(
         w,
         group,
@@ -182,7 +185,8 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
         False,
         heat_given=False,
     )
-    return [messages.referral_logged(r, receiver, giver.user)]
+    notes = await _tell_receivers(w, group, giver, receiver, r, earlier)
+    return [_with(messages.referral_logged(r, receiver, giver.user), notes)]
 
 
 async def _store(
