@@ -47,21 +47,19 @@ def take(text: str, need: str | None, region: str | None) -> Found:
     email, rest = _take_email(text, remove=True, strict=True)
     if email is None and need:
         email, _ = _take_email(need, remove=False, strict=False)
-    matches = _phones(rest, region)
+    matches = _phones(rest, region, strict=True)
     in_need = False
     if not matches and need:
         without_email = _take_email(need, remove=True, strict=False)[1]
-        matches = _phones(without_email, region)
+        matches = _phones(without_email, region, strict=False)
         in_need = True
-    if not matches:
-        _unreadable(rest, region)
     phone = typed = None
     if matches:
-        first = matches[0]
-        phone, typed = written(first, region), first.raw_string
+        typed, number = matches[0]
+        phone = _format(number, region, typed)
         if not in_need:
             rest = rest.replace(typed, " ", 1)
-            others = [m.raw_string for m in matches[1:]]
+            others = [raw for raw, _ in matches[1:]]
             for other in others:  # kept where the receiver reads them, not in the name
                 rest = rest.replace(other, " ", 1)
             if others:
@@ -105,10 +103,6 @@ def same_phone(a: str, b: str, region: str | None) -> bool:
     return bool(x == y)
 
 
-def written(match: phonenumbers.PhoneNumberMatch, region: str | None) -> str:
-    return _format(match.number, region, match.raw_string)
-
-
 def _format(number: phonenumbers.PhoneNumber, region: str | None, typed: str) -> str:
     """Written as the group dials it at home (082 555 1234); with its country code when it
     is from abroad or was typed with one."""
@@ -123,23 +117,66 @@ def _format(number: phonenumbers.PhoneNumber, region: str | None, typed: str) ->
     )
 
 
-def _phones(text: str, region: str | None) -> list[phonenumbers.PhoneNumberMatch]:
-    return list(phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID))
+Phone = tuple[str, phonenumbers.PhoneNumber]  # as typed, and the number it is
+
+
+def _phones(text: str, region: str | None, strict: bool) -> list[Phone]:
+    """The phones in `text`, in order: what phonenumbers' matcher finds in each run of
+    digits; where it finds none (a name ending in digits, two numbers run together), the
+    longest valid numbers among the run's words. Strict (before "--"), a run of seven
+    digits or more that holds no phone is said rather than left in the prospect's name."""
+    found: list[Phone] = []
+    for run in _DIGITS.finditer(text):
+        matched = [
+            (m.raw_string, m.number)
+            for m in phonenumbers.PhoneNumberMatcher(
+                run.group(0), region, leniency=phonenumbers.Leniency.VALID
+            )
+        ]
+        matched = matched or _within(run.group(0), region)
+        if not matched and strict:
+            _unreadable(run.group(0), region)
+        found.extend(matched)
+    return found
+
+
+def _within(run: str, region: str | None) -> list[Phone]:
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", run)]
+    out: list[Phone] = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            raw = run[words[i][0] : words[j - 1][1]]
+            number = _valid(raw, region)
+            if number is not None:
+                out.append((raw, number))
+                i = j
+                break
+        else:
+            i += 1
+    return out
+
+
+def _valid(raw: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 _DIGITS = re.compile(r"\+?\(?\d[\d ().\-/]{5,}\d")
 
 
-def _unreadable(text: str, region: str | None) -> None:
+def _unreadable(run: str, region: str | None) -> None:
     """Digits that would otherwise vanish into the prospect's name: a number written without
-    its country in a group whose time zone names none (UTC), or two numbers run together.
+    its country in a group whose time zone names none (UTC), or one that is no phone.
     Said, rather than recorded as a lead for want of a phone."""
-    for run in _DIGITS.finditer(text):
-        if len(re.sub(r"\D", "", run.group(0))) < 7:
-            continue
-        if region is None and not run.group(0).startswith("+"):
-            raise ContactProblem("phone_needs_country", run.group(0).strip())
-        raise ContactProblem("bad_phone", run.group(0).strip())
+    if len(re.sub(r"\D", "", run)) < 7:
+        return
+    if region is None and not run.startswith("+"):
+        raise ContactProblem("phone_needs_country", run.strip())
+    raise ContactProblem("bad_phone", run.strip())
 
 
 def _take_email(text: str, remove: bool, strict: bool) -> tuple[str | None, str]:

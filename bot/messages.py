@@ -24,9 +24,10 @@ DIRECT = ("referral", "lead", "referrals", "thanks", "onetoone")
 # command → (usage, example, what it does)
 USAGE: dict[str, tuple[str, str, str]] = {
     "setup": (
-        "setup [group name]",
+        "setup [group name] [currency:CODE]",
         "setup Cape Town Breakfast Club",
-        "make this channel your group's home; you become its admin",
+        "make this channel your group's home; you become its admin (amounts are in the time"
+        " zone's currency unless you give one)",
     ),
     "join": (
         "join <classification>",
@@ -51,14 +52,18 @@ USAGE: dict[str, tuple[str, str, str]] = {
     ),
     "referrals": (
         "referrals [given|received|open]"
-        "\nreferrals update <id> contacted|meeting|won [amount]|lost [-- note]"
+        "\nreferrals update <id> contacted|meeting|won [amount] [new|repeat]|lost [-- note]"
+        "\nreferrals amount <id> <amount> [new|repeat] -- why"
+        "\nreferrals edit <id> [prospect] [email] [phone] [-- need] [heat:1-5]"
+        "\nreferrals withdraw <id> -- why"
         "\nreferrals snooze <id> 1h|1d|3d|1w",
         "referrals update 12 won 1500 -- signed today",
-        "your referrals, and moving one you received along",
+        "your referrals; move one you received along or correct its amount; correct or"
+        " withdraw one you gave",
     ),
     "thanks": (
-        "thanks @member [<id>] [amount] [-- note]",
-        "thanks @alice 12 -- a lovely client",
+        "thanks @member [#id] [amount with its currency] [new|repeat] [-- note]",
+        "thanks @alice #12 R4800 -- a lovely client",
         "thank a member in the channel; an amount records closed business (kept private)",
     ),
     "onetoone": (
@@ -77,10 +82,11 @@ USAGE: dict[str, tuple[str, str, str]] = {
     "settings": (
         "settings\nsettings reminder evening <HH:MM|off|default>"
         "\nsettings reminder before <hours|off|default>\nsettings recap <hours|default>"
-        "\nsettings accountability on|off\nsettings currency <code>"
+        "\nsettings accountability on|off\nsettings currency <code>\nsettings locale <name|default>"
         "\nsettings seat add|remove <classification>",
         "settings seat add Electrician",
-        "the admin's reminder times, recap, nudges, currency and the open seats to fill",
+        "the admin's reminder times, recap, nudges, currency, how amounts are written, and"
+        " the open seats to fill",
     ),
     "leaderboard": (
         "leaderboard [week|month|quarter]",

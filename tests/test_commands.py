@@ -173,7 +173,11 @@ def test_an_international_phone_number_keeps_its_plus():
 @pytest.mark.parametrize(
     ("text", "name", "email"),
     [
-        ("Seán O'Brien sean.o'brien+mortgage@example.ie", "Seán O'Brien", "sean.o'brien+mortgage@example.ie"),
+        (
+            "Seán O'Brien sean.o'brien+mortgage@example.ie",
+            "Seán O'Brien",
+            "sean.o'brien+mortgage@example.ie",
+        ),
         ("Jane Roe <jane@roe.example>", "Jane Roe", "jane@roe.example"),
         ("Guy Man mailto:guy@example.com", "Guy Man", "guy@example.com"),
         ("Guy Man <mailto:guy@example.com>,", "Guy Man", "guy@example.com"),
@@ -244,9 +248,17 @@ def test_of_two_phone_numbers_the_first_is_taken_and_the_other_kept_in_the_need(
 
 
 def test_two_phone_numbers_run_together_do_not_vanish_into_the_name():
+    cmd = taken("/referral @bob Jane Roe 082 555 1234 083 555 9876")
+    assert (cmd.prospect, cmd.phone, cmd.need) == ("Jane Roe", "082 555 1234", "also 083 555 9876")
+    # nor does a long number that is no phone
     with pytest.raises(contacts.ContactProblem) as info:
-        taken("/referral @bob Jane Roe 082 555 1234 083 555 9876")
-    assert info.value.reason == "bad_phone"
+        taken("/referral @bob Jane Roe 12345678")
+    assert (info.value.reason, info.value.text) == ("bad_phone", "12345678")
+
+
+def test_a_name_ending_in_a_number_keeps_it_beside_the_phone():
+    cmd = taken("/referral @bob Flat 12 082 555 1234")
+    assert (cmd.prospect, cmd.phone) == ("Flat 12", "082 555 1234")
 
 
 def test_a_group_with_no_country_asks_for_the_country_code():
