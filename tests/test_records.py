@@ -291,7 +291,8 @@ async def test_an_open_referral_whose_receiver_is_forgotten_is_closed_and_the_gi
     assert "bob" not in told
     listed = await group("alice", "/referrals")
     assert (
-        "#1 referral to a former member: Jane Roe — closed (the receiver's data was erased)" in listed
+        "#1 referral to a former member: Jane Roe — closed (the receiver's data was erased)"
+        in listed
     )
     assert "#2 referral to a former member: erased — won" in listed
     assert "2 referrals given" in await group("alice", "/rapport stats")
