@@ -1403,7 +1403,9 @@ def forget_confirm(user: UserRef, self_: bool) -> OutMessage:
         + who
         + lit(
             " personal data for good: name, profile, notes, and the details of prospects on"
-            " the referrals given and received. The group's totals keep counting the activity"
+            " the referrals given and received, except those another member is still working"
+            " on, which stay with them; open referrals still waiting on this member are"
+            " closed and their givers told. The group's totals keep counting the activity"
             " anonymously."
             f" To go ahead, type {again}"
         ),

@@ -160,7 +160,7 @@ def contact_problem(problem: ContactProblem, group: Group) -> OutMessage:
     )
 
 
-def phone_taken(typed: str, phone: str, seen: int) -> Rich:
+def phone_taken(phone: str, seen: int) -> Rich:
     """Said when the text held more than one plausible phone."""
     if seen < 2:
         return lit("")
@@ -351,6 +351,10 @@ def also_referred_dm(yours: Referral, other: Referral, other_receiver: UserRef) 
 
 
 # --- forget-me -------------------------------------------------------------------------------
+def nobody_to_thank() -> OutMessage:
+    return error("That member's data was erased at their request: there is nobody to thank.")
+
+
 def receiver_forgotten_dm(r: Referral) -> OutMessage:
     return notice(
         fmt(

@@ -93,8 +93,8 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
         heat_given=cmd.heat is not None,
     )
     notes = await _tell_receivers(w, group, giver, receiver, r, earlier)
-    if found.phone and found.phone_typed:
-        notes = words.phone_taken(found.phone_typed, found.phone, found.phones_seen) + notes
+    if found.phone:
+        notes = words.phone_taken(found.phone, found.phones_seen) + notes
     if kind is Kind.LEAD:
         said = messages.recorded_as_lead(r, receiver)
     else:
@@ -386,9 +386,7 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     if giver.id == me.id:
         raise Refusal(messages.thank_yourself())
     if giver.forgotten:
-        raise Refusal(
-            messages.error("That member's data was erased at their request: there is nobody to thank.")
-        )
+        raise Refusal(words.nobody_to_thank())
     if r is not None and r.thanked_at is not None and not amount:
         return [messages.already_thanked(r, giver.user)]
     if amount and r is not None:
@@ -401,7 +399,15 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
             raise Refusal(messages.reopen_before_thanks(r))
         else:
             await change_status(
-                w, group, me, r, Status.WON, amount, cmd.note, prompt_thanks=False, repeat=cmd.repeat
+                w,
+                group,
+                me,
+                r,
+                Status.WON,
+                amount,
+                cmd.note,
+                prompt_thanks=False,
+                repeat=cmd.repeat,
             )
     elif amount:
         await _record_business(

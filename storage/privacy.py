@@ -113,14 +113,16 @@ class PrivacyQueries:
             "referrals_and_leads_received": _rows(received),
             "status_changes_you_made": _rows(
                 await self._all(
-                    "SELECT referral_id, status, note, at FROM referral_events WHERE member_id = ?"
+                    "SELECT referral_id, status, note, at, old_amount_cents, new_amount_cents"
+                    " FROM referral_events WHERE member_id = ?"
                     " ORDER BY at",
                     (member_id,),
                 )
             ),
             "closed_business_you_reported": _rows(
                 await self._all(
-                    "SELECT referral_id, amount_cents, currency, note, at FROM closed_business"
+                    "SELECT referral_id, amount_cents, currency, business, note, at"
+                    " FROM closed_business"
                     " WHERE receiver_id = ? ORDER BY at",
                     (member_id,),
                 )

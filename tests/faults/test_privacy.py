@@ -89,8 +89,9 @@ async def test_no_channel_post_of_the_demo_holds_a_prospects_email_or_phone(
     transcript, console = await play_demo(settings, tmp_path / "demo.db")
     channel_posts.watch_transcript(transcript)
     contacts = demo_contacts()
-    # Jane's email and phone, Mandla's phone, Pieter's email, and Carol's referral to herself
-    assert len(contacts) == 5
+    # Jane's email and phone, Mandla's phone, Pieter's email and cell (the duplicate Carol
+    # withdraws), and Carol's referral to herself
+    assert len(contacts) == 6
 
     blocks = transcript_blocks(transcript)
     posts = ["\n".join(b) for b in blocks if b[0].startswith("[#general] ")]
