@@ -3,7 +3,7 @@ open seats the group wants to fill."""
 
 from __future__ import annotations
 
-from bot import admins, due, messages
+from bot import admins, currencies, due, messages
 from bot.commands import ChangeSetting, Leave, RemoveMember, ShowSettings, WantSeat
 from bot.model import Group, Member, UserRef, seat_key
 from bot.out import OutMessage
@@ -67,8 +67,9 @@ async def change_setting(w: Work, cmd: ChangeSetting) -> list[OutMessage]:
     group, _ = await _admin(w, "change the group's settings")
     if cmd.key == "currency":
         assert cmd.value is not None
-        await w.tx.set_group_currency(group.id, cmd.value)
-        return [messages.setting_saved(f"currency {cmd.value}")]
+        return [await currencies.change_currency(w, group, cmd.value)]
+    if cmd.key == "locale":
+        return [await currencies.change_locale(w, group, cmd.value)]
     await w.tx.set_group_setting(group.id, cmd.key, cmd.value)
     await due.replan_meetings(w.tx, w.settings, group, w.now)
     defaults = due.group_schedule(w.settings, {})

@@ -63,7 +63,11 @@ def can_draw() -> bool:
 
 
 def weekly_chart(
-    weeks: list[WeekNumbers], path: str | Path, title: str, currency: str
+    weeks: list[WeekNumbers],
+    path: str | Path,
+    title: str,
+    currency: str,
+    locale: str | None = None,
 ) -> Path | None:
     """Draw the last twelve weeks to a PNG at `path` and return that path.
 
@@ -116,7 +120,7 @@ def weekly_chart(
     )
     closed.set_ylabel(_plain(f"Closed business ({currency})"))
     closed.yaxis.set_major_formatter(
-        FuncFormatter(lambda value, _: _plain(money(round(value * 100), currency)))
+        FuncFormatter(lambda value, _: _plain(money(round(value * 100), currency, locale)))
     )
     biggest = max(week.closed_business_cents for week in shown) / 100
     closed.set_ylim(0, max(biggest, 1) * 1.1)
@@ -132,7 +136,7 @@ def weekly_chart(
     return out
 
 
-def chart_numbers_text(weeks: list[WeekNumbers], currency: str) -> str:
+def chart_numbers_text(weeks: list[WeekNumbers], currency: str, locale: str | None = None) -> str:
     """The chart's numbers as lines of text, one per week, oldest first.
 
     Sent beside the image so the numbers are readable without it: screen readers, chat
@@ -141,6 +145,6 @@ def chart_numbers_text(weeks: list[WeekNumbers], currency: str) -> str:
     """
     return "\n".join(
         f"w/c {_day_month(week.week_start)}: {count(week.referrals, 'referral')},"
-        f" {count(week.leads, 'lead')}, {money(week.closed_business_cents, currency)}"
+        f" {count(week.leads, 'lead')}, {money(week.closed_business_cents, currency, locale)}"
         for week in _last_weeks(weeks)
     )

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot import contacts, money
 from bot.messages import DAY_SOON, TODAY, YEAR_START, slash
 from bot.model import Status, UserRef
 from bot.schedule import is_timezone
@@ -21,7 +22,7 @@ MAX_NAME = 120  # prospect, business, group name
 MAX_CLASSIFICATION = 80
 MAX_TEXT = 1000  # need, details, notes, asks
 MAX_EMAIL = 254
-MAX_AMOUNT_CENTS = 100_000_000_000  # a thousand million, in major units
+MAX_AMOUNT_CENTS = money.MAX_AMOUNT_CENTS
 
 DEFAULT_HEAT = 3
 
@@ -36,10 +37,19 @@ class MentionToken:
 Who = MentionToken | UserRef
 
 
+@dataclass(frozen=True)
+class Amount:
+    """An amount as typed ("£4,800", "R 12 500,00", "4800 GBP"). The core reads it in the
+    group's currency and locale (bot.money), which a typed line does not know."""
+
+    text: str
+
+
 # --- commands ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Setup:
     name: str | None = None
+    currency: str | None = None  # "currency:EUR"; otherwise the group's time zone's
 
 
 @dataclass(frozen=True)
@@ -84,14 +94,18 @@ class SetDirectMessages:
 
 @dataclass(frozen=True)
 class LogReferral:
-    """A referral; with no email or phone the service records it as a lead and says why."""
+    """A referral; with no email or phone the service records it as a lead and says why.
+
+    Typed, `prospect` is the text before "--" with the contact details still in it: the
+    core takes them out with the group's country as the phone's default (bot.contacts).
+    A form gives them in their own fields. `heat` None: the giver gave none."""
 
     member: Who
     prospect: str
     email: str | None = None
     phone: str | None = None
     need: str | None = None
-    heat: int = DEFAULT_HEAT
+    heat: int | None = None
     inside: bool = False
 
 
@@ -111,8 +125,38 @@ class ListReferrals:
 class UpdateReferral:
     referral_id: int
     status: Status
-    amount_cents: int | None = None
+    amount: Amount | None = None
     note: str | None = None
+    repeat: bool = False  # "won £4,800 repeat": repeat business; new by default
+
+
+@dataclass(frozen=True)
+class CorrectAmount:
+    """The receiver replaces a won referral's recorded amount, saying why."""
+
+    referral_id: int
+    amount: Amount
+    note: str
+    repeat: bool | None = None  # None: as it was recorded
+
+
+@dataclass(frozen=True)
+class EditReferral:
+    """The giver corrects an open referral or lead: `text` holds a new prospect name and
+    contact details (taken out by the core, as for /referral), `need` a new need."""
+
+    referral_id: int
+    text: str = ""
+    need: str | None = None
+    heat: int | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawReferral:
+    """The giver (or an admin) takes back a mistaken or duplicate referral, saying why."""
+
+    referral_id: int
+    note: str
 
 
 @dataclass(frozen=True)
@@ -125,11 +169,12 @@ class SnoozeReferral:
 class Thank:
     member: Who | None
     referral_id: int | None = None
-    amount_cents: int | None = None
+    amount: Amount | None = None
     note: str | None = None
     # "/thanks @alice 12": a lone bare number is a referral id if one from @alice to the
-    # caller has it, otherwise an amount; the reply says which was taken.
+    # caller has it; otherwise it is never taken as money: the core asks which was meant.
     bare_number: int | None = None
+    repeat: bool = False
 
 
 @dataclass(frozen=True)
@@ -306,6 +351,9 @@ Command = (
     | LogLead
     | ListReferrals
     | UpdateReferral
+    | CorrectAmount
+    | EditReferral
+    | WithdrawReferral
     | Thank
     | LogOneToOne
     | ShowMeeting
@@ -358,9 +406,12 @@ class ParseError(Exception):
 
 
 # --- lexical pieces ----------------------------------------------------------------------
-EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<![\w@])\+?\(?\d[\d ().\-/]{4,}\d(?![\w@])")
-HEAT = re.compile(r"(?<!\S)heat:(\S*)", re.IGNORECASE)
+HEAT = re.compile(r"(?<!\S)heat\s*:\s*(\S*)", re.IGNORECASE)
+# "… needs a new roof heat 5": heat without its colon, as the last words
+HEAT_LAST = re.compile(r"(?:^|\s)heat\s+([1-5])(?:/5)?\s*$", re.IGNORECASE)
+CURRENCY_OPTION = re.compile(r"(?<!\S)currency\s*:\s*(\S*)", re.IGNORECASE)
+BUSINESS_WORDS = {"new": False, "repeat": True}
 INSIDE = re.compile(r"(?<!\S)inside:(\S*)", re.IGNORECASE)
 # "--" as its own word, or the dash a phone or Mac turns it into.
 NOTE_SPLIT = re.compile(r"(?:^|\s)(?:--|—|–)(?:\s|$)")
@@ -463,39 +514,21 @@ def take_mention(text: str) -> tuple[MentionToken | None, str]:
     return None, text
 
 
-AMOUNT = re.compile(
-    r"(?:[A-Za-z]{3}\s?)?[$€£¥₹R]?\s?(?P<units>\d{1,3}(?:[, ]\d{3})+|\d+)(?:\.(?P<cents>\d+))?"
-    r"(?:\s?[A-Za-z]{3})?"
-)
-
-
 def is_number(word: str) -> bool:
     """Plain ASCII digits (str.isdigit() also accepts "²" and other scripts' digits)."""
     return word.isascii() and word.isdigit()
 
 
-def parse_amount(word: str, command: str) -> int:
-    """ "1500", "1,500.50", "$1500", "R 1 500", "1500 USD" → minor units; positive, ≤ 2 decimals."""
-    text = word.strip()
-    if text.startswith("-"):
-        raise ParseError(command, "The amount must be more than zero, like 1500 or 1500.50.")
-    m = AMOUNT.fullmatch(text)
-    if not m:
-        raise ParseError(
-            command, f"“{text[:40]}” is not an amount. Write it like 1500 or 1,500.50."
-        )
-    decimals = m.group("cents") or ""
-    if len(decimals) > 2:
-        raise ParseError(command, "The amount can have at most two decimals, like 1500.50.")
-    units = re.sub(r"[, ]", "", m.group("units"))
-    if len(units) > 12:
-        raise ParseError(command, "That amount is too large to record; check the number.")
-    cents = int(units) * 100 + int(decimals.ljust(2, "0"))
-    if cents <= 0:
-        raise ParseError(command, "The amount must be more than zero, like 1500 or 1500.50.")
-    if cents > MAX_AMOUNT_CENTS:
-        raise ParseError(command, "That amount is too large to record; check the number.")
-    return cents
+def take_amount(words: list[str], command: str) -> tuple[Amount, bool | None]:
+    """An amount with an optional "new" or "repeat" after it (repeat business, as on a
+    thank-you slip): the words become an Amount for the core to read."""
+    repeat = None
+    if words and words[-1].casefold() in BUSINESS_WORDS:
+        repeat = BUSINESS_WORDS[words[-1].casefold()]
+        words = words[:-1]
+    if not words:
+        raise ParseError(command, "Give the amount, like 1500 or 1,500.50.")
+    return Amount(" ".join(words)), repeat
 
 
 def limit(value: str, most: int, what: str, command: str) -> str:
@@ -542,8 +575,18 @@ def parse(line: str) -> Command:
 
 
 def _setup(rest: str) -> Command:
+    currency = None
+    found = list(CURRENCY_OPTION.finditer(rest))
+    if len(found) > 1:
+        raise ParseError("setup", "Give the currency once, e.g. currency:EUR.")
+    if found:
+        code = found[0].group(1)
+        if not re.fullmatch(r"[A-Za-z]{3}", code):
+            raise ParseError("setup", "Give the currency as a three-letter code, e.g. currency:EUR.")
+        currency = code.upper()
+        rest = rest[: found[0].start()] + " " + rest[found[0].end() :]
     name = clean(rest)
-    return Setup(limit(name, MAX_NAME, "The group name", "setup") or None)
+    return Setup(limit(name, MAX_NAME, "The group name", "setup") or None, currency)
 
 
 def _join(rest: str) -> Command:
@@ -575,12 +618,13 @@ def _profile(rest: str) -> Command:
             )
         return SetAsk(limit(arg, MAX_TEXT, "Your ask", "profile"))
     if sub == "email":
-        if not EMAIL.fullmatch(arg) or len(arg) > MAX_EMAIL:
+        try:
+            return SetEmail(contacts.email(arg))
+        except contacts.ContactProblem:
             raise ParseError(
                 "profile",
                 f"Give your business email, e.g. {slash('profile')} email bob@plumbing.example.",
-            )
-        return SetEmail(arg)
+            ) from None
     if sub in ("tz", "timezone"):
         if not arg:
             raise ParseError("profile", "Give a time zone like Europe/London.")
@@ -612,17 +656,7 @@ def _referral(rest: str) -> Command:
     if member is None:
         raise ParseError("referral", "Start with the member you are referring to, e.g. @bob.")
     # heat: and inside: may stand anywhere, after the need too
-    body = rest
-    heat = DEFAULT_HEAT
-    hm = list(HEAT.finditer(body))
-    if len(hm) > 1:
-        raise ParseError("referral", "Give heat once, e.g. heat:4.")
-    if hm:
-        v = hm[0].group(1)
-        if v not in ("1", "2", "3", "4", "5"):
-            raise ParseError("referral", "Heat is 1 (cool) to 5 (ready to buy), e.g. heat:4.")
-        heat = int(v)
-        body = body[: hm[0].start()] + " " + body[hm[0].end() :]
+    heat, body = _heat(rest, "referral")
     inside = False
     im = INSIDE.search(body)
     if im:
@@ -634,58 +668,35 @@ def _referral(rest: str) -> Command:
         inside = v in ("yes", "true")
         body = body[: im.start()] + " " + body[im.end() :]
     body, need = split_note(body)
-    # contact details are recognised anywhere; found in the need, they stay in its text too
-    email, body = _take_email(body, remove=True)
-    if email is None and need:
-        email, _ = _take_email(need, remove=False)
-    phone, body = _take_phone(body, remove=True)
-    if phone is None and need:
-        phone, _ = _take_phone(need, remove=False)
+    # the contact details stay in the prospect's text: the core takes them out, with the
+    # group's country as the phone's default
     prospect = clean(body)
     if not prospect:
         raise ParseError("referral", "Who is the prospect? Write their name after the member.")
     return LogReferral(
         member=member,
-        prospect=limit(prospect, MAX_NAME, "The prospect's name", "referral"),
-        email=email,
-        phone=phone,
+        prospect=limit(prospect, MAX_NAME + MAX_EMAIL + 60, "The prospect's details", "referral"),
         need=limit(need, MAX_TEXT, "What they need", "referral") if need else None,
         heat=heat,
         inside=inside,
     )
 
 
-def _take_email(text: str, remove: bool) -> tuple[str | None, str]:
-    found = list(EMAIL.finditer(text))
-    if len(found) > 1:
-        raise ParseError(
-            "referral", "I found more than one email address; give the prospect's one."
-        )
+def _heat(text: str, command: str) -> tuple[int | None, str]:
+    """The heat anywhere as heat:4 (or heat: 4), or as "heat 4" ending the line; and the
+    text without it. None: no heat given."""
+    found = list(HEAT.finditer(text))
+    last = HEAT_LAST.search(text)
+    if len(found) + bool(last) > 1:
+        raise ParseError(command, "Give heat once, e.g. heat:4.")
+    if last:
+        return int(last.group(1)), text[: last.start()]
     if not found:
         return None, text
-    m = found[0]
-    limit(m.group(0), MAX_EMAIL, "The email address", "referral")
-    return m.group(0), (text[: m.start()] + " " + text[m.end() :]) if remove else text
-
-
-def _take_phone(text: str, remove: bool) -> tuple[str | None, str]:
-    found = None
-    for m in PHONE.finditer(text):
-        digits = re.sub(r"[^0-9]", "", m.group(0))
-        if len(digits) > 15:
-            raise ParseError(
-                "referral",
-                "That looks like more than one phone number (too many digits); give one,"
-                " e.g. 082 555 1234.",
-            )
-        if len(digits) >= 7:
-            if found is not None:
-                raise ParseError("referral", "I found more than one phone number; give one.")
-            found = m
-    if found is None:
-        return None, text
-    rest = (text[: found.start()] + " " + text[found.end() :]) if remove else text
-    return clean(found.group(0)), rest
+    v = found[0].group(1).removesuffix("/5")
+    if v not in ("1", "2", "3", "4", "5"):
+        raise ParseError(command, "Heat is 1 (cool) to 5 (ready to buy), e.g. heat:4.")
+    return int(v), text[: found[0].start()] + " " + text[found[0].end() :]
 
 
 class FieldErrors(Exception):
@@ -714,17 +725,22 @@ def referral_from_fields(
     elif len(name) > MAX_NAME:
         errors["prospect"] = f"At most {MAX_NAME} characters."
     mail = clean(email or "") or None
-    if mail and (not EMAIL.fullmatch(mail) or len(mail) > MAX_EMAIL):
-        errors["email"] = "That is not an email address, e.g. jane@example.com."
+    if mail:
+        try:
+            mail = contacts.email(mail)
+        except contacts.ContactProblem:
+            errors["email"] = "That is not an email address, e.g. jane@example.com."
     tel = clean(phone or "") or None
     if tel:
+        # the group's country decides the rest (bot.contacts): here, only what is plainly
+        # not a phone number
         digits = re.sub(r"[^0-9]", "", tel)
         if not PHONE.fullmatch(tel) or not 7 <= len(digits) <= 15:
             errors["phone"] = "That is not a phone number, e.g. 082 555 1234."
     what = clean(need or "") or None
     if what and len(what) > MAX_TEXT:
         errors["need"] = f"At most {MAX_TEXT} characters."
-    level = DEFAULT_HEAT
+    level = None
     if heat not in (None, ""):
         if str(heat) not in ("1", "2", "3", "4", "5"):
             errors["heat"] = "Heat is 1 (cool) to 5 (ready to buy)."
@@ -751,6 +767,9 @@ def _lead(rest: str) -> Command:
 
 
 def _referrals(rest: str) -> Command:
+    first, _, after = rest.strip().partition(" ")
+    if first.casefold() == "edit":
+        return _edit(after)
     body, note = split_note(rest)
     words = body.split()
     if not words:
@@ -762,6 +781,17 @@ def _referrals(rest: str) -> Command:
         return ListReferrals(sub)
     if sub == "update":
         return _update(words[1:], note)
+    if sub == "amount":
+        return _correct_amount(words[1:], note)
+    if sub == "withdraw":
+        if len(words) != 2 or not note:
+            raise ParseError(
+                "referrals",
+                "Give the id and say why after --, e.g. /referrals withdraw 12 -- a duplicate of #9.",
+            )
+        return WithdrawReferral(
+            parse_id(words[1], "referrals"), limit(note, MAX_TEXT, "The reason", "referrals")
+        )
     if sub == "snooze":
         if len(words) != 3 or words[2].casefold() not in SNOOZES or note:
             raise ParseError(
@@ -798,14 +828,55 @@ def _update(words: list[str], note: str | None) -> Command:
             "referrals", f"“{word[:30]}” is not a status: use contacted, meeting, won or lost."
         )
     amount = None
+    repeat: bool | None = None
     extra = status_words[1:]
     if extra:
         if status is not Status.WON:
             raise ParseError("referrals", "Only won takes an amount; put a note after --.")
-        amount = parse_amount(" ".join(extra), "referrals")
+        amount, repeat = take_amount(extra, "referrals")
     if note:
         limit(note, MAX_TEXT, "The note", "referrals")
-    return UpdateReferral(rid, status, amount, note)
+    return UpdateReferral(rid, status, amount, note, bool(repeat))
+
+
+def _correct_amount(words: list[str], note: str | None) -> Command:
+    if len(words) < 2 or not note:
+        raise ParseError(
+            "referrals",
+            "Give the id, the right amount and why after --,"
+            " e.g. /referrals amount 12 4800 -- the invoice came to less.",
+        )
+    amount, repeat = take_amount(words[1:], "referrals")
+    return CorrectAmount(
+        parse_id(words[0], "referrals"),
+        amount,
+        limit(note, MAX_TEXT, "The reason", "referrals"),
+        repeat,
+    )
+
+
+def _edit(rest: str) -> Command:
+    rid_word, _, after = rest.strip().partition(" ")
+    if not rid_word:
+        raise ParseError(
+            "referrals",
+            "Give the id and what to correct, e.g. /referrals edit 12 jane@roe.example.",
+        )
+    rid = parse_id(rid_word, "referrals")
+    heat, body = _heat(after, "referrals")
+    body, need = split_note(body)
+    text = clean(body)
+    if not text and need is None and heat is None:
+        raise ParseError(
+            "referrals",
+            "Say what to correct: a name, an email, a phone, the need after --, or heat:N.",
+        )
+    return EditReferral(
+        rid,
+        limit(text, MAX_NAME + MAX_EMAIL + 60, "The prospect's details", "referrals"),
+        limit(need, MAX_TEXT, "What they need", "referrals") if need else None,
+        heat,
+    )
 
 
 def _thanks(rest: str) -> Command:
@@ -814,9 +885,11 @@ def _thanks(rest: str) -> Command:
     words = body.split()
     rid = None
     amount = None
+    repeat: bool | None = None
     bare = None
     if len(words) == 1 and is_number(words[0]) and member is not None and len(words[0]) <= 12:
-        bare = int(words[0])
+        bare = int(words[0])  # a referral id or an amount: the core decides, or asks
+        words = []
     elif (
         words
         and ID.fullmatch(words[0])
@@ -825,14 +898,14 @@ def _thanks(rest: str) -> Command:
         rid = parse_id(words[0], "thanks")
         words = words[1:]
     if words:
-        amount = parse_amount(" ".join(words), "thanks")
+        amount, repeat = take_amount(words, "thanks")
     if member is None and rid is None:
         raise ParseError(
             "thanks", "Say whom you thank, e.g. /thanks @alice, or give the referral id."
         )
     if note:
         limit(note, MAX_TEXT, "The note", "thanks")
-    return Thank(member, rid, amount, note, bare_number=bare)
+    return Thank(member, rid, amount, note, bare_number=bare, repeat=bool(repeat))
 
 
 MAX_ONE_TO_ONE = 10  # members named in one /onetoone (a small-group coffee, not a meeting)
@@ -976,6 +1049,9 @@ def _settings(rest: str) -> Command:
         if not re.fullmatch(r"[A-Za-z]{3}", args[0]):
             raise ParseError("settings", "Give a three-letter currency code like ZAR, USD or EUR.")
         return ChangeSetting("currency", args[0].upper())
+    if sub == "locale" and len(args) == 1:
+        v = args[0]
+        return ChangeSetting("locale", None if v.casefold() == "default" else v)
     if sub == "seat" and len(args) >= 2 and args[0].casefold() in ("add", "remove"):
         c = " ".join(args[1:])
         return WantSeat(

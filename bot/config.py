@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.money import is_currency, known_locale
 from bot.schedule import is_timezone
 
 
@@ -83,7 +84,10 @@ class DiscordSettings:
 class Settings:
     database: str = "rapport.db"
     timezone: str = "UTC"
+    # a new group counts in its time zone's currency (bot.money); this one only where the
+    # zone names no country (UTC)
     currency: str = "USD"
+    locale: str = ""  # how a new group writes amounts; "" = its time zone's way (en_ZA, en_GB)
     quiet_hours: str = "21:00-07:00"
     nudges: NudgeSettings = field(default_factory=NudgeSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
@@ -118,7 +122,7 @@ def load(path: str | Path) -> Settings:
 def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     r = _Reader(data, source)
     db = r.section("database", {"path"})
-    general = r.section("defaults", {"timezone", "currency", "quiet_hours"})
+    general = r.section("defaults", {"timezone", "currency", "locale", "quiet_hours"})
     nudges = r.section("nudges", set(NudgeSettings.__dataclass_fields__))
     reminders = r.section("reminders", set(ReminderSettings.__dataclass_fields__))
     lights = r.section("lights", set(LightSettings.__dataclass_fields__))
@@ -142,6 +146,7 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
         database=r.text("database.path", db.get("path", d.database)),
         timezone=r.timezone("defaults.timezone", general.get("timezone", d.timezone)),
         currency=r.currency("defaults.currency", general.get("currency", d.currency)),
+        locale=r.locale("defaults.locale", general.get("locale", d.locale)),
         quiet_hours=r.quiet("defaults.quiet_hours", general.get("quiet_hours", d.quiet_hours)),
         nudges=NudgeSettings(
             follow_up_hours=heat_hours,
@@ -283,9 +288,19 @@ class _Reader:
         return v
 
     def currency(self, key: str, v: Any) -> str:
-        if not isinstance(v, str) or not re.fullmatch(r"[A-Z]{3}", v):
+        if not isinstance(v, str) or not re.fullmatch(r"[A-Z]{3}", v) or not is_currency(v):
             raise self.error(key, f"must be a three-letter ISO currency code like USD (got {v!r})")
         return v
+
+    def locale(self, key: str, v: Any) -> str:
+        if v == "":
+            return v
+        found = known_locale(v) if isinstance(v, str) else None
+        if found is None:
+            raise self.error(
+                key, f'must be a locale like en_ZA or de_DE, or "" for the time zone\'s (got {v!r})'
+            )
+        return found
 
     def quiet(self, key: str, v: Any) -> str:
         if not isinstance(v, str) or not _QUIET.fullmatch(v) or v[:5] == v[6:]:

@@ -17,8 +17,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import admins, files, messages
+from bot import messages_records as words
 from bot.commands import Export, Forget, MyData
-from bot.model import Group, UserRef
+from bot.model import RECEIVER_FORGOTTEN, Group, UserRef
 from bot.out import OutMessage
 from bot.schedule import local_date, local_midnight
 from bot.work import Refusal, Work
@@ -130,5 +131,14 @@ async def forget(w: Work, cmd: Forget) -> list[OutMessage]:
     if not cmd.confirmed:
         return [messages.forget_confirm(target.user, target.id == me.id)]
     await w.tx.drop_seat_request(group.id, target.user.user_id)
+    # what was passed to them and is still open has nobody to work it: closed as such,
+    # and each giver told (without naming whom it went to: that name is erased too)
+    closing = await w.tx.referrals_of(target.id, "open", 100_000)
+    for r in closing:
+        await w.tx.end_referral(r.id, RECEIVER_FORGOTTEN, w.ts)
     await w.tx.forget_member(target.id, w.ts)
+    for r in closing:
+        giver = await w.tx.member_by_id(r.giver_id)
+        if giver is not None and giver.active:
+            await w.dm(group, giver, words.receiver_forgotten_dm(r))
     return [messages.forgotten(target.id == me.id)]

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import regex
 
+from bot import money as amounts
 from bot.model import STATUS_LABEL, Group, Kind, Member, Referral, Stats, Status, UserRef
 from bot.out import Action, Field, OutMessage
 from bot.text import Link, Rich, UserText, When, fmt, join, listing, lit, named
@@ -33,9 +34,10 @@ YEAR_START = "{1-january}"
 # command → (usage, example, what it does)
 USAGE: dict[str, tuple[str, str, str]] = {
     "setup": (
-        "setup [group name]",
+        "setup [group name] [currency:CODE]",
         "setup Cape Town Breakfast Club",
-        "make this channel your group's home; you become its admin",
+        "make this channel your group's home; you become its admin (amounts are in the time"
+        " zone's currency unless you give one)",
     ),
     "join": (
         "join <classification>",
@@ -60,14 +62,18 @@ USAGE: dict[str, tuple[str, str, str]] = {
     ),
     "referrals": (
         "referrals [given|received|open]"
-        "\nreferrals update <id> contacted|meeting|won [amount]|lost [-- note]"
+        "\nreferrals update <id> contacted|meeting|won [amount] [new|repeat]|lost [-- note]"
+        "\nreferrals amount <id> <amount> [new|repeat] -- why"
+        "\nreferrals edit <id> [prospect] [email] [phone] [-- need] [heat:1-5]"
+        "\nreferrals withdraw <id> -- why"
         "\nreferrals snooze <id> 1h|1d|3d|1w",
         "referrals update 12 won 1500 -- signed today",
-        "your referrals, and moving one you received along",
+        "your referrals; move one you received along or correct its amount; correct or"
+        " withdraw one you gave",
     ),
     "thanks": (
-        "thanks @member [<id>] [amount] [-- note]",
-        "thanks @alice 12 -- a lovely client",
+        "thanks @member [#id] [amount with its currency] [new|repeat] [-- note]",
+        "thanks @alice #12 R4800 -- a lovely client",
         "thank a member in the channel; an amount records closed business (kept private)",
     ),
     "onetoone": (
@@ -86,10 +92,11 @@ USAGE: dict[str, tuple[str, str, str]] = {
     "settings": (
         "settings\nsettings reminder evening <HH:MM|off|default>"
         "\nsettings reminder before <hours|off|default>\nsettings recap <hours|default>"
-        "\nsettings accountability on|off\nsettings currency <code>"
+        "\nsettings accountability on|off\nsettings currency <code>\nsettings locale <name|default>"
         "\nsettings seat add|remove <classification>",
         "settings seat add Electrician",
-        "the admin's reminder times, recap, nudges, currency and the open seats to fill",
+        "the admin's reminder times, recap, nudges, currency, how amounts are written, and"
+        " the open seats to fill",
     ),
     "leaderboard": (
         "leaderboard [week|month|quarter]",
@@ -163,16 +170,6 @@ USAGE.update(
 )
 
 HEAT = {1: "cool", 2: "mild", 3: "warm", 4: "hot", 5: "ready to buy"}
-CURRENCY_SIGN = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "ZAR": "R",
-    "AUD": "A$",
-    "CAD": "C$",
-    "NZD": "NZ$",
-    "INR": "₹",
-}
 
 
 def slash(command: str) -> str:
@@ -183,10 +180,13 @@ def count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def money(cents: int, currency: str) -> str:
-    amount = f"{cents / 100:,.2f}"
-    sign = CURRENCY_SIGN.get(currency)
-    return f"{sign}{amount}" if sign else f"{amount} {currency}"
+def money(cents: int, currency: str, locale: str | None = None) -> str:
+    """An amount as the group writes it (Babel: R12 500,00 in en_ZA, £4,800.00 in en_GB)."""
+    return amounts.written(cents, currency, locale)
+
+
+def group_money(cents: int, group: Group) -> str:
+    return amounts.written(cents, group.currency, amounts.locale_of(group))
 
 
 def when(at: datetime, tz: str) -> Rich:
@@ -537,7 +537,7 @@ def referral_fields(r: Referral) -> tuple[Field, ...]:
         fields.append(Field("Phone", fmt("{p}", p=r.phone)))
     if r.need:
         fields.append(Field("Need" if r.kind is Kind.REFERRAL else "Details", fmt("{n}", n=r.need)))
-    if r.kind is Kind.REFERRAL:
+    if r.kind is Kind.REFERRAL and r.heat_given:  # no heat given: none shown as if it were
         fields.append(Field("Heat", lit(f"{r.heat}/5 ({HEAT[r.heat]})")))
     if r.inside:
         fields.append(Field("Inside", lit("the prospect is a member of this group")))
@@ -708,15 +708,32 @@ def referral_list(items: list[tuple[Referral, Member, Member]], which: str, me: 
     lines = [lit(f"{titles[which]} (newest first):")]
     for r, giver, receiver in items:
         direction = (
-            fmt(" to {u}", u=receiver.user) if r.giver_id == me else fmt(" from {u}", u=giver.user)
+            fmt(" to {u}", u=person(receiver))
+            if r.giver_id == me
+            else fmt(" from {u}", u=person(giver))
         )
         lines.append(
             lit(f"#{r.id} {kind_word(r.kind)}")
             + direction
             + fmt(": {p} — ", p=r.prospect)
-            + lit(STATUS_LABEL[r.status])
+            + lit(status_label(r))
         )
     return reply(join(lines, "\n"), "referrals.list")
+
+
+ENDED_LABEL = {
+    "withdrawn": "withdrawn",
+    "receiver_forgotten": "closed (the receiver's data was erased)",
+}
+
+
+def status_label(r: Referral) -> str:
+    return ENDED_LABEL[r.ended] if r.ended else STATUS_LABEL[r.status]
+
+
+def person(member: Member) -> UserRef | Rich:
+    """A member as a mention, or, once forgotten, words that name and ping nobody."""
+    return lit("a former member") if member.forgotten else member.user
 
 
 def not_found(referral_id: int) -> OutMessage:
@@ -755,7 +772,7 @@ def only_won_takes_amount() -> OutMessage:
 
 
 def status_changed(
-    r: Referral, new: Status, amount: str | None, note: str | None, giver: UserRef
+    r: Referral, new: Status, amount: str | None, note: str | None, giver: UserRef | Rich
 ) -> OutMessage:
     text = fmt(f"#{{id}} is now {STATUS_LABEL[new]}. I've let {{g}} know.", id=r.id, g=giver)
     if new is Status.WON:
@@ -960,7 +977,13 @@ def already_skipped(day: str) -> OutMessage:
 
 # --- numbers -----------------------------------------------------------------------------
 def stats(
-    who: UserRef, week: Stats, quarter: Stats, currency: str, show_amount: bool, own: bool
+    who: UserRef,
+    week: Stats,
+    quarter: Stats,
+    currency: str,
+    show_amount: bool,
+    own: bool,
+    locale: str | None = None,
 ) -> OutMessage:
     def line(label: str, s: Stats) -> Rich:
         parts = [
@@ -968,7 +991,7 @@ def stats(
             f"{count(s.leads_given, 'lead')} given, {s.leads_received} received",
         ]
         if show_amount:
-            parts.append(f"closed business {money(s.closed_business_cents, currency)}")
+            parts.append(f"closed business {business_split(s, currency, locale)}")
         parts.append(count(s.one_to_ones, "1-2-1"))
         return lit(f"{label}: " + ", ".join(parts))
 
@@ -984,7 +1007,7 @@ def snooze_action(r: Referral) -> Action:
     return Action("Snooze 1 day", f"ref:{r.id}:snooze:1d", cmd(f"/referrals snooze {r.id} 1d"))
 
 
-def follow_up_nudge(r: Referral, giver: UserRef, number: int, most: int) -> OutMessage:
+def follow_up_nudge(r: Referral, giver: UserRef | Rich, number: int, most: int) -> OutMessage:
     text = fmt(
         "Follow up now: {g}'s referral {p} (#{id}) is still waiting for your call."
         " {g} put their name on the line for you.",
@@ -1020,7 +1043,7 @@ def not_contacted_notice(r: Referral, receiver: UserRef, days: int, reminded: bo
     )
 
 
-def progress_nudge(r: Referral, giver: UserRef, days: int) -> OutMessage:
+def progress_nudge(r: Referral, giver: UserRef | Rich, days: int) -> OutMessage:
     return notice(
         fmt(
             f"Any news on {{p}} (#{{id}})? It has been {STATUS_LABEL[r.status]} for {days} days."
@@ -1075,10 +1098,19 @@ def accountability_nudge(
 
 
 # --- meeting reminders and the weekly recap ------------------------------------------------
-def group_numbers(s: Stats, currency: str) -> str:
+def business_split(s: Stats, currency: str, locale: str | None) -> str:
+    """Closed business, with the repeat business in it named apart (chapters count new
+    clients and repeat work separately)."""
+    total = money(s.closed_business_cents, currency, locale)
+    if not s.repeat_business_cents:
+        return total
+    return f"{total} ({money(s.repeat_business_cents, currency, locale)} of it repeat)"
+
+
+def group_numbers(s: Stats, currency: str, locale: str | None = None) -> str:
     return (
         f"{count(s.referrals_given, 'referral')}, {count(s.leads_given, 'lead')},"
-        f" {money(s.closed_business_cents, currency)} closed business,"
+        f" {business_split(s, currency, locale)} closed business,"
         f" {count(s.one_to_ones, '1-2-1')}"
     )
 
@@ -1119,7 +1151,10 @@ def meeting_reminder(
             )
             + lit(". Know someone? Bring them as a visitor.")
         )
-    text = text + lit(f"\nThe last 7 days: {group_numbers(last_week, group.currency)}.")
+    text = text + lit(
+        "\nThe last 7 days: "
+        f"{group_numbers(last_week, group.currency, amounts.locale_of(group))}."
+    )
     text = text + lit("\nComing? Let the group know:")
     return notice(text, "reminder.soon" if soon else "reminder.evening", actions=rsvp_actions(day))
 
@@ -1132,7 +1167,7 @@ def weekly_recap(
     visitors: list[tuple[str, UserRef | None]] = (),  # type: ignore[assignment]
 ) -> OutMessage:
     text = fmt("📊 This week at {g}: ", g=group.name) + lit(
-        group_numbers(week, group.currency) + "."
+        group_numbers(week, group.currency, amounts.locale_of(group)) + "."
     )
     if givers:
         parts = []
@@ -1609,7 +1644,9 @@ def forget_confirm(user: UserRef, self_: bool) -> OutMessage:
         + who
         + lit(
             " personal data for good: name, profile, notes, and the details of prospects on"
-            " the referrals given and received. The group's totals keep counting the activity"
+            " the referrals given and received, except those another member is still working"
+            " on, which stay with them; open referrals still waiting on this member are"
+            " closed and their givers told. The group's totals keep counting the activity"
             " anonymously. To go ahead, type "
         )
         + again,

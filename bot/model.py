@@ -84,6 +84,7 @@ class Group:
     currency: str
     meeting: Meeting | None
     created_at: int
+    locale: str | None = None  # how amounts are written; None: the time zone's way (bot.money)
 
     @property
     def channel(self) -> ChannelRef:
@@ -105,6 +106,7 @@ class Member:
     active: bool
     joined_at: int
     suggestions: bool = True  # a monthly 1-2-1 suggestion by DM
+    forgotten: bool = False  # erased at their request: an anonymous former member
 
     @property
     def name(self) -> str:
@@ -131,6 +133,22 @@ class Referral:
     created_at: int
     updated_at: int
     thanked_at: int | None
+    heat_given: bool = True  # False: the giver gave no heat; `heat` only times the follow-ups
+    ended: str | None = None  # "withdrawn" (counts nowhere) or "receiver_forgotten"
+    ended_at: int | None = None
+
+    @property
+    def open(self) -> bool:
+        """Still being worked: not won or lost, not withdrawn, its receiver still here."""
+        return not self.status.closed and self.ended is None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.ended == WITHDRAWN
+
+
+WITHDRAWN = "withdrawn"
+RECEIVER_FORGOTTEN = "receiver_forgotten"
 
 
 @dataclass(frozen=True)
@@ -142,6 +160,7 @@ class Stats:
     leads_given: int = 0
     leads_received: int = 0
     closed_business_cents: int = 0
+    repeat_business_cents: int = 0  # the part of closed_business_cents that is repeat business
     one_to_ones: int = 0
     thanks_given: int = 0
 

@@ -12,6 +12,7 @@ from bot import due, files, messages
 from bot.chart import WeekNumbers, can_draw, chart_numbers_text, weekly_chart
 from bot.messages import count
 from bot.model import Group
+from bot.money import locale_of
 from bot.ports import DueItem, Repository
 from bot.powerteams import place
 from bot.reminders import Outcome
@@ -60,7 +61,8 @@ async def _recap(w: Work, group: Group, month: str) -> None:
     ends = [int(local_midnight(d + timedelta(days=7), group.tz).timestamp()) for d in mondays]
     numbers = await w.tx.weekly_numbers(group.id, starts, ends)
     weeks = [WeekNumbers(d, r, ld, c) for d, (r, ld, c) in zip(mondays, numbers, strict=True)]
-    text = chart_numbers_text(weeks, group.currency)
+    locale = locale_of(group)
+    text = chart_numbers_text(weeks, group.currency, locale)
     plain = messages.monthly_recap(group, len(weeks), text, None)
     if not can_draw():
         await w.post(group, plain)
@@ -79,7 +81,7 @@ async def _recap(w: Work, group: Group, month: str) -> None:
         message = plain
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            if weekly_chart(weeks, chart, title, group.currency) is not None:
+            if weekly_chart(weeks, chart, title, group.currency, locale) is not None:
                 files.stamp(chart, ts)
                 message = with_chart
         except Exception:

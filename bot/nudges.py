@@ -22,6 +22,10 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
     assert receiver is not None and giver is not None
     if not receiver.active:
         return Outcome("cancelled", "the receiver left")
+    if r.ended is not None:
+        return Outcome("cancelled", r.ended)
+    # a giver erased at their request is named in words, never mentioned
+    from_whom = messages.person(giver)
     nudges = w.settings.nudges
 
     def quiet(m: Member) -> Outcome | None:
@@ -35,7 +39,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
             return wait
         number = int(item.occurrence)
         await w.dm(
-            group, receiver, messages.follow_up_nudge(r, giver.user, number, nudges.max_follow_ups)
+            group, receiver, messages.follow_up_nudge(r, from_whom, number, nudges.max_follow_ups)
         )
         later = w.ts + nudges.repeat_hours * 3600
         if number < nudges.max_follow_ups:
@@ -64,12 +68,14 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
             return Outcome("cancelled", "it moved on")
         if wait := quiet(receiver):
             return wait
-        await w.dm(group, receiver, messages.progress_nudge(r, giver.user, nudges.progress_days))
+        await w.dm(group, receiver, messages.progress_nudge(r, from_whom, nudges.progress_days))
         return Outcome("done")
 
     if item.kind == due.THANK:
         if r.status is not Status.WON or r.thanked_at is not None:
             return Outcome("cancelled", "already thanked")
+        if giver.forgotten:
+            return Outcome("cancelled", "the giver was forgotten")
         if wait := quiet(receiver):
             return wait
         await w.dm(group, receiver, messages.thank_nudge(r, giver.user))

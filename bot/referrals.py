@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
-from bot import due, messages
-from bot.commands import ListReferrals, LogLead, LogReferral, SnoozeReferral, Thank, UpdateReferral
+from bot import contacts, due, messages, money
+from bot import messages_records as words
+from bot.commands import (
+    DEFAULT_HEAT,
+    MAX_NAME,
+    Amount,
+    ListReferrals,
+    LogLead,
+    LogReferral,
+    SnoozeReferral,
+    Thank,
+    UpdateReferral,
+    is_number,
+)
 from bot.model import STATUS_RANK, Group, Kind, Member, Referral, Status, UserRef
 from bot.out import OutMessage
+from bot.text import Rich
 from bot.work import Refusal, Work
 
 LIST_LIMIT = 20
+SAME_PROSPECT_DAYS = 90  # another member received the same prospect this recently: say so
+
+
+def read_amount(group: Group, amount: Amount) -> int:
+    """A typed amount in the group's currency, in minor units; a refusal naming what was
+    wrong (and the group's currency) otherwise, so nothing is stored."""
+    try:
+        return money.read(amount.text, group.currency, money.locale_of(group))
+    except money.AmountProblem as e:
+        raise Refusal(words.amount_problem(e, amount.text, group)) from None
+
+
+def region(group: Group) -> str | None:
+    """The group's country: phones written without a country code are read as its."""
+    return money.territory(group.tz)
 
 
 async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
@@ -20,25 +49,116 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
     receiver = await w.member_of(group, cmd.member)
     if receiver.id == giver.id:
         raise Refusal(messages.self_referral())
+    try:
+        if cmd.email is None and cmd.phone is None:
+            found = contacts.take(cmd.prospect, cmd.need, region(group))
+        else:  # a form: each field on its own
+            found = contacts.Found(
+                cmd.prospect,
+                contacts.email(cmd.email) if cmd.email else None,
+                contacts.phone(cmd.phone, region(group)) if cmd.phone else None,
+                cmd.need,
+                int(bool(cmd.phone)),
+                cmd.phone,
+            )
+    except contacts.ContactProblem as e:
+        raise Refusal(words.contact_problem(e, group)) from None
+    if not found.name:
+        raise Refusal(
+            messages.usage("referral", "Who is the prospect? Write their name before the details.")
+        )
+    if len(found.name) > MAX_NAME:
+        raise Refusal(
+            messages.usage(
+                "referral",
+                f"The prospect's name is too long ({len(found.name)} characters; at most {MAX_NAME}).",
+            )
+        )
+    earlier = await _same_prospect(w, group, giver, receiver, found)
     # A referral carries the prospect's contact details (and so their consent to be called);
     # without any, what the member has is a lead.
-    kind = Kind.REFERRAL if (cmd.email or cmd.phone) else Kind.LEAD
+    kind = Kind.REFERRAL if (found.email or found.phone) else Kind.LEAD
     r = await _store(
         w,
         group,
         giver,
         receiver,
         kind,
-        cmd.prospect,
-        cmd.email,
-        cmd.phone,
-        cmd.need,
-        cmd.heat,
+        found.name,
+        found.email,
+        found.phone,
+        found.need,
+        cmd.heat or DEFAULT_HEAT,
         cmd.inside,
+        heat_given=cmd.heat is not None,
     )
+    notes = await _tell_receivers(w, group, giver, receiver, r, earlier)
+    if found.phone:
+        notes = words.phone_taken(found.phone, found.phones_seen) + notes
     if kind is Kind.LEAD:
-        return [messages.recorded_as_lead(r, receiver)]
-    return [messages.referral_logged(r, receiver, giver.user)]
+        said = messages.recorded_as_lead(r, receiver)
+    else:
+        said = messages.referral_logged(r, receiver, giver.user)
+    return [_with(said, notes)]
+
+
+def _with(message: OutMessage, more: Rich) -> OutMessage:
+    return dataclasses.replace(message, text=message.text + more) if more else message
+
+
+def same_prospect(
+    r: Referral, name: str, email: str | None, phone: str | None, where: str | None
+) -> bool:
+    """One prospect: the same email or phone; or, where either has neither, the same name."""
+    if (r.email or r.phone) and (email or phone):
+        if email and r.email and email.casefold() == r.email.casefold():
+            return True
+        return bool(phone and r.phone and contacts.same_phone(phone, r.phone, where))
+    return " ".join(name.casefold().split()) == " ".join(r.prospect.casefold().split())
+
+
+async def _same_prospect(
+    w: Work, group: Group, giver: Member, receiver: Member, found: contacts.Found
+) -> list[tuple[Referral, Member]]:
+    """Refuse the pair's still-open duplicate; return the other members who received the
+    same prospect in the last 90 days (the latest referral each)."""
+    since = w.ts - SAME_PROSPECT_DAYS * 86400
+    earlier = [
+        r
+        for r in await w.tx.referrals_to_compare(group.id, giver.id, receiver.id, since)
+        if same_prospect(r, found.name, found.email, found.phone, region(group))
+    ]
+    for r in earlier:
+        if r.giver_id == giver.id and r.receiver_id == receiver.id and r.open:
+            raise Refusal(words.duplicate(r, receiver.user))
+    latest: dict[int, Referral] = {}
+    for r in earlier:
+        if r.receiver_id not in (receiver.id, giver.id) and r.created_at >= since:
+            latest[r.receiver_id] = r
+    out = []
+    for mid, r in latest.items():
+        other = await w.tx.member_by_id(mid)
+        if other is not None and other.active:
+            out.append((r, other))
+    return out
+
+
+async def _tell_receivers(
+    w: Work,
+    group: Group,
+    giver: Member,
+    receiver: Member,
+    r: Referral,
+    earlier: list[tuple[Referral, Member]],
+) -> Rich:
+    """The same prospect went to someone else lately: both receivers hear of the other (each
+    about the prospect as they already have it), and the history records it."""
+    for old, other in earlier:
+        await w.tx.add_referral_event(r.id, giver.id, "also_referred", f"#{old.id}", w.ts)
+        await w.tx.add_referral_event(old.id, giver.id, "also_referred", f"#{r.id}", w.ts)
+        await w.dm(group, receiver, words.also_referred_dm(r, old, other.user))
+        await w.dm(group, other, words.also_referred_dm(old, r, receiver.user))
+    return words.also_went_to([(old, other.user) for old, other in earlier])
 
 
 async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
@@ -48,10 +168,25 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
     receiver = await w.member_of(group, cmd.member)
     if receiver.id == giver.id:
         raise Refusal(messages.self_referral())
-    r = await _store(
-        w, group, giver, receiver, Kind.LEAD, cmd.business, None, None, cmd.details, 3, False
+    earlier = await _same_prospect(
+        w, group, giver, receiver, contacts.Found(cmd.business, None, None, None, 0, None)
     )
-    return [messages.referral_logged(r, receiver, giver.user)]
+    r = await _store(
+        w,
+        group,
+        giver,
+        receiver,
+        Kind.LEAD,
+        cmd.business,
+        None,
+        None,
+        cmd.details,
+        DEFAULT_HEAT,
+        False,
+        heat_given=False,
+    )
+    notes = await _tell_receivers(w, group, giver, receiver, r, earlier)
+    return [_with(messages.referral_logged(r, receiver, giver.user), notes)]
 
 
 async def _store(
@@ -66,6 +201,7 @@ async def _store(
     need: str | None,
     heat: int,
     inside: bool,
+    heat_given: bool = True,
 ) -> Referral:
     r = await w.tx.add_referral(
         group_id=group.id,
@@ -80,6 +216,7 @@ async def _store(
         inside=inside,
         now=w.ts,
         request_key=w.ctx.request_key,
+        heat_given=heat_given,
     )
     await due.referral_logged(w.tx, w.settings, r)
     await w.dm(group, receiver, messages.referral_received_dm(r, giver.user))
@@ -118,6 +255,8 @@ async def _own_referral(w: Work, referral_id: int) -> tuple[Group, Member, Refer
             assert receiver is not None
             raise Refusal(messages.only_receiver(r, receiver.user))
         raise Refusal(messages.not_found(referral_id))
+    if r.ended is not None:
+        raise Refusal(words.not_open(r, "change"))
     return group, await w.actor(group), r
 
 
@@ -142,14 +281,17 @@ async def change_status(
     amount: int | None,
     note: str | None,
     prompt_thanks: bool = True,
+    repeat: bool = False,
 ) -> None:
     await w.tx.set_referral_status(r.id, new, amount, w.ts)
     await w.tx.add_referral_event(r.id, receiver.id, new, note, w.ts)
     await due.status_changed(w.tx, w.settings, r, new, w.ts)
     if amount:
-        await _record_business(w, group, r, receiver, amount, note)
+        await _record_business(w, group, r, receiver, amount, note, repeat=repeat)
     giver = await w.tx.member_by_id(r.giver_id)
     assert giver is not None
+    if giver.forgotten:  # erased at their request: nobody to tell, or to thank
+        return
     await w.dm(group, giver, messages.status_dm_to_giver(r, receiver.user, new, note))
     if new is Status.WON and prompt_thanks and r.thanked_at is None:
         await w.dm(group, receiver, messages.thank_prompt_dm(r, giver.user))
@@ -163,6 +305,7 @@ async def _record_business(
     amount: int,
     note: str | None,
     giver_id: int | None = None,
+    repeat: bool = False,
 ) -> None:
     await w.tx.add_closed_business(
         group_id=group.id,
@@ -173,31 +316,33 @@ async def _record_business(
         currency=group.currency,
         note=note,
         now=w.ts,
+        repeat=repeat,
     )
 
 
 async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
-    if cmd.amount_cents and cmd.status is not Status.WON:
+    if cmd.amount and cmd.status is not Status.WON:
         raise Refusal(messages.only_won_takes_amount())
     group, me, r = await _own_referral(w, cmd.referral_id)
-    amount_text = messages.money(cmd.amount_cents, group.currency) if cmd.amount_cents else None
-    if cmd.status is Status.WON and r.status is Status.WON and cmd.amount_cents:
+    cents = read_amount(group, cmd.amount) if cmd.amount else None
+    amount_text = messages.group_money(cents, group) if cents else None
+    if cmd.status is Status.WON and r.status is Status.WON and cents:
         # "won 1500" on a referral already won: record the value it closed at
         if r.amount_cents:
             raise Refusal(messages.amount_already_recorded(r))
-        await w.tx.set_referral_status(r.id, Status.WON, cmd.amount_cents, w.ts)
-        await _record_business(w, group, r, me, cmd.amount_cents, cmd.note)
+        await w.tx.set_referral_status(r.id, Status.WON, cents, w.ts)
+        await _record_business(w, group, r, me, cents, cmd.note, repeat=cmd.repeat)
         assert amount_text
         return [messages.amount_recorded(r, amount_text)]
     check_transition(r, cmd.status, cmd.note)
-    await change_status(w, group, me, r, cmd.status, cmd.amount_cents, cmd.note)
+    await change_status(w, group, me, r, cmd.status, cents, cmd.note, repeat=cmd.repeat)
     giver = await w.tx.member_by_id(r.giver_id)
     assert giver is not None
-    return [messages.status_changed(r, cmd.status, amount_text, cmd.note, giver.user)]
+    return [messages.status_changed(r, cmd.status, amount_text, cmd.note, words.person(giver))]
 
 
 async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
-    rid, amount = cmd.referral_id, cmd.amount_cents
+    rid = cmd.referral_id
     if cmd.member is None and rid is None:
         raise Refusal(messages.usage("thanks", "Say whom you thank, or give the referral id."))
     r: Referral | None = None
@@ -213,20 +358,35 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
         if giver.id == me.id:
             raise Refusal(messages.thank_yourself())
     if cmd.bare_number is not None and giver is not None and r is None:
-        # "/thanks @alice 12": referral #12 if alice gave it to you, otherwise an amount
+        # "/thanks @alice 12": referral #12 if alice gave it to you; a lone number is never
+        # taken as money by guessing, so otherwise ask which was meant
         candidate = await w.tx.referral(cmd.bare_number)
-        if candidate and candidate.group_id == group.id and candidate.receiver_id == me.id:
-            # a referral you received: the number is its id (and the giver must match)
-            r, amount = candidate, None
+        if (
+            candidate
+            and candidate.group_id == group.id
+            and candidate.receiver_id == me.id
+            and candidate.ended is None
+        ):
+            r = candidate  # and the giver must match, below
+        else:
+            raise Refusal(
+                words.thanks_number_unclear(str(cmd.bare_number), giver.user, group, cmd.note)
+            )
+    if cmd.amount is not None and is_number(cmd.amount.text.strip()):
+        # "/thanks @alice #12 1500": money is written with its currency or decimals
+        raise Refusal(words.amount_needs_currency(cmd.amount.text.strip(), group))
+    amount = read_amount(group, cmd.amount) if cmd.amount else None
     if r is not None:
         if giver is not None and giver.id != r.giver_id:
             actual = await w.tx.member_by_id(r.giver_id)
             assert actual is not None
             raise Refusal(messages.wrong_giver(r, actual.user))
-        giver = await w.tx.member_by_id(r.giver_id)
+        giver = await _giver(w, r)
     assert giver is not None
     if giver.id == me.id:
         raise Refusal(messages.thank_yourself())
+    if giver.forgotten:
+        raise Refusal(words.nobody_to_thank())
     if r is not None and r.thanked_at is not None and not amount:
         return [messages.already_thanked(r, giver.user)]
     if amount and r is not None:
@@ -234,13 +394,25 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
             if r.amount_cents:
                 raise Refusal(messages.amount_already_recorded(r))
             await w.tx.set_referral_status(r.id, Status.WON, amount, w.ts)
-            await _record_business(w, group, r, me, amount, cmd.note)
+            await _record_business(w, group, r, me, amount, cmd.note, repeat=cmd.repeat)
         elif r.status is Status.LOST:
             raise Refusal(messages.reopen_before_thanks(r))
         else:
-            await change_status(w, group, me, r, Status.WON, amount, cmd.note, prompt_thanks=False)
+            await change_status(
+                w,
+                group,
+                me,
+                r,
+                Status.WON,
+                amount,
+                cmd.note,
+                prompt_thanks=False,
+                repeat=cmd.repeat,
+            )
     elif amount:
-        await _record_business(w, group, None, me, amount, cmd.note, giver_id=giver.id)
+        await _record_business(
+            w, group, None, me, amount, cmd.note, giver_id=giver.id, repeat=cmd.repeat
+        )
     if r is not None:
         await w.tx.mark_thanked(r.id, w.ts)
         await due.thanked(w.tx, r, w.ts)
@@ -253,8 +425,14 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
         now=w.ts,
     )
     await w.post(group, messages.thanks_post(me.user, giver.user, r, bool(amount), cmd.note))
-    amount_text = messages.money(amount, group.currency) if amount else None
+    amount_text = messages.group_money(amount, group) if amount else None
     return [messages.thanks_done(giver.user, amount_text)]
+
+
+async def _giver(w: Work, r: Referral) -> Member:
+    giver = await w.tx.member_by_id(r.giver_id)
+    assert giver is not None
+    return giver
 
 
 async def snooze(w: Work, cmd: SnoozeReferral) -> list[OutMessage]:

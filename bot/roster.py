@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 from datetime import timedelta
 
-from bot import due, group_messages, messages, seats
+from bot import currencies, due, group_messages, messages, money, seats
+from bot import messages_records as words
 from bot.commands import (
     Help,
     Join,
@@ -41,13 +43,20 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
         admins = [m for m in await w.tx.members(existing.id) if m.is_admin]
         raise Refusal(messages.already_set_up(existing, admins))
     name = cmd.name or (channel.name.lstrip("#") if channel.name else "") or "Our group"
-    group = await w.tx.create_group(channel, name, w.settings.timezone, w.settings.currency, w.ts)
+    tz = w.settings.timezone
+    currency = currencies.for_new_group(w, tz, cmd.currency)
+    group = await w.tx.create_group(
+        channel, name, tz, currency, w.ts, locale=w.settings.locale or None
+    )
+    if cmd.currency:
+        await currencies.chosen(w, group)
     admin = await w.tx.add_member(group.id, w.ctx.actor, is_admin=True, now=w.ts)
     if w.ctx.tz and is_timezone(w.ctx.tz):
         await w.tx.update_member(admin.id, tz=w.ctx.tz)
     await due.plan_month(w.tx, group, w.now + due.NEW_GROUP_GRACE)
     await w.post(group, messages.group_created_post(group, w.ctx.actor))
-    return [messages.group_created(group)]
+    done = messages.group_created(group)
+    return [replace(done, text=done.text + lit(" ") + words.currency_line(group))]
 
 
 async def join(w: Work, cmd: Join) -> list[OutMessage]:
@@ -183,7 +192,10 @@ async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
     assert group is not None and group.meeting is not None
     next_at = await due.replan_meetings(w.tx, w.settings, group, w.now)
     await w.post(group, messages.meeting_set(group, next_at))
-    return [messages.reply("Saved; I've told the channel.", "meeting.saved")]
+    followed = await currencies.follow_zone(w, group)
+    return [messages.reply("Saved; I've told the channel.", "meeting.saved")] + (
+        [followed] if followed else []
+    )
 
 
 async def skip_meeting(w: Work, cmd: SkipMeeting) -> list[OutMessage]:
@@ -218,7 +230,11 @@ async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
     week = await w.tx.stats(group.id, who.id, int(wk[0].timestamp()), int(wk[1].timestamp()))
     quarter = await w.tx.stats(group.id, who.id, int(q[0].timestamp()), int(q[1].timestamp()))
     # a member's closed business amount is theirs alone
-    return [messages.stats(who.user, week, quarter, group.currency, show_amount=own, own=own)]
+    return [
+        messages.stats(
+            who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
+        )
+    ]
 
 
 async def show_help(w: Work, cmd: Help) -> list[OutMessage]:

@@ -23,6 +23,7 @@ from bot import (
     admin,
     admins,
     attendance,
+    corrections,
     due,
     files,
     insight,
@@ -45,6 +46,8 @@ from bot.commands import (
     AllowSeat,
     ChangeSetting,
     Command,
+    CorrectAmount,
+    EditReferral,
     Export,
     Forget,
     Help,
@@ -85,6 +88,7 @@ from bot.commands import (
     Thank,
     UpdateReferral,
     WantSeat,
+    WithdrawReferral,
     parse,
 )
 from bot.config import Settings
@@ -169,6 +173,15 @@ READ_ONLY = (
     ShowGaps,
     ShowRoster,
     ShowAdmins,
+)
+
+# correcting the records (issue 11): the receiver's amount, the giver's edit, a withdrawal
+HANDLERS.update(
+    {
+        CorrectAmount: corrections.correct_amount,
+        EditReferral: corrections.edit,
+        WithdrawReferral: corrections.withdraw,
+    }
 )
 
 REQUESTS_KEPT = 2 * 86400  # a platform's retries come within minutes

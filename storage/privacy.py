@@ -48,19 +48,22 @@ class PrivacyQueries:
                 await self._all(
                     "SELECT r.id, datetime(r.created_at, 'unixepoch') AS logged_utc,"
                     " g.display_name AS giver, v.display_name AS receiver, r.prospect"
-                    f"{contact_cols}, r.need, r.heat, r.inside, r.status,"
+                    f"{contact_cols}, r.need,"
+                    " CASE WHEN r.heat_given THEN r.heat END AS heat, r.inside,"
+                    " COALESCE(r.ended, r.status) AS status,"
                     " datetime(r.updated_at, 'unixepoch') AS updated_utc"
                     " FROM referrals r JOIN members g ON g.id = r.giver_id"
                     " JOIN members v ON v.id = r.receiver_id"
                     " WHERE r.group_id = :g AND r.kind = :k AND r.created_at >= :s"
-                    " AND r.created_at < :u ORDER BY r.created_at, r.id",
+                    " AND r.created_at < :u AND r.ended IS NOT 'withdrawn'"
+                    " ORDER BY r.created_at, r.id",
                     {**args, "k": kind},
                 )
             )
         out["closed_business"] = _rows(
             await self._all(
                 "SELECT datetime(c.at, 'unixepoch') AS reported_utc, v.display_name AS receiver,"
-                " g.display_name AS giver, c.referral_id FROM closed_business c"
+                " g.display_name AS giver, c.referral_id, c.business FROM closed_business c"
                 " JOIN members v ON v.id = c.receiver_id LEFT JOIN members g ON g.id = c.giver_id"
                 " WHERE c.group_id = :g AND c.at >= :s AND c.at < :u ORDER BY c.at, c.id",
                 args,
@@ -69,7 +72,12 @@ class PrivacyQueries:
         out["closed_business_totals"] = _rows(
             await self._all(
                 "SELECT strftime('%Y-%m', at, 'unixepoch') AS month, currency,"
-                " printf('%.2f', SUM(amount_cents) / 100.0) AS total, COUNT(*) AS reports"
+                " printf('%.2f', SUM(amount_cents) / 100.0) AS total,"
+                " printf('%.2f', COALESCE(SUM(amount_cents) FILTER (WHERE business = 'new'), 0)"
+                "   / 100.0) AS new_business,"
+                " printf('%.2f', COALESCE(SUM(amount_cents) FILTER (WHERE business = 'repeat'), 0)"
+                "   / 100.0) AS repeat_business,"
+                " COUNT(*) AS reports"
                 " FROM closed_business WHERE group_id = :g AND at >= :s AND at < :u"
                 " GROUP BY month, currency ORDER BY month",
                 args,
@@ -114,14 +122,16 @@ class PrivacyQueries:
             "referrals_and_leads_received": _rows(received),
             "status_changes_you_made": _rows(
                 await self._all(
-                    "SELECT referral_id, status, note, at FROM referral_events WHERE member_id = ?"
+                    "SELECT referral_id, status, note, at, old_amount_cents, new_amount_cents"
+                    " FROM referral_events WHERE member_id = ?"
                     " ORDER BY at",
                     (member_id,),
                 )
             ),
             "closed_business_you_reported": _rows(
                 await self._all(
-                    "SELECT referral_id, amount_cents, currency, note, at FROM closed_business"
+                    "SELECT referral_id, amount_cents, currency, business, note, at"
+                    " FROM closed_business"
                     " WHERE receiver_id = ? ORDER BY at",
                     (member_id,),
                 )
@@ -159,8 +169,12 @@ class PrivacyQueries:
         }
 
     async def forget_member(self, member_id: int, now: int) -> None:
-        """Erase a member's personal data and their prospects' details. Their rows stay, as
-        an anonymous "former member", so the group's counts and totals do not change."""
+        """Erase a member's personal data. Their rows stay, as an anonymous "former member",
+        so the group's counts and totals do not change. Other members' work stays theirs:
+        a prospect the member gave that its receiver is still working on stays with the
+        receiver, whole; an open one passed to the member (closed as such before this) stays
+        in its giver's record; the prospects of the rest are erased; and only the member's
+        own notes go."""
         m = await self._one("SELECT user_id, display_name FROM members WHERE id = ?", (member_id,))
         assert m is not None
         user_id, name = m["user_id"], m["display_name"]
@@ -171,22 +185,26 @@ class PrivacyQueries:
             " dm_unreachable_at = NULL, forgotten_at = ? WHERE id = ?",
             (FORGOTTEN_NAME, now, member_id),
         )
-        mine = "(SELECT id FROM referrals WHERE giver_id = :m OR receiver_id = :m)"
         await self._db.execute(
             "UPDATE referrals SET prospect = 'erased', email = NULL, phone = NULL, need = NULL"
-            " WHERE giver_id = :m OR receiver_id = :m",
+            " WHERE (receiver_id = :m AND ended IS NOT 'receiver_forgotten')"
+            " OR (giver_id = :m AND (status IN ('won', 'lost') OR ended IS NOT NULL))",
             {"m": member_id},
         )
         await self._db.execute(
-            f"UPDATE referral_events SET note = NULL WHERE member_id = :m OR referral_id IN {mine}",
-            {"m": member_id},
+            "UPDATE referral_events SET note = NULL WHERE member_id = :m", {"m": member_id}
         )
         for sql in (
             "UPDATE thanks SET note = NULL WHERE from_id = :m OR to_id = :m",
             "UPDATE closed_business SET note = NULL WHERE giver_id = :m OR receiver_id = :m",
             "UPDATE one_to_ones SET note = NULL WHERE member_a = :m OR member_b = :m",
-            f"UPDATE due_work SET state = 'cancelled', done_at = :now WHERE state = 'pending'"
-            f" AND kind LIKE 'nudge.%' AND target_id IN {mine}",
+            # their own nudges, and reminders to thank them; the receivers of what they gave
+            # are still reminded to follow up
+            "UPDATE due_work SET state = 'cancelled', done_at = :now WHERE state = 'pending'"
+            " AND kind IN ('nudge.follow_up', 'nudge.not_contacted', 'nudge.progress',"
+            " 'nudge.thank') AND (target_id IN (SELECT id FROM referrals WHERE receiver_id = :m)"
+            " OR (kind = 'nudge.thank'"
+            "  AND target_id IN (SELECT id FROM referrals WHERE giver_id = :m)))",
         ):
             await self._db.execute(sql, {"m": member_id, "now": now})
         # messages already sent or waiting name them: they go too

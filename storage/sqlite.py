@@ -48,6 +48,7 @@ from bot.schedule import hhmm as parse_hhmm
 from bot.schedule import local_instant
 from storage.group_queries import GroupQueries
 from storage.privacy import PrivacyQueries
+from storage.records import RecordQueries
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class SqliteRepository(PrivacyQueries, GroupQueries):
+class SqliteRepository(PrivacyQueries, GroupQueries, RecordQueries):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._db = conn
         self._lock = asyncio.Lock()
@@ -301,11 +302,17 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
         return [_group(r) for r in rows]
 
     async def create_group(
-        self, channel: ChannelRef, name: str, tz: str, currency: str, now: int
+        self,
+        channel: ChannelRef,
+        name: str,
+        tz: str,
+        currency: str,
+        now: int,
+        locale: str | None = None,
     ) -> Group:
         gid = await self._insert(
             "INSERT INTO groups (platform, workspace, channel_id, channel_name, name, tz, currency,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 channel.platform,
                 channel.workspace,
@@ -315,6 +322,7 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
                 tz,
                 currency,
                 now,
+                locale,
             ),
         )
         group = await self.group(gid)
@@ -442,11 +450,12 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
         inside: bool,
         now: int,
         request_key: str | None,
+        heat_given: bool = True,
     ) -> Referral:
         rid = await self._insert(
             "INSERT INTO referrals (group_id, giver_id, receiver_id, kind, prospect, email, phone,"
-            " need, heat, inside, created_at, updated_at, request_key)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " need, heat, inside, created_at, updated_at, request_key, heat_given)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 group_id,
                 giver_id,
@@ -461,6 +470,7 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
                 now,
                 now,
                 request_key,
+                int(heat_given),
             ),
         )
         referral = await self.referral(rid)
@@ -480,7 +490,10 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
         elif which == "received":
             where, args = "receiver_id = ?", (member_id,)
         elif which == "open":
-            where, args = "receiver_id = ? AND status NOT IN ('won', 'lost')", (member_id,)
+            where, args = (
+                "receiver_id = ? AND status NOT IN ('won', 'lost') AND ended IS NULL",
+                (member_id,),
+            )
         else:
             rows = await self._all(
                 "SELECT * FROM (SELECT * FROM referrals WHERE giver_id = ?"
@@ -505,12 +518,29 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
         )
 
     async def add_referral_event(
-        self, referral_id: int, member_id: int, status: Status, note: str | None, now: int
+        self,
+        referral_id: int,
+        member_id: int,
+        status: Status | str,
+        note: str | None,
+        now: int,
+        old_amount_cents: int | None = None,
+        new_amount_cents: int | None = None,
     ) -> None:
+        """A line of the referral's history: a status change, or (by name) "edited",
+        "withdrawn", "amount" (with the amounts), "also_referred"."""
         await self._db.execute(
-            "INSERT INTO referral_events (referral_id, member_id, status, note, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (referral_id, member_id, status.value, note, now),
+            "INSERT INTO referral_events (referral_id, member_id, status, note, at,"
+            " old_amount_cents, new_amount_cents) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                referral_id,
+                member_id,
+                str(status.value if isinstance(status, Status) else status),
+                note,
+                now,
+                old_amount_cents,
+                new_amount_cents,
+            ),
         )
 
     async def mark_thanked(self, referral_id: int, now: int) -> None:
@@ -531,11 +561,22 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
         currency: str,
         note: str | None,
         now: int,
+        repeat: bool = False,
     ) -> None:
         await self._db.execute(
             "INSERT INTO closed_business (group_id, referral_id, giver_id, receiver_id,"
-            " amount_cents, currency, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (group_id, referral_id, giver_id, receiver_id, amount_cents, currency, note, now),
+            " amount_cents, currency, note, at, business) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                group_id,
+                referral_id,
+                giver_id,
+                receiver_id,
+                amount_cents,
+                currency,
+                note,
+                now,
+                "repeat" if repeat else "new",
+            ),
         )
 
     async def add_thanks(
@@ -589,11 +630,13 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
             " COUNT(*) FILTER (WHERE kind = 'lead' AND (:m IS NULL OR giver_id = :m)) AS lg,"
             " COUNT(*) FILTER (WHERE kind = 'lead' AND (:m IS NULL OR receiver_id = :m)) AS lr"
             " FROM referrals WHERE group_id = :g AND created_at >= :s AND created_at < :u"
-            " AND (:m IS NULL OR giver_id = :m OR receiver_id = :m)",
+            " AND (:m IS NULL OR giver_id = :m OR receiver_id = :m) AND ended IS NOT 'withdrawn'",
             {"g": group_id, "m": member_id, "s": since, "u": until},
         )
         cb = await self._one(
-            "SELECT COALESCE(SUM(amount_cents), 0) AS total FROM closed_business"
+            "SELECT COALESCE(SUM(amount_cents), 0) AS total,"
+            " COALESCE(SUM(amount_cents) FILTER (WHERE business = 'repeat'), 0) AS repeat"
+            " FROM closed_business"
             " WHERE group_id = :g AND at >= :s AND at < :u AND (:m IS NULL OR receiver_id = :m)",
             {"g": group_id, "m": member_id, "s": since, "u": until},
         )
@@ -614,6 +657,7 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
             leads_given=r["lg"],
             leads_received=r["lr"],
             closed_business_cents=cb["total"],
+            repeat_business_cents=cb["repeat"],
             one_to_ones=oo["n"],
             thanks_given=th["n"],
         )
@@ -904,6 +948,9 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
     async def set_group_currency(self, group_id: int, currency: str) -> None:
         await self._db.execute("UPDATE groups SET currency = ? WHERE id = ?", (currency, group_id))
 
+    async def set_group_locale(self, group_id: int, locale: str | None) -> None:
+        await self._db.execute("UPDATE groups SET locale = ? WHERE id = ?", (locale, group_id))
+
     async def wanted_seats(self, group_id: int) -> list[str]:
         rows = await self._all(
             "SELECT classification FROM wanted_seats WHERE group_id = ? ORDER BY seat_key",
@@ -928,7 +975,9 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
     # --- what reminders and recaps report --------------------------------------------
     async def last_given_at(self, member_id: int) -> int | None:
         row = await self._one(
-            "SELECT MAX(created_at) AS t FROM referrals WHERE giver_id = ?", (member_id,)
+            "SELECT MAX(created_at) AS t FROM referrals WHERE giver_id = ?"
+            " AND ended IS NOT 'withdrawn'",
+            (member_id,),
         )
         return row["t"] if row else None
 
@@ -939,7 +988,7 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
         rows = await self._all(
             "SELECT giver_id, SUM(kind = 'referral') AS r, SUM(kind = 'lead') AS l"
             " FROM referrals WHERE group_id = ? AND created_at >= ? AND created_at < ?"
-            " GROUP BY giver_id ORDER BY COUNT(*) DESC, giver_id",
+            " AND ended IS NOT 'withdrawn' GROUP BY giver_id ORDER BY COUNT(*) DESC, giver_id",
             (group_id, since, until),
         )
         return [(r["giver_id"], r["r"], r["l"]) for r in rows]
@@ -1008,7 +1057,7 @@ class SqliteRepository(PrivacyQueries, GroupQueries):
         row = await self._one(
             "SELECT"
             " (SELECT COUNT(*) FROM referrals WHERE giver_id = :m AND created_at >= :s"
-            "   AND created_at < :u) AS given,"
+            "   AND created_at < :u AND ended IS NOT 'withdrawn') AS given,"
             " (SELECT COUNT(*) FROM one_to_ones WHERE (member_a = :m OR member_b = :m)"
             "   AND met_at >= :s AND met_at < :u) AS one_to_ones,"
             " (SELECT COUNT(*) FROM closed_business WHERE receiver_id = :m AND at >= :s"
@@ -1128,6 +1177,7 @@ def _group(r: sqlite3.Row) -> Group:
         currency=r["currency"],
         meeting=meeting,
         created_at=r["created_at"],
+        locale=r["locale"],
     )
 
 
@@ -1146,6 +1196,7 @@ def _member(r: sqlite3.Row) -> Member:
         is_admin=bool(r["is_admin"]),
         active=bool(r["active"]),
         joined_at=r["joined_at"],
+        forgotten=r["forgotten_at"] is not None,
     )
 
 
@@ -1167,6 +1218,9 @@ def _referral(r: sqlite3.Row) -> Referral:
         created_at=r["created_at"],
         updated_at=r["updated_at"],
         thanked_at=r["thanked_at"],
+        heat_given=bool(r["heat_given"]),
+        ended=r["ended"],
+        ended_at=r["ended_at"],
     )
 
 

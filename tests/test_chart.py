@@ -65,17 +65,18 @@ def test_the_chart_accepts_a_string_path_and_a_quiet_single_week(tmp_path: Path)
 
 
 def test_the_text_gives_the_last_twelve_weeks_oldest_first() -> None:
-    lines = chart_numbers_text(fourteen_weeks(), "ZAR").splitlines()
+    # amounts as a Cape Town group writes them (Babel, en_ZA)
+    lines = chart_numbers_text(fourteen_weeks(), "ZAR", "en_ZA").splitlines()
     assert len(lines) == 12
-    assert lines[0] == "w/c 13 Oct: 3 referrals, 2 leads, R5,000.00"
-    assert lines[1] == "w/c 20 Oct: 4 referrals, 0 leads, R7,500.00"
-    assert lines[4] == "w/c 10 Nov: 2 referrals, 0 leads, R15,000.00"
-    assert lines[-1] == "w/c 29 Dec: 4 referrals, 1 lead, R32,500.00"
+    assert lines[0] == "w/c 13 Oct: 3 referrals, 2 leads, R5\u00a0000,00"
+    assert lines[1] == "w/c 20 Oct: 4 referrals, 0 leads, R7\u00a0500,00"
+    assert lines[4] == "w/c 10 Nov: 2 referrals, 0 leads, R15\u00a0000,00"
+    assert lines[-1] == "w/c 29 Dec: 4 referrals, 1 lead, R32\u00a0500,00"
 
 
 def test_the_text_matches_the_input_numbers_week_by_week() -> None:
     weeks = fourteen_weeks()[-12:]
-    for week, line in zip(weeks, chart_numbers_text(weeks, "GBP").splitlines(), strict=True):
+    for week, line in zip(weeks, chart_numbers_text(weeks, "GBP", "en_GB").splitlines(), strict=True):
         assert line.startswith(f"w/c {week.week_start.day} {week.week_start:%b}: ")
         assert f"{week.referrals} referral" in line
         assert f"{week.leads} lead" in line
@@ -85,14 +86,17 @@ def test_the_text_matches_the_input_numbers_week_by_week() -> None:
 def test_one_referral_and_one_lead_read_as_singular_and_weeks_are_put_in_order() -> None:
     later = WeekNumbers(date(2025, 12, 14), 1, 1, 1_850_000)
     earlier = WeekNumbers(date(2025, 12, 7), 3, 1, 1_850_000)
-    assert chart_numbers_text([later, earlier], "ZAR") == (
-        "w/c 7 Dec: 3 referrals, 1 lead, R18,500.00\nw/c 14 Dec: 1 referral, 1 lead, R18,500.00"
+    assert chart_numbers_text([later, earlier], "ZAR", "en_ZA") == (
+        "w/c 7 Dec: 3 referrals, 1 lead, R18\u00a0500,00"
+        "\nw/c 14 Dec: 1 referral, 1 lead, R18\u00a0500,00"
     )
 
 
 def test_a_currency_without_a_sign_is_written_by_its_code() -> None:
     week = WeekNumbers(date(2025, 12, 7), 2, 0, 123_456)
-    assert chart_numbers_text([week], "CHF") == "w/c 7 Dec: 2 referrals, 0 leads, 1,234.56 CHF"
+    assert chart_numbers_text([week], "CHF") == "w/c 7 Dec: 2 referrals, 0 leads, CHF1,234.56"
+    # and in the group's own locale, its own way
+    assert chart_numbers_text([week], "CHF", "de_CH").endswith("CHF\u00a01'234.56")
 
 
 def test_without_matplotlib_there_is_no_chart_and_nothing_is_written(

@@ -543,3 +543,56 @@ async def test_the_groups_wording_as_the_transcript_shows_it(settings, tmp_path)
         "[@maggie only] Lawyers Club's roster: 1 member.",
         "  • @maggie — Commercial law, joined 30 Nov 2026, admin",
     ]
+# --- records a chapter can trust (issue 11), as a person reads them --------------------------
+RECORDS = """\
+alice> /rapport setup Breakfast Club
+alice> /rapport join Commercial insurance
+bob> /rapport join Residential plumbing
+alice> /referral @bob Jane Roe jane@roe.example -- a geyser
+alice> /referral @bob Jane Roe jane@roe.example
+alice> /referral @bob J. Roe 082 555 1234 -- her cell
+alice> /referrals withdraw 2 -- a duplicate of #1
+alice> /referrals
+bob> /referrals update 1 won R18,500
+bob> /referrals amount 1 R16 500 -- one tap was under guarantee
+bob> /thanks @alice 12
+bob> /referrals update 1 won $300
+"""
+
+
+async def test_the_transcript_shows_rand_a_corrected_amount_and_a_withdrawn_duplicate(
+    settings, tmp_path
+):
+    lines = (await play(settings, tmp_path, RECORDS)).splitlines()
+    nbsp = "\u00a0"
+    assert any(
+        line.startswith("[@alice only] Breakfast Club is set up")
+        and f"Amounts are in ZAR (R), written like R1{nbsp}500,00" in line
+        for line in lines
+    )
+    assert (
+        f"[@bob only] Closed business for #1 is now R16{nbsp}500,00 (was R18{nbsp}500,00)."
+        " The old amount and your reason are kept in its history, and the group's totals"
+        " follow. I've told @alice it was corrected, without the amount."
+    ) in lines
+    assert (
+        "[DM @alice] @bob corrected the closed business recorded for your referral Jane Roe"
+        " (#1). Amounts stay private to @bob and the group's totals."
+    ) in lines
+    assert any(
+        line.startswith("[@alice only] You already passed Jane Roe to @bob as #1") for line in lines
+    )
+    assert (
+        "[DM @bob] @alice withdrew the referral J. Roe (#2): a duplicate of #1. It no longer"
+        " counts, and you won't be reminded about it." in lines
+    )
+    assert "  #2 referral to @bob: J. Roe — withdrawn" in lines
+    assert any(
+        line.startswith("[@bob only] I can't tell what “12” means, so nothing is posted yet.")
+        for line in lines
+    )
+    assert (
+        "[@bob only] “$300” is not in this group's currency: amounts here are in ZAR."
+        f" Write it like R1{nbsp}500,00 or 1500. (The admin changes the currency with"
+        " /rapport settings currency <code>.)"
+    ) in lines

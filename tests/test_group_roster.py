@@ -263,7 +263,11 @@ async def test_only_the_admin_sets_or_skips_the_meeting(group, messenger):
 
 async def test_setting_the_meeting_tells_the_channel_and_shows_the_next_one(group, messenger):
     reply = await group("alice", "/rapport meeting set wed 07:00 America/New_York -- Café Rio")
-    assert reply == "Saved; I've told the channel."
+    saved, currency = reply.split("\n")
+    assert saved == "Saved; I've told the channel."
+    # nothing was recorded yet, and nobody chose the currency: it follows the new zone
+    assert currency.startswith("The group's time zone moved, and no amount is recorded yet,")
+    assert "Amounts are in USD ($), written like $1,500.00" in currency
     [post] = messenger.posts()
     assert post.text == (
         "The weekly meeting is now Wednesdays at 07:00 (America/New_York), Café Rio."
@@ -497,7 +501,7 @@ async def test_a_1_2_1_naming_someone_not_in_the_group_logs_none_of_them(group, 
 STATS_LINE = re.compile(
     r"(?P<label>This week|This quarter): (?P<rg>\d+) referrals? given, (?P<rr>\d+) received,"
     r" (?P<lg>\d+) leads? given, (?P<lr>\d+) received"
-    r"(?:, closed business (?P<cb>R[\d,]+\.\d\d))?, (?P<oo>\d+) 1-2-1s?$"
+    r"(?:, closed business (?P<cb>R[\d\u00a0]+,\d\d))?, (?P<oo>\d+) 1-2-1s?$"
 )
 
 
@@ -556,7 +560,7 @@ async def history(chat, clock) -> None:
     assert "won" in await chat("bob", "/referrals update 7 won 1500")
     assert "logged" in await chat("bob", "/onetoone @alice")
     assert "counts once" in await chat("alice", "/onetoone @bob")
-    assert "R300.00" in await chat("bob", "/thanks @carol R300 -- a tip-off")
+    assert "R300,00" in await chat("bob", "/thanks @carol R300 -- a tip-off")
 
     clock.set(utc(2026, 12, 2, 8, 0))
 
@@ -564,14 +568,14 @@ async def history(chat, clock) -> None:
 async def test_stats_count_this_week_and_this_quarter(chat, clock):
     await history(chat, clock)
     bob = numbers(await chat("bob", "/rapport stats"))
-    assert bob["This week"] == (0, 1, 0, 1, "R1,800.00", 1)
-    assert bob["This quarter"] == (1, 3, 0, 2, "R4,300.00", 2)
+    assert bob["This week"] == (0, 1, 0, 1, "R1\u00a0800,00", 1)
+    assert bob["This quarter"] == (1, 3, 0, 2, "R4\u00a0300,00", 2)
     alice = numbers(await chat("alice", "/rapport stats"))
-    assert alice["This week"] == (1, 0, 0, 0, "R0.00", 1)
-    assert alice["This quarter"] == (2, 1, 1, 0, "R0.00", 1)
+    assert alice["This week"] == (1, 0, 0, 0, "R0,00", 1)
+    assert alice["This quarter"] == (2, 1, 1, 0, "R0,00", 1)
     carol = numbers(await chat("carol", "/rapport stats"))
-    assert carol["This week"] == (0, 0, 1, 0, "R0.00", 0)
-    assert carol["This quarter"] == (1, 0, 1, 0, "R0.00", 1)
+    assert carol["This week"] == (0, 0, 1, 0, "R0,00", 0)
+    assert carol["This quarter"] == (1, 0, 1, 0, "R0,00", 1)
 
 
 async def test_stats_of_another_member_never_show_their_closed_business(chat, clock):
@@ -581,7 +585,7 @@ async def test_stats_of_another_member_never_show_their_closed_business(chat, cl
     assert "closed business" not in reply.casefold().replace(
         "closed business amounts are private", ""
     )
-    assert "R1,800" not in reply and "R4,300" not in reply and "R0.00" not in reply
+    assert "R1\u00a0800" not in reply and "R4\u00a0300" not in reply and "R0,00" not in reply
     assert "private to each member" in reply
     bob = numbers(reply)
     assert bob["This week"] == (0, 1, 0, 1, None, 1)
@@ -592,11 +596,11 @@ async def test_own_stats_show_own_closed_business(chat, clock):
     await history(chat, clock)
     reply = await chat("bob", "/rapport stats")
     assert reply.startswith("Your numbers")
-    assert "closed business R1,800.00" in reply
-    assert "closed business R4,300.00" in reply
+    assert "closed business R1\u00a0800,00" in reply
+    assert "closed business R4\u00a0300,00" in reply
     assert "private to each member" not in reply
     # naming yourself is the same as asking for your own
-    assert "closed business R1,800.00" in await chat("bob", "/rapport stats @bob")
+    assert "closed business R1\u00a0800,00" in await chat("bob", "/rapport stats @bob")
 
 
 async def test_stats_for_a_non_member_are_refused(group):

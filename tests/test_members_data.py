@@ -210,12 +210,14 @@ async def test_forget_me_asks_first_then_leaves_no_trace_while_totals_stay(group
         "Jane Roe",
         "jane@roe.example",
         "082 555 1234",
-        "Sam Smith",
-        "sam@smith.example",
-        "Acme Roofing",
         "Jane was lovely",
     ):
         assert secret not in dump, secret
+    # other members' work stays theirs: the referral bob gave carol, which she is still
+    # working on, stays with her whole; carol's open lead to bob is closed, in her record
+    listed = await group("carol", "/referrals")
+    assert "#3 referral from a former member: Sam Smith — open" in listed
+    assert "#2 lead to a former member: Acme Roofing — closed (the receiver's data" in listed
     # the group's numbers are unchanged: alice still gave one referral, carol one lead
     assert await group("alice", "/rapport stats") == week_before
     rows = db.execute("SELECT display_name, active FROM members WHERE forgotten_at IS NOT NULL")

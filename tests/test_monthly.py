@@ -58,10 +58,10 @@ async def test_the_weeks_are_the_groups_local_weeks_and_none_before_it_existed(
     # four weeks: from the week the group was set up in, to the last whole week
     assert post.text.splitlines() == [
         "📈 Thames Breakfast Club, the last 4 weeks (referrals, leads, closed business):",
-        "w/c 28 Sep: 0 referrals, 0 leads, R0.00",
-        "w/c 5 Oct: 0 referrals, 0 leads, R0.00",
-        "w/c 12 Oct: 0 referrals, 0 leads, R0.00",
-        "w/c 19 Oct: 1 referral, 0 leads, R0.00",
+        "w/c 28 Sep: 0 referrals, 0 leads, £0.00",
+        "w/c 5 Oct: 0 referrals, 0 leads, £0.00",
+        "w/c 12 Oct: 0 referrals, 0 leads, £0.00",
+        "w/c 19 Oct: 1 referral, 0 leads, £0.00",
     ]
     clock.set(london(2026, 12, 1, 9, 0))
     post = await monthly_post(core, clock, messenger)
@@ -82,7 +82,7 @@ async def test_the_weeks_are_the_groups_local_weeks_and_none_before_it_existed(
             "23 Nov",
         )
     ]
-    assert lines[4] == "w/c 19 Oct: 1 referral, 0 leads, R0.00"
+    assert lines[4] == "w/c 19 Oct: 1 referral, 0 leads, £0.00"
 
 
 async def test_a_dollar_sign_in_the_group_name_neither_breaks_the_chart_nor_italicises(
@@ -124,7 +124,9 @@ async def test_a_chart_that_cannot_be_drawn_is_not_named_and_leaves_no_file(
     messenger: RecordingMessenger,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def disk_full(weeks: object, path: Path, title: str, currency: str) -> Path:
+    def disk_full(
+        weeks: object, path: Path, title: str, currency: str, locale: str | None = None
+    ) -> Path:
         Path(path).write_bytes(b"\x89PNG half")
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -134,7 +136,7 @@ async def test_a_chart_that_cannot_be_drawn_is_not_named_and_leaves_no_file(
     post = await monthly_post(core, clock, messenger)
     assert post.message.attachments == ()
     assert "File:" not in post.text
-    assert post.text.splitlines()[1] == "w/c 28 Sep: 0 referrals, 0 leads, R0.00"
+    assert post.text.splitlines()[1] == "w/c 28 Sep: 0 referrals, 0 leads, £0.00"
     folder = Path(core.settings.privacy.files_dir)
     assert list(folder.rglob("*.png")) == []
 
@@ -149,9 +151,11 @@ async def test_the_recap_waits_for_its_chart_and_names_it_once_written(
     """While the chart is drawn the post is held back: a delivery in between sends nothing."""
     seen_while_drawing: list[int] = []
 
-    def draw(weeks: list[WeekNumbers], path: Path, title: str, currency: str) -> Path | None:
+    def draw(
+        weeks: list[WeekNumbers], path: Path, title: str, currency: str, locale: str | None = None
+    ) -> Path | None:
         seen_while_drawing.append(len(messenger.posts()))
-        return chart.weekly_chart(weeks, path, title, currency)
+        return chart.weekly_chart(weeks, path, title, currency, locale)
 
     monkeypatch.setattr(monthly, "weekly_chart", draw)
     await london_group(chat, clock)

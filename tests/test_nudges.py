@@ -606,7 +606,7 @@ async def test_thanking_within_a_day_means_no_reminder(week, core):
 async def test_thanking_with_the_amount_wins_and_thanks_at_once(week, core):
     await week.say("alice", jane(5))
     await week.until(sast(30, 10))
-    assert "posted in the channel" in await week.say("bob", "/thanks @alice 1 18500")
+    assert "posted in the channel" in await week.say("bob", "/thanks @alice 1 R18500")
     assert (await referral(core, 1)).status is Status.WON
     await week.advance(days=30)
     assert week.nudges("bob") == []

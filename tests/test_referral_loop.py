@@ -123,16 +123,22 @@ async def test_alice_refers_jane_to_bob_and_bob_gets_her_details_with_the_four_a
     assert r.receiver_id == await member_id(core, "bob")
 
 
-async def test_a_referral_with_only_a_phone_is_warm_by_default_and_offers_no_email(
-    group, messenger
+async def test_a_referral_with_only_a_phone_shows_no_heat_nobody_gave_and_offers_no_email(
+    group, messenger, core
 ):
     [reply] = await group.messages("alice", "/referral @bob Sam Kay 021 555 9876")
     assert reply.kind == "referral.logged"
     assert "mailto:" not in reply.fallback()
     [dm] = messenger.dms_to("bob")
     assert "Phone: 021 555 9876" in dm.text
-    assert "Heat: 3/5 (warm)" in dm.text
+    # alice said nothing about heat: bob is not shown one as if she had
+    assert "Heat" not in dm.text
     assert "Email:" not in dm.text
+    # it is still chased as a warm one would be (48 h)
+    async with core.repo.transaction() as tx:
+        [nudge] = [d for d in await tx.due_pending(1) if d.kind == "nudge.follow_up"]
+    r = await referral(core, 1)
+    assert (r.heat, r.heat_given, nudge.due_at - r.created_at) == (3, False, 48 * 3600)
 
 
 async def test_the_introduction_email_goes_to_jane_and_names_both_when_bob_has_no_email(group):
@@ -378,7 +384,7 @@ async def test_won_with_an_amount_records_closed_business_that_only_bob_sees(
     await group("bob", "/referrals update 1 contacted -- left a voicemail")
     reply = await group("bob", "/referrals update 1 won 1500 -- signed today")
     assert "#1 is now won" in reply
-    assert "Closed business of R1,500.00 is recorded" in reply
+    assert "Closed business of R1\u00a0500,00 is recorded" in reply
 
     assert await closed_business(core) == [
         {
@@ -392,7 +398,7 @@ async def test_won_with_an_amount_records_closed_business_that_only_bob_sees(
     ]
     r = await referral(core, 1)
     assert (r.status, r.amount_cents) == (Status.WON, 150000)
-    assert "closed business R1,500.00" in await group("bob", "/stats")
+    assert "closed business R1\u00a0500,00" in await group("bob", "/stats")
     assert (await group_totals(core)).closed_business_cents == 150000
 
     to_alice = messenger.dms_to("alice")
@@ -429,7 +435,7 @@ async def test_the_amount_can_follow_the_win_but_only_once(group, messenger, cor
     assert await closed_business(core) == []
 
     reply = await group("bob", "/referrals update 1 won 1500")
-    assert "Closed business of R1,500.00 is recorded for #1" in reply
+    assert "Closed business of R1\u00a0500,00 is recorded for #1" in reply
     assert [(b["referral_id"], b["amount_cents"]) for b in await closed_business(core)] == [
         (1, 150000)
     ]
@@ -439,7 +445,7 @@ async def test_the_amount_can_follow_the_win_but_only_once(group, messenger, cor
     assert "#1 already has its closed business recorded." in reply
     assert len(await closed_business(core)) == 1
     assert (await referral(core, 1)).amount_cents == 150000
-    assert "closed business R1,500.00" in await group("bob", "/stats")
+    assert "closed business R1\u00a0500,00" in await group("bob", "/stats")
     for dm in messenger.dms_to("alice"):
         assert "1,500" not in dm.text and "2,000" not in dm.text
 
@@ -473,8 +479,8 @@ async def test_thanks_with_an_id_and_an_amount_records_business_but_posts_no_amo
     await group("alice", JANE)
     messenger.clear()
 
-    reply = await group("bob", "/thanks @alice 1 2500")
-    assert "Closed business of R2,500.00 is recorded" in reply
+    reply = await group("bob", "/thanks @alice 1 R2500")
+    assert "Closed business of R2\u00a0500,00 is recorded" in reply
     assert [(b["referral_id"], b["amount_cents"]) for b in await closed_business(core)] == [
         (1, 250000)
     ]
@@ -486,14 +492,26 @@ async def test_thanks_with_an_id_and_an_amount_records_business_but_posts_no_amo
         s.text for s in messenger.dms_to("alice")
     ]
     for text in everything_alice_and_the_channel_saw:
-        assert "2,500" not in text and "2500" not in text
+        assert "2\u00a0500" not in text and "2500" not in text
     # bob already thanked: no prompt to thank again
     assert [s.message.kind for s in messenger.dms_to("bob")] == []
 
 
-async def test_thanks_with_a_number_that_is_no_referral_records_an_amount(group, messenger, core):
+async def test_thanks_with_a_number_that_is_no_referral_is_asked_about_and_nothing_is_posted(
+    group, messenger, core
+):
     reply = await group("bob", "/thanks @alice 1500")
-    assert "Closed business of R1,500.00 is recorded" in reply
+    # a lone number never becomes money by guessing: both ways to write it are shown
+    assert "I can't tell what “1500” means, so nothing is posted yet." in reply
+    assert "/thanks @alice #1500" in reply
+    assert "/thanks @alice R1\u00a0500,00" in reply
+    assert await closed_business(core) == [] and await thanks_rows(core) == []
+    assert messenger.sent == []
+
+
+async def test_thanks_with_an_amount_in_the_groups_currency_records_it(group, messenger, core):
+    reply = await group("bob", "/thanks @alice R1500")
+    assert "Closed business of R1\u00a0500,00 is recorded" in reply
     assert await closed_business(core) == [
         {
             "referral_id": None,
@@ -643,13 +661,13 @@ async def test_no_channel_post_in_a_busy_week_holds_a_prospects_contact_details(
     await group("alice", "/referrals update 4 won 32000")
     await group("bob", "/thanks @alice 1 -- a lovely client")
     await group.click("alice", "thank:4", where=DM)
-    await group("bob", "/thanks @carol 2 2500 -- quick job")
+    await group("bob", "/thanks @carol 2 R2500 -- quick job")
     clock.advance(days=1)
     # Thursday: refusals mid-week must leak nothing either
     await group("alice", "/referral @alice Self Ish self@ish.example")
     await group("alice", "/referral @erin Jane Roe jane@roe.example 082 555 1234")
     await group("carol", "/referrals update 3 won")
-    await group("bob", "/thanks @alice 700")
+    await group("bob", "/thanks @alice R700")
 
     posts = messenger.posts()
     assert len(posts) == 9  # 5 referrals and leads, 4 thanks; the refusals posted nothing

@@ -290,7 +290,7 @@ async def test_the_reminders_say_when_and_where_with_asks_open_seats_and_last_we
         "• @bob wants: homeowners renovating a bathroom\n"
         "• @carol wants: estate agents whose sellers need a roof report\n"
         "Open seats: Electrician. Know someone? Bring them as a visitor.\n"
-        "The last 7 days: 1 referral, 1 lead, R1,500.00 closed business, 1 1-2-1."
+        "The last 7 days: 1 referral, 1 lead, R1\u00a0500,00 closed business, 1 1-2-1."
     )
     assert [(o.at, o.to, o.kind) for o in outs] == [
         (sast(2026, 12, 1, 18), GENERAL, EVENING),
@@ -346,7 +346,7 @@ async def test_the_recap_two_hours_after_the_meeting_gives_the_weeks_totals_give
 
     assert [(o.at, o.to) for o in outs] == [(sast(2026, 12, 2, 9), GENERAL)]
     assert outs[0].text == (
-        "📊 This week at Breakfast Club: 2 referrals, 1 lead, R1,500.00 closed business,"
+        "📊 This week at Breakfast Club: 2 referrals, 1 lead, R1\u00a0500,00 closed business,"
         " 1 1-2-1.\n"
         "Given by: @carol (1 referral, 1 lead), @alice (1 referral). Thank you!\n"
         "Thanks: @bob thanked @alice."
@@ -364,7 +364,7 @@ async def test_a_quiet_week_is_recapped_as_quiet(group: Chat, timeline: Timeline
     assert [(o.at, o.text) for o in outs] == [
         (
             sast(2026, 12, 2, 9),
-            "📊 This week at Breakfast Club: 0 referrals, 0 leads, R0.00 closed business,"
+            "📊 This week at Breakfast Club: 0 referrals, 0 leads, R0,00 closed business,"
             " 0 1-2-1s.\nNo referrals or leads this week. Who will open next week's account?",
         )
     ]
@@ -762,7 +762,7 @@ async def test_after_three_days_down_stale_reminders_are_dropped_and_the_recap_s
     assert [(s.to, s.text.splitlines()[0]) for s in messenger.sent] == [
         (
             GENERAL,
-            "📊 This week at Breakfast Club: 0 referrals, 1 lead, R0.00 closed business, 0 1-2-1s.",
+            "📊 This week at Breakfast Club: 0 referrals, 1 lead, R0,00 closed business, 0 1-2-1s.",
         )
     ]
     assert states(await due_rows(core, meeting(2026, 12, 2))) == {

@@ -305,7 +305,7 @@ async def test_a_group_week_survives_a_close_and_reopen(db_path: Path, clock: Fa
     assert "#1 referral from @alice: Jane Roe — won" in before[1]
     assert "This week: 1 referral given, 0 received" in before[3]
     assert "This week: 0 referrals given, 1 received, 0 leads given, 1 received," in before[4]
-    assert "closed business R1,500.00" in before[4]
+    assert "closed business R1\u00a0500,00" in before[4]
     assert "1 1-2-1" in before[5]
     assert "homeowners planning a kitchen" in before[7]
     assert "Wednesdays at 07:00 (Africa/Johannesburg), The Oaks" in before[8]
@@ -343,7 +343,7 @@ async def test_a_retried_request_is_answered_from_the_stored_reply(
     assert len(messenger.posts()) == 1
     assert scalar(db_path, "SELECT request_key FROM referrals") == "trigger-1"
 
-    other = await group("alice", REFERRAL, key="trigger-2")
+    other = await group("alice", REFERRAL.replace("Jane Roe jane@", "Tom Lee tom@"), key="trigger-2")
     assert "Referral #2 to @bob is logged" in other
     assert referral_count(db_path) == 2
     assert len(messenger.dms_to("bob")) == 2
@@ -399,7 +399,9 @@ async def test_refused_commands_store_nothing(
         ("dave", "/rapport join Residential  plumbing"): "seat is taken by @bob",
         ("bob", "/referrals update 1 won 15OO"): "is not an amount",
         ("bob", "/referrals update 1 won -5"): "more than zero",
-        ("bob", "/thanks @alice #1 0"): "more than zero",
+        ("bob", "/thanks @alice #1 R0"): "more than zero",
+        ("bob", "/thanks @alice #1 £20"): "not in this group's currency",
+        ("bob", "/thanks @alice 7"): "nothing is posted yet",
         ("bob", "/referrals update 1 won 2000"): "already has its closed business recorded",
         ("carol", "/referrals update 1 lost"): "no referral #1 of yours",
     }

@@ -9,7 +9,7 @@ from datetime import date
 
 from discord import app_commands
 
-from bot.commands import ParseError, clean, limit, parse_amount
+from bot.commands import BUSINESS_WORDS, Amount, ParseError, clean, limit
 from bot.messages import HEAT
 
 HEAT_CHOICES = [app_commands.Choice(name=f"{n} – {HEAT[n]}", value=n) for n in range(1, 6)]
@@ -67,14 +67,14 @@ def text(value: str | None, option: str, most: int, what: str, command: str) -> 
         raise OptionProblem(option, e.problem) from None
 
 
-def amount(value: str | None, option: str, command: str) -> int | None:
-    """An amount in minor units (1500, 1,500.50, R 1 500 …)."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return parse_amount(value, command)
-    except ParseError as e:
-        raise OptionProblem(option, e.problem) from None
+def amount(value: str | None) -> tuple[Amount | None, bool]:
+    """An amount as typed (1500, R 1 500, £4,800 repeat) and whether it is repeat business:
+    the core reads the amount in the group's currency, and answers a bad one echoing it as
+    the member's own text."""
+    words = clean(value or "").split()
+    if len(words) > 1 and words[-1].casefold() in BUSINESS_WORDS:
+        return Amount(" ".join(words[:-1])), BUSINESS_WORDS[words[-1].casefold()]
+    return (Amount(" ".join(words)) if words else None), False
 
 
 def word(value: str | None, option: str, example: str) -> str | None:

@@ -22,8 +22,8 @@ from bot.commands import (
     Leave,
     RemoveAdmin,
     RemoveMember,
-    ShowProfile,
     ShowAdmins,
+    ShowProfile,
     ShowRoster,
     ShowStats,
 )
@@ -267,6 +267,11 @@ def _settings() -> app_commands.Group:
     @app_commands.describe(code="e.g. ZAR, USD or EUR")
     async def currency(interaction: discord.Interaction, code: str) -> None:
         await one(interaction, "/rapport settings currency", code, "ZAR", "code")
+
+    @settings.command(name="locale", description="How amounts are written, e.g. en_ZA")
+    @app_commands.describe(name="A locale like en_ZA or de_DE, or default")
+    async def locale(interaction: discord.Interaction, name: str) -> None:
+        await one(interaction, "/rapport settings locale", name, "en_ZA", "name")
 
     @settings.command(name="seat-add", description="List an open seat to fill")
     @app_commands.describe(classification="e.g. Electrician")

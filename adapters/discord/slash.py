@@ -18,12 +18,18 @@ from bot.commands import (
     MAX_NAME,
     MAX_TEXT,
     SNOOZES,
+    STATUS_WORDS,
+    CorrectAmount,
+    EditReferral,
     FieldErrors,
     ListReferrals,
     LogLead,
     LogOneToOne,
     SnoozeReferral,
     Thank,
+    UpdateReferral,
+    WithdrawReferral,
+    clean,
     referral_from_fields,
 )
 
@@ -53,7 +59,7 @@ def _referral() -> app_commands.Command[Any, ..., Any]:
         email="The prospect's email address",
         phone="The prospect's phone number",
         need="What they need",
-        heat="How ready they are: 1 (cool) to 5 (ready to buy); 3 if you leave it out",
+        heat="How ready they are: 1 (cool) to 5 (ready to buy)",
         inside="Is the prospect a member of this group?",
     )
     @app_commands.choices(heat=options.HEAT_CHOICES)
@@ -138,7 +144,7 @@ def _referrals() -> app_commands.Group:
     @app_commands.describe(
         referral="The referral's id (/referrals list shows it)",
         status="Where it stands now",
-        amount="For won: what the business is worth (only you and the group's totals see it)",
+        amount="For won: what it's worth, e.g. 4800; add repeat for repeat business (kept private)",
         note="A note for the giver",
     )
     @app_commands.choices(status=options.STATUS_CHOICES)
@@ -150,18 +156,82 @@ def _referrals() -> app_commands.Group:
         note: Text | None = None,
     ) -> None:
         try:
-            cents = options.amount(amount, "amount", "referrals")
             words = options.text(note, "note", MAX_TEXT, "The note", "referrals")
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
-        # the typed grammar checks the rest (only won takes an amount, …)
-        line = f"/referrals update {referral} {status.value}"
-        if cents:
-            line += f" {cents // 100}.{cents % 100:02d}"
-        if words:
-            line += f" -- {words}"
-        await replies.run(interaction, line)
+        # the core checks the rest (only won takes an amount, the group's currency, …)
+        money, repeat = options.amount(amount)
+        await replies.run(
+            interaction,
+            UpdateReferral(referral, STATUS_WORDS[status.value], money, words, bool(repeat)),
+        )
+
+    @group.command(name="amount", description="Correct the closed business you recorded")
+    @app_commands.describe(
+        referral="The referral's id",
+        amount="The right amount, e.g. 4800; add repeat for repeat business",
+        why="Why it changed (kept in the referral's history; the giver never sees amounts)",
+    )
+    async def amount(
+        interaction: discord.Interaction,
+        referral: Id,
+        amount: app_commands.Range[str, 1, 40],
+        why: Text,
+    ) -> None:
+        try:
+            reason = options.text(why, "why", MAX_TEXT, "The reason", "referrals")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        money, repeat = options.amount(amount)
+        if money is None or reason is None:
+            await replies.say(interaction, wording.BAD_OPTIONS)
+            return
+        await replies.run(interaction, CorrectAmount(referral, money, reason, repeat or None))
+
+    @group.command(name="edit", description="Correct a referral or lead you gave, while it's open")
+    @app_commands.describe(
+        referral="The referral's id",
+        prospect="The prospect's name",
+        email="The prospect's email address",
+        phone="The prospect's phone number",
+        need="What they need",
+        heat="How ready they are",
+    )
+    @app_commands.choices(heat=options.HEAT_CHOICES)
+    async def edit(
+        interaction: discord.Interaction,
+        referral: Id,
+        prospect: Name | None = None,
+        email: app_commands.Range[str, 1, MAX_EMAIL] | None = None,
+        phone: app_commands.Range[str, 1, 40] | None = None,
+        need: Text | None = None,
+        heat: app_commands.Choice[int] | None = None,
+    ) -> None:
+        try:
+            words = options.text(need, "need", MAX_TEXT, "What they need", "referrals")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        # the core takes the name, email and phone apart as it does for a typed line
+        text = " ".join(clean(x) for x in (prospect, email, phone) if x and clean(x))
+        await replies.run(
+            interaction, EditReferral(referral, text, words, heat.value if heat else None)
+        )
+
+    @group.command(name="withdraw", description="Take back a mistaken or duplicate referral")
+    @app_commands.describe(referral="The referral's id", why="Why it is withdrawn")
+    async def withdraw(interaction: discord.Interaction, referral: Id, why: Text) -> None:
+        try:
+            reason = options.text(why, "why", MAX_TEXT, "The reason", "referrals")
+        except options.OptionProblem as e:
+            await _problem(interaction, e)
+            return
+        if reason is None:
+            await replies.say(interaction, wording.BAD_OPTIONS)
+            return
+        await replies.run(interaction, WithdrawReferral(referral, reason))
 
     @group.command(name="snooze", description="No reminders about a referral for a while")
     @app_commands.describe(referral="The referral's id", duration="For how long")
@@ -183,7 +253,7 @@ def _thanks() -> app_commands.Command[Any, ..., Any]:
     @app_commands.describe(
         member="The member you are thanking",
         referral="The referral you are thanking them for (its id)",
-        amount="The business it brought you (kept private: only the group's totals show it)",
+        amount="The business it brought, with its currency, e.g. R4800; add repeat if so (private)",
         note="A word of thanks, shown in the channel",
     )
     async def thanks(
@@ -198,13 +268,13 @@ def _thanks() -> app_commands.Command[Any, ..., Any]:
             await replies.say(interaction, wording.THANKS_WHO)
             return
         try:
-            cents = options.amount(amount, "amount", "thanks")
             words = options.text(note, "note", MAX_TEXT, "The note", "thanks")
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
         who = refs.user_ref(member, interaction.guild_id) if member else None
-        await replies.run(interaction, Thank(who, referral, cents, words))
+        money, repeat = options.amount(amount)
+        await replies.run(interaction, Thank(who, referral, money, words, repeat=bool(repeat)))
 
     return thanks
 

@@ -16,7 +16,6 @@ from typing import Any
 CALLBACK_ID = "rapport.referral"
 VALUE = "value"  # every input's action_id
 HEAT_WORDS = {1: "cool", 2: "mild", 3: "warm", 4: "hot", 5: "ready to buy"}
-DEFAULT_HEAT = "3"
 INSIDE_YES = "inside"
 
 
@@ -111,11 +110,9 @@ def referral_view(origin: Origin) -> dict[str, Any]:
             _input(
                 "heat",
                 "Heat",
-                {
-                    "type": "static_select",
-                    "options": heat_options,
-                    "initial_option": heat_options[int(DEFAULT_HEAT) - 1],
-                },
+                # nothing chosen for them: a heat the giver did not pick is not shown as theirs
+                {"type": "static_select", "options": heat_options},
+                hint="Leave it empty if you can't say; the receiver then sees no heat.",
             ),
             _input(
                 "inside",

@@ -59,10 +59,28 @@ async def test_an_amount_that_is_not_one_is_named(group, discord_api):
     await group.type(ALICE, "referral", member=BOB, prospect="Jane", email="j@roe.example")
     payload = slash(BOB, "referrals", "update", referral=1, status="won", amount="lots")
     assert await answers(group, discord_api, payload) == [
-        "**amount**: “lots” is not an amount. Write it like 1500 or 1,500.50. Nothing was saved."
+        "“lots” is not an amount. Write it like R1\u00a0500,00 or 1500."
     ]
     [status] = await rows(group, "SELECT status FROM referrals")
     assert status == {"status": "open"}
+
+
+async def test_an_amount_echoed_back_is_the_members_text_not_markup_or_mentions(
+    group, discord_api
+):
+    await group.type(ALICE, "referral", member=BOB, prospect="Jane", email="j@roe.example")
+    typed = "@everyone <@&123456789012345678> *bold*"
+    payload = slash(BOB, "referrals", "update", referral=1, status="won", amount=typed)
+    await group.send(payload)
+    [reply] = discord_api.private_replies(payload)
+    shown = text(reply)
+    assert shown.startswith("“") and "is not an amount" in shown
+    # escaped as user text: no role chip, no @everyone, no bold
+    assert typed not in shown and "<@&123456789012345678>" not in shown
+    assert "@everyone" not in shown and " *bold*" not in shown
+    assert "\\*bold\\*" in shown
+    assert reply.get("allowed_mentions", {}).get("parse", []) == []
+    assert await rows(group, "SELECT id FROM closed_business") == []
 
 
 async def test_won_with_an_amount_goes_through_the_grammar(group, discord_api):
@@ -71,14 +89,14 @@ async def test_won_with_an_amount_goes_through_the_grammar(group, discord_api):
         BOB, "referrals", "update", referral=1, status="won", amount="R18,500", note="two geysers"
     )
     assert done.startswith("#1 is now won.")
-    assert "Closed business of R18,500.00 is recorded" in done
+    assert "Closed business of R18\u00a0500,00 is recorded" in done
     [row] = await rows(group, "SELECT status, amount_cents FROM referrals")
     assert row == {"status": "won", "amount_cents": 1_850_000}
-    # only won takes an amount: the grammar's own rule, and its wording
+    # only won takes an amount: the core's own rule, and its wording
     [refused] = await group.type(
         BOB, "referrals", "update", referral=1, status="lost", amount="100", note="x"
     )
-    assert refused.startswith("Only won takes an amount")
+    assert refused.startswith("Only a won referral records closed business")
 
 
 async def test_thanks_needs_a_member_or_a_referral(group, discord_api):

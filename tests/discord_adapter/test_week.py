@@ -92,7 +92,7 @@ async def test_a_week_of_the_breakfast_club(group, discord_api, clock):
     clock.set(datetime(2026, 12, 2, 7, 0, tzinfo=UTC))
     await group.tick()
     recap = discord_api.posts()[-1]["content"]
-    assert recap.startswith("📊 This week at Breakfast Club: 1 referral, 0 leads, R18,500.00")
+    assert recap.startswith("📊 This week at Breakfast Club: 1 referral, 0 leads, R18\u00a0500,00")
     assert f"Given by: {ALICE.mention} (1 referral). Thank you!" in recap
     [event] = discord_api.events
     assert datetime.fromisoformat(event["scheduled_start_time"]) == datetime(

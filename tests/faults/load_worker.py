@@ -37,9 +37,12 @@ def request_key(run: str, n: int) -> str:
 
 
 def referral_line(run: str, n: int) -> str:
+    # each run's prospects have their own numbers: one prospect passed twice to the same
+    # member while open would be refused as a duplicate
+    exchange = 555 + sum(map(ord, run)) % 400
     return (
-        f"/referral @bob Prospect {run}-{n} p{run}.{n}@load.example 082 555 {n % 10000:04d}"
-        f" -- load test heat:{n % 5 + 1}"
+        f"/referral @bob Prospect {run}-{n} p{run}.{n}@load.example"
+        f" 082 {exchange} {n % 10000:04d} -- load test heat:{n % 5 + 1}"
     )
 
 

@@ -244,7 +244,7 @@ async def test_a_refused_line_quotes_what_was_typed_inert(group: Chat) -> None:
     live = {}
     for line in REFUSED_QUOTING:
         [reply] = await group.messages("alice", line)
-        assert reply.kind == "error.usage"
+        assert reply.kind in ("error.usage", "error")  # an amount is read by the core
         assert not slack_problems(reply), slack_problems(reply)
         if problems := discord_problems(reply):
             live[line] = ([o.content for o in discord_render.outgoing(reply, "1")], problems)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from adapters.console.clock import ConsoleClock
 from adapters.console.runner import Console, ConsoleMessenger, ConsoleResolver
+from bot import contacts
 from bot.app import build
 from bot.commands import LogReferral, parse
 from bot.config import Settings
@@ -55,8 +56,9 @@ def demo_contacts() -> set[str]:
         m = re.match(r"^\s*[a-z]+> (/referral .*)$", line)
         if m:
             cmd = parse(m.group(1))
-            if isinstance(cmd, LogReferral):
-                found.update(v for v in (cmd.email, cmd.phone) if v)
+            if isinstance(cmd, LogReferral):  # as the core reads it in a South African group
+                taken = contacts.take(cmd.prospect, cmd.need, "ZA")
+                found.update(v for v in (taken.email, taken.phone, taken.phone_typed) if v)
     return found
 
 
@@ -87,8 +89,9 @@ async def test_no_channel_post_of_the_demo_holds_a_prospects_email_or_phone(
     transcript, console = await play_demo(settings, tmp_path / "demo.db")
     channel_posts.watch_transcript(transcript)
     contacts = demo_contacts()
-    # Jane's email and phone, Mandla's phone, Pieter's email, and Carol's referral to herself
-    assert len(contacts) == 5
+    # Jane's email and phone, Mandla's phone, Pieter's email and cell (the duplicate Carol
+    # withdraws), and Carol's referral to herself
+    assert len(contacts) == 6
 
     blocks = transcript_blocks(transcript)
     posts = ["\n".join(b) for b in blocks if b[0].startswith("[#general] ")]

@@ -156,9 +156,14 @@ async def test_a_retried_request_logs_one_referral_and_answers_both(group, slack
     assert len(group.dms(BOB)) == 1
 
 
-async def test_a_second_referral_typed_again_is_a_second_referral(group, slack):
+async def test_the_same_referral_typed_again_is_a_new_command_refused_as_a_duplicate(group, slack):
     await group.type(ALICE, REFERRAL)
-    await group.type(ALICE, REFERRAL)
+    again = await group.type(ALICE, REFERRAL)
+    # not a retry answered from the stored reply: the command ran again, and the rules
+    # refused the same prospect to the same member while the first is open
+    assert "You already passed Jane Roe to @Bob as #1" in again.text
+    assert len(await rows(slack, "SELECT id FROM referrals")) == 1
+    await group.type(ALICE, REFERRAL.replace("Jane Roe jane@roe.example 082 555 1234", "Tom Lee tom@lee.example"))
     assert len(await rows(slack, "SELECT id FROM referrals")) == 2
 
 

@@ -1,0 +1,372 @@
+"""What Rapport says about correcting the records: amounts in the group's currency, the
+question a lone number gets, corrections, edits, withdrawals, repeated prospects, and a
+referral closed because its receiver was forgotten.
+
+Kept beside messages.py, in the same style: `fmt` treats a plain `str` value as the
+member's own text (never rendered as markup or a mention), a `UserRef` as a mention.
+"""
+
+from __future__ import annotations
+
+from bot import messages
+from bot import money as amounts
+from bot.contacts import ContactProblem
+from bot.messages import (
+    error,
+    group_money,
+    kind_word,
+    notice,
+    referral_fields,
+    reply,
+    slash,
+)
+from bot.model import Group, Referral, UserRef
+from bot.out import OutMessage
+from bot.text import Rich, fmt, lit
+
+EXAMPLE_CENTS = 150_000  # 1500.00, the amount the examples write
+
+
+def currency_line(group: Group) -> Rich:
+    """The sentence that tells a new group (or its admin) what its amounts are in."""
+    code = group.currency
+    sign = amounts.symbol(code, amounts.locale_of(group))
+    named = f"{code} ({sign})" if sign != code else code
+    return lit(
+        f"Amounts are in {named}, written like {group_money(EXAMPLE_CENTS, group)}; the admin"
+        f" changes it with /rapport settings currency {'EUR' if code != 'EUR' else 'USD'}."
+    )
+
+
+def currency_followed_zone(group: Group) -> OutMessage:
+    return reply(
+        lit("The group's time zone moved, and no amount is recorded yet, so: ")
+        + currency_line(group),
+        "settings.currency",
+    )
+
+
+def currency_unknown(code: str) -> OutMessage:
+    return error(
+        fmt("“{c}” is not a currency code I know. Use an ISO code like ZAR, GBP or EUR.", c=code)
+    )
+
+
+def locale_unknown(name: str) -> OutMessage:
+    return error(
+        fmt(
+            "“{n}” is not a locale I know. Use a name like en_ZA, en_GB or de_DE, or default"
+            " for the time zone's.",
+            n=name,
+        )
+    )
+
+
+def locale_saved(group: Group) -> OutMessage:
+    return reply(
+        f"Saved: amounts are written the {amounts.locale_of(group)} way, like"
+        f" {group_money(EXAMPLE_CENTS, group)}.",
+        "settings.saved",
+    )
+
+
+def currency_saved(group: Group) -> OutMessage:
+    return reply(lit("Saved. ") + currency_line(group), "settings.saved")
+
+
+# --- reading amounts -------------------------------------------------------------------------
+def amount_problem(problem: amounts.AmountProblem, typed: str, group: Group) -> OutMessage:
+    """What was wrong with a typed amount, echoing it as the member's text (it may hold a
+    mention or markup: it must never ping or format)."""
+    example = group_money(EXAMPLE_CENTS, group)
+    how = f" Write it like {example} or 1500."
+    if problem.reason == "other_currency":
+        text = fmt(
+            "“{t}” is not in this group's currency: amounts here are in ",
+            t=typed[:60],
+        ) + lit(
+            f"{group.currency}.{how} (The admin changes the currency with /rapport settings currency <code>.)"
+        )
+    elif problem.reason == "not_positive":
+        text = lit(f"The amount must be more than zero.{how}")
+    elif problem.reason == "too_large":
+        text = lit("That amount is too large to record; check the number.")
+    elif problem.reason == "decimals":
+        most = f"at most {problem.decimals} decimals" if problem.decimals else "no decimals"
+        text = fmt("“{t}” has too many decimals: ", t=typed[:60]) + lit(
+            f"{group.currency} amounts take {most}.{how}"
+        )
+    else:
+        text = fmt("“{t}” is not an amount.", t=typed[:60]) + lit(how)
+    return error(text)
+
+
+def thanks_number_unclear(
+    number: str, giver: UserRef, group: Group, note: str | None
+) -> OutMessage:
+    """A lone number after /thanks @member: never taken as money by guessing."""
+    after = fmt(" -- {n}", n=note) if note else lit("")
+    example = group_money(int(number) * 100, group) if len(number) <= 12 else number
+    return reply(
+        fmt(
+            "I can't tell what “{n}” means, so nothing is posted yet. For a referral {g} passed"
+            " you, write its id with #: ",
+            n=number,
+            g=giver,
+        )
+        + fmt("/thanks {g} #{n}", g=giver, n=number)
+        + after
+        + lit(
+            f" (/referrals received lists yours). For closed business of {example}, write the amount with the currency: "
+        )
+        + fmt("/thanks {g} ", g=giver)
+        + lit(example)
+        + after,
+        "thanks.unclear",
+    )
+
+
+def amount_needs_currency(number: str, group: Group) -> OutMessage:
+    example = group_money(int(number) * 100, group) if len(number) <= 12 else number
+    return error(
+        fmt("Is “{n}” an amount? Nothing is posted yet: write closed business with", n=number)
+        + lit(f" its currency or decimals, like {example}.")
+    )
+
+
+def contact_problem(problem: ContactProblem, group: Group) -> OutMessage:
+    region = amounts.territory(group.tz)
+    if problem.reason == "two_emails":
+        return error("I found more than one email address; give the prospect's one.")
+    if problem.reason == "bad_email":
+        return error(
+            fmt(
+                "“{e}” looks like an email address but isn't one; check it, e.g. jane@example.com.",
+                e=problem.text[:80],
+            )
+        )
+    if problem.reason == "phone_needs_country":
+        return error(
+            fmt(
+                "I can't read the phone number “{p}” without its country: this group's time"
+                " zone names none. Write it with its country code, e.g. +27 82 555 1234.",
+                p=problem.text[:40],
+            )
+        )
+    where = f" for {region}" if region else ""
+    return error(
+        fmt("“{p}” is not a phone number I can read", p=problem.text[:40])
+        + lit(f"{where}; write it as it is dialled at home, or with its country code.")
+    )
+
+
+def phone_taken(phone: str, seen: int) -> Rich:
+    """Said when the text held more than one plausible phone."""
+    if seen < 2:
+        return lit("")
+    return fmt(
+        "\nI found {n} phone numbers and took {p} as the prospect's phone; the other stays in"
+        " the need.",
+        n=lit(str(seen)),
+        p=phone,
+    )
+
+
+# --- corrections of an amount ----------------------------------------------------------------
+def no_amount_to_correct(r: Referral) -> OutMessage:
+    return error(
+        f"#{r.id} has no closed business recorded to correct. Record it with"
+        f" /referrals update {r.id} won <amount>."
+    )
+
+
+def amount_unchanged(r: Referral) -> OutMessage:
+    return reply(f"#{r.id} already has that amount recorded; nothing changed.", "referral.same")
+
+
+def amount_corrected(r: Referral, old: str, new: str, giver: UserRef | Rich) -> OutMessage:
+    return reply(
+        fmt(
+            "Closed business for #{id} is now {new} (was {old}). The old amount and your reason"
+            " are kept in its history, and the group's totals follow. I've told {g} it was"
+            " corrected, without the amount.",
+            id=r.id,
+            new=lit(new),
+            old=lit(old),
+            g=giver,
+        ),
+        "referral.amount_corrected",
+    )
+
+
+def amount_corrected_dm(r: Referral, receiver: UserRef) -> OutMessage:
+    return notice(
+        fmt(
+            "{u} corrected the closed business recorded for your {k} {p} (#{id}). Amounts stay"
+            " private to {u} and the group's totals.",
+            u=receiver,
+            k=lit(kind_word(r.kind)),
+            p=r.prospect,
+            id=r.id,
+        ),
+        "referral.amount_corrected",
+        about=r.id,
+    )
+
+
+# --- edits -----------------------------------------------------------------------------------
+def only_giver_edits(r: Referral, giver: UserRef | Rich) -> OutMessage:
+    return error(fmt("Only {g}, who gave #{id}, can correct it.", g=giver, id=r.id))
+
+
+def not_open(r: Referral, what: str) -> OutMessage:
+    if r.withdrawn:
+        return error(f"#{r.id} was withdrawn, so it can't {what}.")
+    return error(f"#{r.id} is closed, so it can't {what} any more.")
+
+
+def nothing_edited(r: Referral) -> OutMessage:
+    return reply(f"#{r.id} already says that; nothing changed.", "referral.same")
+
+
+def edited(r: Referral, changed: list[str], became_referral: bool, receiver: UserRef) -> OutMessage:
+    what = ", ".join(changed)
+    if became_referral:
+        text = fmt(
+            "#{id} now has contact details, so it is a referral, and counts as one. I've sent"
+            " {r} the full details.",
+            id=r.id,
+            r=receiver,
+        )
+    else:
+        text = fmt(
+            "#{id} is corrected ({w}). I've told {r} what changed.",
+            id=r.id,
+            w=lit(what),
+            r=receiver,
+        )
+    return reply(text, "referral.edited")
+
+
+def edited_dm(r: Referral, giver: UserRef, changed: list[str]) -> OutMessage:
+    return notice(
+        fmt(
+            "{g} corrected their {k} {p} (#{id}): " + ", ".join(changed) + " changed. The details"
+            " now:",
+            g=giver,
+            k=lit(kind_word(r.kind)),
+            p=r.prospect,
+            id=r.id,
+        ),
+        "referral.edited",
+        fields=referral_fields(r),
+        about=r.id,
+    )
+
+
+# --- withdrawals -----------------------------------------------------------------------------
+def only_giver_withdraws(r: Referral, giver: UserRef | Rich) -> OutMessage:
+    return error(fmt("Only {g}, who gave #{id}, or an admin can withdraw it.", g=giver, id=r.id))
+
+
+def cannot_withdraw_won(r: Referral) -> OutMessage:
+    return error(
+        f"#{r.id} is won and its closed business is recorded, so it can't be withdrawn;"
+        f" the receiver can correct the amount with /referrals amount {r.id} <amount> -- why."
+    )
+
+
+def withdrawn(r: Referral, receiver: UserRef) -> OutMessage:
+    return reply(
+        fmt(
+            "#{id} is withdrawn: it no longer counts anywhere, its reminders are cancelled, and"
+            " its history keeps it as withdrawn. I've told {r}.",
+            id=r.id,
+            r=receiver,
+        ),
+        "referral.withdrawn",
+    )
+
+
+def withdrawn_dm(r: Referral, by: UserRef, why: str) -> OutMessage:
+    return notice(
+        fmt(
+            "{b} withdrew the {k} {p} (#{id}): {w}. It no longer counts, and you won't be"
+            " reminded about it.",
+            b=by,
+            k=lit(kind_word(r.kind)),
+            p=r.prospect,
+            id=r.id,
+            w=why,
+        ),
+        "referral.withdrawn",
+        about=r.id,
+    )
+
+
+# --- the same prospect twice -----------------------------------------------------------------
+def duplicate(first: Referral, receiver: UserRef) -> OutMessage:
+    return error(
+        fmt(
+            "You already passed {p} to {r} as #{id}, and it is still open, so I haven't logged"
+            " it again. To correct #{id}, use ",
+            p=first.prospect,
+            r=receiver,
+            id=first.id,
+        )
+        + lit(
+            f"{slash('referrals')} edit {first.id} [name] [email] [phone] [-- need] [heat:N];"
+            f" to take it back, {slash('referrals')} withdraw {first.id} -- why."
+        )
+    )
+
+
+def also_went_to(earlier: list[tuple[Referral, UserRef]]) -> Rich:
+    """Told to the giver: the prospect already went to other members lately."""
+    text = lit("")
+    for r, receiver in earlier:
+        text = text + fmt(
+            "\nHeads-up: #{id} already went to {u} for the same prospect in the last 90 days."
+            " I've told you both, so you can agree who calls.",
+            id=r.id,
+            u=receiver,
+        )
+    return text
+
+
+def also_referred_dm(yours: Referral, other: Referral, other_receiver: UserRef) -> OutMessage:
+    """To a receiver: their prospect (named as they have it) went to another member too."""
+    return notice(
+        fmt(
+            "Heads-up about {p} (#{id}): the same prospect was also referred to {u} (#{o})."
+            " Talk to {u}, so they get one good call rather than two.",
+            p=yours.prospect,
+            id=yours.id,
+            u=other_receiver,
+            o=other.id,
+        ),
+        "referral.also_referred",
+        about=yours.id,
+    )
+
+
+# --- forget-me -------------------------------------------------------------------------------
+def nobody_to_thank() -> OutMessage:
+    return error("That member's data was erased at their request: there is nobody to thank.")
+
+
+def receiver_forgotten_dm(r: Referral) -> OutMessage:
+    return notice(
+        fmt(
+            "Your {k} {p} (#{id}) went to a member whose data has been erased at their request,"
+            " so it is closed. If {p} still needs help, pass them to another member with /referral.",
+            k=lit(kind_word(r.kind)),
+            p=r.prospect,
+            id=r.id,
+        ),
+        "referral.receiver_forgotten",
+        about=r.id,
+    )
+
+
+person = messages.person

@@ -1,0 +1,298 @@
+"""Records a chapter can trust, told as a week in a Cape Town group: Alice refers Jane to
+Bob, corrects her, takes back a duplicate; Bob corrects the amount he closed at; a prospect
+passed to two members; a member forgotten while others still work their referrals.
+
+Everything goes through the core's entry point; assertions are on what each person sees
+(replies, DMs, channel posts) and what the database holds."""
+
+from __future__ import annotations
+
+from tests.fakes import user
+
+NBSP = "\u00a0"
+JANE = "/referral @bob Jane Roe jane@roe.example 082 555 1234 -- a new geyser heat:4"
+
+
+async def rows(chat, sql: str) -> list[dict]:
+    async with chat.core.repo.transaction() as tx:
+        return [dict(r) for r in await tx._all(sql)]
+
+
+async def referral(chat, rid: int):
+    async with chat.core.repo.transaction() as tx:
+        return await tx.referral(rid)
+
+
+def texts(messenger, handle: str) -> list[str]:
+    return [s.text for s in messenger.dms_to(handle)]
+
+
+# --- correcting an amount ----------------------------------------------------------------------
+async def test_bob_corrects_the_amount_alice_hears_it_was_corrected_but_not_the_amount(
+    group, messenger
+):
+    await group("alice", JANE)
+    await group("bob", "/referrals update 1 won R18,500")
+    messenger.clear()
+    reply = await group("bob", "/referrals amount 1 R15 000 -- the invoice came to less")
+    assert f"Closed business for #1 is now R15{NBSP}000,00 (was R18{NBSP}500,00)." in reply
+    assert await rows(group, "SELECT amount_cents FROM closed_business") == [
+        {"amount_cents": 1_500_000}
+    ]
+    assert (await referral(group, 1)).amount_cents == 1_500_000
+    [history] = await rows(
+        group,
+        "SELECT status, note, old_amount_cents, new_amount_cents FROM referral_events"
+        " WHERE status = 'amount'",
+    )
+    assert history == {
+        "status": "amount",
+        "note": "the invoice came to less",
+        "old_amount_cents": 1_850_000,
+        "new_amount_cents": 1_500_000,
+    }
+    [told] = texts(messenger, "alice")
+    assert "@bob corrected the closed business recorded for your referral Jane Roe (#1)" in told
+    assert "15" not in told and "18" not in told and "less" not in told
+    assert f"closed business R15{NBSP}000,00" in await group("bob", "/rapport stats")
+
+
+async def test_only_the_receiver_corrects_an_amount_and_only_one_that_was_recorded(group):
+    await group("alice", JANE)
+    assert "no closed business recorded to correct" in await group(
+        "bob", "/referrals amount 1 R100 -- typo"
+    )
+    await group("bob", "/referrals update 1 won R500")
+    assert "Only @bob, who received #1, can update it." in await group(
+        "alice", "/referrals amount 1 R100 -- typo"
+    )
+    assert "why after --" in await group("bob", "/referrals amount 1 R100")
+    assert "not in this group's currency" in await group("bob", "/referrals amount 1 $5 -- oops")
+    assert await rows(group, "SELECT amount_cents FROM closed_business") == [
+        {"amount_cents": 50_000}
+    ]
+
+
+# --- the giver corrects a referral or lead -----------------------------------------------------
+async def test_a_lead_given_a_phone_becomes_a_referral_and_bob_gets_the_full_referral(
+    group, messenger, core
+):
+    await group("alice", "/referral @bob Jane Roe -- a new geyser")
+    assert (await referral(group, 1)).kind.value == "lead"
+    messenger.clear()
+    reply = await group("alice", "/referrals edit 1 082 555 1234")
+    assert "#1 now has contact details, so it is a referral, and counts as one." in reply
+    [dm] = messenger.dms_to("bob")
+    assert dm.message.kind == "referral.received"
+    assert "Phone: 082 555 1234" in dm.text and "Need: a new geyser" in dm.text
+    r = await referral(group, 1)
+    assert (r.kind.value, r.prospect, r.phone) == ("referral", "Jane Roe", "082 555 1234")
+    async with core.repo.transaction() as tx:
+        stats = await tx.stats(r.group_id, None, 0, 2**40)
+        nudges = [d.kind for d in await tx.due_pending(r.group_id) if d.target_id == 1]
+    assert (stats.referrals_given, stats.leads_given) == (1, 0)
+    assert nudges == ["nudge.follow_up"]  # now chased like any referral
+
+
+async def test_bob_is_told_what_changed_and_only_the_giver_edits_an_open_one(group, messenger):
+    await group("alice", JANE)
+    messenger.clear()
+    reply = await group("alice", "/referrals edit 1 jane.roe@work.example -- two geysers heat:5")
+    assert "#1 is corrected (email, need, heat). I've told @bob what changed." in reply
+    [dm] = messenger.dms_to("bob")
+    assert "@alice corrected their referral Jane Roe (#1): email, need, heat changed." in dm.text
+    assert "Email: jane.roe@work.example" in dm.text and "Heat: 5/5" in dm.text
+    assert "Only @alice, who gave #1, can correct it." in await group(
+        "bob", "/referrals edit 1 Janet Roe"
+    )
+    assert "There is no referral #1 of yours" in await group("carol", "/referrals edit 1 Janet")
+    await group("bob", "/referrals update 1 lost -- went elsewhere")
+    assert "#1 is closed, so it can't be corrected any more." in await group(
+        "alice", "/referrals edit 1 Janet Roe"
+    )
+    assert (await referral(group, 1)).prospect == "Jane Roe"
+
+
+# --- withdrawing ---------------------------------------------------------------------------------
+async def test_a_withdrawn_referral_counts_nowhere_and_its_nudges_stop(
+    group, messenger, core, clock
+):
+    await group("alice", JANE)
+    await group("alice", "/referral @bob Tom Lee tom@lee.example")
+    messenger.clear()
+    reply = await group("alice", "/referrals withdraw 2 -- Tom asked not to be called")
+    assert "#2 is withdrawn: it no longer counts anywhere" in reply
+    [dm] = messenger.dms_to("bob")
+    assert "@alice withdrew the referral Tom Lee (#2): Tom asked not to be called." in dm.text
+    assert "#2 referral to @bob: Tom Lee — withdrawn" in await group("alice", "/referrals")
+    assert "#2" not in await group("bob", "/referrals open")
+    assert "1 referral given" in await group("alice", "/rapport stats")
+    assert "1. @alice — 1 referral" in await group("alice", "/rapport leaderboard week")
+    [history] = await rows(group, "SELECT status, note FROM referral_events WHERE referral_id = 2")
+    assert history == {"status": "withdrawn", "note": "Tom asked not to be called"}
+    export = (await group.messages("alice", "/rapport export"))[0]
+    assert "Export of" in export.fallback() and "1 referral," in export.fallback()
+    messenger.clear()
+    clock.advance(days=30)
+    await core.run_due(clock.now())
+    assert not [s for s in messenger.dms_to("bob") if "Tom Lee" in s.text]
+    assert "#2 was withdrawn, so it can't change." in await group(
+        "bob", "/referrals update 2 contacted"
+    )
+
+
+async def test_an_admin_may_withdraw_someone_elses_referral_and_the_giver_hears(group, messenger):
+    await group("bob", "/referral @carol Sam Kay 021 555 9876")
+    messenger.clear()
+    assert "Only @bob, who gave #1, or an admin can withdraw it." in await group(
+        "carol", "/referrals withdraw 1 -- not mine"
+    )
+    assert "is withdrawn" in await group("alice", "/referrals withdraw 1 -- logged twice")
+    # carol, who received it, and bob, who gave it, are told; the channel is not
+    assert [s.to for s in messenger.sent] == [user("carol"), user("bob")]
+    assert "@alice withdrew the referral Sam Kay (#1): logged twice." in texts(messenger, "bob")[0]
+
+
+# --- the same prospect twice ---------------------------------------------------------------------
+async def test_the_same_prospect_to_the_same_member_while_open_is_refused_as_a_duplicate(
+    group, messenger
+):
+    await group("alice", JANE)
+    messenger.clear()
+    reply = await group("alice", "/referral @bob J. Roe JANE@roe.example -- also a tap")
+    assert "You already passed Jane Roe to @bob as #1, and it is still open" in reply
+    assert "/referrals edit 1" in reply and "/referrals withdraw 1 -- why" in reply
+    assert "You already passed" in await group("alice", "/referral @bob Jane 0825551234")
+    assert messenger.sent == []
+    # with no contact details, the same name is the same prospect
+    await group("alice", "/lead @bob Acme Roofing")
+    messenger.clear()
+    assert "You already passed Acme Roofing" in await group("alice", "/lead @bob acme  roofing")
+    assert messenger.sent == []
+    assert len(await rows(group, "SELECT id FROM referrals")) == 2
+    # once the first is closed, the same prospect may come again
+    await group("bob", "/referrals update 1 lost -- went elsewhere")
+    assert "Referral #3 to @bob is logged" in await group("alice", JANE)
+
+
+async def test_a_prospect_another_member_received_lately_is_logged_and_both_receivers_told(
+    group, messenger
+):
+    await group("dave", "/rapport join Electrician")
+    await group("alice", JANE)
+    messenger.clear()
+    reply = await group("carol", "/referral @dave Janey R. 082 555 1234 -- wiring, she's lovely")
+    assert "Referral #2 to @dave is logged" in reply
+    assert "#1 already went to @bob for the same prospect in the last 90 days." in reply
+    [to_bob] = texts(messenger, "bob")
+    [_referral_itself, to_dave] = texts(messenger, "dave")
+    assert to_bob.startswith("Heads-up about Jane Roe (#1): the same prospect was also referred")
+    assert "to @dave (#2)" in to_bob
+    assert to_dave.startswith("Heads-up about Janey R. (#2): the same prospect was also referred")
+    assert "to @bob (#1)" in to_dave
+    # nobody learns a detail they did not have: bob not carol's words, dave not alice's
+    assert "lovely" not in to_bob and "wiring" not in to_bob and "Janey" not in to_bob
+    assert (
+        "geyser" not in to_dave and "jane@roe.example" not in to_dave and "Jane Roe" not in to_dave
+    )
+    assert "geyser" not in reply and "jane@roe.example" not in reply
+    assert [r["note"] for r in await rows(group, "SELECT note FROM referral_events")] == [
+        "#1",
+        "#2",
+    ]
+
+
+# --- contacts as people paste them ---------------------------------------------------------------
+async def test_pasted_addresses_and_numbers_are_read_whole(group, messenger):
+    reply = await group(
+        "alice", "/referral @bob Seán O'Brien sean.o'brien+mortgage@example.ie -- a mortgage"
+    )
+    assert "Referral #1 to @bob is logged: Seán O'Brien." in reply
+    await group("alice", "/referral @carol Jane Roe <jane@roe.example> -- roof")
+    await group("bob", "/referral @carol Guy Man mailto:guy@example.com -- gutters")
+    found = await rows(group, "SELECT prospect, email, phone, need FROM referrals ORDER BY id")
+    assert [(r["prospect"], r["email"]) for r in found] == [
+        ("Seán O'Brien", "sean.o'brien+mortgage@example.ie"),
+        ("Jane Roe", "jane@roe.example"),
+        ("Guy Man", "guy@example.com"),
+    ]
+
+
+async def test_an_order_number_is_no_phone_and_of_two_phones_the_reply_names_the_one_taken(group):
+    reply = await group(
+        "alice", "/referral @bob Jane Roe 082 555 1234 -- order 4400123456789, call after five"
+    )
+    assert "Referral #1 to @bob is logged" in reply and "phone numbers" not in reply
+    two = await group("alice", "/referral @carol Tom Lee 082 555 9876 / 021 555 0199 -- a roof")
+    assert "I found 2 phone numbers and took 082 555 9876 as the prospect's phone" in two
+    found = await rows(group, "SELECT prospect, phone, need FROM referrals ORDER BY id")
+    assert found == [
+        {
+            "prospect": "Jane Roe",
+            "phone": "082 555 1234",
+            "need": "order 4400123456789, call after five",
+        },
+        {"prospect": "Tom Lee", "phone": "082 555 9876", "need": "a roof also 021 555 0199"},
+    ]
+
+
+async def test_an_address_that_is_not_one_is_named_and_nothing_stored(group, messenger):
+    reply = await group("alice", "/referral @bob Jane Roe jane@@roe -- a tap")
+    assert "“jane@@roe” looks like an email address but isn't one" in reply
+    assert await rows(group, "SELECT id FROM referrals") == [] and messenger.sent == []
+
+
+# --- heat ---------------------------------------------------------------------------------------
+async def test_heat_with_a_space_or_at_the_end_of_the_need_is_the_heat(group, messenger):
+    await group("alice", "/referral @bob Jane Roe 082 555 1234 heat: 4 -- a geyser")
+    await group("alice", "/referral @carol Tom Lee 082 555 9876 -- leaking roof heat 5")
+    found = await rows(group, "SELECT heat, heat_given, need FROM referrals ORDER BY id")
+    assert found == [
+        {"heat": 4, "heat_given": 1, "need": "a geyser"},
+        {"heat": 5, "heat_given": 1, "need": "leaking roof"},
+    ]
+    assert "Heat: 5/5 (ready to buy)" in texts(messenger, "carol")[0]
+
+
+# --- forget-me keeps other members' work --------------------------------------------------------
+async def test_a_forgotten_giver_leaves_the_prospect_with_the_receiver_still_working_it(
+    group, messenger, core, clock
+):
+    await group("bob", JANE.replace("@bob", "@carol"))
+    await group("bob", "/forget-me confirm")
+    reply = await group("carol", "/referrals")
+    assert "#1 referral from a former member: Jane Roe — open" in reply
+    r = await referral(group, 1)
+    assert (r.prospect, r.email, r.phone, r.need) == (
+        "Jane Roe",
+        "jane@roe.example",
+        "082 555 1234",
+        "a new geyser",
+    )
+    messenger.clear()
+    clock.advance(days=2)
+    await core.run_due(clock.now())
+    [nudge] = messenger.dms_to("carol")
+    assert "Follow up now: a former member's referral Jane Roe (#1)" in nudge.text
+
+
+async def test_an_open_referral_whose_receiver_is_forgotten_is_closed_and_the_giver_told(
+    group, messenger
+):
+    await group("alice", JANE)
+    await group("alice", "/referral @bob Tom Lee tom@lee.example")
+    await group("bob", "/referrals update 2 won R900")
+    messenger.clear()
+    assert "personal data is erased" in await group("bob", "/forget-me confirm")
+    [told] = texts(messenger, "alice")
+    assert told.startswith(
+        "Your referral Jane Roe (#1) went to a member whose data has been erased"
+    )
+    assert "bob" not in told
+    listed = await group("alice", "/referrals")
+    assert (
+        "#1 referral to a former member: Jane Roe — closed (the receiver's data was erased)"
+        in listed
+    )
+    assert "#2 referral to a former member: erased — won" in listed
+    assert "2 referrals given" in await group("alice", "/rapport stats")
