@@ -173,7 +173,11 @@ class Core:
             clock,
             on_unreachable=self._unreachable,
             on_needs_admin=self._needs_admin,
+            on_refused=self._refused,
+            concurrency=settings.delivery.concurrency,
         )
+        # one delivery loop per process: the scheduler's tick and the dispatcher take turns
+        self._delivering = asyncio.Lock()
 
     # --- commands ------------------------------------------------------------------
     async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
@@ -329,6 +333,25 @@ class Core:
 
         await self.repo.atomic(tell)
 
+    async def _refused(self, item: OutboxItem, why: str) -> None:
+        """The platform refused a message itself (too long, malformed): it will never go out.
+        The group's admins are told once which message and why, so it is not lost unseen."""
+        if item.group_id is None or item.message.kind == messages.REFUSED_KIND:
+            return  # (a refused notice is not announced again: that could never end)
+        now = int(self.clock.now().timestamp())
+        group_id, target, kind = item.group_id, item.target, item.message.kind
+
+        async def tell(tx: Repository) -> None:
+            group = await tx.group(group_id)
+            if group is None:
+                return
+            notice = messages.delivery_refused(group, kind, target, why)
+            for m in await tx.members(group.id):
+                if m.is_admin and m.active:
+                    await tx.outbox_add(group.id, m.user, notice, now)
+
+        await self.repo.atomic(tell)
+
     async def _unreachable(self, item: OutboxItem) -> None:
         """The platform refused a DM for good: remember it (the member is told the next time
         they use a command), and when it carried a referral, tell the giver."""
@@ -389,12 +412,15 @@ class Core:
             self._leave()
 
     async def deliver(self) -> int:
-        """Send what is due in the outbox now. Failures stay queued for a later try."""
-        try:
-            return await self.outbox.deliver()
-        except Exception:
-            log.exception("outbox delivery failed; will retry")
-            return 0
+        """Send what is due in the outbox now. Failures stay queued for a later try. One loop
+        runs at a time: a second caller waits for it, then looks again (what it queued meanwhile
+        may still be due)."""
+        async with self._delivering:
+            try:
+                return await self.outbox.deliver()
+            except Exception:
+                log.exception("outbox delivery failed; will retry")
+                return 0
 
     # --- time ----------------------------------------------------------------------
     async def next_due(self) -> datetime | None:
@@ -431,7 +457,7 @@ class Core:
         """Wait for commands and scheduled work in flight to finish (shutting down), so the
         database is not closed under them; what is still queued waits for the next start.
         Delivery stops after the message in hand: a backlog would outlast the timeout."""
-        self.outbox.stopping = True
+        self.outbox.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
 

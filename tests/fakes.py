@@ -43,6 +43,7 @@ class FakeClock:
 class Sent:
     to: UserRef | ChannelRef
     message: OutMessage
+    key: str | None = None  # the outbox's delivery key
 
     @property
     def text(self) -> str:
@@ -58,13 +59,15 @@ class RecordingMessenger:
     fail_next: int = 0
     unreachable: set[str] = field(default_factory=set)
 
-    async def send_dm(self, to: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         self._maybe_fail(to.user_id)
-        self.sent.append(Sent(to, message))
+        self.sent.append(Sent(to, message, key))
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         self._maybe_fail(None)
-        self.sent.append(Sent(channel, message))
+        self.sent.append(Sent(channel, message, key))
 
     def _maybe_fail(self, user_id: str | None) -> None:
         if user_id is not None and user_id in self.unreachable:

@@ -3,11 +3,18 @@
 Delivery failures are sorted the way the outbox needs them: a DM Discord will never take
 (50007: the member refuses DMs from the server's members) is RecipientUnreachable, so it is
 not retried into Discord's invalid-request limit; a channel the bot may not post in is
-NeedsAdmin, saying which permissions to grant; anything else is retried later.
+NeedsAdmin, saying which permissions to grant; a payload Discord refuses (400, such as 50035
+Invalid Form Body) is PayloadRefused, never retried; anything else is retried later.
+
+Every message carries the outbox's delivery key as its nonce, with enforce_nonce: when the
+connection drops after Discord stored a message but before its answer came back, the retry
+gets the stored message back instead of posting it twice. discord.py keeps Discord's rate
+limits (its per-route buckets and the global limit); nothing here adds another.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -19,7 +26,7 @@ from adapters.discord import render
 from adapters.discord.refs import PLATFORM, snowflake
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError, NeedsAdmin, RecipientUnreachable
+from bot.ports import DeliveryError, NeedsAdmin, PayloadRefused, RecipientUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +35,8 @@ UNKNOWN_USER = 10013
 UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
+BAD_REQUEST = 400  # the payload itself is wrong (50035 Invalid Form Body, …): never retried
+NONCE_MAX = 25  # characters Discord takes in a nonce
 
 Posted = Callable[[ChannelRef, OutMessage], Awaitable[None]]
 
@@ -40,22 +49,24 @@ class DiscordMessenger:
         self.client = client
         self.on_posted = on_posted
 
-    async def send_dm(self, user: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         uid = snowflake(user.user_id)
         if user.platform != PLATFORM or uid is None:
             raise RecipientUnreachable(f"{user.user_id!r} is not a Discord user")
         out = render.outgoing(message, user.workspace)
         try:
             channel = await self.client.create_dm(discord.Object(id=uid))
-            await channel.send(**out.send_kwargs())
+            await channel.send(**out.send_kwargs(), **_nonce(key))
         except discord.HTTPException as e:
             if e.code in (CANNOT_DM, UNKNOWN_USER):
                 raise RecipientUnreachable(f"Discord {e.status}/{e.code}: {e.text}") from e
-            raise _retry(e) from e
+            raise _sorted(e) from e
         except (TimeoutError, aiohttp.ClientError, OSError) as e:
             raise DeliveryError(f"cannot reach Discord: {type(e).__name__}: {e}") from e
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         cid = snowflake(channel.channel_id or "")
         gid = snowflake(channel.workspace)
         if channel.platform != PLATFORM or cid is None:
@@ -63,7 +74,7 @@ class DiscordMessenger:
         out = render.outgoing(message, channel.workspace)
         target = self.client.get_partial_messageable(cid, guild_id=gid)
         try:
-            await target.send(**out.send_kwargs())
+            await target.send(**out.send_kwargs(), **_nonce(key))
         except discord.HTTPException as e:
             if e.code in (MISSING_ACCESS, MISSING_PERMISSIONS):
                 raise NeedsAdmin(
@@ -75,7 +86,7 @@ class DiscordMessenger:
                     "Discord says the channel no longer exists. If it was replaced, set the"
                     " group up again in the new channel with /rapport setup."
                 ) from e
-            raise _retry(e) from e
+            raise _sorted(e) from e
         except (TimeoutError, aiohttp.ClientError, OSError) as e:
             raise DeliveryError(f"cannot reach Discord: {type(e).__name__}: {e}") from e
         if self.on_posted is not None:
@@ -85,8 +96,20 @@ class DiscordMessenger:
                 log.exception("after posting %s", message.kind)
 
 
-def _retry(e: discord.HTTPException) -> DeliveryError:
-    """Rate limits and Discord's own failures: the outbox tries again with backoff."""
+def _nonce(key: str | None) -> dict[str, str]:
+    """The delivery key as Discord's nonce (discord.py sends it with enforce_nonce)."""
+    if key is None:
+        return {}
+    if len(key) > NONCE_MAX:
+        key = hashlib.sha256(key.encode()).hexdigest()[:NONCE_MAX]
+    return {"nonce": key}
+
+
+def _sorted(e: discord.HTTPException) -> DeliveryError:
+    """A 400 says the payload is wrong and will be refused every time; rate limits and
+    Discord's own failures are tried again later, with backoff."""
+    if e.status == BAD_REQUEST:
+        return PayloadRefused(f"Discord refused the message ({e.status}/{e.code}: {e.text[:200]})")
     return DeliveryError(f"Discord {e.status}/{e.code}: {e.text[:200]}")
 
 
