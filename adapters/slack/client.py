@@ -1,8 +1,9 @@
 """The Web API client: one per process, pointed at Slack (or SLACK_API_URL), retrying 429s.
 
-slack-sdk's default retry handlers only cover connection errors. A rate-limited call is
-retried by AsyncRateLimitErrorRetryHandler after the Retry-After Slack sent; failures that
-remain go back to the outbox, which retries with its own backoff.
+slack-sdk's default retry handlers only cover connection errors. A rate-limited call pauses
+its method in its workspace for the Retry-After Slack sent (RateLimits: every other call of
+that method there waits too, nothing else does) and is then retried; failures that remain go
+back to the outbox, which retries with its own backoff.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.limits import RateLimits, current_workspace
+
 DEFAULT_API_URL = "https://slack.com/api/"
 RATE_LIMIT_RETRIES = 2
 
@@ -26,17 +29,19 @@ Sleep = Callable[[float], Awaitable[Any]]
 
 
 class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
-    """AsyncRateLimitErrorRetryHandler with its wait made injectable, so a test can check
-    that the Retry-After is honoured without waiting for it."""
+    """AsyncRateLimitErrorRetryHandler that pauses the method for the workspace the call was
+    made for (see adapters.slack.limits) and waits the pause out, its clock injectable so a
+    test can check that the Retry-After is honoured without waiting for it."""
 
     def __init__(
         self,
         max_retry_count: int = RATE_LIMIT_RETRIES,
         sleep: Sleep = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
+        limits: RateLimits | None = None,
     ) -> None:
         super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
+        self.limits = limits or RateLimits(sleep=sleep)
         self.jitter = jitter
 
     async def prepare_for_next_attempt_async(
@@ -52,7 +57,9 @@ class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
                 seconds = float(after[0] if isinstance(after, list) else after)
             except ValueError:
                 seconds = 1.0
-        await self.sleep(seconds + self.jitter())
+        key = (current_workspace(), request.url.rstrip("/").rsplit("/", 1)[-1])
+        self.limits.pause(key, seconds + self.jitter())
+        await self.limits.wait(key)
         state.increment_current_attempt()
 
 
@@ -78,7 +85,14 @@ def api_url(value: str | None) -> str:
 
 
 def web_client(
-    token: str, base_url: str | None = None, *, sleep: Sleep = asyncio.sleep
+    token: str,
+    base_url: str | None = None,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    limits: RateLimits | None = None,
 ) -> AsyncWebClient:
-    handlers: list[AsyncRetryHandler] = [ConnectionRetry(sleep), RateLimitRetry(sleep=sleep)]
+    handlers: list[AsyncRetryHandler] = [
+        ConnectionRetry(sleep),
+        RateLimitRetry(sleep=sleep, limits=limits),
+    ]
     return AsyncWebClient(token=token, base_url=api_url(base_url), retry_handlers=handlers)

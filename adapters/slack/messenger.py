@@ -1,9 +1,15 @@
-"""The core's Messenger on Slack: DMs through conversations.open + chat.postMessage, channel
-posts through chat.postMessage, at most about one post per second per conversation.
+"""The core's Messenger on Slack: DMs and channel posts through chat.postMessage, at most about
+one post per second per conversation, a rate-limited method paused for its workspace only.
 
-Slack's errors are sorted into the three outcomes the outbox knows: try again later
-(DeliveryError), never (RecipientUnreachable: the person cannot get DMs), or try again and
-tell the group's admin how to fix it (NeedsAdmin: the bot is not in the channel).
+A DM is posted to the member's user id, which Slack delivers to the app's own DM with them:
+no conversations.open per member, whose budget (Tier 3, about 50 a minute per workspace)
+a reminder minute for a big region would spend many times over. conversations.open is asked
+only to learn why Slack refused a DM, or where to upload a file for a member.
+
+Slack's errors are sorted into the outcomes the outbox knows: try again later
+(DeliveryError), never (RecipientUnreachable: the person cannot get DMs; PayloadRefused: Slack
+refuses the message itself, as malformed or too long), or try again and tell the group's admin
+how to fix it (NeedsAdmin: the bot is not in the channel).
 """
 
 from __future__ import annotations
@@ -20,14 +26,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import fallback_text, message_blocks
+from adapters.slack.limits import RateLimits, calls_for
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError, NeedsAdmin, RecipientUnreachable
+from bot.ports import DeliveryError, NeedsAdmin, PayloadRefused, RecipientUnreachable
 
 log = logging.getLogger(__name__)
 
 BOT_NAME = "Rapport"  # the bot user's display name in manifest.yml
 POST_INTERVAL = 1.0  # Slack allows about one message per second per channel
+POST = "chat.postMessage"
 
 # The person will never take a DM from us: retrying cannot help.
 UNREACHABLE = {
@@ -35,6 +43,16 @@ UNREACHABLE = {
     "user_not_visible",
     "user_disabled",
     "cannot_dm_bot",
+}
+# Slack refuses the message itself: it would refuse it the same way every time.
+REFUSED = {
+    "invalid_blocks",
+    "invalid_blocks_format",
+    "msg_too_long",
+    "msg_blocks_too_long",
+    "invalid_arguments",
+    "no_text",
+    "too_many_attachments",
 }
 
 
@@ -53,6 +71,12 @@ class Pacer:
         self.sleep = sleep
         self._next: dict[str, float] = {}
 
+    async def ready(self, conversation: str) -> None:
+        """Return once a post to `conversation` would go at once (nothing is reserved)."""
+        left = self._next.get(conversation, 0.0) - self.monotonic()
+        if left > 0:
+            await self.sleep(left)
+
     async def wait(self, conversation: str) -> None:
         now = self.monotonic()
         slot = max(now, self._next.get(conversation, now))
@@ -69,57 +93,75 @@ def invite_hint(channel: ChannelRef) -> str:
 
 
 class SlackMessenger:
-    def __init__(self, client: AsyncWebClient, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        pacer: Pacer | None = None,
+        limits: RateLimits | None = None,
+    ) -> None:
         self.client = client
         self.pacer = pacer or Pacer()
-        self._dm_channels: dict[str, str] = {}
+        self.limits = limits or RateLimits(self.pacer.monotonic, self.pacer.sleep)
+        self._dm_channels: dict[str, str] = {}  # user id → the app's DM with them (for files)
 
-    async def send_dm(self, user: UserRef, message: OutMessage) -> None:
-        conversation = await self._dm_channel(user)
+    async def ready(self, target: UserRef | ChannelRef) -> None:
+        """Wait out the conversation's pacing and a pause of chat.postMessage in its workspace
+        before the outbox gives this message a delivery slot."""
+        await self.limits.wait((target.workspace, POST))
+        await self.pacer.ready(_conversation(target))
+
+    async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         try:
-            await self._post(conversation, message)
+            with calls_for(user.workspace):
+                await self._post(user.workspace, _conversation(user), message, dm=user)
         except SlackApiError as e:
-            if _error(e) == "channel_not_found":
-                self._dm_channels.pop(user.user_id, None)  # reopen it on the next try
-            raise _for_dm(e) from e
+            raise await self._for_dm(user, e) from e
         except (ClientError, TimeoutError) as e:
             raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         if channel.channel_id is None:
             raise RecipientUnreachable("a group's channel has no Slack id")
         try:
-            await self._post(channel.channel_id, message)
+            with calls_for(channel.workspace):
+                await self._post(channel.workspace, channel.channel_id, message)
         except SlackApiError as e:
             raise _for_channel(e, channel) from e
         except (ClientError, TimeoutError) as e:
             raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
 
-    async def _dm_channel(self, user: UserRef) -> str:
-        """The DM conversation with `user`, opened once and remembered."""
-        cached = self._dm_channels.get(user.user_id)
-        if cached:
-            return cached
-        try:
-            response = await self.client.conversations_open(users=user.user_id)
-        except SlackApiError as e:
-            raise _for_dm(e) from e
-        except (ClientError, TimeoutError) as e:
-            raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
-        conversation = str(response["channel"]["id"])
-        self._dm_channels[user.user_id] = conversation
-        return conversation
-
-    async def _post(self, conversation: str, message: OutMessage) -> None:
+    async def _post(
+        self, workspace: str, conversation: str, message: OutMessage, dm: UserRef | None = None
+    ) -> None:
         await self.pacer.wait(conversation)
-        await self.client.chat_postMessage(
+        await self.limits.wait((workspace, POST))
+        response = await self.client.chat_postMessage(
             channel=conversation,
             text=fallback_text(message),
             blocks=message_blocks(message),
             unfurl_links=False,
             unfurl_media=False,
         )
-        await self._upload(conversation, message.attachments)
+        if dm is not None and response.get("channel"):
+            self._dm_channels[dm.user_id] = str(response["channel"])
+        if message.attachments:
+            # Slack answered with the DM's channel: files go there (the message is posted
+            # already, so nothing after this may fail the delivery)
+            where = self._dm_channels.get(dm.user_id, "") if dm is not None else conversation
+            await self._upload(where, message.attachments)
+
+    async def _dm_channel(self, user: UserRef) -> str:
+        """The app's DM conversation with `user` (files are uploaded there), opened once."""
+        cached = self._dm_channels.get(user.user_id)
+        if cached:
+            return cached
+        with calls_for(user.workspace):
+            response = await self.client.conversations_open(users=user.user_id)
+        conversation = str(response["channel"]["id"])
+        self._dm_channels[user.user_id] = conversation
+        return conversation
 
     async def send_files(self, user: UserRef, paths: tuple[str, ...]) -> None:
         """Hand a member the files a reply carries (an export, their data) in their DM:
@@ -144,21 +186,43 @@ class SlackMessenger:
             except (SlackApiError, ClientError, TimeoutError, OSError):
                 log.warning("could not upload %s", Path(path).name, exc_info=True)
 
+    async def _for_dm(self, user: UserRef, e: SlackApiError) -> DeliveryError:
+        """Why Slack refused a DM. Posting to a user id answers `channel_not_found` for a
+        person the app cannot reach; conversations.open says which case it is."""
+        error = _error(e)
+        if error in REFUSED:
+            return PayloadRefused(f"Slack refused the message ({error})")
+        if error in UNREACHABLE:
+            return RecipientUnreachable(f"Slack refused the DM: {error}")
+        if error == "channel_not_found":
+            self._dm_channels.pop(user.user_id, None)
+            try:
+                await self._dm_channel(user)
+            except SlackApiError as why:
+                if _error(why) in UNREACHABLE:
+                    return RecipientUnreachable(f"Slack refused the DM: {_error(why)}")
+            except (ClientError, TimeoutError):
+                pass
+        return DeliveryError(f"Slack refused the DM: {error}")
+
+
+def _conversation(target: UserRef | ChannelRef) -> str:
+    """Where chat.postMessage sends: a member's user id (the app's DM with them), or the
+    group's channel. Pacing is kept per conversation."""
+    if isinstance(target, UserRef):
+        return target.user_id
+    return target.channel_id or ""
+
 
 def _error(e: SlackApiError) -> str:
     return str(e.response.get("error", "unknown_error"))
 
 
-def _for_dm(e: SlackApiError) -> DeliveryError:
-    error = _error(e)
-    if error in UNREACHABLE:
-        return RecipientUnreachable(f"Slack refused the DM: {error}")
-    return DeliveryError(f"Slack refused the DM: {error}")
-
-
 def _for_channel(e: SlackApiError, channel: ChannelRef) -> DeliveryError:
     error = _error(e)
     where = channel.name or "your group's channel"
+    if error in REFUSED:
+        return PayloadRefused(f"Slack refused the message ({error})")
     if error in ("not_in_channel", "channel_not_found"):
         return NeedsAdmin(invite_hint(channel))
     if error == "is_archived":

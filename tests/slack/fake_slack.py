@@ -221,6 +221,9 @@ class FakeSlack:
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
         if channel.startswith("U"):  # posting to a user id lands in the app's DM with them
+            user = self.users.get(channel)
+            if user is None or user["is_bot"] or user["deleted"]:
+                return {"ok": False, "error": "channel_not_found"}  # no DM to be had
             channel = dm_channel(channel)
         if channel.startswith("C") and channel not in self.bot_channels:
             return {"ok": False, "error": "not_in_channel"}
