@@ -109,7 +109,8 @@ def _sorted(e: discord.HTTPException) -> DeliveryError:
     """A 400 says the payload is wrong and will be refused every time; rate limits and
     Discord's own failures are tried again later, with backoff."""
     if e.status == BAD_REQUEST:
-        return PayloadRefused(f"Discord refused the message ({e.status}/{e.code}: {e.text[:200]})")
+        why = "; ".join(line for line in e.text.splitlines() if line)[:300]
+        return PayloadRefused(f"Discord refused the message ({e.status}/{e.code}: {why})")
     return DeliveryError(f"Discord {e.status}/{e.code}: {e.text[:200]}")
 
 

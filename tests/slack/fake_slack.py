@@ -44,6 +44,7 @@ class Failure:
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
     replace_original: bool = False  # response_url only: fail the update, or the answer
+    where: str = ""  # only calls to this channel (chat.postMessage's `channel`) fail
 
 
 def person(uid: str, name: str, tz: str = "Africa/Johannesburg", **extra: Any) -> dict[str, Any]:
@@ -149,12 +150,17 @@ class FakeSlack:
         await self._record(Call(method, args, token))
         if gate := self._gates.get(method):
             await gate.wait()
-        failures = self._failures.get(method)
+        failures = [
+            f
+            for f in self._failures.get(method, [])
+            if not f.where or f.where == args.get("channel")
+        ]
         if failures:
             f = failures[0]
             f.times -= 1
             if f.times <= 0:
-                failures.pop(0)
+                queue = self._failures[method]
+                del queue[next(i for i, g in enumerate(queue) if g is f)]
             if f.error == DROP:
                 assert request.transport is not None
                 request.transport.close()  # the client sees the server hang up
