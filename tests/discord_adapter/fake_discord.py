@@ -207,7 +207,10 @@ class FakeDiscord:
         if self.outage:
             return 503, {"message": "Service Unavailable", "code": 0}
         if cid in self.invalid_form:
-            too_many = {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 100 or fewer in length."}
+            too_many = {
+                "code": "BASE_TYPE_MAX_LENGTH",
+                "message": "Must be 100 or fewer in length.",
+            }
             return 400, {
                 "message": "Invalid Form Body",
                 "code": 50035,
