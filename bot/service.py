@@ -13,11 +13,11 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from bot import (
     admin,
@@ -34,6 +34,7 @@ from bot import (
     reminders,
     roster,
 )
+from bot.batch import SharedReads
 from bot.commands import (
     RSVP_WORDS,
     SNOOZES,
@@ -178,6 +179,7 @@ class Core:
         )
         # one delivery loop per process: the scheduler's tick and the dispatcher take turns
         self._delivering = asyncio.Lock()
+        self._delivered = 0  # messages the platform took, by any delivery loop
 
     # --- commands ------------------------------------------------------------------
     async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
@@ -417,10 +419,12 @@ class Core:
         may still be due)."""
         async with self._delivering:
             try:
-                return await self.outbox.deliver()
+                delivered = await self.outbox.deliver()
             except Exception:
                 log.exception("outbox delivery failed; will retry")
                 return 0
+            self._delivered += delivered
+            return delivered
 
     # --- time ----------------------------------------------------------------------
     async def next_due(self) -> datetime | None:
@@ -468,6 +472,7 @@ class Core:
         crash or a second process never runs it twice. Returns how many messages went out."""
         ran = 0
         ts = int(now.timestamp())
+        delivered = self._delivered
         await self._retention(ts)
         while True:
             items = await self.repo.atomic(
@@ -476,9 +481,13 @@ class Core:
             ran += await self._run_batch(items, now)
             if len(items) < DUE_BATCH:
                 break
+            # a reminder minute is many batches: the first groups' messages go out while the
+            # later ones are still being written
+            self.deliver_soon()
         if ran:
             log.info("ran %s piece(s) of scheduled work", ran)
-        return await self.deliver()
+        await self.deliver()
+        return self._delivered - delivered
 
     async def _retention(self, ts: int) -> None:
         """Erase prospects' contact details once the retention period after closing passed,
@@ -504,12 +513,17 @@ class Core:
 
     async def _run_batch(self, items: list[DueItem], now: datetime) -> int:
         """Run claimed items together: each is its own unit of work, queued in order, so the
-        repository commits them in a few transactions instead of one each."""
-        return sum(await asyncio.gather(*(self._run_item(item, now) for item in items)))
+        repository commits them in a few transactions instead of one each; the group-level
+        reads they share are made once (bot.batch)."""
+        memo: dict[Hashable, Any] = {}
+        return sum(await asyncio.gather(*(self._run_item(item, now, memo) for item in items)))
 
-    async def _run_item(self, item: DueItem, now: datetime) -> int:
+    async def _run_item(
+        self, item: DueItem, now: datetime, memo: dict[Hashable, Any] | None = None
+    ) -> int:
 
-        async def unit(tx: Repository) -> tuple[Outcome, Work] | None:
+        async def unit(raw: Repository) -> tuple[Outcome, Work] | None:
+            tx = cast(Repository, SharedReads(raw, memo)) if memo is not None else raw
             group = await tx.group(item.group_id)
             if group is None:
                 await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")

@@ -769,6 +769,14 @@ class SqliteRepository(OutboxQueries, PrivacyQueries):
         )
         return row["t"] if row else None
 
+    async def givers_since(self, group_id: int, since: int) -> set[int]:
+        """The members of a group who gave a referral or lead at or after `since`."""
+        rows = await self._all(
+            "SELECT DISTINCT giver_id FROM referrals WHERE group_id = ? AND created_at >= ?",
+            (group_id, since),
+        )
+        return {r[0] for r in rows}
+
     async def givers_between(
         self, group_id: int, since: int, until: int
     ) -> list[tuple[int, int, int]]:
