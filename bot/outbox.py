@@ -29,6 +29,7 @@ from bot.ports import (
     RecipientUnreachable,
     Repository,
     Target,
+    Throttled,
 )
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ STALE_CLAIM_SECONDS = 300  # a row "sending" this long belongs to a process that
 RENEW_EVERY = 60.0  # seconds (real time) between renewals of the claims still in hand
 DEFAULT_CONCURRENCY = 64
 PARKED_PER_SLOT = 16  # claimed rows waiting on a platform's pacing, per delivery slot, at most
+MAX_THROTTLED = 20  # rate limits one message waits out before it counts as a failed attempt
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -89,33 +91,41 @@ class Outbox:
         messages the platform took. `batch` caps one claim (default: twice the slots)."""
         return await _Run(self, now, batch or 2 * self.concurrency).go()
 
-    async def send(self, item: OutboxItem, run: _Run) -> None:
-        """Hand one claimed message to the platform and record what became of it."""
+    async def send(self, item: OutboxItem, run: _Run, *, may_wait: bool = False) -> bool:
+        """Hand one claimed message to the platform and record what became of it. False when
+        the platform asked to wait and `may_wait`: the caller tries again after the pause."""
         try:
             if isinstance(item.target, UserRef):
                 await self.messenger.send_dm(item.target, item.message, key=delivery_key(item))
             else:
                 await self.messenger.post(item.target, item.message, key=delivery_key(item))
+        except Throttled as e:
+            if may_wait:
+                log.info("outbox %s: %s; trying again after the pause", item.id, e)
+                return False
+            await self._retry_later(item, self._ts(run.now), str(e))
+            return True
         except RecipientUnreachable as e:
             log.warning("outbox %s: recipient unreachable (%s); not retrying", item.id, e)
             if await self._fail(item, f"unreachable: {e}") and self.on_unreachable:
                 await self.on_unreachable(item)
-            return
+            return True
         except PayloadRefused as e:
             log.error("outbox %s: the platform refused the message (%s); not retrying", item.id, e)
             if await self._fail(item, f"refused: {e}") and self.on_refused:
                 await self.on_refused(item, str(e))
-            return
+            return True
         except NeedsAdmin as e:
             if item.attempts == 1 and self.on_needs_admin:
                 await self.on_needs_admin(item, str(e))
             await self._retry_later(item, self._ts(run.now), str(e))
-            return
+            return True
         except Exception as e:  # the platform or the network failed: try again later
             error = f"{type(e).__name__}: {e}" if not isinstance(e, DeliveryError) else str(e)
             await self._retry_later(item, self._ts(run.now), error)
-            return
+            return True
         run.taken(item, self._ts())
+        return True
 
     async def _fail(self, item: OutboxItem, error: str) -> bool:
         kept = await self.repo.atomic(lambda tx: tx.outbox_failed(item, error))
@@ -200,17 +210,23 @@ class _Run:
         return await self.o.repo.atomic(lambda tx: tx.outbox_claim(ts, n, ts - STALE_CLAIM_SECONDS))
 
     async def _one(self, item: OutboxItem) -> None:
-        if self.ready is not None:
-            self.parked += 1
-            try:
-                await self.ready(item.target)
-            finally:
-                self.parked -= 1
-        async with self.slots:
-            if self.o.stopping:
-                raise asyncio.CancelledError  # handed back by _wind_down
-            self.in_hand.add(item.id)
-            await self.o.send(item, self)
+        """One message: wait until the platform would take it (holding no slot), then send
+        it in a slot; a rate limit met on the way gives the slot back and waits again."""
+        for waits in range(MAX_THROTTLED + 1):
+            if self.ready is not None:
+                self.parked += 1
+                try:
+                    await self.ready(item.target)
+                finally:
+                    self.parked -= 1
+            async with self.slots:
+                if self.o.stopping:
+                    raise asyncio.CancelledError  # handed back by _wind_down
+                self.in_hand.add(item.id)
+                may_wait = self.ready is not None and waits < MAX_THROTTLED
+                if await self.o.send(item, self, may_wait=may_wait):
+                    return
+                self.in_hand.discard(item.id)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         item = self.tasks.pop(task)

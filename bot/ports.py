@@ -41,6 +41,12 @@ class NeedsAdmin(DeliveryError):
     channel). Retried as usual; the admins are told once, with `str(error)` saying how."""
 
 
+class Throttled(DeliveryError):
+    """The platform asked to wait before this message (a rate limit's Retry-After, which the
+    Messenger now knows). The outbox tries the same message again once the Messenger's
+    `ready` lets it, giving its delivery slot to others meanwhile; no attempt is counted."""
+
+
 class PayloadRefused(DeliveryError):
     """The platform refused the payload itself (malformed, too long): it would refuse it the
     same way every time, so it is never retried. `str(error)` names the platform's error; the

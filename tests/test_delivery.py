@@ -10,7 +10,7 @@ import json
 import random
 import sqlite3
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +21,7 @@ from bot.config import ConfigError, DeliverySettings, Settings, from_dict
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.outbox import MAX_ATTEMPTS
-from bot.ports import PayloadRefused
+from bot.ports import PayloadRefused, Throttled
 from bot.service import Core
 from bot.text import lit
 from storage import sqlite as storage_sqlite
@@ -44,6 +44,7 @@ class Platform:
     busy: set[str] = field(default_factory=set)  # conversations with a call in flight
     most_at_once: int = 0
     doubled: list[str] = field(default_factory=list)  # a conversation with two in flight
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def take(self, conversation: str, message: OutMessage, key: str | None) -> None:
         if conversation in self.busy:
@@ -57,6 +58,12 @@ class Platform:
             self.busy.discard(conversation)
         self.received[conversation].append(message.fallback())
         self.keys.append(key or "")
+        self.changed.set()
+
+    async def until(self, done: Callable[[], bool]) -> None:
+        while not done():
+            self.changed.clear()
+            await self.changed.wait()
 
 
 @dataclass
@@ -345,3 +352,51 @@ def test_the_concurrency_is_a_setting_with_a_bound() -> None:
             f"config: delivery.concurrency: must be a whole number from 1 to 1000 (got {bad!r})"
         )
     assert replace(settings(), delivery=DeliverySettings(3)).delivery.concurrency == 3
+
+
+# --- a rate limit met on the way ------------------------------------------------------------
+@dataclass
+class RateLimited(PlatformMessenger):
+    """Answers the first message to `limited` with a rate limit; `ready` then holds that
+    conversation until the test lifts the pause (as the Slack messenger's does)."""
+
+    limited: str = ""
+    paused: asyncio.Event = field(default_factory=asyncio.Event)
+    waiting: list[str] = field(default_factory=list)
+
+    async def ready(self, target: UserRef | ChannelRef) -> None:
+        limited = isinstance(target, ChannelRef) and target.channel_id == self.limited
+        if limited and self.waiting:
+            await self.paused.wait()
+
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
+        if channel.channel_id == self.limited and not self.waiting:
+            self.waiting.append(key or "")
+            raise Throttled("rate limited: retry after 30 s")
+        await super().post(channel, message, key=key)
+
+
+async def test_a_rate_limited_message_gives_its_slot_back_and_goes_after_the_pause(
+    repo: SqliteRepository, db_path: Path, clock: FakeClock
+) -> None:
+    now = int(clock.now().timestamp())
+    async with repo.transaction() as tx:
+        await tx.outbox_add(None, channel("busy"), OutMessage(lit("to busy")), now)
+        for i in range(3):
+            await tx.outbox_add(None, user(f"member{i}"), OutMessage(lit(f"to {i}")), now)
+    platform = Platform()
+    messenger = RateLimited(platform, limited="busy")
+    core = Core(repo, messenger, clock, FakeResolver(), settings(concurrency=1))
+
+    delivery = asyncio.create_task(core.deliver())
+    await asyncio.wait_for(platform.until(lambda: len(platform.keys) == 3), 10)  # a bound
+    # one slot, and the paused conversation does not hold it: the other three went
+    assert sorted(platform.received) == ["@member0", "@member1", "@member2"]
+    messenger.paused.set()
+    assert await delivery == 4
+    assert platform.received["#busy"] == ["to busy"]
+    with closing(sqlite3.connect(db_path)) as db:
+        [(attempts,)] = db.execute("SELECT attempts FROM outbox WHERE id = 1").fetchall()
+    assert attempts == 1  # waiting out a rate limit is not a failed attempt

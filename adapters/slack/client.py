@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.limits import RateLimits, current_workspace
+from adapters.slack.limits import RateLimits, caller_retries, current_workspace
 
 DEFAULT_API_URL = "https://slack.com/api/"
 RATE_LIMIT_RETRIES = 2
@@ -30,8 +30,10 @@ Sleep = Callable[[float], Awaitable[Any]]
 
 class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
     """AsyncRateLimitErrorRetryHandler that pauses the method for the workspace the call was
-    made for (see adapters.slack.limits) and waits the pause out, its clock injectable so a
-    test can check that the Retry-After is honoured without waiting for it."""
+    made for (see adapters.slack.limits), then waits the pause out and retries; unless the
+    caller retries by itself (the messenger: it gives its delivery slot back and the outbox
+    tries again once the pause is over). Its clock is injectable, so a test can check that
+    the Retry-After is honoured without waiting for it."""
 
     def __init__(
         self,
@@ -44,23 +46,35 @@ class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         self.limits = limits or RateLimits(sleep=sleep)
         self.jitter = jitter
 
+    async def can_retry_async(
+        self, *, state: Any, request: Any, response: Any = None, error: Any = None
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        self.limits.pause(_key(request), _retry_after(response) + self.jitter())
+        if caller_retries():
+            return False
+        return bool(state.current_attempt < self.max_retry_count)
+
     async def prepare_for_next_attempt_async(
         self, *, state: Any, request: Any, response: Any = None, error: Any = None
     ) -> None:
-        if response is None:
-            raise error
         state.next_attempt_requested = True
-        after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
-        seconds = 1.0
-        if after:
-            try:
-                seconds = float(after[0] if isinstance(after, list) else after)
-            except ValueError:
-                seconds = 1.0
-        key = (current_workspace(), request.url.rstrip("/").rsplit("/", 1)[-1])
-        self.limits.pause(key, seconds + self.jitter())
-        await self.limits.wait(key)
+        await self.limits.wait(_key(request))
         state.increment_current_attempt()
+
+
+def _key(request: Any) -> tuple[str, str]:
+    """(workspace, method): what a 429 pauses."""
+    return current_workspace(), str(request.url).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _retry_after(response: Any) -> float:
+    after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+    try:
+        return float(after[0] if isinstance(after, list) else after) if after else 1.0
+    except ValueError:
+        return 1.0
 
 
 class ConnectionRetry(AsyncConnectionErrorRetryHandler):

@@ -23,20 +23,31 @@ Sleep = Callable[[float], Awaitable[Any]]
 Key = tuple[str, str]  # (workspace, Web API method)
 
 _workspace: contextvars.ContextVar[str] = contextvars.ContextVar("slack_workspace", default="")
+_own_retries: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "slack_own_retries", default=False
+)
 
 
 @contextmanager
-def calls_for(workspace: str) -> Iterator[None]:
-    """Web API calls made inside are made for `workspace` (its rate limits apply)."""
+def calls_for(workspace: str, *, own_retries: bool = False) -> Iterator[None]:
+    """Web API calls made inside are made for `workspace` (its rate limits apply). With
+    `own_retries`, a 429 pauses the method and is raised at once: the caller tries again
+    after the pause, without waiting inside the call."""
     token = _workspace.set(workspace)
+    retries = _own_retries.set(own_retries)
     try:
         yield
     finally:
+        _own_retries.reset(retries)
         _workspace.reset(token)
 
 
 def current_workspace() -> str:
     return _workspace.get()
+
+
+def caller_retries() -> bool:
+    return _own_retries.get()
 
 
 class RateLimits:

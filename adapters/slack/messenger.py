@@ -6,7 +6,8 @@ no conversations.open per member, whose budget (Tier 3, about 50 a minute per wo
 a reminder minute for a big region would spend many times over. conversations.open is asked
 only to learn why Slack refused a DM, or where to upload a file for a member.
 
-Slack's errors are sorted into the outcomes the outbox knows: try again later
+Slack's errors are sorted into the outcomes the outbox knows: wait out the rate limit's pause
+and try again (Throttled: the delivery slot is given back meanwhile), try again later
 (DeliveryError), never (RecipientUnreachable: the person cannot get DMs; PayloadRefused: Slack
 refuses the message itself, as malformed or too long), or try again and tell the group's admin
 how to fix it (NeedsAdmin: the bot is not in the channel).
@@ -29,7 +30,13 @@ from adapters.slack.blocks import fallback_text, message_blocks
 from adapters.slack.limits import RateLimits, calls_for
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError, NeedsAdmin, PayloadRefused, RecipientUnreachable
+from bot.ports import (
+    DeliveryError,
+    NeedsAdmin,
+    PayloadRefused,
+    RecipientUnreachable,
+    Throttled,
+)
 
 log = logging.getLogger(__name__)
 
@@ -137,13 +144,14 @@ class SlackMessenger:
     ) -> None:
         await self.pacer.wait(conversation)
         await self.limits.wait((workspace, POST))
-        response = await self.client.chat_postMessage(
-            channel=conversation,
-            text=fallback_text(message),
-            blocks=message_blocks(message),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        with calls_for(workspace, own_retries=True):  # a 429 comes back as Throttled
+            response = await self.client.chat_postMessage(
+                channel=conversation,
+                text=fallback_text(message),
+                blocks=message_blocks(message),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
         if dm is not None and response.get("channel"):
             self._dm_channels[dm.user_id] = str(response["channel"])
         if message.attachments:
@@ -190,6 +198,8 @@ class SlackMessenger:
         """Why Slack refused a DM. Posting to a user id answers `channel_not_found` for a
         person the app cannot reach; conversations.open says which case it is."""
         error = _error(e)
+        if _rate_limited(e):
+            return Throttled(f"Slack rate limit on {POST}")
         if error in REFUSED:
             return PayloadRefused(f"Slack refused the message ({error})")
         if error in UNREACHABLE:
@@ -218,9 +228,16 @@ def _error(e: SlackApiError) -> str:
     return str(e.response.get("error", "unknown_error"))
 
 
+def _rate_limited(e: SlackApiError) -> bool:
+    """A 429: the pause is already set for the workspace; the outbox tries again after it."""
+    return bool(e.response.status_code == 429)
+
+
 def _for_channel(e: SlackApiError, channel: ChannelRef) -> DeliveryError:
     error = _error(e)
     where = channel.name or "your group's channel"
+    if _rate_limited(e):
+        return Throttled(f"Slack rate limit on {POST}")
     if error in REFUSED:
         return PayloadRefused(f"Slack refused the message ({error})")
     if error in ("not_in_channel", "channel_not_found"):

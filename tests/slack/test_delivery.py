@@ -45,6 +45,7 @@ class HeldTime:
     now: float = 1000.0
     held: list[float] = field(default_factory=list)
     gate: asyncio.Event = field(default_factory=asyncio.Event)
+    holding: asyncio.Event = field(default_factory=asyncio.Event)
 
     def monotonic(self) -> float:
         return self.now
@@ -54,6 +55,7 @@ class HeldTime:
             self.now += seconds
         else:
             self.held.append(seconds)
+            self.holding.set()
             await self.gate.wait()
 
     def release(self, seconds: float) -> None:
@@ -98,6 +100,7 @@ async def test_a_429_pauses_only_that_workspace(
 
     delivery = asyncio.create_task(core.deliver())
     await fake.until(lambda: len(fake.messages) == 3)  # workspace two's three, meanwhile
+    await asyncio.wait_for(time.holding.wait(), 10)  # workspace one waits out its pause
 
     def texts() -> list[str]:
         return sorted(m["text"] for m in fake.messages.values())

@@ -11,7 +11,13 @@ from adapters.slack.limits import RateLimits
 from adapters.slack.messenger import Pacer, SlackMessenger
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError, NeedsAdmin, PayloadRefused, RecipientUnreachable
+from bot.ports import (
+    DeliveryError,
+    NeedsAdmin,
+    PayloadRefused,
+    RecipientUnreachable,
+    Throttled,
+)
 from bot.text import lit
 from tests.slack.conftest import ALICE, BOB, GROUP, FakeTime
 from tests.slack.test_commands import REFERRAL, rows
@@ -49,13 +55,30 @@ async def test_a_channel_the_bot_is_not_in_gets_the_admin_an_invite_how_to(ws, f
 
 
 async def test_a_rate_limited_dm_waits_for_retry_after_and_arrives_once(messenger, fake, pace):
+    """The 429 pauses chat.postMessage for the workspace and comes back at once as Throttled
+    (the outbox gives its delivery slot back); ready() waits the pause out, then it goes."""
     fake.fail("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "3"})
-    await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    bob = slack_user("U0BOB")
+    with pytest.raises(Throttled):
+        await messenger.send_dm(bob, HELLO)
+    assert pace.slept == []  # nothing waited inside the call
+    await messenger.ready(bob)
+    await messenger.send_dm(bob, HELLO)
     attempts = [c["channel"] for c in fake.calls_to("chat.postMessage")]
     assert attempts == ["U0BOB", "U0BOB"]  # refused once, then taken
     assert len(fake.dms_to("U0BOB")) == 1
     [waited] = [s for s in pace.slept if s >= 3]
     assert 3 <= waited < 4  # Retry-After, plus at most a second of jitter
+
+
+async def test_a_rate_limited_call_outside_the_outbox_waits_inside_it(messenger, fake, pace):
+    """Other Web API calls (a file for a member) wait the Retry-After out in the call."""
+    fake.fail("conversations.open", "ratelimited", status=429, headers={"Retry-After": "2"})
+    report_channel = await messenger._dm_channel(slack_user("U0BOB"))
+    assert report_channel == "D0BOB"
+    assert len(fake.calls_to("conversations.open")) == 2
+    [waited] = [s for s in pace.slept if s >= 2]
+    assert 2 <= waited < 3
 
 
 async def test_posts_to_one_conversation_are_a_second_apart(messenger, fake, pace: FakeTime):
