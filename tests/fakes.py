@@ -24,6 +24,22 @@ def channel(cid: str = "general", workspace: str = WORKSPACE) -> ChannelRef:
 DM = ChannelRef(PLATFORM, WORKSPACE, None, "")
 
 
+class FakeMonotonic:
+    """A monotonic clock and a sleep that only moves it: an adapter's pacing, checked without
+    waiting for it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 class FakeClock:
     def __init__(self, start: datetime = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)) -> None:
         self._now = start

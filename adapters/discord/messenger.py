@@ -14,6 +14,7 @@ limits (its per-route buckets and the global limit); nothing here adds another.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -23,6 +24,7 @@ import aiohttp
 import discord
 
 from adapters.discord import render
+from adapters.discord.pace import RequestPace
 from adapters.discord.refs import PLATFORM, snowflake
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
@@ -45,9 +47,25 @@ class DiscordMessenger:
     """DMs go to the user's DM channel as an embed with buttons; posts go to the group's
     channel. `on_posted` lets the client react to what it posted (the meeting event)."""
 
-    def __init__(self, client: discord.Client, on_posted: Posted | None = None) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        on_posted: Posted | None = None,
+        pace: RequestPace | None = None,
+    ) -> None:
         self.client = client
         self.on_posted = on_posted
+        self.pace = pace or RequestPace(held=self._global_hold)
+        self._dm_open: set[int] = set()  # users whose DM channel discord.py already holds
+
+    async def _global_hold(self) -> bool:
+        """While discord.py waits out a global 429 (it holds every request until then), wait
+        too; True when it did."""
+        hold = getattr(self.client.http, "_global_over", None)
+        if isinstance(hold, asyncio.Event) and not hold.is_set():
+            await hold.wait()
+            return True
+        return False
 
     async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         uid = snowflake(user.user_id)
@@ -55,7 +73,11 @@ class DiscordMessenger:
             raise RecipientUnreachable(f"{user.user_id!r} is not a Discord user")
         out = render.outgoing(message, user.workspace)
         try:
+            if uid not in self._dm_open:  # opening the DM is a request of its own
+                await self.pace.take()
             channel = await self.client.create_dm(discord.Object(id=uid))
+            self._dm_open.add(uid)
+            await self.pace.take()
             await channel.send(**out.send_kwargs(), **_nonce(key))
         except discord.HTTPException as e:
             if e.code in (CANNOT_DM, UNKNOWN_USER):
@@ -74,6 +96,7 @@ class DiscordMessenger:
         out = render.outgoing(message, channel.workspace)
         target = self.client.get_partial_messageable(cid, guild_id=gid)
         try:
+            await self.pace.take()
             await target.send(**out.send_kwargs(), **_nonce(key))
         except discord.HTTPException as e:
             if e.code in (MISSING_ACCESS, MISSING_PERMISSIONS):

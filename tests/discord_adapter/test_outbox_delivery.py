@@ -5,10 +5,11 @@ admin is told once which message could not be delivered and why."""
 
 from __future__ import annotations
 
+from adapters.discord.pace import WINDOW, RequestPace
 from tests.discord_adapter.conftest import Bot, rows, text
 from tests.discord_adapter.fake_discord import CHANNEL_ID, FakeDiscord
 from tests.discord_adapter.payloads import ALICE, BOB, CAROL
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, FakeMonotonic
 
 
 def creates(api: FakeDiscord, channel: int) -> list[dict]:
@@ -71,3 +72,28 @@ async def test_a_post_discord_refuses_is_tried_once_and_the_admin_told_once(
         "last_error": "refused: Discord refused the message (400/50035: Invalid Form Body;"
         " In allowed_mentions.users: Must be 100 or fewer in length.)",
     }
+
+
+async def test_requests_keep_within_discords_global_limit_without_waiting_for_real() -> None:
+    time = FakeMonotonic()
+    pace = RequestPace(monotonic=time.monotonic, sleep=time.sleep)
+    sent = []
+    for _ in range(120):
+        await pace.take()
+        sent.append(time.now)
+    assert sent[:50] == [1000.0] * 50  # a burst within the limit goes at once
+    for i in range(len(sent)):  # never more than 50 in any second (and a twentieth or so)
+        assert sum(1 for t in sent if sent[i] <= t < sent[i] + WINDOW) <= 50
+    assert sent[-1] - sent[0] < 3 * WINDOW  # and no slower than that
+
+
+async def test_after_a_global_429_nothing_more_goes_in_that_second() -> None:
+    time = FakeMonotonic()
+    holds = [True]
+
+    async def held() -> bool:
+        return bool(holds and holds.pop())
+
+    pace = RequestPace(held=held, monotonic=time.monotonic, sleep=time.sleep)
+    await pace.take()
+    assert time.now == 1000.0 + WINDOW  # the hold used the second up
