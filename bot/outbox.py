@@ -13,7 +13,6 @@ when the platform failed, and failed at once when the platform says it will neve
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -73,6 +72,7 @@ class Outbox:
         self.on_needs_admin = on_needs_admin
         self.on_refused = on_refused
         self.concurrency = max(1, concurrency)
+        self.renew_every = RENEW_EVERY  # seconds between renewals of the claims in hand
         # shutting down: finish the messages in hand, hand the rest of the claims back
         self._stop = asyncio.Event()
 
@@ -169,6 +169,8 @@ class _Run:
     async def go(self) -> int:
         o = self.o
         stop = asyncio.ensure_future(o._stop.wait())
+        loop = asyncio.get_running_loop()
+        renewed = loop.time()
         cancelled = False
         try:
             starved = False  # the last claim found less than it asked for
@@ -195,8 +197,9 @@ class _Run:
                 for task in done:
                     if task is not stop:
                         self._finished(task)
-                if not done:
+                if loop.time() - renewed >= o.renew_every:  # claims waiting on a long pause
                     await self._renew()
+                    renewed = loop.time()
         except asyncio.CancelledError:
             cancelled = True
             raise
@@ -268,5 +271,7 @@ class _Run:
         await asyncio.shield(self._flush())
         unsent = self.unsent
         if unsent and not cancelled:
-            with contextlib.suppress(Exception):
+            try:
                 await self.o.repo.atomic(lambda tx: tx.outbox_release(unsent))
+            except Exception:  # left 'sending', they go out once their claim is stale
+                log.warning("outbox: could not hand back %s claimed message(s)", len(unsent))

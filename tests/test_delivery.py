@@ -400,3 +400,51 @@ async def test_a_rate_limited_message_gives_its_slot_back_and_goes_after_the_pau
     with closing(sqlite3.connect(db_path)) as db:
         [(attempts,)] = db.execute("SELECT attempts FROM outbox WHERE id = 1").fetchall()
     assert attempts == 1  # waiting out a rate limit is not a failed attempt
+
+
+# --- a long wait keeps its claim ----------------------------------------------------------
+@dataclass
+class Holding(PlatformMessenger):
+    """Holds the messages to some conversations until the test lets each go."""
+
+    gates: dict[str, asyncio.Event] = field(default_factory=dict)
+    waiting: set[str] = field(default_factory=set)
+    all_waiting: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def ready(self, target: UserRef | ChannelRef) -> None:
+        name = target.user_id if isinstance(target, UserRef) else f"#{target.channel_id}"
+        if name in self.gates:
+            self.waiting.add(name)
+            if self.waiting == set(self.gates):
+                self.all_waiting.set()
+            await self.gates[name].wait()
+
+
+async def test_a_claim_waiting_out_a_long_pause_is_renewed_not_taken_over(
+    repo: SqliteRepository, db_path: Path, clock: FakeClock
+) -> None:
+    now = int(clock.now().timestamp())
+    async with repo.transaction() as tx:
+        await tx.outbox_add(None, channel("paused"), OutMessage(lit("after the pause")), now)
+        await tx.outbox_add(None, user("carol"), OutMessage(lit("to carol")), now)
+    platform = Platform()
+    messenger = Holding(platform, gates={"#paused": asyncio.Event(), "carol": asyncio.Event()})
+    core = Core(repo, messenger, clock, FakeResolver(), settings())
+    core.outbox.renew_every = 0  # (at once; 60 s of waiting in production)
+    delivery = asyncio.create_task(core.deliver())
+    await asyncio.wait_for(messenger.all_waiting.wait(), 10)  # both claimed, both held
+
+    clock.advance(minutes=10)  # the pause goes on past when a claim counts as abandoned
+    messenger.gates["carol"].set()  # the dispatcher wakes up, and renews what it still holds
+    await asyncio.wait_for(platform.until(lambda: "@carol" in platform.received), 10)
+    other = await SqliteRepository.open(str(db_path))
+    try:
+        later = int(clock.now().timestamp())
+        async with other.transaction() as tx:
+            assert await tx.outbox_claim(later, 10, later - 300) == []  # still this one's
+    finally:
+        await other.close()
+    messenger.gates["#paused"].set()
+    assert await delivery == 2
+    assert platform.received["#paused"] == ["after the pause"]
+    assert states(db_path) == {"sent": 2}
