@@ -56,7 +56,9 @@ class PayloadRefused(DeliveryError):
 class Messenger(Protocol):
     """Delivers one message. `key` is stable across retries of the same outbox row, so a
     platform that de-duplicates (Discord's nonce) can refuse a second copy of a message
-    whose first answer was lost on the way back."""
+    whose first answer was lost on the way back. Raises a DeliveryError saying what the
+    outbox should do: try later, never (RecipientUnreachable, PayloadRefused), tell an admin
+    (NeedsAdmin), or wait out a rate limit (Throttled, with `ready`)."""
 
     async def send_dm(
         self, user: UserRef, message: OutMessage, *, key: str | None = None
@@ -72,7 +74,7 @@ class PacedMessenger(Messenger, Protocol):
     per-channel pacing, a rate limit's Retry-After). The outbox waits in `ready` before it
     takes one of its delivery slots, so a paused conversation never holds up the others."""
 
-    async def ready(self, target: UserRef | ChannelRef) -> None: ...
+    async def ready(self, target: Target) -> None: ...
 
 
 class Clock(Protocol):
