@@ -4,7 +4,8 @@ mark each sent.
 Rows are written in the same transaction as the change that caused them, so a crash loses
 nothing. A claim takes at most one row per conversation (a channel, or one person's DMs):
 the first one still to go out there, so each conversation gets its messages one at a time
-and in order while thousands of conversations are served at once. A claim carries a random
+and in order while thousands of conversations are served at once (a row waiting out a
+retry's backoff does not hold up the rest of its conversation). A claim carries a random
 token that every later change checks, so a worker whose claim went stale and was taken over
 changes nothing. A row is marked sent only after the platform took it, retried with backoff
 when the platform failed, and failed at once when the platform says it will never take it.
