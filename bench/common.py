@@ -38,10 +38,12 @@ class CountingMessenger:
     def delivered(self) -> int:
         return self.dms + self.posts
 
-    async def send_dm(self, user: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         self.dms += 1
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         self.posts += 1
 
 

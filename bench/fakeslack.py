@@ -1,14 +1,20 @@
 """A minimal Slack Web API on 127.0.0.1 for the benchmarks: auth.test, users.info (any
 `U` + 8 digits is "Member n" of the synthetic population), conversations.open and
 chat.postMessage, plus response_url endpoints that say when an answer arrived.
-Nothing is recorded beyond counts, so a long run does not grow."""
+Nothing is recorded beyond counts, so a long run does not grow.
+
+For the fan-out figure it can also behave like Slack under load (`Limits`): answer each call
+after a latency, take about one post a second per channel, and refuse a workspace that
+bursts past its rate with a 429 and a Retry-After."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -18,8 +24,25 @@ BOT_USER = "U0RAPPORT"
 _USER = re.compile(r"U(\d{8})")
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Slack's limits as the fan-out figure plays them."""
+
+    latency: float = 0.1  # seconds before every Web API answer
+    channel_interval: float = 1.0  # chat.postMessage: one post a second per channel
+    workspace_rate: float = 50.0  # posts a second a workspace sustains ...
+    workspace_burst: int = 100  # ... after a burst of this many
+
+
 class FakeSlackApi:
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits
+        self.refused: dict[str, int] = {}  # 429s, by why
+        self.posted = 0
+        self.last_posted = 0.0  # time.monotonic() of the last post taken
+        self._channel_next: dict[str, float] = {}
+        self._tokens = float(limits.workspace_burst) if limits else 0.0
+        self._filled = time.monotonic()
         self.calls: dict[str, int] = {}
         self.answers = 0
         self._waiting: dict[str, asyncio.Future[int]] = {}
@@ -106,8 +129,40 @@ class FakeSlackApi:
         elif method == "conversations.open":
             body = {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
         elif method == "chat.postMessage":
+            if self.limits is not None:
+                await asyncio.sleep(self.limits.latency)
+                wait = self._throttle(str(args.get("channel", "")))
+                if wait is not None:
+                    return web.json_response(
+                        {"ok": False, "error": "ratelimited"},
+                        status=429,
+                        headers={"Retry-After": str(wait)},
+                    )
+                self.posted += 1
+                self.last_posted = time.monotonic()
             ts = f"1700000000.{next(self._ts):06d}"
             body = {"ok": True, "channel": str(args.get("channel", "")), "ts": ts}
         else:
             body = {"ok": False, "error": "unknown_method"}
+        if self.limits is not None and method != "chat.postMessage":
+            await asyncio.sleep(self.limits.latency)
         return web.json_response(body)
+
+    def _throttle(self, channel: str) -> int | None:
+        """None when the post is taken; else the Retry-After (whole seconds, as Slack sends)."""
+        assert self.limits is not None
+        now = time.monotonic()
+        lim = self.limits
+        self._tokens = min(
+            lim.workspace_burst, self._tokens + (now - self._filled) * lim.workspace_rate
+        )
+        self._filled = now
+        if now < self._channel_next.get(channel, 0.0):
+            self.refused["channel"] = self.refused.get("channel", 0) + 1
+            return max(1, math.ceil(self._channel_next[channel] - now))
+        if self._tokens < 1:
+            self.refused["workspace"] = self.refused.get("workspace", 0) + 1
+            return max(1, math.ceil((1 - self._tokens) / lim.workspace_rate))
+        self._tokens -= 1
+        self._channel_next[channel] = now + lim.channel_interval * 0.9  # about one a second
+        return None

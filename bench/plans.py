@@ -191,7 +191,10 @@ async def collect(db: Path) -> list[Plan]:
         sorts = ("USE TEMP B-TREE FOR ORDER BY",)
         take("due_claim", ("due_work_due",), read=False, forbid=sorts)
         await repo.outbox_claim(m.reminders, 100, m.reminders - 300)
-        take("outbox_claim", ("outbox_due",), read=False, forbid=sorts)
+        # each candidate is checked against its conversation's earlier messages: one probe
+        take("outbox_claim", ("outbox_due", "outbox_lane"), read=False, forbid=sorts)
+        await repo.givers_since(g, ts(now) - 28 * 86400)
+        take("givers_since (accountability, 4 weeks)", ("referrals_group_time",))
         await repo.due_next()
         take("due_next", ("due_work_due",))
     finally:

@@ -179,10 +179,11 @@ class SchedulerBench:
                 "SELECT group_id, target, payload FROM outbox ORDER BY id DESC LIMIT 500"
             )
             model = [tuple(r) for r in await cur.fetchall()]
-            rows = [(*model[i % len(model)], ts, ts) for i in range(backlog)]
+            # each copy to a conversation of its own, as nearly all of the minute's are
+            rows = [(*model[i % len(model)], ts, ts, f"backlog:{i}", ts) for i in range(backlog)]
             await self.repo._db.executemany(
-                "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
+                " lane, send_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
         samples = Samples()

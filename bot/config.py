@@ -66,6 +66,12 @@ class InsightSettings:
 
 
 @dataclass(frozen=True)
+class DeliverySettings:
+    # platform calls in flight at once (each conversation still gets one message at a time)
+    concurrency: int = 64
+
+
+@dataclass(frozen=True)
 class SlackSettings:
     bot_token_env: str = "SLACK_BOT_TOKEN"
     app_token_env: str = "SLACK_APP_TOKEN"
@@ -94,6 +100,7 @@ class Settings:
     lights: LightSettings = field(default_factory=LightSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     insight: InsightSettings = field(default_factory=InsightSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
 
@@ -128,6 +135,7 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     lights = r.section("lights", set(LightSettings.__dataclass_fields__))
     privacy = r.section("privacy", set(PrivacySettings.__dataclass_fields__))
     insight = r.section("insight", set(InsightSettings.__dataclass_fields__))
+    delivery = r.section("delivery", set(DeliverySettings.__dataclass_fields__))
     slack = r.section("slack", set(SlackSettings.__dataclass_fields__))
     discord = r.section("discord", set(DiscordSettings.__dataclass_fields__))
     d, dn, dr = Settings(), NudgeSettings(), ReminderSettings()
@@ -198,6 +206,7 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
         ),
         insight=_insight(r, insight),
         lights=_lights(r, lights),
+        delivery=_delivery(r, delivery),
         slack=SlackSettings(**{k: r.env_name(f"slack.{k}", v) for k, v in slack.items()}),
         discord=DiscordSettings(**{k: r.env_name(f"discord.{k}", v) for k, v in discord.items()}),
     )
@@ -228,6 +237,11 @@ def _insight(r: _Reader, section: dict[str, Any]) -> InsightSettings:
     )
 
 
+def _delivery(r: _Reader, section: dict[str, Any]) -> DeliverySettings:
+    value = section.get("concurrency", DeliverySettings.concurrency)
+    return DeliverySettings(concurrency=r.int_range("delivery.concurrency", value, 1, 1000))
+
+
 def _lights(r: _Reader, section: dict[str, Any]) -> LightSettings:
     d = LightSettings()
     values: dict[str, Any] = {}
@@ -249,6 +263,7 @@ class _Reader:
         "lights",
         "privacy",
         "insight",
+        "delivery",
         "slack",
         "discord",
     )

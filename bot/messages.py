@@ -19,6 +19,7 @@ from bot.text import Link, Rich, UserText, When, fmt, join, listing, lit, named
 
 if TYPE_CHECKING:
     from bot.insight import Light, Metric
+    from bot.model import ChannelRef
 
 # Commands a platform lets us register under their own name; the rest live under /rapport.
 # Slack's manifest and Discord's command tree register exactly these, so an example worded
@@ -1373,6 +1374,45 @@ def needs_admin(group: Group, how: str) -> OutMessage:
         + lit(group.channel_name or "")
         + lit(f": {how} I'll keep trying for a while."),
         "admin.attention",
+    )
+
+
+# --- a message the platform refused ----------------------------------------------------------
+REFUSED_KIND = "admin.refused"
+# what a queued message is, as an admin would name it (by its kind)
+DELIVERED_AS = {
+    "reminder.evening": "the evening-before reminder",
+    "reminder.soon": "the meeting reminder",
+    "recap.weekly": "the weekly recap",
+    "recap.monthly": "the monthly recap",
+    "nudge.accountability": "a weekly nudge to give referrals",
+    "nudge.follow_up": "a follow-up reminder about a referral",
+    "nudge.not_contacted": "a note that a referral was not followed up",
+    "nudge.progress": "a request for a referral's progress",
+    "nudge.thank": "a reminder to say thank you",
+    "referral.received": "a referral's details",
+    "lead.received": "a lead's details",
+    "referral.post": "a referral announcement",
+    "lead.post": "a lead announcement",
+    "thanks.post": "a thank-you",
+    "suggest.one_to_one": "a 1-2-1 suggestion",
+}
+
+
+def delivery_refused(group: Group, kind: str, target: UserRef | ChannelRef, why: str) -> OutMessage:
+    """To a group's admins: the platform refused a message outright, so it will not be
+    retried; they hear which one, where to, and the platform's own reason."""
+    what = DELIVERED_AS.get(kind, "a message")
+    if isinstance(target, UserRef):
+        where = lit(" to ") + Rich((named(target),))
+    else:
+        where = lit(f" in {target.name or 'the group channel'}")
+    return notice(
+        fmt("I couldn't deliver {what} for {g}", what=lit(what), g=group.name)
+        + where
+        + fmt(": {why}. It would be refused the same way again, so I won't retry it.", why=why)
+        + lit(" Please pass this on to whoever runs Rapport for your group."),
+        REFUSED_KIND,
     )
 
 

@@ -1,8 +1,14 @@
-"""Delivering what the outbox holds: claim due rows, hand each to the Messenger, mark it sent.
+"""Delivering what the outbox holds: claim due rows, hand them to the Messenger, many at once,
+mark each sent.
 
 Rows are written in the same transaction as the change that caused them, so a crash loses
-nothing; a row is claimed atomically, so two processes never both send it; it is marked sent
-only after the platform took it, and retried with backoff when the platform failed.
+nothing. A claim takes at most one row per conversation (a channel, or one person's DMs):
+the first one still to go out there, so each conversation gets its messages one at a time
+and in order while thousands of conversations are served at once (a row waiting out a
+retry's backoff does not hold up the rest of its conversation). A claim carries a random
+token that every later change checks, so a worker whose claim went stale and was taken over
+changes nothing. A row is marked sent only after the platform took it, retried with backoff
+when the platform failed, and failed at once when the platform says it will never take it.
 """
 
 from __future__ import annotations
@@ -19,19 +25,34 @@ from bot.ports import (
     Messenger,
     NeedsAdmin,
     OutboxItem,
+    PayloadRefused,
     RecipientUnreachable,
     Repository,
+    Target,
+    Throttled,
 )
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 STALE_CLAIM_SECONDS = 300  # a row "sending" this long belongs to a process that died
+RENEW_EVERY = 60.0  # seconds (real time) between renewals of the claims still in hand
+DEFAULT_CONCURRENCY = 64
+PARKED_PER_SLOT = 16  # claimed rows waiting on a platform's pacing, per delivery slot, at most
+MAX_THROTTLED = 20  # rate limits one message waits out before it counts as a failed attempt
 
 
 def backoff_seconds(attempts: int) -> int:
     """30 s, 1 min, 2 min … capped at an hour."""
     return int(min(30 * 2 ** (attempts - 1), 3600))
+
+
+def delivery_key(item: OutboxItem) -> str:
+    """The same for every attempt at one row: a platform that de-duplicates uses it."""
+    return f"outbox-{item.id}"
+
+
+Told = Callable[[OutboxItem, str], Awaitable[None]]
 
 
 class Outbox:
@@ -41,94 +62,223 @@ class Outbox:
         messenger: Messenger,
         clock: Clock,
         on_unreachable: Callable[[OutboxItem], Awaitable[None]] | None = None,
-        on_needs_admin: Callable[[OutboxItem, str], Awaitable[None]] | None = None,
+        on_needs_admin: Told | None = None,
+        on_refused: Told | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self.repo = repo
         self.messenger = messenger
         self.clock = clock
         self.on_unreachable = on_unreachable
         self.on_needs_admin = on_needs_admin
-        # shutting down: finish the message in hand, hand the rest of the claim back
-        self.stopping = False
+        self.on_refused = on_refused
+        self.concurrency = max(1, concurrency)
+        self.renew_every = RENEW_EVERY  # seconds between renewals of the claims in hand
+        # shutting down: finish the messages in hand, hand the rest of the claims back
+        self._stop = asyncio.Event()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def stop(self) -> None:
+        self._stop.set()
 
     def _ts(self, at: datetime | None = None) -> int:
         return int((at or self.clock.now()).timestamp())
 
-    async def deliver(self, now: datetime | None = None, batch: int = 100) -> int:
-        """Deliver everything due at `now`; returns how many messages the platform took."""
-        delivered = 0
-        while not self.stopping:
-            ts = self._ts(now)
-            items = await self.repo.atomic(self._claim(ts, batch))
-            if not items:
-                return delivered
-            marks: list[asyncio.Task[None]] = []
-            try:
-                for n, item in enumerate(items):
-                    if self.stopping:
-                        # left 'sending', the rest would wait out a five-minute stale claim
-                        # after the restart; handed back, they go out at once
-                        rest = [i.id for i in items[n:]]
-                        await self.repo.atomic(
-                            lambda tx, rest=rest, ts=ts: tx.outbox_release(rest, ts)
-                        )
-                        break
-                    delivered += await self._deliver_one(item, ts, marks)
-            finally:
-                # each message's "sent" was queued as the platform took it, without waiting
-                # for its commit before sending the next: they commit together, even if this
-                # is cancelled meanwhile (else the messages would go out again)
-                await asyncio.shield(asyncio.gather(*marks))
-            # loop until nothing is due: delivering can queue more (a giver told that a DM
-            # was refused); failed rows wait for a later attempt, so this ends
-        return delivered
+    async def deliver(self, now: datetime | None = None, batch: int | None = None) -> int:
+        """Deliver everything due at `now` (and what delivering queues); returns how many
+        messages the platform took. `batch` caps one claim (default: twice the slots)."""
+        return await _Run(self, now, batch or 2 * self.concurrency).go()
 
-    @staticmethod
-    def _claim(ts: int, batch: int) -> Callable[[Repository], Awaitable[list[OutboxItem]]]:
-        async def claim(tx: Repository) -> list[OutboxItem]:
-            await tx.outbox_rebase(ts)  # retries wait their delay even if the clock went back
-            return await tx.outbox_claim(ts, batch, ts - STALE_CLAIM_SECONDS)
-
-        return claim
-
-    async def _deliver_one(
-        self, item: OutboxItem, ts: int, marks: list[asyncio.Task[None]]
-    ) -> int:
+    async def send(self, item: OutboxItem, run: _Run, *, may_wait: bool = False) -> bool:
+        """Hand one claimed message to the platform and record what became of it. False when
+        the platform asked to wait and `may_wait`: the caller tries again after the pause."""
         try:
             if isinstance(item.target, UserRef):
-                await self.messenger.send_dm(item.target, item.message)
+                await self.messenger.send_dm(item.target, item.message, key=delivery_key(item))
             else:
-                await self.messenger.post(item.target, item.message)
+                await self.messenger.post(item.target, item.message, key=delivery_key(item))
+        except Throttled as e:
+            if may_wait:
+                log.info("outbox %s: %s; trying again after the pause", item.id, e)
+                return False
+            await self._retry_later(item, self._ts(run.now), str(e))
+            return True
         except RecipientUnreachable as e:
             log.warning("outbox %s: recipient unreachable (%s); not retrying", item.id, e)
-            error = f"unreachable: {e}"
-            await self.repo.atomic(lambda tx: tx.outbox_failed(item.id, error))
-            if self.on_unreachable:
+            if await self._fail(item, f"unreachable: {e}") and self.on_unreachable:
                 await self.on_unreachable(item)
-            return 0
+            return True
+        except PayloadRefused as e:
+            log.error("outbox %s: the platform refused the message (%s); not retrying", item.id, e)
+            if await self._fail(item, f"refused: {e}") and self.on_refused:
+                await self.on_refused(item, str(e))
+            return True
         except NeedsAdmin as e:
             if item.attempts == 1 and self.on_needs_admin:
                 await self.on_needs_admin(item, str(e))
-            await self._retry_later(item, ts, str(e))
-            return 0
+            await self._retry_later(item, self._ts(run.now), str(e))
+            return True
         except Exception as e:  # the platform or the network failed: try again later
             error = f"{type(e).__name__}: {e}" if not isinstance(e, DeliveryError) else str(e)
-            await self._retry_later(item, ts, error)
-            return 0
-        sent_at = self._ts()
-        marks.append(
-            asyncio.get_running_loop().create_task(
-                self.repo.atomic(lambda tx: tx.outbox_sent(item.id, sent_at))
-            )
-        )
-        return 1
+            await self._retry_later(item, self._ts(run.now), error)
+            return True
+        run.taken(item, self._ts())
+        return True
+
+    async def _fail(self, item: OutboxItem, error: str) -> bool:
+        kept = await self.repo.atomic(lambda tx: tx.outbox_failed(item, error))
+        if not kept:
+            log.warning("outbox %s: claim taken over by another worker; left to it", item.id)
+        return kept
 
     async def _retry_later(self, item: OutboxItem, ts: int, error: str) -> None:
         if item.attempts >= MAX_ATTEMPTS:
             log.error("outbox %s: giving up after %s attempts: %s", item.id, item.attempts, error)
-            await self.repo.atomic(lambda tx: tx.outbox_failed(item.id, error))
+            await self._fail(item, error)
         else:
             delay = backoff_seconds(item.attempts)
             log.warning("outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay)
             # a delay, measured from this attempt: a clock set back later does not stretch it
-            await self.repo.atomic(lambda tx: tx.outbox_retry(item.id, ts + delay, error, ts))
+            await self.repo.atomic(lambda tx: tx.outbox_retry(item, ts + delay, error, ts))
+
+
+class _Run:
+    """One pass of delivery: claims rows while earlier ones are still going out, keeps up to
+    `concurrency` platform calls in flight, and commits "sent" marks in batches."""
+
+    def __init__(self, outbox: Outbox, now: datetime | None, batch: int) -> None:
+        self.o = outbox
+        self.now = now
+        self.batch = batch
+        self.slots = asyncio.Semaphore(outbox.concurrency)
+        self.tasks: dict[asyncio.Task[None], OutboxItem] = {}
+        self.in_hand: set[int] = set()  # rows whose platform call has started
+        self.parked = 0  # rows waiting for the platform's pacing, holding no slot
+        self.sent: list[tuple[OutboxItem, int]] = []
+        self.unsent: list[OutboxItem] = []  # claimed, never tried: handed back when stopping
+        self.delivered = 0
+        self.ready: Callable[[Target], Awaitable[None]] | None = getattr(
+            outbox.messenger, "ready", None
+        )
+
+    def taken(self, item: OutboxItem, at: int) -> None:
+        self.sent.append((item, at))
+        self.delivered += 1
+
+    async def go(self) -> int:
+        o = self.o
+        stop = asyncio.ensure_future(o._stop.wait())
+        loop = asyncio.get_running_loop()
+        renewed = loop.time()
+        cancelled = False
+        try:
+            starved = False  # the last claim found less than it asked for
+            while not o.stopping:
+                active = len(self.tasks) - self.parked
+                want = min(
+                    self.batch,
+                    2 * o.concurrency - active,
+                    PARKED_PER_SLOT * o.concurrency - len(self.tasks),
+                )
+                if want > 0 and (not self.tasks or starved or want >= o.concurrency):
+                    await self._flush()  # what went out unblocks the next in its conversation
+                    items = await self._claim(want)
+                    for item in items:
+                        self.tasks[asyncio.ensure_future(self._one(item))] = item
+                    starved = len(items) < want
+                    if not self.tasks:
+                        break  # nothing due, nothing in flight
+                    if not starved:
+                        continue
+                done, _ = await asyncio.wait(
+                    [*self.tasks, stop], timeout=RENEW_EVERY, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in done:
+                    if task is not stop:
+                        self._finished(task)
+                if loop.time() - renewed >= o.renew_every:  # claims waiting on a long pause
+                    await self._renew()
+                    renewed = loop.time()
+        except asyncio.CancelledError:
+            cancelled = True
+            raise
+        finally:
+            stop.cancel()
+            await self._wind_down(cancelled)
+        return self.delivered
+
+    async def _claim(self, n: int) -> list[OutboxItem]:
+        ts = self.o._ts(self.now)
+
+        async def claim(tx: Repository) -> list[OutboxItem]:
+            await tx.outbox_rebase(ts)  # retries wait their delay even if the clock went back
+            return await tx.outbox_claim(ts, n, ts - STALE_CLAIM_SECONDS)
+
+        return await self.o.repo.atomic(claim)
+
+    async def _one(self, item: OutboxItem) -> None:
+        """One message: wait until the platform would take it (holding no slot), then send
+        it in a slot; a rate limit met on the way gives the slot back and waits again."""
+        for waits in range(MAX_THROTTLED + 1):
+            if self.ready is not None:
+                self.parked += 1
+                try:
+                    await self.ready(item.target)
+                finally:
+                    self.parked -= 1
+            async with self.slots:
+                if self.o.stopping:
+                    raise asyncio.CancelledError  # handed back by _wind_down
+                self.in_hand.add(item.id)
+                may_wait = self.ready is not None and waits < MAX_THROTTLED
+                if await self.o.send(item, self, may_wait=may_wait):
+                    return
+                self.in_hand.discard(item.id)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        item = self.tasks.pop(task)
+        if task.cancelled():
+            if item.id not in self.in_hand:
+                self.unsent.append(item)
+        elif task.exception() is not None:
+            # a bug in a callback, not the platform: the row stays claimed until it is stale
+            log.error("outbox %s: delivery failed", item.id, exc_info=task.exception())
+
+    async def _flush(self) -> None:
+        if not self.sent:
+            return
+        marks, self.sent = self.sent, []
+        kept = await self.o.repo.atomic(lambda tx: tx.outbox_sent(marks))
+        if kept < len(marks):
+            log.warning(
+                "outbox: %s delivered message(s) had been taken over by another worker",
+                len(marks) - kept,
+            )
+
+    async def _renew(self) -> None:
+        tokens = sorted({item.claim for item in self.tasks.values()})
+        ts = self.o._ts()
+        await self.o.repo.atomic(lambda tx: tx.outbox_renew(tokens, ts))
+
+    async def _wind_down(self, cancelled: bool) -> None:
+        """Stopping: the messages in hand go out, the rest of the claims are handed back at
+        once (left 'sending', they would wait out a stale claim after the restart). Cancelled:
+        everything stops where it is, and what the platform took is still marked sent (else it
+        would go out again)."""
+        for task, item in self.tasks.items():
+            if cancelled or item.id not in self.in_hand:
+                task.cancel()
+        if self.tasks:
+            await asyncio.shield(asyncio.wait(list(self.tasks)))
+        for task in list(self.tasks):
+            self._finished(task)
+        await asyncio.shield(self._flush())
+        unsent = self.unsent
+        if unsent and not cancelled:
+            try:
+                await self.o.repo.atomic(lambda tx: tx.outbox_release(unsent))
+            except Exception:  # left 'sending', they go out once their claim is stale
+                log.warning("outbox: could not hand back %s claimed message(s)", len(unsent))

@@ -41,10 +41,27 @@ class NeedsAdmin(DeliveryError):
     channel). Retried as usual; the admins are told once, with `str(error)` saying how."""
 
 
+class Throttled(DeliveryError):
+    """The platform asked to wait before this message (a rate limit's Retry-After, which the
+    Messenger now knows). The outbox tries the same message again once the Messenger's
+    `ready` lets it, giving its delivery slot to others meanwhile; no attempt is counted."""
+
+
+class PayloadRefused(DeliveryError):
+    """The platform refused the payload itself (malformed, too long): it would refuse it the
+    same way every time, so it is never retried. `str(error)` names the platform's error; the
+    group's admins are told once that a message could not be delivered, and why."""
+
+
 class Messenger(Protocol):
-    """`key` is a stable delivery key (the outbox's `outbox-<id>`), for de-duplication: a
-    messenger that sends one OutMessage as several platform messages sends them in order in
-    one call, and on a retry with the same key does not send again the parts already taken."""
+    """Delivers one message. `key` is stable across retries of the same outbox row (the
+    outbox's `outbox-<id>`), so a platform that de-duplicates (Discord's nonce) can refuse a
+    second copy of a message whose first answer was lost on the way back; a messenger that
+    sends one OutMessage as several platform messages sends them in order in one call, and on
+    a retry with the same key does not send again the parts already taken. Raises a
+    DeliveryError saying what the outbox should do: try later, never (RecipientUnreachable,
+    PayloadRefused), tell an admin (NeedsAdmin), or wait out a rate limit (Throttled, with
+    `ready`)."""
 
     async def send_dm(
         self, user: UserRef, message: OutMessage, *, key: str | None = None
@@ -53,6 +70,14 @@ class Messenger(Protocol):
     async def post(
         self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
     ) -> None: ...
+
+
+class PacedMessenger(Messenger, Protocol):
+    """A Messenger that knows when the platform will take the next message to a target (its
+    per-channel pacing, a rate limit's Retry-After). The outbox waits in `ready` before it
+    takes one of its delivery slots, so a paused conversation never holds up the others."""
+
+    async def ready(self, target: Target) -> None: ...
 
 
 class Clock(Protocol):
@@ -76,16 +101,20 @@ class MentionResolver(Protocol):
 
 @dataclass(frozen=True)
 class OutboxItem:
+    """A message claimed for delivery: `claim` (the claim's token) proves it is still ours."""
+
     id: int
     group_id: int | None
     target: Target
     message: OutMessage
     attempts: int
+    claim: str = ""
 
 
 @dataclass(frozen=True)
 class DueItem:
-    """A piece of scheduled work, claimed: `claimed_at` proves the claim is still ours."""
+    """A piece of scheduled work, claimed: `claim` (the claim's token) proves the claim is
+    still ours."""
 
     id: int
     group_id: int
@@ -94,6 +123,7 @@ class DueItem:
     occurrence: str
     due_at: int
     claimed_at: int
+    claim: str = ""
 
 
 @dataclass(frozen=True)
@@ -261,21 +291,27 @@ class Repository(Protocol):
         now: int,
         due: int | None = None,
     ) -> int: ...
-    async def outbox_claim(self, now: int, limit: int, stale_before: int) -> list[OutboxItem]: ...
-    async def outbox_sent(self, item_id: int, now: int) -> None: ...
+    async def outbox_claim(
+        self, now: int, limit: int, stale_before: int, token: str | None = None
+    ) -> list[OutboxItem]: ...
+    # each of these changes a row only while it is still `sending` under the item's claim
+    async def outbox_sent(self, sent: list[tuple[OutboxItem, int]]) -> int: ...
     async def outbox_retry(
-        self, item_id: int, next_attempt_at: int, error: str, delay_from: int | None = None
-    ) -> None: ...
+        self, item: OutboxItem, next_attempt_at: int, error: str, delay_from: int | None = None
+    ) -> bool: ...
+    async def outbox_release(self, items: list[OutboxItem]) -> None: ...
+    async def outbox_failed(self, item: OutboxItem, error: str) -> bool: ...
+    async def outbox_renew(self, tokens: list[str], now: int) -> int: ...
     async def outbox_rebase(self, now: int) -> int: ...
-    async def outbox_release(self, item_ids: list[int], claimed_at: int) -> None: ...
-    async def outbox_failed(self, item_id: int, error: str) -> None: ...
     async def outbox_next_due(self) -> int | None: ...
 
     # scheduled work
     async def due_add(
         self, group_id: int, kind: str, target_id: int, occurrence: str, due_at: int
     ) -> bool: ...
-    async def due_claim(self, now: int, limit: int, stale_before: int) -> list[DueItem]: ...
+    async def due_claim(
+        self, now: int, limit: int, stale_before: int, token: str | None = None
+    ) -> list[DueItem]: ...
     async def due_finish(
         self, item: DueItem, state: str, now: int, note: str | None = None
     ) -> bool: ...
@@ -312,6 +348,7 @@ class Repository(Protocol):
 
     # what reminders and recaps report
     async def last_given_at(self, member_id: int) -> int | None: ...
+    async def givers_since(self, group_id: int, since: int) -> set[int]: ...
     async def givers_between(
         self, group_id: int, since: int, until: int
     ) -> list[tuple[int, int, int]]: ...

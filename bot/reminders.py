@@ -125,11 +125,11 @@ async def _accountability(w: Work, group: Group, at: datetime, week: int) -> Non
     since = int((at - timedelta(weeks=weeks)).timestamp())
     members = await w.tx.members(group.id)
     with_asks = [m for m in members if m.ask]
+    gave = await w.tx.givers_since(group.id, since)  # one read for the group, not one each
     for m in members:
         if m.joined_at > since:
             continue  # new members get a few weeks' grace
-        last = await w.tx.last_given_at(m.id)
-        if last is not None and last >= since:
+        if m.id in gave:
             continue
         others = [o for o in with_asks if o.id != m.id]
         if not others:

@@ -13,11 +13,11 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from bot import (
     admin,
@@ -37,6 +37,7 @@ from bot import (
     roster,
     seats,
 )
+from bot.batch import SharedReads
 from bot.commands import (
     ID,
     RSVP_WORDS,
@@ -218,7 +219,12 @@ class Core:
             clock,
             on_unreachable=self._unreachable,
             on_needs_admin=self._needs_admin,
+            on_refused=self._refused,
+            concurrency=settings.delivery.concurrency,
         )
+        # one delivery loop per process: the scheduler's tick and the dispatcher take turns
+        self._delivering = asyncio.Lock()
+        self._delivered = 0  # messages the platform took, by any delivery loop
 
     # --- commands ------------------------------------------------------------------
     async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
@@ -407,6 +413,25 @@ class Core:
 
         await self.repo.atomic(tell)
 
+    async def _refused(self, item: OutboxItem, why: str) -> None:
+        """The platform refused a message itself (too long, malformed): it will never go out.
+        The group's admins are told once which message and why, so it is not lost unseen."""
+        if item.group_id is None or item.message.kind == messages.REFUSED_KIND:
+            return  # (a refused notice is not announced again: that could never end)
+        now = int(self.clock.now().timestamp())
+        group_id, target, kind = item.group_id, item.target, item.message.kind
+
+        async def tell(tx: Repository) -> None:
+            group = await tx.group(group_id)
+            if group is None:
+                return
+            notice = messages.delivery_refused(group, kind, target, why)
+            for m in await tx.members(group.id):
+                if m.is_admin and m.active:
+                    await tx.outbox_add(group.id, m.user, notice, now)
+
+        await self.repo.atomic(tell)
+
     async def _unreachable(self, item: OutboxItem) -> None:
         """The platform refused a DM for good: remember it (the member is told the next time
         they use a command), and when it carried a referral, tell the giver."""
@@ -467,12 +492,17 @@ class Core:
             self._leave()
 
     async def deliver(self) -> int:
-        """Send what is due in the outbox now. Failures stay queued for a later try."""
-        try:
-            return await self.outbox.deliver()
-        except Exception:
-            log.exception("outbox delivery failed; will retry")
-            return 0
+        """Send what is due in the outbox now. Failures stay queued for a later try. One loop
+        runs at a time: a second caller waits for it, then looks again (what it queued meanwhile
+        may still be due)."""
+        async with self._delivering:
+            try:
+                delivered = await self.outbox.deliver()
+            except Exception:
+                log.exception("outbox delivery failed; will retry")
+                return 0
+            self._delivered += delivered
+            return delivered
 
     # --- time ----------------------------------------------------------------------
     async def next_due(self) -> datetime | None:
@@ -509,7 +539,7 @@ class Core:
         """Wait for commands and scheduled work in flight to finish (shutting down), so the
         database is not closed under them; what is still queued waits for the next start.
         Delivery stops after the message in hand: a backlog would outlast the timeout."""
-        self.outbox.stopping = True
+        self.outbox.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
 
@@ -520,6 +550,7 @@ class Core:
         crash or a second process never runs it twice. Returns how many messages went out."""
         ran = 0
         ts = int(now.timestamp())
+        delivered = self._delivered
         await self._retention(ts)
         # a clock set back since: what it finished in its future is judged again
         await self.repo.atomic(lambda tx: reminders.reopen_after_clock_step(tx, now))
@@ -530,9 +561,13 @@ class Core:
             ran += await self._run_batch(items, now)
             if len(items) < DUE_BATCH:
                 break
+            # a reminder minute is many batches: the first groups' messages go out while the
+            # later ones are still being written
+            self.deliver_soon()
         if ran:
             log.info("ran %s piece(s) of scheduled work", ran)
-        return await self.deliver()
+        await self.deliver()
+        return self._delivered - delivered
 
     async def _retention(self, ts: int) -> None:
         """Erase prospects' contact details once the retention period after closing passed,
@@ -558,12 +593,17 @@ class Core:
 
     async def _run_batch(self, items: list[DueItem], now: datetime) -> int:
         """Run claimed items together: each is its own unit of work, queued in order, so the
-        repository commits them in a few transactions instead of one each."""
-        return sum(await asyncio.gather(*(self._run_item(item, now) for item in items)))
+        repository commits them in a few transactions instead of one each; the group-level
+        reads they share are made once (bot.batch)."""
+        memo: dict[Hashable, Any] = {}
+        return sum(await asyncio.gather(*(self._run_item(item, now, memo) for item in items)))
 
-    async def _run_item(self, item: DueItem, now: datetime) -> int:
+    async def _run_item(
+        self, item: DueItem, now: datetime, memo: dict[Hashable, Any] | None = None
+    ) -> int:
 
-        async def unit(tx: Repository) -> tuple[Outcome, Work] | None:
+        async def unit(raw: Repository) -> tuple[Outcome, Work] | None:
+            tx = cast(Repository, SharedReads(raw, memo)) if memo is not None else raw
             group = await tx.group(item.group_id)
             if group is None:
                 await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")

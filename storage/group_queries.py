@@ -94,6 +94,7 @@ class GroupQueries:
         """Send a held message (queued with a later due time) at `due`, as `message`: the
         monthly recap, once its chart is drawn or known not to be."""
         await self._db.execute(
-            "UPDATE outbox SET payload = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'",
-            (message.to_json(), due, item_id),
+            "UPDATE outbox SET payload = ?, next_attempt_at = ?, send_at = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (message.to_json(), due, due, item_id),
         )

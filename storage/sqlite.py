@@ -18,7 +18,6 @@ rolled back alone, and one COMMIT makes them all durable before any caller is an
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
@@ -42,11 +41,12 @@ from bot.model import (
     Status,
     UserRef,
 )
-from bot.out import OutMessage
-from bot.ports import DueItem, OutboxItem, Target
+from bot.ports import DueItem
 from bot.schedule import hhmm as parse_hhmm
 from bot.schedule import local_instant
 from storage.group_queries import GroupQueries
+from storage.outbox import OutboxQueries, new_token
+from storage.outbox import _target_json as _target_json  # the fault tests read targets
 from storage.privacy import PrivacyQueries
 from storage.records import RecordQueries
 
@@ -75,7 +75,7 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class SqliteRepository(PrivacyQueries, GroupQueries, RecordQueries):
+class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQueries):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._db = conn
         self._lock = asyncio.Lock()
@@ -662,114 +662,6 @@ class SqliteRepository(PrivacyQueries, GroupQueries, RecordQueries):
             thanks_given=th["n"],
         )
 
-    # --- outbox ----------------------------------------------------------------------
-    async def outbox_add(
-        self,
-        group_id: int | None,
-        target: Target,
-        message: OutMessage,
-        now: int,
-        due: int | None = None,
-    ) -> int:
-        """Queue a message, to go at once, or at `due` (a moment in the calendar)."""
-        return await self._insert(
-            "INSERT INTO outbox"
-            " (group_id, target, payload, next_attempt_at, created_at, delay_from)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                group_id,
-                _target_json(target),
-                message.to_json(),
-                now if due is None else due,
-                now,
-                now if due is None else None,
-            ),
-        )
-
-    async def outbox_claim(self, now: int, limit: int, stale_before: int) -> list[OutboxItem]:
-        """Claim due messages atomically; a row left 'sending' by a crashed process since
-        before `stale_before` is claimed again."""
-        # Two branches, each read from outbox_due in (next_attempt_at, id) order and merged,
-        # so the LIMIT stops the reading: one OR'd WHERE made SQLite collect and sort every
-        # due row for each batch (quadratic when a reminder minute queues ~180,000), and with
-        # ANALYZE statistics it scanned the whole table (EXPLAIN QUERY PLAN; bench/plans.py).
-        rows = await self._all(
-            "UPDATE outbox SET state = 'sending', claimed_at = :now, attempts = attempts + 1"
-            " WHERE id IN (SELECT id FROM ("
-            "  SELECT id, next_attempt_at FROM outbox"
-            "   WHERE state = 'pending' AND next_attempt_at <= :now"
-            "  UNION ALL"
-            "  SELECT id, next_attempt_at FROM outbox"
-            "   WHERE state = 'sending' AND claimed_at < :stale"
-            "  ORDER BY next_attempt_at, id LIMIT :limit))"
-            " RETURNING id, group_id, target, payload, attempts",
-            {"now": now, "stale": stale_before, "limit": limit},
-        )
-        rows.sort(key=lambda r: r["id"])
-        return [
-            OutboxItem(
-                r["id"],
-                r["group_id"],
-                _target_from_json(r["target"]),
-                OutMessage.from_json(r["payload"]),
-                r["attempts"],
-            )
-            for r in rows
-        ]
-
-    async def outbox_sent(self, item_id: int, now: int) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
-            (now, item_id),
-        )
-
-    async def outbox_retry(
-        self, item_id: int, next_attempt_at: int, error: str, delay_from: int | None = None
-    ) -> None:
-        """Try again at `next_attempt_at`: a delay measured from `delay_from` (the attempt)."""
-        await self._db.execute(
-            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, delay_from = ?,"
-            " last_error = ? WHERE id = ?",
-            (next_attempt_at, delay_from, error[:500], item_id),
-        )
-
-    async def outbox_rebase(self, now: int) -> int:
-        """Messages waiting out a delay that began at an instant this clock has not reached
-        (the clock was set back since) wait the delay from `now` instead: never longer than
-        the delay, however far the clock went back. Messages due at a moment in the calendar
-        (quiet hours' end) keep it. Along outbox_delay, named: outbox_due would read every
-        pending message, a reminder minute's backlog, at every tick."""
-        cur = await self._db.execute(
-            "UPDATE outbox INDEXED BY outbox_delay"
-            " SET next_attempt_at = :now + MAX(next_attempt_at - delay_from, 0),"
-            " delay_from = :now WHERE state = 'pending' AND delay_from > :now",
-            {"now": now},
-        )
-        return int(cur.rowcount)
-
-    async def outbox_release(self, item_ids: list[int], claimed_at: int) -> None:
-        """Hand back claimed messages that were never tried: pending again at once, the
-        claim's attempt not counted. Only while the claim is still this one: another process
-        may have taken a stale claim over."""
-        for item_id in item_ids:
-            await self._db.execute(
-                "UPDATE outbox SET state = 'pending', attempts = attempts - 1, claimed_at = NULL"
-                " WHERE id = ? AND state = 'sending' AND claimed_at = ?",
-                (item_id, claimed_at),
-            )
-
-    async def outbox_failed(self, item_id: int, error: str) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?",
-            (error[:500], item_id),
-        )
-
-    async def outbox_next_due(self) -> int | None:
-        row = await self._one(
-            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'"
-        )
-        return row["t"] if row else None
-
     # --- scheduled work --------------------------------------------------------------
     async def due_add(
         self, group_id: int, kind: str, target_id: int, occurrence: str, due_at: int
@@ -786,22 +678,25 @@ class SqliteRepository(PrivacyQueries, GroupQueries, RecordQueries):
         )
         return cur.rowcount == 1
 
-    async def due_claim(self, now: int, limit: int, stale_before: int) -> list[DueItem]:
-        """Claim what is due, oldest first; a row left 'running' by a crashed process since
-        before `stale_before` is claimed again."""
+    async def due_claim(
+        self, now: int, limit: int, stale_before: int, token: str | None = None
+    ) -> list[DueItem]:
+        """Claim what is due, oldest first, under `token`; a row left 'running' by a crashed
+        process since before `stale_before` is claimed again."""
         # Merged from two reads of due_work_due in (due_at, id) order, as in outbox_claim: one
         # OR'd WHERE sorted every due row for each batch of DUE_BATCH.
+        claim = token or new_token()
         rows = await self._all(
-            "UPDATE due_work SET state = 'running', claimed_at = :now"
+            "UPDATE due_work SET state = 'running', claimed_at = :now, claim_token = :token"
             " WHERE id IN (SELECT id FROM ("
             "  SELECT id, due_at FROM due_work WHERE state = 'pending' AND due_at <= :now"
             "  UNION ALL"
             "  SELECT id, due_at FROM due_work WHERE state = 'running' AND claimed_at < :stale"
             "  ORDER BY due_at, id LIMIT :limit))"
             " RETURNING id, group_id, kind, target_id, occurrence, due_at, claimed_at",
-            {"now": now, "stale": stale_before, "limit": limit},
+            {"now": now, "stale": stale_before, "limit": limit, "token": claim},
         )
-        items = [DueItem(*tuple(r)) for r in rows]
+        items = [DueItem(*tuple(r), claim=claim) for r in rows]
         items.sort(key=lambda i: (i.due_at, i.id))
         return items
 
@@ -812,16 +707,16 @@ class SqliteRepository(PrivacyQueries, GroupQueries, RecordQueries):
         in which case the caller rolls back what it did."""
         cur = await self._db.execute(
             "UPDATE due_work SET state = ?, done_at = ?, note = ?"
-            " WHERE id = ? AND state = 'running' AND claimed_at = ?",
-            (state, now, note, item.id, item.claimed_at),
+            " WHERE id = ? AND state = 'running' AND claim_token = ?",
+            (state, now, note, item.id, item.claim),
         )
         return cur.rowcount == 1
 
     async def due_postpone(self, item: DueItem, due_at: int) -> bool:
         cur = await self._db.execute(
-            "UPDATE due_work SET state = 'pending', due_at = ?, claimed_at = NULL"
-            " WHERE id = ? AND state = 'running' AND claimed_at = ?",
-            (due_at, item.id, item.claimed_at),
+            "UPDATE due_work SET state = 'pending', due_at = ?, claimed_at = NULL,"
+            " claim_token = NULL WHERE id = ? AND state = 'running' AND claim_token = ?",
+            (due_at, item.id, item.claim),
         )
         return cur.rowcount == 1
 
@@ -980,6 +875,14 @@ class SqliteRepository(PrivacyQueries, GroupQueries, RecordQueries):
             (member_id,),
         )
         return row["t"] if row else None
+
+    async def givers_since(self, group_id: int, since: int) -> set[int]:
+        """The members of a group who gave a referral or lead at or after `since`."""
+        rows = await self._all(
+            "SELECT DISTINCT giver_id FROM referrals WHERE group_id = ? AND created_at >= ?",
+            (group_id, since),
+        )
+        return {r[0] for r in rows}
 
     async def givers_between(
         self, group_id: int, since: int, until: int
@@ -1222,21 +1125,6 @@ def _referral(r: sqlite3.Row) -> Referral:
         ended=r["ended"],
         ended_at=r["ended_at"],
     )
-
-
-def _target_json(target: Target) -> str:
-    if isinstance(target, UserRef):
-        return json.dumps(
-            {"dm": [target.platform, target.workspace, target.user_id, target.display_name]}
-        )
-    return json.dumps({"post": [target.platform, target.workspace, target.channel_id, target.name]})
-
-
-def _target_from_json(data: str) -> Target:
-    d = json.loads(data)
-    if "dm" in d:
-        return UserRef(*d["dm"])
-    return ChannelRef(*d["post"])
 
 
 # --- running a unit of work on the connection's thread ---------------------------------------

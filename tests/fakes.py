@@ -24,6 +24,22 @@ def channel(cid: str = "general", workspace: str = WORKSPACE) -> ChannelRef:
 DM = ChannelRef(PLATFORM, WORKSPACE, None, "")
 
 
+class FakeMonotonic:
+    """A monotonic clock and a sleep that only moves it: an adapter's pacing, checked without
+    waiting for it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 class FakeClock:
     def __init__(self, start: datetime = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)) -> None:
         self._now = start
@@ -43,6 +59,7 @@ class FakeClock:
 class Sent:
     to: UserRef | ChannelRef
     message: OutMessage
+    key: str | None = None  # the outbox's delivery key
 
     @property
     def text(self) -> str:
@@ -58,13 +75,15 @@ class RecordingMessenger:
     fail_next: int = 0
     unreachable: set[str] = field(default_factory=set)
 
-    async def send_dm(self, to: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         self._maybe_fail(to.user_id)
-        self.sent.append(Sent(to, message))
+        self.sent.append(Sent(to, message, key))
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         self._maybe_fail(None)
-        self.sent.append(Sent(channel, message))
+        self.sent.append(Sent(channel, message, key))
 
     def _maybe_fail(self, user_id: str | None) -> None:
         if user_id is not None and user_id in self.unreachable:

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.model import ChannelRef, UserRef
 from bot.out import Action, Field, OutMessage
 from bot.outbox import MAX_ATTEMPTS
+from bot.ports import OutboxItem
 from bot.service import Core
 from bot.text import Link, Mention, Rich, UserText, When, lit
 from bot.work import Context
@@ -46,13 +47,15 @@ class CountingMessenger(RecordingMessenger):
     def __post_init__(self) -> None:
         self.open.set()
 
-    async def send_dm(self, to: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         self.tries.append((to.user_id, message.kind))
         self.tried.set()
         await self.open.wait()
         await super().send_dm(to, message)
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         self.tries.append((f"#{channel.channel_id}", message.kind))
         self.tried.set()
         await self.open.wait()
@@ -172,6 +175,7 @@ async def test_shutting_down_finishes_the_message_in_hand_and_hands_the_rest_bac
     second time once a later start took the claim for abandoned; waiting for a whole backlog
     would outlast any shutdown. So the message in hand goes out and is marked, and the rest
     of the claim is handed back for the next start."""
+    core.outbox.concurrency = 1  # one delivery slot: Bob's DM is in hand, the post waits for it
     messenger.open.clear()
     messenger.tried.clear()
     await core.handle(Context(user("alice"), channel()), REFERRAL)
@@ -399,8 +403,8 @@ async def test_a_claimed_row_is_not_claimed_again_by_another_connection(
 ) -> None:
     now = ts(clock.now())
     async with repo.transaction() as tx:
-        for i in range(20):
-            await tx.outbox_add(None, user("bob"), OutMessage(lit(f"message {i}")), now)
+        for i in range(20):  # to twenty people: each conversation has one message to claim
+            await tx.outbox_add(None, user(f"member{i}"), OutMessage(lit(f"message {i}")), now)
 
     other_repo = await SqliteRepository.open(str(db_path))
     try:
@@ -456,15 +460,94 @@ async def test_handing_back_a_claim_leaves_a_row_another_process_has_taken_over(
 ) -> None:
     now = ts(clock.now())
     async with repo.transaction() as tx:
-        for i in range(2):
-            await tx.outbox_add(None, user("bob"), OutMessage(lit(f"message {i}")), now)
+        for who in ("bob", "carol"):
+            await tx.outbox_add(None, user(who), OutMessage(lit(f"to {who}")), now)
         mine = await tx.outbox_claim(now, 2, now - 300)
-        # this process stalls; ten minutes on, another takes the first row over as abandoned
-        await tx._db.execute("UPDATE outbox SET claimed_at = ? WHERE id = ?", (now + 600, mine[0].id))
-        await tx.outbox_release([i.id for i in mine], now)  # then this one stops
+    # this process stalls; six minutes on, another one takes Bob's message over as abandoned
+    execute(db_path, "UPDATE outbox SET claimed_at = ? WHERE id = ?", (now - 400, mine[0].id))
+    other = await SqliteRepository.open(str(db_path))
+    try:
+        async with other.transaction() as tx:
+            [taken] = await tx.outbox_claim(now, 10, now - 300)
+    finally:
+        await other.close()
+    assert taken.id == mine[0].id and taken.claim != mine[0].claim
+    async with repo.transaction() as tx:
+        await tx.outbox_release(mine)  # then this one stops
 
     states = [(r["state"], r["attempts"]) for r in rows(db_path)]
-    assert states == [("sending", 1), ("pending", 0)]
+    assert states == [("sending", 2), ("pending", 0)]
+
+
+async def test_a_worker_whose_claim_was_taken_over_cannot_change_the_row(
+    db_path: Path, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    """Every change after a claim checks the claim's token: the slow worker's "sent", retry
+    and "failed" all leave the row to the worker that took it over."""
+    now = ts(clock.now())
+    async with repo.transaction() as tx:
+        await tx.outbox_add(None, user("bob"), OutMessage(lit("hello")), now)
+        [slow] = await tx.outbox_claim(now, 1, now - 300)
+    async with repo.transaction() as tx:
+        [fresh] = await tx.outbox_claim(now + 301, 1, now + 1)  # stale: taken over
+        assert await tx.outbox_sent([(fresh, now + 302)]) == 1
+    async with repo.transaction() as tx:
+        assert await tx.outbox_retry(slow, now + 330, "late failure") is False
+        assert await tx.outbox_failed(slow, "late failure") is False
+        assert await tx.outbox_sent([(slow, now + 303)]) == 0
+        await tx.outbox_release([slow])
+    [row] = rows(db_path)
+    assert (row["state"], row["sent_at"], row["attempts"], row["last_error"]) == (
+        "sent",
+        now + 302,
+        2,
+        None,
+    )
+
+
+async def test_a_conversation_has_one_message_claimed_at_a_time_in_queued_order(
+    db_path: Path, repo: SqliteRepository, clock: FakeClock
+) -> None:
+    """Bob's second message is not claimed while his first is going out; a first one the
+    platform failed does not hold the second up while it waits out its backoff (a message
+    that keeps failing must not silence a conversation for the hour its retries take), but
+    once both are due again, the first goes first. One scheduled for later (after his quiet
+    hours) holds up nothing queued for now."""
+    now = ts(clock.now())
+    async with repo.transaction() as tx:
+        later = OutMessage(lit("tomorrow"), kind="later")
+        await tx.outbox_add(None, user("bob"), later, now, now + 3600)
+        for text in ("first", "second", "third"):
+            await tx.outbox_add(None, user("bob"), OutMessage(lit(text)), now)
+        await tx.outbox_add(None, channel(), OutMessage(lit("post")), now)
+
+    async def claim(at: int) -> dict[str, OutboxItem]:
+        async with repo.transaction() as tx:
+            return {i.message.fallback(): i for i in await tx.outbox_claim(at, 10, at - 300)}
+
+    async def sent(item: OutboxItem, at: int) -> None:
+        async with repo.transaction() as tx:
+            await tx.outbox_sent([(item, at)])
+
+    async def failed_once(item: OutboxItem, retry_at: int) -> None:
+        async with repo.transaction() as tx:
+            await tx.outbox_retry(item, retry_at, "platform unavailable")
+
+    claimed = await claim(now)
+    assert sorted(claimed) == ["first", "post"]
+    assert await claim(now) == {}  # "second" waits while "first" is going out
+    await sent(claimed["post"], now)
+    await failed_once(claimed["first"], now + 30)
+    second = (await claim(now + 10))["second"]  # "first" waits out its backoff meanwhile
+    await failed_once(second, now + 40)
+    third = (await claim(now + 20))["third"]
+    await sent(third, now + 20)
+    first = (await claim(now + 40))["first"]  # both due again: the first goes first
+    assert await claim(now + 40) == {}
+    await sent(first, now + 41)
+    second = (await claim(now + 41))["second"]
+    await sent(second, now + 42)
+    assert list(await claim(now + 3600)) == ["tomorrow"]
 
 
 # --- the stored form of a message ----------------------------------------------------------------

@@ -54,10 +54,12 @@ class ConsoleMessenger:
     def __init__(self) -> None:
         self.delivered: list[str] = []
 
-    async def send_dm(self, to: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         self.delivered.append(render.message(f"[DM @{to.display_name}] ", message))
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         self.delivered.append(render.message(f"[{channel.name}] ", message))
 
     def take(self) -> list[str]:

@@ -3,15 +3,24 @@
 Delivery failures are sorted the way the outbox needs them: a DM Discord will never take
 (50007: the member refuses DMs from the server's members) is RecipientUnreachable, so it is
 not retried into Discord's invalid-request limit; a channel the bot may not post in is
-NeedsAdmin, saying which permissions to grant; anything else is retried later.
+NeedsAdmin, saying which permissions to grant; a payload Discord refuses (400, such as 50035
+Invalid Form Body) is PayloadRefused, never retried; anything else is retried later.
+
+Every message carries the outbox's delivery key as its nonce, with enforce_nonce: when the
+connection drops after Discord stored a message but before its answer came back, the retry
+gets the stored message back instead of posting it twice. discord.py keeps Discord's rate
+limits (its per-route buckets and the global limit); the pace only keeps a burst from running
+into the global limit's 429s.
 
 A message too long for one Discord message goes out as several, in order, in one call. With
-a delivery `key` (the outbox's) each part carries the nonce `key-index`, and the parts
-Discord already took are remembered: a retry with the same key sends only what is left.
+a delivery `key` each part carries the nonce `key-index`, and the parts Discord already took
+are remembered: a retry with the same key sends only what is left.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 import re
 from collections import OrderedDict
@@ -21,10 +30,11 @@ import aiohttp
 import discord
 
 from adapters.discord import render
+from adapters.discord.pace import RequestPace
 from adapters.discord.refs import PLATFORM, snowflake
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError, NeedsAdmin, RecipientUnreachable
+from bot.ports import DeliveryError, NeedsAdmin, PayloadRefused, RecipientUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +43,8 @@ UNKNOWN_USER = 10013
 UNKNOWN_CHANNEL = 10003
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
-NONCE_MAX = 25  # Discord's nonce is at most 25 characters
+BAD_REQUEST = 400  # the payload itself is wrong (50035 Invalid Form Body, …): never retried
+NONCE_MAX = 25  # characters Discord takes in a nonce
 KEYS_KEPT = 10_000  # deliveries whose parts already taken are remembered, the newest
 
 Posted = Callable[[ChannelRef, OutMessage], Awaitable[None]]
@@ -43,10 +54,26 @@ class DiscordMessenger:
     """DMs go to the user's DM channel as an embed with buttons; posts go to the group's
     channel. `on_posted` lets the client react to what it posted (the meeting event)."""
 
-    def __init__(self, client: discord.Client, on_posted: Posted | None = None) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        on_posted: Posted | None = None,
+        pace: RequestPace | None = None,
+    ) -> None:
         self.client = client
         self.on_posted = on_posted
+        self.pace = pace or RequestPace(held=self._global_hold)
+        self._dm_open: set[int] = set()  # users whose DM channel discord.py already holds
         self._taken: OrderedDict[str, int] = OrderedDict()  # key → parts Discord took
+
+    async def _global_hold(self) -> bool:
+        """While discord.py waits out a global 429 (it holds every request until then), wait
+        too; True when it did."""
+        hold = getattr(self.client.http, "_global_over", None)
+        if isinstance(hold, asyncio.Event) and not hold.is_set():
+            await hold.wait()
+            return True
+        return False
 
     async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         uid = snowflake(user.user_id)
@@ -54,12 +81,15 @@ class DiscordMessenger:
             raise RecipientUnreachable(f"{user.user_id!r} is not a Discord user")
         out = render.outgoing(message, user.workspace)
         try:
+            if uid not in self._dm_open:  # opening the DM is a request of its own
+                await self.pace.take()
             channel = await self.client.create_dm(discord.Object(id=uid))
+            self._dm_open.add(uid)
             await self._send(channel, out, key)
         except discord.HTTPException as e:
             if e.code in (CANNOT_DM, UNKNOWN_USER):
                 raise RecipientUnreachable(f"Discord {e.status}/{e.code}: {e.text}") from e
-            raise _retry(e) from e
+            raise _sorted(e) from e
         except (TimeoutError, aiohttp.ClientError, OSError) as e:
             raise DeliveryError(f"cannot reach Discord: {type(e).__name__}: {e}") from e
 
@@ -85,7 +115,7 @@ class DiscordMessenger:
                     "Discord says the channel no longer exists. If it was replaced, set the"
                     " group up again in the new channel with /rapport setup."
                 ) from e
-            raise _retry(e) from e
+            raise _sorted(e) from e
         except (TimeoutError, aiohttp.ClientError, OSError) as e:
             raise DeliveryError(f"cannot reach Discord: {type(e).__name__}: {e}") from e
         if self.on_posted is not None:
@@ -100,10 +130,8 @@ class DiscordMessenger:
         """Each part in order; with a key, from the first part Discord has not taken yet."""
         done = self._taken.get(key, 0) if key else 0
         for i, part in enumerate(parts[done:], done):
-            kwargs = part.send_kwargs()
-            if key and len(nonce := f"{key}-{i}") <= NONCE_MAX:
-                kwargs["nonce"] = nonce
-            await target.send(**kwargs)
+            await self.pace.take()
+            await target.send(**part.send_kwargs(), **_nonce(f"{key}-{i}" if key else None))
             if key:
                 self._taken[key] = i + 1
                 self._taken.move_to_end(key)
@@ -111,8 +139,21 @@ class DiscordMessenger:
                     self._taken.popitem(last=False)
 
 
-def _retry(e: discord.HTTPException) -> DeliveryError:
-    """Rate limits and Discord's own failures: the outbox tries again with backoff."""
+def _nonce(key: str | None) -> dict[str, str]:
+    """The delivery key as Discord's nonce (discord.py sends it with enforce_nonce)."""
+    if key is None:
+        return {}
+    if len(key) > NONCE_MAX:
+        key = hashlib.sha256(key.encode()).hexdigest()[:NONCE_MAX]
+    return {"nonce": key}
+
+
+def _sorted(e: discord.HTTPException) -> DeliveryError:
+    """A 400 says the payload is wrong and will be refused every time; rate limits and
+    Discord's own failures are tried again later, with backoff."""
+    if e.status == BAD_REQUEST:
+        why = "; ".join(line for line in e.text.splitlines() if line)[:300]
+        return PayloadRefused(f"Discord refused the message ({e.status}/{e.code}: {why})")
     return DeliveryError(f"Discord {e.status}/{e.code}: {e.text[:200]}")
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import Sleep, web_client
 from adapters.slack.directory import Directory
+from adapters.slack.limits import RateLimits
 from adapters.slack.listeners import FileSender, Listeners
 from adapters.slack.messenger import Pacer, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID
@@ -34,10 +38,45 @@ BOLT_LOG = logging.getLogger("adapters.slack.bolt")
 
 class _ClientHasTheToken(logging.Filter):
     """Bolt reads SLACK_BOT_TOKEN from the environment itself and warns that the client's
-    token wins; that is the intent here (the variable's name comes from the config)."""
+    token wins, or is left to `authorize`; that is the intent here (the variable's name comes
+    from the config, and Identity answers for the token)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
+        message = record.getMessage()
+        return "`token` will be unused" not in message and "will be ignored" not in message
+
+
+class Identity:
+    """Who the bot token is (auth.test), asked once per process. The CLI asks at start-up to
+    check the token and hands the answer over (`learned`); bolt's per-request authorization
+    reads it from here instead of calling auth.test again inside the first request's ack, and
+    a burst of first requests waits for one call instead of making one each."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+        self._result: AuthorizeResult | None = None
+        self._asking = asyncio.Lock()
+
+    def learned(self, auth_test: Any) -> None:
+        self._result = AuthorizeResult.from_auth_test_response(
+            bot_token=self.client.token, auth_test_response=auth_test
+        )
+
+    async def result(self) -> AuthorizeResult:
+        if self._result is None:
+            async with self._asking:
+                if self._result is None:
+                    self.learned(await self.client.auth_test())
+        assert self._result is not None
+        return self._result
+
+    def authorizer(self) -> Callable[[], Awaitable[AuthorizeResult]]:
+        """bolt's `authorize` (a plain function: bolt passes it the arguments it names)."""
+
+        async def authorize() -> AuthorizeResult:
+            return await self.result()
+
+        return authorize
 
 
 def build_slack_app(
@@ -48,6 +87,7 @@ def build_slack_app(
     signing_secret: str,
     process_before_response: bool = False,
     files: FileSender | None = None,
+    identity: Identity | None = None,
 ) -> AsyncApp:
     """The bolt app. `process_before_response=True` makes a dispatch return only once the
     listener finished (deterministic tests); Slack-facing runs leave it off, so the ack
@@ -60,6 +100,7 @@ def build_slack_app(
         signing_secret=signing_secret,
         process_before_response=process_before_response,
         logger=BOLT_LOG,
+        authorize=(identity or Identity(client)).authorizer(),
     )
     on = Listeners(core, directory, files)
     for command in COMMANDS:
@@ -77,6 +118,7 @@ class SlackBot:
     client: AsyncWebClient
     messenger: SlackMessenger
     directory: Directory
+    identity: Identity
 
     @property
     def core(self) -> Core:
@@ -98,10 +140,14 @@ async def assemble(
     pacer: Pacer | None = None,
     retry_sleep: Sleep = asyncio.sleep,
 ) -> SlackBot:
-    """Everything a Slack-connected Rapport needs, built from settings and secrets."""
-    client = web_client(token, api_url, sleep=retry_sleep)
+    """Everything a Slack-connected Rapport needs, built from settings and secrets. Rate-limit
+    pauses run on the pacer's clock and `retry_sleep` (tests pass fake ones)."""
+    pacer = pacer or Pacer()
+    limits = RateLimits(pacer.monotonic, retry_sleep)
+    client = web_client(token, api_url, sleep=retry_sleep, limits=limits)
     directory = Directory(client)
-    messenger = SlackMessenger(client, pacer)
+    messenger = SlackMessenger(client, pacer, limits)
+    identity = Identity(client)
     app = await build(
         settings,
         messenger=messenger,
@@ -116,5 +162,6 @@ async def assemble(
         signing_secret=signing_secret,
         process_before_response=process_before_response,
         files=messenger,
+        identity=identity,
     )
-    return SlackBot(bolt, app, client, messenger, directory)
+    return SlackBot(bolt, app, client, messenger, directory, identity)

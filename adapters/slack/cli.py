@@ -150,7 +150,7 @@ async def serve(
 
 async def _check_bot_token(bot: SlackBot, env: SlackEnv) -> None:
     try:
-        await bot.client.auth_test()
+        bot.identity.learned(await bot.client.auth_test())  # bolt asks it no more
     except SlackApiError as e:
         raise StartupError(
             f"{env.names.bot_token_env} was refused by Slack ({e.response.get('error')}): copy"

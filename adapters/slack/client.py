@@ -1,8 +1,9 @@
 """The Web API client: one per process, pointed at Slack (or SLACK_API_URL), retrying 429s.
 
-slack-sdk's default retry handlers only cover connection errors. A rate-limited call is
-retried by AsyncRateLimitErrorRetryHandler after the Retry-After Slack sent; failures that
-remain go back to the outbox, which retries with its own backoff.
+slack-sdk's default retry handlers only cover connection errors. A rate-limited call pauses
+its method in its workspace for the Retry-After Slack sent (RateLimits: every other call of
+that method there waits too, nothing else does) and is then retried; failures that remain go
+back to the outbox, which retries with its own backoff.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.limits import RateLimits, caller_retries, current_workspace
+
 DEFAULT_API_URL = "https://slack.com/api/"
 RATE_LIMIT_RETRIES = 2
 
@@ -26,34 +29,52 @@ Sleep = Callable[[float], Awaitable[Any]]
 
 
 class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
-    """AsyncRateLimitErrorRetryHandler with its wait made injectable, so a test can check
-    that the Retry-After is honoured without waiting for it."""
+    """AsyncRateLimitErrorRetryHandler that pauses the method for the workspace the call was
+    made for (see adapters.slack.limits), then waits the pause out and retries; unless the
+    caller retries by itself (the messenger: it gives its delivery slot back and the outbox
+    tries again once the pause is over). Its clock is injectable, so a test can check that
+    the Retry-After is honoured without waiting for it."""
 
     def __init__(
         self,
         max_retry_count: int = RATE_LIMIT_RETRIES,
         sleep: Sleep = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
+        limits: RateLimits | None = None,
     ) -> None:
         super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
+        self.limits = limits or RateLimits(sleep=sleep)
         self.jitter = jitter
+
+    async def can_retry_async(
+        self, *, state: Any, request: Any, response: Any = None, error: Any = None
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        self.limits.pause(_key(request), _retry_after(response) + self.jitter())
+        if caller_retries():
+            return False
+        return bool(state.current_attempt < self.max_retry_count)
 
     async def prepare_for_next_attempt_async(
         self, *, state: Any, request: Any, response: Any = None, error: Any = None
     ) -> None:
-        if response is None:
-            raise error
         state.next_attempt_requested = True
-        after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
-        seconds = 1.0
-        if after:
-            try:
-                seconds = float(after[0] if isinstance(after, list) else after)
-            except ValueError:
-                seconds = 1.0
-        await self.sleep(seconds + self.jitter())
+        await self.limits.wait(_key(request))
         state.increment_current_attempt()
+
+
+def _key(request: Any) -> tuple[str, str]:
+    """(workspace, method): what a 429 pauses."""
+    return current_workspace(), str(request.url).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _retry_after(response: Any) -> float:
+    after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+    try:
+        return float(after[0] if isinstance(after, list) else after) if after else 1.0
+    except ValueError:
+        return 1.0
 
 
 class ConnectionRetry(AsyncConnectionErrorRetryHandler):
@@ -78,7 +99,14 @@ def api_url(value: str | None) -> str:
 
 
 def web_client(
-    token: str, base_url: str | None = None, *, sleep: Sleep = asyncio.sleep
+    token: str,
+    base_url: str | None = None,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    limits: RateLimits | None = None,
 ) -> AsyncWebClient:
-    handlers: list[AsyncRetryHandler] = [ConnectionRetry(sleep), RateLimitRetry(sleep=sleep)]
+    handlers: list[AsyncRetryHandler] = [
+        ConnectionRetry(sleep),
+        RateLimitRetry(sleep=sleep, limits=limits),
+    ]
     return AsyncWebClient(token=token, base_url=api_url(base_url), retry_handlers=handlers)

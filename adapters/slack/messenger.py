@@ -1,9 +1,20 @@
-"""The core's Messenger on Slack: DMs through conversations.open + chat.postMessage, channel
-posts through chat.postMessage, at most about one post per second per conversation.
+"""The core's Messenger on Slack: DMs and channel posts through chat.postMessage, at most about
+one post per second per conversation, a rate-limited method paused for its workspace only.
 
-Slack's errors are sorted into the three outcomes the outbox knows: try again later
-(DeliveryError), never (RecipientUnreachable: the person cannot get DMs), or try again and
-tell the group's admin how to fix it (NeedsAdmin: the bot is not in the channel).
+A DM is posted to the member's user id, which Slack delivers to the app's own DM with them:
+no conversations.open per member, whose budget (Tier 3, about 50 a minute per workspace)
+a reminder minute for a big region would spend many times over. conversations.open is asked
+only to learn why Slack refused a DM, or where to upload a file for a member.
+
+Slack's errors are sorted into the outcomes the outbox knows: wait out the rate limit's pause
+and try again (Throttled: the delivery slot is given back meanwhile), try again later
+(DeliveryError), never (RecipientUnreachable: the person cannot get DMs; PayloadRefused: Slack
+refuses the message itself, as malformed or too long), or try again and tell the group's admin
+how to fix it (NeedsAdmin: the bot is not in the channel).
+
+A message too long for one Slack message goes out as several, in order, in one call. With a
+delivery `key` (the outbox's), the parts Slack already took are remembered: when a later part
+fails (or is rate-limited), the retry with the same key sends only what is left.
 """
 
 from __future__ import annotations
@@ -21,14 +32,22 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import slack_messages
+from adapters.slack.limits import RateLimits, calls_for
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError, NeedsAdmin, RecipientUnreachable
+from bot.ports import (
+    DeliveryError,
+    NeedsAdmin,
+    PayloadRefused,
+    RecipientUnreachable,
+    Throttled,
+)
 
 log = logging.getLogger(__name__)
 
 BOT_NAME = "Rapport"  # the bot user's display name in manifest.yml
 POST_INTERVAL = 1.0  # Slack allows about one message per second per channel
+POST = "chat.postMessage"
 KEYS_KEPT = 10_000  # deliveries whose parts already taken are remembered, the newest
 
 # The person will never take a DM from us: retrying cannot help.
@@ -37,6 +56,16 @@ UNREACHABLE = {
     "user_not_visible",
     "user_disabled",
     "cannot_dm_bot",
+}
+# Slack refuses the message itself: it would refuse it the same way every time.
+REFUSED = {
+    "invalid_blocks",
+    "invalid_blocks_format",
+    "msg_too_long",
+    "msg_blocks_too_long",
+    "invalid_arguments",
+    "no_text",
+    "too_many_attachments",
 }
 
 
@@ -55,6 +84,12 @@ class Pacer:
         self.sleep = sleep
         self._next: dict[str, float] = {}
 
+    async def ready(self, conversation: str) -> None:
+        """Return once a post to `conversation` would go at once (nothing is reserved)."""
+        left = self._next.get(conversation, 0.0) - self.monotonic()
+        if left > 0:
+            await self.sleep(left)
+
     async def wait(self, conversation: str) -> None:
         now = self.monotonic()
         slot = max(now, self._next.get(conversation, now))
@@ -71,24 +106,30 @@ def invite_hint(channel: ChannelRef) -> str:
 
 
 class SlackMessenger:
-    """A message too long for one Slack message goes out as several, in order, in one call.
-    With a delivery `key` (the outbox's), the parts Slack already took are remembered: when a
-    later part fails, the retry with the same key sends only what is left."""
-
-    def __init__(self, client: AsyncWebClient, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        pacer: Pacer | None = None,
+        limits: RateLimits | None = None,
+    ) -> None:
         self.client = client
         self.pacer = pacer or Pacer()
-        self._dm_channels: dict[str, str] = {}
+        self.limits = limits or RateLimits(self.pacer.monotonic, self.pacer.sleep)
+        self._dm_channels: dict[str, str] = {}  # user id → the app's DM with them (for files)
         self._taken: OrderedDict[str, int] = OrderedDict()  # key → parts Slack took
 
+    async def ready(self, target: UserRef | ChannelRef) -> None:
+        """Wait out the conversation's pacing and a pause of chat.postMessage in its workspace
+        before the outbox gives this message a delivery slot."""
+        await self.limits.wait((target.workspace, POST))
+        await self.pacer.ready(_conversation(target))
+
     async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
-        conversation = await self._dm_channel(user)
         try:
-            await self._post(conversation, message, key)
+            with calls_for(user.workspace):
+                await self._post(user.workspace, _conversation(user), message, key, dm=user)
         except SlackApiError as e:
-            if _error(e) == "channel_not_found":
-                self._dm_channels.pop(user.user_id, None)  # reopen it on the next try
-            raise _for_dm(e) from e
+            raise await self._for_dm(user, e) from e
         except (ClientError, TimeoutError) as e:
             raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
 
@@ -98,49 +139,60 @@ class SlackMessenger:
         if channel.channel_id is None:
             raise RecipientUnreachable("a group's channel has no Slack id")
         try:
-            await self._post(channel.channel_id, message, key)
+            with calls_for(channel.workspace):
+                await self._post(channel.workspace, channel.channel_id, message, key)
         except SlackApiError as e:
             raise _for_channel(e, channel) from e
         except (ClientError, TimeoutError) as e:
             raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
 
-    async def _dm_channel(self, user: UserRef) -> str:
-        """The DM conversation with `user`, opened once and remembered."""
-        cached = self._dm_channels.get(user.user_id)
-        if cached:
-            return cached
-        try:
-            response = await self.client.conversations_open(users=user.user_id)
-        except SlackApiError as e:
-            raise _for_dm(e) from e
-        except (ClientError, TimeoutError) as e:
-            raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
-        conversation = str(response["channel"]["id"])
-        self._dm_channels[user.user_id] = conversation
-        return conversation
-
-    async def _post(self, conversation: str, message: OutMessage, key: str | None) -> None:
+    async def _post(
+        self,
+        workspace: str,
+        conversation: str,
+        message: OutMessage,
+        key: str | None,
+        dm: UserRef | None = None,
+    ) -> None:
         parts = slack_messages(message)
         done = self._taken.get(key, 0) if key else 0
         for i, part in enumerate(parts[done:], done):
             await self.pacer.wait(conversation)
-            await self.client.chat_postMessage(
-                channel=conversation,
-                text=part.text,
-                blocks=part.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            await self.limits.wait((workspace, POST))
+            with calls_for(workspace, own_retries=True):  # a 429 comes back as Throttled
+                response = await self.client.chat_postMessage(
+                    channel=conversation,
+                    text=part.text,
+                    blocks=part.blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            if dm is not None and response.get("channel"):
+                self._dm_channels[dm.user_id] = str(response["channel"])
             if key:
                 self._remember(key, i + 1)
-        if done < len(parts) or not parts:
-            await self._upload(conversation, message.attachments)
+        if message.attachments and (done < len(parts) or not parts):
+            # Slack answered with the DM's channel: files go there (the message is posted
+            # already, so nothing after this may fail the delivery)
+            where = self._dm_channels.get(dm.user_id, "") if dm is not None else conversation
+            await self._upload(where, message.attachments)
 
     def _remember(self, key: str, parts: int) -> None:
         self._taken[key] = parts
         self._taken.move_to_end(key)
         while len(self._taken) > KEYS_KEPT:
             self._taken.popitem(last=False)
+
+    async def _dm_channel(self, user: UserRef) -> str:
+        """The app's DM conversation with `user` (files are uploaded there), opened once."""
+        cached = self._dm_channels.get(user.user_id)
+        if cached:
+            return cached
+        with calls_for(user.workspace):
+            response = await self.client.conversations_open(users=user.user_id)
+        conversation = str(response["channel"]["id"])
+        self._dm_channels[user.user_id] = conversation
+        return conversation
 
     async def send_files(self, user: UserRef, paths: tuple[str, ...]) -> None:
         """Hand a member the files a reply carries (an export, their data) in their DM:
@@ -165,21 +217,52 @@ class SlackMessenger:
             except (SlackApiError, ClientError, TimeoutError, OSError):
                 log.warning("could not upload %s", Path(path).name, exc_info=True)
 
+    async def _for_dm(self, user: UserRef, e: SlackApiError) -> DeliveryError:
+        """Why Slack refused a DM. Posting to a user id answers `channel_not_found` for a
+        person the app cannot reach; conversations.open says which case it is."""
+        error = _error(e)
+        if _rate_limited(e):
+            return Throttled(f"Slack rate limit on {POST}")
+        if error in REFUSED:
+            return PayloadRefused(f"Slack refused the message ({error})")
+        if error in UNREACHABLE:
+            return RecipientUnreachable(f"Slack refused the DM: {error}")
+        if error == "channel_not_found":
+            self._dm_channels.pop(user.user_id, None)
+            try:
+                await self._dm_channel(user)
+            except SlackApiError as why:
+                if _error(why) in UNREACHABLE:
+                    return RecipientUnreachable(f"Slack refused the DM: {_error(why)}")
+            except (ClientError, TimeoutError):
+                pass
+        return DeliveryError(f"Slack refused the DM: {error}")
+
+
+def _conversation(target: UserRef | ChannelRef) -> str:
+    """Where chat.postMessage sends: a member's user id (the app's DM with them), or the
+    group's channel. Pacing is kept per conversation."""
+    if isinstance(target, UserRef):
+        return target.user_id
+    return target.channel_id or ""
+
 
 def _error(e: SlackApiError) -> str:
     return str(e.response.get("error", "unknown_error"))
 
 
-def _for_dm(e: SlackApiError) -> DeliveryError:
-    error = _error(e)
-    if error in UNREACHABLE:
-        return RecipientUnreachable(f"Slack refused the DM: {error}")
-    return DeliveryError(f"Slack refused the DM: {error}")
+def _rate_limited(e: SlackApiError) -> bool:
+    """A 429: the pause is already set for the workspace; the outbox tries again after it."""
+    return bool(e.response.status_code == 429)
 
 
 def _for_channel(e: SlackApiError, channel: ChannelRef) -> DeliveryError:
     error = _error(e)
     where = channel.name or "your group's channel"
+    if _rate_limited(e):
+        return Throttled(f"Slack rate limit on {POST}")
+    if error in REFUSED:
+        return PayloadRefused(f"Slack refused the message ({error})")
     if error in ("not_in_channel", "channel_not_found"):
         return NeedsAdmin(invite_hint(channel))
     if error == "is_archived":

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
+
 from tests.discord_adapter.fake_http import FakeSession
 
 BASE = "https://discord.test/api/v10"
@@ -78,6 +80,9 @@ class FakeDiscord:
         self.events_forbidden = False
         self.outage = False  # every message answered 503
         self.outage_after: int | None = None  # this many more messages go through, then 503s
+        self.invalid_form: set[int] = set()  # channels answering 400 / 50035 Invalid Form Body
+        self.lost_dm_answers = 0  # DMs stored whose answer never reaches the bot
+        self._nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) → message id
         self.token_revoked = False  # GET /users/@me answered 401, as for a reset token
         self._ids = itertools.count(APP_ID + 1_000_000)
 
@@ -92,7 +97,12 @@ class FakeDiscord:
             raise AssertionError(f"discord.py called {url}, outside DISCORD_API_URL {BASE}")
         path = url[len(BASE) :]
         status, answer = self.handle(method, path, query, body)
-        self.calls.append(Call(method, path, query, body, status))
+        call = Call(method, path, query, body, status)
+        self.calls.append(call)
+        m = re.fullmatch(r"/channels/(\d+)/messages", path)
+        if self.lost_dm_answers and status == 200 and m and int(m[1]) in self.dm_channels.values():
+            self.lost_dm_answers -= 1  # Discord stored it; the connection dropped on the way back
+            raise aiohttp.ServerDisconnectedError()
         return status, answer
 
     def snowflake(self) -> int:
@@ -200,12 +210,29 @@ class FakeDiscord:
             self.outage_after -= 1
         if self.outage:
             return 503, {"message": "Service Unavailable", "code": 0}
+        if cid in self.invalid_form:
+            too_many = {
+                "code": "BASE_TYPE_MAX_LENGTH",
+                "message": "Must be 100 or fewer in length.",
+            }
+            return 400, {
+                "message": "Invalid Form Body",
+                "code": 50035,
+                "errors": {"allowed_mentions": {"users": {"_errors": [too_many]}}},
+            }
+        nonce = str(body.get("nonce", "")) if body.get("enforce_nonce") else ""
+        if nonce and (cid, nonce) in self._nonces:
+            # like Discord: the same nonce again within minutes returns the message it made
+            return 200, self.messages[self._nonces[(cid, nonce)]]
         dm_user = next((u for u, c in self.dm_channels.items() if c == cid), None)
         if dm_user is not None and dm_user in self.refuse_dms:
             return 403, {"message": "Cannot send messages to this user", "code": 50007}
         if cid in self.forbidden_channels:
             return 403, {"message": "Missing Permissions", "code": 50013}
-        return 200, self._store(cid, body)
+        message = self._store(cid, body)
+        if nonce:
+            self._nonces[(cid, nonce)] = int(message["id"])
+        return 200, message
 
     def _store(self, channel_id: int, body: dict[str, Any], flags: int = 0) -> dict[str, Any]:
         message = {

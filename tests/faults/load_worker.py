@@ -53,11 +53,13 @@ def update_line(referral_id: int) -> str:
 class RefusingMessenger:
     """The platform is down for this whole process."""
 
-    async def send_dm(self, to: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         await asyncio.sleep(0)
         raise DeliveryError("the platform is down")
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         await asyncio.sleep(0)
         raise DeliveryError("the platform is down")
 

@@ -55,7 +55,7 @@ async def test_after_a_stretch_of_slack_500s_and_429s_every_message_arrives_once
 ) -> None:
     set_up = (await outbox_states(slack))["sent"]
     failures = {"internal_error": 12, "ratelimited": 15, "fatal_error": 9}
-    fake_slack.fail("conversations.open", "internal_error", status=500, times=3)
+    # (DMs are posted to the member's user id: there is no conversations.open to fail)
     fake_slack.fail("chat.postMessage", "internal_error", status=500, times=12)
     fake_slack.fail(
         "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "7"}, times=15

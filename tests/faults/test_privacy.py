@@ -40,11 +40,13 @@ class RecordingConsole(ConsoleMessenger):
         super().__init__()
         self.raw: list[tuple[UserRef | ChannelRef, OutMessage]] = []
 
-    async def send_dm(self, to: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         self.raw.append((to, message))
         await super().send_dm(to, message)
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         self.raw.append((channel, message))
         await super().post(channel, message)
 

@@ -94,11 +94,13 @@ class Hanging:
     def __init__(self) -> None:
         self.entered = asyncio.Event()
 
-    async def send_dm(self, to: UserRef, message: OutMessage) -> None:
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
         self.entered.set()
         await asyncio.Event().wait()
 
-    async def post(self, channel: ChannelRef, message: OutMessage) -> None:
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
         self.entered.set()
         await asyncio.Event().wait()
 

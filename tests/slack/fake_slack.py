@@ -45,6 +45,7 @@ class Failure:
     times: int = 1
     replace_original: bool = False  # response_url only: fail the update, or the answer
     after: int = 0  # let this many calls through first
+    where: str = ""  # only calls to this channel (chat.postMessage's `channel`) fail
 
 
 def person(uid: str, name: str, tz: str = "Africa/Johannesburg", **extra: Any) -> dict[str, Any]:
@@ -150,14 +151,19 @@ class FakeSlack:
         await self._record(Call(method, args, token))
         if gate := self._gates.get(method):
             await gate.wait()
-        failures = self._failures.get(method)
+        failures = [
+            f
+            for f in self._failures.get(method, [])
+            if not f.where or f.where == args.get("channel")
+        ]
         if failures and failures[0].after > 0:
             failures[0].after -= 1
         elif failures:
             f = failures[0]
             f.times -= 1
             if f.times <= 0:
-                failures.pop(0)
+                queue = self._failures[method]
+                del queue[next(i for i, g in enumerate(queue) if g is f)]
             if f.error == DROP:
                 assert request.transport is not None
                 request.transport.close()  # the client sees the server hang up
@@ -224,6 +230,9 @@ class FakeSlack:
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
         if channel.startswith("U"):  # posting to a user id lands in the app's DM with them
+            user = self.users.get(channel)
+            if user is None or user["is_bot"] or user["deleted"]:
+                return {"ok": False, "error": "channel_not_found"}  # no DM to be had
             channel = dm_channel(channel)
         if channel.startswith("C") and channel not in self.bot_channels:
             return {"ok": False, "error": "not_in_channel"}

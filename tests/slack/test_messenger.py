@@ -1,4 +1,4 @@
-"""Delivering the core's messages to Slack: DM conversations opened once, a channel the bot
+"""Delivering the core's messages to Slack: DMs posted to the member's user id, a channel the bot
 was not invited to (the admin is told exactly how to invite it), rate limits honoured,
 posts spaced a second apart, and Slack's errors sorted into retry, never, or ask an admin."""
 
@@ -7,10 +7,17 @@ from __future__ import annotations
 import pytest
 
 from adapters.slack.client import web_client
+from adapters.slack.limits import RateLimits
 from adapters.slack.messenger import Pacer, SlackMessenger
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError, NeedsAdmin, RecipientUnreachable
+from bot.ports import (
+    DeliveryError,
+    NeedsAdmin,
+    PayloadRefused,
+    RecipientUnreachable,
+    Throttled,
+)
 from bot.text import lit
 from tests.slack.conftest import ALICE, BOB, GROUP, FakeTime
 from tests.slack.test_commands import REFERRAL, rows
@@ -25,8 +32,9 @@ def slack_user(uid: str) -> UserRef:
 
 @pytest.fixture
 def messenger(fake, pace) -> SlackMessenger:
-    client = web_client("xoxb-test", fake.base_url, sleep=pace.sleep)
-    return SlackMessenger(client, Pacer(monotonic=pace.monotonic, sleep=pace.sleep))
+    limits = RateLimits(pace.monotonic, pace.sleep)
+    client = web_client("xoxb-test", fake.base_url, sleep=pace.sleep, limits=limits)
+    return SlackMessenger(client, Pacer(monotonic=pace.monotonic, sleep=pace.sleep), limits)
 
 
 async def test_a_channel_the_bot_is_not_in_gets_the_admin_an_invite_how_to(ws, fake, clock, slack):
@@ -46,14 +54,31 @@ async def test_a_channel_the_bot_is_not_in_gets_the_admin_an_invite_how_to(ws, f
     assert len(ws.dm_texts(ALICE)) == 1  # told once
 
 
-async def test_a_rate_limited_dm_waits_for_retry_after_and_arrives_once(group, fake, pace):
+async def test_a_rate_limited_dm_waits_for_retry_after_and_arrives_once(messenger, fake, pace):
+    """The 429 pauses chat.postMessage for the workspace and comes back at once as Throttled
+    (the outbox gives its delivery slot back); ready() waits the pause out, then it goes."""
     fake.fail("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "3"})
-    await group.type(ALICE, REFERRAL)
+    bob = slack_user("U0BOB")
+    with pytest.raises(Throttled):
+        await messenger.send_dm(bob, HELLO)
+    assert pace.slept == []  # nothing waited inside the call
+    await messenger.ready(bob)
+    await messenger.send_dm(bob, HELLO)
     attempts = [c["channel"] for c in fake.calls_to("chat.postMessage")]
-    assert attempts == ["D0BOB", "D0BOB", "C0GROUP"]  # refused once, then taken
-    assert len(group.dms(BOB)) == 1
+    assert attempts == ["U0BOB", "U0BOB"]  # refused once, then taken
+    assert len(fake.dms_to("U0BOB")) == 1
     [waited] = [s for s in pace.slept if s >= 3]
     assert 3 <= waited < 4  # Retry-After, plus at most a second of jitter
+
+
+async def test_a_rate_limited_call_outside_the_outbox_waits_inside_it(messenger, fake, pace):
+    """Other Web API calls (a file for a member) wait the Retry-After out in the call."""
+    fake.fail("conversations.open", "ratelimited", status=429, headers={"Retry-After": "2"})
+    report_channel = await messenger._dm_channel(slack_user("U0BOB"))
+    assert report_channel == "D0BOB"
+    assert len(fake.calls_to("conversations.open")) == 2
+    [waited] = [s for s in pace.slept if s >= 2]
+    assert 2 <= waited < 3
 
 
 async def test_posts_to_one_conversation_are_a_second_apart(messenger, fake, pace: FakeTime):
@@ -78,38 +103,54 @@ async def test_posts_to_one_conversation_are_a_second_apart(messenger, fake, pac
     ]
 
 
-async def test_a_dm_conversation_is_opened_once_per_member(messenger, fake):
+async def test_a_dm_goes_to_the_member_without_opening_a_conversation(messenger, fake):
+    """Slack delivers a post to a user id into the app's DM with them: a reminder minute
+    spends none of conversations.open's budget (Tier 3, about 50 a minute per workspace)."""
     await messenger.send_dm(slack_user("U0BOB"), HELLO)
     await messenger.send_dm(slack_user("U0BOB"), HELLO)
-    assert fake.calls_to("conversations.open") == [{"users": "U0BOB"}]  # from the query string
-    assert [c["channel"] for c in fake.calls_to("chat.postMessage")] == ["D0BOB", "D0BOB"]
+    assert fake.calls_to("conversations.open") == []
+    assert [c["channel"] for c in fake.calls_to("chat.postMessage")] == ["U0BOB", "U0BOB"]
+    assert len(fake.dms_to("U0BOB")) == 2
 
 
-async def test_a_closed_dm_conversation_is_reopened_on_the_next_try(messenger, fake):
+async def test_a_file_for_a_member_goes_to_the_dm_slack_named(messenger, fake, tmp_path):
+    report = tmp_path / "export.csv"
+    report.write_text("id,prospect\n1,Jane Roe\n")
     await messenger.send_dm(slack_user("U0BOB"), HELLO)
-    fake.fail("chat.postMessage", "channel_not_found")
-    with pytest.raises(DeliveryError):
-        await messenger.send_dm(slack_user("U0BOB"), HELLO)
-    await messenger.send_dm(slack_user("U0BOB"), HELLO)
-    assert len(fake.calls_to("conversations.open")) == 2
+    await messenger.send_files(slack_user("U0BOB"), (str(report),))
+    assert fake.calls_to("conversations.open") == []  # the post's answer named the DM
+    [upload] = fake.uploads
+    assert (upload.channel, upload.filename) == ("D0BOB", "export.csv")
 
 
 @pytest.mark.parametrize(
     ("uid", "error", "outcome"),
     [
+        # Slack cannot find a DM for these: conversations.open tells why
         ("U0HELPER", None, RecipientUnreachable),  # cannot_dm_bot
         ("U0GONE", None, RecipientUnreachable),  # user_disabled
         ("U0NOBODY", None, RecipientUnreachable),  # user_not_found
         ("U0BOB", "internal_error", DeliveryError),
         ("U0BOB", "account_inactive", DeliveryError),  # our token's account, not Bob's
+        ("U0BOB", "msg_blocks_too_long", PayloadRefused),
     ],
 )
 async def test_dm_failures_are_sorted(messenger, fake, uid, error, outcome):
     if error:
-        fake.fail("conversations.open", error)
+        fake.fail("chat.postMessage", error)
     with pytest.raises(DeliveryError) as raised:
         await messenger.send_dm(slack_user(uid), HELLO)
     assert type(raised.value) is outcome
+
+
+async def test_a_dm_slack_cannot_find_for_a_reachable_member_is_retried(messenger, fake):
+    fake.fail("chat.postMessage", "channel_not_found")
+    with pytest.raises(DeliveryError) as raised:
+        await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    assert type(raised.value) is DeliveryError  # conversations.open found Bob: try again
+    assert fake.calls_to("conversations.open") == [{"users": "U0BOB"}]
+    await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    assert len(fake.dms_to("U0BOB")) == 1
 
 
 @pytest.mark.parametrize(
@@ -119,7 +160,11 @@ async def test_dm_failures_are_sorted(messenger, fake, uid, error, outcome):
         ("channel_not_found", NeedsAdmin, "Invite me: type /invite @Rapport in #breakfast-club."),
         ("is_archived", NeedsAdmin, "#breakfast-club is archived: unarchive it"),
         ("restricted_action", NeedsAdmin, "#breakfast-club does not let me post"),
-        ("invalid_blocks", DeliveryError, "Slack refused the post: invalid_blocks"),
+        ("invalid_blocks", PayloadRefused, "Slack refused the message (invalid_blocks)"),
+        ("msg_blocks_too_long", PayloadRefused, "Slack refused the message (msg_blocks_too_long)"),
+        ("msg_too_long", PayloadRefused, "Slack refused the message (msg_too_long)"),
+        ("invalid_arguments", PayloadRefused, "Slack refused the message (invalid_arguments)"),
+        ("internal_error", DeliveryError, "Slack refused the post: internal_error"),
     ],
 )
 async def test_channel_failures_are_sorted(messenger, fake, error, outcome, says):
@@ -133,7 +178,6 @@ async def test_channel_failures_are_sorted(messenger, fake, error, outcome, says
 async def test_slack_out_of_reach_is_retried_later(pace):
     client = web_client("xoxb-test", "http://127.0.0.1:9/api/", sleep=pace.sleep)
     messenger = SlackMessenger(client, Pacer(monotonic=pace.monotonic, sleep=pace.sleep))
-    messenger._dm_channels["U0BOB"] = "D0BOB"  # skip the open: the post itself fails
     with pytest.raises(DeliveryError) as raised:
         await messenger.post(CHANNEL, HELLO)
     assert type(raised.value) is DeliveryError

@@ -1,0 +1,207 @@
+"""The outbox on SQLite: queueing messages, claiming them for delivery, and recording what
+became of each, every change after a claim fenced by the claim's token.
+
+A mixin of SqliteRepository (same connection and helpers), kept apart because this is the
+SQL the delivery guarantees rest on: each conversation (a lane) has at most one message
+claimed at a time, in the order its messages were queued, whichever process claims it; and
+a worker whose claim went stale and was taken over can change nothing any more.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+from bot.model import ChannelRef, UserRef
+from bot.out import OutMessage
+from bot.ports import OutboxItem, Target
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+ERROR_KEPT = 500  # characters of a platform's error kept in last_error
+
+
+def new_token() -> str:
+    """A claim's token: random, so workers on hosts with skewed clocks never share one."""
+    return secrets.token_hex(8)
+
+
+def lane(target: Target) -> str:
+    """The conversation a message goes to; migration 0010 computes the same from the JSON."""
+    if isinstance(target, UserRef):
+        return f"dm:{target.platform}:{target.workspace}:{target.user_id}"
+    return f"post:{target.platform}:{target.workspace}:{target.channel_id or ''}"
+
+
+# A row is claimable only when nothing queued before it in its lane is going out or due to go
+# now: so a conversation has one message out at a time, taken in the order they were queued.
+# A message waiting out a retry's backoff holds nothing up (one the platform keeps failing
+# must not silence its channel for the hour its retries take). Each branch reads outbox_due
+# in (next_attempt_at, id) order with that check per row, and the two are merged, so the
+# LIMIT stops the reading (one OR'd WHERE made SQLite sort every due row for each batch:
+# bench/plans.py). The check is one probe of outbox_lane.
+_FIRST_IN_LANE = (
+    "NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.lane = d.lane"
+    " AND e.state IN ('pending', 'sending') AND (e.send_at, e.id) < (d.send_at, d.id)"
+    " AND (e.state = 'sending' OR e.next_attempt_at <= :now))"
+)
+_CLAIM = (
+    "UPDATE outbox SET state = 'sending', claimed_at = :now, claim_token = :token,"
+    " attempts = attempts + 1"
+    " WHERE id IN (SELECT id FROM ("
+    "  SELECT id, next_attempt_at FROM outbox AS d"
+    f"   WHERE state = 'pending' AND next_attempt_at <= :now AND {_FIRST_IN_LANE}"
+    "  UNION ALL"
+    "  SELECT id, next_attempt_at FROM outbox AS d"
+    f"   WHERE state = 'sending' AND claimed_at < :stale AND {_FIRST_IN_LANE}"
+    "  ORDER BY next_attempt_at, id LIMIT :limit))"
+    " RETURNING id, group_id, target, payload, attempts"
+)
+_OURS = "id = ? AND state = 'sending' AND claim_token = ?"
+
+
+class OutboxQueries:
+    if TYPE_CHECKING:  # provided by SqliteRepository
+        _db: aiosqlite.Connection
+
+        async def _all(self, sql: str, args: Any = ()) -> list[sqlite3.Row]: ...
+        async def _one(self, sql: str, args: Any = ()) -> sqlite3.Row | None: ...
+        async def _insert(self, sql: str, args: Any) -> int: ...
+
+    async def outbox_add(
+        self,
+        group_id: int | None,
+        target: Target,
+        message: OutMessage,
+        now: int,
+        due: int | None = None,
+    ) -> int:
+        """Queue a message, to go at once, or at `due` (a moment in the calendar)."""
+        at = now if due is None else due
+        return await self._insert(
+            "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
+            " lane, send_at, delay_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                group_id,
+                _target_json(target),
+                message.to_json(),
+                at,
+                now,
+                lane(target),
+                at,
+                now if due is None else None,
+            ),
+        )
+
+    async def outbox_claim(
+        self, now: int, limit: int, stale_before: int, token: str | None = None
+    ) -> list[OutboxItem]:
+        """Claim up to `limit` due messages under `token`, at most one per conversation: the
+        first one still to go out there. A row left 'sending' since before `stale_before` (its
+        process died) is claimed again."""
+        claim = token or new_token()
+        rows = await self._all(
+            _CLAIM, {"now": now, "stale": stale_before, "limit": limit, "token": claim}
+        )
+        rows.sort(key=lambda r: r["id"])
+        return [
+            OutboxItem(
+                r["id"],
+                r["group_id"],
+                _target_from_json(r["target"]),
+                OutMessage.from_json(r["payload"]),
+                r["attempts"],
+                claim,
+            )
+            for r in rows
+        ]
+
+    async def outbox_sent(self, sent: list[tuple[OutboxItem, int]]) -> int:
+        """Mark messages the platform took (each with when); returns how many were still
+        this claim's (a row taken over by another worker is left to it)."""
+        done = 0
+        for item, at in sent:
+            cur = await self._db.execute(
+                f"UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE {_OURS}",
+                (at, item.id, item.claim),
+            )
+            done += cur.rowcount
+        return done
+
+    async def outbox_retry(
+        self, item: OutboxItem, next_attempt_at: int, error: str, delay_from: int | None = None
+    ) -> bool:
+        """Try again at `next_attempt_at`: a delay measured from `delay_from` (the attempt)."""
+        cur = await self._db.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, delay_from = ?,"
+            f" last_error = ?, claim_token = NULL WHERE {_OURS}",
+            (next_attempt_at, delay_from, error[:ERROR_KEPT], item.id, item.claim),
+        )
+        return cur.rowcount == 1
+
+    async def outbox_rebase(self, now: int) -> int:
+        """Messages waiting out a delay that began at an instant this clock has not reached
+        (the clock was set back since) wait the delay from `now` instead: never longer than
+        the delay, however far the clock went back. Messages due at a moment in the calendar
+        (quiet hours' end) keep it. Along outbox_delay, named: outbox_due would read every
+        pending message, a reminder minute's backlog, at every tick."""
+        cur = await self._db.execute(
+            "UPDATE outbox INDEXED BY outbox_delay"
+            " SET next_attempt_at = :now + MAX(next_attempt_at - delay_from, 0),"
+            " delay_from = :now WHERE state = 'pending' AND delay_from > :now",
+            {"now": now},
+        )
+        return int(cur.rowcount)
+
+    async def outbox_failed(self, item: OutboxItem, error: str) -> bool:
+        cur = await self._db.execute(
+            f"UPDATE outbox SET state = 'failed', last_error = ? WHERE {_OURS}",
+            (error[:ERROR_KEPT], item.id, item.claim),
+        )
+        return cur.rowcount == 1
+
+    async def outbox_release(self, items: list[OutboxItem]) -> None:
+        """Hand back claimed messages that were never tried: pending again at once, the
+        claim's attempt not counted; only while the claim is still theirs."""
+        for item in items:
+            await self._db.execute(
+                "UPDATE outbox SET state = 'pending', attempts = attempts - 1,"
+                f" claimed_at = NULL, claim_token = NULL WHERE {_OURS}",
+                (item.id, item.claim),
+            )
+
+    async def outbox_renew(self, tokens: list[str], now: int) -> int:
+        """Keep claims that are still being worked on from going stale (a long wait for a
+        platform's rate limit)."""
+        renewed = 0
+        for token in tokens:
+            cur = await self._db.execute(
+                "UPDATE outbox SET claimed_at = ? WHERE claim_token = ? AND state = 'sending'",
+                (now, token),
+            )
+            renewed += cur.rowcount
+        return renewed
+
+    async def outbox_next_due(self) -> int | None:
+        row = await self._one(
+            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'"
+        )
+        return row["t"] if row else None
+
+
+def _target_json(target: Target) -> str:
+    if isinstance(target, UserRef):
+        return json.dumps(
+            {"dm": [target.platform, target.workspace, target.user_id, target.display_name]}
+        )
+    return json.dumps({"post": [target.platform, target.workspace, target.channel_id, target.name]})
+
+
+def _target_from_json(data: str) -> Target:
+    d = json.loads(data)
+    if "dm" in d:
+        return UserRef(*d["dm"])
+    return ChannelRef(*d["post"])

@@ -1,0 +1,245 @@
+"""The outbox through the real Slack messenger and the fake Slack: a 429 pauses that method
+for that workspace only, while other workspaces' messages go out; a message Slack refuses as
+too long is tried once, never again, and the group's admin is told once; the bot token's
+auth.test is asked once, at start-up, however many requests arrive at once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from adapters.slack.app import assemble
+from adapters.slack.cli import SlackEnv, serve
+from adapters.slack.client import web_client
+from adapters.slack.limits import RateLimits
+from adapters.slack.messenger import Pacer, SlackMessenger
+from bot.config import Settings, SlackSettings
+from bot.model import ChannelRef, UserRef
+from bot.out import OutMessage
+from bot.service import Core
+from bot.text import lit
+from storage.sqlite import SqliteRepository
+from tests.fakes import FakeClock, FakeResolver
+from tests.slack.conftest import ALICE, BOB, CAROL, GROUP, Workspace
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.payloads import SIGNING_SECRET, encode_form, signed_headers, slash_form
+from tests.slack.test_commands import rows
+
+LONG_WAIT = 5.0
+HELLO_ONE = OutMessage(lit("one: hello"))
+HELLO_TWO = OutMessage(
+    lit("two: hello")
+)  # a sleep this long is a Retry-After, held until the test lets it end
+
+
+@dataclass
+class HeldTime:
+    """A monotonic clock and a sleep for the messenger: short waits (pacing) pass at once;
+    a Retry-After is held until `release`, so a test sees what goes out meanwhile."""
+
+    now: float = 1000.0
+    held: list[float] = field(default_factory=list)
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+    holding: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds < LONG_WAIT:
+            self.now += seconds
+        else:
+            self.held.append(seconds)
+            self.holding.set()
+            await self.gate.wait()
+
+    def release(self, seconds: float) -> None:
+        self.now += seconds
+        self.gate.set()
+
+
+def post_to(workspace: str, channel: str) -> ChannelRef:
+    return ChannelRef("slack", workspace, channel, f"#{channel.lower()}")
+
+
+@pytest.fixture
+async def repo() -> AsyncIterator[SqliteRepository]:
+    r = await SqliteRepository.open(":memory:")
+    yield r
+    await r.close()
+
+
+async def test_a_429_pauses_only_that_workspace(
+    fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings
+) -> None:
+    fake.bot_channels |= {"C0ONE", "C0ONE2", "C0TWO", "C0TWO2"}
+    time = HeldTime()
+    limits = RateLimits(time.monotonic, time.sleep)
+    client = web_client("xoxb-test", fake.base_url, sleep=time.sleep, limits=limits)
+    messenger = SlackMessenger(client, Pacer(monotonic=time.monotonic, sleep=time.sleep), limits)
+    core = Core(repo, messenger, clock, FakeResolver(), settings)
+    now = int(clock.now().timestamp())
+    queued = [
+        (post_to("T0ONE", "C0ONE"), "one: first"),
+        (post_to("T0TWO", "C0TWO"), "two: first"),
+        (post_to("T0ONE", "C0ONE"), "one: second"),
+        (post_to("T0TWO", "C0TWO2"), "two: elsewhere"),
+        (UserRef("slack", "T0TWO", "U0BOB", "Bob"), "two: a DM"),
+    ]
+    async with repo.transaction() as tx:
+        for target, text in queued:
+            await tx.outbox_add(None, target, OutMessage(lit(text)), now)
+    fake.fail(
+        "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "30"}, where="C0ONE"
+    )
+
+    delivery = asyncio.create_task(core.deliver())
+    await fake.until(lambda: len(fake.messages) == 3)  # workspace two's three, meanwhile
+    await asyncio.wait_for(time.holding.wait(), 10)  # workspace one waits out its pause
+
+    def texts() -> list[str]:
+        return sorted(m["text"] for m in fake.messages.values())
+
+    assert texts() == ["two: a DM", "two: elsewhere", "two: first"]
+    [waited] = time.held  # workspace one waits out its Retry-After (plus up to 1 s of jitter)
+    assert 30 <= waited < 31
+    # meanwhile a post in another of workspace one's channels waits for the pause too,
+    # and one in workspace two does not
+    other = asyncio.create_task(messenger.post(post_to("T0ONE", "C0ONE2"), HELLO_ONE))
+    await messenger.post(post_to("T0TWO", "C0TWO"), HELLO_TWO)
+    assert len(time.held) == 2 and not other.done()
+    assert texts() == ["two: a DM", "two: elsewhere", "two: first", "two: hello"]
+
+    time.release(31)
+    assert await delivery == 5
+    await other
+    assert texts() == [
+        "one: first",
+        "one: hello",
+        "one: second",
+        "two: a DM",
+        "two: elsewhere",
+        "two: first",
+        "two: hello",
+    ]
+    channels = [c["channel"] for c in fake.calls_to("chat.postMessage")]
+    assert channels.count("C0ONE") == 3  # refused once, then its two posts, in order
+    assert [m["text"] for m in fake.posts_in("C0ONE")] == ["one: first", "one: second"]
+
+
+# --- a message Slack refuses ----------------------------------------------------------------
+async def test_a_post_slack_refuses_as_too_long_is_tried_once_and_the_admin_told_once(
+    group: Workspace, fake: FakeSlack, slack, clock: FakeClock
+) -> None:
+    fake.fail("chat.postMessage", "msg_blocks_too_long", where=GROUP[0])
+
+    moved = await group.type(CAROL, "/rapport join Roof repairs")
+
+    assert "You moved from Roofing to the Roof repairs seat" in moved.text
+    assert group.dm_texts(ALICE) == [
+        "I couldn't deliver a message for Breakfast Club in #breakfast-club: Slack refused the"
+        " message (msg_blocks_too_long). It would be refused the same way again, so I won't"
+        " retry it. Please pass this on to whoever runs Rapport for your group."
+    ]
+    for _ in range(4):  # hours pass: it is never tried again, the admin never told again
+        clock.advance(hours=1)
+        await slack.core.run_due(clock.now())
+    assert [c["channel"] for c in fake.calls_to("chat.postMessage")].count(GROUP[0]) == 1
+    assert group.channel_texts() == []
+    assert len(group.dm_texts(ALICE)) == 1
+    assert await rows(slack, "SELECT state, attempts, last_error FROM outbox WHERE id = 5") == [
+        {
+            "state": "failed",
+            "attempts": 1,
+            "last_error": "refused: Slack refused the message (msg_blocks_too_long)",
+        }
+    ]
+
+
+# --- auth.test, once -----------------------------------------------------------------------
+async def test_the_start_up_auth_test_serves_a_burst_of_first_requests(
+    fake: FakeSlack, settings: Settings, clock: FakeClock, tmp_path: Path
+) -> None:
+    """bolt would call auth.test again inside the first request's ack (one per request of a
+    burst arriving together): the answer the start-up check got is handed to it instead."""
+    db = tmp_path / "rapport.db"
+    setup = await assemble(
+        settings,
+        token="xoxb-test-token",
+        signing_secret=SIGNING_SECRET,
+        clock=clock,
+        database=str(db),
+        api_url=fake.base_url,
+        process_before_response=True,
+        pacer=Pacer(sleep=_no_wait),
+    )
+    await Workspace(setup, fake).type(ALICE, "/rapport setup Breakfast Club")
+    await setup.close()
+    fake.calls.clear()
+
+    ready: asyncio.Queue[str] = asyncio.Queue()
+    stop = asyncio.Event()
+    env = SlackEnv("xoxb-test-token", "", SIGNING_SECRET, fake.base_url, SlackSettings())
+    task = asyncio.create_task(
+        serve(
+            settings,
+            env,
+            http=True,
+            port=0,
+            host="127.0.0.1",
+            database=str(db),
+            clock=clock,
+            ready=ready.put_nowait,
+            stop=stop,
+        )
+    )
+    try:
+        url = (await asyncio.wait_for(ready.get(), 10)).split("HTTP on ")[1].split(")")[0]
+        people = (ALICE, BOB, CAROL) * 4
+        async with aiohttp.ClientSession() as session:
+            statuses = await asyncio.gather(
+                *(ask(session, url, who, fake, f"burst{i}") for i, who in enumerate(people))
+            )
+        assert statuses == [200] * len(people)
+        await fake.until(lambda: all(fake.responses(f"burst{i}") for i in range(len(people))))
+    finally:
+        stop.set()
+        await task
+    assert len(fake.calls_to("auth.test")) == 1  # the start-up check's, and no other
+
+
+async def ask(
+    session: aiohttp.ClientSession, url: str, who: dict, fake: FakeSlack, key: str
+) -> int:
+    form = slash_form(
+        "/rapport",
+        "meeting",
+        user=who,
+        channel_id=GROUP[0],
+        channel_name=GROUP[1],
+        response_url=fake.response_url(key),
+    )
+    body = encode_form(form)
+    async with session.post(url, data=body, headers=signed_headers(body)) as r:
+        return r.status
+
+
+async def test_a_burst_of_first_requests_asks_auth_test_once(
+    ws: Workspace, fake: FakeSlack
+) -> None:
+    """Without the start-up check (tests, Socket Mode before it connects), the first requests
+    arriving together wait for one auth.test instead of making one each."""
+    answers = await asyncio.gather(
+        *(ws.type(who, "/rapport meeting") for who in (ALICE, BOB, CAROL) * 3)
+    )
+    assert all(a.status == 200 for a in answers)
+    assert len(fake.calls_to("auth.test")) == 1
+
+
+async def _no_wait(seconds: float) -> None:
+    return None
