@@ -15,6 +15,13 @@ if TYPE_CHECKING:
 
 FORGOTTEN_NAME = "former member"
 
+# a referral as both its giver and its receiver may see it (the amount is the receiver's)
+_REFERRAL_COLUMNS = (
+    "id, group_id, giver_id, receiver_id, kind, prospect, email, phone, need,"
+    " CASE WHEN heat_given THEN heat END AS heat, inside, status, ended, ended_at,"
+    " created_at, updated_at, thanked_at"
+)
+
 
 def _rows(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
@@ -110,11 +117,16 @@ class PrivacyQueries:
         m = await self._one("SELECT * FROM members WHERE id = ?", (member_id,))
         assert m is not None
         profile = {k: m[k] for k in m.keys()}  # noqa: SIM118 (sqlite3.Row)
+        # what the giver gave, as they see it: never the amount it closed at, which is the
+        # receiver's to see (and the group's totals')
         given = await self._all(
-            "SELECT * FROM referrals WHERE giver_id = ? ORDER BY created_at", (member_id,)
+            f"SELECT {_REFERRAL_COLUMNS} FROM referrals WHERE giver_id = ? ORDER BY created_at",
+            (member_id,),
         )
         received = await self._all(
-            "SELECT * FROM referrals WHERE receiver_id = ? ORDER BY created_at", (member_id,)
+            f"SELECT {_REFERRAL_COLUMNS}, amount_cents FROM referrals WHERE receiver_id = ?"
+            " ORDER BY created_at",
+            (member_id,),
         )
         return {
             "profile": profile,
@@ -150,9 +162,11 @@ class PrivacyQueries:
             ),
             "one_to_ones": _rows(
                 await self._all(
-                    "SELECT member_a, member_b, logged_by, confirmed, note, met_at FROM one_to_ones"
+                    # a note is its writer's own: the other member was never shown it
+                    "SELECT member_a, member_b, logged_by, confirmed,"
+                    " CASE WHEN logged_by = ? THEN note END AS note, met_at FROM one_to_ones"
                     " WHERE member_a = ? OR member_b = ? ORDER BY met_at",
-                    (member_id, member_id),
+                    (member_id, member_id, member_id),
                 )
             ),
             "attendance": _rows(

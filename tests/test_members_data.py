@@ -195,6 +195,27 @@ async def test_my_data_holds_everything_about_the_member(group, clock):
     assert len(data["one_to_ones"]) == 1
 
 
+async def test_my_data_holds_only_what_is_the_members_own_to_see(group, clock):
+    # amounts are private to the receiver: alice, who gave #1, never sees what it closed at;
+    # carol's note on the 1-2-1 she logged with bob is hers, not bob's
+    await busy_week(group, clock)
+    await group("bob", "/referrals amount 1 R1 800 -- invoice")
+    [reply] = await group.messages("alice", "/rapport my-data")
+    text = Path(reply.attachments[0]).read_text()
+    data = json.loads(text)
+    [given] = data["referrals_and_leads_given"]
+    assert given["prospect"] == "Jane Roe" and given["status"] == "won"
+    assert "amount_cents" not in given and "180000" not in text and "150000" not in text
+    [reply] = await group.messages("bob", "/rapport my-data")
+    data = json.loads(Path(reply.attachments[0]).read_text())
+    assert data["referrals_and_leads_received"][0]["amount_cents"] == 180000
+    [met] = data["one_to_ones"]
+    assert met["note"] is None  # carol logged it, with her own note
+    [reply] = await group.messages("carol", "/rapport my-data")
+    data = json.loads(Path(reply.attachments[0]).read_text())
+    assert data["one_to_ones"][0]["note"] == "coffee"
+
+
 async def test_forget_me_asks_first_then_leaves_no_trace_while_totals_stay(group, clock, db_path):
     await busy_week(group, clock)
     week_before = await group("alice", "/rapport stats")
