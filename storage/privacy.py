@@ -41,12 +41,15 @@ class PrivacyQueries:
         until: int,
         contacts: bool,
         days: tuple[str, str] | None = None,
+        months: list[tuple[str, int, int]] | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
         """The group's records in [since, until) as rows, names joined in. Prospect contact
         details only when asked for; closed business without per-member amounts (those are
         private to the receiver), with the group's monthly totals beside it. Attendance is
         kept by the group's local meeting day: `days` is [first, after last) as YYYY-MM-DD
-        (without it, the UTC days of `since` and `until`)."""
+        (without it, the UTC days of `since` and `until`), and the totals by the group's
+        local `months`, each (label, first instant, next month's first instant) (without
+        them, by UTC month)."""
         contact_cols = ", r.email, r.phone" if contacts else ""
         args = {"g": group_id, "s": since, "u": until}
         out: dict[str, list[dict[str, Any]]] = {}
@@ -76,9 +79,20 @@ class PrivacyQueries:
                 args,
             )
         )
+        if months:
+            values = ", ".join(f"(:m{i}, :m{i}s, :m{i}u)" for i in range(len(months)))
+            bounds: dict[str, Any] = {}
+            for i, (label, start, end) in enumerate(months):
+                bounds.update({f"m{i}": label, f"m{i}s": start, f"m{i}u": end})
+            month_of = (
+                f"(WITH months (label, s, u) AS (VALUES {values})"
+                " SELECT label FROM months WHERE at >= s AND at < u)"
+            )
+        else:
+            bounds, month_of = {}, "strftime('%Y-%m', at, 'unixepoch')"
         out["closed_business_totals"] = _rows(
             await self._all(
-                "SELECT strftime('%Y-%m', at, 'unixepoch') AS month, currency,"
+                f"SELECT {month_of} AS month, currency,"
                 " printf('%.2f', SUM(amount_cents) / 100.0) AS total,"
                 " printf('%.2f', COALESCE(SUM(amount_cents) FILTER (WHERE business = 'new'), 0)"
                 "   / 100.0) AS new_business,"
@@ -87,7 +101,7 @@ class PrivacyQueries:
                 " COUNT(*) AS reports"
                 " FROM closed_business WHERE group_id = :g AND at >= :s AND at < :u"
                 " GROUP BY month, currency ORDER BY month",
-                args,
+                {**args, **bounds},
             )
         )
         out["one_to_ones"] = _rows(

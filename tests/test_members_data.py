@@ -89,6 +89,18 @@ async def test_a_date_range_limits_the_export(group, clock):
     assert [r["prospect"] for r in read_csv(files_of(reply)["referrals.csv"])] == ["Sam Smith"]
 
 
+async def test_monthly_totals_are_the_groups_local_months(group, clock):
+    """00:30 on 1 December in Johannesburg is still 30 November in UTC."""
+    await group("alice", "/referral @bob Jane Roe jane@roe.example -- a geyser")
+    clock.set(datetime(2026, 11, 30, 22, 30, tzinfo=UTC))  # Tue 1 Dec 00:30 local
+    await group("bob", "/referrals update 1 won R1000")
+    [reply] = await group.messages("alice", "/rapport export 2026-12-01 2026-12-01")
+    [total] = read_csv(files_of(reply)["closed_business_totals.csv"])
+    assert (total["month"], total["total"]) == ("2026-12", "1000.00")
+    [reply] = await group.messages("alice", "/rapport export 2026-11-01 2026-11-30")
+    assert read_csv(files_of(reply)["closed_business_totals.csv"]) == []
+
+
 async def test_an_export_on_the_meeting_day_has_that_days_attendance_in_a_zone_east_of_utc(
     group, clock
 ):
