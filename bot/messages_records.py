@@ -8,6 +8,8 @@ member's own text (never rendered as markup or a mention), a `UserRef` as a ment
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot import messages
 from bot import money as amounts
 from bot.contacts import ContactProblem
@@ -20,8 +22,9 @@ from bot.messages import (
     reply,
     slash,
 )
-from bot.model import Group, Referral, UserRef
+from bot.model import BusinessChange, ClosedBusiness, Group, Referral, UserRef
 from bot.out import OutMessage
+from bot.schedule import local_date
 from bot.text import Rich, fmt, lit
 
 EXAMPLE_CENTS = 150_000  # 1500.00, the amount the examples write
@@ -52,6 +55,18 @@ def currency_unknown(code: str) -> OutMessage:
     )
 
 
+def currency_in_use(group: Group, wanted: str, recorded: int) -> OutMessage:
+    amounts_ = "amount is" if recorded == 1 else "amounts are"
+    return error(
+        f"{recorded} {amounts_} recorded in {group.currency}, so the currency stays"
+        f" {group.currency}: {wanted} would relabel them, and totals would add one currency to"
+        f" the other. If they were never in {group.currency}, each member who recorded one takes"
+        f" it out with /referrals amount <id> none -- why (a referral's id, or the B number"
+        " their thanks named),"
+        f" then change the currency and record them again in {wanted}."
+    )
+
+
 def locale_unknown(name: str) -> OutMessage:
     return error(
         fmt(
@@ -75,29 +90,48 @@ def currency_saved(group: Group) -> OutMessage:
 
 
 # --- reading amounts -------------------------------------------------------------------------
-def amount_problem(problem: amounts.AmountProblem, typed: str, group: Group) -> OutMessage:
-    """What was wrong with a typed amount, echoing it as the member's text (it may hold a
-    mention or markup: it must never ping or format)."""
+def amount_problem(
+    problem: amounts.AmountProblem,
+    typed: str,
+    group: Group,
+    plain_ok: bool = True,
+    to_remove: str | None = None,
+) -> OutMessage:
+    """What was wrong with a typed amount and how to write it, echoing it as the member's
+    text (it may hold a mention or markup: it must never ping or format). `plain_ok`: a
+    bare number would do here; `to_remove`: the command that takes an amount out."""
     example = group_money(EXAMPLE_CENTS, group)
-    how = f" Write it like {example} or 1500."
+    how = f" Write it like {example} or 1500." if plain_ok else f" Write it like {example}."
+    echo = typed[:60]
     if problem.reason == "other_currency":
-        text = fmt(
-            "“{t}” is not in this group's currency: amounts here are in ",
-            t=typed[:60],
-        ) + lit(
+        text = fmt("“{t}” is not in this group's currency: amounts here are in ", t=echo) + lit(
             f"{group.currency}.{how} (The admin changes the currency with /rapport settings currency <code>.)"
+        )
+    elif problem.reason == "shorthand":
+        whole = group_money(problem.cents, group) if problem.cents else example
+        text = fmt("“{t}” is shorthand: ", t=echo) + lit(f"write the whole number, like {whole}.")
+    elif problem.reason == "plain":
+        assert problem.cents is not None
+        text = fmt("Is “{t}” an amount? Nothing is posted yet: write closed business with", t=echo)
+        text = text + lit(
+            f" its currency or decimals, like {group_money(problem.cents, group)}."
         )
     elif problem.reason == "not_positive":
         text = lit(f"The amount must be more than zero.{how}")
+        if to_remove:
+            text = text + lit(f" To take the amount out, write none: {to_remove} -- why.")
     elif problem.reason == "too_large":
-        text = lit("That amount is too large to record; check the number.")
+        most = group_money(amounts.MAX_AMOUNT_CENTS, group)
+        text = fmt("“{t}” is more than I can record (at most ", t=echo) + lit(
+            f"{most}); check the number.{how}"
+        )
     elif problem.reason == "decimals":
         most = f"at most {problem.decimals} decimals" if problem.decimals else "no decimals"
-        text = fmt("“{t}” has too many decimals: ", t=typed[:60]) + lit(
+        text = fmt("“{t}” has too many decimals: ", t=echo) + lit(
             f"{group.currency} amounts take {most}.{how}"
         )
     else:
-        text = fmt("“{t}” is not an amount.", t=typed[:60]) + lit(how)
+        text = fmt("“{t}” is not an amount.", t=echo) + lit(how)
     return error(text)
 
 
@@ -123,14 +157,6 @@ def thanks_number_unclear(
         + lit(example)
         + after,
         "thanks.unclear",
-    )
-
-
-def amount_needs_currency(number: str, group: Group) -> OutMessage:
-    example = group_money(int(number) * 100, group) if len(number) <= 12 else number
-    return error(
-        fmt("Is “{n}” an amount? Nothing is posted yet: write closed business with", n=number)
-        + lit(f" its currency or decimals, like {example}.")
     )
 
 
@@ -172,7 +198,12 @@ def phone_taken(phone: str, seen: int) -> Rich:
     )
 
 
-# --- corrections of an amount ----------------------------------------------------------------
+# --- closed business: corrections and its history ------------------------------------------
+def business_name(b: ClosedBusiness) -> str:
+    """ "#12" for a referral's closed business, "B3" for one a /thanks recorded alone."""
+    return f"#{b.referral_id}" if b.referral_id is not None else f"B{b.id}"
+
+
 def no_amount_to_correct(r: Referral) -> OutMessage:
     return error(
         f"#{r.id} has no closed business recorded to correct. Record it with"
@@ -180,38 +211,137 @@ def no_amount_to_correct(r: Referral) -> OutMessage:
     )
 
 
-def amount_unchanged(r: Referral) -> OutMessage:
-    return reply(f"#{r.id} already has that amount recorded; nothing changed.", "referral.same")
-
-
-def amount_corrected(r: Referral, old: str, new: str, giver: UserRef | Rich) -> OutMessage:
-    return reply(
-        fmt(
-            "Closed business for #{id} is now {new} (was {old}). The old amount and your reason"
-            " are kept in its history, and the group's totals follow. I've told {g} it was"
-            " corrected, without the amount.",
-            id=r.id,
-            new=lit(new),
-            old=lit(old),
-            g=giver,
-        ),
-        "referral.amount_corrected",
+def no_such_business(business_id: int) -> OutMessage:
+    return error(
+        f"There is no closed business B{business_id} of yours. Closed business you record"
+        " with a thanks is named in the reply (B and a number); a referral's goes by its id."
     )
 
 
-def amount_corrected_dm(r: Referral, receiver: UserRef) -> OutMessage:
-    return notice(
-        fmt(
-            "{u} corrected the closed business recorded for your {k} {p} (#{id}). Amounts stay"
-            " private to {u} and the group's totals.",
+def amount_unchanged(b: ClosedBusiness) -> OutMessage:
+    return reply(
+        f"{business_name(b)} already has that recorded; nothing changed.", "referral.same"
+    )
+
+
+def _kind_of(repeat: bool) -> str:
+    return "repeat" if repeat else "new"
+
+
+def business_history(
+    b: ClosedBusiness, history: list[BusinessChange], group: Group
+) -> Rich:
+    """Each change to closed business, oldest first, with the reason given."""
+    if not history:
+        return lit("")
+    text = lit(f"\nIts history ({group.tz} dates):")
+    for h in history:
+        day = local_date(datetime.fromtimestamp(h.at, UTC), group.tz)
+        if h.new_cents is None:
+            what = f"{group_money(h.old_cents, group)} taken out"
+        elif h.new_cents != h.old_cents:
+            what = f"{group_money(h.old_cents, group)} → {group_money(h.new_cents, group)}"
+            if h.new_repeat is not None and h.new_repeat != h.old_repeat:
+                what += f", {_kind_of(h.old_repeat)} → {_kind_of(h.new_repeat)} business"
+        else:
+            what = f"{_kind_of(h.old_repeat)} → {_kind_of(bool(h.new_repeat))} business"
+        text = text + lit(f"\n• {day.day} {day:%b %Y}: {what}")
+        if h.note:
+            text = text + fmt(" ({n})", n=h.note)
+    return text
+
+
+def _told(giver: UserRef | Rich | None, told: bool, what: str) -> Rich:
+    """Who heard of a change, only if they did: a member with DMs off was not told."""
+    if giver is None:
+        return lit("")
+    if told:
+        return fmt(" I've told {g} " + what + ", without the amount.", g=giver)
+    if isinstance(giver, UserRef):
+        return fmt(" {g} has direct messages off, so they weren't told.", g=giver)
+    return lit("")
+
+
+def business_corrected(
+    b: ClosedBusiness,
+    new: int | None,
+    repeat: bool,
+    group: Group,
+    history: list[BusinessChange],
+    giver: UserRef | Rich | None,
+    told: bool,
+) -> OutMessage:
+    name = business_name(b)
+    old_text = group_money(b.amount_cents, group)
+    if new is None:
+        text = lit(
+            f"The closed business recorded for {name} ({old_text}) is taken out: it no longer"
+            " counts in any total, stats or export. The amount and your reason stay in its"
+            " history."
+        )
+        if b.referral_id is not None:
+            text = text + lit(
+                f" #{b.referral_id} stays won; if it did bring business, record it with"
+                f" /referrals update {b.referral_id} won <amount>."
+            )
+        text = text + _told(giver, told, "it was taken out")
+    elif new == b.amount_cents:
+        text = lit(
+            f"{name}'s closed business of {old_text} now counts as {_kind_of(repeat)}"
+            f" business (it was {_kind_of(b.repeat)}). Your reason is kept in its history."
+        )
+    else:
+        text = lit(f"Closed business for {name} is now {group_money(new, group)} (was {old_text})")
+        if repeat != b.repeat:
+            text = text + lit(f", counted as {_kind_of(repeat)} business")
+        text = text + lit(
+            ". The old amount and your reason are kept in its history, and the group's totals"
+            " follow."
+        ) + _told(giver, told, "it was corrected")
+    return reply(
+        text + business_history(b, history, group), "referral.amount_corrected"
+    )
+
+
+def business_shown(
+    b: ClosedBusiness, group: Group, history: list[BusinessChange]
+) -> OutMessage:
+    day = local_date(datetime.fromtimestamp(b.at, UTC), group.tz)
+    name = business_name(b)
+    label = b.label
+    text = lit(
+        f"Closed business for {name}: {group_money(b.amount_cents, group)},"
+        f" {_kind_of(b.repeat)} business, recorded {day.day} {day:%b %Y}; only you and the group's"
+        " totals see it."
+    )
+    text = text + (business_history(b, history, group) if history else lit(" Never corrected."))
+    text = text + lit(
+        f"\nTo correct it: /referrals amount {label} <amount> [new|repeat] -- why; to take it"
+        f" out: /referrals amount {label} none -- why."
+    )
+    return reply(text, "referral.amount")
+
+
+def amount_corrected_dm(
+    b: ClosedBusiness, r: Referral | None, receiver: UserRef, removed: bool
+) -> OutMessage:
+    did = "took out" if removed else "corrected"
+    if r is not None:
+        text = fmt(
+            "{u} " + did + " the closed business recorded for your {k} {p} (#{id}).",
             u=receiver,
             k=lit(kind_word(r.kind)),
             p=r.prospect,
             id=r.id,
-        ),
-        "referral.amount_corrected",
-        about=r.id,
-    )
+        )
+    else:
+        text = fmt(
+            "{u} " + did + " the closed business they recorded when they thanked you (B{id}).",
+            u=receiver,
+            id=b.id,
+        )
+    text = text + fmt(" Amounts stay private to {u} and the group's totals.", u=receiver)
+    return notice(text, "referral.amount_corrected", about=b.referral_id)
 
 
 # --- edits -----------------------------------------------------------------------------------
@@ -269,10 +399,16 @@ def only_giver_withdraws(r: Referral, giver: UserRef | Rich) -> OutMessage:
     return error(fmt("Only {g}, who gave #{id}, or an admin can withdraw it.", g=giver, id=r.id))
 
 
-def cannot_withdraw_won(r: Referral) -> OutMessage:
+def cannot_withdraw_with_business(r: Referral, receiver: UserRef | Rich) -> OutMessage:
     return error(
-        f"#{r.id} is won and its closed business is recorded, so it can't be withdrawn;"
-        f" the receiver can correct the amount with /referrals amount {r.id} <amount> -- why."
+        fmt(
+            "#{id} has closed business recorded, so it can't be withdrawn: it would take"
+            " {r}'s business out of the totals. If that business didn't happen, {r} takes it"
+            " out first with ",
+            id=r.id,
+            r=receiver,
+        )
+        + lit(f"/referrals amount {r.id} none -- why; then #{r.id} can be withdrawn.")
     )
 
 

@@ -17,7 +17,6 @@ from bot.commands import (
     SnoozeReferral,
     Thank,
     UpdateReferral,
-    is_number,
 )
 from bot.model import STATUS_RANK, Group, Kind, Member, Referral, Status, UserRef
 from bot.out import OutMessage
@@ -28,13 +27,16 @@ LIST_LIMIT = 20
 SAME_PROSPECT_DAYS = 90  # another member received the same prospect this recently: say so
 
 
-def read_amount(group: Group, amount: Amount) -> int:
+def read_amount(
+    group: Group, amount: Amount, plain_ok: bool = True, to_remove: str | None = None
+) -> int:
     """A typed amount in the group's currency, in minor units; a refusal naming what was
-    wrong (and the group's currency) otherwise, so nothing is stored."""
+    wrong (and the group's currency) otherwise, so nothing is stored. `plain_ok` False:
+    a bare number could be something else here, so it must carry currency or decimals."""
     try:
-        return money.read(amount.text, group.currency, money.locale_of(group))
+        return money.read(amount.text, group.currency, money.locale_of(group), plain_ok)
     except money.AmountProblem as e:
-        raise Refusal(words.amount_problem(e, amount.text, group)) from None
+        raise Refusal(words.amount_problem(e, amount.text, group, plain_ok, to_remove)) from None
 
 
 def region(group: Group) -> str | None:
@@ -282,19 +284,30 @@ async def change_status(
     note: str | None,
     prompt_thanks: bool = True,
     repeat: bool = False,
-) -> None:
+) -> tuple[bool, int | None]:
+    """Move `r` to `new`. Returns whether the giver was told, and the amount taken out of
+    the totals when a won referral moves on (closed business counts only while won)."""
     await w.tx.set_referral_status(r.id, new, amount, w.ts)
     await w.tx.add_referral_event(r.id, receiver.id, new, note, w.ts)
     await due.status_changed(w.tx, w.settings, r, new, w.ts)
+    taken_out = None
+    if r.status is Status.WON and new is not Status.WON:
+        recorded = await w.tx.business_of(r.id)
+        if recorded is not None:
+            await w.tx.correct_business(
+                recorded, None, recorded.repeat, member_id=receiver.id, note=note, now=w.ts
+            )
+            taken_out = recorded.amount_cents
     if amount:
         await _record_business(w, group, r, receiver, amount, note, repeat=repeat)
     giver = await w.tx.member_by_id(r.giver_id)
     assert giver is not None
     if giver.forgotten:  # erased at their request: nobody to tell, or to thank
-        return
-    await w.dm(group, giver, messages.status_dm_to_giver(r, receiver.user, new, note))
+        return False, taken_out
+    told = await w.dm(group, giver, messages.status_dm_to_giver(r, receiver.user, new, note))
     if new is Status.WON and prompt_thanks and r.thanked_at is None:
         await w.dm(group, receiver, messages.thank_prompt_dm(r, giver.user))
+    return told, taken_out
 
 
 async def _record_business(
@@ -306,8 +319,8 @@ async def _record_business(
     note: str | None,
     giver_id: int | None = None,
     repeat: bool = False,
-) -> None:
-    await w.tx.add_closed_business(
+) -> int:
+    return await w.tx.add_closed_business(
         group_id=group.id,
         referral_id=r.id if r else None,
         giver_id=r.giver_id if r else giver_id,
@@ -328,17 +341,29 @@ async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
     amount_text = messages.group_money(cents, group) if cents else None
     if cmd.status is Status.WON and r.status is Status.WON and cents:
         # "won 1500" on a referral already won: record the value it closed at
-        if r.amount_cents:
+        if await w.tx.business_of(r.id) is not None:
             raise Refusal(messages.amount_already_recorded(r))
         await w.tx.set_referral_status(r.id, Status.WON, cents, w.ts)
         await _record_business(w, group, r, me, cents, cmd.note, repeat=cmd.repeat)
         assert amount_text
         return [messages.amount_recorded(r, amount_text)]
     check_transition(r, cmd.status, cmd.note)
-    await change_status(w, group, me, r, cmd.status, cents, cmd.note, repeat=cmd.repeat)
+    told, taken_out = await change_status(
+        w, group, me, r, cmd.status, cents, cmd.note, repeat=cmd.repeat
+    )
     giver = await w.tx.member_by_id(r.giver_id)
     assert giver is not None
-    return [messages.status_changed(r, cmd.status, amount_text, cmd.note, words.person(giver))]
+    return [
+        messages.status_changed(
+            r,
+            cmd.status,
+            amount_text,
+            cmd.note,
+            words.person(giver),
+            told=told,
+            taken_out=messages.group_money(taken_out, group) if taken_out else None,
+        )
+    ]
 
 
 async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
@@ -372,10 +397,8 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
             raise Refusal(
                 words.thanks_number_unclear(str(cmd.bare_number), giver.user, group, cmd.note)
             )
-    if cmd.amount is not None and is_number(cmd.amount.text.strip()):
-        # "/thanks @alice #12 1500": money is written with its currency or decimals
-        raise Refusal(words.amount_needs_currency(cmd.amount.text.strip(), group))
-    amount = read_amount(group, cmd.amount) if cmd.amount else None
+    # "/thanks @alice #12 1500" or "1,200": money is written with its currency or decimals
+    amount = read_amount(group, cmd.amount, plain_ok=False) if cmd.amount else None
     if r is not None:
         if giver is not None and giver.id != r.giver_id:
             actual = await w.tx.member_by_id(r.giver_id)
@@ -389,9 +412,10 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
         raise Refusal(words.nobody_to_thank())
     if r is not None and r.thanked_at is not None and not amount:
         return [messages.already_thanked(r, giver.user)]
+    business_id = None
     if amount and r is not None:
         if r.status is Status.WON:
-            if r.amount_cents:
+            if await w.tx.business_of(r.id) is not None:
                 raise Refusal(messages.amount_already_recorded(r))
             await w.tx.set_referral_status(r.id, Status.WON, amount, w.ts)
             await _record_business(w, group, r, me, amount, cmd.note, repeat=cmd.repeat)
@@ -410,7 +434,8 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
                 repeat=cmd.repeat,
             )
     elif amount:
-        await _record_business(
+        # no referral to name it by: the reply gives its own id, to correct it with
+        business_id = await _record_business(
             w, group, None, me, amount, cmd.note, giver_id=giver.id, repeat=cmd.repeat
         )
     if r is not None:
@@ -426,7 +451,7 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     )
     await w.post(group, messages.thanks_post(me.user, giver.user, r, bool(amount), cmd.note))
     amount_text = messages.group_money(amount, group) if amount else None
-    return [messages.thanks_done(giver.user, amount_text)]
+    return [messages.thanks_done(giver.user, amount_text, business_id)]
 
 
 async def _giver(w: Work, r: Referral) -> Member:

@@ -75,6 +75,7 @@ from bot.commands import (
     Setup,
     ShowAdmins,
     ShowAttendance,
+    ShowBusiness,
     ShowGaps,
     ShowLeaderboard,
     ShowLights,
@@ -161,6 +162,7 @@ HANDLERS: dict[type, Handler] = {
 READ_ONLY = (
     ShowProfile,
     ListReferrals,
+    ShowBusiness,
     ShowMeeting,
     ShowStats,
     Help,
@@ -179,6 +181,7 @@ READ_ONLY = (
 HANDLERS.update(
     {
         CorrectAmount: corrections.correct_amount,
+        ShowBusiness: corrections.show_business,
         EditReferral: corrections.edit,
         WithdrawReferral: corrections.withdraw,
     }

@@ -42,15 +42,17 @@ async def test_bob_corrects_the_amount_alice_hears_it_was_corrected_but_not_the_
     assert (await referral(group, 1)).amount_cents == 1_500_000
     [history] = await rows(
         group,
-        "SELECT status, note, old_amount_cents, new_amount_cents FROM referral_events"
-        " WHERE status = 'amount'",
+        "SELECT referral_id, note, old_amount_cents, new_amount_cents, new_business"
+        " FROM business_events",
     )
     assert history == {
-        "status": "amount",
+        "referral_id": 1,
         "note": "the invoice came to less",
         "old_amount_cents": 1_850_000,
         "new_amount_cents": 1_500_000,
+        "new_business": "new",
     }
+    assert "• 30 Nov 2026: R18" in reply and "(the invoice came to less)" in reply
     [told] = texts(messenger, "alice")
     assert "@bob corrected the closed business recorded for your referral Jane Roe (#1)" in told
     assert "15" not in told and "18" not in told and "less" not in told
@@ -71,6 +73,126 @@ async def test_only_the_receiver_corrects_an_amount_and_only_one_that_was_record
     assert await rows(group, "SELECT amount_cents FROM closed_business") == [
         {"amount_cents": 50_000}
     ]
+
+
+async def activity(chat, handle: str) -> dict[str, int]:
+    """What the traffic lights count for a member (lights read member_activity)."""
+    async with chat.core.repo.transaction() as tx:
+        group = await tx.group_by_channel(chat.where)
+        m = await tx.member(group.id, handle)
+        return await tx.member_activity(m.id, 0, 2**40)
+
+
+async def test_business_that_fell_through_leaves_every_count_and_a_withdrawal_cannot_keep_it(
+    group, messenger
+):
+    """The review's way round: won, then lost, then withdrawn by the giver. Closed business
+    counts only while its referral stands as won: every total, the lights and the export
+    agree."""
+    await group("alice", JANE)
+    await group("bob", "/referrals update 1 won R4 800")
+    reply = await group("bob", "/referrals update 1 lost -- client backed out")
+    assert f"The closed business of R4{NBSP}800,00 recorded for it no longer counts" in reply
+    assert "withdrawn" in await group("alice", "/referrals withdraw 1 -- mistake")
+    stats = await group("bob", "/rapport stats")
+    assert "0 received" in stats and "closed business R0,00" in stats
+    assert "R4" not in stats
+    assert (await activity(group, "bob"))["business"] == 0
+    assert await rows(group, "SELECT * FROM closed_business") == []
+    [export] = await group.messages("alice", "/rapport export")
+    assert "0 referrals" in export.fallback() and "0 closed business reports" in export.fallback()
+    assert "0 monthly totals" in export.fallback()
+    # the history keeps what it was
+    [kept] = await rows(group, "SELECT old_amount_cents, new_amount_cents, note FROM business_events")
+    assert kept == {
+        "old_amount_cents": 480_000,
+        "new_amount_cents": None,
+        "note": "client backed out",
+    }
+
+
+async def test_a_referral_with_business_is_not_withdrawn_until_its_receiver_takes_it_out(
+    group, messenger
+):
+    await group("alice", JANE)
+    await group("bob", "/referrals update 1 won R700")
+    for who in ("alice", "alice"):  # the giver, and (alice is also) the admin
+        refused = await group(who, "/referrals withdraw 1 -- oops")
+        assert "#1 has closed business recorded, so it can't be withdrawn" in refused
+        assert "@bob takes it out first with /referrals amount 1 none -- why" in refused
+    assert "more than zero" in (zero := await group("bob", "/referrals amount 1 R0 -- oops"))
+    assert "To take the amount out, write none: /referrals amount 1 none -- why." in zero
+    messenger.clear()
+    reply = await group("bob", "/referrals amount 1 none -- never signed")
+    assert "The closed business recorded for #1 (R700,00) is taken out" in reply
+    assert "I've told @alice it was taken out, without the amount." in reply
+    assert "• 30 Nov 2026: R700,00 taken out (never signed)" in reply
+    [told] = texts(messenger, "alice")
+    assert "@bob took out the closed business recorded for your referral Jane Roe (#1)" in told
+    assert "700" not in told
+    assert "closed business R0,00" in await group("bob", "/rapport stats")
+    assert (await referral(group, 1)).amount_cents is None
+    assert "is withdrawn" in await group("alice", "/referrals withdraw 1 -- oops")
+
+
+async def test_business_recorded_with_a_thanks_alone_gets_a_name_to_correct_it_by(
+    group, messenger
+):
+    reply = await group("bob", "/thanks @alice R1 500 -- the Smiths' kitchen")
+    assert f"Closed business of R1{NBSP}500,00 is recorded as B1" in reply
+    assert "/referrals amount B1 <amount> -- why" in reply
+    messenger.clear()
+    fixed = await group("bob", "/referrals amount B1 R1 200 repeat -- a deposit, not the job")
+    assert f"Closed business for B1 is now R1{NBSP}200,00 (was R1{NBSP}500,00)" in fixed
+    assert "counted as repeat business" in fixed
+    assert "I've told @alice it was corrected, without the amount." in fixed
+    [told] = texts(messenger, "alice")
+    assert "@bob corrected the closed business they recorded when they thanked you (B1)" in told
+    assert "200" not in told and "500" not in told
+    assert f"closed business R1{NBSP}200,00 (R1{NBSP}200,00 of it repeat)" in await group(
+        "bob", "/rapport stats"
+    )
+    # the history can be read in chat, by the one who recorded it and nobody else
+    shown = await group("bob", "/referrals amount B1")
+    assert f"Closed business for B1: R1{NBSP}200,00, repeat business" in shown
+    assert f"• 30 Nov 2026: R1{NBSP}500,00 → R1{NBSP}200,00, new → repeat business" in shown
+    assert "(a deposit, not the job)" in shown
+    for who in ("alice", "carol"):
+        assert "There is no closed business B1 of yours" in await group(who, "/referrals amount B1")
+        assert "There is no closed business B1 of yours" in await group(
+            who, "/referrals amount B1 none -- mine now"
+        )
+    assert "taken out" in await group("bob", "/referrals amount B1 none -- wrong person")
+    assert await rows(group, "SELECT * FROM closed_business") == []
+
+
+async def test_a_referrals_amount_and_its_history_can_be_read_in_chat(group):
+    await group("alice", JANE)
+    await group("bob", "/referrals update 1 won R4 800")
+    await group("bob", "/referrals amount 1 R5 000 -- invoice")
+    shown = await group("bob", "/referrals amount 1")
+    assert f"Closed business for #1: R5{NBSP}000,00, new business, recorded 30 Nov 2026" in shown
+    assert f"• 30 Nov 2026: R4{NBSP}800,00 → R5{NBSP}000,00 (invoice)" in shown
+    assert "Only @bob, who received #1" in await group("alice", "/referrals amount 1")
+
+
+async def test_a_correction_of_new_or_repeat_alone_says_so_and_tells_the_giver_nothing(
+    group, messenger
+):
+    await group("alice", JANE)
+    await group("bob", "/referrals update 1 won R5 000")
+    messenger.clear()
+    reply = await group("bob", "/referrals amount 1 5000 repeat -- was repeat")
+    assert reply.startswith(
+        f"#1's closed business of R5{NBSP}000,00 now counts as repeat business (it was new)."
+    )
+    assert "(was R" not in reply and "I've told" not in reply
+    assert messenger.sent == []
+    assert "repeat" in await group("bob", "/referrals amount 1 new -- no, new after all")
+    # recording it again points to the correction
+    again = await group("bob", "/referrals update 1 won 1200")
+    assert "#1 already has its closed business recorded." in again
+    assert "/referrals amount 1 <amount> -- why" in again
 
 
 # --- the giver corrects a referral or lead -----------------------------------------------------
