@@ -179,10 +179,19 @@ def contact_problem(problem: ContactProblem, group: Group) -> OutMessage:
                 p=problem.text[:40],
             )
         )
-    where = f" for {region}" if region else ""
+    where = (
+        f" (without a country code, a number is read as one from {amounts.country_name(region)})"
+        if region
+        else ""
+    )
     return error(
-        fmt("“{p}” is not a phone number I can read", p=problem.text[:40])
-        + lit(f"{where}; write it as it is dialled at home, or with its country code.")
+        fmt("I can't read “{p}” as a phone number", p=problem.text[:40])
+        + lit(f"{where}. If it is a phone, write it as it is dialled at home, or with its")
+        + fmt(
+            " country code. If it is a reference or order number, put it after -- with the"
+            " need: … -- {p}",
+            p=problem.text[:40],
+        )
     )
 
 

@@ -48,6 +48,11 @@ def territory(tz: str) -> str | None:
     return str(found)
 
 
+def country_name(where: str) -> str:
+    """A country's name in English (GB → United Kingdom), as CLDR has it."""
+    return str(Locale.parse(FALLBACK_LOCALE).territories.get(where, where))
+
+
 def zone_currency(tz: str) -> str | None:
     """The currency people pay in where the zone is (Europe/London → GBP), if it has a place."""
     where = territory(tz)

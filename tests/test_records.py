@@ -7,6 +7,8 @@ Everything goes through the core's entry point; assertions are on what each pers
 
 from __future__ import annotations
 
+import pytest
+
 from tests.fakes import user
 
 NBSP = "\u00a0"
@@ -338,6 +340,38 @@ async def test_pasted_addresses_and_numbers_are_read_whole(group, messenger):
         ("Jane Roe", "jane@roe.example"),
         ("Guy Man", "guy@example.com"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "email", "phone"),
+    [
+        ("Jane Roe email: jane@roe.example cell: 082 555 0134", "jane@roe.example", "082 555 0134"),
+        ("Jane Roe (jane@roe.example / 082 555 0134)", "jane@roe.example", "082 555 0134"),
+        ("Jane Roe 082 555 0134 or 083 555 9876", None, "082 555 0134"),
+        ("Jane Roe tel:+27825550134", None, "+27 82 555 0134"),
+        ("Jane Roe 021 555 0134 ext. 12", None, "021 555 0134 ext. 12"),
+        ("Jane Roe, mobile 082 555 0134", None, "082 555 0134"),
+    ],
+)
+async def test_labels_and_brackets_pasted_around_details_stay_out_of_the_name(
+    group, messenger, typed, email, phone
+):
+    reply = await group("alice", f"/referral @bob {typed} -- a geyser")
+    assert "Referral #1 to @bob is logged: Jane Roe." in reply
+    r = await referral(group, 1)
+    assert (r.prospect, r.email, r.phone) == ("Jane Roe", email, phone)
+    [dm] = messenger.dms_to("bob")
+    assert "passed you a referral: Jane Roe." in dm.text and "Prospect: Jane Roe\n" in dm.text
+
+
+async def test_a_reference_number_before_the_need_is_refused_saying_where_it_goes(
+    group, messenger
+):
+    reply = await group("alice", "/referral @bob Jane Smith, 2 Acacia Ave, ref 20261102")
+    assert "I can't read “20261102” as a phone number" in reply
+    assert "read as one from South Africa" in reply and "ZA" not in reply
+    assert "If it is a reference or order number, put it after -- with the need" in reply
+    assert await rows(group, "SELECT id FROM referrals") == [] and messenger.sent == []
 
 
 async def test_an_order_number_is_no_phone_and_of_two_phones_the_reply_names_the_one_taken(group):
