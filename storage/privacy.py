@@ -200,9 +200,9 @@ class PrivacyQueries:
         """Erase a member's personal data. Their rows stay, as an anonymous "former member",
         so the group's counts and totals do not change. Other members' work stays theirs:
         a prospect the member gave that its receiver is still working on stays with the
-        receiver, whole; an open one passed to the member (closed as such before this) stays
-        in its giver's record; the prospects of the rest are erased; and only the member's
-        own notes go."""
+        receiver, whole; one passed to the member stays in its giver's record (by name and
+        need; an open one, closed as such before this, whole); the prospects of the rest the
+        member gave are erased; and only the member's own notes go."""
         m = await self._one("SELECT user_id, display_name FROM members WHERE id = ?", (member_id,))
         assert m is not None
         user_id, name = m["user_id"], m["display_name"]
@@ -215,9 +215,18 @@ class PrivacyQueries:
         )
         await self._db.execute(
             "UPDATE referrals SET prospect = 'erased', email = NULL, phone = NULL, need = NULL"
-            " WHERE (receiver_id = :m AND ended IS NOT 'receiver_forgotten')"
-            " OR (giver_id = :m AND (status IN ('won', 'lost') OR ended IS NOT NULL))",
+            " WHERE giver_id = :m AND (status IN ('won', 'lost') OR ended IS NOT NULL)",
             {"m": member_id},
+        )
+        # what others passed them is the givers' record of whom they referred: the name and
+        # need stay with each giver; the contact details, which nobody works any more, go
+        await self._db.execute(
+            "UPDATE referrals SET email = NULL, phone = NULL"
+            " WHERE receiver_id = :m AND ended IS NOT 'receiver_forgotten'",
+            {"m": member_id},
+        )
+        await self._db.execute(
+            "UPDATE business_events SET note = NULL WHERE member_id = :m", {"m": member_id}
         )
         await self._db.execute(
             "UPDATE referral_events SET note = NULL WHERE member_id = :m", {"m": member_id}

@@ -240,7 +240,6 @@ async def test_forget_me_asks_first_then_leaves_no_trace_while_totals_stay(group
     for secret in (
         "'bob'",
         '"bob"',
-        "Jane Roe",
         "jane@roe.example",
         "082 555 1234",
         "Jane was lovely",
@@ -250,6 +249,8 @@ async def test_forget_me_asks_first_then_leaves_no_trace_while_totals_stay(group
     # working on, stays with her whole; carol's open lead to bob is closed, in her record
     listed = await group("carol", "/referrals")
     assert "#3 referral from a former member: Sam Smith — open" in listed
+    # whom alice referred to bob is alice's record
+    assert "#1 referral to a former member: Jane Roe — won" in await group("alice", "/referrals")
     assert "#2 lead to a former member: Acme Roofing — closed (the receiver's data" in listed
     # the group's numbers are unchanged: alice still gave one referral, carol one lead
     assert await group("alice", "/rapport stats") == week_before

@@ -450,5 +450,6 @@ async def test_an_open_referral_whose_receiver_is_forgotten_is_closed_and_the_gi
         "#1 referral to a former member: Jane Roe — closed (the receiver's data was erased)"
         in listed
     )
-    assert "#2 referral to a former member: erased — won" in listed
+    # what alice passed is alice's record: whom she referred stays in her list
+    assert "#2 referral to a former member: Tom Lee — won" in listed
     assert "2 referrals given" in await group("alice", "/rapport stats")
