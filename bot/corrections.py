@@ -13,7 +13,14 @@ from bot import messages_records as words
 from bot.commands import MAX_NAME, CorrectAmount, EditReferral, ShowBusiness, WithdrawReferral
 from bot.model import WITHDRAWN, ClosedBusiness, Group, Kind, Member, Referral, UserRef
 from bot.out import OutMessage
-from bot.referrals import _own_referral, read_amount, region
+from bot.referrals import (
+    _own_referral,
+    read_amount,
+    region,
+    same_prospect_as,
+    tell_receivers,
+    with_notes,
+)
 from bot.text import Rich
 from bot.work import Refusal, Work
 
@@ -83,6 +90,9 @@ async def _given(w: Work, referral_id: int) -> tuple[Group, Member, Referral]:
     return group, await w.actor(group), r
 
 
+NAME_LABELS = frozenset({"name", "prospect"})
+
+
 async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
     group, me, r = await _given(w, cmd.referral_id)
     if me.id != r.giver_id:
@@ -91,10 +101,16 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
         raise Refusal(words.only_giver_edits(r, words.person(await _member(w, r.giver_id))))
     if not r.open:
         raise Refusal(words.not_open(r, "be corrected"))
+    receiver = await _member(w, r.receiver_id)
+    if not receiver.active:  # nobody works it now: its details must go to no one
+        raise Refusal(words.receiver_gone(r, words.person(receiver)))
+    text = _without_name_label(cmd.text)
     try:
-        found = contacts.take(cmd.text, None, region(group)) if cmd.text else None
+        found = contacts.take(text, None, region(group)) if text else None
     except contacts.ContactProblem as e:
         raise Refusal(words.contact_problem(e, group)) from None
+    if found and _only_a_label(found.name):
+        raise Refusal(words.label_alone(r, found.name))
     name = (found.name if found else "") or r.prospect
     if len(name) > MAX_NAME:
         raise Refusal(
@@ -119,6 +135,12 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
     ]
     if not changed:
         return [words.nothing_edited(r)]
+    earlier: list[tuple[Referral, Member]] = []
+    if {"name", "email", "phone"} & set(changed):
+        # the corrected prospect may be one the pair already has open, or one another
+        # member received lately: the same checks as a new referral
+        found_now = contacts.Found(name, email, phone, need, 0, None)
+        earlier = await same_prospect_as(w, group, me, receiver, found_now, edited=r)
     kind = Kind.REFERRAL if (email or phone) else r.kind
     became_referral = r.kind is Kind.LEAD and kind is Kind.REFERRAL
     edited = await w.tx.edit_referral(
@@ -133,15 +155,35 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
         now=w.ts,
     )
     await w.tx.add_referral_event(r.id, me.id, "edited", ", ".join(changed), w.ts)
-    receiver = await _member(w, r.receiver_id)
     if became_referral:
         # now a referral like any other: counted as one, chased as one, and the receiver
         # gets everything a referral brings
         await due.referral_logged(w.tx, w.settings, edited)
-        await w.dm(group, receiver, messages.referral_received_dm(edited, me.user))
+        told = await w.dm(group, receiver, messages.referral_received_dm(edited, me.user))
     else:
-        await w.dm(group, receiver, words.edited_dm(edited, me.user, changed))
-    return [words.edited(edited, changed, became_referral, receiver.user)]
+        if edited.heat != r.heat:
+            await due.heat_changed(w.tx, w.settings, r, edited, w.ts)
+        told = await w.dm(group, receiver, words.edited_dm(edited, me.user, changed))
+    notes = await tell_receivers(w, group, me, receiver, edited, earlier) if earlier else None
+    said = words.edited(edited, changed, became_referral, receiver.user, told)
+    return [with_notes(said, notes) if notes else said]
+
+
+def _without_name_label(text: str) -> str:
+    """ "name Tim Tam" or "prospect: Tim Tam": the words after the label are the name."""
+    head, _, rest = text.partition(" ")
+    if rest and head.casefold().rstrip(":") in NAME_LABELS:
+        return rest
+    return text
+
+
+def _only_a_label(name: str) -> bool:
+    """What is left is only a label ("email" with no address after it): not a name."""
+    return (
+        bool(name)
+        and " " not in name
+        and name.casefold().rstrip(":") in contacts.LABELS | NAME_LABELS
+    )
 
 
 async def withdraw(w: Work, cmd: WithdrawReferral) -> list[OutMessage]:
@@ -161,11 +203,12 @@ async def withdraw(w: Work, cmd: WithdrawReferral) -> list[OutMessage]:
     await w.tx.add_referral_event(r.id, me.id, WITHDRAWN, cmd.note, w.ts)
     await w.tx.due_cancel(group.id, due.REFERRAL_KINDS, w.ts, target_id=r.id)
     receiver = await _member(w, r.receiver_id)
-    if receiver.active:
-        await w.dm(group, receiver, words.withdrawn_dm(r, me.user, cmd.note))
+    told = receiver.active and await w.dm(
+        group, receiver, words.withdrawn_dm(r, me.user, cmd.note)
+    )
     if me.id != giver.id and giver.active:  # an admin took it back: the giver hears too
         await w.dm(group, giver, words.withdrawn_dm(r, me.user, cmd.note))
-    return [words.withdrawn(r, receiver.user)]
+    return [words.withdrawn(r, words.person(receiver), told, left=not receiver.active)]
 
 
 async def _member(w: Work, member_id: int) -> Member:

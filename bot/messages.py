@@ -1037,13 +1037,16 @@ def snooze_action(r: Referral) -> Action:
 
 
 def follow_up_nudge(r: Referral, giver: UserRef | Rich, number: int, most: int) -> OutMessage:
+    """`giver` in words (not a mention) once erased at their request: then nobody's name
+    is on the line any more, so the nudge doesn't say so."""
     text = fmt(
-        "Follow up now: {g}'s referral {p} (#{id}) is still waiting for your call."
-        " {g} put their name on the line for you.",
+        "Follow up now: {g}'s referral {p} (#{id}) is still waiting for your call.",
         g=giver,
         p=r.prospect,
         id=r.id,
     )
+    if isinstance(giver, UserRef):
+        text = text + fmt(" {g} put their name on the line for you.", g=giver)
     if number > 1:
         text = text + lit(f" (Reminder {number} of {most}.)")
     actions = (*referral_actions(r), snooze_action(r))
@@ -1073,15 +1076,20 @@ def not_contacted_notice(r: Referral, receiver: UserRef, days: int, reminded: bo
 
 
 def progress_nudge(r: Referral, giver: UserRef | Rich, days: int) -> OutMessage:
-    return notice(
-        fmt(
-            f"Any news on {{p}} (#{{id}})? It has been {STATUS_LABEL[r.status]} for {days} days."
+    text = fmt(
+        f"Any news on {{p}} (#{{id}})? It has been {STATUS_LABEL[r.status]} for {days} days.",
+        p=r.prospect,
+        id=r.id,
+    )
+    if isinstance(giver, UserRef):  # an erased giver hears nothing: no update goes to them
+        text = text + fmt(
             " {g} passed it to you and would love to hear how it is going: your update goes to"
-            " them. Add a note: /referrals update {id} <status> -- what happened",
-            p=r.prospect,
-            id=r.id,
+            " them.",
             g=giver,
-        ),
+        )
+    return notice(
+        text
+        + fmt(" Add a note: /referrals update {id} <status> -- what happened", id=r.id),
         "nudge.progress",
         actions=(*referral_actions(r)[1:], snooze_action(r)),
     )

@@ -180,7 +180,8 @@ def contact_problem(problem: ContactProblem, group: Group) -> OutMessage:
             )
         )
     where = (
-        f" (without a country code, a number is read as one from {amounts.country_name(region)})"
+        " (a number without a country code is read as one in this group's country,"
+        f" {amounts.country_name(region)})"
         if region
         else ""
     )
@@ -368,23 +369,47 @@ def nothing_edited(r: Referral) -> OutMessage:
     return reply(f"#{r.id} already says that; nothing changed.", "referral.same")
 
 
-def edited(r: Referral, changed: list[str], became_referral: bool, receiver: UserRef) -> OutMessage:
+def edited(
+    r: Referral, changed: list[str], became_referral: bool, receiver: UserRef, told: bool
+) -> OutMessage:
     what = ", ".join(changed)
     if became_referral:
         text = fmt(
-            "#{id} now has contact details, so it is a referral, and counts as one. I've sent"
-            " {r} the full details.",
-            id=r.id,
-            r=receiver,
+            "#{id} now has contact details, so it is a referral, and counts as one.", id=r.id
         )
+        if told:
+            text = text + fmt(" I've sent {r} the full details.", r=receiver)
     else:
-        text = fmt(
-            "#{id} is corrected ({w}). I've told {r} what changed.",
-            id=r.id,
-            w=lit(what),
-            r=receiver,
-        )
+        text = fmt("#{id} is corrected ({w}).", id=r.id, w=lit(what))
+        if told:
+            text = text + fmt(" I've told {r} what changed.", r=receiver)
+    if not told:
+        text = text + fmt(" {r} has direct messages off, so they weren't told.", r=receiver)
     return reply(text, "referral.edited")
+
+
+def receiver_gone(r: Referral, receiver: UserRef | Rich) -> OutMessage:
+    return error(
+        fmt(
+            "{u} is no longer a member, so #{id} can't be corrected: nobody is working it, and"
+            " its details go to no one. To pass {p} to another member, use ",
+            u=receiver,
+            id=r.id,
+            p=r.prospect,
+        )
+        + lit(f"{slash('referral')} @member …; {slash('referrals')} withdraw {r.id} -- why takes")
+        + lit(" this one back.")
+    )
+
+
+def label_alone(r: Referral, label: str) -> OutMessage:
+    return error(
+        fmt("“{l}” needs what it labels after it, e.g. ", l=label)
+        + lit(
+            f"{slash('referrals')} edit {r.id} email jane@example.com, or"
+            f" {slash('referrals')} edit {r.id} name Jane Roe."
+        )
+    )
 
 
 def edited_dm(r: Referral, giver: UserRef, changed: list[str]) -> OutMessage:
@@ -421,16 +446,19 @@ def cannot_withdraw_with_business(r: Referral, receiver: UserRef | Rich) -> OutM
     )
 
 
-def withdrawn(r: Referral, receiver: UserRef) -> OutMessage:
-    return reply(
-        fmt(
-            "#{id} is withdrawn: it no longer counts anywhere, its reminders are cancelled, and"
-            " its history keeps it as withdrawn. I've told {r}.",
-            id=r.id,
-            r=receiver,
-        ),
-        "referral.withdrawn",
+def withdrawn(r: Referral, receiver: UserRef | Rich, told: bool, left: bool) -> OutMessage:
+    text = fmt(
+        "#{id} is withdrawn: it no longer counts anywhere, its reminders are cancelled, and"
+        " its history keeps it as withdrawn.",
+        id=r.id,
     )
+    if told:
+        text = text + fmt(" I've told {r}.", r=receiver)
+    elif left:
+        text = text + fmt(" {r} has left the group, so wasn't told.", r=receiver)
+    elif isinstance(receiver, UserRef):
+        text = text + fmt(" {r} has direct messages off, so they weren't told.", r=receiver)
+    return reply(text, "referral.withdrawn")
 
 
 def withdrawn_dm(r: Referral, by: UserRef, why: str) -> OutMessage:
@@ -466,16 +494,38 @@ def duplicate(first: Referral, receiver: UserRef) -> OutMessage:
     )
 
 
-def also_went_to(earlier: list[tuple[Referral, UserRef]]) -> Rich:
-    """Told to the giver: the prospect already went to other members lately."""
+def also_went_to(
+    earlier: list[tuple[Referral, UserRef, bool]], receiver: UserRef, told: bool
+) -> Rich:
+    """Told to the giver: the prospect already went to other members lately; each entry is
+    (the earlier referral, its receiver, whether they were told). `receiver` got the new
+    one; `told` whether they heard of the other. Only who was really told is said so."""
     text = lit("")
-    for r, receiver in earlier:
+    for r, other, other_told in earlier:
         text = text + fmt(
-            "\nHeads-up: #{id} already went to {u} for the same prospect in the last 90 days."
-            " I've told you both, so you can agree who calls.",
+            "\nHeads-up: #{id} already went to {u} for the same prospect in the last 90 days.",
             id=r.id,
-            u=receiver,
+            u=other,
         )
+        heard = [u for u, yes in ((receiver, told), (other, other_told)) if yes]
+        missed = [u for u, yes in ((receiver, told), (other, other_told)) if not yes]
+        if len(heard) == 2:
+            text = text + fmt(
+                " I've told {a} and {b}, so they can agree who calls.", a=receiver, b=other
+            )
+        elif heard:
+            text = text + fmt(
+                " I've told {a}; {b} has direct messages off, so let them know yourself.",
+                a=heard[0],
+                b=missed[0],
+            )
+        else:
+            text = text + fmt(
+                " {a} and {b} have direct messages off, so neither was told: let them know"
+                " yourself.",
+                a=receiver,
+                b=other,
+            )
     return text
 
 

@@ -76,7 +76,7 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
                 f"The prospect's name is too long ({len(found.name)} characters; at most {MAX_NAME}).",
             )
         )
-    earlier = await _same_prospect(w, group, giver, receiver, found)
+    earlier = await same_prospect_as(w, group, giver, receiver, found)
     # A referral carries the prospect's contact details (and so their consent to be called);
     # without any, what the member has is a lead.
     kind = Kind.REFERRAL if (found.email or found.phone) else Kind.LEAD
@@ -94,17 +94,17 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
         cmd.inside,
         heat_given=cmd.heat is not None,
     )
-    notes = await _tell_receivers(w, group, giver, receiver, r, earlier)
+    notes = await tell_receivers(w, group, giver, receiver, r, earlier)
     if found.phone:
         notes = words.phone_taken(found.phone, found.phones_seen) + notes
     if kind is Kind.LEAD:
         said = messages.recorded_as_lead(r, receiver)
     else:
         said = messages.referral_logged(r, receiver, giver.user)
-    return [_with(said, notes)]
+    return [with_notes(said, notes)]
 
 
-def _with(message: OutMessage, more: Rich) -> OutMessage:
+def with_notes(message: OutMessage, more: Rich) -> OutMessage:
     return dataclasses.replace(message, text=message.text + more) if more else message
 
 
@@ -119,16 +119,29 @@ def same_prospect(
     return " ".join(name.casefold().split()) == " ".join(r.prospect.casefold().split())
 
 
-async def _same_prospect(
-    w: Work, group: Group, giver: Member, receiver: Member, found: contacts.Found
+async def same_prospect_as(
+    w: Work,
+    group: Group,
+    giver: Member,
+    receiver: Member,
+    found: contacts.Found,
+    edited: Referral | None = None,
 ) -> list[tuple[Referral, Member]]:
     """Refuse the pair's still-open duplicate; return the other members who received the
-    same prospect in the last 90 days (the latest referral each)."""
+    same prospect in the last 90 days (the latest referral each). For an `edited` referral:
+    not itself, nor the referrals it was already linked with."""
     since = w.ts - SAME_PROSPECT_DAYS * 86400
+    skip = set()
+    if edited is not None:
+        skip = {edited.id} | {
+            int(e["note"][1:])
+            for e in await w.tx.referral_history(edited.id)
+            if e["status"] == "also_referred" and (e["note"] or "").startswith("#")
+        }
     earlier = [
         r
         for r in await w.tx.referrals_to_compare(group.id, giver.id, receiver.id, since)
-        if same_prospect(r, found.name, found.email, found.phone, region(group))
+        if r.id not in skip and same_prospect(r, found.name, found.email, found.phone, region(group))
     ]
     for r in earlier:
         if r.giver_id == giver.id and r.receiver_id == receiver.id and r.open:
@@ -145,7 +158,7 @@ async def _same_prospect(
     return out
 
 
-async def _tell_receivers(
+async def tell_receivers(
     w: Work,
     group: Group,
     giver: Member,
@@ -155,12 +168,15 @@ async def _tell_receivers(
 ) -> Rich:
     """The same prospect went to someone else lately: both receivers hear of the other (each
     about the prospect as they already have it), and the history records it."""
+    told = []
+    this_one = False
     for old, other in earlier:
         await w.tx.add_referral_event(r.id, giver.id, "also_referred", f"#{old.id}", w.ts)
         await w.tx.add_referral_event(old.id, giver.id, "also_referred", f"#{r.id}", w.ts)
-        await w.dm(group, receiver, words.also_referred_dm(r, old, other.user))
-        await w.dm(group, other, words.also_referred_dm(old, r, receiver.user))
-    return words.also_went_to([(old, other.user) for old, other in earlier])
+        this_one = await w.dm(group, receiver, words.also_referred_dm(r, old, other.user))
+        other_told = await w.dm(group, other, words.also_referred_dm(old, r, receiver.user))
+        told.append((old, other.user, other_told))
+    return words.also_went_to(told, receiver.user, this_one)
 
 
 async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
@@ -170,7 +186,7 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
     receiver = await w.member_of(group, cmd.member)
     if receiver.id == giver.id:
         raise Refusal(messages.self_referral())
-    earlier = await _same_prospect(
+    earlier = await same_prospect_as(
         w, group, giver, receiver, contacts.Found(cmd.business, None, None, None, 0, None)
     )
     r = await _store(
@@ -187,8 +203,8 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
         False,
         heat_given=False,
     )
-    notes = await _tell_receivers(w, group, giver, receiver, r, earlier)
-    return [_with(messages.referral_logged(r, receiver, giver.user), notes)]
+    notes = await tell_receivers(w, group, giver, receiver, r, earlier)
+    return [with_notes(messages.referral_logged(r, receiver, giver.user), notes)]
 
 
 async def _store(

@@ -237,6 +237,128 @@ async def test_bob_is_told_what_changed_and_only_the_giver_edits_an_open_one(gro
     assert (await referral(group, 1)).prospect == "Jane Roe"
 
 
+async def test_an_edit_never_sends_details_to_a_receiver_who_left(group, messenger, core):
+    await group("alice", "/referral @bob Jane Roe -- a geyser")
+    await group("bob", "/rapport leave")
+    messenger.clear()
+    reply = await group("alice", "/referrals edit 1 082 555 1234")
+    assert "@bob is no longer a member, so #1 can't be corrected" in reply
+    assert "/referral @member" in reply and "/referrals withdraw 1 -- why" in reply
+    assert messenger.sent == []
+    r = await referral(group, 1)
+    assert (r.kind.value, r.phone) == ("lead", None)
+    async with core.repo.transaction() as tx:
+        assert [d for d in await tx.due_pending(r.group_id) if d.target_id == 1] == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "value"),
+    [
+        ("email tim@tam.example", "email", "tim@tam.example"),
+        ("email: tim@tam.example", "email", "tim@tam.example"),
+        ("phone 082 555 9876", "phone", "082 555 9876"),
+        ("name Timothy Tam", "prospect", "Timothy Tam"),
+    ],
+)
+async def test_an_edit_reads_a_label_as_a_label_not_as_the_new_name(group, typed, field, value):
+    await group("alice", "/referral @carol Tim Tam 082 555 1234 -- tax")
+    reply = await group("alice", f"/referrals edit 1 {typed}")
+    assert "#1 is corrected" in reply
+    r = await referral(group, 1)
+    assert getattr(r, field) == value
+    assert r.prospect in ("Tim Tam", "Timothy Tam")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("bad@", "“bad@” looks like an email address but isn't one"),
+        ("email", "“email” needs what it labels after it"),
+        ("phone:", "“phone:” needs what it labels after it"),
+    ],
+)
+async def test_an_edit_with_a_bad_or_missing_detail_is_refused_and_nothing_changes(
+    group, messenger, typed, said
+):
+    await group("alice", "/referral @carol Tim Tam tim@tam.example -- tax")
+    messenger.clear()
+    assert said in await group("alice", f"/referrals edit 1 {typed}")
+    assert (await referral(group, 1)).prospect == "Tim Tam" and messenger.sent == []
+
+
+async def test_corrected_contact_details_reach_a_receiver_with_dms_off_and_replies_claim_no_dm(
+    group, messenger
+):
+    await group("alice", "/referral @carol Tim Tam tim@tam.example -- tax")
+    await group("carol", "/rapport profile dm off")
+    messenger.clear()
+    reply = await group("alice", "/referrals edit 1 tim.tam@work.example")
+    assert "I've told @carol what changed." in reply
+    [dm] = messenger.dms_to("carol")
+    assert "Email: tim.tam@work.example" in dm.text  # the details go nowhere else
+    # a withdrawal is not essential: carol isn't told, and the reply doesn't say she was
+    messenger.clear()
+    withdrawn = await group("alice", "/referrals withdraw 1 -- sent twice")
+    assert "I've told" not in withdrawn
+    assert "@carol has direct messages off, so they weren't told." in withdrawn
+    assert messenger.dms_to("carol") == []
+
+
+async def test_replies_name_only_who_was_told_of_an_amount_or_a_status(group, messenger):
+    await group("alice", JANE)
+    await group("alice", "/rapport profile dm off")
+    await group("bob", "/referrals update 1 contacted")
+    messenger.clear()
+    moved = await group("bob", "/referrals update 1 won R900")
+    assert "I've let" not in moved and "@alice has direct messages off" in moved
+    fixed = await group("bob", "/referrals amount 1 R950 -- invoice")
+    assert "I've told" not in fixed and "@alice has direct messages off" in fixed
+    assert messenger.dms_to("alice") == []
+
+
+async def test_an_edit_runs_the_duplicate_and_90_day_checks_of_a_new_referral(group, messenger):
+    await group("dave", "/rapport join Electrician")
+    await group("alice", JANE)  # #1, to bob
+    await group("alice", "/referral @bob Tom Lee tom@lee.example -- a tap")  # #2, to bob
+    await group("carol", "/referral @dave Sam Kay sam@kay.example -- wiring")  # #3, to dave
+    messenger.clear()
+    # #2 corrected to Jane's address: the pair already has her open as #1
+    dup = await group("alice", "/referrals edit 2 jane@roe.example")
+    assert "You already passed Jane Roe to @bob as #1, and it is still open" in dup
+    assert (await referral(group, 2)).email == "tom@lee.example" and messenger.sent == []
+    # #3 corrected to Jane, whom bob received lately: logged, and both receivers told
+    told = await group("carol", "/referrals edit 3 Janey 082 555 1234")
+    assert "#3 is corrected (name, phone)" in told
+    assert "#1 already went to @bob for the same prospect in the last 90 days." in told
+    assert "I've told @dave and @bob, so they can agree who calls." in told
+    assert any("Heads-up about Jane Roe (#1)" in t for t in texts(messenger, "bob"))
+    assert any("Heads-up about Janey (#3)" in t for t in texts(messenger, "dave"))
+    # a later edit of the need does not tell them again
+    messenger.clear()
+    await group("carol", "/referrals edit 3 -- wiring and a geyser")
+    assert not any("Heads-up" in s.text for s in messenger.sent)
+
+
+async def test_a_heat_correction_moves_the_first_follow_up(group, messenger, core, clock):
+    await group("alice", "/referral @bob Jane Roe jane@roe.example -- a geyser heat:1")
+    assert "is corrected (heat)" in await group("alice", "/referrals edit 1 heat:5")
+    messenger.clear()
+    clock.advance(hours=4)  # heat 5 follows up after 4 h, not heat 1's 7 days
+    await core.run_due(clock.now())
+    await core.settle()
+    [nudge] = messenger.dms_to("bob")
+    assert nudge.text.startswith("Follow up now: @alice's referral Jane Roe (#1)")
+
+
+async def test_the_90_day_heads_up_names_who_was_told_not_the_giver(group, messenger):
+    await group("dave", "/rapport join Electrician")
+    await group("alice", JANE)
+    await group("bob", "/rapport profile dm off")
+    reply = await group("carol", "/referral @dave Janey R. 082 555 1234 -- wiring")
+    assert "you both" not in reply
+    assert "I've told @dave; @bob has direct messages off, so let them know yourself." in reply
+
+
 # --- withdrawing ---------------------------------------------------------------------------------
 async def test_a_withdrawn_referral_counts_nowhere_and_its_nudges_stop(
     group, messenger, core, clock
@@ -369,7 +491,7 @@ async def test_a_reference_number_before_the_need_is_refused_saying_where_it_goe
 ):
     reply = await group("alice", "/referral @bob Jane Smith, 2 Acacia Ave, ref 20261102")
     assert "I can't read “20261102” as a phone number" in reply
-    assert "read as one from South Africa" in reply and "ZA" not in reply
+    assert "read as one in this group's country, South Africa" in reply and "ZA" not in reply
     assert "If it is a reference or order number, put it after -- with the need" in reply
     assert await rows(group, "SELECT id FROM referrals") == [] and messenger.sent == []
 
@@ -430,6 +552,16 @@ async def test_a_forgotten_giver_leaves_the_prospect_with_the_receiver_still_wor
     await core.run_due(clock.now())
     [nudge] = messenger.dms_to("carol")
     assert "Follow up now: a former member's referral Jane Roe (#1)" in nudge.text
+    # nobody's name is on the line any more, and nobody is told of a status change
+    assert "name on the line" not in nudge.text and "a former member put" not in nudge.text
+    moved = await group("carol", "/referrals update 1 meeting")
+    assert moved == "#1 is now meeting booked."
+    clock.advance(days=15)
+    messenger.clear()
+    await core.run_due(clock.now())
+    await core.settle()
+    [progress] = messenger.dms_to("carol")
+    assert "former member passed it" not in progress.text and "goes to them" not in progress.text
 
 
 async def test_an_open_referral_whose_receiver_is_forgotten_is_closed_and_the_giver_told(
