@@ -102,10 +102,11 @@ def _name(words: list[str]) -> str:
             continue
         elif mark(word) and _TAKEN in (after, before):
             continue  # what framed a detail: "(…)", "… / …"
+        elif after == _TAKEN:
+            kept.append(word.rstrip(",:"))  # "Jane Roe, 082 …", "Jane Roe: 082 …"
         else:
             kept.append(word)
-    name = " ".join(w for w in kept if w != _TAKEN)
-    return name.strip(" ,;:-").removesuffix(" (").strip()
+    return " ".join(w for w in kept if w != _TAKEN).strip(" ,")
 
 
 def _is_label(word: str) -> bool:
