@@ -1687,11 +1687,12 @@ def forget_confirm(user: UserRef, self_: bool) -> OutMessage:
         lit("This erases ")
         + who
         + lit(
-            " personal data for good: name, profile, notes, and the details of prospects on"
-            " the referrals given and received, except those another member is still working"
-            " on, which stay with them; open referrals still waiting on this member are"
-            " closed and their givers told. The group's totals keep counting the activity"
-            " anonymously. To go ahead, type "
+            " personal data for good: name, profile, notes, the prospects of the referrals"
+            " given (except those another member is still working on, which stay with them)"
+            " and the contact details of those received (whom each giver referred stays in"
+            " their record); open referrals still waiting on this member are closed and"
+            " their givers told. The group's totals keep counting the activity anonymously."
+            " To go ahead, type "
         )
         + again,
         "forget.confirm",

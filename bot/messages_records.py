@@ -56,14 +56,15 @@ def currency_unknown(code: str) -> OutMessage:
 
 
 def currency_in_use(group: Group, wanted: str, recorded: int) -> OutMessage:
-    amounts_ = "amount is" if recorded == 1 else "amounts are"
+    one = recorded == 1
     return error(
-        f"{recorded} {amounts_} recorded in {group.currency}, so the currency stays"
-        f" {group.currency}: {wanted} would relabel them, and totals would add one currency to"
-        f" the other. If they were never in {group.currency}, each member who recorded one takes"
-        f" it out with /referrals amount <id> none -- why (a referral's id, or the B number"
-        " their thanks named),"
-        f" then change the currency and record them again in {wanted}."
+        f"{recorded} {'amount is' if one else 'amounts are'} recorded in {group.currency}, so"
+        f" the currency stays {group.currency}: {wanted} would relabel"
+        f" {'it' if one else 'them'}, and totals would add one currency to the other. If"
+        f" {'it was' if one else 'they were'} never in {group.currency}, each member who"
+        " recorded one takes it out with /referrals amount <id> none -- why (a referral's id,"
+        " or the B number their thanks named), then change the currency and record"
+        f" {'it' if one else 'them'} again in {wanted}."
     )
 
 
