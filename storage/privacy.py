@@ -154,6 +154,14 @@ class PrivacyQueries:
                     (member_id,),
                 )
             ),
+            "closed_business_corrections_you_made": _rows(
+                await self._all(
+                    "SELECT business_id, referral_id, old_amount_cents, new_amount_cents,"
+                    " old_business, new_business, note, at FROM business_events"
+                    " WHERE member_id = ? ORDER BY at",
+                    (member_id,),
+                )
+            ),
             "closed_business_you_reported": _rows(
                 await self._all(
                     "SELECT referral_id, amount_cents, currency, business, note, at"

@@ -221,6 +221,12 @@ async def test_my_data_holds_only_what_is_the_members_own_to_see(group, clock):
     [reply] = await group.messages("bob", "/rapport my-data")
     data = json.loads(Path(reply.attachments[0]).read_text())
     assert data["referrals_and_leads_received"][0]["amount_cents"] == 180000
+    [fixed] = data["closed_business_corrections_you_made"]
+    assert (fixed["old_amount_cents"], fixed["new_amount_cents"], fixed["note"]) == (
+        150000,
+        180000,
+        "invoice",
+    )
     [met] = data["one_to_ones"]
     assert met["note"] is None  # carol logged it, with her own note
     [reply] = await group.messages("carol", "/rapport my-data")
