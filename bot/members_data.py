@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import admins, files, messages
+from bot import admins, files, messages, money
 from bot import messages_records as words
 from bot.commands import Export, Forget, MyData
 from bot.model import RECEIVER_FORGOTTEN, Group, UserRef
@@ -62,6 +62,9 @@ async def export(w: Work, cmd: Export) -> list[OutMessage]:
         days,
         months=_months(first, last, group.tz),
     )
+    for row in tables.get("closed_business_totals", []):
+        for column in ("total", "new_business", "repeat_business"):
+            row[column] = money.plain(row[column], row["currency"])
     folder = _folder(w, group)
     stamp = _stamp(w, group)
     written: list[Path] = []

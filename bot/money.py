@@ -123,6 +123,13 @@ def written(cents: int, currency: str, locale: str | None = None) -> str:
     )
 
 
+def plain(amount: str, currency: str) -> str:
+    """A total for a spreadsheet ("5000.00" as stored) with the currency's own decimals:
+    5000 for yen, which has no minor unit; 5000.00 for pounds."""
+    places = _decimals(currency)
+    return f"{Decimal(amount):.{places}f}"
+
+
 def symbol(currency: str, locale: str | None = None) -> str:
     return str(get_currency_symbol(currency, locale=locale or FALLBACK_LOCALE))
 

@@ -344,6 +344,11 @@ async def test_the_currency_stays_once_amounts_are_recorded_and_nothing_is_relab
     assert "Amounts are in JPY (JP¥)" in await chat("alice", "/rapport settings currency JPY")
     assert "JP¥5,000 is recorded" in await chat("bob", "/referrals update 1 won ¥5,000")
     assert [(r["amount_cents"], r["currency"]) for r in await closed(chat)] == [(500_000, "JPY")]
+    # the export's totals are in yen, which has no minor unit
+    [export] = await chat.messages("alice", "/rapport export")
+    [totals] = [p for p in export.attachments if p.endswith("totals.csv")]
+    with open(totals, encoding="utf-8") as f:
+        assert f.read().splitlines()[1].split(",")[1:4] == ["JPY", "5000", "5000"]
 
 
 async def test_settings_show_the_locale_and_refuse_a_code_no_country_pays_in(place):
