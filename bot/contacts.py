@@ -70,7 +70,10 @@ def take(text: str, need: str | None, region: str | None) -> Found:
 _TAKEN = "\x00"  # where a detail stood in the text, until the name is tidied
 # words people paste before a detail ("email:", "cell", "tel:"): labels, not the name
 LABELS = frozenset(
-    ["email", "e-mail", "mail", "phone", "tel", "telephone", "cell", "cellphone", "mobile", "mob", "ph", "whatsapp", "fax", "landline", "number", "no"]
+    {
+        *("email", "e-mail", "mail", "phone", "tel", "telephone", "cell", "cellphone"),
+        *("mobile", "mob", "ph", "whatsapp", "fax", "landline", "number", "no"),
+    }
 )
 SHORT_LABELS = frozenset(["e", "t", "m", "p", "c", "w"])  # only with their colon: "m: 082 …"
 CONNECTORS = frozenset({"or", "and", "&", "/", "|", "or:"})
@@ -96,12 +99,13 @@ def _name(words: list[str]) -> str:
     kept: list[str] = []
     for i, word in enumerate(words):
         after, before = beside(i, 1), beside(i, -1)
+        label = after == _TAKEN and _is_label(word)
+        joins = word.casefold() in CONNECTORS and before == _TAKEN and after in (_TAKEN, None)
+        frames = mark(word) and _TAKEN in (after, before)  # "(…)", "… / …"
         if word == _TAKEN:
             kept.append(word)
-        elif (after == _TAKEN and _is_label(word)) or (word.casefold() in CONNECTORS and before == _TAKEN and after in (_TAKEN, None)):
+        elif label or joins or frames:
             continue
-        elif mark(word) and _TAKEN in (after, before):
-            continue  # what framed a detail: "(…)", "… / …"
         elif after == _TAKEN:
             kept.append(word.rstrip(",:"))  # "Jane Roe, 082 …", "Jane Roe: 082 …"
         else:
@@ -224,9 +228,7 @@ def _unreadable(run: str, region: str | None) -> None:
     raise ContactProblem("bad_phone", run.strip())
 
 
-def _take_email(
-    text: str, remove: bool, strict: bool, mark: str = ""
-) -> tuple[str | None, str]:
+def _take_email(text: str, remove: bool, strict: bool, mark: str = "") -> tuple[str | None, str]:
     """The address in `text`. Strict (the words before "--"): an address that is not one,
     or two of them, is refused; in the need, only a lone valid address is taken."""
     found: list[tuple[str, str]] = []

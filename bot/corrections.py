@@ -203,9 +203,7 @@ async def withdraw(w: Work, cmd: WithdrawReferral) -> list[OutMessage]:
     await w.tx.add_referral_event(r.id, me.id, WITHDRAWN, cmd.note, w.ts)
     await w.tx.due_cancel(group.id, due.REFERRAL_KINDS, w.ts, target_id=r.id)
     receiver = await _member(w, r.receiver_id)
-    told = receiver.active and await w.dm(
-        group, receiver, words.withdrawn_dm(r, me.user, cmd.note)
-    )
+    told = receiver.active and await w.dm(group, receiver, words.withdrawn_dm(r, me.user, cmd.note))
     if me.id != giver.id and giver.active:  # an admin took it back: the giver hears too
         await w.dm(group, giver, words.withdrawn_dm(r, me.user, cmd.note))
     return [words.withdrawn(r, words.person(receiver), told, left=not receiver.active)]

@@ -114,9 +114,7 @@ def amount_problem(
     elif problem.reason == "plain":
         assert problem.cents is not None
         text = fmt("Is “{t}” an amount? Nothing is posted yet: write closed business with", t=echo)
-        text = text + lit(
-            f" its currency or decimals, like {group_money(problem.cents, group)}."
-        )
+        text = text + lit(f" its currency or decimals, like {group_money(problem.cents, group)}.")
     elif problem.reason == "not_positive":
         text = lit(f"The amount must be more than zero.{how}")
         if to_remove:
@@ -230,18 +228,14 @@ def no_such_business(business_id: int) -> OutMessage:
 
 
 def amount_unchanged(b: ClosedBusiness) -> OutMessage:
-    return reply(
-        f"{business_name(b)} already has that recorded; nothing changed.", "referral.same"
-    )
+    return reply(f"{business_name(b)} already has that recorded; nothing changed.", "referral.same")
 
 
 def _kind_of(repeat: bool) -> str:
     return "repeat" if repeat else "new"
 
 
-def business_history(
-    b: ClosedBusiness, history: list[BusinessChange], group: Group
-) -> Rich:
+def business_history(b: ClosedBusiness, history: list[BusinessChange], group: Group) -> Rich:
     """Each change to closed business, oldest first, with the reason given."""
     if not history:
         return lit("")
@@ -305,18 +299,18 @@ def business_corrected(
         text = lit(f"Closed business for {name} is now {group_money(new, group)} (was {old_text})")
         if repeat != b.repeat:
             text = text + lit(f", counted as {_kind_of(repeat)} business")
-        text = text + lit(
-            ". The old amount and your reason are kept in its history, and the group's totals"
-            " follow."
-        ) + _told(giver, told, "it was corrected")
-    return reply(
-        text + business_history(b, history, group), "referral.amount_corrected"
-    )
+        text = (
+            text
+            + lit(
+                ". The old amount and your reason are kept in its history, and the group's totals"
+                " follow."
+            )
+            + _told(giver, told, "it was corrected")
+        )
+    return reply(text + business_history(b, history, group), "referral.amount_corrected")
 
 
-def business_shown(
-    b: ClosedBusiness, group: Group, history: list[BusinessChange]
-) -> OutMessage:
+def business_shown(b: ClosedBusiness, group: Group, history: list[BusinessChange]) -> OutMessage:
     day = local_date(datetime.fromtimestamp(b.at, UTC), group.tz)
     name = business_name(b)
     label = b.label

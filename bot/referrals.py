@@ -141,7 +141,8 @@ async def same_prospect_as(
     earlier = [
         r
         for r in await w.tx.referrals_to_compare(group.id, giver.id, receiver.id, since)
-        if r.id not in skip and same_prospect(r, found.name, found.email, found.phone, region(group))
+        if r.id not in skip
+        and same_prospect(r, found.name, found.email, found.phone, region(group))
     ]
     for r in earlier:
         if r.giver_id == giver.id and r.receiver_id == receiver.id and r.open:

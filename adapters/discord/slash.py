@@ -170,7 +170,9 @@ def _referrals() -> app_commands.Group:
     @group.command(name="amount", description="Correct the closed business you recorded")
     @app_commands.describe(
         referral="The referral's id",
-        amount="The right amount (e.g. 4800), or none to take it out; add repeat for repeat business",
+        amount=(
+            "The right amount (e.g. 4800), or none to take it out; add repeat for repeat business"
+        ),
         why="Why it changed (kept in the referral's history; the giver never sees amounts)",
     )
     async def amount(
