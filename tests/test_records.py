@@ -333,9 +333,10 @@ async def test_an_edit_runs_the_duplicate_and_90_day_checks_of_a_new_referral(gr
     assert "I've told @dave and @bob, so they can agree who calls." in told
     assert any("Heads-up about Jane Roe (#1)" in t for t in texts(messenger, "bob"))
     assert any("Heads-up about Janey (#3)" in t for t in texts(messenger, "dave"))
-    # a later edit of the need does not tell them again
+    # a later correction of the same prospect does not tell them again
     messenger.clear()
-    await group("carol", "/referrals edit 3 -- wiring and a geyser")
+    again = await group("carol", "/referrals edit 3 Janey Roe -- wiring and a geyser")
+    assert "#3 is corrected (name, need)" in again and "Heads-up" not in again
     assert not any("Heads-up" in s.text for s in messenger.sent)
 
 
