@@ -132,12 +132,23 @@ class UpdateReferral:
 
 @dataclass(frozen=True)
 class CorrectAmount:
-    """The receiver replaces a won referral's recorded amount, saying why."""
+    """The receiver replaces the closed business they recorded, saying why: a referral's
+    (`referral_id`), or one a /thanks recorded without a referral (`business_id`, "B12").
+    `amount` "none" takes it out of every count; None keeps it (new or repeat changes)."""
 
-    referral_id: int
-    amount: Amount
+    referral_id: int | None
+    amount: Amount | None
     note: str
     repeat: bool | None = None  # None: as it was recorded
+    business_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ShowBusiness:
+    """The receiver reads the closed business they recorded and its history."""
+
+    referral_id: int | None
+    business_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -352,6 +363,7 @@ Command = (
     | ListReferrals
     | UpdateReferral
     | CorrectAmount
+    | ShowBusiness
     | EditReferral
     | WithdrawReferral
     | Thank
@@ -839,19 +851,33 @@ def _update(words: list[str], note: str | None) -> Command:
     return UpdateReferral(rid, status, amount, note, bool(repeat))
 
 
+BUSINESS_ID = re.compile(r"#?[Bb]([0-9]{1,12})")
+
+
 def _correct_amount(words: list[str], note: str | None) -> Command:
-    if len(words) < 2 or not note:
+    if not words:
         raise ParseError(
             "referrals",
             "Give the id, the right amount and why after --,"
             " e.g. /referrals amount 12 4800 -- the invoice came to less.",
         )
-    amount, repeat = take_amount(words[1:], "referrals")
+    b = BUSINESS_ID.fullmatch(words[0])
+    rid, bid = (None, int(b.group(1))) if b else (parse_id(words[0], "referrals"), None)
+    if len(words) == 1 and not note:
+        return ShowBusiness(rid, bid)
+    if not note:
+        raise ParseError(
+            "referrals",
+            "Say why after --, e.g. /referrals amount 12 4800 -- the invoice came to less;"
+            " none instead of the amount takes it out.",
+        )
+    rest = words[1:]
+    if len(rest) == 1 and rest[0].casefold() in BUSINESS_WORDS:
+        amount, repeat = None, BUSINESS_WORDS[rest[0].casefold()]  # only new or repeat
+    else:
+        amount, repeat = take_amount(rest, "referrals")
     return CorrectAmount(
-        parse_id(words[0], "referrals"),
-        amount,
-        limit(note, MAX_TEXT, "The reason", "referrals"),
-        repeat,
+        rid, amount, limit(note, MAX_TEXT, "The reason", "referrals"), repeat, business_id=bid
     )
 
 
@@ -879,7 +905,15 @@ def _edit(rest: str) -> Command:
     )
 
 
+GROUPED = re.compile(r"[0-9]{3}(?:[.,][0-9]+)?")  # "200" in "1 200", "500,00" in "12 500,00"
+
+
 def _thanks(rest: str) -> Command:
+    """`/thanks @alice #12 £1,500 repeat -- note`. A referral id is written with # (or
+    stands before an amount of its own, or alone without a member); a number followed only
+    by words (`1500 GBP`, `1500 repeat`) or by a group of three digits (`1 200`) is one
+    amount, for the core to read: with neither currency nor decimals it is asked about,
+    never taken as money."""
     member, rest = take_mention(rest)
     body, note = split_note(rest)
     words = body.split()
@@ -887,18 +921,30 @@ def _thanks(rest: str) -> Command:
     amount = None
     repeat: bool | None = None
     bare = None
-    if len(words) == 1 and is_number(words[0]) and member is not None and len(words[0]) <= 12:
-        bare = int(words[0])  # a referral id or an amount: the core decides, or asks
-        words = []
-    elif (
-        words
-        and ID.fullmatch(words[0])
-        and (words[0].startswith("#") or len(words) > 1 or member is None)
+    if words and words[-1].casefold() in BUSINESS_WORDS:
+        repeat = BUSINESS_WORDS[words[-1].casefold()]
+        words = words[:-1]
+    first = words[0] if words else ""
+    if (
+        len(words) == 1
+        and repeat is None
+        and is_number(first)
+        and member is not None
+        and len(first) <= 12
     ):
-        rid = parse_id(words[0], "thanks")
+        bare = int(first)  # a referral id or an amount: the core decides, or asks
+        words = []
+    elif ID.fullmatch(first) and (
+        first.startswith("#")
+        or member is None
+        or (len(words) > 1 and _own_amount(words[1:]))
+    ):
+        rid = parse_id(first, "thanks")
         words = words[1:]
     if words:
-        amount, repeat = take_amount(words, "thanks")
+        amount = Amount(" ".join(words))
+    elif repeat is not None:
+        raise ParseError("thanks", "Give the amount with its currency, like 1,500.00 repeat.")
     if member is None and rid is None:
         raise ParseError(
             "thanks", "Say whom you thank, e.g. /thanks @alice, or give the referral id."
@@ -906,6 +952,12 @@ def _thanks(rest: str) -> Command:
     if note:
         limit(note, MAX_TEXT, "The note", "thanks")
     return Thank(member, rid, amount, note, bare_number=bare, repeat=bool(repeat))
+
+
+def _own_amount(words: list[str]) -> bool:
+    """Words after a number that are an amount by themselves (`£1500`, `1,500.00`), not
+    the rest of the number's own (`GBP`, or the `200` of `1 200`)."""
+    return any(c.isdigit() for c in words[0]) and not GROUPED.fullmatch(words[0])
 
 
 MAX_ONE_TO_ONE = 10  # members named in one /onetoone (a small-group coffee, not a meeting)

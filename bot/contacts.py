@@ -44,7 +44,7 @@ def take(text: str, need: str | None, region: str | None) -> Found:
     """The email and phone in `text` (the words before "--"), or else in the need, where
     they also stay. Only a number that is a phone for the group's country (or carries its
     own country code) is a phone: an order or invoice number is not."""
-    email, rest = _take_email(text, remove=True, strict=True)
+    email, rest = _take_email(text, remove=True, strict=True, mark=_TAKEN)
     if email is None and need:
         email, _ = _take_email(need, remove=False, strict=False)
     matches = _phones(rest, region, strict=True)
@@ -58,18 +58,64 @@ def take(text: str, need: str | None, region: str | None) -> Found:
         typed, number = matches[0]
         phone = _format(number, region, typed)
         if not in_need:
-            rest = rest.replace(typed, " ", 1)
+            rest = rest.replace(typed, f" {_TAKEN} ", 1)
             others = [raw for raw, _ in matches[1:]]
             for other in others:  # kept where the receiver reads them, not in the name
-                rest = rest.replace(other, " ", 1)
+                rest = rest.replace(other, f" {_TAKEN} ", 1)
             if others:
                 need = " ".join(x for x in (need, "also " + ", ".join(others)) if x)
-    name = " ".join(rest.split())
-    if name != " ".join(text.split()):
-        # what separated the details taken out ("Jane Roe, 082 555 1234 / 083 555 9876")
-        # is not part of the name
-        name = " ".join(t for t in name.split() if t.strip(",;/|")).strip(" ,")
-    return Found(name, email, phone, need, len(matches), typed)
+    return Found(_name(rest.split()), email, phone, need, len(matches), typed)
+
+
+_TAKEN = "\x00"  # where a detail stood in the text, until the name is tidied
+# words people paste before a detail ("email:", "cell", "tel:"): labels, not the name
+LABELS = frozenset(
+    {
+        *("email", "e-mail", "mail", "phone", "tel", "telephone", "cell", "cellphone"),
+        *("mobile", "mob", "ph", "whatsapp", "fax", "landline", "number", "no"),
+    }
+)
+SHORT_LABELS = frozenset(["e", "t", "m", "p", "c", "w"])  # only with their colon: "m: 082 …"
+CONNECTORS = frozenset({"or", "and", "&", "/", "|", "or:"})
+
+
+def _name(words: list[str]) -> str:
+    """What is left once the details are out, without what only framed them: a label
+    before a detail ("email:", "tel:"), "or" between two numbers, brackets and separators
+    around them ("Jane Roe (jane@roe.example / 082 555 0134)" is Jane Roe)."""
+    if _TAKEN not in words:
+        return " ".join(words)
+
+    def mark(word: str) -> bool:  # punctuation only: a bracket, a slash, a dash
+        return word != _TAKEN and not any(c.isalnum() for c in word)
+
+    def beside(i: int, step: int) -> str | None:
+        """The nearest word from `i` that is more than punctuation."""
+        i += step
+        while 0 <= i < len(words) and mark(words[i]):
+            i += step
+        return words[i] if 0 <= i < len(words) else None
+
+    kept: list[str] = []
+    for i, word in enumerate(words):
+        after, before = beside(i, 1), beside(i, -1)
+        label = after == _TAKEN and _is_label(word)
+        joins = word.casefold() in CONNECTORS and before == _TAKEN and after in (_TAKEN, None)
+        frames = mark(word) and _TAKEN in (after, before)  # "(…)", "… / …"
+        if word == _TAKEN:
+            kept.append(word)
+        elif label or joins or frames:
+            continue
+        elif after == _TAKEN:
+            kept.append(word.rstrip(",:"))  # "Jane Roe, 082 …", "Jane Roe: 082 …"
+        else:
+            kept.append(word)
+    return " ".join(w for w in kept if w != _TAKEN).strip(" ,")
+
+
+def _is_label(word: str) -> bool:
+    base = word.casefold().strip("([").rstrip(":.")
+    return base in LABELS or (word.endswith(":") and base in SHORT_LABELS)
 
 
 def email(text: str) -> str:
@@ -165,7 +211,10 @@ def _valid(raw: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     return number if phonenumbers.is_valid_number(number) else None
 
 
-_DIGITS = re.compile(r"\+?\(?\d[\d ().\-/]{5,}\d")
+# a run of digits that may be a phone, with its extension ("212-555-0134 ext. 12")
+_DIGITS = re.compile(
+    r"\+?\(?\d[\d ().\-/]{5,}\d(?:\s*(?:ext\.?|extension|x)\s*\d{1,6}\b)?", re.IGNORECASE
+)
 
 
 def _unreadable(run: str, region: str | None) -> None:
@@ -179,13 +228,13 @@ def _unreadable(run: str, region: str | None) -> None:
     raise ContactProblem("bad_phone", run.strip())
 
 
-def _take_email(text: str, remove: bool, strict: bool) -> tuple[str | None, str]:
+def _take_email(text: str, remove: bool, strict: bool, mark: str = "") -> tuple[str | None, str]:
     """The address in `text`. Strict (the words before "--"): an address that is not one,
     or two of them, is refused; in the need, only a lone valid address is taken."""
     found: list[tuple[str, str]] = []
     for token in text.split():
-        if "@" not in token.strip(_EDGES)[1:-1]:
-            continue  # a mention (@bob) or a stray @, not an address
+        if "@" not in token.strip(_EDGES)[1:]:
+            continue  # a mention (@bob) or a lone @, not an address ("bad@" is one, badly)
         address = _address(token)
         if address is None:
             if strict:
@@ -199,7 +248,7 @@ def _take_email(text: str, remove: bool, strict: bool) -> tuple[str | None, str]
     if not found:
         return None, text
     token, address = found[0]
-    return address, (text.replace(token, " ", 1) if remove else text)
+    return address, (text.replace(token, f" {mark} ", 1) if remove else text)
 
 
 def _address(token: str) -> str | None:

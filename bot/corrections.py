@@ -10,38 +10,74 @@ from __future__ import annotations
 
 from bot import contacts, due, messages
 from bot import messages_records as words
-from bot.commands import MAX_NAME, CorrectAmount, EditReferral, WithdrawReferral
-from bot.model import WITHDRAWN, Group, Kind, Member, Referral, Status
+from bot.commands import MAX_NAME, CorrectAmount, EditReferral, ShowBusiness, WithdrawReferral
+from bot.model import WITHDRAWN, ClosedBusiness, Group, Kind, Member, Referral, UserRef
 from bot.out import OutMessage
-from bot.referrals import _own_referral, read_amount, region
+from bot.referrals import (
+    _own_referral,
+    read_amount,
+    region,
+    same_prospect_as,
+    tell_receivers,
+    with_notes,
+)
+from bot.text import Rich
 from bot.work import Refusal, Work
 
 
+async def _business(
+    w: Work, referral_id: int | None, business_id: int | None
+) -> tuple[Group, Member, ClosedBusiness, Referral | None]:
+    """Closed business the actor recorded: a referral's they received (by its id), or one
+    their /thanks recorded (B and its id). Anything else reads as not found."""
+    if business_id is None:
+        assert referral_id is not None
+        group, me, r = await _own_referral(w, referral_id)
+        b = await w.tx.business_of(r.id)
+        if b is None:
+            raise Refusal(words.no_amount_to_correct(r))
+        return group, me, b, r
+    b = await w.tx.business(business_id)
+    group = await w.group_by_id(b.group_id) if b else None
+    actor = await w.tx.member(group.id, w.ctx.actor.user_id) if group else None
+    if b is None or group is None or actor is None or not actor.active:
+        raise Refusal(words.no_such_business(business_id))
+    if actor.id != b.receiver_id:
+        raise Refusal(words.no_such_business(business_id))
+    r = await w.tx.referral(b.referral_id) if b.referral_id is not None else None
+    return group, await w.actor(group), b, r
+
+
 async def correct_amount(w: Work, cmd: CorrectAmount) -> list[OutMessage]:
-    group, me, r = await _own_referral(w, cmd.referral_id)
-    recorded = await w.tx.business_of(r.id)
-    if r.status is not Status.WON or recorded is None:
-        raise Refusal(words.no_amount_to_correct(r))
-    old, was_repeat = recorded
-    new = read_amount(group, cmd.amount)
-    repeat = was_repeat if cmd.repeat is None else cmd.repeat
-    if (new, repeat) == (old, was_repeat):
-        return [words.amount_unchanged(r)]
-    await w.tx.correct_business(r.id, new, repeat)
-    await w.tx.add_referral_event(
-        r.id, me.id, "amount", cmd.note, w.ts, old_amount_cents=old, new_amount_cents=new
-    )
-    giver = await _member(w, r.giver_id)
-    if not giver.forgotten:
-        await w.dm(group, giver, words.amount_corrected_dm(r, me.user))
-    return [
-        words.amount_corrected(
-            r,
-            messages.group_money(old, group),
-            messages.group_money(new, group),
-            words.person(giver),
-        )
-    ]
+    """The receiver corrects what they recorded, or takes it out ("none"); its history
+    keeps the value it replaced and why. The giver hears that it changed, never the
+    amount, and only when the amount did (new or repeat is the receiver's bookkeeping)."""
+    group, me, b, r = await _business(w, cmd.referral_id, cmd.business_id)
+    typed = cmd.amount.text.strip() if cmd.amount else None
+    new: int | None
+    if typed is not None and typed.casefold() == "none":
+        new = None
+    elif cmd.amount is not None:
+        new = read_amount(group, cmd.amount, to_remove=f"/referrals amount {b.label} none")
+    else:
+        new = b.amount_cents
+    repeat = b.repeat if cmd.repeat is None else cmd.repeat
+    if new is not None and (new, repeat) == (b.amount_cents, b.repeat):
+        return [words.amount_unchanged(b)]
+    await w.tx.correct_business(b, new, repeat, member_id=me.id, note=cmd.note, now=w.ts)
+    history = await w.tx.business_history(b)
+    giver = await w.tx.member_by_id(b.giver_id) if b.giver_id is not None else None
+    who: UserRef | Rich | None = None
+    told = False
+    if new != b.amount_cents and giver is not None and giver.active:
+        who = giver.user
+        told = await w.dm(group, giver, words.amount_corrected_dm(b, r, me.user, new is None))
+    return [words.business_corrected(b, new, repeat, group, history, who, told)]
+
+
+async def show_business(w: Work, cmd: ShowBusiness) -> list[OutMessage]:
+    group, _, b, _ = await _business(w, cmd.referral_id, cmd.business_id)
+    return [words.business_shown(b, group, await w.tx.business_history(b))]
 
 
 async def _given(w: Work, referral_id: int) -> tuple[Group, Member, Referral]:
@@ -54,6 +90,9 @@ async def _given(w: Work, referral_id: int) -> tuple[Group, Member, Referral]:
     return group, await w.actor(group), r
 
 
+NAME_LABELS = frozenset({"name", "prospect"})
+
+
 async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
     group, me, r = await _given(w, cmd.referral_id)
     if me.id != r.giver_id:
@@ -62,10 +101,16 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
         raise Refusal(words.only_giver_edits(r, words.person(await _member(w, r.giver_id))))
     if not r.open:
         raise Refusal(words.not_open(r, "be corrected"))
+    receiver = await _member(w, r.receiver_id)
+    if not receiver.active:  # nobody works it now: its details must go to no one
+        raise Refusal(words.receiver_gone(r, words.person(receiver)))
+    text = _without_name_label(cmd.text)
     try:
-        found = contacts.take(cmd.text, None, region(group)) if cmd.text else None
+        found = contacts.take(text, None, region(group)) if text else None
     except contacts.ContactProblem as e:
         raise Refusal(words.contact_problem(e, group)) from None
+    if found and _only_a_label(found.name):
+        raise Refusal(words.label_alone(r, found.name))
     name = (found.name if found else "") or r.prospect
     if len(name) > MAX_NAME:
         raise Refusal(
@@ -90,6 +135,12 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
     ]
     if not changed:
         return [words.nothing_edited(r)]
+    earlier: list[tuple[Referral, Member]] = []
+    if {"name", "email", "phone"} & set(changed):
+        # the corrected prospect may be one the pair already has open, or one another
+        # member received lately: the same checks as a new referral
+        found_now = contacts.Found(name, email, phone, need, 0, None)
+        earlier = await same_prospect_as(w, group, me, receiver, found_now, edited=r)
     kind = Kind.REFERRAL if (email or phone) else r.kind
     became_referral = r.kind is Kind.LEAD and kind is Kind.REFERRAL
     edited = await w.tx.edit_referral(
@@ -104,15 +155,35 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
         now=w.ts,
     )
     await w.tx.add_referral_event(r.id, me.id, "edited", ", ".join(changed), w.ts)
-    receiver = await _member(w, r.receiver_id)
     if became_referral:
         # now a referral like any other: counted as one, chased as one, and the receiver
         # gets everything a referral brings
         await due.referral_logged(w.tx, w.settings, edited)
-        await w.dm(group, receiver, messages.referral_received_dm(edited, me.user))
+        told = await w.dm(group, receiver, messages.referral_received_dm(edited, me.user))
     else:
-        await w.dm(group, receiver, words.edited_dm(edited, me.user, changed))
-    return [words.edited(edited, changed, became_referral, receiver.user)]
+        if edited.heat != r.heat:
+            await due.heat_changed(w.tx, w.settings, r, edited, w.ts)
+        told = await w.dm(group, receiver, words.edited_dm(edited, me.user, changed))
+    notes = await tell_receivers(w, group, me, receiver, edited, earlier) if earlier else None
+    said = words.edited(edited, changed, became_referral, receiver.user, told)
+    return [with_notes(said, notes) if notes else said]
+
+
+def _without_name_label(text: str) -> str:
+    """ "name Tim Tam" or "prospect: Tim Tam": the words after the label are the name."""
+    head, _, rest = text.partition(" ")
+    if rest and head.casefold().rstrip(":") in NAME_LABELS:
+        return rest
+    return text
+
+
+def _only_a_label(name: str) -> bool:
+    """What is left is only a label ("email" with no address after it): not a name."""
+    return (
+        bool(name)
+        and " " not in name
+        and name.casefold().rstrip(":") in contacts.LABELS | NAME_LABELS
+    )
 
 
 async def withdraw(w: Work, cmd: WithdrawReferral) -> list[OutMessage]:
@@ -124,17 +195,18 @@ async def withdraw(w: Work, cmd: WithdrawReferral) -> list[OutMessage]:
         raise Refusal(words.only_giver_withdraws(r, words.person(giver)))
     if r.ended is not None:
         raise Refusal(words.not_open(r, "be withdrawn"))
-    if r.status is Status.WON and r.amount_cents:
-        raise Refusal(words.cannot_withdraw_won(r))
+    if await w.tx.business_of(r.id) is not None:
+        # closed business is the receiver's to correct: a withdrawal must not take it out
+        receiver = await _member(w, r.receiver_id)
+        raise Refusal(words.cannot_withdraw_with_business(r, words.person(receiver)))
     await w.tx.end_referral(r.id, WITHDRAWN, w.ts)
     await w.tx.add_referral_event(r.id, me.id, WITHDRAWN, cmd.note, w.ts)
     await w.tx.due_cancel(group.id, due.REFERRAL_KINDS, w.ts, target_id=r.id)
     receiver = await _member(w, r.receiver_id)
-    if receiver.active:
-        await w.dm(group, receiver, words.withdrawn_dm(r, me.user, cmd.note))
+    told = receiver.active and await w.dm(group, receiver, words.withdrawn_dm(r, me.user, cmd.note))
     if me.id != giver.id and giver.active:  # an admin took it back: the giver hears too
         await w.dm(group, giver, words.withdrawn_dm(r, me.user, cmd.note))
-    return [words.withdrawn(r, receiver.user)]
+    return [words.withdrawn(r, words.person(receiver), told, left=not receiver.active)]
 
 
 async def _member(w: Work, member_id: int) -> Member:

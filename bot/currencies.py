@@ -44,8 +44,7 @@ async def follow_zone(w: Work, group: Group) -> OutMessage | None:
     wanted = money.zone_currency(group.tz)
     if wanted is None or wanted == group.currency:
         return None
-    recorded = await w.tx.stats(group.id, None, 0, 2**62)
-    if recorded.closed_business_cents:
+    if await w.tx.business_count(group.id):
         return None
     await w.tx.set_group_currency(group.id, wanted)
     moved = await w.tx.group(group.id)
@@ -54,8 +53,15 @@ async def follow_zone(w: Work, group: Group) -> OutMessage | None:
 
 
 async def change_currency(w: Work, group: Group, code: str) -> OutMessage:
+    """Amounts are stored as numbers in the group's currency: once any is recorded, a new
+    currency would relabel them (and a total would add pounds to yen), so it is refused,
+    naming how many there are and what to do."""
     if not money.is_currency(code):
         raise Refusal(words.currency_unknown(code))
+    if code != group.currency:
+        recorded = await w.tx.business_count(group.id)
+        if recorded:
+            raise Refusal(words.currency_in_use(group, code, recorded))
     await w.tx.set_group_currency(group.id, code)
     await chosen(w, group)
     changed = await w.tx.group(group.id)

@@ -211,6 +211,30 @@ async def referral_logged(tx: Repository, settings: Settings, r: Referral) -> No
     await tx.due_add(r.group_id, FOLLOW_UP, r.id, "1", r.created_at + hours * 3600)
 
 
+async def heat_changed(
+    tx: Repository, settings: Settings, before: Referral, after: Referral, now: int
+) -> None:
+    """The giver corrected the heat: the first follow-up, if it is still to come, moves to
+    when the new heat would have put it (at once, if that has passed; never earlier than
+    the receiver snoozed it to). Later follow-ups come every 48 h whatever the heat."""
+    if after.kind.value != "referral" or after.status is not Status.OPEN:
+        return
+    first = [
+        d
+        for d in await tx.due_pending(after.group_id)
+        if d.kind == FOLLOW_UP and d.target_id == after.id and d.occurrence == "1"
+    ]
+    if not first:
+        return
+    hours = settings.nudges.follow_up_hours
+    planned = before.created_at + hours[before.heat] * 3600
+    due = max(after.created_at + hours[after.heat] * 3600, now)
+    if first[0].due_at > planned:  # snoozed: the receiver asked for quiet until then
+        due = max(due, first[0].due_at)
+    await tx.due_cancel(after.group_id, (FOLLOW_UP,), now, target_id=after.id, occurrence="1")
+    await tx.due_add(after.group_id, FOLLOW_UP, after.id, "1", due)
+
+
 async def status_changed(
     tx: Repository, settings: Settings, r: Referral, new: Status, now: int
 ) -> None:

@@ -11,12 +11,12 @@ import json
 import logging
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import admins, files, messages
+from bot import admins, files, messages, money
 from bot import messages_records as words
 from bot.commands import Export, Forget, MyData
 from bot.model import RECEIVER_FORGOTTEN, Group, UserRef
@@ -55,8 +55,16 @@ async def export(w: Work, cmd: Export) -> list[OutMessage]:
     # the group's local days: a meeting day's attendance is in that day's export
     days = (first.isoformat(), (last + timedelta(days=1)).isoformat())
     tables = await w.tx.export_rows(
-        group.id, int(since.timestamp()), int(until.timestamp()), cmd.contacts, days
+        group.id,
+        int(since.timestamp()),
+        int(until.timestamp()),
+        cmd.contacts,
+        days,
+        months=_months(first, last, group.tz),
     )
+    for row in tables.get("closed_business_totals", []):
+        for column in ("total", "new_business", "repeat_business"):
+            row[column] = money.plain(row[column], row["currency"])
     folder = _folder(w, group)
     stamp = _stamp(w, group)
     written: list[Path] = []
@@ -78,6 +86,19 @@ async def export(w: Work, cmd: Export) -> list[OutMessage]:
             first.isoformat(), last.isoformat(), counts, cmd.contacts, tuple(map(str, written))
         )
     ]
+
+
+def _months(first: date, last: date, tz: str) -> list[tuple[str, int, int]]:
+    """The group's local months from `first` to `last` ("2026-12", its first instant, the
+    next month's first instant): monthly totals count a deal in the month its group saw."""
+    out = []
+    month = first.replace(day=1)
+    while month <= last:
+        after = (month + timedelta(days=32)).replace(day=1)
+        start, end = local_midnight(month, tz), local_midnight(after, tz)
+        out.append((f"{month:%Y-%m}", int(start.timestamp()), int(end.timestamp())))
+        month = after
+    return out
 
 
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:

@@ -64,17 +64,18 @@ USAGE: dict[str, tuple[str, str, str]] = {
     "referrals": (
         "referrals [given|received|open]"
         "\nreferrals update <id> contacted|meeting|won [amount] [new|repeat]|lost [-- note]"
-        "\nreferrals amount <id> <amount> [new|repeat] -- why"
+        "\nreferrals amount <id> <amount>|none [new|repeat] -- why"
+        "\nreferrals amount <id>"
         "\nreferrals edit <id> [prospect] [email] [phone] [-- need] [heat:1-5]"
         "\nreferrals withdraw <id> -- why"
         "\nreferrals snooze <id> 1h|1d|3d|1w",
         "referrals update 12 won 1500 -- signed today",
-        "your referrals; move one you received along or correct its amount; correct or"
-        " withdraw one you gave",
+        "your referrals; move one you received along, or read, correct or take out its"
+        " amount; correct or withdraw one you gave",
     ),
     "thanks": (
         "thanks @member [#id] [amount with its currency] [new|repeat] [-- note]",
-        "thanks @alice #12 R4800 -- a lovely client",
+        "thanks @alice #12 4800.00 -- a lovely client",
         "thank a member in the channel; an amount records closed business (kept private)",
     ),
     "onetoone": (
@@ -765,7 +766,10 @@ def reopen_needs_note(r: Referral, wanted: Status) -> OutMessage:
 
 
 def amount_already_recorded(r: Referral) -> OutMessage:
-    return error(f"#{r.id} already has its closed business recorded.")
+    return error(
+        f"#{r.id} already has its closed business recorded. To correct it:"
+        f" /referrals amount {r.id} <amount> -- why (/referrals amount {r.id} shows it)."
+    )
 
 
 def only_won_takes_amount() -> OutMessage:
@@ -773,9 +777,26 @@ def only_won_takes_amount() -> OutMessage:
 
 
 def status_changed(
-    r: Referral, new: Status, amount: str | None, note: str | None, giver: UserRef | Rich
+    r: Referral,
+    new: Status,
+    amount: str | None,
+    note: str | None,
+    giver: UserRef | Rich,
+    told: bool = True,
+    taken_out: str | None = None,
 ) -> OutMessage:
-    text = fmt(f"#{{id}} is now {STATUS_LABEL[new]}. I've let {{g}} know.", id=r.id, g=giver)
+    """`told`: the giver's DM was queued (a forgotten giver, or one with DMs off, isn't
+    told); `taken_out`: the closed business a won referral no longer counts."""
+    text = fmt(f"#{{id}} is now {STATUS_LABEL[new]}.", id=r.id)
+    if told:
+        text = text + fmt(" I've let {g} know.", g=giver)
+    elif isinstance(giver, UserRef):
+        text = text + fmt(" {g} has direct messages off, so they weren't told.", g=giver)
+    if taken_out:
+        text = text + lit(
+            f" The closed business of {taken_out} recorded for it no longer counts in the"
+            " totals; its history keeps it."
+        )
     if new is Status.WON:
         text = text + lit(" Congratulations!")
         if amount:
@@ -846,9 +867,17 @@ def thanks_post(
     return notice(text, "thanks.post")
 
 
-def thanks_done(giver: UserRef, amount: str | None) -> OutMessage:
+def thanks_done(giver: UserRef, amount: str | None, business_id: int | None = None) -> OutMessage:
+    """`business_id`: closed business recorded without a referral, named B and its id so
+    the thanker can correct it."""
     text = fmt("Your thanks to {g} is posted in the channel.", g=giver)
-    if amount:
+    if amount and business_id is not None:
+        text = text + lit(
+            f" Closed business of {amount} is recorded as B{business_id} (private: only you"
+            " and the group's totals see it). If the amount is wrong:"
+            f" /referrals amount B{business_id} <amount> -- why."
+        )
+    elif amount:
         text = text + lit(
             f" Closed business of {amount} is recorded (private: only you and the"
             " group's totals see it)."
@@ -1009,13 +1038,16 @@ def snooze_action(r: Referral) -> Action:
 
 
 def follow_up_nudge(r: Referral, giver: UserRef | Rich, number: int, most: int) -> OutMessage:
+    """`giver` in words (not a mention) once erased at their request: then nobody's name
+    is on the line any more, so the nudge doesn't say so."""
     text = fmt(
-        "Follow up now: {g}'s referral {p} (#{id}) is still waiting for your call."
-        " {g} put their name on the line for you.",
+        "Follow up now: {g}'s referral {p} (#{id}) is still waiting for your call.",
         g=giver,
         p=r.prospect,
         id=r.id,
     )
+    if isinstance(giver, UserRef):
+        text = text + fmt(" {g} put their name on the line for you.", g=giver)
     if number > 1:
         text = text + lit(f" (Reminder {number} of {most}.)")
     actions = (*referral_actions(r), snooze_action(r))
@@ -1045,15 +1077,20 @@ def not_contacted_notice(r: Referral, receiver: UserRef, days: int, reminded: bo
 
 
 def progress_nudge(r: Referral, giver: UserRef | Rich, days: int) -> OutMessage:
-    return notice(
-        fmt(
-            f"Any news on {{p}} (#{{id}})? It has been {STATUS_LABEL[r.status]} for {days} days."
+    text = fmt(
+        f"Any news on {{p}} (#{{id}})? It has been {STATUS_LABEL[r.status]} for {days} days.",
+        p=r.prospect,
+        id=r.id,
+    )
+    if isinstance(giver, UserRef):  # an erased giver hears nothing: no update goes to them
+        text = text + fmt(
             " {g} passed it to you and would love to hear how it is going: your update goes to"
-            " them. Add a note: /referrals update {id} <status> -- what happened",
-            p=r.prospect,
-            id=r.id,
+            " them.",
             g=giver,
-        ),
+        )
+    return notice(
+        text
+        + fmt(" Add a note: /referrals update {id} <status> -- what happened", id=r.id),
         "nudge.progress",
         actions=(*referral_actions(r)[1:], snooze_action(r)),
     )
@@ -1284,6 +1321,13 @@ def settings_view(
         Field("Accountability nudges", lit("on" if accountability else "off")),
         Field("Currency", lit(group.currency)),
         Field(
+            "Amounts written",
+            lit(
+                f"the {amounts.locale_of(group)} way, like {group_money(150_000, group)}"
+                + ("" if group.locale else " (the time zone's way)")
+            ),
+        ),
+        Field(
             "Open seats wanted",
             listing([fmt("{c}", c=c) for c in seats]) if seats else lit("none listed"),
         ),
@@ -1292,7 +1336,7 @@ def settings_view(
         fmt(
             "{g}'s settings. Change one with /rapport settings reminder evening <HH:MM|off>,"
             " reminder before <hours|off>, recap <hours>, accountability on|off, currency <code>,"
-            " seat add|remove <classification>.",
+            " locale <name|default>, seat add|remove <classification>.",
             g=group.name,
         ),
         "settings",
@@ -1683,11 +1727,12 @@ def forget_confirm(user: UserRef, self_: bool) -> OutMessage:
         lit("This erases ")
         + who
         + lit(
-            " personal data for good: name, profile, notes, and the details of prospects on"
-            " the referrals given and received, except those another member is still working"
-            " on, which stay with them; open referrals still waiting on this member are"
-            " closed and their givers told. The group's totals keep counting the activity"
-            " anonymously. To go ahead, type "
+            " personal data for good: name, profile, notes, the prospects of the referrals"
+            " given (except those another member is still working on, which stay with them)"
+            " and the contact details of those received (whom each giver referred stays in"
+            " their record); open referrals still waiting on this member are closed and"
+            " their givers told. The group's totals keep counting the activity anonymously."
+            " To go ahead, type "
         )
         + again,
         "forget.confirm",

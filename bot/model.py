@@ -152,6 +152,42 @@ RECEIVER_FORGOTTEN = "receiver_forgotten"
 
 
 @dataclass(frozen=True)
+class ClosedBusiness:
+    """Business a receiver reported, with a referral (won) or with a /thanks alone. It is
+    stored only while it counts: a referral no longer won, or an amount taken out, deletes
+    it, and its history (business_events) keeps what it was. Amounts in hundredths of the
+    currency's unit, whatever its own minor unit (¥5,000 is 500000)."""
+
+    id: int
+    group_id: int
+    referral_id: int | None
+    giver_id: int | None
+    receiver_id: int
+    amount_cents: int
+    currency: str
+    repeat: bool
+    at: int
+
+    @property
+    def label(self) -> str:
+        """How a member names it in a command: a referral's id, or B and its own."""
+        return str(self.referral_id) if self.referral_id is not None else f"B{self.id}"
+
+
+@dataclass(frozen=True)
+class BusinessChange:
+    """A line of closed business's history: an amount corrected (or taken out: `new_cents`
+    None), new or repeat changed, and why."""
+
+    at: int
+    old_cents: int
+    new_cents: int | None
+    old_repeat: bool
+    new_repeat: bool | None
+    note: str | None
+
+
+@dataclass(frozen=True)
 class Stats:
     """Counts for one member or a whole group over a period. Amounts in minor units."""
 

@@ -48,6 +48,11 @@ def territory(tz: str) -> str | None:
     return str(found)
 
 
+def country_name(where: str) -> str:
+    """A country's name in English (GB → United Kingdom), as CLDR has it."""
+    return str(Locale.parse(FALLBACK_LOCALE).territories.get(where, where))
+
+
 def zone_currency(tz: str) -> str | None:
     """The currency people pay in where the zone is (Europe/London → GBP), if it has a place."""
     where = territory(tz)
@@ -86,7 +91,18 @@ def locale_of(group: Group) -> str:
 
 
 def is_currency(code: str) -> bool:
-    return code in list_currencies()
+    """A currency some country pays in today: not XXX ("no currency"), XTS (testing) or a
+    unit of account like XDR, which Babel lists too."""
+    return code in tender_currencies()
+
+
+@functools.cache
+def tender_currencies() -> frozenset[str]:
+    return frozenset(
+        str(code)
+        for where in get_global("territory_currencies")
+        for code in get_territory_currencies(where, tender=True)
+    )
 
 
 def known_locale(name: str) -> str | None:
@@ -107,6 +123,13 @@ def written(cents: int, currency: str, locale: str | None = None) -> str:
     )
 
 
+def plain(amount: str, currency: str) -> str:
+    """A total for a spreadsheet ("5000.00" as stored) with the currency's own decimals:
+    5000 for yen, which has no minor unit; 5000.00 for pounds."""
+    places = _decimals(currency)
+    return f"{Decimal(amount):.{places}f}"
+
+
 def symbol(currency: str, locale: str | None = None) -> str:
     return str(get_currency_symbol(currency, locale=locale or FALLBACK_LOCALE))
 
@@ -114,18 +137,29 @@ def symbol(currency: str, locale: str | None = None) -> str:
 # --- reading amounts -------------------------------------------------------------------------
 class AmountProblem(Exception):
     """A typed amount that cannot be recorded. `reason` says why: not_amount, other_currency
-    (`marker` is what named it), not_positive, too_large, decimals (`decimals` allowed)."""
+    (`marker` is what named it), shorthand ("4k": `cents` is the whole number meant),
+    not_positive, too_large, decimals (`decimals` allowed), plain (a number with neither
+    currency nor decimals where that could be something else: `cents` is its value)."""
 
-    def __init__(self, reason: str, marker: str = "", decimals: int = 2) -> None:
+    def __init__(
+        self, reason: str, marker: str = "", decimals: int = 2, cents: int | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.marker = marker
         self.decimals = decimals
+        self.cents = cents
 
 
-def read(text: str, currency: str, locale: str) -> int:
+# "4k", "4.8k", "£2m": shorthand a person means as a whole number (thousands, millions, …)
+SHORTHAND = {"k": 3, "thousand": 3, "grand": 3, "m": 6, "mn": 6, "million": 6, "bn": 9}
+
+
+def read(text: str, currency: str, locale: str, plain_ok: bool = True) -> int:
     """Read "£4,800", "R 12 500,00", "12.500,00 €" or "4800 GBP" in a group that counts in
-    `currency` and writes amounts the `locale` way, in minor units. Raises AmountProblem."""
+    `currency` and writes amounts the `locale` way, in hundredths of its unit. Where a bare
+    number could mean something else (`plain_ok` False), it must carry the currency or
+    decimals. Raises AmountProblem."""
     s = text.strip()
     m = _AMOUNT.fullmatch(s)
     if not m:
@@ -133,18 +167,35 @@ def read(text: str, currency: str, locale: str) -> int:
     pre, post = m.group("pre").strip(), m.group("post").strip()
     negative = pre.endswith(_MINUS) or pre.startswith(_MINUS)
     pre = pre.strip("".join(_MINUS)).strip()
-    markers = [x for x in (pre, post) if x]
-    for marker in markers:
+    shorthand = _shorthand(post, currency, locale)
+    if shorthand is not None:
+        post = ""
+    for marker in (x for x in (pre, post) if x):
         _check_marker(marker, currency, locale)
     if negative:
         raise AmountProblem("not_positive")
+    if shorthand is not None:
+        value = _number(m.group("num"), "XXX", locale, most=3).scaleb(shorthand)
+        whole = int(value * 100) if value * 100 <= MAX_AMOUNT_CENTS else None
+        raise AmountProblem("shorthand", marker=m.group("post").strip(), cents=whole)
     value = _number(m.group("num"), currency, locale)
     if value <= 0:
         raise AmountProblem("not_positive")
     cents = int(value * 100)
     if cents > MAX_AMOUNT_CENTS:
         raise AmountProblem("too_large")
+    if not plain_ok and not pre and not post and _places(value) == 0:
+        raise AmountProblem("plain", cents=cents)
     return cents
+
+
+def _shorthand(post: str, currency: str, locale: str) -> int | None:
+    """The power of ten a trailing "k" or "million" stands for, unless it is the group's
+    own currency sign (a kwacha group writes 500K)."""
+    folded = post.casefold()
+    if folded not in SHORTHAND or folded in {x.casefold() for x in own_symbols(currency, locale)}:
+        return None
+    return SHORTHAND[folded]
 
 
 def _decimals(currency: str) -> int:
@@ -152,31 +203,39 @@ def _decimals(currency: str) -> int:
     return min(int(get_currency_precision(currency)), 2)
 
 
-def _number(num: str, currency: str, locale: str) -> Decimal:
+def _number(num: str, currency: str, locale: str, most: int | None = None) -> Decimal:
     """The number the group's way (12 500,00 in en_ZA); else the way the bot's own examples
     write it (1,500.50); else the way the countries that pay in the currency write it, when
-    they all read it alike (12.500,00 in a euro group whose locale is en_IE)."""
-    most = _decimals(currency)
+    they all read it alike (12.500,00 in a euro group whose locale is en_IE). Zeros after
+    the point are no decimals: 4800.00 is a yen amount too."""
+    most = _decimals(currency) if most is None else most
     too_fine = False
     for loc in dict.fromkeys((locale, FALLBACK_LOCALE)):
         value = _parsed(num, loc)
-        if value is not None and _places(value) <= most:
+        if value is not None and _fits(value, most):
             return value
         too_fine = too_fine or value is not None
     readings = {_parsed(num, loc) for loc in home_locales(currency)} - {None}
-    fitting = {v for v in readings if v is not None and _places(v) <= most}
+    fitting = {v for v in readings if v is not None and _fits(v, most)}
     if len(fitting) == 1:
         return fitting.pop()
     raise AmountProblem("decimals" if too_fine or readings else "not_amount", decimals=most)
 
 
 def _parsed(num: str, loc: str) -> Decimal | None:
-    group_sign = get_group_symbol(loc)
-    spaced = _SPACES.sub(group_sign, num) if _SPACES.fullmatch(group_sign) else num
+    """`num` read the `loc` way; a space groups thousands in any locale (1 200, as the SI
+    writes it), and strict parsing still refuses a space in the wrong place."""
+    spaced = _SPACES.sub(get_group_symbol(loc), num)
     try:
         return parse_decimal(spaced, locale=loc, strict=True)
     except NumberFormatError:
         return None
+
+
+def _fits(value: Decimal, most: int) -> bool:
+    """At most `most` decimals that matter, and no more written than a cent's two: 4800.00
+    is yen, but 18,500 in a group that writes decimals with a comma is not R18.50."""
+    return _places(value) <= max(most, 2) and _places(value.normalize()) <= most
 
 
 def _places(value: Decimal) -> int:
@@ -196,12 +255,30 @@ def home_locales(currency: str) -> tuple[str, ...]:
 
 
 def _check_marker(marker: str, currency: str, locale: str) -> None:
+    """The group's own currency, however CLDR writes it ("Rs." as well as "Rs" and "₹" in
+    an Indian group), passes; a code or symbol that is only another currency's is refused
+    as such; anything else is no amount."""
     folded = marker.casefold()
-    if folded in {s.casefold() for s in own_symbols(currency, locale)}:
+    forms = {folded, folded.rstrip(".")}
+    if forms & {s.casefold() for s in own_symbols(currency, locale)}:
         return
-    if marker.upper() in list_currencies() or folded in symbol_index():
+    if forms & {s.casefold() for s in symbols_anywhere().get(currency, ())}:
+        return
+    if marker.upper() in list_currencies() or forms & symbol_index():
         raise AmountProblem("other_currency", marker=marker)
     raise AmountProblem("not_amount")
+
+
+@functools.cache
+def symbols_anywhere() -> dict[str, frozenset[str]]:
+    """Every symbol each currency has in any of CLDR's locales (INR: ₹, and Rs): read once,
+    the first time an amount carries a sign that is not the group's usual one."""
+    found: dict[str, set[str]] = {}
+    for name in localedata.locale_identifiers():
+        for code, sign in Locale.parse(name).currency_symbols.items():
+            if sign.strip():
+                found.setdefault(code, set()).add(sign)
+    return {code: frozenset(signs) for code, signs in found.items()}
 
 
 @functools.cache

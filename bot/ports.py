@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from bot.model import (
+    BusinessChange,
     ChannelRef,
+    ClosedBusiness,
     Group,
     Kind,
     Meeting,
@@ -236,10 +238,20 @@ class Repository(Protocol):
         now: int,
     ) -> Referral: ...
     async def end_referral(self, referral_id: int, how: str, now: int) -> None: ...
-    async def business_of(self, referral_id: int) -> tuple[int, bool] | None: ...
+    async def business_of(self, referral_id: int) -> ClosedBusiness | None: ...
+    async def business(self, business_id: int) -> ClosedBusiness | None: ...
+    async def business_count(self, group_id: int) -> int: ...
     async def correct_business(
-        self, referral_id: int, amount_cents: int, repeat: bool
+        self,
+        b: ClosedBusiness,
+        amount_cents: int | None,
+        repeat: bool,
+        *,
+        member_id: int,
+        note: str | None,
+        now: int,
     ) -> None: ...
+    async def business_history(self, b: ClosedBusiness) -> list[BusinessChange]: ...
     async def referrals_to_compare(
         self, group_id: int, giver_id: int, receiver_id: int, since: int
     ) -> list[Referral]: ...
@@ -258,7 +270,7 @@ class Repository(Protocol):
         note: str | None,
         now: int,
         repeat: bool = False,
-    ) -> None: ...
+    ) -> int: ...
     async def add_thanks(
         self,
         *,
@@ -383,6 +395,7 @@ class Repository(Protocol):
         until: int,
         contacts: bool,
         days: tuple[str, str] | None = None,
+        months: list[tuple[str, int, int]] | None = None,
     ) -> dict[str, list[dict[str, Any]]]: ...
     async def member_data(self, member_id: int) -> dict[str, Any]: ...
     async def forget_member(self, member_id: int, now: int) -> None: ...

@@ -17,7 +17,6 @@ from bot.commands import (
     SnoozeReferral,
     Thank,
     UpdateReferral,
-    is_number,
 )
 from bot.model import STATUS_RANK, Group, Kind, Member, Referral, Status, UserRef
 from bot.out import OutMessage
@@ -28,13 +27,16 @@ LIST_LIMIT = 20
 SAME_PROSPECT_DAYS = 90  # another member received the same prospect this recently: say so
 
 
-def read_amount(group: Group, amount: Amount) -> int:
+def read_amount(
+    group: Group, amount: Amount, plain_ok: bool = True, to_remove: str | None = None
+) -> int:
     """A typed amount in the group's currency, in minor units; a refusal naming what was
-    wrong (and the group's currency) otherwise, so nothing is stored."""
+    wrong (and the group's currency) otherwise, so nothing is stored. `plain_ok` False:
+    a bare number could be something else here, so it must carry currency or decimals."""
     try:
-        return money.read(amount.text, group.currency, money.locale_of(group))
+        return money.read(amount.text, group.currency, money.locale_of(group), plain_ok)
     except money.AmountProblem as e:
-        raise Refusal(words.amount_problem(e, amount.text, group)) from None
+        raise Refusal(words.amount_problem(e, amount.text, group, plain_ok, to_remove)) from None
 
 
 def region(group: Group) -> str | None:
@@ -74,7 +76,7 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
                 f"The prospect's name is too long ({len(found.name)} characters; at most {MAX_NAME}).",
             )
         )
-    earlier = await _same_prospect(w, group, giver, receiver, found)
+    earlier = await same_prospect_as(w, group, giver, receiver, found)
     # A referral carries the prospect's contact details (and so their consent to be called);
     # without any, what the member has is a lead.
     kind = Kind.REFERRAL if (found.email or found.phone) else Kind.LEAD
@@ -92,17 +94,17 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
         cmd.inside,
         heat_given=cmd.heat is not None,
     )
-    notes = await _tell_receivers(w, group, giver, receiver, r, earlier)
+    notes = await tell_receivers(w, group, giver, receiver, r, earlier)
     if found.phone:
         notes = words.phone_taken(found.phone, found.phones_seen) + notes
     if kind is Kind.LEAD:
         said = messages.recorded_as_lead(r, receiver)
     else:
         said = messages.referral_logged(r, receiver, giver.user)
-    return [_with(said, notes)]
+    return [with_notes(said, notes)]
 
 
-def _with(message: OutMessage, more: Rich) -> OutMessage:
+def with_notes(message: OutMessage, more: Rich) -> OutMessage:
     return dataclasses.replace(message, text=message.text + more) if more else message
 
 
@@ -117,16 +119,30 @@ def same_prospect(
     return " ".join(name.casefold().split()) == " ".join(r.prospect.casefold().split())
 
 
-async def _same_prospect(
-    w: Work, group: Group, giver: Member, receiver: Member, found: contacts.Found
+async def same_prospect_as(
+    w: Work,
+    group: Group,
+    giver: Member,
+    receiver: Member,
+    found: contacts.Found,
+    edited: Referral | None = None,
 ) -> list[tuple[Referral, Member]]:
     """Refuse the pair's still-open duplicate; return the other members who received the
-    same prospect in the last 90 days (the latest referral each)."""
+    same prospect in the last 90 days (the latest referral each). For an `edited` referral:
+    not itself, nor the referrals it was already linked with."""
     since = w.ts - SAME_PROSPECT_DAYS * 86400
+    skip = set()
+    if edited is not None:
+        skip = {edited.id} | {
+            int(e["note"][1:])
+            for e in await w.tx.referral_history(edited.id)
+            if e["status"] == "also_referred" and (e["note"] or "").startswith("#")
+        }
     earlier = [
         r
         for r in await w.tx.referrals_to_compare(group.id, giver.id, receiver.id, since)
-        if same_prospect(r, found.name, found.email, found.phone, region(group))
+        if r.id not in skip
+        and same_prospect(r, found.name, found.email, found.phone, region(group))
     ]
     for r in earlier:
         if r.giver_id == giver.id and r.receiver_id == receiver.id and r.open:
@@ -143,7 +159,7 @@ async def _same_prospect(
     return out
 
 
-async def _tell_receivers(
+async def tell_receivers(
     w: Work,
     group: Group,
     giver: Member,
@@ -153,12 +169,15 @@ async def _tell_receivers(
 ) -> Rich:
     """The same prospect went to someone else lately: both receivers hear of the other (each
     about the prospect as they already have it), and the history records it."""
+    told = []
+    this_one = False
     for old, other in earlier:
         await w.tx.add_referral_event(r.id, giver.id, "also_referred", f"#{old.id}", w.ts)
         await w.tx.add_referral_event(old.id, giver.id, "also_referred", f"#{r.id}", w.ts)
-        await w.dm(group, receiver, words.also_referred_dm(r, old, other.user))
-        await w.dm(group, other, words.also_referred_dm(old, r, receiver.user))
-    return words.also_went_to([(old, other.user) for old, other in earlier])
+        this_one = await w.dm(group, receiver, words.also_referred_dm(r, old, other.user))
+        other_told = await w.dm(group, other, words.also_referred_dm(old, r, receiver.user))
+        told.append((old, other.user, other_told))
+    return words.also_went_to(told, receiver.user, this_one)
 
 
 async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
@@ -168,7 +187,7 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
     receiver = await w.member_of(group, cmd.member)
     if receiver.id == giver.id:
         raise Refusal(messages.self_referral())
-    earlier = await _same_prospect(
+    earlier = await same_prospect_as(
         w, group, giver, receiver, contacts.Found(cmd.business, None, None, None, 0, None)
     )
     r = await _store(
@@ -185,8 +204,8 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
         False,
         heat_given=False,
     )
-    notes = await _tell_receivers(w, group, giver, receiver, r, earlier)
-    return [_with(messages.referral_logged(r, receiver, giver.user), notes)]
+    notes = await tell_receivers(w, group, giver, receiver, r, earlier)
+    return [with_notes(messages.referral_logged(r, receiver, giver.user), notes)]
 
 
 async def _store(
@@ -282,19 +301,30 @@ async def change_status(
     note: str | None,
     prompt_thanks: bool = True,
     repeat: bool = False,
-) -> None:
+) -> tuple[bool, int | None]:
+    """Move `r` to `new`. Returns whether the giver was told, and the amount taken out of
+    the totals when a won referral moves on (closed business counts only while won)."""
     await w.tx.set_referral_status(r.id, new, amount, w.ts)
     await w.tx.add_referral_event(r.id, receiver.id, new, note, w.ts)
     await due.status_changed(w.tx, w.settings, r, new, w.ts)
+    taken_out = None
+    if r.status is Status.WON and new is not Status.WON:
+        recorded = await w.tx.business_of(r.id)
+        if recorded is not None:
+            await w.tx.correct_business(
+                recorded, None, recorded.repeat, member_id=receiver.id, note=note, now=w.ts
+            )
+            taken_out = recorded.amount_cents
     if amount:
         await _record_business(w, group, r, receiver, amount, note, repeat=repeat)
     giver = await w.tx.member_by_id(r.giver_id)
     assert giver is not None
     if giver.forgotten:  # erased at their request: nobody to tell, or to thank
-        return
-    await w.dm(group, giver, messages.status_dm_to_giver(r, receiver.user, new, note))
+        return False, taken_out
+    told = await w.dm(group, giver, messages.status_dm_to_giver(r, receiver.user, new, note))
     if new is Status.WON and prompt_thanks and r.thanked_at is None:
         await w.dm(group, receiver, messages.thank_prompt_dm(r, giver.user))
+    return told, taken_out
 
 
 async def _record_business(
@@ -306,8 +336,8 @@ async def _record_business(
     note: str | None,
     giver_id: int | None = None,
     repeat: bool = False,
-) -> None:
-    await w.tx.add_closed_business(
+) -> int:
+    return await w.tx.add_closed_business(
         group_id=group.id,
         referral_id=r.id if r else None,
         giver_id=r.giver_id if r else giver_id,
@@ -328,17 +358,29 @@ async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
     amount_text = messages.group_money(cents, group) if cents else None
     if cmd.status is Status.WON and r.status is Status.WON and cents:
         # "won 1500" on a referral already won: record the value it closed at
-        if r.amount_cents:
+        if await w.tx.business_of(r.id) is not None:
             raise Refusal(messages.amount_already_recorded(r))
         await w.tx.set_referral_status(r.id, Status.WON, cents, w.ts)
         await _record_business(w, group, r, me, cents, cmd.note, repeat=cmd.repeat)
         assert amount_text
         return [messages.amount_recorded(r, amount_text)]
     check_transition(r, cmd.status, cmd.note)
-    await change_status(w, group, me, r, cmd.status, cents, cmd.note, repeat=cmd.repeat)
+    told, taken_out = await change_status(
+        w, group, me, r, cmd.status, cents, cmd.note, repeat=cmd.repeat
+    )
     giver = await w.tx.member_by_id(r.giver_id)
     assert giver is not None
-    return [messages.status_changed(r, cmd.status, amount_text, cmd.note, words.person(giver))]
+    return [
+        messages.status_changed(
+            r,
+            cmd.status,
+            amount_text,
+            cmd.note,
+            words.person(giver),
+            told=told,
+            taken_out=messages.group_money(taken_out, group) if taken_out else None,
+        )
+    ]
 
 
 async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
@@ -372,10 +414,8 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
             raise Refusal(
                 words.thanks_number_unclear(str(cmd.bare_number), giver.user, group, cmd.note)
             )
-    if cmd.amount is not None and is_number(cmd.amount.text.strip()):
-        # "/thanks @alice #12 1500": money is written with its currency or decimals
-        raise Refusal(words.amount_needs_currency(cmd.amount.text.strip(), group))
-    amount = read_amount(group, cmd.amount) if cmd.amount else None
+    # "/thanks @alice #12 1500" or "1,200": money is written with its currency or decimals
+    amount = read_amount(group, cmd.amount, plain_ok=False) if cmd.amount else None
     if r is not None:
         if giver is not None and giver.id != r.giver_id:
             actual = await w.tx.member_by_id(r.giver_id)
@@ -389,9 +429,10 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
         raise Refusal(words.nobody_to_thank())
     if r is not None and r.thanked_at is not None and not amount:
         return [messages.already_thanked(r, giver.user)]
+    business_id = None
     if amount and r is not None:
         if r.status is Status.WON:
-            if r.amount_cents:
+            if await w.tx.business_of(r.id) is not None:
                 raise Refusal(messages.amount_already_recorded(r))
             await w.tx.set_referral_status(r.id, Status.WON, amount, w.ts)
             await _record_business(w, group, r, me, amount, cmd.note, repeat=cmd.repeat)
@@ -410,7 +451,8 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
                 repeat=cmd.repeat,
             )
     elif amount:
-        await _record_business(
+        # no referral to name it by: the reply gives its own id, to correct it with
+        business_id = await _record_business(
             w, group, None, me, amount, cmd.note, giver_id=giver.id, repeat=cmd.repeat
         )
     if r is not None:
@@ -426,7 +468,7 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     )
     await w.post(group, messages.thanks_post(me.user, giver.user, r, bool(amount), cmd.note))
     amount_text = messages.group_money(amount, group) if amount else None
-    return [messages.thanks_done(giver.user, amount_text)]
+    return [messages.thanks_done(giver.user, amount_text, business_id)]
 
 
 async def _giver(w: Work, r: Referral) -> Member:

@@ -76,6 +76,7 @@ from bot.commands import (
     Setup,
     ShowAdmins,
     ShowAttendance,
+    ShowBusiness,
     ShowGaps,
     ShowLeaderboard,
     ShowLights,
@@ -162,6 +163,7 @@ HANDLERS: dict[type, Handler] = {
 READ_ONLY = (
     ShowProfile,
     ListReferrals,
+    ShowBusiness,
     ShowMeeting,
     ShowStats,
     Help,
@@ -180,6 +182,7 @@ READ_ONLY = (
 HANDLERS.update(
     {
         CorrectAmount: corrections.correct_amount,
+        ShowBusiness: corrections.show_business,
         EditReferral: corrections.edit,
         WithdrawReferral: corrections.withdraw,
     }

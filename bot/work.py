@@ -14,8 +14,11 @@ from bot.out import OutMessage
 from bot.ports import Repository
 
 # DMs that carry a referral's details still come when a member turns DMs off: the details
-# go nowhere else (never to a channel). So does a seat waiting for an admin to allow it.
-ESSENTIAL_DMS = frozenset({"referral.received", "lead.received", "seat.near_match"})
+# go nowhere else (never to a channel), and a corrected email or phone is such a detail.
+# So does a seat waiting for an admin to allow it.
+ESSENTIAL_DMS = frozenset(
+    {"referral.received", "lead.received", "referral.edited", "seat.near_match"}
+)
 
 
 @dataclass(frozen=True)
@@ -112,13 +115,15 @@ class Work:
     # --- the outbox ----------------------------------------------------------------
     async def dm(
         self, group: Group, member: Member, message: OutMessage, due: int | None = None
-    ) -> None:
+    ) -> bool:
         """Queue a DM (for `due`, or now). A member who turned DMs off gets only the DMs
-        that carry a referral's details."""
+        that carry a referral's details. False: not queued, so a reply must not say the
+        member was told."""
         if not member.dm_enabled and message.kind not in ESSENTIAL_DMS:
-            return
+            return False
         await self.tx.outbox_add(group.id, member.user, message, self.ts, due)
         self.queued += 1
+        return True
 
     async def post(self, group: Group, message: OutMessage) -> None:
         await self.tx.outbox_add(group.id, group.channel, message, self.ts)

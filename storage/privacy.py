@@ -15,6 +15,13 @@ if TYPE_CHECKING:
 
 FORGOTTEN_NAME = "former member"
 
+# a referral as both its giver and its receiver may see it (the amount is the receiver's)
+_REFERRAL_COLUMNS = (
+    "id, group_id, giver_id, receiver_id, kind, prospect, email, phone, need,"
+    " CASE WHEN heat_given THEN heat END AS heat, inside, status, ended, ended_at,"
+    " created_at, updated_at, thanked_at"
+)
+
 
 def _rows(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
@@ -34,12 +41,15 @@ class PrivacyQueries:
         until: int,
         contacts: bool,
         days: tuple[str, str] | None = None,
+        months: list[tuple[str, int, int]] | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
         """The group's records in [since, until) as rows, names joined in. Prospect contact
         details only when asked for; closed business without per-member amounts (those are
         private to the receiver), with the group's monthly totals beside it. Attendance is
         kept by the group's local meeting day: `days` is [first, after last) as YYYY-MM-DD
-        (without it, the UTC days of `since` and `until`)."""
+        (without it, the UTC days of `since` and `until`), and the totals by the group's
+        local `months`, each (label, first instant, next month's first instant) (without
+        them, by UTC month)."""
         contact_cols = ", r.email, r.phone" if contacts else ""
         args = {"g": group_id, "s": since, "u": until}
         out: dict[str, list[dict[str, Any]]] = {}
@@ -69,9 +79,20 @@ class PrivacyQueries:
                 args,
             )
         )
+        if months:
+            values = ", ".join(f"(:m{i}, :m{i}s, :m{i}u)" for i in range(len(months)))
+            bounds: dict[str, Any] = {}
+            for i, (label, start, end) in enumerate(months):
+                bounds.update({f"m{i}": label, f"m{i}s": start, f"m{i}u": end})
+            month_of = (
+                f"(WITH months (label, s, u) AS (VALUES {values})"
+                " SELECT label FROM months WHERE at >= s AND at < u)"
+            )
+        else:
+            bounds, month_of = {}, "strftime('%Y-%m', at, 'unixepoch')"
         out["closed_business_totals"] = _rows(
             await self._all(
-                "SELECT strftime('%Y-%m', at, 'unixepoch') AS month, currency,"
+                f"SELECT {month_of} AS month, currency,"
                 " printf('%.2f', SUM(amount_cents) / 100.0) AS total,"
                 " printf('%.2f', COALESCE(SUM(amount_cents) FILTER (WHERE business = 'new'), 0)"
                 "   / 100.0) AS new_business,"
@@ -80,7 +101,7 @@ class PrivacyQueries:
                 " COUNT(*) AS reports"
                 " FROM closed_business WHERE group_id = :g AND at >= :s AND at < :u"
                 " GROUP BY month, currency ORDER BY month",
-                args,
+                {**args, **bounds},
             )
         )
         out["one_to_ones"] = _rows(
@@ -110,11 +131,16 @@ class PrivacyQueries:
         m = await self._one("SELECT * FROM members WHERE id = ?", (member_id,))
         assert m is not None
         profile = {k: m[k] for k in m.keys()}  # noqa: SIM118 (sqlite3.Row)
+        # what the giver gave, as they see it: never the amount it closed at, which is the
+        # receiver's to see (and the group's totals')
         given = await self._all(
-            "SELECT * FROM referrals WHERE giver_id = ? ORDER BY created_at", (member_id,)
+            f"SELECT {_REFERRAL_COLUMNS} FROM referrals WHERE giver_id = ? ORDER BY created_at",
+            (member_id,),
         )
         received = await self._all(
-            "SELECT * FROM referrals WHERE receiver_id = ? ORDER BY created_at", (member_id,)
+            f"SELECT {_REFERRAL_COLUMNS}, amount_cents FROM referrals WHERE receiver_id = ?"
+            " ORDER BY created_at",
+            (member_id,),
         )
         return {
             "profile": profile,
@@ -125,6 +151,14 @@ class PrivacyQueries:
                     "SELECT referral_id, status, note, at, old_amount_cents, new_amount_cents"
                     " FROM referral_events WHERE member_id = ?"
                     " ORDER BY at",
+                    (member_id,),
+                )
+            ),
+            "closed_business_corrections_you_made": _rows(
+                await self._all(
+                    "SELECT business_id, referral_id, old_amount_cents, new_amount_cents,"
+                    " old_business, new_business, note, at FROM business_events"
+                    " WHERE member_id = ? ORDER BY at",
                     (member_id,),
                 )
             ),
@@ -150,9 +184,11 @@ class PrivacyQueries:
             ),
             "one_to_ones": _rows(
                 await self._all(
-                    "SELECT member_a, member_b, logged_by, confirmed, note, met_at FROM one_to_ones"
+                    # a note is its writer's own: the other member was never shown it
+                    "SELECT member_a, member_b, logged_by, confirmed,"
+                    " CASE WHEN logged_by = ? THEN note END AS note, met_at FROM one_to_ones"
                     " WHERE member_a = ? OR member_b = ? ORDER BY met_at",
-                    (member_id, member_id),
+                    (member_id, member_id, member_id),
                 )
             ),
             "attendance": _rows(
@@ -172,9 +208,9 @@ class PrivacyQueries:
         """Erase a member's personal data. Their rows stay, as an anonymous "former member",
         so the group's counts and totals do not change. Other members' work stays theirs:
         a prospect the member gave that its receiver is still working on stays with the
-        receiver, whole; an open one passed to the member (closed as such before this) stays
-        in its giver's record; the prospects of the rest are erased; and only the member's
-        own notes go."""
+        receiver, whole; one passed to the member stays in its giver's record (by name and
+        need; an open one, closed as such before this, whole); the prospects of the rest the
+        member gave are erased; and only the member's own notes go."""
         m = await self._one("SELECT user_id, display_name FROM members WHERE id = ?", (member_id,))
         assert m is not None
         user_id, name = m["user_id"], m["display_name"]
@@ -187,9 +223,18 @@ class PrivacyQueries:
         )
         await self._db.execute(
             "UPDATE referrals SET prospect = 'erased', email = NULL, phone = NULL, need = NULL"
-            " WHERE (receiver_id = :m AND ended IS NOT 'receiver_forgotten')"
-            " OR (giver_id = :m AND (status IN ('won', 'lost') OR ended IS NOT NULL))",
+            " WHERE giver_id = :m AND (status IN ('won', 'lost') OR ended IS NOT NULL)",
             {"m": member_id},
+        )
+        # what others passed them is the givers' record of whom they referred: the name and
+        # need stay with each giver; the contact details, which nobody works any more, go
+        await self._db.execute(
+            "UPDATE referrals SET email = NULL, phone = NULL"
+            " WHERE receiver_id = :m AND ended IS NOT 'receiver_forgotten'",
+            {"m": member_id},
+        )
+        await self._db.execute(
+            "UPDATE business_events SET note = NULL WHERE member_id = :m", {"m": member_id}
         )
         await self._db.execute(
             "UPDATE referral_events SET note = NULL WHERE member_id = :m", {"m": member_id}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from bot.model import Kind, Referral
+from bot.model import BusinessChange, ClosedBusiness, Kind, Referral
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -64,25 +64,90 @@ class RecordQueries:
             (how, now, now, referral_id),
         )
 
-    async def business_of(self, referral_id: int) -> tuple[int, bool] | None:
-        """The closed business recorded for a referral: (amount in minor units, repeat)."""
+    async def business_of(self, referral_id: int) -> ClosedBusiness | None:
+        """The closed business recorded for a referral, if it counts."""
         row = await self._one(
-            "SELECT amount_cents, business FROM closed_business WHERE referral_id = ?"
-            " ORDER BY id LIMIT 1",
+            "SELECT * FROM closed_business WHERE referral_id = ? ORDER BY id LIMIT 1",
             (referral_id,),
         )
-        return (row["amount_cents"], row["business"] == "repeat") if row else None
+        return _business(row) if row else None
 
-    async def correct_business(self, referral_id: int, amount_cents: int, repeat: bool) -> None:
-        """Replace a referral's recorded closed business; its history keeps the old value."""
-        await self._db.execute(
-            "UPDATE closed_business SET amount_cents = ?, business = ? WHERE id ="
-            " (SELECT id FROM closed_business WHERE referral_id = ? ORDER BY id LIMIT 1)",
-            (amount_cents, "repeat" if repeat else "new", referral_id),
+    async def business(self, business_id: int) -> ClosedBusiness | None:
+        row = await self._one("SELECT * FROM closed_business WHERE id = ?", (business_id,))
+        return _business(row) if row else None
+
+    async def business_count(self, group_id: int) -> int:
+        """How many amounts the group has recorded (that count)."""
+        row = await self._one(
+            "SELECT COUNT(*) AS n FROM closed_business WHERE group_id = ?", (group_id,)
         )
+        return int(row["n"]) if row else 0
+
+    async def correct_business(
+        self,
+        b: ClosedBusiness,
+        amount_cents: int | None,
+        repeat: bool,
+        *,
+        member_id: int,
+        note: str | None,
+        now: int,
+    ) -> None:
+        """Replace closed business's amount or new/repeat, or (`amount_cents` None) take it
+        out of every count; its history keeps what it was, who changed it and why."""
         await self._db.execute(
-            "UPDATE referrals SET amount_cents = ? WHERE id = ?", (amount_cents, referral_id)
+            "INSERT INTO business_events (group_id, business_id, referral_id, member_id, note,"
+            " at, old_amount_cents, new_amount_cents, old_business, new_business)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                b.group_id,
+                b.id,
+                b.referral_id,
+                member_id,
+                note,
+                now,
+                b.amount_cents,
+                amount_cents,
+                _kind(b.repeat),
+                None if amount_cents is None else _kind(repeat),
+            ),
         )
+        if amount_cents is None:
+            await self._db.execute("DELETE FROM closed_business WHERE id = ?", (b.id,))
+        else:
+            await self._db.execute(
+                "UPDATE closed_business SET amount_cents = ?, business = ? WHERE id = ?",
+                (amount_cents, _kind(repeat), b.id),
+            )
+        if b.referral_id is not None:
+            await self._db.execute(
+                "UPDATE referrals SET amount_cents = ? WHERE id = ?",
+                (amount_cents, b.referral_id),
+            )
+
+    async def business_history(self, b: ClosedBusiness) -> list[BusinessChange]:
+        """What closed business was before, oldest first: its corrections, and those made
+        before this history was kept (a referral's "amount" events)."""
+        rows = await self._all(
+            "SELECT at, old_amount_cents AS o, new_amount_cents AS n, old_business AS ob,"
+            " new_business AS nb, note, id FROM business_events WHERE business_id = :b"
+            " UNION ALL SELECT at, old_amount_cents, new_amount_cents, NULL, NULL, note, -id"
+            " FROM referral_events WHERE :r IS NOT NULL AND referral_id = :r"
+            " AND status = 'amount'"
+            " ORDER BY at, id",
+            {"b": b.id, "r": b.referral_id},
+        )
+        return [
+            BusinessChange(
+                at=r["at"],
+                old_cents=r["o"],
+                new_cents=r["n"],
+                old_repeat=(r["ob"] or _kind(b.repeat)) == "repeat",
+                new_repeat=None if r["n"] is None else (r["nb"] or _kind(b.repeat)) == "repeat",
+                note=r["note"],
+            )
+            for r in rows
+        ]
 
     async def referrals_to_compare(
         self, group_id: int, giver_id: int, receiver_id: int, since: int
@@ -110,3 +175,21 @@ class RecordQueries:
             (referral_id,),
         )
         return [dict(r) for r in rows]
+
+
+def _kind(repeat: bool) -> str:
+    return "repeat" if repeat else "new"
+
+
+def _business(r: sqlite3.Row) -> ClosedBusiness:
+    return ClosedBusiness(
+        id=r["id"],
+        group_id=r["group_id"],
+        referral_id=r["referral_id"],
+        giver_id=r["giver_id"],
+        receiver_id=r["receiver_id"],
+        amount_cents=r["amount_cents"],
+        currency=r["currency"],
+        repeat=r["business"] == "repeat",
+        at=r["at"],
+    )

@@ -562,8 +562,8 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         note: str | None,
         now: int,
         repeat: bool = False,
-    ) -> None:
-        await self._db.execute(
+    ) -> int:
+        return await self._insert(
             "INSERT INTO closed_business (group_id, referral_id, giver_id, receiver_id,"
             " amount_cents, currency, note, at, business) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (

@@ -484,7 +484,21 @@ def test_thanks_alone_is_refused():
 
 
 def test_thanks_with_a_bad_amount_is_left_for_the_core_to_name():
-    assert parse("/thanks @alice 12 lots").amount == Amount("lots")
+    assert parse("/thanks @alice #12 lots").amount == Amount("lots")
+    # a number followed only by words is one amount, which the core names whole
+    assert parse("/thanks @alice 12 lots") == Thank(ALICE, amount=Amount("12 lots"))
+
+
+def test_thanks_reads_a_number_with_its_currency_or_business_word_as_one_amount():
+    assert parse("/thanks @alice 1500 GBP") == Thank(ALICE, amount=Amount("1500 GBP"))
+    assert parse("/thanks @alice 1500 gbp repeat") == Thank(
+        ALICE, amount=Amount("1500 gbp"), repeat=True
+    )
+    # "repeat" says it is money; the core asks for its currency rather than guess an id
+    assert parse("/thanks @alice 1500 repeat") == Thank(ALICE, amount=Amount("1500"), repeat=True)
+    assert parse("/thanks @alice 1 200") == Thank(ALICE, amount=Amount("1 200"))
+    # an id before an amount of its own stays an id
+    assert parse("/thanks @alice 12 £1,500") == Thank(ALICE, referral_id=12, amount=Amount("£1,500"))
 
 
 def test_thanks_with_a_superscript_digit_is_not_a_number_not_a_crash():

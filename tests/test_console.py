@@ -186,6 +186,24 @@ async def test_advance_and_at_print_the_new_local_time(settings, tmp_path):
     ]
 
 
+async def test_work_due_at_the_target_is_printed_under_its_now_line(settings, tmp_path):
+    # heat 4: the follow-up is due 24 h after the referral, exactly at the second target
+    transcript = await play(
+        settings,
+        tmp_path,
+        "alice> /rapport setup Breakfast Club\n"
+        "alice> /rapport join Commercial insurance\n"
+        "bob> /rapport join Residential plumbing\n"
+        "alice> /referral @bob Jane Roe jane@roe.example -- roof heat:4\n"
+        ":advance 1h\n"
+        ":advance 23h\n",
+    )
+    lines = transcript.splitlines()
+    now = lines.index("-- now Tue 2026-12-01 08:00 (Africa/Johannesburg)")
+    nudge = next(i for i, x in enumerate(lines) if x.startswith("[DM @bob] Follow up now"))
+    assert now < nudge
+
+
 async def test_the_clock_really_moves(settings, tmp_path):
     transcript = await play(
         settings,

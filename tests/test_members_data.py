@@ -89,6 +89,18 @@ async def test_a_date_range_limits_the_export(group, clock):
     assert [r["prospect"] for r in read_csv(files_of(reply)["referrals.csv"])] == ["Sam Smith"]
 
 
+async def test_monthly_totals_are_the_groups_local_months(group, clock):
+    """00:30 on 1 December in Johannesburg is still 30 November in UTC."""
+    await group("alice", "/referral @bob Jane Roe jane@roe.example -- a geyser")
+    clock.set(datetime(2026, 11, 30, 22, 30, tzinfo=UTC))  # Tue 1 Dec 00:30 local
+    await group("bob", "/referrals update 1 won R1000")
+    [reply] = await group.messages("alice", "/rapport export 2026-12-01 2026-12-01")
+    [total] = read_csv(files_of(reply)["closed_business_totals.csv"])
+    assert (total["month"], total["total"]) == ("2026-12", "1000.00")
+    [reply] = await group.messages("alice", "/rapport export 2026-11-01 2026-11-30")
+    assert read_csv(files_of(reply)["closed_business_totals.csv"]) == []
+
+
 async def test_an_export_on_the_meeting_day_has_that_days_attendance_in_a_zone_east_of_utc(
     group, clock
 ):
@@ -195,6 +207,33 @@ async def test_my_data_holds_everything_about_the_member(group, clock):
     assert len(data["one_to_ones"]) == 1
 
 
+async def test_my_data_holds_only_what_is_the_members_own_to_see(group, clock):
+    # amounts are private to the receiver: alice, who gave #1, never sees what it closed at;
+    # carol's note on the 1-2-1 she logged with bob is hers, not bob's
+    await busy_week(group, clock)
+    await group("bob", "/referrals amount 1 R1 800 -- invoice")
+    [reply] = await group.messages("alice", "/rapport my-data")
+    text = Path(reply.attachments[0]).read_text()
+    data = json.loads(text)
+    [given] = data["referrals_and_leads_given"]
+    assert given["prospect"] == "Jane Roe" and given["status"] == "won"
+    assert "amount_cents" not in given and "180000" not in text and "150000" not in text
+    [reply] = await group.messages("bob", "/rapport my-data")
+    data = json.loads(Path(reply.attachments[0]).read_text())
+    assert data["referrals_and_leads_received"][0]["amount_cents"] == 180000
+    [fixed] = data["closed_business_corrections_you_made"]
+    assert (fixed["old_amount_cents"], fixed["new_amount_cents"], fixed["note"]) == (
+        150000,
+        180000,
+        "invoice",
+    )
+    [met] = data["one_to_ones"]
+    assert met["note"] is None  # carol logged it, with her own note
+    [reply] = await group.messages("carol", "/rapport my-data")
+    data = json.loads(Path(reply.attachments[0]).read_text())
+    assert data["one_to_ones"][0]["note"] == "coffee"
+
+
 async def test_forget_me_asks_first_then_leaves_no_trace_while_totals_stay(group, clock, db_path):
     await busy_week(group, clock)
     week_before = await group("alice", "/rapport stats")
@@ -207,7 +246,6 @@ async def test_forget_me_asks_first_then_leaves_no_trace_while_totals_stay(group
     for secret in (
         "'bob'",
         '"bob"',
-        "Jane Roe",
         "jane@roe.example",
         "082 555 1234",
         "Jane was lovely",
@@ -217,6 +255,8 @@ async def test_forget_me_asks_first_then_leaves_no_trace_while_totals_stay(group
     # working on, stays with her whole; carol's open lead to bob is closed, in her record
     listed = await group("carol", "/referrals")
     assert "#3 referral from a former member: Sam Smith — open" in listed
+    # whom alice referred to bob is alice's record
+    assert "#1 referral to a former member: Jane Roe — won" in await group("alice", "/referrals")
     assert "#2 lead to a former member: Acme Roofing — closed (the receiver's data" in listed
     # the group's numbers are unchanged: alice still gave one referral, carol one lead
     assert await group("alice", "/rapport stats") == week_before

@@ -222,3 +222,147 @@ async def test_thanks_with_a_repeat_amount_records_repeat_business(place):
     await members(chat)
     assert "£300.00" in await chat("bob", "/thanks @alice £300 repeat -- again!")
     assert [r["business"] for r in await closed(chat)] == ["repeat"]
+
+
+# --- amounts /thanks reads, and amounts refused with the right reason ----------------------------
+@pytest.mark.parametrize(
+    ("typed", "business"),
+    [("1500 GBP", "new"), ("1500 gbp repeat", "repeat"), ("GBP 1,500.00", "new")],
+)
+async def test_thanks_reads_a_number_with_its_currency_code_as_money(place, typed, business):
+    chat = place("Europe/London")
+    await members(chat)
+    reply = await chat("bob", f"/thanks @alice {typed}")
+    assert "Closed business of £1,500.00 is recorded as B1" in reply
+    assert await closed(chat) == [
+        {"referral_id": None, "amount_cents": 150_000, "currency": "GBP", "business": business}
+    ]
+
+
+@pytest.mark.parametrize("typed", ["1500 repeat", "1,200", "1 200"])
+async def test_thanks_with_a_bare_number_asks_for_its_currency_and_records_nothing(
+    place, messenger, typed
+):
+    chat = place("Europe/London")
+    await members(chat)
+    messenger.clear()
+    reply = await chat("bob", f"/thanks @alice {typed}")
+    assert reply.startswith(f"Is “{typed.removesuffix(' repeat')}” an amount? Nothing is posted yet")
+    assert "like £1," in reply and "There is no referral" not in reply
+    assert await closed(chat) == [] and messenger.sent == []
+
+
+async def test_the_thanks_example_is_one_every_group_can_type(place):
+    chat = place("Europe/London")
+    await members(chat)
+    await chat("bob", "/referrals update 1 won")
+    usage = await chat("bob", "/thanks @alice repeat")
+    [example] = [line for line in usage.splitlines() if "Example:" in line]
+    typed = example.split("Example: ", 1)[1].replace("#12", "#1")
+    assert "R4800" not in typed
+    assert "Closed business of £4,800.00 is recorded" in await chat("bob", typed)
+    # its amount is neutral: a yen group, whose amounts have no minor unit, reads it too
+    yen = place("Asia/Tokyo")
+    yen.where = channel("tokyo")
+    await yen("alice", "/rapport setup Tokyo Club")
+    await yen("alice", "/rapport join Accounting")
+    await yen("bob", "/rapport join Plumbing")
+    await yen("alice", "/referral @bob Jane Roe jane@roe.example")
+    amount = typed.split()[3]
+    assert "Closed business of ¥4,800 is recorded" in await yen(
+        "bob", f"/referrals update 2 won {amount}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("tz", "typed", "said"),
+    [
+        ("Europe/London", "£4k", "“£4k” is shorthand: write the whole number, like £4,000.00."),
+        ("Europe/London", "4.8k", "“4.8k” is shorthand: write the whole number, like £4,800.00."),
+        (
+            "Europe/London",
+            "£99999999999999999999",
+            "“£99999999999999999999” is more than I can record (at most £1,000,000,000.00);"
+            " check the number. Write it like £1,500.00 or 1500.",
+        ),
+        ("Europe/London", "£" + "9" * 400, "is more than I can record"),
+    ],
+)
+async def test_an_amount_refused_says_the_real_reason_and_how_to_write_it(
+    place, tz, typed, said
+):
+    chat = place(tz)
+    await members(chat)
+    reply = await chat("bob", f"/referrals update 1 won {typed}")
+    assert said in reply and "currency" not in reply
+    assert await closed(chat) == []
+
+
+@pytest.mark.parametrize("typed", ["Rs 5,000", "Rs. 5,000", "₹5,000", "INR 5,000", "5,000 rs"])
+async def test_an_indian_group_writes_rupees_its_usual_ways(place, typed):
+    chat = place("Asia/Kolkata")
+    assert "Amounts are in INR (₹)" in await members(chat)
+    assert "₹5,000.00" in await chat("bob", f"/referrals update 1 won {typed}")
+    assert [r["amount_cents"] for r in await closed(chat)] == [500_000]
+
+
+async def test_an_absurdly_large_amount_is_refused_through_the_core_not_a_crash(place, messenger):
+    chat = place("Europe/London")
+    await members(chat)
+    messenger.clear()
+    for line in (
+        "/referrals update 1 won £" + "9" * 4000,
+        "/thanks @alice #1 £" + "9" * 4000,
+        "/thanks @alice " + "9" * 40 + " GBP",
+    ):
+        reply = await chat("bob", line)
+        assert "is more than I can record" in reply, line
+        assert "went wrong" not in reply
+    assert await closed(chat) == [] and messenger.sent == []
+
+
+# --- the currency once money is recorded -----------------------------------------------------------
+async def test_the_currency_stays_once_amounts_are_recorded_and_nothing_is_relabelled(place):
+    chat = place("Europe/London")
+    await members(chat)
+    await chat("bob", "/referrals update 1 won £4,800")
+    await chat("bob", "/thanks @alice £200")
+    refused = await chat("alice", "/rapport settings currency JPY")
+    assert refused.startswith("2 amounts are recorded in GBP, so the currency stays GBP")
+    assert "/referrals amount <id> none -- why" in refused
+    assert "£5,000.00" in await chat("bob", "/rapport stats")
+    assert "“¥5,000” is not in this group's currency" in await chat(
+        "bob", "/referrals amount 1 ¥5,000 -- yen"
+    )
+    assert [(r["amount_cents"], r["currency"]) for r in await closed(chat)] == [
+        (480_000, "GBP"),
+        (20_000, "GBP"),
+    ]
+    # once each is taken out, the currency can change, and the new one is recorded as itself
+    await chat("bob", "/referrals amount 1 none -- it was yen")
+    await chat("bob", "/referrals amount B2 none -- it was yen")
+    assert "Amounts are in JPY (JP¥)" in await chat("alice", "/rapport settings currency JPY")
+    assert "JP¥5,000 is recorded" in await chat("bob", "/referrals update 1 won ¥5,000")
+    assert [(r["amount_cents"], r["currency"]) for r in await closed(chat)] == [(500_000, "JPY")]
+    # the export's totals are in yen, which has no minor unit
+    [export] = await chat.messages("alice", "/rapport export")
+    [totals] = [p for p in export.attachments if p.endswith("totals.csv")]
+    with open(totals, encoding="utf-8") as f:
+        assert f.read().splitlines()[1].split(",")[1:4] == ["JPY", "5000", "5000"]
+
+
+async def test_settings_show_the_locale_and_refuse_a_code_no_country_pays_in(place):
+    chat = place("Africa/Johannesburg")
+    await members(chat)
+    shown = await chat("alice", "/rapport settings")
+    assert f"Amounts written: the en_ZA way, like R1{NBSP}500,00 (the time zone's way)" in shown
+    assert "locale <name|default>" in shown
+    await chat("alice", "/rapport settings locale en_US")
+    assert "Amounts written: the en_US way, like ZAR1,500.00\n" in await chat(
+        "bob", "/rapport settings"
+    )
+    for code in ("XXX", "XTS", "XDR"):
+        assert f"“{code}” is not a currency code I know" in await chat(
+            "alice", f"/rapport settings currency {code}"
+        )
+    assert "Currency: ZAR" in await chat("bob", "/rapport settings")

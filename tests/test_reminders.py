@@ -587,6 +587,7 @@ async def test_the_settings_view_shows_the_groups_settings(group: Chat) -> None:
         "Weekly recap: 3 h after the meeting starts",
         "Accountability nudges: off",
         "Currency: ZAR",
+        "Amounts written: the en_ZA way, like R1\u00a0500,00 (the time zone's way)",
         "Open seats wanted: Electrician",
     ]
 

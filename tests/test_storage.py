@@ -719,3 +719,39 @@ async def test_a_writer_stopped_mid_batch_still_tells_its_callers_what_was_commi
     go_on.set()
     assert await asyncio.wait_for(caller, 30) == "done"
     assert scalar(db_path, "SELECT name FROM groups") == "Committed"
+
+
+async def test_business_stored_for_a_withdrawn_or_no_longer_won_referral_leaves_the_counts(
+    db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file from before migration 11 may hold closed business whose referral was then
+    withdrawn, or marked lost: migrating takes it out of every count, into its history."""
+    shipped = migrations()
+    monkeypatch.setattr(storage_sqlite, "migrations", lambda: shipped[:10])
+    repo = await SqliteRepository.open(str(db_path))
+    chat = Chat(Core(repo, RecordingMessenger(), clock, FakeResolver(), settings()), channel())
+    await chat("alice", "/rapport setup Breakfast Club currency:GBP")
+    await chat("alice", "/rapport join Commercial insurance")
+    await chat("bob", "/rapport join Residential plumbing")
+    for i, amount in enumerate(("£4,800", "£700", "£300"), 1):
+        await chat("alice", f"/referral @bob Prospect {i} p{i}@example.com")
+        await chat("bob", f"/referrals update {i} won {amount}")
+    await repo.close()
+    with plain(db_path) as db:  # what the earlier release let happen
+        db.execute("UPDATE referrals SET status = 'lost' WHERE id = 1")
+        db.execute("UPDATE referrals SET ended = 'withdrawn', ended_at = 1 WHERE id = 2")
+        db.commit()
+
+    monkeypatch.setattr(storage_sqlite, "migrations", lambda: shipped)
+    repo = await SqliteRepository.open(str(db_path))
+    chat = Chat(Core(repo, RecordingMessenger(), clock, FakeResolver(), settings()), channel())
+    try:
+        stats = await chat("bob", "/rapport stats")
+    finally:
+        await repo.close()
+    assert "closed business £300,00" in stats  # written the group's en_ZA way
+    assert scalar(db_path, "SELECT group_concat(amount_cents) FROM closed_business") == "30000"
+    assert scalar(
+        db_path, "SELECT group_concat(referral_id || ':' || old_amount_cents) FROM business_events"
+    ) == "1:480000,2:70000"
+    assert scalar(db_path, "SELECT COUNT(amount_cents) FROM referrals") == 1

@@ -144,10 +144,11 @@ class Console:
 
     async def advance_to(self, target: datetime) -> None:
         """Move the clock to `target`, running every piece of due work in time order; what
-        goes out at a moment in between is printed under that moment's `-- now` line."""
+        goes out at a moment in between is printed under that moment's `-- now` line, and
+        what is due at `target` itself under the target's."""
         while True:
             due = await self.app.core.next_due()
-            if due is None or due > target:
+            if due is None or due >= target:
                 break
             if due > self.clock.now():
                 self.clock.set(due)

@@ -170,7 +170,9 @@ def _referrals() -> app_commands.Group:
     @group.command(name="amount", description="Correct the closed business you recorded")
     @app_commands.describe(
         referral="The referral's id",
-        amount="The right amount, e.g. 4800; add repeat for repeat business",
+        amount=(
+            "The right amount (e.g. 4800), or none to take it out; add repeat for repeat business"
+        ),
         why="Why it changed (kept in the referral's history; the giver never sees amounts)",
     )
     async def amount(
@@ -253,7 +255,7 @@ def _thanks() -> app_commands.Command[Any, ..., Any]:
     @app_commands.describe(
         member="The member you are thanking",
         referral="The referral you are thanking them for (its id)",
-        amount="The business it brought, with its currency, e.g. R4800; add repeat if so (private)",
+        amount="The business it brought, with currency or decimals, e.g. 4800.00; add repeat if so",
         note="A word of thanks, shown in the channel",
     )
     async def thanks(

@@ -21,7 +21,10 @@ async def test_bob_corrects_his_amount_and_alice_edits_then_withdraws_a_duplicat
     [fixed] = await group.type(
         BOB, "referrals", "amount", referral=1, amount="R15 000 repeat", why="a smaller job"
     )
-    assert f"Closed business for #1 is now R15{NBSP}000,00 (was R18{NBSP}500,00)." in fixed
+    assert (
+        f"Closed business for #1 is now R15{NBSP}000,00 (was R18{NBSP}500,00),"
+        " counted as repeat business." in fixed
+    )
     assert await rows(group, "SELECT amount_cents, business FROM closed_business") == [
         {"amount_cents": 1_500_000, "business": "repeat"}
     ]
