@@ -144,6 +144,29 @@ async def test_every_admin_view_names_every_member(
         assert f"<@{m.user.user_id}>" in seen, m.name
 
 
+async def test_the_roster_lists_every_member_with_their_seat_in_order(
+    chapter: Week, group: Bot, clock
+):
+    """/rapport roster (a listing): each of the 120 members on a line of their own, with
+    their seat, in the roster's order, spread over as many messages as Discord needs, each
+    inside the limits and allowing no pings (the roster names, it does not call)."""
+    payload = await group.send(_slash("rapport", "roster"))
+    answered = checked(group.api.private_replies(payload))
+    seen = "\n".join(text(m) for m in answered)
+    assert len(answered) > 1  # one Discord message could not hold it
+    assert seen.startswith(f"Breakfast Club's roster: {SIZE} members.")
+    roster = await group.app.repo.atomic(lambda tx: tx.members(chapter.group_id))
+    assert len(roster) == SIZE
+    at = [
+        seen.index(f"• <@{m.user.user_id}> — {render.user_text(m.classification or '')}, joined ")
+        for m in roster
+    ]
+    assert at == sorted(at)
+    assert "Roster (continued):" in seen
+    assert seen.index("Open seats: ") > at[-1]
+    assert all(not (m["allowed_mentions"] or {}).get("users") for m in answered)
+
+
 def _slash(command: str, *path: str, **values: Any) -> dict[str, Any]:
     return slash(ALICE, command, *path, **values)
 

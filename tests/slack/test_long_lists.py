@@ -161,6 +161,24 @@ def named_in(line: str, chapter: Week) -> list[Member]:
     return chapter.members
 
 
+async def test_the_roster_lists_every_member_with_their_seat_in_order(
+    chapter: Week, group: Workspace, fake, slack
+):
+    """/rapport roster (a listing): each of the 120 members on a line of their own, with
+    their seat, in the roster's order, spread over as many messages as Slack needs, each
+    inside the limits; the open seats line after them."""
+    answered = await answer(group, fake, "/rapport roster")
+    text = seen(answered, fake)
+    assert len(answered) > 1  # one Slack message could not hold it
+    assert text.startswith(f"Breakfast Club's roster: {SIZE} members.")
+    roster = await slack.app.repo.atomic(lambda tx: tx.members(chapter.group_id))
+    assert len(roster) == SIZE
+    at = [text.index(f"• @{m.name} — {m.classification}, joined ") for m in roster]
+    assert at == sorted(at)
+    assert "Roster (continued):" in text
+    assert text.index("Open seats: ") > at[-1]
+
+
 async def test_the_settings_list_every_open_seat(chapter: Week, group: Workspace, fake):
     answered = await answer(group, fake, "/rapport settings")
     text = seen(answered, fake)
