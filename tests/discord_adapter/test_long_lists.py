@@ -21,7 +21,7 @@ from adapters.discord import render
 from bot import messages
 from bot.model import ChannelRef, Member, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, Progress
 from bot.text import Mention, Rich, listing, lit
 from tests import limits
 from tests.chapter import SIZE, Week, names, seed
@@ -182,28 +182,41 @@ def _named_in(view: str, chapter: Week) -> list[Member]:
     return chapter.members
 
 
-async def test_a_retry_with_the_same_key_sends_only_the_parts_not_yet_taken(bot: Bot):
-    """A message Discord takes as several: the second part fails, the outbox tries again
-    with the same key, and each part arrives once, in order, each with its own nonce."""
+async def test_a_retry_sends_only_the_parts_its_progress_says_were_not_taken(bot: Bot):
+    """A message Discord takes as several: the messenger reports each part Discord took; the
+    second fails; tried again from what was reported, each part arrives once, in order, each
+    with its own nonce. (test_outbox_delivery.py goes through the outbox, and a restart.)"""
     api = bot.api
     message = OutMessage(
-        lit("Everyone:\n") + listing([lit(f"member number {i} " * 20) for i in range(20)], "\n")
+        lit("Everyone:\n") + listing([lit(f"member number {i} " * 20) for i in range(60)], "\n")
     )
     parts = render.outgoing(message, str(GUILD_ID))
     assert len(parts) >= 3
     messenger = bot.app.core.outbox.messenger
+    reported: list[tuple[int, int]] = []
+
+    async def taken(n: int, of: int) -> None:
+        reported.append((n, of))
+
     api.outage_after = 1
     with pytest.raises(DeliveryError):
-        await messenger.post(GENERAL, message, key="outbox-7")
-    assert len(api.posts()) == 1
+        await messenger.post(GENERAL, message, key="outbox-7", progress=Progress(0, taken))
+    assert len(api.posts()) == 1 and reported == [(1, len(parts))]
     api.outage_after, api.outage = None, False
-    await messenger.post(GENERAL, message, key="outbox-7")
-    assert [p["content"] for p in api.posts()] == [p.content for p in parts]
+    await messenger.post(GENERAL, message, key="outbox-7", progress=Progress(1, taken))
+    assert [text(p) for p in api.posts()] == [text(_payload(p)) for p in parts]
     sent = [c.body for c in api.calls if c.path.endswith("/messages") and c.status == 200]
     assert [b["nonce"] for b in sent] == [f"outbox-7-{i}" for i in range(len(parts))]
-    # taken whole already: the same key sends nothing more
-    await messenger.post(GENERAL, message, key="outbox-7")
+    # taken whole already: nothing more is sent
+    await messenger.post(GENERAL, message, key="outbox-7", progress=Progress(len(parts), taken))
     assert len(api.posts()) == len(parts)
+
+
+def _payload(part: render.Outgoing) -> dict[str, Any]:
+    return {
+        "content": part.content,
+        "embeds": [e.to_dict() for e in ([part.embed] if part.embed else [])],
+    }
 
 
 def test_no_message_allows_more_than_100_mentions():
