@@ -116,7 +116,7 @@ def discord_payloads(message: OutMessage) -> list[dict[str, Any]]:
         out.append(
             {
                 "content": p.content,
-                "embeds": [p.embed.to_dict()] if p.embed else [],
+                "embeds": [e.to_dict() for e in p.embeds],
                 "allowed_mentions": p.allowed_mentions.to_dict(),
             }
         )

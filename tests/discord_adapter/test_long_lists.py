@@ -9,6 +9,7 @@ a visitor (tests/chapter.py).
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -81,6 +82,9 @@ async def tick(group: Bot, clock, at: datetime) -> list[dict[str, Any]]:
 async def test_the_recap_names_every_giver_thank_and_visitor(chapter: Week, group: Bot, clock):
     recap = await tick(group, clock, WEDNESDAY_0900_SAST)
     assert len(recap) > 1
+    # in embeds, each message as full as 6,000 characters and 100 allowed mentions let it be
+    assert all(not m.get("content") and m["embeds"] for m in recap)
+    assert len(recap) < math.ceil(len(shown(recap)) / limits.DISCORD_CONTENT)
     seen = shown(recap)
     assert seen.startswith(f"📊 This week at Breakfast Club: {SIZE} referrals, 0 leads")
     for m in chapter.members:
@@ -104,6 +108,9 @@ async def test_both_reminders_keep_their_asks_seats_numbers_and_rsvp(
     ):
         reminder = await tick(group, clock, at)
         seen = shown(reminder)
+        # in embeds: 6,000 characters a message, not 2,000, so as few messages as that allows
+        assert all(not m.get("content") and m["embeds"] for m in reminder)
+        assert len(reminder) == math.ceil(len(seen) / limits.DISCORD_EMBEDS_TOTAL)
         assert seen.startswith(head)
         asked = [m for m in chapter.members if f"<@{m.user.user_id}> wants: " in seen]
         assert len(asked) == 8  # a big chapter's asks rotate week by week
@@ -213,10 +220,7 @@ async def test_a_retry_sends_only_the_parts_its_progress_says_were_not_taken(bot
 
 
 def _payload(part: render.Outgoing) -> dict[str, Any]:
-    return {
-        "content": part.content,
-        "embeds": [e.to_dict() for e in ([part.embed] if part.embed else [])],
-    }
+    return {"content": part.content, "embeds": [e.to_dict() for e in part.embeds]}
 
 
 def test_no_message_allows_more_than_100_mentions():
@@ -234,7 +238,7 @@ def test_no_message_allows_more_than_100_mentions():
     assert [len(a) <= limits.DISCORD_ALLOWED_USERS for a in allowed] == [True] * len(parts)
     assert set().union(*allowed) == {int(u.user_id) for u in people}
     for p in parts:
-        assert p.embed is not None and len(p.embed) <= limits.DISCORD_EMBEDS_TOTAL
+        assert p.embeds and sum(len(e) for e in p.embeds) <= limits.DISCORD_EMBEDS_TOTAL
 
 
 async def test_the_introduction_link_stays_whole_with_a_long_cyrillic_need(group: Bot):
