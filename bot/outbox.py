@@ -107,8 +107,9 @@ class Outbox:
         """Hand one claimed message to the platform and record what became of it. False when
         the platform asked to wait and `may_wait`: the caller tries again after the pause."""
         kw: dict[str, Any] = {"key": delivery_key(item)}
-        if self.parted:
-            kw["progress"] = Progress(item.parts_sent, partial(self._taken, item))
+        if self.parted:  # from where the last try stopped: this run's, or the row's
+            done = run.parts.get(item.id, item.parts_sent)
+            kw["progress"] = Progress(done, partial(self._taken, item, run))
         try:
             if isinstance(item.target, UserRef):
                 await self.messenger.send_dm(item.target, item.message, **kw)
@@ -145,12 +146,14 @@ class Outbox:
         run.taken(item, self._ts())
         return True
 
-    async def _taken(self, item: OutboxItem, parts: int, of: int) -> None:
+    async def _taken(self, item: OutboxItem, run: _Run, parts: int, of: int) -> None:
         """The platform took `parts` of the message's `of` parts: recorded before the next
-        part goes, so a retry or the next process sends only the rest. A message in one part
-        is marked sent with the others, in a batch: nothing to record for it."""
+        part goes, so a try after a rate limit's pause, a retry or the next process sends
+        only the rest. A message in one part is marked sent with the others, in a batch:
+        nothing to record for it."""
         if of < 2:
             return
+        run.parts[item.id] = parts
         if not await self.repo.atomic(lambda tx: tx.outbox_progress(item, parts)):
             raise _ClaimTakenOver()
 
@@ -184,6 +187,7 @@ class _Run:
         self.in_hand: set[int] = set()  # rows whose platform call has started
         self.parked = 0  # rows waiting for the platform's pacing, holding no slot
         self.sent: list[tuple[OutboxItem, int]] = []
+        self.parts: dict[int, int] = {}  # row → parts of it taken so far (a message in several)
         self.unsent: list[OutboxItem] = []  # claimed, never tried: handed back when stopping
         self.delivered = 0
         self.ready: Callable[[Target], Awaitable[None]] | None = getattr(

@@ -209,6 +209,23 @@ async def test_a_long_post_that_fails_on_its_second_part_is_resumed_from_it_by_t
     assert await outbox_rows(repo) == [("sent", 2, len(parts))]
 
 
+async def test_a_long_post_rate_limited_on_its_second_part_goes_on_from_it_after_the_pause(
+    fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings
+) -> None:
+    """Slack takes the first part and answers the second with a 429: the outbox waits out
+    the pause (the same claim, no attempt counted) and goes on from the second part."""
+    core = slack_process(fake, repo, clock, settings)
+    parts = await queue_roll_call(repo, clock)
+    fake.fail(
+        "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "2"}, after=1
+    )
+
+    assert await core.deliver() == 1
+
+    assert [m["blocks"] for m in fake.posts_in(GROUP[0])] == [p.blocks for p in parts]
+    assert await outbox_rows(repo) == [("sent", 1, len(parts))]
+
+
 async def test_a_process_that_dies_after_the_first_part_is_followed_by_one_sending_only_the_rest(
     fake: FakeSlack, clock: FakeClock, settings: Settings, tmp_path: Path
 ) -> None:
