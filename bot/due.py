@@ -16,7 +16,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.config import Settings
 from bot.model import Group, Member, Referral, Status
 from bot.ports import DueItem, Repository
-from bot.schedule import hhmm, local_date, local_instant, meeting_date, next_meeting
+from bot.schedule import (
+    hhmm,
+    is_meeting,
+    local_date,
+    local_instant,
+    meeting_date,
+    next_meeting,
+)
 
 # meeting work, one row per group and meeting (its instant: "2026-12-02T05:00:00Z")
 REMINDER_EVENING = "reminder.evening"
@@ -123,26 +130,71 @@ async def replan_meetings(
     tx: Repository, settings: Settings, group: Group, now: datetime
 ) -> datetime | None:
     """After the meeting's day, time or zone, its skips or the group's settings change:
-    everything still to come is planned again. The work of meetings not yet started is
-    dropped and the next meeting planned afresh; a meeting already under way or held keeps
-    its recap, re-timed to the group's setting; the month's work moves to 09:00 on the first
-    in the group's (perhaps new) zone. Returns the next meeting's time."""
-    ts = _ts(now)
+    the meeting work still to come is planned again, keeping what is still right.
+
+    The plan is worked out afresh (the next meeting, any later one already planned that is
+    still a meeting, and the recap of a meeting already under way or held, re-timed to the
+    group's setting) and compared with what is pending: a row whose instant the change left
+    alone is kept as it is, even one that fell due moments ago and waits for the next tick;
+    a row whose instant moved is re-timed; a row of a meeting that is no more is cancelled.
+    Work whose instant is now past is planned only if it has not run: re-timed to a moment
+    already past, a meeting's pending reminder goes at once; one that fell due for the meeting
+    that was next and was moved goes at once for the meeting now next. The lateness rule
+    judges either against its meeting when it runs. One that already went is not sent again,
+    and nobody gets the reminder of a meeting moved to before it would have been due. The
+    month's work moves to 09:00 on the first in the group's (perhaps new) zone. Returns the
+    next meeting's time.
+    """
     sched = group_schedule(settings, await tx.group_settings(group.id))
-    held: list[datetime] = []
-    months: list[DueItem] = []
-    for item in await tx.due_planned(group.id, MEETING_KINDS + MONTHLY_KINDS):
-        if item.kind in MONTHLY_KINDS:
-            months.append(item)
+    skips = await tx.skips(group.id)
+    pending = await tx.due_planned(group.id, MEETING_KINDS + MONTHLY_KINDS)
+    by_meeting: dict[datetime | None, dict[str, int]] = {}  # kind → due, by meeting
+    for item in pending:
+        if item.kind in MEETING_KINDS:
+            by_meeting.setdefault(_meeting_or_none(item.occurrence), {})[item.kind] = item.due_at
+    ahead = sorted(at for at in by_meeting if at is not None and at > now)
+    next_at = next_meeting(group.meeting, now, skips) if group.meeting else None
+
+    want: dict[tuple[str, str], int] = {}
+    for at, kinds in by_meeting.items():
+        if at is not None and at <= now and RECAP in kinds:  # under way or held
+            want[(RECAP, meeting_key(at))] = _ts(at + sched.recap_lag)
+    if group.meeting is not None:
+        meeting = group.meeting
+        meetings = {at for at in ahead if is_meeting(meeting, at, skips)}
+        meetings |= {next_at} if next_at is not None else set()
+        for at in sorted(meetings):
+            # what has not run yet: this meeting's own, or, for the meeting that replaces
+            # the one that was next, what fell due for that one
+            owed = set(by_meeting.get(at, {}))
+            if not owed and at == next_at and ahead:
+                owed = {k for k, due in by_meeting[ahead[0]].items() if due <= _ts(now)}
+            for kind, due in meeting_times(sched, at, group.tz, meeting_date(meeting, at)).items():
+                if due >= now or kind in owed:
+                    want[(kind, meeting_key(at))] = _ts(due)
+
+    ts = _ts(now)
+    for item in pending:
         if item.kind not in MEETING_KINDS:
             continue
+        due = want.pop((item.kind, item.occurrence), None)
+        if due == item.due_at:
+            continue  # still right: left alone
         await tx.due_cancel(group.id, (item.kind,), ts, occurrence=item.occurrence)
-        if item.kind == RECAP and meeting_of(item.occurrence) <= now:
-            held.append(meeting_of(item.occurrence))
-    for at in held:
-        await tx.due_add(group.id, RECAP, 0, meeting_key(at), _ts(at + sched.recap_lag))
-    await _replan_month(tx, group, months, now)
-    return await plan_meeting(tx, settings, group, now, now)
+        if due is not None:
+            await tx.due_add(group.id, item.kind, 0, item.occurrence, due)
+    for (kind, key), due in want.items():
+        await tx.due_add(group.id, kind, 0, key, due)
+    await _replan_month(tx, group, [i for i in pending if i.kind in MONTHLY_KINDS], now)
+    return next_at
+
+
+def _meeting_or_none(occurrence: str) -> datetime | None:
+    """The meeting a row belongs to; None for a row keyed by a date (before migration 0008)."""
+    try:
+        return meeting_of(occurrence)
+    except ValueError:
+        return None
 
 
 # --- monthly work ----------------------------------------------------------------------------

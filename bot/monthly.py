@@ -1,9 +1,11 @@
 """Running a group's monthly work: the recap people would rather look at than read (a chart
 of the last twelve weeks, with the numbers beside it), and each member's 1-2-1 suggestion.
-Each run plans next month's."""
+Each run plans next month's. A clock that jumped ahead and was put right has the month's
+work judged again (`reopen_after_clock_step`)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -13,9 +15,10 @@ from bot.chart import WeekNumbers, can_draw, chart_numbers_text, weekly_chart
 from bot.messages import count
 from bot.model import Group
 from bot.money import locale_of
+from bot.out import OutMessage
 from bot.ports import DueItem, Repository
 from bot.powerteams import place
-from bot.reminders import Outcome
+from bot.reminders import CLOCK_STEP, Outcome
 from bot.schedule import local_date, local_midnight
 from bot.spheres import Sphere
 from bot.work import Work
@@ -24,20 +27,65 @@ log = logging.getLogger(__name__)
 
 WEEKS = 12
 CHART_HOLD = 600  # seconds a recap waits for its chart before it goes out without one
+# the note on a month's work that ran before its time by a clock since set back; the note
+# of that run follows ("ran early; posted 3f9a…")
+RAN_EARLY = "ran early"
 
 
 async def run(w: Work, item: DueItem, group: Group) -> Outcome:
     await due.plan_next_month(w.tx, group, item.occurrence, w.now)
     if w.now.timestamp() - item.due_at > due.MONTHLY_GRACE.total_seconds():
         return Outcome("dropped", "more than a week late")
+    early = (item.note or "").startswith(RAN_EARLY)
     if item.kind == due.RECAP_MONTHLY:
-        await _recap(w, group, item.occurrence)
-        return Outcome("done")
+        return Outcome("done", await _recap(w, group, item.occurrence, item.note if early else None))
     if item.kind == due.SUGGEST_ONE_TO_ONE:
+        if early:  # a second pick a day later would only be noise
+            return Outcome("done", "suggested when it ran early")
         if w.settings.insight.suggestions:
             await _suggest(w, group)
         return Outcome("done")
     return Outcome("cancelled", f"unknown kind {item.kind}")
+
+
+async def reopen_after_clock_step(tx: Repository, now: datetime) -> int:
+    """When the clock was set back (a jump forward that NTP corrected), the month's work the
+    jumped clock finished is judged again by this one.
+
+    Work that ran before its due instant by this clock is planned again for that instant:
+    the recap then posted showed what was known a day (or more) before the month began,
+    and may have missed the end of its last week. At its real time the recap is built again
+    and posted only if it differs from the one that went early (the note of the early run
+    keeps a fingerprint of it), so a recap that was right is not posted twice. The 1-2-1
+    suggestions that went early stay: a second, different pick would only be noise.
+    Work dropped as more than a week late that is not late by this clock goes at its time.
+    Each reopened row, when it runs, plans the month after it again (next month's planned
+    by the jumped clock is kept: it is keyed by the month)."""
+    reopened = 0
+    ts = now.timestamp()
+    finished = await tx.due_finished_after(int((now + CLOCK_STEP).timestamp()), due.MONTHLY_KINDS)
+    for item, state in finished:
+        if state == "done" and item.due_at > ts:
+            note: str | None = f"{RAN_EARLY}; {item.note or 'done'}"
+        elif state == "dropped" and ts - item.due_at <= due.MONTHLY_GRACE.total_seconds():
+            note = None
+        else:
+            continue
+        if await tx.due_reopen(item.id, note):
+            log.warning(
+                "due work %s (%s for %s) reopened: the clock was set back to %s",
+                item.id,
+                item.kind,
+                item.occurrence,
+                now.isoformat(),
+            )
+            reopened += 1
+    return reopened
+
+
+def _fingerprint(message: OutMessage) -> str:
+    """What a recap said, to tell whether a second one would say anything new."""
+    return "posted " + hashlib.sha256(message.fallback().encode()).hexdigest()[:16]
 
 
 def recap_weeks(group: Group, now: datetime) -> list[date]:
@@ -52,11 +100,13 @@ def recap_weeks(group: Group, now: datetime) -> list[date]:
     return [d for d in mondays if d >= first]
 
 
-async def _recap(w: Work, group: Group, month: str) -> None:
+async def _recap(w: Work, group: Group, month: str, early: str | None) -> str:
+    """Post the month's recap, unless the run that went early (`early`, its note) posted
+    the same one; returns the run's note."""
     mondays = recap_weeks(group, w.now)
     if not mondays:
         log.info("group %s: no whole week to recap yet", group.id)
-        return
+        return "no whole week to recap"
     starts = [int(local_midnight(d, group.tz).timestamp()) for d in mondays]
     ends = [int(local_midnight(d + timedelta(days=7), group.tz).timestamp()) for d in mondays]
     numbers = await w.tx.weekly_numbers(group.id, starts, ends)
@@ -64,9 +114,12 @@ async def _recap(w: Work, group: Group, month: str) -> None:
     locale = locale_of(group)
     text = chart_numbers_text(weeks, group.currency, locale)
     plain = messages.monthly_recap(group, len(weeks), text, None)
+    posted = _fingerprint(plain)
+    if early is not None and early.endswith(posted):
+        return f"{posted} when it ran early; unchanged"
     if not can_draw():
         await w.post(group, plain)
-        return
+        return posted
     # The post names the chart only once it is written: it is queued held back, and
     # released (with the chart, or without it if drawing failed) once the drawing is done;
     # after a crash in between, it goes out without the chart when the hold runs out.
@@ -90,6 +143,7 @@ async def _recap(w: Work, group: Group, month: str) -> None:
         return lambda tx: tx.outbox_release_held(held, message, ts)
 
     w.after_commit.append(draw)  # drawing takes a while: not under the write lock
+    return posted
 
 
 def _same_sphere(a: tuple[Sphere, str] | None, b: tuple[Sphere, str] | None) -> bool:

@@ -9,6 +9,8 @@ retry's backoff does not hold up the rest of its conversation). A claim carries 
 token that every later change checks, so a worker whose claim went stale and was taken over
 changes nothing. A row is marked sent only after the platform took it, retried with backoff
 when the platform failed, and failed at once when the platform says it will never take it.
+A message the platform takes as several (a long list) has each part it took recorded with
+the row as it is taken, so a retry or a restart after a crash sends only the rest.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from bot.model import UserRef
 from bot.ports import (
@@ -26,6 +30,7 @@ from bot.ports import (
     NeedsAdmin,
     OutboxItem,
     PayloadRefused,
+    Progress,
     RecipientUnreachable,
     Repository,
     Target,
@@ -55,6 +60,10 @@ def delivery_key(item: OutboxItem) -> str:
 Told = Callable[[OutboxItem, str], Awaitable[None]]
 
 
+class _ClaimTakenOver(Exception):
+    """The row's claim went stale and another worker took it over mid-delivery."""
+
+
 class Outbox:
     def __init__(
         self,
@@ -73,6 +82,8 @@ class Outbox:
         self.on_needs_admin = on_needs_admin
         self.on_refused = on_refused
         self.concurrency = max(1, concurrency)
+        # a messenger that may send one message in several parts is told how far each got
+        self.parted = bool(getattr(messenger, "sends_in_parts", False))
         self.renew_every = RENEW_EVERY  # seconds between renewals of the claims in hand
         # shutting down: finish the messages in hand, hand the rest of the claims back
         self._stop = asyncio.Event()
@@ -95,11 +106,18 @@ class Outbox:
     async def send(self, item: OutboxItem, run: _Run, *, may_wait: bool = False) -> bool:
         """Hand one claimed message to the platform and record what became of it. False when
         the platform asked to wait and `may_wait`: the caller tries again after the pause."""
+        kw: dict[str, Any] = {"key": delivery_key(item)}
+        if self.parted:  # from where the last try stopped: this run's, or the row's
+            done = run.parts.get(item.id, item.parts_sent)
+            kw["progress"] = Progress(done, partial(self._taken, item, run))
         try:
             if isinstance(item.target, UserRef):
-                await self.messenger.send_dm(item.target, item.message, key=delivery_key(item))
+                await self.messenger.send_dm(item.target, item.message, **kw)
             else:
-                await self.messenger.post(item.target, item.message, key=delivery_key(item))
+                await self.messenger.post(item.target, item.message, **kw)
+        except _ClaimTakenOver:
+            log.warning("outbox %s: claim taken over mid-delivery; the rest is left to it", item.id)
+            return True
         except Throttled as e:
             if may_wait:
                 log.info("outbox %s: %s; trying again after the pause", item.id, e)
@@ -127,6 +145,17 @@ class Outbox:
             return True
         run.taken(item, self._ts())
         return True
+
+    async def _taken(self, item: OutboxItem, run: _Run, parts: int, of: int) -> None:
+        """The platform took `parts` of the message's `of` parts: recorded before the next
+        part goes, so a try after a rate limit's pause, a retry or the next process sends
+        only the rest. A message in one part is marked sent with the others, in a batch:
+        nothing to record for it."""
+        if of < 2:
+            return
+        run.parts[item.id] = parts
+        if not await self.repo.atomic(lambda tx: tx.outbox_progress(item, parts)):
+            raise _ClaimTakenOver()
 
     async def _fail(self, item: OutboxItem, error: str) -> bool:
         kept = await self.repo.atomic(lambda tx: tx.outbox_failed(item, error))
@@ -158,6 +187,7 @@ class _Run:
         self.in_hand: set[int] = set()  # rows whose platform call has started
         self.parked = 0  # rows waiting for the platform's pacing, holding no slot
         self.sent: list[tuple[OutboxItem, int]] = []
+        self.parts: dict[int, int] = {}  # row → parts of it taken so far (a message in several)
         self.unsent: list[OutboxItem] = []  # claimed, never tried: handed back when stopping
         self.delivered = 0
         self.ready: Callable[[Target], Awaitable[None]] | None = getattr(

@@ -58,12 +58,11 @@ class PayloadRefused(DeliveryError):
 class Messenger(Protocol):
     """Delivers one message. `key` is stable across retries of the same outbox row (the
     outbox's `outbox-<id>`), so a platform that de-duplicates (Discord's nonce) can refuse a
-    second copy of a message whose first answer was lost on the way back; a messenger that
-    sends one OutMessage as several platform messages sends them in order in one call, and on
-    a retry with the same key does not send again the parts already taken. Raises a
-    DeliveryError saying what the outbox should do: try later, never (RecipientUnreachable,
-    PayloadRefused), tell an admin (NeedsAdmin), or wait out a rate limit (Throttled, with
-    `ready`)."""
+    second copy of a message whose first answer was lost on the way back. A messenger that
+    sends one OutMessage as several platform messages sends them in order in one call, and
+    takes `progress` too (PartedMessenger). Raises a DeliveryError saying what the outbox
+    should do: try later, never (RecipientUnreachable, PayloadRefused), tell an admin
+    (NeedsAdmin), or wait out a rate limit (Throttled, with `ready`)."""
 
     async def send_dm(
         self, user: UserRef, message: OutMessage, *, key: str | None = None
@@ -71,6 +70,44 @@ class Messenger(Protocol):
 
     async def post(
         self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the delivery of one outbox row got, kept with the row: the platform already
+    took the first `done` parts of the message; `taken(n, parts)` is awaited each time it
+    takes another, with how many it took so far and how many there are, and records that.
+    A retry, or the next process after a crash, starts after the parts recorded."""
+
+    done: int = 0
+    taken: Callable[[int, int], Awaitable[None]] | None = None
+
+
+class PartedMessenger(Messenger, Protocol):
+    """A Messenger that may send one OutMessage as several platform messages (a long list)
+    says so with `sends_in_parts`; the outbox then passes `progress`, and the messenger sends
+    from part `progress.done` on, awaiting `progress.taken` after each part the platform
+    took, before it sends the next."""
+
+    sends_in_parts: bool
+
+    async def send_dm(
+        self,
+        user: UserRef,
+        message: OutMessage,
+        *,
+        key: str | None = None,
+        progress: Progress | None = None,
+    ) -> None: ...
+
+    async def post(
+        self,
+        channel: ChannelRef,
+        message: OutMessage,
+        *,
+        key: str | None = None,
+        progress: Progress | None = None,
     ) -> None: ...
 
 
@@ -111,6 +148,7 @@ class OutboxItem:
     message: OutMessage
     attempts: int
     claim: str = ""
+    parts_sent: int = 0  # parts of it the platform already took (a message sent in several)
 
 
 @dataclass(frozen=True)
@@ -126,6 +164,7 @@ class DueItem:
     due_at: int
     claimed_at: int
     claim: str = ""
+    note: str | None = None  # what a finished run noted; kept when a clock step reopens it
 
 
 @dataclass(frozen=True)
@@ -313,6 +352,7 @@ class Repository(Protocol):
     ) -> bool: ...
     async def outbox_release(self, items: list[OutboxItem]) -> None: ...
     async def outbox_failed(self, item: OutboxItem, error: str) -> bool: ...
+    async def outbox_progress(self, item: OutboxItem, parts: int) -> bool: ...
     async def outbox_renew(self, tokens: list[str], now: int) -> int: ...
     async def outbox_rebase(self, now: int) -> int: ...
     async def outbox_next_due(self) -> int | None: ...
@@ -343,7 +383,7 @@ class Repository(Protocol):
     async def due_finished_after(
         self, after: int, kinds: tuple[str, ...]
     ) -> list[tuple[DueItem, str]]: ...
-    async def due_reopen(self, item_id: int) -> bool: ...
+    async def due_reopen(self, item_id: int, note: str | None = None) -> bool: ...
     async def due_last_done(self, group_id: int, kind: str, before: int) -> int | None: ...
     async def due_next(self) -> int | None: ...
     async def due_planned(self, group_id: int, kinds: tuple[str, ...]) -> list[DueItem]: ...

@@ -556,7 +556,7 @@ class Core:
         delivered = self._delivered
         await self._retention(ts)
         # a clock set back since: what it finished in its future is judged again
-        await self.repo.atomic(lambda tx: reminders.reopen_after_clock_step(tx, now))
+        await self.repo.atomic(lambda tx: _reopen_after_clock_step(tx, now))
         while True:
             items = await self.repo.atomic(
                 lambda tx: tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
@@ -649,6 +649,13 @@ class Core:
         except Exception:
             log.exception("due work %s (%s) failed; it will be retried", item.id, item.kind)
             return 0
+
+
+async def _reopen_after_clock_step(tx: Repository, now: datetime) -> int:
+    """Work a clock since set back finished in its future: meeting work, then the month's."""
+    return await reminders.reopen_after_clock_step(tx, now) + await monthly.reopen_after_clock_step(
+        tx, now
+    )
 
 
 class _LostClaim(Exception):

@@ -58,6 +58,60 @@ def split(rich: Rich, most: int, measure: Measure, *, pings: int | None = None) 
     return _Packer(most, measure, pings).pack(_segments(rich.parts))
 
 
+@dataclass
+class Messages:
+    """How a platform that shows several parts in one message lays them out (Discord: up to
+    ten embeds of 4,096 characters, 6,000 in all): a part measures at most `part`; a message
+    holds at most `parts` parts, `total` in all, and pings at most `pings` members; a
+    message with less than `least` left is closed rather than carry a sliver of a list."""
+
+    part: int
+    total: int
+    parts: int = 1
+    pings: int | None = None
+    least: int = 0
+    groups: list[list[Rich]] = field(default_factory=list)
+    _size: int = 0
+    _pinged: set[UserRef] = field(default_factory=set)
+
+    def room(self) -> tuple[int, int | None]:
+        """How much the next part may measure and ping (closing a message that is full)."""
+        if self.groups and self.groups[-1] and (
+            len(self.groups[-1]) >= self.parts
+            or self.total - self._size < self.least
+            or (self.pings is not None and len(self._pinged) >= self.pings)
+        ):
+            self.next()
+        left = None if self.pings is None else self.pings - len(self._pinged)
+        return min(self.part, self.total - self._size), left
+
+    def next(self) -> bool:
+        """Start a new message; False when the current one holds nothing yet."""
+        if not self.groups or not self.groups[-1]:
+            return False
+        self.groups.append([])
+        self._size, self._pinged = 0, set()
+        return True
+
+    def add(self, part: Rich, size: int) -> None:
+        if not self.groups:
+            self.groups.append([])
+        self.groups[-1].append(part)
+        self._size += size
+        self._pinged |= set(part.pings())
+
+
+def split_messages(rich: Rich, layout: Messages, measure: Measure) -> list[list[Rich]]:
+    """`rich` as parts laid out in messages, as `split` cuts it, but each part as large as
+    the room its message has left: the fewest messages the layout allows, each part whole
+    and in order. A part that would not fit what is left of a message starts the next one
+    (it is never shortened or cut for want of that room)."""
+    if not rich:
+        return []
+    _Packer(layout.part, measure, layout.pings, layout).pack(_segments(rich.parts))
+    return [group for group in layout.groups if group]
+
+
 # --- cutting a text into segments ---------------------------------------------------------
 class _Builder:
     def __init__(self) -> None:
@@ -135,10 +189,15 @@ def _like(p: Part, text: str) -> Part:
 
 # --- packing segments into parts ------------------------------------------------------------
 class _Packer:
-    def __init__(self, most: int, measure: Measure, pings: int | None) -> None:
+    def __init__(
+        self, most: int, measure: Measure, pings: int | None, layout: Messages | None = None
+    ) -> None:
         self.most = most
         self.measure = measure
         self.pings = pings
+        self.layout = layout
+        if layout is not None:
+            self.most, self.pings = layout.room()
 
     def size(self, parts: list[Part]) -> int:
         return self.measure(Rich(tuple(parts))) if parts else 0
@@ -166,10 +225,15 @@ class _Packer:
                 if self.ok(size, pinged):
                     cur = [seg]
                     continue
+                if self.layout is not None and self.layout.next():
+                    # what is left of this message is too little: the next one has room
+                    self.most, self.pings = self.layout.room()
+                    queue.appendleft(seg)
+                    continue
                 smaller = self.smaller(seg)
                 if smaller is None:  # one mention, time or link: it goes alone
                     log.warning("a part of %s cannot fit in %s; sent alone", seg.size, self.most)
-                    out.append(self.join([seg]))
+                    out.append(self.emit([seg]))
                     continue
                 queue.extendleft(reversed(smaller))
                 continue
@@ -179,12 +243,20 @@ class _Packer:
                 size, pinged = grown, pinged | seg.pings
                 continue
             at = self.best_break([*cur, seg])
-            out.append(self.join(cur[:at]))
+            out.append(self.emit(cur[:at]))
             queue.extendleft(reversed([*cur[at:], seg]))
             cur = []
         if cur:
-            out.append(self.join(cur))
+            out.append(self.emit(cur))
         return out
+
+    def emit(self, segs: list[_Seg]) -> Rich:
+        """A part made; with a layout, the room the next one has."""
+        part = self.join(segs)
+        if self.layout is not None:
+            self.layout.add(part, self.measure(part))
+            self.most, self.pings = self.layout.room()
+        return part
 
     def best_break(self, segs: list[_Seg]) -> int:
         """Where to end this part: the strongest break in its second half, else the last."""

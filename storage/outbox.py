@@ -58,7 +58,7 @@ _CLAIM = (
     "  SELECT id, next_attempt_at FROM outbox AS d"
     f"   WHERE state = 'sending' AND claimed_at < :stale AND {_FIRST_IN_LANE}"
     "  ORDER BY next_attempt_at, id LIMIT :limit))"
-    " RETURNING id, group_id, target, payload, attempts"
+    " RETURNING id, group_id, target, payload, attempts, parts_sent"
 )
 _OURS = "id = ? AND state = 'sending' AND claim_token = ?"
 
@@ -115,6 +115,7 @@ class OutboxQueries:
                 OutMessage.from_json(r["payload"]),
                 r["attempts"],
                 claim,
+                r["parts_sent"],
             )
             for r in rows
         ]
@@ -160,6 +161,14 @@ class OutboxQueries:
         cur = await self._db.execute(
             f"UPDATE outbox SET state = 'failed', last_error = ? WHERE {_OURS}",
             (error[:ERROR_KEPT], item.id, item.claim),
+        )
+        return cur.rowcount == 1
+
+    async def outbox_progress(self, item: OutboxItem, parts: int) -> bool:
+        """The platform took the first `parts` parts of a message sent in several: a later
+        claim of the row starts after them. False when the claim is no longer this one's."""
+        cur = await self._db.execute(
+            f"UPDATE outbox SET parts_sent = ? WHERE {_OURS}", (parts, item.id, item.claim)
         )
         return cur.rowcount == 1
 

@@ -693,10 +693,10 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
             "  UNION ALL"
             "  SELECT id, due_at FROM due_work WHERE state = 'running' AND claimed_at < :stale"
             "  ORDER BY due_at, id LIMIT :limit))"
-            " RETURNING id, group_id, kind, target_id, occurrence, due_at, claimed_at",
+            " RETURNING id, group_id, kind, target_id, occurrence, due_at, claimed_at, note",
             {"now": now, "stale": stale_before, "limit": limit, "token": claim},
         )
-        items = [DueItem(*tuple(r), claim=claim) for r in rows]
+        items = [DueItem(*tuple(r)[:7], claim=claim, note=r["note"]) for r in rows]
         items.sort(key=lambda i: (i.due_at, i.id))
         return items
 
@@ -769,12 +769,12 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         marks = ", ".join("?" for _ in kinds)
         rows = await self._all(
             "SELECT id, group_id, kind, target_id, occurrence, due_at, COALESCE(claimed_at, 0),"
-            " state FROM due_work INDEXED BY due_work_finished"
+            " state, note FROM due_work INDEXED BY due_work_finished"
             " WHERE target_id = 0 AND state IN ('done', 'dropped')"
             f" AND done_at > ? AND kind IN ({marks}) ORDER BY due_at, id",
             (after, *kinds),
         )
-        return [(DueItem(*tuple(r)[:7]), r["state"]) for r in rows]
+        return [(DueItem(*tuple(r)[:7], note=r["note"]), r["state"]) for r in rows]
 
     async def due_last_done(self, group_id: int, kind: str, before: int) -> int | None:
         """When the group's last work of this kind that ran was due, before `before`."""
@@ -787,12 +787,12 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         )
         return row["t"] if row else None
 
-    async def due_reopen(self, item_id: int) -> bool:
-        """Plan a finished row again, at its own due time."""
+    async def due_reopen(self, item_id: int, note: str | None = None) -> bool:
+        """Plan a finished row again, at its own due time; `note` tells its next run why."""
         cur = await self._db.execute(
-            "UPDATE due_work SET state = 'pending', claimed_at = NULL, done_at = NULL, note = NULL"
+            "UPDATE due_work SET state = 'pending', claimed_at = NULL, done_at = NULL, note = ?"
             " WHERE id = ? AND state IN ('done', 'dropped')",
-            (item_id,),
+            (note, item_id),
         )
         return cur.rowcount == 1
 

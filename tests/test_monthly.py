@@ -164,3 +164,114 @@ async def test_the_recap_waits_for_its_chart_and_names_it_once_written(
     assert seen_while_drawing == [0]
     [path] = post.message.attachments
     assert Path(path).exists()
+
+
+# --- a wall clock that jumps across the first, then is put right -------------------------------
+# Mon 1 Feb 2027: the month's work is due at 09:00 London (GMT, so 09:00Z); the day before is a
+# Sunday, the last day of the week of 25 January, the last whole week the recap shows.
+FEB = london(2027, 2, 1, 9, 0)
+
+
+async def caught_up(chat: Chat, core: Core, clock: FakeClock, messenger: RecordingMessenger) -> None:
+    """The London group on Sun 31 Jan 2027 at 10:00, its work up to then done."""
+    await london_group(chat, clock)
+    clock.set(london(2027, 1, 31, 10, 0))
+    await core.run_due(clock.now())
+    await core.settle()
+    messenger.clear()
+
+
+async def month_rows(core: Core) -> list[tuple[str, str, str, int]]:
+    async with core.repo.transaction() as tx:
+        rows = await tx._all(
+            "SELECT kind, occurrence, state, due_at FROM due_work"
+            " WHERE kind IN ('recap.monthly', 'suggest.one_to_one') ORDER BY occurrence, kind"
+        )
+    return [tuple(r) for r in rows]
+
+
+def monthly_sent(messenger: RecordingMessenger) -> list[tuple[str, str]]:
+    return [
+        (s.message.kind, getattr(s.to, "user_id", "#general"))
+        for s in messenger.sent
+        if s.message.kind in ("recap.monthly", "suggest.one_to_one")
+    ]
+
+
+async def jump(core: Core, clock: FakeClock, to: datetime) -> None:
+    clock.set(to)
+    await core.run_due(clock.now())
+    await core.settle()
+
+
+async def test_monthly_work_run_early_by_a_jumped_clock_is_planned_again_and_not_posted_twice(
+    chat: Chat, core: Core, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    """Sunday 10:00 the clock jumps a day: February's recap and 1-2-1 suggestions go out a
+    day early (nothing can tell, then). Put right, the month's work is planned again for its
+    real time; at 09:00 on the first nothing has changed since, so nothing is posted twice."""
+    await caught_up(chat, core, clock, messenger)
+    await jump(core, clock, london(2027, 2, 1, 10, 0))
+    early = monthly_sent(messenger)
+    assert sorted(early) == [("recap.monthly", "#general"), ("suggest.one_to_one", "alice"),
+                             ("suggest.one_to_one", "bob")]  # fmt: skip
+    messenger.clear()
+
+    await jump(core, clock, london(2027, 1, 31, 10, 1))  # NTP puts it right
+
+    assert [r for r in await month_rows(core) if r[1] == "2027-02"] == [
+        ("recap.monthly", "2027-02", "pending", int(FEB.timestamp())),
+        ("suggest.one_to_one", "2027-02", "pending", int(FEB.timestamp())),
+    ]
+    await jump(core, clock, FEB)
+    assert monthly_sent(messenger) == []
+    assert {(k, o, s) for k, o, s, _ in await month_rows(core)} >= {
+        ("recap.monthly", "2027-02", "done"),
+        ("suggest.one_to_one", "2027-02", "done"),
+        ("recap.monthly", "2027-03", "pending"),
+    }
+    await jump(core, clock, london(2027, 3, 1, 9, 0))  # and the month after comes as planned
+    assert ("recap.monthly", "#general") in monthly_sent(messenger)
+
+
+async def test_a_recap_run_early_that_missed_the_last_day_of_its_week_is_posted_again_whole(
+    chat: Chat, core: Core, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    """The early recap was posted on the real Sunday morning; bob gave a referral that
+    afternoon, in the last week the recap shows. At 09:00 on the first the recap is posted
+    again with it; the suggestions are not made twice."""
+    await caught_up(chat, core, clock, messenger)
+    await jump(core, clock, london(2027, 2, 1, 10, 0))
+    [first] = [s for s in messenger.posts() if s.message.kind == "recap.monthly"]
+    assert first.text.splitlines()[-1] == "w/c 25 Jan: 0 referrals, 0 leads, £0.00"
+    messenger.clear()
+    await jump(core, clock, london(2027, 1, 31, 10, 1))
+    clock.set(london(2027, 1, 31, 15, 0))
+    await chat("bob", "/referral @alice Jane Roe jane@roe.example")
+    messenger.clear()
+
+    await jump(core, clock, FEB)
+
+    assert monthly_sent(messenger) == [("recap.monthly", "#general")]
+    [again] = messenger.posts()
+    assert again.text.splitlines()[0] == first.text.splitlines()[0]
+    assert again.text.splitlines()[-1] == "w/c 25 Jan: 1 referral, 0 leads, £0.00"
+
+
+async def test_monthly_work_dropped_as_late_by_a_clock_far_ahead_goes_at_its_real_time(
+    chat: Chat, core: Core, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    """Ten days ahead, February's work looks more than a week late and is dropped. Put
+    right, it is not late at all: it goes at 09:00 on the first, once."""
+    await caught_up(chat, core, clock, messenger)
+    await jump(core, clock, london(2027, 2, 10, 10, 0))
+    assert monthly_sent(messenger) == []
+    await jump(core, clock, london(2027, 1, 31, 10, 1))
+
+    await jump(core, clock, FEB)
+
+    assert sorted(monthly_sent(messenger)) == [
+        ("recap.monthly", "#general"),
+        ("suggest.one_to_one", "alice"),
+        ("suggest.one_to_one", "bob"),
+    ]

@@ -6,6 +6,7 @@ the database holds afterwards."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -768,3 +769,25 @@ async def test_referral_lists_show_newest_first_with_ids_and_status_labels(group
     )
     assert "#1 referral to @bob: Jane Roe — won" in await group("alice", "/referrals given")
     assert "Nothing is waiting on you." in await group("carol", "/referrals open")
+
+
+async def test_newest_first_is_the_order_referrals_were_logged_after_the_clock_was_set_back(
+    group, clock
+):
+    """alice logs Jane Roe at 10:00; the server's clock is then set back an hour (NTP) and
+    she logs John Doe at what it calls 09:00, and carol one for bob at 09:05. Newest first
+    is the order they were logged in, whatever the clock said: each list, mine or theirs."""
+    clock.set(datetime(2027, 1, 12, 10, tzinfo=UTC))
+    await group("alice", JANE)
+    clock.set(datetime(2027, 1, 12, 9, tzinfo=UTC))
+    await group("alice", "/referral @bob John Doe john@doe.example -- a geyser")
+    clock.advance(minutes=5)
+    await group("carol", "/lead @bob Acme Roofing")
+
+    def ids(text: str) -> list[str]:
+        return [line.split()[0] for line in text.splitlines()[1:]]
+
+    assert ids(await group("alice", "/referrals")) == ["#2", "#1"]
+    assert ids(await group("alice", "/referrals given")) == ["#2", "#1"]
+    assert ids(await group("bob", "/referrals received")) == ["#3", "#2", "#1"]
+    assert ids(await group("bob", "/referrals open")) == ["#3", "#2", "#1"]

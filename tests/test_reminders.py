@@ -748,6 +748,85 @@ async def test_a_member_who_left_is_neither_nudged_nor_listed(
     assert "• @dave wants: families outgrowing their home" in evening.text
 
 
+# --- a change made after work fell due, before the tick that runs it -------------------------
+CHANGES_THAT_KEEP_THIS_WEEK = {
+    "recap-later": "/rapport settings recap 3",
+    "same-meeting-new-place": "/rapport meeting set wed 07:00 -- The Oaks, room 2",
+    "skip-next-week": "/rapport meeting skip 2027-01-13",
+}
+
+
+@pytest.mark.parametrize(
+    "change", CHANGES_THAT_KEEP_THIS_WEEK.values(), ids=CHANGES_THAT_KEEP_THIS_WEEK.keys()
+)
+async def test_a_change_seconds_after_the_evening_reminder_fell_due_keeps_it_and_the_nudges(
+    chapter: Chat, clock: FakeClock, timeline: Timeline, change: str
+) -> None:
+    """Tuesday 18:00:10, before the tick that would send the evening reminder and the nudges,
+    the admin changes something that leaves their instant alone: they still go, at once."""
+    await timeline.run_until(sast(2027, 1, 5, 17, 59))
+    late = sast(2027, 1, 5, 18) + timedelta(seconds=10)
+    clock.set(late)
+    assert (await chapter("alice", change)).startswith(("Saved", "Skipped"))
+
+    outs = await timeline.run_until(sast(2027, 1, 6, 12))
+
+    assert [(o.at, o.kind) for o in outs if o.kind in (EVENING, NUDGE)] == [
+        (late, EVENING),
+        (late, NUDGE),
+        (late, NUDGE),
+        (late, NUDGE),
+    ]
+    assert [o.kind for o in meeting_work(outs)][-2:] == [SOON, RECAP]
+
+
+async def test_an_evening_reminder_moved_earlier_than_now_goes_at_once_and_only_once(
+    chapter: Chat, clock: FakeClock, timeline: Timeline
+) -> None:
+    """At 17:30, the admin moves the evening reminder from 18:00 to 17:00: it has not gone
+    yet and the meeting is still to come, so it goes at once rather than not at all."""
+    clock.set(sast(2027, 1, 5, 17, 30))
+    assert "Saved" in await chapter("alice", "/rapport settings reminder evening 17:00")
+
+    outs = await timeline.run_until(sast(2027, 1, 6, 12))
+
+    assert [(o.at, o.kind) for o in meeting_work(outs) if o.kind != NUDGE] == [
+        (sast(2027, 1, 5, 17, 30), EVENING),
+        (sast(2027, 1, 6, 6), SOON),
+        (sast(2027, 1, 6, 9), RECAP),
+    ]
+
+
+async def test_the_meeting_moved_after_its_evening_reminder_went_gets_no_second_one(
+    chapter: Chat, clock: FakeClock, timeline: Timeline
+) -> None:
+    """The evening reminder went at 18:00 for 07:00; at 20:00 the meeting moves to 07:30.
+    Only the hour-before reminder says the new time: the evening one is not sent again."""
+    await timeline.run_until(sast(2027, 1, 5, 20))
+    assert "Saved" in await chapter("alice", "/rapport meeting set wed 07:30")
+
+    outs = await timeline.run_until(sast(2027, 1, 6, 12))
+
+    assert schedule(outs) == [("Wed 2027-01-06 06:30", SOON), ("Wed 2027-01-06 09:30", RECAP)]
+
+
+async def test_a_meeting_moved_while_its_evening_reminder_was_due_gets_it_for_the_new_time(
+    chapter: Chat, clock: FakeClock, timeline: Timeline
+) -> None:
+    """18:00:10: the evening reminder for 07:00 fell due but has not gone; the meeting moves
+    to 07:30. The reminder that had not gone goes now, saying 07:30; nothing says 07:00."""
+    await timeline.run_until(sast(2027, 1, 5, 17, 59))
+    late = sast(2027, 1, 5, 18) + timedelta(seconds=10)
+    clock.set(late)
+    assert "Saved" in await chapter("alice", "/rapport meeting set wed 07:30")
+
+    outs = await timeline.run_until(sast(2027, 1, 6, 12))
+
+    evening = [o for o in outs if o.kind == EVENING]
+    assert [(o.at, when_of(o.message).at) for o in evening] == [(late, sast(2027, 1, 6, 7, 30))]
+    assert schedule(outs)[-2:] == [("Wed 2027-01-06 06:30", SOON), ("Wed 2027-01-06 09:30", RECAP)]
+
+
 # --- downtime ---------------------------------------------------------------------------------
 async def test_after_three_days_down_stale_reminders_are_dropped_and_the_recap_still_comes_once(
     group: Chat, clock: FakeClock, timeline: Timeline, core: Core, messenger: RecordingMessenger

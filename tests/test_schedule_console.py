@@ -301,6 +301,9 @@ async def test_a_retry_waits_its_delay_even_when_the_clock_is_set_back_an_hour(
 async def test_newest_first_is_the_order_referrals_were_logged_whatever_the_clock_said(
     settings: Settings, tmp_path: Path
 ) -> None:
+    """The same, played on the console, whose `:jump` sets the clock back between the two
+    referrals: listed by the time they were logged, #1 would come first (checked: it fails
+    with `ORDER BY created_at DESC`). tests/test_referral_loop.py checks each list in the core."""
     script = SETUP + (
         "alice> /referral @bob Jane Roe jane@roe.example -- a new roof\n"
         ":jump -1h\n"

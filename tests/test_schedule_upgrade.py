@@ -2,14 +2,16 @@
 local date: what was planned keeps working after the upgrade, and chains the old planner
 broke resume.
 
-The old file is made the way an operator's is: migrations 0001-0006 applied by a plain
-sqlite3 connection, then rows as the previous release wrote them."""
+The old file is made the way an operator's is: the migrations of its release applied by a
+plain sqlite3 connection, then rows as that release wrote them. Most operators come from
+schema 7 (0007, seats and meetings held, shipped just before 0008); one who skipped a
+release comes from schema 6. Each test runs from both."""
 
 from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,15 +19,15 @@ import pytest
 
 from bot.config import PrivacySettings, Settings
 from bot.out import OutMessage
-from bot.service import Core
+from bot.service import DUE_BATCH, Core
 from bot.text import lit
-from storage.sqlite import SqliteRepository, migrations
+from storage.sqlite import SqliteRepository, _meeting_key, migrations
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, Sent
 
 JNB = ZoneInfo("Africa/Johannesburg")
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
-PREVIOUS_SCHEMA = 6
+BEFORE_0008 = 7  # the schema of the release before migration 0008
 
 
 def ts(at: datetime) -> int:
@@ -36,13 +38,16 @@ def local(zone: ZoneInfo, y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> d
     return datetime(y, mo, d, h, mi, tzinfo=zone).astimezone(UTC)
 
 
-def old_database(path: Path, rows: list[tuple[str, tuple[object, ...]]]) -> None:
-    """A file at schema 6 holding `rows` ((sql, args) inserts)."""
+def old_database(
+    path: Path, rows: list[tuple[str, tuple[object, ...]]], schema: int = BEFORE_0008
+) -> None:
+    """A file at `schema` holding `rows` ((sql, args) inserts)."""
     with closing(sqlite3.connect(path)) as db:
+        db.create_function("rapport_meeting_key", 3, _meeting_key, deterministic=True)
         for number, script in migrations():
-            if number <= PREVIOUS_SCHEMA:
+            if number <= schema:
                 db.executescript(script)
-        db.execute(f"PRAGMA user_version = {PREVIOUS_SCHEMA}")
+        db.execute(f"PRAGMA user_version = {schema}")
         for sql, args in rows:
             db.execute(sql, args)
         db.commit()
@@ -100,6 +105,11 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "old.db"
 
 
+@pytest.fixture(params=[BEFORE_0008, 6], ids=["from-schema-7", "from-schema-6"])
+def schema(request: pytest.FixtureRequest) -> int:
+    return int(request.param)
+
+
 async def upgraded(
     db_path: Path, now: datetime, tmp_path: Path
 ) -> tuple[Clocked, SqliteRepository]:
@@ -114,7 +124,7 @@ MEETING_KINDS = "('reminder.evening', 'reminder.before', 'recap.weekly', 'nudge.
 
 
 async def test_meeting_work_planned_by_date_is_rekeyed_by_instant_and_still_goes_out(
-    db_path: Path, tmp_path: Path
+    db_path: Path, tmp_path: Path, schema: int
 ) -> None:
     """Cape Town, Wednesdays 07:00: last week's work is done, this week's is planned under
     "2026-12-02". After the upgrade it is planned under 05:00Z that day, goes out at its
@@ -138,6 +148,7 @@ async def test_meeting_work_planned_by_date_is_rekeyed_by_instant_and_still_goes
             *this_week,
             *month,
         ],
+        schema,
     )
 
     clocked, repo = await upgraded(db_path, local(JNB, 2026, 11, 30, 8), tmp_path)
@@ -179,7 +190,7 @@ async def test_meeting_work_planned_by_date_is_rekeyed_by_instant_and_still_goes
 
 
 async def test_chains_the_old_planner_broke_resume_at_the_first_tick(
-    db_path: Path, tmp_path: Path
+    db_path: Path, tmp_path: Path, schema: int
 ) -> None:
     """New York, Sundays 01:30: on 1 November 2026, 01:30 came twice; the old planner planned
     the second under the same date, then nothing. The group had moved west from UTC after its
@@ -193,6 +204,7 @@ async def test_chains_the_old_planner_broke_resume_at_the_first_tick(
             work(2, "recap.weekly", "2026-11-01", local(NY, 2026, 11, 1, 3, 30), "done"),
             work(2, "recap.monthly", "2026-11", datetime(2026, 11, 1, 9, tzinfo=UTC), "done"),
         ],
+        schema,
     )
 
     clocked, repo = await upgraded(db_path, datetime(2026, 11, 30, 12, tzinfo=UTC), tmp_path)
@@ -214,7 +226,7 @@ async def test_chains_the_old_planner_broke_resume_at_the_first_tick(
 
 
 async def test_a_recap_the_old_planner_left_before_its_meeting_waits_until_it_ended(
-    db_path: Path, tmp_path: Path
+    db_path: Path, tmp_path: Path, schema: int
 ) -> None:
     """London, Wednesdays 07:00, moved at 06:30 to 19:00 by the old planner: it kept the
     recap at 09:00 and could not plan the 18:00 reminder. Upgraded at 09:00, the recap is
@@ -227,6 +239,7 @@ async def test_a_recap_the_old_planner_left_before_its_meeting_waits_until_it_en
             work(3, "reminder.before", "2027-01-13", local(LONDON, 2027, 1, 13, 6), "done"),
             work(3, "recap.weekly", "2027-01-13", local(LONDON, 2027, 1, 13, 9)),
         ],
+        schema,
     )
 
     clocked, repo = await upgraded(db_path, local(LONDON, 2027, 1, 13, 9), tmp_path)
@@ -247,7 +260,7 @@ async def test_a_recap_the_old_planner_left_before_its_meeting_waits_until_it_en
 
 
 async def test_a_message_waiting_for_its_retry_waits_a_delay_from_its_attempt_after_the_upgrade(
-    db_path: Path, tmp_path: Path
+    db_path: Path, tmp_path: Path, schema: int
 ) -> None:
     """Queued and tried before the upgrade, due again 30 s after its attempt; the clock is then
     set back an hour: it goes 30 s later, not an hour later."""
@@ -269,6 +282,7 @@ async def test_a_message_waiting_for_its_retry_waits_a_delay_from_its_attempt_af
                 ),
             ),
         ],
+        schema,
     )
     clocked, repo = await upgraded(db_path, datetime(2027, 1, 12, 9, 0, 5, tzinfo=UTC), tmp_path)
     try:
@@ -281,4 +295,53 @@ async def test_a_message_waiting_for_its_retry_waits_a_delay_from_its_attempt_af
 
     assert [(where, at) for where, _, at in clocked.out] == [
         ("general", datetime(2027, 1, 12, 9, 0, 35, tzinfo=UTC))
+    ]
+
+
+async def test_upgraded_after_the_evening_reminders_fell_due_every_group_still_gets_its_own(
+    db_path: Path, tmp_path: Path, schema: int
+) -> None:
+    """More groups than one claim of due work takes, each meeting in London on Wednesdays at
+    07:00, with this week's work planned under "2027-01-13" by the release before 0008. The
+    process was down over Tuesday 18:00 and comes back upgraded at 18:05. The upgrade's own
+    re-planning runs first (its rows are due since 1970) and must keep the evening reminders
+    that fell due while it was down: each group gets its evening reminder once, at once, and
+    the rest of its week."""
+    groups = DUE_BATCH + 50
+    evening, soon, recap = (
+        local(LONDON, 2027, 1, 12, 18),
+        local(LONDON, 2027, 1, 13, 6),
+        local(LONDON, 2027, 1, 13, 9),
+    )
+    rows = []
+    for gid in range(1, groups + 1):
+        rows += [
+            group_row(gid, f"club{gid}", "Europe/London", 2, "07:00"),
+            work(gid, "reminder.evening", "2027-01-13", evening),
+            work(gid, "nudge.accountability", "2027-01-13", evening),
+            work(gid, "reminder.before", "2027-01-13", soon),
+            work(gid, "recap.weekly", "2027-01-13", recap),
+        ]
+    if schema >= 7:  # what 0007 records for a group with a meeting
+        rows.append(("UPDATE groups SET meeting_since = created_at", ()))
+    old_database(db_path, rows, schema)
+
+    back = evening + timedelta(minutes=5)
+    clocked, repo = await upgraded(db_path, back, tmp_path)
+    try:
+        await clocked.run_until(local(LONDON, 2027, 1, 13, 12))
+    finally:
+        await repo.close()
+
+    clubs = sorted(f"club{gid}" for gid in range(1, groups + 1))
+    for kind, at in (("reminder.evening", back), ("reminder.soon", soon), ("recap.weekly", recap)):
+        went = [(where, when) for where, k, when in clocked.out if k == kind]
+        assert sorted(where for where, _ in went) == clubs, kind
+        assert {when for _, when in went} == {at}, kind
+    assert held(
+        db_path, "SELECT occurrence, state, COUNT(*) FROM due_work WHERE kind = 'schedule.replan'"
+    ) == [("migration-0008", "done", groups)]
+    # what 0007 recorded (or, from schema 6, records) for groups with a meeting is kept
+    assert held(db_path, "SELECT COUNT(*) FROM groups WHERE meeting_since = created_at") == [
+        (groups,)
     ]

@@ -13,8 +13,10 @@ limits (its per-route buckets and the global limit); the pace only keeps a burst
 into the global limit's 429s.
 
 A message too long for one Discord message goes out as several, in order, in one call. With
-a delivery `key` each part carries the nonce `key-index`, and the parts Discord already took
-are remembered: a retry with the same key sends only what is left.
+a delivery `key` each part carries the nonce `key-index`. With the outbox's `progress`, it
+starts after the parts Discord already took and reports each part Discord takes, which the
+outbox records with the row: a retry, or the next process after a crash, sends only what is
+left (Discord's nonce forgets after a few minutes; a stale claim is reclaimed after five).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 import aiohttp
@@ -34,7 +35,7 @@ from adapters.discord.pace import RequestPace
 from adapters.discord.refs import PLATFORM, snowflake
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError, NeedsAdmin, PayloadRefused, RecipientUnreachable
+from bot.ports import DeliveryError, NeedsAdmin, PayloadRefused, Progress, RecipientUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,6 @@ MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
 BAD_REQUEST = 400  # the payload itself is wrong (50035 Invalid Form Body, …): never retried
 NONCE_MAX = 25  # characters Discord takes in a nonce
-KEYS_KEPT = 10_000  # deliveries whose parts already taken are remembered, the newest
 
 Posted = Callable[[ChannelRef, OutMessage], Awaitable[None]]
 
@@ -53,6 +53,8 @@ Posted = Callable[[ChannelRef, OutMessage], Awaitable[None]]
 class DiscordMessenger:
     """DMs go to the user's DM channel as an embed with buttons; posts go to the group's
     channel. `on_posted` lets the client react to what it posted (the meeting event)."""
+
+    sends_in_parts = True  # a long message goes as several Discord messages (see `progress`)
 
     def __init__(
         self,
@@ -64,7 +66,6 @@ class DiscordMessenger:
         self.on_posted = on_posted
         self.pace = pace or RequestPace(held=self._global_hold)
         self._dm_open: set[int] = set()  # users whose DM channel discord.py already holds
-        self._taken: OrderedDict[str, int] = OrderedDict()  # key → parts Discord took
 
     async def _global_hold(self) -> bool:
         """While discord.py waits out a global 429 (it holds every request until then), wait
@@ -75,7 +76,14 @@ class DiscordMessenger:
             return True
         return False
 
-    async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
+    async def send_dm(
+        self,
+        user: UserRef,
+        message: OutMessage,
+        *,
+        key: str | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         uid = snowflake(user.user_id)
         if user.platform != PLATFORM or uid is None:
             raise RecipientUnreachable(f"{user.user_id!r} is not a Discord user")
@@ -85,7 +93,7 @@ class DiscordMessenger:
                 await self.pace.take()
             channel = await self.client.create_dm(discord.Object(id=uid))
             self._dm_open.add(uid)
-            await self._send(channel, out, key)
+            await self._send(channel, out, key, progress)
         except discord.HTTPException as e:
             if e.code in (CANNOT_DM, UNKNOWN_USER):
                 raise RecipientUnreachable(f"Discord {e.status}/{e.code}: {e.text}") from e
@@ -94,7 +102,12 @@ class DiscordMessenger:
             raise DeliveryError(f"cannot reach Discord: {type(e).__name__}: {e}") from e
 
     async def post(
-        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+        self,
+        channel: ChannelRef,
+        message: OutMessage,
+        *,
+        key: str | None = None,
+        progress: Progress | None = None,
     ) -> None:
         cid = snowflake(channel.channel_id or "")
         gid = snowflake(channel.workspace)
@@ -103,7 +116,7 @@ class DiscordMessenger:
         out = render.outgoing(message, channel.workspace)
         target = self.client.get_partial_messageable(cid, guild_id=gid)
         try:
-            await self._send(target, out, key)
+            await self._send(target, out, key, progress)
         except discord.HTTPException as e:
             if e.code in (MISSING_ACCESS, MISSING_PERMISSIONS):
                 raise NeedsAdmin(
@@ -125,18 +138,19 @@ class DiscordMessenger:
                 log.exception("after posting %s", message.kind)
 
     async def _send(
-        self, target: discord.abc.Messageable, parts: list[render.Outgoing], key: str | None
+        self,
+        target: discord.abc.Messageable,
+        parts: list[render.Outgoing],
+        key: str | None,
+        progress: Progress | None,
     ) -> None:
-        """Each part in order; with a key, from the first part Discord has not taken yet."""
-        done = self._taken.get(key, 0) if key else 0
+        """Each part in order, from the first one Discord has not taken yet."""
+        done = progress.done if progress is not None else 0
         for i, part in enumerate(parts[done:], done):
             await self.pace.take()
             await target.send(**part.send_kwargs(), **_nonce(f"{key}-{i}" if key else None))
-            if key:
-                self._taken[key] = i + 1
-                self._taken.move_to_end(key)
-                while len(self._taken) > KEYS_KEPT:
-                    self._taken.popitem(last=False)
+            if progress is not None and progress.taken is not None:
+                await progress.taken(i + 1, len(parts))
 
 
 def _nonce(key: str | None) -> dict[str, str]:

@@ -5,7 +5,14 @@ pinged. User text is escaped here so it can neither ping nor break the layout.
 A message too long for one Discord message becomes several, each whole and in order: texts
 and fields are split where bot/split.py says (never inside a mention, a link or a word),
 within every limit below, counted in code points as Discord counts; a field carried on is
-named "(continued)"; the buttons come with the last part."""
+named "(continued)"; the buttons come with the last part.
+
+A short message without a title stays plain text (its mentions ping). A long one (a big
+chapter's recap or reminder) goes in embeds, whose descriptions hold 4,096 characters and
+a message's embeds 6,000 in all against the 2,000 of plain text, so it takes as few messages
+as the limits allow: each message as many embeds as fit. Mentions in an embed show the
+member without notifying them (Discord never pings from an embed); allowed_mentions still
+names at most 100 of them a message."""
 
 from __future__ import annotations
 
@@ -22,7 +29,7 @@ from adapters.discord.refs import PLATFORM, snowflake
 from bot.messages import continued
 from bot.model import UserRef
 from bot.out import OutMessage
-from bot.split import split
+from bot.split import Messages, split, split_messages
 from bot.text import Link, Rich, UserText, When, close_bidi, join, lit, render
 
 log = logging.getLogger(__name__)
@@ -35,8 +42,12 @@ FIELD_NAME = 256
 FIELD_VALUE = 1024
 FIELDS = 25
 FOOTER = 2048
-EMBED_TOTAL = 6000  # title, description, fields and footer together
+EMBED_TOTAL = 6000  # title, description, fields and footer of all a message's embeds together
+EMBEDS = 10  # embeds a message
 FILES = 10
+# a message with less room left than this starts the next part in a message of its own
+# rather than carry a sliver of a list in one more embed
+LEAST_EMBED = 500
 # allowed_mentions.users holds at most 100 ids; more and the message is refused (400/50035)
 MENTIONS = 100
 
@@ -111,7 +122,7 @@ class Outgoing:
     """One Discord message, ready for `send`/`edit` keyword arguments."""
 
     content: str | None
-    embed: discord.Embed | None
+    embeds: list[discord.Embed]
     view: discord.ui.View | None
     allowed_mentions: discord.AllowedMentions
     attachments: tuple[str, ...] = ()  # file paths (an export, a chart)
@@ -130,8 +141,8 @@ class Outgoing:
         kw: dict[str, Any] = {"allowed_mentions": self.allowed_mentions}
         if self.content is not None:
             kw["content"] = self.content
-        if self.embed is not None:
-            kw["embed"] = self.embed
+        if self.embeds:
+            kw["embeds"] = self.embeds
         if self.view is not None:
             kw["view"] = self.view
         if files := self.files():
@@ -142,7 +153,7 @@ class Outgoing:
         """For replacing a placeholder: every part set, so nothing of it is left behind."""
         kw: dict[str, Any] = {
             "content": self.content,
-            "embed": self.embed,
+            "embeds": self.embeds,
             "view": self.view,
             "allowed_mentions": self.allowed_mentions,
         }
@@ -151,25 +162,33 @@ class Outgoing:
         return kw
 
 
+Part = tuple[str | None, list[discord.Embed], Rich]  # content, embeds, what they say
+
+
 def outgoing(message: OutMessage, guild_id: str) -> list[Outgoing]:
     """The Discord messages that show `message` whole, in order. A message with a title or
-    fields becomes embeds; a plain one stays text (so its mentions ping where they may).
+    fields becomes embeds; a plain one stays text (so its mentions ping where they may),
+    unless it is too long for one message: then it goes in embeds, far fewer messages.
     Actions become persistent buttons carrying the guild, so a click on a DM can be traced
     back to the group's server; they, and any files, come with the last message."""
     typed = [plain(a.command) for a in message.actions if a.command]
+    parts: list[Part]
     if message.title or message.fields:
-        parts = _embeds(message, typed)
+        parts = _messages(_embeds(message, typed))
     else:
         text = message.body()
+        hinted = text
         if typed:
             hint = join([Rich((UserText(t),)) for t in typed], " · ")
-            text = text + lit("\n-# " + wording.OR_TYPE) + hint
-        parts = [
-            (markdown(chunk), None, chunk)
-            for chunk in split(text, CONTENT, measure, pings=MENTIONS) or [lit("")]
-        ]
+            hinted = text + lit("\n-# " + wording.OR_TYPE) + hint
+        chunks = split(hinted, CONTENT, measure, pings=MENTIONS) or [lit("")]
+        if len(chunks) == 1:
+            parts = [(markdown(chunks[0]), [], chunks[0])]
+        else:
+            parts = _long_text(text, typed)
     out = [
-        Outgoing(content, embed, None, allowed_mentions(words)) for content, embed, words in parts
+        Outgoing(content, embeds, None, allowed_mentions(words))
+        for content, embeds, words in parts
     ]
     if message.actions:
         out[-1].view = views.action_view(message.actions, guild_id)
@@ -177,19 +196,64 @@ def outgoing(message: OutMessage, guild_id: str) -> list[Outgoing]:
     return out
 
 
-def _embeds(message: OutMessage, typed: list[str]) -> list[tuple[None, discord.Embed, Rich]]:
+def _footer(typed: list[str]) -> str:
+    return clip(wording.OR_TYPE + " · ".join(typed), FOOTER) if typed else ""
+
+
+def _long_text(text: Rich, typed: list[str]) -> list[Part]:
+    """A text too long for one message, as embeds' descriptions: each message as many as its
+    6,000 characters, ten embeds and 100 allowed mentions take, each description as long as
+    what is left of them (up to 4,096); the typed commands as the last one's footer."""
+    footer = _footer(typed)
+    layout = Messages(
+        part=DESCRIPTION,
+        total=EMBED_TOTAL - len(footer),
+        parts=EMBEDS,
+        pings=MENTIONS,
+        least=LEAST_EMBED,
+    )
+    out: list[Part] = []
+    for group in split_messages(text, layout, measure):
+        words = Rich(tuple(p for chunk in group for p in chunk.parts))
+        out.append((None, [discord.Embed(description=markdown(chunk)) for chunk in group], words))
+    if footer:
+        out[-1][1][-1].set_footer(text=footer)
+    return out
+
+
+def _messages(embeds: list[tuple[discord.Embed, Rich]]) -> list[Part]:
+    """Consecutive embeds together in one message while they fit: ten at most, 6,000
+    characters and 100 allowed mentions in all."""
+    out: list[Part] = []
+    group: list[discord.Embed] = []
+    words = Rich(())
+    for embed, said in embeds:
+        if group and (
+            len(group) >= EMBEDS
+            or sum(len(e) for e in group) + len(embed) > EMBED_TOTAL
+            or len((words + said).pings()) > MENTIONS
+        ):
+            out.append((None, group, words))
+            group, words = [], Rich(())
+        group.append(embed)
+        words = words + said
+    out.append((None, group, words))
+    return out
+
+
+def _embeds(message: OutMessage, typed: list[str]) -> list[tuple[discord.Embed, Rich]]:
     """Embeds within every limit: the title on the first, the text's parts as descriptions
     (one an embed), then the fields, as many to an embed as its 6,000 characters, its 25
     fields and 100 allowed mentions take; the typed commands as the last one's footer."""
-    footer = clip(wording.OR_TYPE + " · ".join(typed), FOOTER) if typed else ""
+    footer = _footer(typed)
     room = EMBED_TOTAL - len(footer)
-    out: list[tuple[None, discord.Embed, Rich]] = []
+    out: list[tuple[discord.Embed, Rich]] = []
     title = clip(user_text(message.title), TITLE) if message.title else None
     embed, words = discord.Embed(title=title), Rich(())
 
     def close() -> None:
         nonlocal embed, words
-        out.append((None, embed, words))
+        out.append((embed, words))
         embed, words = discord.Embed(), Rich(())
 
     most = min(DESCRIPTION, room - len(title or ""))
@@ -211,5 +275,5 @@ def _embeds(message: OutMessage, typed: list[str]) -> list[tuple[None, discord.E
             words = words + chunk
     close()
     if footer:
-        out[-1][1].set_footer(text=footer)
+        out[-1][0].set_footer(text=footer)
     return out

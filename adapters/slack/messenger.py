@@ -12,9 +12,10 @@ and try again (Throttled: the delivery slot is given back meanwhile), try again 
 refuses the message itself, as malformed or too long), or try again and tell the group's admin
 how to fix it (NeedsAdmin: the bot is not in the channel).
 
-A message too long for one Slack message goes out as several, in order, in one call. With a
-delivery `key` (the outbox's), the parts Slack already took are remembered: when a later part
-fails (or is rate-limited), the retry with the same key sends only what is left.
+A message too long for one Slack message goes out as several, in order, in one call. With the
+outbox's `progress`, it starts after the parts Slack already took and reports each part Slack
+takes, which the outbox records with the row: when a later part fails (or is rate-limited),
+or the process dies, the retry sends only what is left.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from bot.ports import (
     DeliveryError,
     NeedsAdmin,
     PayloadRefused,
+    Progress,
     RecipientUnreachable,
     Throttled,
 )
@@ -48,7 +49,6 @@ log = logging.getLogger(__name__)
 BOT_NAME = "Rapport"  # the bot user's display name in manifest.yml
 POST_INTERVAL = 1.0  # Slack allows about one message per second per channel
 POST = "chat.postMessage"
-KEYS_KEPT = 10_000  # deliveries whose parts already taken are remembered, the newest
 
 # The person will never take a DM from us: retrying cannot help.
 UNREACHABLE = {
@@ -106,6 +106,8 @@ def invite_hint(channel: ChannelRef) -> str:
 
 
 class SlackMessenger:
+    sends_in_parts = True  # a long message goes as several Slack messages (see `progress`)
+
     def __init__(
         self,
         client: AsyncWebClient,
@@ -116,7 +118,6 @@ class SlackMessenger:
         self.pacer = pacer or Pacer()
         self.limits = limits or RateLimits(self.pacer.monotonic, self.pacer.sleep)
         self._dm_channels: dict[str, str] = {}  # user id → the app's DM with them (for files)
-        self._taken: OrderedDict[str, int] = OrderedDict()  # key → parts Slack took
 
     async def ready(self, target: UserRef | ChannelRef) -> None:
         """Wait out the conversation's pacing and a pause of chat.postMessage in its workspace
@@ -124,23 +125,35 @@ class SlackMessenger:
         await self.limits.wait((target.workspace, POST))
         await self.pacer.ready(_conversation(target))
 
-    async def send_dm(self, user: UserRef, message: OutMessage, *, key: str | None = None) -> None:
+    async def send_dm(
+        self,
+        user: UserRef,
+        message: OutMessage,
+        *,
+        key: str | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         try:
             with calls_for(user.workspace):
-                await self._post(user.workspace, _conversation(user), message, key, dm=user)
+                await self._post(user.workspace, _conversation(user), message, progress, dm=user)
         except SlackApiError as e:
             raise await self._for_dm(user, e) from e
         except (ClientError, TimeoutError) as e:
             raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
 
     async def post(
-        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+        self,
+        channel: ChannelRef,
+        message: OutMessage,
+        *,
+        key: str | None = None,
+        progress: Progress | None = None,
     ) -> None:
         if channel.channel_id is None:
             raise RecipientUnreachable("a group's channel has no Slack id")
         try:
             with calls_for(channel.workspace):
-                await self._post(channel.workspace, channel.channel_id, message, key)
+                await self._post(channel.workspace, channel.channel_id, message, progress)
         except SlackApiError as e:
             raise _for_channel(e, channel) from e
         except (ClientError, TimeoutError) as e:
@@ -151,11 +164,13 @@ class SlackMessenger:
         workspace: str,
         conversation: str,
         message: OutMessage,
-        key: str | None,
+        progress: Progress | None,
         dm: UserRef | None = None,
     ) -> None:
+        """Each part in order, from the first Slack has not taken yet (Slack keeps no key of
+        ours, so what it took is known only from `progress`)."""
         parts = slack_messages(message)
-        done = self._taken.get(key, 0) if key else 0
+        done = progress.done if progress is not None else 0
         for i, part in enumerate(parts[done:], done):
             await self.pacer.wait(conversation)
             await self.limits.wait((workspace, POST))
@@ -169,19 +184,13 @@ class SlackMessenger:
                 )
             if dm is not None and response.get("channel"):
                 self._dm_channels[dm.user_id] = str(response["channel"])
-            if key:
-                self._remember(key, i + 1)
+            if progress is not None and progress.taken is not None:
+                await progress.taken(i + 1, len(parts))
         if message.attachments and (done < len(parts) or not parts):
             # Slack answered with the DM's channel: files go there (the message is posted
             # already, so nothing after this may fail the delivery)
             where = self._dm_channels.get(dm.user_id, "") if dm is not None else conversation
             await self._upload(where, message.attachments)
-
-    def _remember(self, key: str, parts: int) -> None:
-        self._taken[key] = parts
-        self._taken.move_to_end(key)
-        while len(self._taken) > KEYS_KEPT:
-            self._taken.popitem(last=False)
 
     async def _dm_channel(self, user: UserRef) -> str:
         """The app's DM conversation with `user` (files are uploaded there), opened once."""

@@ -26,7 +26,7 @@ UPDATE due_work SET state = 'cancelled', note = 'migration 0008: no meeting to k
 -- chain that stopped after a meeting in a repeated hour, and a monthly one that stopped
 -- after the zone moved west, resume at the first tick.
 INSERT INTO due_work (group_id, kind, target_id, occurrence, due_at)
-SELECT id, 'schedule.replan', 0, 'migration-0007', 0 FROM groups;
+SELECT id, 'schedule.replan', 0, 'migration-0008', 0 FROM groups;
 
 -- Group work finished by a clock that was later set back is looked at again at each tick:
 -- finished "in the future" is a short range of this index, empty unless the clock stepped.

@@ -9,6 +9,7 @@ a visitor (tests/chapter.py).
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from adapters.discord import render
 from bot import messages
 from bot.model import ChannelRef, Member, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, Progress
 from bot.text import Mention, Rich, listing, lit
 from tests import limits
 from tests.chapter import SIZE, Week, names, seed
@@ -81,6 +82,9 @@ async def tick(group: Bot, clock, at: datetime) -> list[dict[str, Any]]:
 async def test_the_recap_names_every_giver_thank_and_visitor(chapter: Week, group: Bot, clock):
     recap = await tick(group, clock, WEDNESDAY_0900_SAST)
     assert len(recap) > 1
+    # in embeds, each message as full as 6,000 characters and 100 allowed mentions let it be
+    assert all(not m.get("content") and m["embeds"] for m in recap)
+    assert len(recap) < math.ceil(len(shown(recap)) / limits.DISCORD_CONTENT)
     seen = shown(recap)
     assert seen.startswith(f"📊 This week at Breakfast Club: {SIZE} referrals, 0 leads")
     for m in chapter.members:
@@ -104,6 +108,9 @@ async def test_both_reminders_keep_their_asks_seats_numbers_and_rsvp(
     ):
         reminder = await tick(group, clock, at)
         seen = shown(reminder)
+        # in embeds: 6,000 characters a message, not 2,000, so as few messages as that allows
+        assert all(not m.get("content") and m["embeds"] for m in reminder)
+        assert len(reminder) == math.ceil(len(seen) / limits.DISCORD_EMBEDS_TOTAL)
         assert seen.startswith(head)
         asked = [m for m in chapter.members if f"<@{m.user.user_id}> wants: " in seen]
         assert len(asked) == 8  # a big chapter's asks rotate week by week
@@ -144,6 +151,29 @@ async def test_every_admin_view_names_every_member(
         assert f"<@{m.user.user_id}>" in seen, m.name
 
 
+async def test_the_roster_lists_every_member_with_their_seat_in_order(
+    chapter: Week, group: Bot, clock
+):
+    """/rapport roster (a listing): each of the 120 members on a line of their own, with
+    their seat, in the roster's order, spread over as many messages as Discord needs, each
+    inside the limits and allowing no pings (the roster names, it does not call)."""
+    payload = await group.send(_slash("rapport", "roster"))
+    answered = checked(group.api.private_replies(payload))
+    seen = "\n".join(text(m) for m in answered)
+    assert len(answered) > 1  # one Discord message could not hold it
+    assert seen.startswith(f"Breakfast Club's roster: {SIZE} members.")
+    roster = await group.app.repo.atomic(lambda tx: tx.members(chapter.group_id))
+    assert len(roster) == SIZE
+    at = [
+        seen.index(f"• <@{m.user.user_id}> — {render.user_text(m.classification or '')}, joined ")
+        for m in roster
+    ]
+    assert at == sorted(at)
+    assert "Roster (continued):" in seen
+    assert seen.index("Open seats: ") > at[-1]
+    assert all(not (m["allowed_mentions"] or {}).get("users") for m in answered)
+
+
 def _slash(command: str, *path: str, **values: Any) -> dict[str, Any]:
     return slash(ALICE, command, *path, **values)
 
@@ -159,28 +189,38 @@ def _named_in(view: str, chapter: Week) -> list[Member]:
     return chapter.members
 
 
-async def test_a_retry_with_the_same_key_sends_only_the_parts_not_yet_taken(bot: Bot):
-    """A message Discord takes as several: the second part fails, the outbox tries again
-    with the same key, and each part arrives once, in order, each with its own nonce."""
+async def test_a_retry_sends_only_the_parts_its_progress_says_were_not_taken(bot: Bot):
+    """A message Discord takes as several: the messenger reports each part Discord took; the
+    second fails; tried again from what was reported, each part arrives once, in order, each
+    with its own nonce. (test_outbox_delivery.py goes through the outbox, and a restart.)"""
     api = bot.api
     message = OutMessage(
-        lit("Everyone:\n") + listing([lit(f"member number {i} " * 20) for i in range(20)], "\n")
+        lit("Everyone:\n") + listing([lit(f"member number {i} " * 20) for i in range(60)], "\n")
     )
     parts = render.outgoing(message, str(GUILD_ID))
     assert len(parts) >= 3
     messenger = bot.app.core.outbox.messenger
+    reported: list[tuple[int, int]] = []
+
+    async def taken(n: int, of: int) -> None:
+        reported.append((n, of))
+
     api.outage_after = 1
     with pytest.raises(DeliveryError):
-        await messenger.post(GENERAL, message, key="outbox-7")
-    assert len(api.posts()) == 1
+        await messenger.post(GENERAL, message, key="outbox-7", progress=Progress(0, taken))
+    assert len(api.posts()) == 1 and reported == [(1, len(parts))]
     api.outage_after, api.outage = None, False
-    await messenger.post(GENERAL, message, key="outbox-7")
-    assert [p["content"] for p in api.posts()] == [p.content for p in parts]
+    await messenger.post(GENERAL, message, key="outbox-7", progress=Progress(1, taken))
+    assert [text(p) for p in api.posts()] == [text(_payload(p)) for p in parts]
     sent = [c.body for c in api.calls if c.path.endswith("/messages") and c.status == 200]
     assert [b["nonce"] for b in sent] == [f"outbox-7-{i}" for i in range(len(parts))]
-    # taken whole already: the same key sends nothing more
-    await messenger.post(GENERAL, message, key="outbox-7")
+    # taken whole already: nothing more is sent
+    await messenger.post(GENERAL, message, key="outbox-7", progress=Progress(len(parts), taken))
     assert len(api.posts()) == len(parts)
+
+
+def _payload(part: render.Outgoing) -> dict[str, Any]:
+    return {"content": part.content, "embeds": [e.to_dict() for e in part.embeds]}
 
 
 def test_no_message_allows_more_than_100_mentions():
@@ -198,7 +238,7 @@ def test_no_message_allows_more_than_100_mentions():
     assert [len(a) <= limits.DISCORD_ALLOWED_USERS for a in allowed] == [True] * len(parts)
     assert set().union(*allowed) == {int(u.user_id) for u in people}
     for p in parts:
-        assert p.embed is not None and len(p.embed) <= limits.DISCORD_EMBEDS_TOTAL
+        assert p.embeds and sum(len(e) for e in p.embeds) <= limits.DISCORD_EMBEDS_TOTAL
 
 
 async def test_the_introduction_link_stays_whole_with_a_long_cyrillic_need(group: Bot):

@@ -1,13 +1,18 @@
 """The outbox through the real discord.py client and the fake Discord: a DM whose answer was
-lost on the way back is not posted twice (the delivery key is Discord's nonce), and a payload
+lost on the way back is not posted twice (the delivery key is Discord's nonce), a payload
 Discord refuses (400, 50035 Invalid Form Body) is tried once, never again, and the group's
-admin is told once which message could not be delivered and why."""
+admin is told once which message could not be delivered and why, and a message Discord takes
+as several that fails part-way is resumed where it stopped, by this process or the next."""
 
 from __future__ import annotations
 
+from adapters.discord import render
 from adapters.discord.pace import WINDOW, RequestPace
+from bot.model import ChannelRef
+from bot.out import OutMessage
+from bot.text import listing, lit
 from tests.discord_adapter.conftest import Bot, rows, text
-from tests.discord_adapter.fake_discord import CHANNEL_ID, FakeDiscord
+from tests.discord_adapter.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.discord_adapter.payloads import ALICE, BOB, CAROL
 from tests.fakes import FakeClock, FakeMonotonic
 
@@ -98,3 +103,71 @@ async def test_after_a_global_429_nothing_more_goes_in_that_second() -> None:
     pace = RequestPace(held=held, monotonic=time.monotonic, sleep=time.sleep)
     await pace.take()
     assert time.now == 1000.0 + WINDOW  # the hold used the second up
+
+
+# --- one long message, several Discord messages ----------------------------------------------
+GENERAL = ChannelRef("discord", str(GUILD_ID), str(CHANNEL_ID), "#general")
+ROLL_CALL = OutMessage(
+    lit("Everyone:\n")
+    + listing([lit(f"member number {i} " * 20) for i in range(60)], sep="\n"),
+    kind="notice",
+)
+
+
+async def queue_roll_call(bot: Bot, clock: FakeClock) -> int:
+    """The long message in the outbox; returns how many Discord messages it takes."""
+    async with bot.app.repo.transaction() as tx:
+        row = await tx.outbox_add(None, GENERAL, ROLL_CALL, int(clock.now().timestamp()))
+    assert row == 1
+    parts = len(render.outgoing(ROLL_CALL, str(GUILD_ID)))
+    assert parts >= 3
+    return parts
+
+
+def nonces(api: FakeDiscord) -> list[str]:
+    """The nonce of every message create Discord answered, in order."""
+    return [
+        b["nonce"]
+        for c in api.calls
+        if c.method == "POST" and c.path == f"/channels/{CHANNEL_ID}/messages" and c.status == 200
+        for b in [c.body]
+    ]
+
+
+async def test_a_long_post_that_fails_on_its_second_part_is_resumed_from_it_by_the_outbox(
+    bot: Bot, discord_api: FakeDiscord, clock: FakeClock
+) -> None:
+    parts = await queue_roll_call(bot, clock)
+    discord_api.outage_after = 1  # the first part goes; then Discord answers 503
+
+    await bot.tick()
+    assert len(discord_api.posts()) == 1
+    discord_api.outage_after, discord_api.outage = None, False
+    clock.advance(seconds=30)  # the first retry's backoff
+    await bot.tick()
+
+    assert nonces(discord_api) == [f"outbox-1-{i}" for i in range(parts)]  # each asked once
+    assert len(discord_api.posts()) == parts
+    assert await rows(bot, "SELECT state, attempts, parts_sent FROM outbox") == [
+        {"state": "sent", "attempts": 2, "parts_sent": parts}
+    ]
+
+
+async def test_the_next_process_sends_only_the_parts_discord_has_not_taken(
+    bot: Bot, discord_api: FakeDiscord, clock: FakeClock
+) -> None:
+    """The first part went, the second failed; the process stops before its retry. The next
+    one, with no memory of the first's, starts from the second part: the first is not asked
+    for again (Discord's nonce would forget it after a few minutes)."""
+    parts = await queue_roll_call(bot, clock)
+    discord_api.outage_after = 1
+    await bot.tick()
+    await bot.stop()
+    discord_api.outage_after, discord_api.outage = None, False
+
+    clock.advance(minutes=10)
+    await bot.start()
+    await bot.tick()
+
+    assert nonces(discord_api) == [f"outbox-1-{i}" for i in range(parts)]
+    assert len(discord_api.posts()) == parts

@@ -3,12 +3,14 @@ text that stays plain text, Discord's length limits respected."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from adapters.discord import render
-from bot.model import UserRef
+from bot import messages
+from bot.model import Group, Meeting, Member, Stats, UserRef
 from bot.out import Action, Field, OutMessage
-from bot.text import Link, Mention, Rich, UserText, When, lit
+from bot.text import Link, Mention, Rich, UserText, When, listing, lit
 
 BOB = UserRef("discord", "900000000000000100", "900000000000001002", "Bob")
 SLACKER = UserRef("slack", "T1", "U1", "*slack* person")
@@ -71,9 +73,12 @@ def test_only_named_pinged_members_are_allowed():
 
 def test_long_text_is_spread_over_messages_within_discord_s_limits():
     long = "word " * 1000
-    parts = render.outgoing(OutMessage(text=lit(long)), "1")
-    assert [len(p.content or "") <= render.CONTENT for p in parts] == [True] * len(parts)
-    assert " ".join(p.content or "" for p in parts).split() == ["word"] * 1000
+    # too long for the 2,000 characters of one message's text: in one message's embeds
+    [part] = render.outgoing(OutMessage(text=lit(long)), "1")
+    assert part.content is None and len(part.embeds) == 2
+    assert [len(e.description or "") <= render.DESCRIPTION for e in part.embeds] == [True, True]
+    assert sum(len(e) for e in part.embeds) <= render.EMBED_TOTAL
+    assert " ".join(e.description or "" for e in part.embeds).split() == ["word"] * 1000
     cards = render.outgoing(
         OutMessage(
             text=lit(long * 2),
@@ -82,8 +87,9 @@ def test_long_text_is_spread_over_messages_within_discord_s_limits():
         ),
         "1",
     )
-    embeds = [c.embed for c in cards if c.embed is not None]
-    assert len(embeds) == len(cards)
+    embeds = [e for c in cards for e in c.embeds]
+    assert all(c.content is None and c.embeds for c in cards)
+    assert all(sum(len(e) for e in c.embeds) <= render.EMBED_TOTAL for c in cards)
     assert len(embeds[0].title or "") == render.TITLE
     for e in embeds:
         # Discord refuses an embed over 6000 characters in all, a description over 4096,
@@ -101,7 +107,70 @@ def test_long_text_is_spread_over_messages_within_discord_s_limits():
     few = render.outgoing(
         OutMessage(text=lit("x"), fields=tuple(Field(f"F{i}", lit("v")) for i in range(30))), "1"
     )
-    assert [len(p.embed.fields) for p in few if p.embed] == [render.FIELDS, 5]
+    # 25 fields an embed; two small embeds go in one message
+    assert [[len(e.fields) for e in p.embeds] for p in few] == [[render.FIELDS, 5]]
+
+
+# --- a big chapter's long lists: embeds, as few messages as the limits allow ---------------
+GROUP = Group(
+    1, "discord", "900000000000000100", "900000000000000200", "#club", "Breakfast Club",
+    "Africa/Johannesburg", "ZAR", Meeting(2, "07:00", "Africa/Johannesburg", "The Oaks"), 0,
+)  # fmt: skip
+
+
+def member(i: int, ask: str) -> Member:
+    user = UserRef("discord", GROUP.workspace, str(900000000000300000 + i), f"Member {i}")
+    return Member(i, 1, user, f"Trade {i}", ask, None, None, None, True, False, True, 0)
+
+
+def test_a_reminder_with_eight_long_asks_takes_two_messages_not_nine():
+    """Eight asks of about 1,000 characters and 40 open seats: as text, 2,000 characters a
+    message, it took nine posts, about one ask each. In embeds (4,096 a description, 6,000
+    a message) it takes the two its 10,000 characters need, everything whole and in order,
+    the typed RSVP commands in the last embed's footer and the buttons on the last message."""
+    asks = [member(i, (f"ask {i}: homeowners planning a remodel " * 30)[:999]) for i in range(8)]
+    seats = [f"Seat {i}: roofer & tiler" for i in range(40)]
+    at = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)
+    reminder = messages.meeting_reminder(GROUP, at, False, asks, seats, Stats(), "2026-12-02")
+
+    parts = render.outgoing(reminder, GROUP.workspace)
+
+    said = [e.description or "" for p in parts for e in p.embeds]
+    assert len(parts) == 2 == math.ceil(sum(map(len, said)) / render.EMBED_TOTAL)
+    for p in parts:
+        assert p.content is None and 1 <= len(p.embeds) <= 10
+        assert sum(len(e) for e in p.embeds) <= render.EMBED_TOTAL
+        assert all(len(d) <= render.DESCRIPTION for d in said)
+    text = "\n".join(said)
+    places = [text.index(f"<@{m.user.user_id}> wants: ask {m.id}: ") for m in asks]
+    assert places == sorted(places)  # each ask whole (none is near the limits), in order
+    assert all(render.user_text(m.ask or "") in text for m in asks)
+    assert places[-1] < text.index("Seat 0") < text.index("Seat 39") < text.index("Coming?")
+    assert (parts[-1].embeds[-1].footer.text or "").startswith("Or type: /rapport rsvp ")
+    assert [e.footer.text for p in parts for e in p.embeds][:-1] == [None] * (len(said) - 1)
+    assert [p.view is not None for p in parts] == [False, True]
+
+
+def test_an_item_too_big_for_what_a_message_has_left_starts_the_next_one_whole():
+    """3,000 characters of text, then an item of 3,800 that could be shortened (it says where
+    to read all of it): it does not fit the 3,000 left in the first message, but it fits an
+    embed of its own, so it starts the second message whole rather than being shortened."""
+    words = " ".join(f"w{i:04d}" for i in range(633))  # 3,797 characters
+    item = Rich((UserText(words, more=lit("/rapport profile @Bob")),))
+    message = OutMessage(lit("intro " * 500) + lit("\n") + listing([item], sep="\n"))
+
+    parts = render.outgoing(message, "1")
+
+    assert [len(p.embeds) for p in parts] == [1, 1]
+    assert parts[1].embeds[0].description == words
+    assert "…" not in " ".join(e.description or "" for p in parts for e in p.embeds)
+
+
+def test_a_reply_that_fits_one_message_stays_plain_text_and_pings():
+    bob = Mention(BOB)
+    [out] = render.outgoing(OutMessage(lit("x" * 1900 + " thanks ") + Rich((bob,))), "1")
+    assert out.embeds == [] and out.content is not None and out.content.endswith("<@900000000000001002>")
+    assert out.allowed_mentions.to_dict()["users"] == [900000000000001002]
 
 
 def test_a_plain_message_with_actions_lists_the_typed_commands_in_small_print():

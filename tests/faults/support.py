@@ -359,9 +359,9 @@ def _discord_part_problems(message: OutMessage, out: Any) -> list[str]:
         if u.platform == "discord" and snowflake(u.user_id)
     }
     texts = [out.content or ""]
-    embed = out.embed.to_dict() if out.embed else {}
-    texts += [embed.get("title", ""), embed.get("description", "")]
-    texts += [f"{f['name']} {f['value']}" for f in embed.get("fields", [])]
+    for embed in (e.to_dict() for e in out.embeds):
+        texts += [embed.get("title", ""), embed.get("description", "")]
+        texts += [f"{f['name']} {f['value']}" for f in embed.get("fields", [])]
     # (an embed's footer is plain text: Discord shows it as it is and never pings from it)
     for text in texts:
         if LIVE_EVERYONE.search(text):
@@ -371,8 +371,11 @@ def _discord_part_problems(message: OutMessage, out: Any) -> list[str]:
                 problems.append(f"mention <@{kind}{uid}> of someone the message does not name")
     if out.content is not None and len(out.content) > discord_render.CONTENT:
         problems.append("content too long")
-    if out.embed is not None:
-        e = out.embed
+    if len(out.embeds) > 10:
+        problems.append(f"{len(out.embeds)} embeds")
+    if sum(len(e) for e in out.embeds) > discord_render.EMBED_TOTAL:
+        problems.append("embeds too long in all")
+    for e in out.embeds:
         if len(e.title or "") > discord_render.TITLE:
             problems.append("title too long")
         if len(e.description or "") > discord_render.DESCRIPTION:

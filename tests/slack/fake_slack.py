@@ -20,6 +20,7 @@ from aiohttp import WSMsgType, web
 
 TEAM = "T0RAPPORT"
 DROP = "(drop the connection)"  # a failure that is not an API error at all
+HANG = "(never answer)"  # the call is taken in and never answered: its caller dies waiting
 BOT_USER = "U0RAPPORT"
 
 
@@ -78,6 +79,7 @@ class FakeSlack:
         self.socket_acks: list[dict[str, Any]] = []
         self._failures: dict[str, list[Failure]] = {}
         self._gates: dict[str, asyncio.Event] = {}
+        self._closing = asyncio.Event()
         self._response_targets: dict[str, tuple[str, str]] = {}
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -98,6 +100,7 @@ class FakeSlack:
         self.port = int(self._runner.addresses[0][1])
 
     async def close(self) -> None:
+        self._closing.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -164,6 +167,9 @@ class FakeSlack:
             if f.times <= 0:
                 queue = self._failures[method]
                 del queue[next(i for i, g in enumerate(queue) if g is f)]
+            if f.error == HANG:
+                await self._closing.wait()  # its caller is long gone by then
+                return web.Response(status=503)
             if f.error == DROP:
                 assert request.transport is not None
                 request.transport.close()  # the client sees the server hang up

@@ -6,6 +6,7 @@ auth.test is asked once, at start-up, however many requests arrive at once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ import aiohttp
 import pytest
 
 from adapters.slack.app import assemble
+from adapters.slack.blocks import SlackMessage, slack_messages
 from adapters.slack.cli import SlackEnv, serve
 from adapters.slack.client import web_client
 from adapters.slack.limits import RateLimits
@@ -21,12 +23,13 @@ from adapters.slack.messenger import Pacer, SlackMessenger
 from bot.config import Settings, SlackSettings
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
+from bot.outbox import STALE_CLAIM_SECONDS
 from bot.service import Core
-from bot.text import lit
+from bot.text import listing, lit
 from storage.sqlite import SqliteRepository
-from tests.fakes import FakeClock, FakeResolver
+from tests.fakes import FakeClock, FakeMonotonic, FakeResolver
 from tests.slack.conftest import ALICE, BOB, CAROL, GROUP, Workspace
-from tests.slack.fake_slack import FakeSlack
+from tests.slack.fake_slack import HANG, TEAM, FakeSlack
 from tests.slack.payloads import SIGNING_SECRET, encode_form, signed_headers, slash_form
 from tests.slack.test_commands import rows
 
@@ -159,6 +162,102 @@ async def test_a_post_slack_refuses_as_too_long_is_tried_once_and_the_admin_told
             "last_error": "refused: Slack refused the message (msg_blocks_too_long)",
         }
     ]
+
+
+# --- one long message, several Slack messages ------------------------------------------------
+ROLL_CALL = OutMessage(
+    lit("Everyone:\n")
+    + listing([lit("&" * 76 + f"{i:04d}") for i in range(80)], sep="\n"),  # 400 each, escaped
+    kind="notice",
+)
+
+
+def slack_process(fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings) -> Core:
+    """A Rapport process on `repo` delivering through the real Slack messenger, whose pacing
+    and rate limits wait on a fake monotonic clock."""
+    time = FakeMonotonic()
+    limits = RateLimits(time.monotonic, time.sleep)
+    client = web_client("xoxb-test", fake.base_url, sleep=time.sleep, limits=limits)
+    messenger = SlackMessenger(client, Pacer(monotonic=time.monotonic, sleep=time.sleep), limits)
+    return Core(repo, messenger, clock, FakeResolver(), settings)
+
+
+async def queue_roll_call(repo: SqliteRepository, clock: FakeClock) -> list[SlackMessage]:
+    async with repo.transaction() as tx:
+        await tx.outbox_add(None, post_to(TEAM, GROUP[0]), ROLL_CALL, int(clock.now().timestamp()))
+    parts = slack_messages(ROLL_CALL)
+    assert len(parts) >= 3
+    return parts
+
+
+async def test_a_long_post_that_fails_on_its_second_part_is_resumed_from_it_by_the_outbox(
+    fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings
+) -> None:
+    """Through the outbox: Slack takes the first part and fails the second. The outbox tries
+    the row again after its backoff, and the channel gets each part once, in order."""
+    core = slack_process(fake, repo, clock, settings)
+    parts = await queue_roll_call(repo, clock)
+    fake.fail("chat.postMessage", "internal_error", after=1)
+
+    assert await core.deliver() == 0
+    assert len(fake.posts_in(GROUP[0])) == 1
+    clock.advance(seconds=30)  # the first retry's backoff
+    assert await core.deliver() == 1
+
+    assert [m["blocks"] for m in fake.posts_in(GROUP[0])] == [p.blocks for p in parts]
+    assert len(fake.calls_to("chat.postMessage")) == len(parts) + 1  # the failed one, once
+    assert await outbox_rows(repo) == [("sent", 2, len(parts))]
+
+
+async def test_a_long_post_rate_limited_on_its_second_part_goes_on_from_it_after_the_pause(
+    fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings
+) -> None:
+    """Slack takes the first part and answers the second with a 429: the outbox waits out
+    the pause (the same claim, no attempt counted) and goes on from the second part."""
+    core = slack_process(fake, repo, clock, settings)
+    parts = await queue_roll_call(repo, clock)
+    fake.fail(
+        "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "2"}, after=1
+    )
+
+    assert await core.deliver() == 1
+
+    assert [m["blocks"] for m in fake.posts_in(GROUP[0])] == [p.blocks for p in parts]
+    assert await outbox_rows(repo) == [("sent", 1, len(parts))]
+
+
+async def test_a_process_that_dies_after_the_first_part_is_followed_by_one_sending_only_the_rest(
+    fake: FakeSlack, clock: FakeClock, settings: Settings, tmp_path: Path
+) -> None:
+    """Slack took the first part; the process died waiting for the answer to the second. The
+    next process, knowing nothing of the first one's memory, reclaims the row once its claim
+    went stale and sends from the second part on: the first is not posted twice."""
+    db = str(tmp_path / "rapport.db")
+    first = await SqliteRepository.open(db)
+    parts = await queue_roll_call(first, clock)
+    fake.fail("chat.postMessage", HANG, after=1)
+    dying = asyncio.create_task(slack_process(fake, first, clock, settings).deliver())
+    await fake.until(lambda: len(fake.calls_to("chat.postMessage")) == 2)
+    dying.cancel()  # the process is gone: nothing after this runs for it
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+    await first.close()
+    assert len(fake.posts_in(GROUP[0])) == 1
+
+    clock.advance(seconds=STALE_CLAIM_SECONDS + 1)
+    second = await SqliteRepository.open(db)
+    try:
+        assert await slack_process(fake, second, clock, settings).deliver() == 1
+        assert await outbox_rows(second) == [("sent", 2, len(parts))]
+    finally:
+        await second.close()
+    assert [m["blocks"] for m in fake.posts_in(GROUP[0])] == [p.blocks for p in parts]
+
+
+async def outbox_rows(repo: SqliteRepository) -> list[tuple[str, int, int]]:
+    async with repo.transaction() as tx:
+        rows = await tx._all("SELECT state, attempts, parts_sent FROM outbox ORDER BY id")
+    return [tuple(r) for r in rows]
 
 
 # --- auth.test, once -----------------------------------------------------------------------

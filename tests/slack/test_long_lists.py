@@ -24,7 +24,7 @@ from adapters.slack.messenger import Pacer, SlackMessenger
 from bot import messages
 from bot.model import ChannelRef, Member, UserRef
 from bot.out import OutMessage
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, Progress
 from bot.scheduler import Scheduler
 from bot.text import listing, lit
 from tests import limits
@@ -161,6 +161,24 @@ def named_in(line: str, chapter: Week) -> list[Member]:
     return chapter.members
 
 
+async def test_the_roster_lists_every_member_with_their_seat_in_order(
+    chapter: Week, group: Workspace, fake, slack
+):
+    """/rapport roster (a listing): each of the 120 members on a line of their own, with
+    their seat, in the roster's order, spread over as many messages as Slack needs, each
+    inside the limits; the open seats line after them."""
+    answered = await answer(group, fake, "/rapport roster")
+    text = seen(answered, fake)
+    assert len(answered) > 1  # one Slack message could not hold it
+    assert text.startswith(f"Breakfast Club's roster: {SIZE} members.")
+    roster = await slack.app.repo.atomic(lambda tx: tx.members(chapter.group_id))
+    assert len(roster) == SIZE
+    at = [text.index(f"• @{m.name} — {m.classification}, joined ") for m in roster]
+    assert at == sorted(at)
+    assert "Roster (continued):" in text
+    assert text.index("Open seats: ") > at[-1]
+
+
 async def test_the_settings_list_every_open_seat(chapter: Week, group: Workspace, fake):
     answered = await answer(group, fake, "/rapport settings")
     text = seen(answered, fake)
@@ -190,23 +208,30 @@ async def test_an_answer_longer_than_five_posts_goes_on_in_the_dm():
     assert "\n".join(shown).replace("&amp;", "&").split() == ["Everyone:", *names]
 
 
-async def test_a_retry_with_the_same_key_sends_only_the_parts_not_yet_taken(fake, pace):
-    """A message Slack takes as several: the second part fails, the outbox tries again with
-    the same key, and each part arrives once, in order."""
+async def test_a_retry_sends_only_the_parts_its_progress_says_were_not_taken(fake, pace):
+    """A message Slack takes as several: the messenger reports each part Slack took; the
+    second fails; tried again from what was reported, each part arrives once, in order.
+    (tests/slack/test_delivery.py goes through the outbox, and across a restart.)"""
     client = web_client("xoxb-test", fake.base_url, sleep=pace.sleep)
     messenger = SlackMessenger(client, Pacer(monotonic=pace.monotonic, sleep=pace.sleep))
     names = ["&" * 76 + f"{i:04d}" for i in range(80)]
     message = OutMessage(lit("Everyone:\n") + listing([lit(n) for n in names], sep="\n"))
     parts = slack_messages(message)
     assert len(parts) >= 3
+    reported: list[tuple[int, int]] = []
+
+    async def taken(n: int, of: int) -> None:
+        reported.append((n, of))
+
     fake.fail("chat.postMessage", "internal_error", after=1)
     with pytest.raises(DeliveryError):
-        await messenger.post(CHANNEL, message, key="outbox-7")
-    assert len(fake.posts_in(GROUP[0])) == 1
-    await messenger.post(CHANNEL, message, key="outbox-7")
+        await messenger.post(CHANNEL, message, key="outbox-7", progress=Progress(0, taken))
+    assert len(fake.posts_in(GROUP[0])) == 1 and reported == [(1, len(parts))]
+    await messenger.post(CHANNEL, message, key="outbox-7", progress=Progress(1, taken))
     assert [m["blocks"] for m in fake.posts_in(GROUP[0])] == [p.blocks for p in parts]
-    # taken whole already: the same key sends nothing more
-    await messenger.post(CHANNEL, message, key="outbox-7")
+    assert reported == [(n, len(parts)) for n in range(1, len(parts) + 1)]
+    # taken whole already: nothing more is sent
+    await messenger.post(CHANNEL, message, key="outbox-7", progress=Progress(len(parts), taken))
     assert len(fake.posts_in(GROUP[0])) == len(parts)
 
 
