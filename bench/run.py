@@ -1,6 +1,8 @@
 """`python -m bench`: generate (or reuse) the population, measure every figure, print the table
 and write bench/results.json. Options: --quick (fewer repetitions), --scale F (a smaller
-population, for trying the benchmark itself), --keep (leave the working copies)."""
+population, for trying the benchmark itself), --keep (leave the working copies), --only
+FIGURE (one delivery-at-scale figure of bench.fanout, printed and not recorded: `--only due`
+is the reminder minute's due work alone, the figure to watch when changing how it is built)."""
 
 from __future__ import annotations
 
@@ -362,6 +364,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="population size factor")
     parser.add_argument("--keep", action="store_true", help="keep the working copies")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--only",
+        choices=("due", "core", "slack", "discord"),
+        help="run one figure of bench.fanout on the population; print it, record nothing",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
@@ -395,6 +402,10 @@ def main() -> None:
     population, generated = ensure(sizes, say)
     if generated is None:
         say(f"population: cached {population.name}")
+    if args.only:
+        groups = sizes.groups if args.only in ("due", "core") else 100
+        say(f"{args.only}: {fanout_child(population, args.only, groups)}")
+        return
     work = CACHE / "work.db"
     files = tempfile.mkdtemp(prefix="rapport-bench-files-")
     settings = Settings(privacy=PrivacySettings(files_dir=files))
