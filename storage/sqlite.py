@@ -1161,6 +1161,9 @@ class _ThreadConnection:
     async def execute(self, sql: str, args: Params = ()) -> _ThreadCursor:
         return _ThreadCursor(self._conn.execute(sql, args))
 
+    async def executemany(self, sql: str, args: list[Params]) -> _ThreadCursor:
+        return _ThreadCursor(self._conn.executemany(sql, args))
+
     @property
     def in_transaction(self) -> bool:
         return self._conn.in_transaction
