@@ -309,13 +309,15 @@ def _part_json(p: Part) -> str:
         return quote(p)
     if isinstance(p, Mention):
         u = p.user
-        who = quoted((u.platform, u.workspace, u.user_id, u.display_name))
-        return f'{{"m": {who}, "p": {"true" if p.ping else "false"}}}'
+        return (
+            f'{{"m": [{quote(u.platform)}, {quote(u.workspace)}, {quote(u.user_id)},'
+            f' {quote(u.display_name)}], "p": {"true" if p.ping else "false"}}}'
+        )
     if isinstance(p, UserText):
         more = f', "more": {p.more.json}' if p.more is not None else ""
         return f'{{"u": {quote(p.text)}{more}}}'
     if isinstance(p, Listing):
-        items = ", ".join(i.json for i in p.items)
+        items = ", ".join([i.json for i in p.items])
         head = p.head.json if p.head is not None else "null"
         again = p.again.json if p.again is not None else "null"
         return f'{{"ls": [{items}], "sep": {quote(p.sep)}, "head": {head}, "again": {again}}}'

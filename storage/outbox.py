@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
 from bot.model import ChannelRef, UserRef
@@ -211,11 +212,17 @@ class OutboxQueries:
 
 
 def _target_json(target: Target) -> str:
+    """What json.dumps writes for {"dm": [...]} or {"post": [...]}, written directly: a
+    reminder minute stores ~186,000."""
     if isinstance(target, UserRef):
-        return json.dumps(
-            {"dm": [target.platform, target.workspace, target.user_id, target.display_name]}
-        )
-    return json.dumps({"post": [target.platform, target.workspace, target.channel_id, target.name]})
+        values = (target.platform, target.workspace, target.user_id, target.display_name)
+        return '{"dm": [' + ", ".join(map(_ascii, values)) + "]}"
+    values = (target.platform, target.workspace, target.channel_id, target.name)
+    return '{"post": [' + ", ".join(map(_ascii, values)) + "]}"
+
+
+def _ascii(value: object) -> str:
+    return encode_basestring_ascii(value) if isinstance(value, str) else json.dumps(value)
 
 
 def _target_from_json(data: str) -> Target:

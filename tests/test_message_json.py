@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import messages
-from bot.model import Member, UserRef
+from bot.model import ChannelRef, Member, UserRef
 from bot.out import Action, Field, OutMessage
 from bot.text import Link, Listing, Mention, Rich, UserText, When, lit, rich_to_json
+from storage.outbox import _target_json
 
 # any text a person or the bot might write: quotes, backslashes, controls, emoji, RTL, lone
 # surrogates (json.dumps writes them as they are when ensure_ascii is off)
@@ -92,6 +93,15 @@ def test_a_message_is_stored_as_json_dumps_writes_it(m: OutMessage) -> None:
     stored = m.to_json()
     assert stored == as_json_dumps_writes_it(m)
     assert m.to_json() == stored  # a second time, from what each part kept
+
+
+@given(USERS, st.builds(ChannelRef, TEXT, TEXT, st.none() | TEXT, TEXT))
+def test_a_target_is_stored_as_json_dumps_writes_it(user: UserRef, where: ChannelRef) -> None:
+    u, c = user, where
+    assert _target_json(u) == json.dumps(
+        {"dm": [u.platform, u.workspace, u.user_id, u.display_name]}
+    )
+    assert _target_json(c) == json.dumps({"post": [c.platform, c.workspace, c.channel_id, c.name]})
 
 
 def test_a_shared_ask_line_is_written_once_for_every_nudge_that_lists_it() -> None:
