@@ -261,7 +261,8 @@ def table(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ]
 
 
-OLD_DUE_S = 45  # running the 20,000-row minute before it was built in batches (README)
+# running the 20,000-row minute: before issue 14 built it in batches, and after (README)
+OLD_DUE_S = {"before issue 14": 45, "after it": 24.2}
 
 
 def fanout_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -273,7 +274,8 @@ def fanout_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         (
             f"running due work: claim + build + queue the {due['rows']:,}-row minute"
             f" ({due['queued']:,} messages)",
-            f"{due['wall_s']:.1f} s (CPU {due['cpu_s']:.1f} s; was ~{OLD_DUE_S} s)",
+            f"{due['wall_s']:.1f} s (CPU {due['cpu_s']:.1f} s, SQLite {due.get('sql_s', 0):.1f} s;"
+            f" was ~{OLD_DUE_S['before issue 14']:.0f} s, then {OLD_DUE_S['after it']} s)",
             "a few seconds (≤ 5 s)",
             verdict(due["wall_s"] <= 5),
         )
@@ -321,6 +323,7 @@ def notes(r: dict[str, Any]) -> list[str]:
     rem, fu, ob = sc["reminders"], sc["follow_ups"], sc["outbox_backlog"]
     bad = [x["name"] for x in r["plans"] if not x["ok"]]
     mc = r["machine"]
+    due = r["fanout"]["due"]
     return [
         f"Machine: {mc['cpus']} CPUs ({mc['cpu'] or 'unknown'}), {mc['platform']}, Python"
         f" {mc['python']}, SQLite {mc['sqlite']}, load average {mc['load_average'][0]} at the"
@@ -338,6 +341,11 @@ def notes(r: dict[str, Any]) -> list[str]:
         f" {rem['run_sample']['per_item_ms']:.1f} ms a reminder or accountability nudge, so"
         f" ~{rem['run_sample']['all_claimed_would_take_s']:.0f} s for all {rem['claimed']:,};"
         f" {fu['run_sample']['per_item_ms']:.1f} ms a follow-up nudge.",
+        f"Running due work: {due['sql_s']:.1f} s of its {due['wall_s']:.1f} s inside SQLite"
+        f" ({due['sql_statements']:,} calls on the writer's connection), the rest"
+        f" {due['wall_s'] - due['sql_s']:.1f} s Rapport's Python (building the messages and their"
+        f" JSON, planning, the unit-of-work machinery): {1e6 * due['wall_s'] / due['queued']:.0f}"
+        " µs a queued message in all.",
         f"Outbox after that minute: {ob['waiting']:,} messages; one claim of 100 takes"
         f" {ob['claim']['p50_ms']:.1f} ms ({ob['claims_to_drain']:,} claims to drain it).",
         f"Query plans: {len(r['plans']) - len(bad)} of {len(r['plans'])} as expected"
