@@ -7,7 +7,8 @@ Each figure runs in a process of its own (bench.run starts them) on a fresh copy
 population, which it changes: everything due before the minute is marked done, as the
 earlier ticks would have left it, and only the chosen groups' rows of the minute stay due.
 
-- due: claim + build + queue the minute's rows as run_due does (no delivery).
+- due: claim + build + queue the minute's rows as run_due does (no delivery), with the time
+  spent inside SQLite (each call on the writer's sqlite3 connection, timed) beside the rest.
 - core: `Core.run_due` at the minute, delivering to a Messenger that answers after 100 ms
   (asyncio.sleep; no limit on its side): the wall time beside messages × 100 ms.
 - slack: the 100 groups in the population's Slack workspace, run by the bot `rapport slack
@@ -100,10 +101,62 @@ class SlowMessenger:
         await self._take(message)
 
 
+class TimedSql:
+    """The writer's sqlite3 connection, with the time spent in each of its calls added up
+    (about a microsecond of its own a call): how much of the minute is SQLite's."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.seconds = 0.0
+        self.statements = 0
+
+    def _timed(self, call: Any, *args: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return call(*args)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+    def execute(self, sql: str, args: Any = ()) -> Any:
+        self.statements += 1
+        return _TimedCursor(self, self._timed(self._conn.execute, sql, args))
+
+    def executemany(self, sql: str, args: Any) -> Any:
+        self.statements += 1
+        return self._timed(self._conn.executemany, sql, args)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._conn.in_transaction
+
+
+@dataclass
+class _TimedCursor:
+    sql: TimedSql
+    cur: sqlite3.Cursor
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self.cur.lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        return self.cur.rowcount
+
+    def fetchone(self) -> Any:
+        return self.sql._timed(self.cur.fetchone)
+
+    def fetchall(self) -> Any:
+        return self.sql._timed(self.cur.fetchall)
+
+
 async def due(db: Path, groups: int) -> dict[str, Any]:
     m = moments()
     rows = prepare(db, m.reminders, 1, groups)
     repo = await SqliteRepository.open(str(db))
+    assert repo._here is not None
+    timed = TimedSql(repo._here._db._conn)  # type: ignore[attr-defined]
+    repo._here._db._conn = timed  # type: ignore[attr-defined]
     try:
         core = Core(repo, SlowMessenger(), FixedClock(m.reminders), BenchResolver(), settings())
         now, ts = core.clock.now(), m.reminders
@@ -128,6 +181,8 @@ async def due(db: Path, groups: int) -> dict[str, Any]:
         "queued": queued,
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
+        "sql_s": round(timed.seconds, 2),
+        "sql_statements": timed.statements,
     }
 
 

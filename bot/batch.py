@@ -1,19 +1,23 @@
-"""Reads shared by one batch of scheduled work.
+"""Reads and plans shared by one batch of scheduled work.
 
 A reminder minute claims thousands of rows at once, and a group's rows come together (its
 evening reminder and its accountability nudges): each used to read the group, its settings,
-skips, open seats and whole roster again. Within one batch those are read once per group and
-shared; they cannot change under it unless the batch itself changes them, and any call that
-might (anything not known to leave them alone) drops what was kept.
+skips, open seats and whole roster again, and to plan the group's next meeting again. Within
+one batch those are read (and the plan made) once per group and shared; they cannot change
+under it unless the batch itself changes them, and any call that might (anything not known
+to leave them alone) drops what was kept. So does a unit of the batch that fails: its
+changes are rolled back, and what it kept may rest on them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
 
 from bot.model import Group, Member
 from bot.ports import Repository
+
+T = TypeVar("T")
 
 # calls that change none of the reads kept here
 HARMLESS = frozenset(
@@ -25,6 +29,7 @@ HARMLESS = frozenset(
         "due_snooze",
         "due_pending",
         "outbox_add",
+        "outbox_add_many",
         "stats",
         "givers_since",
         "givers_between",
@@ -79,3 +84,19 @@ class SharedReads:
 
     async def wanted_seats(self, group_id: int) -> list[str]:
         return list(await self._read("wanted_seats", group_id))
+
+    async def once(self, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
+        """`make()`, awaited once for `key` while what the batch kept stands."""
+        k = ("once", key)
+        if k not in self._memo:
+            self._memo[k] = await make()
+        result: T = self._memo[k]
+        return result
+
+
+async def once(tx: Repository, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
+    """Within a batch (`tx` a SharedReads), `make()` once for `key`: work every unit of a
+    group would do alike, such as planning its next meeting. Outside one, every time."""
+    if isinstance(tx, SharedReads):
+        return await tx.once(key, make)
+    return await make()

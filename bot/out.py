@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from bot.model import UserRef
-from bot.text import Rich, lit, rich_from_json, rich_to_json
+from bot.text import Rich, lit, quote, rich_from_json
 
 
 @dataclass(frozen=True)
@@ -57,20 +57,28 @@ class OutMessage:
         return self.body().pings()
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "text": rich_to_json(self.text),
-                "title": self.title,
-                "fields": [[f.name, rich_to_json(f.value)] for f in self.fields],
-                "actions": [
-                    [a.label, a.action_id, rich_to_json(a.command), a.style] for a in self.actions
-                ],
-                "ephemeral": self.ephemeral,
-                "kind": self.kind,
-                "attachments": list(self.attachments),
-                "about": self.about,
-            },
-            ensure_ascii=False,
+        """The outbox's stored form: what `json.dumps(..., ensure_ascii=False)` writes for
+        the dict `from_json` reads, put together from each rich text's own JSON (`Rich.json`),
+        so the parts many messages share are written out once (a reminder minute queues
+        ~186,000 messages)."""
+        fields = actions = attachments = ""
+        if self.fields:
+            fields = ", ".join([f"[{quote(f.name)}, {f.value.json}]" for f in self.fields])
+        if self.actions:
+            actions = ", ".join(
+                [
+                    f"[{quote(a.label)}, {quote(a.action_id)}, {a.command.json}, {quote(a.style)}]"
+                    for a in self.actions
+                ]
+            )
+        if self.attachments:
+            attachments = ", ".join(map(quote, self.attachments))
+        title = "null" if self.title is None else quote(self.title)
+        about = "null" if self.about is None else str(int(self.about))
+        return (
+            f'{{"text": {self.text.json}, "title": {title}, "fields": [{fields}],'
+            f' "actions": [{actions}], "ephemeral": {"true" if self.ephemeral else "false"},'
+            f' "kind": {quote(self.kind)}, "attachments": [{attachments}], "about": {about}}}'
         )
 
     @classmethod

@@ -342,6 +342,16 @@ class Repository(Protocol):
         now: int,
         due: int | None = None,
     ) -> int: ...
+    async def outbox_add_many(
+        self,
+        group_id: int | None,
+        queued: list[tuple[Target, OutMessage, int | None]],
+        now: int,
+    ) -> None:
+        """Queue several messages (target, message, due or None), in order, as `outbox_add`
+        each would: a reminder minute queues a chapter's nudges in one statement."""
+        ...
+
     async def outbox_claim(
         self, now: int, limit: int, stale_before: int, token: str | None = None
     ) -> list[OutboxItem]: ...

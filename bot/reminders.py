@@ -12,10 +12,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import due, messages
+from bot import batch, due, messages
 from bot.model import Group, Member, seat_key
+from bot.out import OutMessage
 from bot.ports import DueItem, Repository
 from bot.schedule import is_meeting, meeting_date
+from bot.text import Rich
 from bot.work import Work
 
 log = logging.getLogger(__name__)
@@ -54,9 +56,14 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
         return Outcome("cancelled", "the meeting was skipped")
     sched = due.group_schedule(w.settings, await w.tx.group_settings(group.id))
     times = due.meeting_times(sched, at, group.tz, day)
-    # plan the following meeting; after a long downtime, the first one still to come
-    recap_lag = sched.recap_lag
-    await due.plan_meeting(w.tx, w.settings, group, max(at, w.now - recap_lag), w.now)
+    # plan the following meeting; after a long downtime, the first one still to come. The
+    # group's other work of this meeting in the batch would plan the same: planned once.
+    after = max(at, w.now - sched.recap_lag)
+    await batch.once(
+        w.tx,
+        ("plan_meeting", group.id, after, w.now),
+        lambda: due.plan_meeting(w.tx, w.settings, group, after, w.now),
+    )
     week = int(at.timestamp()) // (7 * 86400)
 
     if item.kind in (due.REMINDER_EVENING, due.REMINDER_BEFORE):
@@ -76,6 +83,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
             return Outcome("dropped", f"late: ran at {w.now.isoformat()}")
         members = await w.tx.members(group.id)
         with_asks = [m for m in members if m.ask]
+        lines = await _ask_lines(w, group, with_asks)
         taken = {seat_key(m.classification) for m in members if m.classification}
         open_seats = [c for c in await w.tx.wanted_seats(group.id) if seat_key(c) not in taken]
         last = await w.tx.stats(group.id, None, int((at - timedelta(days=7)).timestamp()), w.ts)
@@ -85,7 +93,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 group,
                 at,
                 item.kind == due.REMINDER_BEFORE,
-                rotate(with_asks, week * ASKS_IN_REMINDER, ASKS_IN_REMINDER),
+                [lines[m.id] for m in rotate(with_asks, week * ASKS_IN_REMINDER, ASKS_IN_REMINDER)],
                 open_seats,
                 last,
                 day.isoformat(),
@@ -120,12 +128,27 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
     return Outcome("cancelled", f"unknown kind {item.kind}")
 
 
+async def _ask_lines(w: Work, group: Group, with_asks: list[Member]) -> dict[int, Rich]:
+    """Each member's ask as the group's messages list it, by member id: written once for
+    all of them (a reminder and every member's nudge show the same few asks), and, within
+    a batch of due work, once for the group's reminder and its nudges together."""
+
+    async def write() -> dict[int, Rich]:
+        return {m.id: messages.ask_line(m) for m in with_asks}
+
+    return await batch.once(w.tx, ("ask_lines", group.id), write)
+
+
 async def _accountability(w: Work, group: Group, at: datetime, week: int) -> None:
     weeks = w.settings.nudges.inactive_weeks
     since = int((at - timedelta(weeks=weeks)).timestamp())
     members = await w.tx.members(group.id)
     with_asks = [m for m in members if m.ask]
+    lines = await _ask_lines(w, group, with_asks)
     gave = await w.tx.givers_since(group.id, since)  # one read for the group, not one each
+    # quiet hours end alike for everyone with the same hours and zone (most keep the group's)
+    quiet: dict[tuple[str | None, str | None], int | None] = {}
+    nudges: list[tuple[Member, OutMessage, int | None]] = []
     for m in members:
         if m.joined_at > since:
             continue  # new members get a few weeks' grace
@@ -134,18 +157,16 @@ async def _accountability(w: Work, group: Group, at: datetime, week: int) -> Non
         others = [o for o in with_asks if o.id != m.id]
         if not others:
             continue
-        quiet_end = due.quiet_until(m, group, w.settings.quiet_hours, w.now)
-        send_at = int(quiet_end.timestamp()) if quiet_end else None
+        hours = (m.quiet_hours, m.tz)
+        if hours not in quiet:
+            quiet_end = due.quiet_until(m, group, w.settings.quiet_hours, w.now)
+            quiet[hours] = int(quiet_end.timestamp()) if quiet_end else None
+        send_at = quiet[hours]
         if send_at is not None and send_at >= int(at.timestamp()):
             continue  # they would only get it after the meeting
-        await w.dm(
-            group,
-            m,
-            messages.accountability_nudge(
-                weeks, rotate(others, week + m.id, ASKS_IN_NUDGE), at, group.tz
-            ),
-            due=send_at,
-        )
+        asks = [lines[o.id] for o in rotate(others, week + m.id, ASKS_IN_NUDGE)]
+        nudges.append((m, messages.accountability_nudge(weeks, asks, at, group.tz), send_at))
+    await w.dms(group, nudges)
 
 
 async def _recap(w: Work, group: Group, since: int, until: int) -> None:

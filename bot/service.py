@@ -606,7 +606,15 @@ class Core:
     ) -> int:
 
         async def unit(raw: Repository) -> tuple[Outcome, Work] | None:
-            tx = cast(Repository, SharedReads(raw, memo)) if memo is not None else raw
+            if memo is None:
+                return await run(raw)
+            try:
+                return await run(cast(Repository, SharedReads(raw, memo)))
+            except BaseException:
+                memo.clear()  # its changes are rolled back; what the batch kept may rest on them
+                raise
+
+        async def run(tx: Repository) -> tuple[Outcome, Work] | None:
             group = await tx.group(item.group_id)
             if group is None:
                 await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")

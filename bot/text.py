@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from json.encoder import encode_basestring as quote  # a str as json.dumps(ensure_ascii=False)
 from zoneinfo import ZoneInfo
 
 from bot.model import UserRef
@@ -95,6 +97,17 @@ class Rich:
     def __bool__(self) -> bool:
         return any(p != "" for p in self.leaves())
 
+    @property
+    def json(self) -> str:
+        """`rich_to_json(self)` as json.dumps(..., ensure_ascii=False) writes it, made once
+        per object: a part many messages share (an ask line in each member's nudge) is
+        written out once, not once per message."""
+        done: str | None = self.__dict__.get("_json")
+        if done is None:
+            done = "[" + ", ".join(map(_part_json, self.parts)) + "]"
+            self.__dict__["_json"] = done  # not a field: frozen, equality and hash ignore it
+        return done
+
     def leaves(self) -> Iterator[Leaf]:
         """Every part in reading order, with lists laid out as their items and separators."""
         for p in self.parts:
@@ -167,15 +180,25 @@ def fmt(template: str, **values: object) -> Rich:
     """Fill a wording template. A plain `str` value is treated as user text (safe by default);
     pass `Rich`, `UserRef`, `When` or numbers for everything else."""
     parts: list[Part] = []
+    for text, name in _pieces(template):
+        if text:
+            parts.append(text)
+        if name is not None:
+            parts.extend(_as_parts(values[name]))
+    return Rich(tuple(parts))
+
+
+@lru_cache(maxsize=1024)
+def _pieces(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A template as (text before a field, the field's name), read once per template."""
+    out: list[tuple[str, str | None]] = []
     pos = 0
     for m in _FIELD.finditer(template):
-        if m.start() > pos:
-            parts.append(template[pos : m.start()])
-        parts.extend(_as_parts(values[m.group(1)]))
+        out.append((template[pos : m.start()], m.group(1)))
         pos = m.end()
     if pos < len(template):
-        parts.append(template[pos:])
-    return Rich(tuple(parts))
+        out.append((template[pos:], None))
+    return tuple(out)
 
 
 def _as_parts(v: object) -> Iterable[Part]:
@@ -273,6 +296,34 @@ def rich_to_json(r: Rich) -> list[object]:
         else:
             out.append({"l": [p.url, p.label]})
     return out
+
+
+def quoted(values: Iterable[str]) -> str:
+    """A list of strings as json.dumps(..., ensure_ascii=False) writes it."""
+    return "[" + ", ".join(map(quote, values)) + "]"
+
+
+def _part_json(p: Part) -> str:
+    """One part of `rich_to_json(...)` as json.dumps(..., ensure_ascii=False) writes it."""
+    if isinstance(p, str):
+        return quote(p)
+    if isinstance(p, Mention):
+        u = p.user
+        return (
+            f'{{"m": [{quote(u.platform)}, {quote(u.workspace)}, {quote(u.user_id)},'
+            f' {quote(u.display_name)}], "p": {"true" if p.ping else "false"}}}'
+        )
+    if isinstance(p, UserText):
+        more = f', "more": {p.more.json}' if p.more is not None else ""
+        return f'{{"u": {quote(p.text)}{more}}}'
+    if isinstance(p, Listing):
+        items = ", ".join([i.json for i in p.items])
+        head = p.head.json if p.head is not None else "null"
+        again = p.again.json if p.again is not None else "null"
+        return f'{{"ls": [{items}], "sep": {quote(p.sep)}, "head": {head}, "again": {again}}}'
+    if isinstance(p, When):
+        return f'{{"t": {int(p.at.timestamp())}, "tz": {quote(p.tz)}}}'
+    return f'{{"l": {quoted((p.url, p.label))}}}'
 
 
 def rich_from_json(data: list[object]) -> Rich:

@@ -125,6 +125,17 @@ class Work:
         self.queued += 1
         return True
 
+    async def dms(self, group: Group, queued: list[tuple[Member, OutMessage, int | None]]) -> None:
+        """Queue DMs (member, message, due or None) as `dm` each would, in one statement."""
+        rows = [
+            (m.user, message, due)
+            for m, message, due in queued
+            if m.dm_enabled or message.kind in ESSENTIAL_DMS
+        ]
+        if rows:
+            await self.tx.outbox_add_many(group.id, rows, self.ts)
+            self.queued += len(rows)
+
     async def post(self, group: Group, message: OutMessage) -> None:
         await self.tx.outbox_add(group.id, group.channel, message, self.ts)
         self.queued += 1

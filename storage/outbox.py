@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
 from bot.model import ChannelRef, UserRef
@@ -61,6 +62,27 @@ _CLAIM = (
     " RETURNING id, group_id, target, payload, attempts, parts_sent"
 )
 _OURS = "id = ? AND state = 'sending' AND claim_token = ?"
+_ADD = (
+    "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
+    " lane, send_at, delay_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _added(
+    group_id: int | None, target: Target, message: OutMessage, now: int, due: int | None
+) -> tuple[Any, ...]:
+    """A queued message's row for _ADD: to go at once, or at `due`."""
+    at = now if due is None else due
+    return (
+        group_id,
+        _target_json(target),
+        message.to_json(),
+        at,
+        now,
+        lane(target),
+        at,
+        now if due is None else None,
+    )
 
 
 class OutboxQueries:
@@ -80,20 +102,17 @@ class OutboxQueries:
         due: int | None = None,
     ) -> int:
         """Queue a message, to go at once, or at `due` (a moment in the calendar)."""
-        at = now if due is None else due
-        return await self._insert(
-            "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
-            " lane, send_at, delay_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                group_id,
-                _target_json(target),
-                message.to_json(),
-                at,
-                now,
-                lane(target),
-                at,
-                now if due is None else None,
-            ),
+        return await self._insert(_ADD, _added(group_id, target, message, now, due))
+
+    async def outbox_add_many(
+        self,
+        group_id: int | None,
+        queued: list[tuple[Target, OutMessage, int | None]],
+        now: int,
+    ) -> None:
+        """Queue several messages in one statement, in order, as `outbox_add` each."""
+        await self._db.executemany(
+            _ADD, [_added(group_id, target, m, now, due) for target, m, due in queued]
         )
 
     async def outbox_claim(
@@ -202,11 +221,17 @@ class OutboxQueries:
 
 
 def _target_json(target: Target) -> str:
+    """What json.dumps writes for {"dm": [...]} or {"post": [...]}, written directly: a
+    reminder minute stores ~186,000."""
     if isinstance(target, UserRef):
-        return json.dumps(
-            {"dm": [target.platform, target.workspace, target.user_id, target.display_name]}
-        )
-    return json.dumps({"post": [target.platform, target.workspace, target.channel_id, target.name]})
+        values = (target.platform, target.workspace, target.user_id, target.display_name)
+        return '{"dm": [' + ", ".join(map(_ascii, values)) + "]}"
+    values = (target.platform, target.workspace, target.channel_id, target.name)
+    return '{"post": [' + ", ".join(map(_ascii, values)) + "]}"
+
+
+def _ascii(value: object) -> str:
+    return encode_basestring_ascii(value) if isinstance(value, str) else json.dumps(value)
 
 
 def _target_from_json(data: str) -> Target:

@@ -200,7 +200,8 @@ def test_a_recap_of_any_names_shows_every_giver_thanks_and_visitor(names, visito
 def test_a_reminder_shows_each_ask_whole_or_says_where_to_read_it(names, asks, seats):
     for platform in ("slack", "discord"):
         people = [member(u, i, asks[i]) for i, u in enumerate(users(platform, names))]
-        reminder = messages.meeting_reminder(GROUP, AT, False, people, seats, Stats(), "2026-12-02")
+        lines = [messages.ask_line(m) for m in people]
+        reminder = messages.meeting_reminder(GROUP, AT, False, lines, seats, Stats(), "2026-12-02")
         if platform == "slack":
             shown, esc, named = slack_ok(reminder), slack_esc, _slack_named
         else:

@@ -131,7 +131,8 @@ def test_a_reminder_with_eight_long_asks_takes_two_messages_not_nine():
     asks = [member(i, (f"ask {i}: homeowners planning a remodel " * 30)[:999]) for i in range(8)]
     seats = [f"Seat {i}: roofer & tiler" for i in range(40)]
     at = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)
-    reminder = messages.meeting_reminder(GROUP, at, False, asks, seats, Stats(), "2026-12-02")
+    lines = [messages.ask_line(m) for m in asks]
+    reminder = messages.meeting_reminder(GROUP, at, False, lines, seats, Stats(), "2026-12-02")
 
     parts = render.outgoing(reminder, GROUP.workspace)
 
