@@ -53,9 +53,12 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+DISTRIBUTION = "rapport-bot"  # the name on PyPI; the command is `rapport`
+
+
 def _version() -> str:
     try:
-        return metadata.version("rapport")
+        return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed
         return "(not installed)"
 
