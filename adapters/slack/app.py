@@ -25,6 +25,7 @@ from adapters.slack.listeners import FileSender, Listeners
 from adapters.slack.messenger import Pacer, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID
 from adapters.slack.resolver import SlackResolver
+from adapters.slack.verify import replace_signature_check
 from bot.app import App, build
 from bot.config import Settings
 from bot.ports import Clock
@@ -102,6 +103,7 @@ def build_slack_app(
         logger=BOLT_LOG,
         authorize=(identity or Identity(client)).authorizer(),
     )
+    replace_signature_check(bolt, signing_secret, BOLT_LOG)
     on = Listeners(core, directory, files)
     for command in COMMANDS:
         bolt.command(command)(on.command)
