@@ -28,6 +28,7 @@ from adapters.slack.resolver import SlackResolver
 from adapters.slack.verify import replace_signature_check
 from bot.app import App, build
 from bot.config import Settings
+from bot.metrics import NO_METRICS, Metrics
 from bot.ports import Clock
 from bot.service import Core
 
@@ -141,6 +142,7 @@ async def assemble(
     process_before_response: bool = False,
     pacer: Pacer | None = None,
     retry_sleep: Sleep = asyncio.sleep,
+    metrics: Metrics = NO_METRICS,
 ) -> SlackBot:
     """Everything a Slack-connected Rapport needs, built from settings and secrets. Rate-limit
     pauses run on the pacer's clock and `retry_sleep` (tests pass fake ones)."""
@@ -156,6 +158,7 @@ async def assemble(
         resolver=SlackResolver(directory),
         clock=clock,
         database=database,
+        metrics=metrics,
     )
     bolt = build_slack_app(
         app.core,
