@@ -60,7 +60,8 @@ class Scrub(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if record.name.startswith(_BODY_LOGGERS) and (body := _BODY.search(message)):
-            message = message[: body.start()].rstrip(" :(,") + " (request body not logged)"
+            kept = message[: body.start()].rstrip(" :(,")
+            message = f"{kept} (request body not logged)" if kept else "(request body not logged)"
         message = self.clean(message)
         record.msg, record.args = message, None
         if record.exc_info and record.exc_info[1] is not None:
@@ -111,10 +112,11 @@ def _extras(record: logging.LogRecord, formatter: logging.Formatter) -> Iterable
     text = record.exc_text
     if not text and record.exc_info:
         text = formatter.formatException(record.exc_info)
+    # split at newlines only: any other line break (\r, \v, U+2028) is escaped in its line
     if text:
-        yield from text.rstrip("\n").splitlines()
+        yield from text.rstrip("\n").split("\n")
     if record.stack_info:
-        yield from formatter.formatStack(record.stack_info).splitlines()
+        yield from formatter.formatStack(record.stack_info).rstrip("\n").split("\n")
 
 
 class _RapportHandler(logging.StreamHandler):  # type: ignore[type-arg]

@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 from adapters.health import Health, HealthError, serve_health
 from adapters.metrics import PrometheusMetrics
 from adapters.slack.app import SlackBot, assemble
+from adapters.slack.verify import unreadable_is_400
 from bot.config import Settings, SlackSettings
 from bot.ports import Clock
 from bot.scheduler import Scheduler
@@ -186,6 +187,7 @@ async def start_http(
     this process's event loop. Returns the runner and the port actually bound (port 0 picks
     a free one)."""
     app = bot.bolt.web_app(path=EVENTS_PATH, port=port)
+    app.middlewares.append(unreadable_is_400)
     if health is not None:
         health.add_routes(app)
     runner = web.AppRunner(app)

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 
+from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.middleware.request_verification.async_request_verification import (
     AsyncRequestVerification,
@@ -60,3 +61,17 @@ def replace_signature_check(bolt: AsyncApp, signing_secret: str, logger: logging
             chain[i] = SignedOnly(signing_secret, base_logger=logger)
             return
     raise RuntimeError("slack-bolt's signature check was not found: cannot replace it")
+
+
+@web.middleware
+async def unreadable_is_400(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """bolt reads a request's body before it checks its signature, and a body that is not
+    a Slack payload (a `payload=` that is not JSON, bytes that are not UTF-8) raised out of
+    its handler: a 500 and a traceback for anyone who posts junk. Answered 400, in a line."""
+    try:
+        return await handler(request)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        log.info("refused a request whose body is not a Slack payload (answered 400)")
+        return web.Response(status=400, text="bad request\n")
