@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -315,3 +316,46 @@ def test_the_core_never_imports_prometheus_client():
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout == "False\n"
+
+
+def test_http_mode_refuses_a_separate_health_port_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "slack", "--http", "--port", "3000", "--health-port", "9101"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stderr == (
+        "rapport: --health-port is for Socket Mode: with --http, /healthz, /readyz and /metrics"
+        " are served on --port (3000) beside /slack/events\n"
+    )
+
+
+async def test_discord_with_a_health_port_that_is_taken_stops_with_one_line(
+    discord_api, tmp_path, settings
+):
+    import socket
+
+    from adapters.discord import cli as discord_cli
+    from tests.discord_adapter.fake_discord import BASE, TOKEN
+
+    config = discord_cli.config_from_env(
+        discord_cli.DiscordSettings(), {"DISCORD_TOKEN": TOKEN, "DISCORD_API_URL": BASE}
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(discord_cli.Problem) as refused:
+            await discord_cli.serve(
+                settings, config, database=str(tmp_path / "r.db"), health=("127.0.0.1", port)
+            )
+    assert str(refused.value).startswith(f"cannot serve /healthz on 127.0.0.1:{port}: ")
+    assert "\n" not in str(refused.value)
