@@ -1,7 +1,10 @@
-"""`rapport` (or `python -m bot`): run the bot on an adapter.
+"""`rapport` (or `python -m bot`): run the bot on an adapter, or look after its database.
 
 rapport [--config FILE] console [--db FILE] [--script FILE] [--now "YYYY-MM-DD HH:MM"] [--tz Area/City]
-rapport console --config FILE …   (--config may also follow the adapter)
+rapport slack [--http [--port N] [--host H]] [--health-port N] [--db FILE]
+rapport discord [--health-port N] [--db FILE]
+rapport migrate [--db FILE]        rapport backup FILE [--db FILE]
+rapport console --config FILE …   (--config, -v and --log-format may also follow the command)
 rapport --version
 """
 
@@ -10,13 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import logging
+import os
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from importlib import metadata
 
-from bot.config import ConfigError, Settings, load
+from bot.config import ConfigError, Settings, database_target, load
 from bot.schedule import is_timezone
+
+LOG_FORMATS = ("text", "json")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -25,12 +31,25 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", metavar="FILE", help="TOML settings (see config.example.toml)")
     p.add_argument("-v", "--verbose", action="store_true", help="log what the bot does")
+    p.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default="text",
+        help="text lines (default), or one JSON object a line for a log collector",
+    )
     p.add_argument("--version", action="version", version=f"rapport {_version()}")
-    # the adapters take --config too, so `rapport console --config x` works as people type it;
-    # SUPPRESS keeps an adapter's missing --config from hiding the one given before it
+    # the commands take --config, -v and --log-format too, so `rapport console --config x`
+    # works as people type it; SUPPRESS keeps a command's missing option from hiding the one
+    # given before it
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="TOML settings")
-    sub = p.add_subparsers(dest="adapter", required=True, metavar="ADAPTER")
+    shared.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more"
+    )
+    shared.add_argument(
+        "--log-format", choices=LOG_FORMATS, default=argparse.SUPPRESS, help="text or json"
+    )
+    sub = p.add_subparsers(dest="adapter", required=True, metavar="COMMAND")
     add = functools.partial(sub.add_parser, parents=[shared])
     c = add("console", help="run in this terminal, or play a script (no tokens)")
     c.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
@@ -43,41 +62,87 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve POST /slack/events instead of Socket Mode (needs SLACK_SIGNING_SECRET)",
     )
-    s.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    s.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        help="HTTP port (default 3000); /healthz, /readyz and /metrics are served there too",
+    )
     s.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on")
-    s.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
+    _health_options(s, "in Socket Mode")
+    s.add_argument("--db", metavar="FILE", help=DB_HELP)
     d = add("discord", help="run in a Discord server")
-    d.add_argument("--db", metavar="FILE", help="SQLite file (default: the config's)")
+    _health_options(d, "")
+    d.add_argument("--db", metavar="FILE", help=DB_HELP)
     i = add("discord-invite", help="print the link that adds the bot to a server")
     i.add_argument("--client-id", metavar="ID", help="the application id (or DISCORD_CLIENT_ID)")
+    m = add("migrate", help="bring the database's schema up to this version's, then stop")
+    m.add_argument("--db", metavar="FILE", help=DB_HELP)
+    b = add("backup", help="copy the SQLite database, consistently, while the bot runs")
+    b.add_argument("file", metavar="FILE", help="the copy to write (never an existing file)")
+    b.add_argument("--db", metavar="FILE", help=DB_HELP)
     return p
+
+
+DB_HELP = "SQLite file (default: RAPPORT_DATABASE, else the config's database.path)"
+
+
+def _health_options(command: argparse.ArgumentParser, where: str) -> None:
+    command.add_argument(
+        "--health-port",
+        type=int,
+        metavar="PORT",
+        help=f"serve /healthz, /readyz and /metrics on this port{' ' + where if where else ''}",
+    )
+    command.add_argument(
+        "--health-host",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="address for --health-port (default 127.0.0.1; 0.0.0.0 in a container)",
+    )
+
+
+DISTRIBUTION = "rapport-bot"  # the name on PyPI; the command is `rapport`
 
 
 def _version() -> str:
     try:
-        return metadata.version("rapport")
+        return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed
         return "(not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    os.umask(0o077)  # whatever this process writes is its owner's alone (files set it too)
+    from adapters.logs import configure
+
+    configure(verbose=args.verbose, fmt=args.log_format, stream=sys.stderr)
     try:
         settings = load(args.config) if args.config else Settings()
+        database = database_target(settings, os.environ, getattr(args, "db", None))
     except ConfigError as e:
         print(f"rapport: {e}", file=sys.stderr)
         return 2
+    # the secrets' values are known now: the log replaces them wherever they turn up
+    configure(
+        verbose=args.verbose,
+        fmt=args.log_format,
+        stream=sys.stderr,
+        secrets=_secrets(settings, os.environ),
+    )
     if args.adapter == "console":
-        return _console(args, settings)
+        return _console(args, settings, database)
+    if args.adapter == "migrate":
+        return _migrate(settings, database)
+    if args.adapter == "backup":
+        return _backup(database, args.file)
     if args.adapter == "discord":
         from adapters.discord.cli import main as discord_main
 
-        return discord_main(settings, database=args.db or settings.database)
+        return discord_main(
+            settings, database=database, health=(args.health_host, args.health_port)
+        )
     if args.adapter == "discord-invite":
         from adapters.discord.cli import invite
 
@@ -85,17 +150,63 @@ def main(argv: list[str] | None = None) -> int:
     if args.adapter == "slack":
         from adapters.slack.cli import main as slack_main
 
+        if args.http and args.health_port is not None:
+            print(
+                "rapport: --health-port is for Socket Mode: with --http, /healthz, /readyz and"
+                f" /metrics are served on --port ({args.port}) beside /slack/events",
+                file=sys.stderr,
+            )
+            return 2
         return slack_main(
             settings,
             http=args.http,
             port=args.port,
             host=args.host,
-            database=args.db or settings.database,
+            database=database,
+            health=(args.health_host, args.health_port),
         )
     return 2  # argparse refuses unknown adapters before this
 
 
-def _console(args: argparse.Namespace, settings: Settings) -> int:
+def _secrets(settings: Settings, environ: Mapping[str, str]) -> list[str]:
+    """The values of the variables that hold secrets (and the database URL, which may carry
+    a password): never to be written to a log."""
+    names = [
+        settings.slack.bot_token_env,
+        settings.slack.app_token_env,
+        settings.slack.signing_secret_env,
+        settings.discord.token_env,
+    ]
+    found = [environ[n].strip() for n in names if environ.get(n, "").strip()]
+    url = environ.get(settings.database_env, "").strip()
+    return [*found, url] if "://" in url else found
+
+
+def _migrate(settings: Settings, database: str) -> int:
+    from bot.app import migrate
+
+    try:
+        version = asyncio.run(migrate(settings, database))
+    except Exception as e:  # a file that is not a database, a disk that is full
+        print(f"rapport: migrate: cannot migrate {database}: {e}", file=sys.stderr)
+        return 1
+    print(f"rapport: {database} is at schema version {version}")
+    return 0
+
+
+def _backup(database: str, target: str) -> int:
+    from storage.backup import BackupError, backup
+
+    try:
+        pages = backup(database, target)
+    except BackupError as e:
+        print(f"rapport: backup: {e}", file=sys.stderr)
+        return 1
+    print(f"rapport: {database} copied to {target} ({pages} pages)")
+    return 0
+
+
+def _console(args: argparse.Namespace, settings: Settings, database: str) -> int:
     from adapters.console.runner import main as console_main
 
     if args.tz and not is_timezone(args.tz):
@@ -120,9 +231,7 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
             print(f"rapport: --script: cannot read {args.script}: {e.strerror}", file=sys.stderr)
             return 2
     return asyncio.run(
-        console_main(
-            settings, db=args.db or settings.database, script=args.script, now=args.now, tz=args.tz
-        )
+        console_main(settings, db=database, script=args.script, now=args.now, tz=args.tz)
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.metrics import NO_METRICS, Metrics
 from bot.ports import Clock, MentionResolver, Messenger, Repository
 from bot.service import Core
 
@@ -26,9 +27,23 @@ async def build(
     resolver: MentionResolver,
     clock: Clock,
     database: str | None = None,
+    metrics: Metrics = NO_METRICS,
 ) -> App:
-    """Open storage (migrating it) and wire the core to the adapter's ports."""
+    """Open storage (migrating it) and wire the core to the adapter's ports; `metrics` is
+    the adapter's (Prometheus, for the long-running modes)."""
     from storage.sqlite import SqliteRepository  # the only place the core meets a driver
 
     repo = await SqliteRepository.open(database or settings.database)
-    return App(Core(repo, messenger, clock, resolver, settings), repo)
+    return App(Core(repo, messenger, clock, resolver, settings, metrics), repo)
+
+
+async def migrate(settings: Settings, database: str | None = None) -> int:
+    """`rapport migrate`: bring the database's schema up to this version's, and stop.
+    Returns the schema version it is at."""
+    from storage.sqlite import SqliteRepository
+
+    repo = await SqliteRepository.open(database or settings.database)  # opening migrates
+    try:
+        return await repo.migrate()
+    finally:
+        await repo.close()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bot.files import open_private
 from bot.messages import count, money
 
 WEEKS_SHOWN = 12
@@ -132,7 +133,8 @@ def weekly_chart(
     counts.set_title(_plain(title))
 
     out = Path(path)
-    figure.savefig(out, format="png")
+    with open_private(out, "wb") as f:  # owner-only, whatever the umask
+        figure.savefig(f, format="png")
     return out
 
 

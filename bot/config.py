@@ -4,7 +4,9 @@ the file says which environment variable carries a token, and only the adapter r
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +91,9 @@ class DiscordSettings:
 @dataclass(frozen=True)
 class Settings:
     database: str = "rapport.db"
+    # the variable that, when set, names the database instead of `database` (a URL with a
+    # password in it is a secret: it never belongs in the file)
+    database_env: str = "RAPPORT_DATABASE"
     timezone: str = "UTC"
     # a new group counts in its time zone's currency (bot.money); this one only where the
     # zone names no country (UTC)
@@ -114,6 +119,7 @@ def load(path: str | Path) -> Settings:
     """Read a config file; a missing file, bad TOML or a bad value raises ConfigError."""
     p = Path(path)
     try:
+        _refuse_if_others_can_write(p)
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{p}: no such config file (copy config.example.toml to start)") from None
@@ -126,9 +132,56 @@ def load(path: str | Path) -> Settings:
     return from_dict(data, source=str(p))
 
 
+def _refuse_if_others_can_write(p: Path) -> None:
+    """Whoever can write the config decides where Rapport writes its files and which
+    variables it reads its secrets from: refuse a file anyone but its owner can change (a
+    group-writable file is fine only in its owner's own private group, as with umask 002)."""
+    st = p.stat()
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & stat.S_IWOTH or (mode & stat.S_IWGRP and not _private_group(st.st_uid, st.st_gid)):
+        raise ConfigError(
+            f"{p}: others can write this file (mode {mode:04o}), so they could change what"
+            f" Rapport does: make it writable by its owner only (chmod go-w {p})"
+        )
+
+
+def _private_group(uid: int, gid: int) -> bool:
+    """The file's group is its owner's user-private group (the group named after them)."""
+    import grp
+    import pwd
+
+    try:
+        return grp.getgrgid(gid).gr_name == pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return False
+
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def database_target(
+    settings: Settings, environ: Mapping[str, str], given: str | None = None
+) -> str:
+    """The database to open: `given` (--db), else the variable `database_env` names
+    (RAPPORT_DATABASE), else [database] path. Raises ConfigError, naming where it came from
+    but never repeating it (a URL may carry a password), for a database this build cannot
+    open."""
+    source, target = "--db", given
+    if not target:
+        source, target = settings.database_env, environ.get(settings.database_env, "").strip()
+    if not target:
+        source, target = "database.path", settings.database
+    if target.lower().startswith(POSTGRES_SCHEMES):
+        raise ConfigError(
+            f"{source} names a PostgreSQL database, and PostgreSQL support is not in this build"
+            " of Rapport: give a SQLite file path instead (like /srv/rapport/rapport.db)"
+        )
+    return target
+
+
 def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
     r = _Reader(data, source)
-    db = r.section("database", {"path"})
+    db = r.section("database", {"path", "url_env"})
     general = r.section("defaults", {"timezone", "currency", "locale", "quiet_hours"})
     nudges = r.section("nudges", set(NudgeSettings.__dataclass_fields__))
     reminders = r.section("reminders", set(ReminderSettings.__dataclass_fields__))
@@ -152,6 +205,7 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
         heat_hours[int(key)] = r.positive_int(f"nudges.follow_up_hours.{key}", value)
     settings = Settings(
         database=r.text("database.path", db.get("path", d.database)),
+        database_env=r.env_name("database.url_env", db.get("url_env", d.database_env)),
         timezone=r.timezone("defaults.timezone", general.get("timezone", d.timezone)),
         currency=r.currency("defaults.currency", general.get("currency", d.currency)),
         locale=r.locale("defaults.locale", general.get("locale", d.locale)),

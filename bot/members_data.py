@@ -31,9 +31,7 @@ PHONE_LIKE = re.compile(r"[+-]?[0-9][0-9 ().\-/]*")
 
 
 def _folder(w: Work, group: Group) -> Path:
-    folder = files.group_folder(w.settings, group.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return files.private_folder(w.settings, group.id)
 
 
 def _stamp(w: Work, group: Group) -> str:
@@ -102,7 +100,7 @@ def _months(first: date, last: date, tz: str) -> list[tuple[str, int, int]]:
 
 
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with files.open_private(path, "w", newline="", encoding="utf-8") as f:
         if not rows:
             f.write("")
             return
@@ -128,9 +126,8 @@ async def my_data(w: Work, cmd: MyData) -> list[OutMessage]:
     data = {"group": group.name, "exported_at": w.now.isoformat(), **await w.tx.member_data(me.id)}
     path = _folder(w, group) / f"my-data-{me.id}-{_stamp(w, group)}.json"
     try:
-        path.write_text(
-            json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
-        )
+        with files.open_private(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
         files.stamp(path, w.ts)
     except OSError as e:
         path.unlink(missing_ok=True)

@@ -38,7 +38,9 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
         return Outcome("dropped", "more than a week late")
     early = (item.note or "").startswith(RAN_EARLY)
     if item.kind == due.RECAP_MONTHLY:
-        return Outcome("done", await _recap(w, group, item.occurrence, item.note if early else None))
+        return Outcome(
+            "done", await _recap(w, group, item.occurrence, item.note if early else None)
+        )
     if item.kind == due.SUGGEST_ONE_TO_ONE:
         if early:  # a second pick a day later would only be noise
             return Outcome("done", "suggested when it ran early")
@@ -133,7 +135,7 @@ async def _recap(w: Work, group: Group, month: str, early: str | None) -> str:
     def draw(ts: int = w.ts) -> Callable[[Repository], Awaitable[None]]:
         message = plain
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            files.private_folder(w.settings, group.id)
             if weekly_chart(weeks, chart, title, group.currency, locale) is not None:
                 files.stamp(chart, ts)
                 message = with_chart

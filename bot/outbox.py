@@ -22,6 +22,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from bot.metrics import NO_METRICS, Metrics
 from bot.model import UserRef
 from bot.ports import (
     Clock,
@@ -74,8 +75,10 @@ class Outbox:
         on_needs_admin: Told | None = None,
         on_refused: Told | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.repo = repo
+        self.metrics = metrics
         self.messenger = messenger
         self.clock = clock
         self.on_unreachable = on_unreachable
@@ -144,6 +147,7 @@ class Outbox:
             await self._retry_later(item, self._ts(run.now), error)
             return True
         run.taken(item, self._ts())
+        self.metrics.outbox_outcome(item.target.platform, "delivered")
         return True
 
     async def _taken(self, item: OutboxItem, run: _Run, parts: int, of: int) -> None:
@@ -158,6 +162,7 @@ class Outbox:
             raise _ClaimTakenOver()
 
     async def _fail(self, item: OutboxItem, error: str) -> bool:
+        self.metrics.outbox_outcome(item.target.platform, "failed")
         kept = await self.repo.atomic(lambda tx: tx.outbox_failed(item, error))
         if not kept:
             log.warning("outbox %s: claim taken over by another worker; left to it", item.id)
@@ -169,6 +174,7 @@ class Outbox:
             await self._fail(item, error)
         else:
             delay = backoff_seconds(item.attempts)
+            self.metrics.outbox_outcome(item.target.platform, "retried")
             log.warning("outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay)
             # a delay, measured from this attempt: a clock set back later does not stretch it
             await self.repo.atomic(lambda tx: tx.outbox_retry(item, ts + delay, error, ts))

@@ -38,6 +38,7 @@ class Scheduler:
 
     async def tick(self) -> int:
         """Run what is due now; never raises (a failing tick must not stop the next one)."""
+        self.core.metrics.scheduler_ticked()
         try:
             # shielded: a shutdown that cancels the tick lets the work in hand finish (the
             # app's close waits for it) instead of cutting it off mid-transaction

@@ -94,6 +94,7 @@ from bot.commands import (
     parse,
 )
 from bot.config import Settings
+from bot.metrics import NO_METRICS, Metrics
 from bot.model import Group, Member, UserRef
 from bot.out import OutMessage
 from bot.outbox import Outbox
@@ -204,8 +205,10 @@ class Core:
         clock: Clock,
         resolver: MentionResolver,
         settings: Settings,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.repo = repo
+        self.metrics = metrics
         self.clock = clock
         self.resolver = resolver
         self.settings = settings
@@ -224,6 +227,7 @@ class Core:
             on_needs_admin=self._needs_admin,
             on_refused=self._refused,
             concurrency=settings.delivery.concurrency,
+            metrics=metrics,
         )
         # one delivery loop per process: the scheduler's tick and the dispatcher take turns
         self._delivering = asyncio.Lock()
@@ -239,6 +243,7 @@ class Core:
         try:
             cmd = parse(command) if isinstance(command, str) else command
         except ParseError as e:
+            self.metrics.command_handled("unparsed", "unparsed")
             if e.unknown is not None:
                 return [messages.unknown_command(e.unknown, e.suggestion)]
             today = local_date(self.clock.now(), self.settings.timezone)
@@ -247,9 +252,13 @@ class Core:
             replies = await self._run(ctx, cmd)
         except Refusal as r:
             replies = [r.message]
+            self.metrics.command_handled(type(cmd).__name__, "refused")
         except Exception:
             log.exception("command failed: %s", type(cmd).__name__)
+            self.metrics.command_handled(type(cmd).__name__, "failed")
             return [messages.internal_error(changes=not isinstance(cmd, READ_ONLY))]
+        else:
+            self.metrics.command_handled(type(cmd).__name__, "ok")
         self.deliver_soon()
         return replies
 
@@ -354,11 +363,13 @@ class Core:
         handler = HANDLERS[type(cmd)]
         cmd = await self._resolve_mentions(ctx, cmd)
         now = self.clock.now()
+        replayed: list[bool] = []  # a platform's retry, answered as the first time: not counted
 
         async def unit(tx: Repository) -> list[OutMessage]:
             if ctx.request_key:
                 done = await tx.request_reply(ctx.request_key)
                 if done is not None:
+                    replayed.append(True)
                     return [OutMessage.from_json(m) for m in json.loads(done)]
             work = Work(tx, ctx, now, self.settings)
             replies = await handler(work, cmd)
@@ -370,7 +381,11 @@ class Core:
                 )
             return replies
 
-        return await self.repo.atomic(unit)
+        replies = await self.repo.atomic(unit)
+        for kind in () if replayed else [r.kind for r in replies]:
+            if kind in ("referral.logged", "lead.logged"):
+                self.metrics.referral_logged(kind.removesuffix(".logged"))
+        return replies
 
     async def _resolve_mentions(self, ctx: Context, cmd: Command) -> Command:
         """Typed mentions become platform users before the transaction opens (resolving may
@@ -510,6 +525,7 @@ class Core:
     # --- time ----------------------------------------------------------------------
     async def next_due(self) -> datetime | None:
         """The earliest moment something is waiting to run or go out, if anything is."""
+
         async def soonest(tx: Repository) -> list[int]:
             return [t for t in (await tx.outbox_next_due(), await tx.due_next()) if t is not None]
 
@@ -562,6 +578,7 @@ class Core:
                 lambda tx: tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
             )
             ran += await self._run_batch(items, now)
+            self.metrics.due_work_ran(items, now)
             if len(items) < DUE_BATCH:
                 break
             # a reminder minute is many batches: the first groups' messages go out while the

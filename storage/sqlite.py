@@ -18,8 +18,11 @@ rolled back alone, and one COMMIT makes them all durable before any caller is an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import date
@@ -69,6 +72,25 @@ WAL_KEPT_BYTES = 64 * 2**20  # the WAL file is cut back to this after a checkpoi
 CACHE_KIB = 32 * 1024
 
 
+def owner_only(path: str) -> None:
+    """The database holds prospects' contact details: create it readable by its owner only,
+    whatever the umask (SQLite gives its -wal and -shm files the database file's mode), and
+    take group and other access off a file an older version created."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for name in (path, f"{path}-wal", f"{path}-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_IMODE(os.stat(name).st_mode) & 0o077:
+                    os.chmod(name, 0o600)
+                    log.warning("%s was readable by others; now by its owner only", name)
+        return
+    try:
+        os.fchmod(fd, 0o600)  # os.open's mode passed through the umask
+    finally:
+        os.close(fd)
+
+
 def migrations() -> list[tuple[int, str]]:
     """Numbered migration scripts shipped in storage/migrations, in order."""
     folder = resources.files("storage") / "migrations"
@@ -94,6 +116,8 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
     # --- lifecycle -------------------------------------------------------------------
     @classmethod
     async def open(cls, path: str) -> SqliteRepository:
+        if path != ":memory:":
+            owner_only(path)
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row

@@ -25,6 +25,8 @@ from adapters.discord.client import DiscordConfig, GatewayUnknown, RapportClient
 from adapters.discord.events import MeetingEvents
 from adapters.discord.messenger import DiscordMessenger, DiscordResolver
 from adapters.discord.sync import hash_path
+from adapters.health import Health, HealthError, serve_health
+from adapters.metrics import PrometheusMetrics
 from bot.app import build
 from bot.config import DiscordSettings, Settings
 from bot.scheduler import Scheduler
@@ -137,7 +139,13 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-def main(settings: Settings, *, database: str, env: Mapping[str, str] | None = None) -> int:
+def main(
+    settings: Settings,
+    *,
+    database: str,
+    env: Mapping[str, str] | None = None,
+    health: tuple[str, int | None] = ("127.0.0.1", None),
+) -> int:
     """Run Rapport on Discord until interrupted. 2 when something must be fixed first."""
     try:
         config = config_from_env(settings.discord, os.environ if env is None else env)
@@ -145,7 +153,7 @@ def main(settings: Settings, *, database: str, env: Mapping[str, str] | None = N
         print(f"rapport: {e}", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(serve(settings, config, database=database))
+        return asyncio.run(serve(settings, config, database=database, health=health))
     except KeyboardInterrupt:
         return 0
     except Problem as e:
@@ -153,17 +161,41 @@ def main(settings: Settings, *, database: str, env: Mapping[str, str] | None = N
         return 2
 
 
-async def serve(settings: Settings, config: DiscordConfig, *, database: str) -> int:
+def connected(client: discord.Client) -> bool:
+    """The gateway session is up: READY received and the websocket open."""
+    ws = client.ws
+    return client.is_ready() and not client.is_closed() and ws is not None and ws.open
+
+
+async def serve(
+    settings: Settings,
+    config: DiscordConfig,
+    *,
+    database: str,
+    health: tuple[str, int | None] = ("127.0.0.1", None),
+) -> int:
+    """Run the bot until the client closes; with a port in `health` (address, port), serve
+    /healthz, /readyz and /metrics there meanwhile."""
     clock = SystemClock()
     client = RapportClient(config, commands_hash=hash_path(database))
     messenger = DiscordMessenger(client, on_posted=client.after_post)
+    metrics = PrometheusMetrics(platforms=("discord",))
     app = await build(
         settings,
         messenger=messenger,
         resolver=DiscordResolver(client),
         clock=clock,
         database=database,
+        metrics=metrics,
     )
+    runner = None
+    if health[1] is not None:
+        checks = Health(app.repo, clock, metrics, "Discord", lambda: connected(client))
+        try:
+            runner, _ = await serve_health(checks, *health)
+        except HealthError as e:
+            await app.close()
+            raise Problem(str(e)) from None
     client.serve(
         app.core,
         scheduler=Scheduler(app.core, clock),
@@ -187,5 +219,7 @@ async def serve(settings: Settings, config: DiscordConfig, *, database: str) -> 
     finally:
         with contextlib.suppress(NotImplementedError):
             loop.remove_signal_handler(signal.SIGTERM)
+        if runner is not None:
+            await runner.cleanup()
         await app.close()
     return 0

@@ -25,8 +25,10 @@ from adapters.slack.listeners import FileSender, Listeners
 from adapters.slack.messenger import Pacer, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID
 from adapters.slack.resolver import SlackResolver
+from adapters.slack.verify import replace_signature_check
 from bot.app import App, build
 from bot.config import Settings
+from bot.metrics import NO_METRICS, Metrics
 from bot.ports import Clock
 from bot.service import Core
 
@@ -102,6 +104,7 @@ def build_slack_app(
         logger=BOLT_LOG,
         authorize=(identity or Identity(client)).authorizer(),
     )
+    replace_signature_check(bolt, signing_secret, BOLT_LOG)
     on = Listeners(core, directory, files)
     for command in COMMANDS:
         bolt.command(command)(on.command)
@@ -139,6 +142,7 @@ async def assemble(
     process_before_response: bool = False,
     pacer: Pacer | None = None,
     retry_sleep: Sleep = asyncio.sleep,
+    metrics: Metrics = NO_METRICS,
 ) -> SlackBot:
     """Everything a Slack-connected Rapport needs, built from settings and secrets. Rate-limit
     pauses run on the pacer's clock and `retry_sleep` (tests pass fake ones)."""
@@ -154,6 +158,7 @@ async def assemble(
         resolver=SlackResolver(directory),
         clock=clock,
         database=database,
+        metrics=metrics,
     )
     bolt = build_slack_app(
         app.core,

@@ -22,7 +22,10 @@ from aiohttp import ClientError, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
 
+from adapters.health import Health, HealthError, serve_health
+from adapters.metrics import PrometheusMetrics
 from adapters.slack.app import SlackBot, assemble
+from adapters.slack.verify import unreadable_is_400
 from bot.config import Settings, SlackSettings
 from bot.ports import Clock
 from bot.scheduler import Scheduler
@@ -115,8 +118,12 @@ async def serve(
     clock: Clock,
     ready: Callable[[str], None],
     stop: asyncio.Event,
+    health: tuple[str, int | None] = ("127.0.0.1", None),
 ) -> None:
-    """Run the Slack bot and its scheduler in this process until `stop` is set."""
+    """Run the Slack bot and its scheduler in this process until `stop` is set. HTTP mode
+    serves /healthz, /readyz and /metrics beside /slack/events; Socket Mode serves them on
+    `health` (address, port) when a port is given."""
+    metrics = PrometheusMetrics(platforms=("slack",))
     bot = await assemble(
         settings,
         token=env.bot_token,
@@ -124,18 +131,30 @@ async def serve(
         clock=clock,
         database=database,
         api_url=env.api_url,
+        metrics=metrics,
     )
     scheduler = Scheduler(bot.core, clock)
-    runner: web.AppRunner | None = None
+    runners: list[web.AppRunner] = []
     socket: AsyncSocketModeHandler | None = None
     try:
         await _check_bot_token(bot, env)
         if http:
-            runner, bound = await start_http(bot, host, port)
+            # the bot token was checked above; over HTTP, Slack calls in: nothing to stay up
+            checks = Health(bot.app.repo, clock, metrics, "Slack", lambda: True)
+            runner, bound = await start_http(bot, host, port, checks)
+            runners.append(runner)
             where = f"HTTP on http://{host}:{bound}{EVENTS_PATH}"
         else:
             socket = await start_socket(bot, env)
             where = "Socket Mode"
+            if health[1] is not None:
+                checks = Health(bot.app.repo, clock, metrics, "Slack", socket.client.is_connected)
+                try:
+                    runner, bound = await serve_health(checks, *health)
+                except HealthError as e:
+                    raise StartupError(str(e)) from e
+                runners.append(runner)
+                where += f"; health on http://{health[0]}:{bound}/healthz"
         scheduler.start()
         ready(f"rapport: Slack adapter running ({where}); Ctrl-C stops it")
         await stop.wait()
@@ -143,7 +162,7 @@ async def serve(
         scheduler.shutdown()
         if socket is not None:
             await socket.close_async()
-        if runner is not None:
+        for runner in runners:
             await runner.cleanup()
         await bot.close()
 
@@ -161,10 +180,17 @@ async def _check_bot_token(bot: SlackBot, env: SlackEnv) -> None:
         raise StartupError(f"cannot reach Slack at {bot.client.base_url}: {e}") from e
 
 
-async def start_http(bot: SlackBot, host: str, port: int) -> tuple[web.AppRunner, int]:
-    """slack-bolt's aiohttp app (POST /slack/events) on this process's event loop. Returns
-    the runner and the port actually bound (port 0 picks a free one)."""
-    runner = web.AppRunner(bot.bolt.web_app(path=EVENTS_PATH, port=port))
+async def start_http(
+    bot: SlackBot, host: str, port: int, health: Health | None = None
+) -> tuple[web.AppRunner, int]:
+    """slack-bolt's aiohttp app (POST /slack/events, and the health endpoints when given) on
+    this process's event loop. Returns the runner and the port actually bound (port 0 picks
+    a free one)."""
+    app = bot.bolt.web_app(path=EVENTS_PATH, port=port)
+    app.middlewares.append(unreadable_is_400)
+    if health is not None:
+        health.add_routes(app)
+    runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     try:
@@ -200,7 +226,15 @@ async def start_socket(bot: SlackBot, env: SlackEnv) -> AsyncSocketModeHandler:
     return handler
 
 
-def main(settings: Settings, *, http: bool, port: int, database: str, host: str = "0.0.0.0") -> int:
+def main(
+    settings: Settings,
+    *,
+    http: bool,
+    port: int,
+    database: str,
+    host: str = "0.0.0.0",
+    health: tuple[str, int | None] = ("127.0.0.1", None),
+) -> int:
     """`rapport slack`: returns the exit status (2 for a missing or refused secret)."""
     try:
         env = read_env(settings.slack, http=http, environ=os.environ)
@@ -208,13 +242,22 @@ def main(settings: Settings, *, http: bool, port: int, database: str, host: str 
         print(f"rapport: {e}", file=sys.stderr)
         return e.code
     try:
-        return asyncio.run(_run(settings, env, http=http, port=port, host=host, database=database))
+        return asyncio.run(
+            _run(settings, env, http=http, port=port, host=host, database=database, health=health)
+        )
     except KeyboardInterrupt:
         return 0
 
 
 async def _run(
-    settings: Settings, env: SlackEnv, *, http: bool, port: int, host: str, database: str
+    settings: Settings,
+    env: SlackEnv,
+    *,
+    http: bool,
+    port: int,
+    host: str,
+    database: str,
+    health: tuple[str, int | None],
 ) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -232,6 +275,7 @@ async def _run(
             clock=SystemClock(),
             ready=lambda line: print(line, file=sys.stderr, flush=True),
             stop=stop,
+            health=health,
         )
     except StartupError as e:
         print(f"rapport: {e}", file=sys.stderr)
