@@ -9,7 +9,6 @@ from datetime import timedelta
 from bot import currencies, due, group_messages, messages, money, seats
 from bot import messages_records as words
 from bot.commands import (
-    Help,
     Join,
     LogOneToOne,
     SetAsk,
@@ -239,8 +238,3 @@ async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
             who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
         )
     ]
-
-
-async def show_help(w: Work, cmd: Help) -> list[OutMessage]:
-    today = local_date(w.now, w.settings.timezone)
-    return [messages.help_topic(cmd.topic, today) if cmd.topic else messages.help_all()]

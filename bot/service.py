@@ -13,29 +13,19 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from bot import (
-    admin,
-    admins,
-    attendance,
-    corrections,
     due,
     files,
-    insight,
-    members_data,
     messages,
     monthly,
     nudges,
-    powerteams,
-    referrals,
     reminders,
-    roster,
-    seats,
 )
 from bot.batch import SharedReads
 from bot.commands import (
@@ -43,55 +33,15 @@ from bot.commands import (
     RSVP_WORDS,
     SNOOZES,
     STATUS_WORDS,
-    AddAdmin,
     AllowSeat,
-    ChangeSetting,
     Command,
-    CorrectAmount,
-    EditReferral,
-    Export,
-    Forget,
-    Help,
-    Join,
-    Leave,
-    ListReferrals,
-    LogLead,
     LogOneToOne,
-    LogReferral,
-    MarkAttendance,
     MentionToken,
-    MyData,
     ParseError,
-    RecordVisitor,
-    RemoveAdmin,
-    RemoveMember,
     Rsvp,
-    SetAsk,
-    SetDirectMessages,
-    SetEmail,
-    SetMeeting,
-    SetQuietHours,
-    SetSuggestions,
-    SetTimeZone,
-    Setup,
-    ShowAdmins,
-    ShowAttendance,
-    ShowBusiness,
-    ShowGaps,
-    ShowLeaderboard,
-    ShowLights,
-    ShowMeeting,
-    ShowProfile,
-    ShowRoster,
-    ShowSettings,
-    ShowStats,
-    SkipMeeting,
     SnoozeReferral,
     Thank,
     UpdateReferral,
-    WantSeat,
-    WithdrawReferral,
-    parse,
 )
 from bot.config import Settings
 from bot.metrics import NO_METRICS, Metrics
@@ -107,87 +57,13 @@ from bot.ports import (
     OutboxItem,
     SeatRequest,
 )
+from bot.registry import HANDLERS, READ_ONLY, parse
 from bot.reminders import Outcome
 from bot.schedule import local_date
 from bot.stores import Repository, UnitOfWork
 from bot.work import SYSTEM, Context, Refusal, Work
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Work, Any], Awaitable[list[OutMessage]]]
-
-HANDLERS: dict[type, Handler] = {
-    Setup: roster.setup,
-    Join: roster.join,
-    ShowProfile: roster.show_profile,
-    SetAsk: roster.set_ask,
-    SetEmail: roster.set_email,
-    SetTimeZone: roster.set_tz,
-    SetQuietHours: roster.set_quiet,
-    SetDirectMessages: roster.set_dm,
-    LogReferral: referrals.log_referral,
-    LogLead: referrals.log_lead,
-    ListReferrals: referrals.list_referrals,
-    UpdateReferral: referrals.update_referral,
-    Thank: referrals.thank,
-    LogOneToOne: roster.log_one_to_one,
-    ShowMeeting: roster.show_meeting,
-    SetMeeting: roster.set_meeting,
-    SkipMeeting: roster.skip_meeting,
-    ShowStats: roster.show_stats,
-    Help: roster.show_help,
-    SnoozeReferral: referrals.snooze,
-    Leave: admin.leave,
-    RemoveMember: admin.remove,
-    ShowSettings: admin.show_settings,
-    ChangeSetting: admin.change_setting,
-    WantSeat: admin.want_seat,
-    ShowLeaderboard: insight.leaderboard,
-    ShowLights: insight.lights,
-    Rsvp: attendance.rsvp,
-    ShowAttendance: attendance.show_attendance,
-    MarkAttendance: attendance.mark_attendance,
-    RecordVisitor: attendance.record_visitor,
-    Export: members_data.export,
-    MyData: members_data.my_data,
-    Forget: members_data.forget,
-    ShowGaps: powerteams.gaps,
-    SetSuggestions: roster.set_suggestions,
-    ShowRoster: seats.show_roster,
-    AllowSeat: seats.allow_seat,
-    ShowAdmins: admins.show_admins,
-    AddAdmin: admins.add_admin,
-    RemoveAdmin: admins.remove_admin,
-}
-
-# commands that only read: when one fails, the apology does not say "nothing was saved"
-READ_ONLY = (
-    ShowProfile,
-    ListReferrals,
-    ShowBusiness,
-    ShowMeeting,
-    ShowStats,
-    Help,
-    ShowSettings,
-    ShowLeaderboard,
-    ShowLights,
-    ShowAttendance,
-    Export,
-    MyData,
-    ShowGaps,
-    ShowRoster,
-    ShowAdmins,
-)
-
-# correcting the records (issue 11): the receiver's amount, the giver's edit, a withdrawal
-HANDLERS.update(
-    {
-        CorrectAmount: corrections.correct_amount,
-        ShowBusiness: corrections.show_business,
-        EditReferral: corrections.edit,
-        WithdrawReferral: corrections.withdraw,
-    }
-)
 
 REQUESTS_KEPT = 2 * 86400  # a platform's retries come within minutes
 RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details

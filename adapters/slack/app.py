@@ -30,10 +30,11 @@ from bot.app import App, build
 from bot.config import Settings
 from bot.metrics import NO_METRICS, Metrics
 from bot.ports import Clock
+from bot.registry import SLASH_COMMANDS
 from bot.service import Core
 
-# The commands in manifest.yml; their text goes to the core's parser unchanged.
-COMMANDS = ("/referral", "/lead", "/referrals", "/thanks", "/onetoone", "/rapport")
+# The commands in manifest.yml (the registry's): their text goes to the core's parser unchanged.
+COMMANDS = SLASH_COMMANDS
 
 BOLT_LOG = logging.getLogger("adapters.slack.bolt")
 
