@@ -175,6 +175,7 @@ def _secrets(settings: Settings, environ: Mapping[str, str]) -> list[str]:
         settings.slack.bot_token_env,
         settings.slack.app_token_env,
         settings.slack.signing_secret_env,
+        settings.slack.client_secret_env,
         settings.discord.token_env,
     ]
     found = [environ[n].strip() for n in names if environ.get(n, "").strip()]
