@@ -13,7 +13,7 @@ import pytest
 
 from adapters.slack.cli import StartupError, read_env, serve
 from adapters.slack.oauth import OAuth
-from bot.config import Settings, SlackSettings, from_dict
+from bot.config import ConfigError, Settings, SlackSettings, from_dict
 from tests.slack.payloads import SIGNING_SECRET
 
 CLIENT_ID = "1111111111.2222222222"
@@ -68,7 +68,7 @@ def test_the_grace_period_and_the_variables_names_come_from_the_config():
     assert s.slack.uninstall_grace_days == 7
     assert s.slack.client_secret_env == "CLUB_SLACK_CLIENT_SECRET"
     assert Settings().slack.uninstall_grace_days == 30
-    with pytest.raises(Exception, match="slack.uninstall_grace_days: must be a whole number"):
+    with pytest.raises(ConfigError, match=r"slack\.uninstall_grace_days: must be a whole number"):
         from_dict({"slack": {"uninstall_grace_days": 0}})
 
 
