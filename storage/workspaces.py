@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from storage.privacy import FORGOTTEN_NAME
+
 if TYPE_CHECKING:
     import aiosqlite
 
@@ -34,7 +36,6 @@ class WorkspaceQueries:
 
         async def _all(self, sql: str, args: Any = ()) -> list[sqlite3.Row]: ...
         async def _one(self, sql: str, args: Any = ()) -> sqlite3.Row | None: ...
-        async def forget_member(self, member_id: int, now: int) -> None: ...
 
     async def workspace_left(self, platform: str, workspace: str, reason: str, now: int) -> int:
         """Record that the app left `workspace` (the first departure's time is kept) and fail
@@ -75,10 +76,12 @@ class WorkspaceQueries:
         return [(r["platform"], r["workspace"]) for r in rows]
 
     async def erase_workspace(self, platform: str, workspace: str, now: int) -> int:
-        """Erase the personal data of the workspace's groups, as forget-me does for each
-        member, and the prospects' names, needs and contact details, visitors' names and every
-        stored message and request of theirs. The anonymous rows stay (a group's totals are
-        not personal). The departure is then closed. Returns how many members were erased."""
+        """Erase the personal data of the workspace's groups: each member as forget-me
+        leaves them (an anonymous "former member"), the prospects' names, needs and contact
+        details, every note, visitors' names, and every stored message and request of the
+        workspace. Only the group's own rows are touched (never by a name, which another
+        workspace's member may share); the anonymous rows stay, so the totals do too. The
+        departure is then closed. Returns how many members were erased."""
         groups = [
             r["id"]
             for r in await self._all(
@@ -87,15 +90,25 @@ class WorkspaceQueries:
         ]
         erased = 0
         for group_id in groups:
-            for m in await self._all(
-                "SELECT id FROM members WHERE group_id = ? AND forgotten_at IS NULL", (group_id,)
-            ):
-                await self.forget_member(m["id"], now)
-                erased += 1
-            args = {"g": group_id, "erased": ERASED, "now": now}
+            args = {"g": group_id, "erased": ERASED, "name": FORGOTTEN_NAME, "now": now}
+            cur = await self._db.execute(
+                "UPDATE members SET user_id = 'forgotten-' || id, display_name = :name,"
+                " classification = NULL, seat_key = NULL, ask = NULL, email = NULL, tz = NULL,"
+                " quiet_hours = NULL, dm_enabled = 0, active = 0, is_admin = 0,"
+                " dm_unreachable_at = NULL, forgotten_at = :now"
+                " WHERE group_id = :g AND forgotten_at IS NULL",
+                args,
+            )
+            erased += int(cur.rowcount)
             for sql in (
                 "UPDATE referrals SET prospect = :erased, email = NULL, phone = NULL,"
                 " need = NULL WHERE group_id = :g",
+                "UPDATE referral_events SET note = NULL"
+                " WHERE referral_id IN (SELECT id FROM referrals WHERE group_id = :g)",
+                "UPDATE business_events SET note = NULL WHERE group_id = :g",
+                "UPDATE thanks SET note = NULL WHERE group_id = :g",
+                "UPDATE closed_business SET note = NULL WHERE group_id = :g",
+                "UPDATE one_to_ones SET note = NULL WHERE group_id = :g",
                 "UPDATE visitors SET name = :erased WHERE group_id = :g",
                 "DELETE FROM seat_requests WHERE group_id = :g",
                 "UPDATE groups SET channel_name = '' WHERE id = :g",
@@ -104,12 +117,16 @@ class WorkspaceQueries:
                 "DELETE FROM outbox WHERE group_id = :g",
             ):
                 await self._db.execute(sql, args)
-        # and the DMs to its members queued for no group (rows of any age: by their target)
+        # messages to its people queued for no group, whatever their age: by their target
         await self._db.execute(
             "DELETE FROM outbox WHERE COALESCE(json_extract(target, '$.dm[0]'),"
             " json_extract(target, '$.post[0]')) = :p AND COALESCE(json_extract(target,"
             " '$.dm[1]'), json_extract(target, '$.post[1]')) = :w",
             {"p": platform, "w": workspace},
+        )
+        await self._db.execute(
+            "DELETE FROM requests WHERE key LIKE ? ESCAPE '\\'",
+            (f"{_like(platform)}:{_like(workspace)}:%",),
         )
         await self._db.execute(
             "DELETE FROM workspace_departures WHERE platform = ? AND workspace = ?",

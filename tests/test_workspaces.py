@@ -74,9 +74,16 @@ async def test_left_drops_the_queue_erases_after_the_grace_period_and_a_return_k
     other = channel("club", "W-OTHER")
     replies = await core.handle(Context(user("dave", "W-OTHER"), other), "/rapport setup Club")
     assert "set up" in replies[0].fallback()
-    messenger.fail_next = 10  # the platform is failing: Jane's DM waits for a retry
+    messenger.fail_next = 100  # the platform is failing: what is sent now waits for a retry
     await group("alice", "/referral @bob Jane Roe jane@roe.example -- a roof")
     assert messenger.dms_to("bob") == []
+    # another workspace has its own "bob" (the same id and name): none of this touches him
+    other_bob = Context(user("bob", "W-OTHER"), other)
+    assert "Welcome" in (await core.handle(other_bob, "/rapport join Plumbing"))[0].fallback()
+    waiting = "SELECT count(*) FROM outbox WHERE state = 'pending' AND lane LIKE '%:W-OTHER:%'"
+    async with repo.transaction() as tx:
+        [[other_queued]] = await tx._all(waiting)
+    assert other_queued >= 1
 
     dropped = await core.workspace_left(PLATFORM, WORKSPACE, workspaces.UNINSTALLED)
     assert dropped >= 1
@@ -93,7 +100,8 @@ async def test_left_drops_the_queue_erases_after_the_grace_period_and_a_return_k
         assert [r[0] for r in await tx._all(names, (WORKSPACE,))] == ["former member"] * 3
         [prospect] = await tx._all("SELECT prospect, email FROM referrals")
         assert tuple(prospect) == ("erased", None)
-        assert [r[0] for r in await tx._all(names, ("W-OTHER",))] == ["dave"]
+        assert [r[0] for r in await tx._all(names, ("W-OTHER",))] == ["dave", "bob"]
+        assert [tuple(r) for r in await tx._all(waiting)] == [(other_queued,)]
         assert await tx._all("SELECT * FROM workspace_departures") == []
 
 
