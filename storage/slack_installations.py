@@ -49,10 +49,13 @@ class SlackInstallationQueries:
     async def slack_installation(
         self, enterprise_id: str | None, team_id: str | None
     ) -> dict[str, Any] | None:
-        """The installation for the workspace (or, with no team, the org-wide one)."""
+        """The installation for the workspace (or, with no team, the org-wide one). Without
+        an enterprise id (the messenger knows only a group's team), the team's installation
+        whatever its org: team ids are unique across Slack."""
         row = await self._one(
-            "SELECT * FROM slack_installations WHERE enterprise_id = :e"
-            " AND (team_id = :t OR (:t = '' AND is_enterprise_install = 1))",
+            "SELECT * FROM slack_installations WHERE (enterprise_id = :e OR :e = '')"
+            " AND (team_id = :t OR (:t = '' AND is_enterprise_install = 1))"
+            " ORDER BY installed_at DESC LIMIT 1",
             {"e": enterprise_id or "", "t": team_id or ""},
         )
         return dict(row) if row is not None else None

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
+from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from adapters.health import Health
 from adapters.metrics import PrometheusMetrics
@@ -364,3 +365,26 @@ async def test_installing_again_within_the_grace_period_resumes_as_it_was(hosted
     assert any("Jane Roe" in t for t in hosted.dms(BOB))
     assert hosted.tokens_used("chat.postMessage", channel=BOB["id"]) == {new_token}
     assert await hosted.rows("SELECT count(*) AS n FROM workspace_departures") == [{"n": 0}]
+
+
+async def test_a_workspace_of_an_enterprise_grid_gets_its_messages_with_its_token(hosted, fake):
+    """Slack names the org of a Grid workspace's installation; a group knows only its team."""
+    store = hosted.bot.installs.store
+    grid = Installation(
+        app_id="A0RAPPORT",
+        enterprise_id="E0GRID",
+        team_id=ALPHA.id,
+        team_name=ALPHA.name,
+        bot_token="xoxb-grid-0004",
+        bot_id="B0RAPPORT",
+        bot_user_id="U0RAPPORT",
+        bot_scopes=list(BOT_SCOPES),
+        user_id="U0ALICE",
+    )
+    await store.async_save(grid)
+    fake.teams["xoxb-grid-0004"] = ALPHA.id
+    found = await store.async_find_bot(enterprise_id="E0GRID", team_id=ALPHA.id)
+    assert found is not None and found.bot_token == "xoxb-grid-0004"
+    assert await store.async_find_bot(enterprise_id="E0OTHER", team_id=ALPHA.id) is None
+    client = await hosted.bot.messenger.clients.client(ALPHA.id)
+    assert client is not None and client.token == "xoxb-grid-0004"
