@@ -52,6 +52,8 @@ from storage.outbox import OutboxQueries, new_token
 from storage.outbox import _target_json as _target_json  # the fault tests read targets
 from storage.privacy import PrivacyQueries
 from storage.records import RecordQueries
+from storage.slack_installations import SlackInstallationQueries
+from storage.workspaces import WorkspaceQueries
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +104,14 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQueries):
+class SqliteRepository(
+    OutboxQueries,
+    PrivacyQueries,
+    GroupQueries,
+    RecordQueries,
+    WorkspaceQueries,
+    SlackInstallationQueries,
+):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._db = conn
         self._lock = asyncio.Lock()
