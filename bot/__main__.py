@@ -2,7 +2,7 @@
 
 rapport [--config FILE] console [--db FILE] [--script FILE] [--now "YYYY-MM-DD HH:MM"] [--tz Area/City]
 rapport slack [--http [--port N] [--host H]] [--health-port N] [--db FILE]
-rapport discord [--health-port N] [--db FILE]
+rapport discord [--shards N [--shard-ids a,b…]] [--health-port N] [--db FILE]
 rapport migrate [--db FILE]        rapport backup FILE [--db FILE]
 rapport console --config FILE …   (--config, -v and --log-format may also follow the command)
 rapport --version
@@ -72,6 +72,16 @@ def parser() -> argparse.ArgumentParser:
     _health_options(s, "in Socket Mode")
     s.add_argument("--db", metavar="FILE", help=DB_HELP)
     d = add("discord", help="run in a Discord server")
+    d.add_argument(
+        "--shards",
+        metavar="N",
+        help="run the bot on N gateway shards (Discord asks for it past 2,500 servers)",
+    )
+    d.add_argument(
+        "--shard-ids",
+        metavar="a,b…",
+        help="with --shards: the shards this process runs, from 0 to N-1 (default: all)",
+    )
     _health_options(d, "")
     d.add_argument("--db", metavar="FILE", help=DB_HELP)
     i = add("discord-invite", help="print the link that adds the bot to a server")
@@ -141,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         from adapters.discord.cli import main as discord_main
 
         return discord_main(
-            settings, database=database, health=(args.health_host, args.health_port)
+            settings,
+            database=database,
+            health=(args.health_host, args.health_port),
+            shards=(args.shards, args.shard_ids),
         )
     if args.adapter == "discord-invite":
         from adapters.discord.cli import invite
@@ -175,6 +188,7 @@ def _secrets(settings: Settings, environ: Mapping[str, str]) -> list[str]:
         settings.slack.bot_token_env,
         settings.slack.app_token_env,
         settings.slack.signing_secret_env,
+        settings.slack.client_secret_env,
         settings.discord.token_env,
     ]
     found = [environ[n].strip() for n in names if environ.get(n, "").strip()]

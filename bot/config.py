@@ -79,6 +79,12 @@ class SlackSettings:
     app_token_env: str = "SLACK_APP_TOKEN"
     signing_secret_env: str = "SLACK_SIGNING_SECRET"
     api_url_env: str = "SLACK_API_URL"
+    # many workspaces (`rapport slack --http` with no bot token): the app's OAuth credentials
+    client_id_env: str = "SLACK_CLIENT_ID"
+    client_secret_env: str = "SLACK_CLIENT_SECRET"
+    redirect_uri_env: str = "SLACK_REDIRECT_URI"
+    # a workspace that uninstalled the app keeps its data this long, then it is erased
+    uninstall_grace_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -261,10 +267,17 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
         insight=_insight(r, insight),
         lights=_lights(r, lights),
         delivery=_delivery(r, delivery),
-        slack=SlackSettings(**{k: r.env_name(f"slack.{k}", v) for k, v in slack.items()}),
+        slack=_slack(r, slack),
         discord=DiscordSettings(**{k: r.env_name(f"discord.{k}", v) for k, v in discord.items()}),
     )
     return settings
+
+
+def _slack(r: _Reader, section: dict[str, Any]) -> SlackSettings:
+    grace = "uninstall_grace_days"
+    names = {k: r.env_name(f"slack.{k}", v) for k, v in section.items() if k != grace}
+    days = r.positive_int(f"slack.{grace}", section.get(grace, SlackSettings.uninstall_grace_days))
+    return SlackSettings(**names, uninstall_grace_days=days)
 
 
 def _insight(r: _Reader, section: dict[str, Any]) -> InsightSettings:

@@ -35,6 +35,7 @@ from bot.ports import (
     RecipientUnreachable,
     Target,
     Throttled,
+    WorkspaceGone,
 )
 from bot.stores import Repository, UnitOfWork
 
@@ -126,6 +127,10 @@ class Outbox:
                 log.info("outbox %s: %s; trying again after the pause", item.id, e)
                 return False
             await self._retry_later(item, self._ts(run.now), str(e))
+            return True
+        except WorkspaceGone as e:  # nobody there to tell
+            log.info("outbox %s: %s; dropped", item.id, e)
+            await self._fail(item, f"dropped: {e}")
             return True
         except RecipientUnreachable as e:
             log.warning("outbox %s: recipient unreachable (%s); not retrying", item.id, e)

@@ -46,6 +46,11 @@ class PayloadRefused(DeliveryError):
     group's admins are told once that a message could not be delivered, and why."""
 
 
+class WorkspaceGone(DeliveryError):
+    """The app is no longer in the message's workspace (uninstalled, or its token revoked):
+    the message is dropped, never retried, and nobody is told (nobody there can be)."""
+
+
 class Messenger(Protocol):
     """Delivers one message. `key` is stable across retries of the same outbox row (the
     outbox's `outbox-<id>`), so a platform that de-duplicates (Discord's nonce) can refuse a

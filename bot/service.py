@@ -26,6 +26,7 @@ from bot import (
     monthly,
     nudges,
     reminders,
+    workspaces,
 )
 from bot.batch import SharedReads
 from bot.commands import (
@@ -486,6 +487,18 @@ class Core:
         while pruned == PRUNE_BATCH:
             pruned = await self.repo.atomic(lambda tx: tx.outbox.prune(sent_before, PRUNE_BATCH))
         files.prune(self.settings, ts - self.settings.privacy.files_days * 86400)
+        await workspaces.erase_expired(self.repo, self.settings, ts)
+
+    # --- workspaces the app leaves and comes back to -----------------------------------
+    async def workspace_left(self, platform: str, workspace: str, reason: str) -> int:
+        """The app was uninstalled from `workspace` (or its token revoked): drop what was
+        queued there; its data is erased after the grace period (bot.workspaces)."""
+        now = int(self.clock.now().timestamp())
+        return await workspaces.left(self.repo, platform, workspace, reason, now)
+
+    async def workspace_back(self, platform: str, workspace: str) -> bool:
+        """The app was installed in `workspace` again: its data stays."""
+        return await workspaces.back(self.repo, platform, workspace)
 
     async def _run_batch(self, items: list[DueItem], now: datetime) -> int:
         """Run claimed items together: each is its own unit of work, queued in order, so the

@@ -507,6 +507,23 @@ class RequestStore(Protocol):
         ...
 
 
+class WorkspaceStore(Protocol):
+    """Workspaces the app was taken out of (the rules are bot.workspaces')."""
+
+    async def left(self, platform: str, workspace: str, reason: str, now: int) -> int:
+        """Record that the app left `workspace` (the first departure's time is kept) and fail
+        every message queued for it, not yet going out, with `reason`. Returns how many."""
+        ...
+
+    async def back(self, platform: str, workspace: str) -> bool:
+        """The app is back in `workspace`: nothing of it is erased. False if it never left."""
+        ...
+
+    async def gone(self, platform: str, workspace: str) -> bool: ...
+    async def left_before(self, before: int) -> list[tuple[str, str]]: ...
+    async def erase(self, platform: str, workspace: str, now: int) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction's stores: what a command (or a piece of due work) reads and changes."""
 
@@ -536,6 +553,8 @@ class UnitOfWork(Protocol):
     def privacy(self) -> PrivacyStore: ...
     @property
     def requests(self) -> RequestStore: ...
+    @property
+    def workspaces(self) -> WorkspaceStore: ...
 
 
 class Repository(Protocol):

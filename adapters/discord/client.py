@@ -13,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import discord
 import yarl
@@ -54,12 +55,15 @@ class GatewayUnknown(Exception):
 
 
 class RapportClient(discord.Client):
-    def __init__(self, config: DiscordConfig, *, commands_hash: Path | None = None) -> None:
+    def __init__(
+        self, config: DiscordConfig, *, commands_hash: Path | None = None, **shards: Any
+    ) -> None:
         # Rapport never joins voice: spare the operator discord.py's voice-library warnings
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=discord.Intents.default(),  # no privileged intent: see the README
             allowed_mentions=discord.AllowedMentions.none(),  # each message allows its own
+            **shards,  # shard_count and shard_ids, for adapters.discord.shards
         )
         self.config = config
         # discord.py builds every REST and webhook URL from Route.BASE

@@ -99,7 +99,7 @@ def api_url(value: str | None) -> str:
 
 
 def web_client(
-    token: str,
+    token: str | None,
     base_url: str | None = None,
     *,
     sleep: Sleep = asyncio.sleep,

@@ -67,9 +67,10 @@ class Listeners:
             if (name, text.strip()) in FORM_COMMANDS:
                 await self._open_form(client, respond, command)
                 return
-            found = await self.directory.user_or_none(command["user_id"])
+            team = str(command.get("team_id", ""))
+            found = await self.directory.user_or_none(command["user_id"], team)
             ctx = translate.command_context(command, found)
-            line = translate.command_line(name, text, await self._names(text))
+            line = translate.command_line(name, text, await self._names(text, team))
             replies = await self.core.handle(ctx, line)
             paths = tuple(p for r in replies for p in r.attachments)
             if paths and self.files is not None:
@@ -79,10 +80,10 @@ class Listeners:
             replies = [messages.internal_error()]
         await answer(respond, replies, overflow=to_dm(client, str(command.get("user_id", ""))))
 
-    async def _names(self, text: str) -> dict[str, str]:
+    async def _names(self, text: str, team: str) -> dict[str, str]:
         names: dict[str, str] = {}
         for uid in translate.mentioned_ids(text):
-            user = await self.directory.user_or_none(uid)
+            user = await self.directory.user_or_none(uid, team)
             if user is not None:
                 names[uid] = user.name
         return names
@@ -111,7 +112,9 @@ class Listeners:
     ) -> None:
         await ack()
         try:
-            found = await self.directory.user_or_none(str(body["user"]["id"]))
+            found = await self.directory.user_or_none(
+                str(body["user"]["id"]), translate.team_of(body)
+            )
             ctx = translate.click_context(body, action, found)
             replies = await self.core.click(ctx, action["action_id"])
         except Exception:
@@ -149,7 +152,9 @@ class Listeners:
         await ack()  # closes the modal; the answer goes where /referral was typed
         origin = Origin.load(view.get("private_metadata"))
         try:
-            found = await self.directory.user_or_none(str(body["user"]["id"]))
+            found = await self.directory.user_or_none(
+                str(body["user"]["id"]), translate.team_of(body)
+            )
             ctx = translate.view_context(body, origin.channel_id, origin.channel_name, found)
             replies = await self.core.handle(ctx, command)
         except Exception:

@@ -32,6 +32,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import slack_messages
+from adapters.slack.installations import WorkspaceClients
 from adapters.slack.limits import RateLimits, calls_for
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
@@ -42,6 +43,7 @@ from bot.ports import (
     Progress,
     RecipientUnreachable,
     Throttled,
+    WorkspaceGone,
 )
 
 log = logging.getLogger(__name__)
@@ -113,8 +115,10 @@ class SlackMessenger:
         client: AsyncWebClient,
         pacer: Pacer | None = None,
         limits: RateLimits | None = None,
+        clients: WorkspaceClients | None = None,
     ) -> None:
         self.client = client
+        self.clients = clients  # many workspaces: each message goes with its workspace's token
         self.pacer = pacer or Pacer()
         self.limits = limits or RateLimits(self.pacer.monotonic, self.pacer.sleep)
         self._dm_channels: dict[str, str] = {}  # user id → the app's DM with them (for files)
@@ -169,13 +173,14 @@ class SlackMessenger:
     ) -> None:
         """Each part in order, from the first Slack has not taken yet (Slack keeps no key of
         ours, so what it took is known only from `progress`)."""
+        client = await self._client(workspace)
         parts = slack_messages(message)
         done = progress.done if progress is not None else 0
         for i, part in enumerate(parts[done:], done):
             await self.pacer.wait(conversation)
             await self.limits.wait((workspace, POST))
             with calls_for(workspace, own_retries=True):  # a 429 comes back as Throttled
-                response = await self.client.chat_postMessage(
+                response = await client.chat_postMessage(
                     channel=conversation,
                     text=part.text,
                     blocks=part.blocks,
@@ -190,15 +195,26 @@ class SlackMessenger:
             # Slack answered with the DM's channel: files go there (the message is posted
             # already, so nothing after this may fail the delivery)
             where = self._dm_channels.get(dm.user_id, "") if dm is not None else conversation
-            await self._upload(where, message.attachments)
+            await self._upload(client, where, message.attachments)
+
+    async def _client(self, workspace: str) -> AsyncWebClient:
+        """The client holding `workspace`'s bot token. WorkspaceGone when the app is no
+        longer installed there: the message is dropped, never sent."""
+        if self.clients is None:
+            return self.client
+        client = await self.clients.client(workspace)
+        if client is None:
+            raise WorkspaceGone(f"Rapport is not installed in Slack workspace {workspace}")
+        return client
 
     async def _dm_channel(self, user: UserRef) -> str:
         """The app's DM conversation with `user` (files are uploaded there), opened once."""
         cached = self._dm_channels.get(user.user_id)
         if cached:
             return cached
+        client = await self._client(user.workspace)
         with calls_for(user.workspace):
-            response = await self.client.conversations_open(users=user.user_id)
+            response = await client.conversations_open(users=user.user_id)
         conversation = str(response["channel"]["id"])
         self._dm_channels[user.user_id] = conversation
         return conversation
@@ -207,9 +223,12 @@ class SlackMessenger:
         """Hand a member the files a reply carries (an export, their data) in their DM:
         an ephemeral reply cannot carry files."""
         if paths:
-            await self._upload(await self._dm_channel(user), paths)
+            client = await self._client(user.workspace)
+            await self._upload(client, await self._dm_channel(user), paths)
 
-    async def _upload(self, conversation: str, paths: tuple[str, ...]) -> None:
+    async def _upload(
+        self, client: AsyncWebClient, conversation: str, paths: tuple[str, ...]
+    ) -> None:
         """Upload files after the message. The message is already posted, so a failed upload
         is logged, not retried (a retry would post the message twice)."""
         for path in paths:
@@ -217,7 +236,7 @@ class SlackMessenger:
                 log.warning("attachment %s is missing; not uploaded", Path(path).name)
                 continue
             try:
-                await self.client.files_upload_v2(
+                await client.files_upload_v2(
                     channel=conversation,
                     file=path,
                     filename=Path(path).name,

@@ -19,6 +19,7 @@ from adapters.discord.client import DiscordConfig, RapportClient
 from adapters.discord.events import MeetingEvents
 from adapters.discord.messenger import DiscordMessenger, DiscordResolver
 from adapters.discord.pace import RequestPace
+from adapters.discord.shards import Shards, make_client
 from adapters.discord.sync import hash_path
 from bot.app import App, build
 from bot.config import Settings
@@ -42,9 +43,11 @@ class Bot:
         self.app: App
         self.scheduler: Scheduler
 
-    async def start(self, guild_ids: tuple[int, ...] = (GUILD_ID,)) -> Bot:
+    async def start(
+        self, guild_ids: tuple[int, ...] = (GUILD_ID,), shards: Shards | None = None
+    ) -> Bot:
         config = DiscordConfig(token=TOKEN, guild_ids=guild_ids, api_url=BASE)
-        self.client = RapportClient(config, commands_hash=hash_path(str(self.db)))
+        self.client = make_client(config, commands_hash=hash_path(str(self.db)), shards=shards)
         # Discord's global limit is paced on a fake clock: a big group never waits for real
         pace = RequestPace(monotonic=self.pace.monotonic, sleep=self.pace.sleep)
         messenger = DiscordMessenger(self.client, on_posted=self.client.after_post, pace=pace)

@@ -31,11 +31,12 @@ def slash_form(
     channel_name: str,
     response_url: str,
     trigger: str | None = None,
+    team: str = TEAM,
 ) -> dict[str, str]:
-    """The form fields Slack POSTs for a slash command."""
+    """The form fields Slack POSTs for a slash command (from workspace `team`)."""
     return {
         "token": "gIkuvaNzQIHg97ATvDxqgjtO",  # deprecated verification token; ignored
-        "team_id": TEAM,
+        "team_id": team,
         "team_domain": "rapport-test",
         "channel_id": channel_id,
         "channel_name": channel_name,
@@ -185,3 +186,18 @@ def signed_headers(
         headers["x-slack-retry-num"] = str(retry)
         headers["x-slack-retry-reason"] = "http_timeout"
     return headers
+
+
+def event_callback(event: dict[str, Any], *, team: str = TEAM) -> str:
+    """An Events API delivery (app_uninstalled, tokens_revoked…) as Slack POSTs it."""
+    return json.dumps(
+        {
+            "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+            "team_id": team,
+            "api_app_id": APP_ID,
+            "event": {"event_ts": "1700000000.000100", **event},
+            "type": "event_callback",
+            "event_id": f"Ev{next(_ids):08X}",
+            "event_time": 1700000000,
+        }
+    )

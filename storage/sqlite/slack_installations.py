@@ -1,0 +1,73 @@
+"""Slack installations and OAuth states on SQLite: one row per workspace the app is installed
+in (its bot token among them: the database and its backups are secrets), and the states
+handed to installers' browsers, each good once, until it expires.
+
+The unit of work's `slack_installations` store. It stores plain values; the
+adapter (adapters.slack.installations) turns them into slack-sdk's own types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.sqlite.base import Store
+
+INSTALLATION_COLUMNS = (
+    "team_id",
+    "enterprise_id",
+    "app_id",
+    "team_name",
+    "bot_token",
+    "bot_id",
+    "bot_user_id",
+    "bot_scopes",
+    "installer_id",
+    "is_enterprise_install",
+    "installed_at",
+)
+
+
+class SqliteSlackInstallations(Store):
+    async def save(self, row: dict[str, Any]) -> None:
+        """Insert or replace the workspace's installation (a re-install brings a new token)."""
+        values = {c: row.get(c) for c in INSTALLATION_COLUMNS}
+        values["enterprise_id"] = values["enterprise_id"] or ""
+        values["is_enterprise_install"] = int(bool(values["is_enterprise_install"]))
+        columns = ", ".join(INSTALLATION_COLUMNS)
+        names = ", ".join(":" + c for c in INSTALLATION_COLUMNS)
+        await self._db.execute(
+            f"INSERT OR REPLACE INTO slack_installations ({columns}) VALUES ({names})", values
+        )
+
+    async def get(self, enterprise_id: str | None, team_id: str | None) -> dict[str, Any] | None:
+        """The installation for the workspace (or, with no team, the org-wide one). Without
+        an enterprise id (the messenger knows only a group's team), the team's installation
+        whatever its org: team ids are unique across Slack."""
+        row = await self._one(
+            "SELECT * FROM slack_installations WHERE (enterprise_id = :e OR :e = '')"
+            " AND (team_id = :t OR (:t = '' AND is_enterprise_install = 1))"
+            " ORDER BY installed_at DESC LIMIT 1",
+            {"e": enterprise_id or "", "t": team_id or ""},
+        )
+        return dict(row) if row is not None else None
+
+    async def delete(self, enterprise_id: str | None, team_id: str | None) -> int:
+        cur = await self._db.execute(
+            "DELETE FROM slack_installations WHERE enterprise_id = ? AND team_id = ?",
+            (enterprise_id or "", team_id or ""),
+        )
+        return int(cur.rowcount)
+
+    async def add_state(self, state: str, expire_at: int) -> None:
+        await self._db.execute(
+            "INSERT INTO slack_oauth_states (state, expire_at) VALUES (?, ?)", (state, expire_at)
+        )
+
+    async def take_state(self, state: str, now: int) -> bool:
+        """Consume `state`: True once, if it was issued and has not expired. Expired states
+        are cleared on the way."""
+        cur = await self._db.execute(
+            "DELETE FROM slack_oauth_states WHERE state = ? AND expire_at >= ?", (state, now)
+        )
+        await self._db.execute("DELETE FROM slack_oauth_states WHERE expire_at < ?", (now,))
+        return cur.rowcount == 1
