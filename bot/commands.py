@@ -809,6 +809,7 @@ def _correct_amount(words: list[str], note: str | None) -> Command:
             " none instead of the amount takes it out.",
         )
     rest = words[1:]
+    repeat: bool | None
     if len(rest) == 1 and rest[0].casefold() in BUSINESS_WORDS:
         amount, repeat = None, BUSINESS_WORDS[rest[0].casefold()]  # only new or repeat
     else:
@@ -958,12 +959,12 @@ def parse_meeting(rest: str) -> Command:
                 "meeting", f"Give the date to skip, e.g. {slash('meeting')} skip {DAY_SOON}."
             )
         try:
-            day = date.fromisoformat(words[1])
+            skipped = date.fromisoformat(words[1])
         except ValueError:
             raise ParseError(
                 "meeting", f"“{words[1][:20]}” is not a date; write it as YYYY-MM-DD."
             ) from None
-        return SkipMeeting(day)
+        return SkipMeeting(skipped)
     raise ParseError("meeting", f"I don't know “{sub[:30]}” in {slash('meeting')}.")
 
 

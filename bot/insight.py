@@ -41,16 +41,19 @@ def period_bounds(period: str, now: datetime, tz: str) -> tuple[datetime, dateti
         return prev, start, end
     today = local_date(now, tz)
     first = today.replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    prev = (first - timedelta(days=1)).replace(day=1)
-    return local_midnight(prev, tz), local_midnight(first, tz), local_midnight(nxt, tz)
+    following = (first + timedelta(days=32)).replace(day=1)
+    before = (first - timedelta(days=1)).replace(day=1)
+    return local_midnight(before, tz), local_midnight(first, tz), local_midnight(following, tz)
 
 
 async def leaderboard(w: Work, cmd: ShowLeaderboard) -> list[OutMessage]:
     group = await w.group()
     await w.actor(group)
     prev, start, end = period_bounds(cmd.period, w.now, group.tz)
-    ts = lambda d: int(d.timestamp())  # noqa: E731
+
+    def ts(d: datetime) -> int:
+        return int(d.timestamp())
+
     now_counts = {
         m: (r, ld) for m, r, ld in await w.tx.numbers.givers_between(group.id, ts(start), ts(end))
     }

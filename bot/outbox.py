@@ -279,7 +279,7 @@ class _Run:
                     return
                 self.in_hand.discard(item.id)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Task[Any]) -> None:
         item = self.tasks.pop(task)
         if task.cancelled():
             if item.id not in self.in_hand:

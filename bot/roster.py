@@ -124,7 +124,7 @@ async def set_dm(w: Work, cmd: SetDirectMessages) -> list[OutMessage]:
     me = await w.actor(await w.group())
     await w.tx.members.update(me.id, dm_enabled=cmd.enabled)
     value = "on" if cmd.enabled else "off (referrals passed to you still come by DM)"
-    return [messages.profile_updated("direct messages", messages.lit(value))]
+    return [messages.profile_updated("direct messages", lit(value))]
 
 
 async def set_suggestions(w: Work, cmd: SetSuggestions) -> list[OutMessage]:
@@ -138,7 +138,7 @@ async def set_suggestions(w: Work, cmd: SetSuggestions) -> list[OutMessage]:
 async def log_one_to_one(w: Work, cmd: LogOneToOne) -> list[OutMessage]:
     group = await w.group()
     me = await w.actor(group)
-    others = []
+    others: list[Member] = []
     for user in (cmd.member, *cmd.others):  # every member named, or none if one is wrong
         assert isinstance(user, UserRef)
         other = await w.member_of(group, user)
@@ -187,8 +187,9 @@ async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
     meeting = Meeting(cmd.weekday, cmd.time, cmd.tz or group.tz, cmd.where or "")
     await w.tx.groups.set_meeting(group.id, meeting)
     await w.tx.groups.note_meeting_set(group.id, w.ts)  # lights count the meetings held from here
-    group = await w.tx.groups.get(group.id)
-    assert group is not None and group.meeting is not None
+    changed = await w.tx.groups.get(group.id)
+    assert changed is not None and changed.meeting is not None
+    group = changed
     next_at = await due.replan_meetings(w.tx, w.settings, group, w.now)
     await w.post(group, messages.meeting_set(group, next_at))
     followed = await currencies.follow_zone(w, group)

@@ -283,12 +283,12 @@ class Core:
             return value
 
         changes = {}
-        for f in dataclasses.fields(cmd):  # type: ignore[arg-type]
+        for f in dataclasses.fields(cmd):
             value = getattr(cmd, f.name)
             resolved = await resolve(value)
             if resolved is not value:
                 changes[f.name] = resolved
-        return dataclasses.replace(cmd, **changes) if changes else cmd  # type: ignore[type-var]
+        return dataclasses.replace(cmd, **changes) if changes else cmd  # type: ignore[arg-type]
 
     # --- delivery ------------------------------------------------------------------
     async def _needs_admin(self, item: OutboxItem, how: str) -> None:

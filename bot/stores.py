@@ -9,7 +9,7 @@ refuses writes, so a command that only reads never takes the database's write lo
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypedDict, TypeVar, Unpack
 
@@ -338,7 +338,7 @@ class OutboxStore(Protocol):
     async def add_many(
         self,
         group_id: int | None,
-        queued: list[tuple[Target, OutMessage, int | None]],
+        queued: Sequence[tuple[Target, OutMessage, int | None]],
         now: int,
     ) -> None:
         """Queue several messages in one statement, in order, as `outbox_add` each."""

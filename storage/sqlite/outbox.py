@@ -10,6 +10,7 @@ over can change nothing any more.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
@@ -118,7 +119,7 @@ class SqliteOutbox(Store):
     async def add_many(
         self,
         group_id: int | None,
-        queued: list[tuple[Target, OutMessage, int | None]],
+        queued: Sequence[tuple[Target, OutMessage, int | None]],
         now: int,
     ) -> None:
         """Queue several messages in one statement, in order, as `outbox_add` each."""
