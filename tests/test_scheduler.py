@@ -13,9 +13,9 @@ from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from adapters.scheduler import TICK_SECONDS, Scheduler
 from bot.model import UserRef
 from bot.out import OutMessage
-from bot.scheduler import TICK_SECONDS, Scheduler
 from bot.service import Core
 from bot.text import lit
 from tests.conftest import Chat
@@ -93,10 +93,10 @@ async def test_a_failing_tick_is_logged_returns_zero_and_the_next_tick_tries_aga
 
     with monkeypatch.context() as m:
         m.setattr(core, "run_due", broken)
-        with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
+        with caplog.at_level(logging.ERROR, logger="adapters.scheduler"):
             assert await scheduler.tick() == 0
 
-    [record] = [r for r in caplog.records if r.name == "bot.scheduler"]
+    [record] = [r for r in caplog.records if r.name == "adapters.scheduler"]
     assert record.levelno == logging.ERROR
     assert record.getMessage() == "scheduler tick failed; the next tick will try again"
     assert record.exc_info is not None

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.scheduler import Scheduler
 from adapters.slack import listeners
 from adapters.slack.blocks import SlackMessage, slack_messages
 from adapters.slack.client import web_client
@@ -25,7 +26,6 @@ from bot import messages
 from bot.model import ChannelRef, Member, UserRef
 from bot.out import OutMessage
 from bot.ports import DeliveryError, Progress
-from bot.scheduler import Scheduler
 from bot.text import listing, lit
 from tests import limits
 from tests.chapter import SIZE, Week, names, seed
