@@ -46,7 +46,7 @@ from bot.commands import (
 )
 from bot.config import Settings
 from bot.metrics import NO_METRICS, Metrics
-from bot.model import Group, Member, UserRef
+from bot.model import DueState, Group, Member, UserRef
 from bot.out import OutMessage
 from bot.outbox import Outbox
 from bot.ports import (
@@ -523,7 +523,7 @@ class Core:
         async def run(tx: UnitOfWork) -> tuple[Outcome, Work] | None:
             group = await tx.groups.get(item.group_id)
             if group is None:
-                await tx.due.finish(item, "cancelled", int(now.timestamp()), "no group")
+                await tx.due.finish(item, DueState.CANCELLED, int(now.timestamp()), "no group")
                 return None
             work = Work(tx, SYSTEM, now, self.settings)
             if item.kind in due.MEETING_KINDS or item.kind == due.REPLAN:
@@ -533,7 +533,7 @@ class Core:
             else:
                 runner = nudges.run
             outcome = await runner(work, item, group)
-            if outcome.state == "postponed":
+            if outcome.state == DueState.POSTPONED:
                 assert outcome.postpone_to is not None
                 kept = await tx.due.postpone(item, outcome.postpone_to)
             else:
@@ -556,7 +556,7 @@ class Core:
                         await self.repo.atomic(then)
                 except Exception:
                     log.exception("due work %s: a follow-up step failed", item.id)
-            return 1 if outcome.state == "done" else 0
+            return 1 if outcome.state == DueState.DONE else 0
         except _LostClaim:
             log.warning("due work %s was reclaimed by another process; left to it", item.id)
             return 0

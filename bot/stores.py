@@ -17,6 +17,7 @@ from bot.model import (
     BusinessChange,
     ChannelRef,
     ClosedBusiness,
+    DueState,
     Group,
     Kind,
     Meeting,
@@ -416,7 +417,9 @@ class DueStore(Protocol):
         process since before `stale_before` is claimed again."""
         ...
 
-    async def finish(self, item: DueItem, state: str, now: int, note: str | None = None) -> bool:
+    async def finish(
+        self, item: DueItem, state: DueState, now: int, note: str | None = None
+    ) -> bool:
         """Close a claimed row; False when the claim was lost (another process reclaimed it),
         in which case the caller rolls back what it did."""
         ...
@@ -434,7 +437,9 @@ class DueStore(Protocol):
     async def snooze(
         self, group_id: int, target_id: int, kinds: tuple[str, ...], until: int
     ) -> int: ...
-    async def finished_after(self, after: int, kinds: tuple[str, ...]) -> list[tuple[DueItem, str]]:
+    async def finished_after(
+        self, after: int, kinds: tuple[str, ...]
+    ) -> list[tuple[DueItem, DueState]]:
         """Group work of these kinds done or dropped after `after`, with its state: only a
         clock set back finds any."""
         ...
