@@ -479,3 +479,28 @@ async def test_install_links_nobody_follows_do_not_pile_up(hosted, clock):
     assert await hosted.rows("SELECT count(*) AS n FROM slack_oauth_states") == [{"n": 5}]
     # the newest link still installs
     assert (await hosted.install(ALPHA))[0] == 200
+
+
+async def test_uninstalling_a_grid_workspace_deletes_its_installation(hosted, fake):
+    """Slack's uninstall event names the team; the installation goes whatever org it was
+    saved under, as it is found whatever org asks."""
+    store = hosted.bot.installs.store
+    grid = Installation(
+        app_id=APP_ID,
+        enterprise_id="E0GRID",
+        team_id=ALPHA.id,
+        team_name=ALPHA.name,
+        bot_token="xoxb-grid-0005",
+        bot_id="B0RAPPORT",
+        bot_user_id="U0RAPPORT",
+        bot_scopes=list(BOT_SCOPES),
+        user_id="U0ALICE",
+    )
+    await store.async_save(grid)
+    await store.async_delete_installation(enterprise_id=None, team_id=ALPHA.id)
+    assert await hosted.rows("SELECT team_id FROM slack_installations") == []
+    assert await hosted.bot.messenger.clients.client(ALPHA.id) is None
+
+    await store.async_save(grid)
+    await hosted.event(ALPHA, {"type": "app_uninstalled"})
+    assert await hosted.rows("SELECT team_id FROM slack_installations") == []
