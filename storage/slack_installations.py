@@ -3,7 +3,9 @@ in (its bot token among them: the database and its backups are secrets), and the
 handed to installers' browsers, each good once, until it expires.
 
 A mixin of SqliteRepository (same connection and helpers). It stores plain values; the
-adapter (adapters.slack.installations) turns them into slack-sdk's own types.
+adapter (adapters.slack.installations) turns them into slack-sdk's own types, and the core
+(bot.workspaces) asks through `workspace_installed_at` and `workspace_uninstall` whether,
+and since when, the app is installed in a workspace.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ INSTALLATION_COLUMNS = (
     "is_enterprise_install",
     "installed_at",
 )
+SLACK = "slack"  # the only platform whose installations Rapport keeps
 
 
 class SlackInstallationQueries:
@@ -63,22 +66,59 @@ class SlackInstallationQueries:
     async def slack_installation_delete(
         self, enterprise_id: str | None, team_id: str | None
     ) -> int:
+        """Delete the workspace's installation. Found as `slack_installation` finds it: a
+        team's installation whatever org it was saved under (team ids are unique across
+        Slack), the org's org-wide one when no team is given."""
         cur = await self._db.execute(
-            "DELETE FROM slack_installations WHERE enterprise_id = ? AND team_id = ?",
-            (enterprise_id or "", team_id or ""),
+            "DELETE FROM slack_installations WHERE (:t != '' AND team_id = :t)"
+            " OR (:t = '' AND is_enterprise_install = 1 AND enterprise_id = :e)",
+            {"e": enterprise_id or "", "t": team_id or ""},
         )
         return int(cur.rowcount)
+
+    async def workspace_installed_at(self, platform: str, workspace: str) -> int | None:
+        """When the app's current installation in `workspace` was saved; None when it is not
+        installed there (or the platform keeps no installations)."""
+        if platform != SLACK:
+            return None
+        row = await self._one(
+            "SELECT max(installed_at) AS at FROM slack_installations WHERE team_id = ?",
+            (workspace,),
+        )
+        return int(row["at"]) if row is not None and row["at"] is not None else None
+
+    async def workspace_uninstall(self, platform: str, workspace: str) -> int:
+        """Forget the app's installation (its token) in `workspace`."""
+        if platform != SLACK:
+            return 0
+        return await self.slack_installation_delete(None, workspace)
 
     async def slack_state_add(self, state: str, expire_at: int) -> None:
         await self._db.execute(
             "INSERT INTO slack_oauth_states (state, expire_at) VALUES (?, ?)", (state, expire_at)
         )
 
+    async def slack_states_live(self) -> int:
+        row = await self._one("SELECT count(*) FROM slack_oauth_states")
+        return int(row[0]) if row is not None else 0
+
+    async def slack_states_evict(self, keep: int) -> int:
+        """Delete all but the `keep` states that expire last."""
+        cur = await self._db.execute(
+            "DELETE FROM slack_oauth_states WHERE state NOT IN"
+            " (SELECT state FROM slack_oauth_states ORDER BY expire_at DESC LIMIT ?)",
+            (keep,),
+        )
+        return int(cur.rowcount)
+
+    async def prune_oauth_states(self, now: int) -> int:
+        """Delete the states that expired before `now`."""
+        cur = await self._db.execute("DELETE FROM slack_oauth_states WHERE expire_at < ?", (now,))
+        return int(cur.rowcount)
+
     async def slack_state_take(self, state: str, now: int) -> bool:
-        """Consume `state`: True once, if it was issued and has not expired. Expired states
-        are cleared on the way."""
+        """Consume `state`: True once, if it was issued and has not expired."""
         cur = await self._db.execute(
             "DELETE FROM slack_oauth_states WHERE state = ? AND expire_at >= ?", (state, now)
         )
-        await self._db.execute("DELETE FROM slack_oauth_states WHERE expire_at < ?", (now,))
         return cur.rowcount == 1
