@@ -477,6 +477,7 @@ class Core:
         async def sweep(tx: UnitOfWork) -> int:
             erased = await tx.privacy.erase_closed_contacts(before)
             await tx.requests.prune(ts - REQUESTS_KEPT)
+            await tx.workspaces.prune_install_states(ts)  # installers' states never used
             return erased
 
         erased = await self.repo.atomic(sweep)
@@ -490,11 +491,14 @@ class Core:
         await workspaces.erase_expired(self.repo, self.settings, ts)
 
     # --- workspaces the app leaves and comes back to -----------------------------------
-    async def workspace_left(self, platform: str, workspace: str, reason: str) -> int:
-        """The app was uninstalled from `workspace` (or its token revoked): drop what was
-        queued there; its data is erased after the grace period (bot.workspaces)."""
+    async def workspace_left(
+        self, platform: str, workspace: str, reason: str, happened_at: int | None = None
+    ) -> int | None:
+        """The app was uninstalled from `workspace` (or its token revoked) at `happened_at`:
+        forget its installation and drop what was queued there; its data is erased after the
+        grace period. None when the event predates the current installation (bot.workspaces)."""
         now = int(self.clock.now().timestamp())
-        return await workspaces.left(self.repo, platform, workspace, reason, now)
+        return await workspaces.left(self.repo, platform, workspace, reason, now, happened_at)
 
     async def workspace_back(self, platform: str, workspace: str) -> bool:
         """The app was installed in `workspace` again: its data stays."""

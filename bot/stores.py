@@ -528,6 +528,20 @@ class WorkspaceStore(Protocol):
     async def left_before(self, before: int) -> list[tuple[str, str]]: ...
     async def erase(self, platform: str, workspace: str, now: int) -> int: ...
 
+    # the app's installation in a workspace, where the platform has one (Slack)
+    async def installed_at(self, platform: str, workspace: str) -> int | None:
+        """When the app's current installation in `workspace` was saved; None when it is not
+        installed there (or the platform keeps no installations)."""
+        ...
+
+    async def uninstall(self, platform: str, workspace: str) -> int:
+        """Forget the app's installation (its token) in `workspace`."""
+        ...
+
+    async def prune_install_states(self, now: int) -> int:
+        """Forget the install links (OAuth states) that expired before `now`, never used."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction's stores: what a command (or a piece of due work) reads and changes."""

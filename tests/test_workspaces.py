@@ -116,3 +116,28 @@ async def test_coming_back_within_the_grace_period_keeps_the_groups_data(
     async with repo.transaction() as tx:
         rows = await tx._all("SELECT display_name FROM members ORDER BY id")
     assert [r[0] for r in rows] == ["alice", "bob", "carol"]
+
+
+async def test_an_erased_workspaces_group_is_never_sent_its_weekly_work_again(
+    group, core, repo, messenger, clock, settings
+):
+    """A worker that died holding the group's due work (or one still running it) must not
+    plan the next meeting or month once the group is erased: reminders and recaps would go
+    on being queued there every week, for a workspace nobody is in any more."""
+    assert "Saved" in await group("alice", "/rapport meeting set wed 07:00")
+    messenger.clear()
+    await core.workspace_left(PLATFORM, WORKSPACE, workspaces.UNINSTALLED)
+    now = clock.advance(days=settings.slack.uninstall_grace_days, hours=1)
+    ts = int(now.timestamp())
+    async with repo.transaction() as tx:  # another worker claims what is due, and dies
+        assert await tx.due.claim(ts, 100, ts - 300)
+
+    await core.run_due(now)  # the grace period is over: erased
+    for _ in range(70):
+        await core.run_due(clock.advance(days=1))
+
+    assert messenger.sent == []
+    async with repo.transaction() as tx:
+        assert await tx._all("SELECT * FROM due_work WHERE state IN ('pending', 'running')") == []
+        [[meeting]] = await tx._all("SELECT meeting_weekday FROM groups")
+    assert meeting is None

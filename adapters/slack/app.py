@@ -113,7 +113,7 @@ def build_slack_app(
             ),
             user_facing_authorize_error_message=NOT_INSTALLED,
         )
-        Departures(core, installs.store).register(bolt)
+        Departures(core).register(bolt)
     else:
         bolt = AsyncApp(
             name="rapport",

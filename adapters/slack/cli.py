@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from aiohttp import ClientError, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -64,7 +65,9 @@ class SlackEnv:
 
 def read_env(names: SlackSettings, *, http: bool, environ: Mapping[str, str]) -> SlackEnv:
     """The secrets this mode needs, checked for shape. Raises StartupError naming the variable."""
-    many = not environ.get(names.bot_token_env, "").strip() and environ.get(names.client_id_env)
+    many = not environ.get(names.bot_token_env, "").strip() and bool(
+        environ.get(names.client_id_env, "").strip()
+    )
     if http and many:
         return _many_workspaces(names, environ)
     bot = _token(
@@ -108,15 +111,25 @@ def _many_workspaces(names: SlackSettings, environ: Mapping[str, str]) -> SlackE
                 2,
             )
     redirect = environ.get(names.redirect_uri_env, "").strip() or None
-    if redirect is not None and not redirect.startswith(("https://", "http://")):
+    if redirect is not None and not _redirect_ok(redirect):
         raise StartupError(
             f"{names.redirect_uri_env} must be the https:// URL of /slack/oauth_redirect, like"
-            " https://your.host/slack/oauth_redirect, as set in the app's OAuth & Permissions.",
+            " https://your.host/slack/oauth_redirect, as set in the app's OAuth & Permissions"
+            " (Slack takes http:// only for localhost).",
             2,
         )
     oauth = OAuth(values[names.client_id_env], values[names.client_secret_env], redirect)
     url = read_env_url(names, environ)
     return SlackEnv("", "", values[names.signing_secret_env], url, names, oauth)
+
+
+def _redirect_ok(url: str) -> bool:
+    """Slack redirects installers only to https://, or to http:// on this machine."""
+    where = urlsplit(url)
+    if not where.hostname:
+        return False
+    local = where.hostname in ("localhost", "127.0.0.1", "::1")
+    return where.scheme == "https" or (where.scheme == "http" and local)
 
 
 def read_env_url(names: SlackSettings, environ: Mapping[str, str]) -> str | None:

@@ -21,12 +21,17 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.translate import PLATFORM
+from bot import workspaces
 from bot.ports import Clock
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 STATE_SECONDS = 600  # an installer has ten minutes on Slack's consent page
+# at most this many states live at once: the install link needs no sign-in, so anyone (or any
+# crawler) can ask for states; beyond this the oldest go (their installers start again)
+MAX_STATES = 2000
 
 
 class InstallationRows(Protocol):
@@ -63,7 +68,13 @@ class InstallationStore(AsyncInstallationStore):
             "is_enterprise_install": bot.is_enterprise_install,
             "installed_at": int(self.clock.now().timestamp()),
         }
-        await self.repo.atomic(lambda tx: tx.slack_installations.save(row))
+
+        async def save(tx: Any) -> None:
+            await tx.slack_installations.save(row)
+            if bot.team_id:  # installed again: nothing of it is erased, whatever comes next
+                await workspaces.came_back(tx, PLATFORM, bot.team_id)
+
+        await self.repo.atomic(save)
         log.info("Slack workspace %s installed the app", bot.team_id)
 
     async def async_find_bot(
@@ -132,19 +143,35 @@ class InstallationStore(AsyncInstallationStore):
 class StateStore(AsyncOAuthStateStore):
     """OAuth states: random, good once, for STATE_SECONDS (bolt also ties each to a cookie)."""
 
-    def __init__(self, repo: InstallationRows, clock: Clock, seconds: int = STATE_SECONDS) -> None:
+    def __init__(
+        self,
+        repo: InstallationRows,
+        clock: Clock,
+        seconds: int = STATE_SECONDS,
+        max_states: int = MAX_STATES,
+    ) -> None:
         self.repo = repo
         self.clock = clock
         self.seconds = seconds
+        self.max_states = max_states
 
     @property
     def logger(self) -> logging.Logger:
         return log
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        """A new state. Expired ones go on the way, and the oldest beyond MAX_STATES."""
         state = secrets.token_urlsafe(24)
-        expire_at = int(self.clock.now().timestamp()) + self.seconds
-        await self.repo.atomic(lambda tx: tx.slack_installations.add_state(state, expire_at))
+        now = int(self.clock.now().timestamp())
+
+        async def issue(tx: Any) -> None:
+            await tx.slack_installations.prune_states(now)
+            if await tx.slack_installations.live_states() >= self.max_states:
+                evicted = await tx.slack_installations.evict_states(self.max_states - 1)
+                log.warning("too many Slack install links open: the %s oldest dropped", evicted)
+            await tx.slack_installations.add_state(state, now + self.seconds)
+
+        await self.repo.atomic(issue)
         return state
 
     async def async_consume(self, state: str) -> bool:

@@ -121,7 +121,9 @@ class SlackMessenger:
         self.clients = clients  # many workspaces: each message goes with its workspace's token
         self.pacer = pacer or Pacer()
         self.limits = limits or RateLimits(self.pacer.monotonic, self.pacer.sleep)
-        self._dm_channels: dict[str, str] = {}  # user id → the app's DM with them (for files)
+        # (workspace, user id) → the app's DM with them (for files): user ids are unique
+        # across Slack, but a DM channel is one workspace's, opened with its token
+        self._dm_channels: dict[tuple[str, str], str] = {}
 
     async def ready(self, target: UserRef | ChannelRef) -> None:
         """Wait out the conversation's pacing and a pause of chat.postMessage in its workspace
@@ -188,13 +190,17 @@ class SlackMessenger:
                     unfurl_media=False,
                 )
             if dm is not None and response.get("channel"):
-                self._dm_channels[dm.user_id] = str(response["channel"])
+                self._dm_channels[(dm.workspace, dm.user_id)] = str(response["channel"])
             if progress is not None and progress.taken is not None:
                 await progress.taken(i + 1, len(parts))
         if message.attachments and (done < len(parts) or not parts):
             # Slack answered with the DM's channel: files go there (the message is posted
             # already, so nothing after this may fail the delivery)
-            where = self._dm_channels.get(dm.user_id, "") if dm is not None else conversation
+            where = (
+                self._dm_channels.get((dm.workspace, dm.user_id), "")
+                if dm is not None
+                else conversation
+            )
             await self._upload(client, where, message.attachments)
 
     async def _client(self, workspace: str) -> AsyncWebClient:
@@ -209,14 +215,14 @@ class SlackMessenger:
 
     async def _dm_channel(self, user: UserRef) -> str:
         """The app's DM conversation with `user` (files are uploaded there), opened once."""
-        cached = self._dm_channels.get(user.user_id)
+        cached = self._dm_channels.get((user.workspace, user.user_id))
         if cached:
             return cached
         client = await self._client(user.workspace)
         with calls_for(user.workspace):
             response = await client.conversations_open(users=user.user_id)
         conversation = str(response["channel"]["id"])
-        self._dm_channels[user.user_id] = conversation
+        self._dm_channels[(user.workspace, user.user_id)] = conversation
         return conversation
 
     async def send_files(self, user: UserRef, paths: tuple[str, ...]) -> None:
@@ -256,7 +262,7 @@ class SlackMessenger:
         if error in UNREACHABLE:
             return RecipientUnreachable(f"Slack refused the DM: {error}")
         if error == "channel_not_found":
-            self._dm_channels.pop(user.user_id, None)
+            self._dm_channels.pop((user.workspace, user.user_id), None)
             try:
                 await self._dm_channel(user)
             except SlackApiError as why:

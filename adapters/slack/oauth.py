@@ -92,11 +92,13 @@ def oauth_settings(
 
 class Departures:
     """`app_uninstalled` and `tokens_revoked`: the workspace's installation is deleted (its
-    token is dead), and the core drops what was queued there and starts the grace period."""
+    token is dead), and the core drops what was queued there and starts the grace period.
+    Slack retries an event it thinks was missed (up to three times, over some minutes): one
+    from before the workspace's current installation (an uninstall undone since) is ignored
+    by the core, which compares the event's time with the installation's."""
 
-    def __init__(self, core: Core, store: InstallationStore) -> None:
+    def __init__(self, core: Core) -> None:
         self.core = core
-        self.store = store
 
     def register(self, bolt: AsyncApp) -> None:
         bolt.event("app_uninstalled")(self.uninstalled)
@@ -114,6 +116,6 @@ class Departures:
         if not team:
             log.warning("an uninstall event without a team id was ignored")
             return
-        enterprise = body.get("enterprise_id") or None
-        await self.store.async_delete_all(enterprise_id=enterprise, team_id=team)
-        await self.core.workspace_left(PLATFORM, team, reason)
+        happened = body.get("event_time")
+        happened_at = int(happened) if isinstance(happened, int | float) else None
+        await self.core.workspace_left(PLATFORM, team, reason, happened_at)

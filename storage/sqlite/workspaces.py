@@ -68,7 +68,8 @@ class SqliteWorkspaces(Store):
         """Erase the personal data of the workspace's groups: each member as forget-me
         leaves them (an anonymous "former member"), the prospects' names, needs and contact
         details, every note, visitors' names, and every stored message and request of the
-        workspace. Only the group's own rows are touched (never by a name, which another
+        workspace; its groups' meetings and due work (claimed or not) go, so nothing is
+        planned or sent there again. Only the group's own rows are touched (never by a name, which another
         workspace's member may share); the anonymous rows stay, so the totals do too. The
         departure is then closed. Returns how many members were erased."""
         groups = [
@@ -100,9 +101,12 @@ class SqliteWorkspaces(Store):
                 "UPDATE one_to_ones SET note = NULL WHERE group_id = :g",
                 "UPDATE visitors SET name = :erased WHERE group_id = :g",
                 "DELETE FROM seat_requests WHERE group_id = :g",
-                "UPDATE groups SET channel_name = '' WHERE id = :g",
+                # nothing plans its work again: no meeting, and what a worker still holds
+                # (or died holding) loses its claim, so what that worker planned is undone
+                "UPDATE groups SET channel_name = '', meeting_weekday = NULL,"
+                " meeting_time = NULL, meeting_where = NULL WHERE id = :g",
                 "UPDATE due_work SET state = 'cancelled', done_at = :now, note = 'erased'"
-                " WHERE group_id = :g AND state = 'pending'",
+                " WHERE group_id = :g AND state IN ('pending', 'running')",
                 "DELETE FROM outbox WHERE group_id = :g",
             ):
                 await self._db.execute(sql, args)
@@ -122,3 +126,16 @@ class SqliteWorkspaces(Store):
             (platform, workspace),
         )
         return erased
+
+    async def installed_at(self, platform: str, workspace: str) -> int | None:
+        """When the app's current installation in `workspace` was saved; None when it is not
+        installed there (or the platform keeps no installations)."""
+        return await self._uow.slack_installations.installed_at(platform, workspace)
+
+    async def uninstall(self, platform: str, workspace: str) -> int:
+        """Forget the app's installation (its token) in `workspace`."""
+        return await self._uow.slack_installations.uninstall(platform, workspace)
+
+    async def prune_install_states(self, now: int) -> int:
+        """Forget the install links (OAuth states) that expired before `now`, never used."""
+        return await self._uow.slack_installations.prune_states(now)

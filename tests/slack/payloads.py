@@ -188,16 +188,19 @@ def signed_headers(
     return headers
 
 
-def event_callback(event: dict[str, Any], *, team: str = TEAM) -> str:
-    """An Events API delivery (app_uninstalled, tokens_revoked…) as Slack POSTs it."""
+def event_callback(
+    event: dict[str, Any], *, team: str = TEAM, at: int = 1700000000, event_id: str = ""
+) -> str:
+    """An Events API delivery (app_uninstalled, tokens_revoked…) as Slack POSTs it, of an
+    event that happened at `at` (Unix seconds). A retry carries the same id and time."""
     return json.dumps(
         {
             "token": "gIkuvaNzQIHg97ATvDxqgjtO",
             "team_id": team,
             "api_app_id": APP_ID,
-            "event": {"event_ts": "1700000000.000100", **event},
+            "event": {"event_ts": f"{at}.000100", **event},
             "type": "event_callback",
-            "event_id": f"Ev{next(_ids):08X}",
-            "event_time": 1700000000,
+            "event_id": event_id or f"Ev{next(_ids):08X}",
+            "event_time": at,
         }
     )

@@ -25,6 +25,7 @@ from adapters.slack.messenger import Pacer
 from adapters.slack.oauth import BOT_SCOPES, OAuth
 from tests.slack.fake_slack import FakeSlack, message_text, person
 from tests.slack.payloads import (
+    APP_ID,
     SIGNING_SECRET,
     encode_form,
     event_callback,
@@ -109,10 +110,17 @@ class Hosted:
             for p in self.fake.responses(key)
         )
 
-    async def event(self, team: Team, event: dict[str, Any]) -> int:
-        body = event_callback(event, team=team.id)
-        headers = {**signed_headers(body), "content-type": "application/json"}
-        return await self.post("/slack/events", body, headers)
+    async def event(self, team: Team, event: dict[str, Any], *, retry: int = 0) -> str:
+        """Slack tells Rapport of `event` in `team`, as it happens; returns the delivery, which
+        `redeliver` sends again as Slack's retry would."""
+        at = int(self.bot.core.clock.now().timestamp())
+        body = event_callback(event, team=team.id, at=at)
+        await self.redeliver(body, retry=retry)
+        return body
+
+    async def redeliver(self, body: str, *, retry: int = 1) -> None:
+        headers = {**signed_headers(body, retry=retry), "content-type": "application/json"}
+        await self.post("/slack/events", body, headers)
 
     async def post(self, path: str, body: str, headers: dict[str, str] | None = None) -> int:
         async with (
@@ -276,7 +284,7 @@ async def test_uninstalling_stops_delivery_there_at_once_and_drops_what_was_queu
     await hosted.type(ALICE, "/referral <@U0BOB|bob> Jane Roe -- needs a new roof", ALPHA)
     [queued] = await hosted.rows("SELECT id FROM outbox WHERE state = 'pending'")
 
-    assert await hosted.event(ALPHA, {"type": "app_uninstalled"}) == 200
+    await hosted.event(ALPHA, {"type": "app_uninstalled"})
 
     [dropped] = await hosted.rows("SELECT state, last_error FROM outbox WHERE id = ?", queued["id"])
     assert dropped["state"] == "failed"
@@ -388,3 +396,111 @@ async def test_a_workspace_of_an_enterprise_grid_gets_its_messages_with_its_toke
     assert await store.async_find_bot(enterprise_id="E0OTHER", team_id=ALPHA.id) is None
     client = await hosted.bot.messenger.clients.client(ALPHA.id)
     assert client is not None and client.token == "xoxb-grid-0004"
+
+
+async def test_a_late_retry_of_an_uninstall_undone_since_keeps_the_new_installation(
+    hosted, fake, clock
+):
+    """Slack retries an event it thinks was missed (up to three times, over some minutes).
+    An admin who uninstalls by mistake and installs again at once is not uninstalled again
+    by the retry: that uninstall happened before the installation Rapport now holds."""
+    await chapter(hosted, ALPHA, ALICE, BOB)
+    uninstall = await hosted.event(ALPHA, {"type": "app_uninstalled"})
+    clock.advance(minutes=2)
+    assert (await hosted.install(ALPHA, token="xoxb-alpha-0009"))[0] == 200
+
+    await hosted.redeliver(uninstall, retry=1)
+
+    assert await hosted.rows("SELECT team_id, bot_token FROM slack_installations") == [
+        {"team_id": ALPHA.id, "bot_token": "xoxb-alpha-0009"}
+    ]
+    assert await hosted.rows("SELECT workspace FROM workspace_departures") == []
+    fake.calls.clear()
+    await hosted.type(ALICE, "/referral <@U0BOB|bob> Jane Roe -- needs a new roof", ALPHA)
+    assert any("Jane Roe" in t for t in hosted.dms(BOB))
+
+
+async def test_an_uninstall_after_a_reinstall_still_counts(hosted, clock):
+    await chapter(hosted, ALPHA, ALICE, BOB)
+    await hosted.event(ALPHA, {"type": "app_uninstalled"})
+    clock.advance(minutes=2)
+    assert (await hosted.install(ALPHA, token="xoxb-alpha-0009"))[0] == 200
+    clock.advance(minutes=5)
+    await hosted.event(ALPHA, {"type": "app_uninstalled"})
+    assert await hosted.rows("SELECT team_id FROM slack_installations") == []
+    assert await hosted.rows("SELECT workspace FROM workspace_departures") == [
+        {"workspace": ALPHA.id}
+    ]
+
+
+async def test_a_workspace_whose_installation_is_back_is_never_erased(hosted, clock):
+    """bolt saves the installation first and runs the success callback (which records the
+    return) after, apart: a retention sweep in between, or a callback that fails, must not
+    erase the groups of a workspace the app is installed in."""
+    await chapter(hosted, ALPHA, ALICE, BOB)
+    await hosted.event(ALPHA, {"type": "app_uninstalled"})
+    clock.advance(days=31)
+    await hosted.bot.installs.store.async_save(
+        Installation(
+            app_id=APP_ID,
+            enterprise_id=None,
+            team_id=ALPHA.id,
+            team_name=ALPHA.name,
+            bot_token="xoxb-alpha-0010",
+            bot_id="B0RAPPORT",
+            bot_user_id="U0RAPPORT",
+            bot_scopes=list(BOT_SCOPES),
+            user_id="U0ALICE",
+        )
+    )
+    await hosted.bot.core.run_due(clock.now())  # the retention sweep, before the callback
+
+    names = await hosted.rows(
+        "SELECT m.display_name FROM members m JOIN groups g ON g.id = m.group_id"
+        " WHERE g.workspace = ? ORDER BY m.id",
+        ALPHA.id,
+    )
+    assert [r["display_name"] for r in names] == ["Alice", "Bob"]
+    assert await hosted.rows("SELECT workspace FROM workspace_departures") == []
+
+
+async def test_install_links_nobody_follows_do_not_pile_up(hosted, clock):
+    """The install link needs no sign-in: every visit (a crawler, an <img>) gets a state.
+    Expired ones are swept, and only so many are ever kept."""
+    for _ in range(50):
+        assert (await hosted.get("/slack/install")).status == 302
+    clock.advance(hours=1)  # every one of them expired
+    await hosted.bot.core.run_due(clock.now())
+    assert await hosted.rows("SELECT count(*) AS n FROM slack_oauth_states") == [{"n": 0}]
+
+    hosted.bot.installs.states.max_states = 5
+    for _ in range(8):
+        assert (await hosted.get("/slack/install")).status == 302
+    assert await hosted.rows("SELECT count(*) AS n FROM slack_oauth_states") == [{"n": 5}]
+    # the newest link still installs
+    assert (await hosted.install(ALPHA))[0] == 200
+
+
+async def test_uninstalling_a_grid_workspace_deletes_its_installation(hosted, fake):
+    """Slack's uninstall event names the team; the installation goes whatever org it was
+    saved under, as it is found whatever org asks."""
+    store = hosted.bot.installs.store
+    grid = Installation(
+        app_id=APP_ID,
+        enterprise_id="E0GRID",
+        team_id=ALPHA.id,
+        team_name=ALPHA.name,
+        bot_token="xoxb-grid-0005",
+        bot_id="B0RAPPORT",
+        bot_user_id="U0RAPPORT",
+        bot_scopes=list(BOT_SCOPES),
+        user_id="U0ALICE",
+    )
+    await store.async_save(grid)
+    await store.async_delete_installation(enterprise_id=None, team_id=ALPHA.id)
+    assert await hosted.rows("SELECT team_id FROM slack_installations") == []
+    assert await hosted.bot.messenger.clients.client(ALPHA.id) is None
+
+    await store.async_save(grid)
+    await hosted.event(ALPHA, {"type": "app_uninstalled"})
+    assert await hosted.rows("SELECT team_id FROM slack_installations") == []

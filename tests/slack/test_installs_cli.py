@@ -47,10 +47,29 @@ def test_a_missing_credential_is_named_in_one_line(missing):
     assert "\n" not in line and "SeCrEt" not in line and SIGNING_SECRET not in line
 
 
-def test_a_redirect_url_that_is_not_a_url_is_refused():
+@pytest.mark.parametrize(
+    "redirect", ["rapport", "http://rapport.example/slack/oauth_redirect", "https://"]
+)
+def test_a_redirect_url_slack_would_refuse_is_refused(redirect):
+    """Slack sends installers back only to https://, or to http:// on localhost."""
     with pytest.raises(StartupError) as stopped:
-        read_env(SlackSettings(), http=True, environ={**MANY, "SLACK_REDIRECT_URI": "rapport"})
-    assert str(stopped.value).startswith("SLACK_REDIRECT_URI must be the https:// URL")
+        read_env(SlackSettings(), http=True, environ={**MANY, "SLACK_REDIRECT_URI": redirect})
+    line = str(stopped.value)
+    assert line.startswith("SLACK_REDIRECT_URI must be the https:// URL")
+    assert "http:// only for localhost" in line and "\n" not in line
+
+
+def test_a_local_redirect_url_may_be_http():
+    local = {**MANY, "SLACK_REDIRECT_URI": "http://localhost:3000/slack/oauth_redirect"}
+    env = read_env(SlackSettings(), http=True, environ=local)
+    assert env.oauth is not None
+    assert env.oauth.redirect_uri == "http://localhost:3000/slack/oauth_redirect"
+
+
+def test_a_blank_client_id_leaves_the_single_workspace_mode_to_name_the_bot_token():
+    with pytest.raises(StartupError) as stopped:
+        read_env(SlackSettings(), http=True, environ={**MANY, "SLACK_CLIENT_ID": "  "})
+    assert str(stopped.value).startswith("SLACK_BOT_TOKEN is not set")
 
 
 def test_a_bot_token_keeps_the_single_workspace_mode_and_socket_mode_needs_one():

@@ -123,6 +123,17 @@ async def test_a_file_for_a_member_goes_to_the_dm_slack_named(messenger, fake, t
     assert (upload.channel, upload.filename) == ("D0BOB", "export.csv")
 
 
+async def test_a_dm_known_in_one_workspace_is_not_taken_for_anothers(messenger, fake, tmp_path):
+    """A Grid member has one user id in several workspaces, but the app's DM with them is
+    one workspace's, opened with its token: a file for them in another workspace goes to
+    the DM that workspace opens."""
+    report = tmp_path / "export.csv"
+    report.write_text("id,prospect\n1,Jane Roe\n")
+    await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    await messenger.send_files(UserRef("slack", "T0OTHER", "U0BOB", "U0BOB"), (str(report),))
+    assert [c["users"] for c in fake.calls_to("conversations.open")] == ["U0BOB"]
+
+
 @pytest.mark.parametrize(
     ("uid", "error", "outcome"),
     [
