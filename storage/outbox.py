@@ -37,17 +37,17 @@ def lane(target: Target) -> str:
     return f"post:{target.platform}:{target.workspace}:{target.channel_id or ''}"
 
 
-# A row is claimable only when nothing queued before it in its lane is going out or due to go
-# now: so a conversation has one message out at a time, taken in the order they were queued.
-# A message waiting out a retry's backoff holds nothing up (one the platform keeps failing
-# must not silence its channel for the hour its retries take). Each branch reads outbox_due
-# in (next_attempt_at, id) order with that check per row, and the two are merged, so the
-# LIMIT stops the reading (one OR'd WHERE made SQLite sort every due row for each batch:
-# bench/plans.py). The check is one probe of outbox_lane.
+# A row is claimable only when nothing queued before it in its lane is still to go out (going
+# out now, or waiting, a retry's backoff included): so a conversation has one message out at a
+# time, taken in the order they were queued, and a message waiting for its retry is never
+# overtaken by a later one. (A message scheduled for later, after quiet hours, comes after
+# what is queued for now: lanes are ordered by send_at, then id.) Each branch reads
+# outbox_due in (next_attempt_at, id) order with that check per row, and the two are merged,
+# so the LIMIT stops the reading (one OR'd WHERE made SQLite sort every due row for each
+# batch: bench/plans.py). The check is one probe of outbox_lane.
 _FIRST_IN_LANE = (
     "NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.lane = d.lane"
-    " AND e.state IN ('pending', 'sending') AND (e.send_at, e.id) < (d.send_at, d.id)"
-    " AND (e.state = 'sending' OR e.next_attempt_at <= :now))"
+    " AND e.state IN ('pending', 'sending') AND (e.send_at, e.id) < (d.send_at, d.id))"
 )
 _CLAIM = (
     "UPDATE outbox SET state = 'sending', claimed_at = :now, claim_token = :token,"
