@@ -533,7 +533,19 @@ class Core:
         return datetime.fromtimestamp(min(times), UTC) if times else None
 
     async def run_due(self, now: datetime) -> int:
-        """Run every piece of scheduled work due at `now` (see `_run_due`)."""
+        """Run every piece of scheduled work due at `now` and wait until what it queued (and
+        anything else due) went out; returns how many messages went out. The console's clock
+        and tests call this; the scheduler's tick calls `queue_due`, which does not wait."""
+        async with self._working():
+            delivered = self._delivered
+            await self._run_due(now)
+        await self.settle()
+        return self._delivered - delivered
+
+    async def queue_due(self, now: datetime) -> int:
+        """The scheduler's tick: run the scheduled work due at `now`, queue what it sends and
+        wake the dispatcher (for that, and for retries now due); never waits for delivery.
+        Returns how many pieces of work ran."""
         async with self._working():
             return await self._run_due(now)
 
@@ -563,13 +575,12 @@ class Core:
             await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def _run_due(self, now: datetime) -> int:
-        """Run every piece of scheduled work due at `now`, oldest first, then deliver the
-        outbox. The scheduler's tick and the console's clock call this. Each row is claimed
-        atomically and finished in the same transaction as the messages it queues, so a
-        crash or a second process never runs it twice. Returns how many messages went out."""
+        """Run every piece of scheduled work due at `now`, oldest first, and wake the
+        dispatcher for what it queued. Each row is claimed atomically and finished in the
+        same transaction as the messages it queues, so a crash or a second process never
+        runs it twice. Returns how many pieces of work ran."""
         ran = 0
         ts = int(now.timestamp())
-        delivered = self._delivered
         await self._retention(ts)
         # a clock set back since: what it finished in its future is judged again
         await self.repo.atomic(lambda tx: _reopen_after_clock_step(tx, now))
@@ -586,8 +597,8 @@ class Core:
             self.deliver_soon()
         if ran:
             log.info("ran %s piece(s) of scheduled work", ran)
-        await self.deliver()
-        return self._delivered - delivered
+        self.deliver_soon()  # what it queued, and retries now due
+        return ran
 
     async def _retention(self, ts: int) -> None:
         """Erase prospects' contact details once the retention period after closing passed,
