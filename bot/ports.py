@@ -49,6 +49,18 @@ class Throttled(DeliveryError):
     `ready` lets it, giving its delivery slot to others meanwhile; no attempt is counted."""
 
 
+class NotYet(DeliveryError):
+    """The platform would take (the rest of) this message only later: the conversation's
+    pacing, or a rate limit's pause the Messenger already knows, has `seconds` to run. Raised
+    instead of waiting when the caller waits elsewhere (`Progress.defer`): nothing past what
+    `progress` recorded was sent, the outbox gives the delivery slot back, waits in `ready`
+    and tries again. Neither an attempt nor a rate limit met."""
+
+    def __init__(self, why: str, seconds: float = 0.0) -> None:
+        super().__init__(why)
+        self.seconds = seconds
+
+
 class PayloadRefused(DeliveryError):
     """The platform refused the payload itself (malformed, too long): it would refuse it the
     same way every time, so it is never retried. `str(error)` names the platform's error; the
@@ -82,6 +94,9 @@ class Progress:
 
     done: int = 0
     taken: Callable[[int, int], Awaitable[None]] | None = None
+    # the caller waits out pacing and pauses itself (the outbox, holding no delivery slot
+    # meanwhile): raise NotYet instead of waiting inside the call
+    defer: bool = False
 
 
 class PartedMessenger(Messenger, Protocol):

@@ -229,7 +229,7 @@ class Core:
             concurrency=settings.delivery.concurrency,
             metrics=metrics,
         )
-        # one delivery loop per process: the scheduler's tick and the dispatcher take turns
+        # one delivery loop per process: the dispatcher (a direct `deliver` waits its turn)
         self._delivering = asyncio.Lock()
         self._delivered = 0  # messages the platform took, by any delivery loop
 
@@ -479,8 +479,10 @@ class Core:
 
     def deliver_soon(self) -> None:
         """Deliver what a command queued, without keeping its author waiting for other
-        people's messages: one dispatcher runs until the outbox has nothing due."""
+        people's messages: one dispatcher runs until the outbox has nothing due, and a run
+        in progress claims the new messages at once, whatever it is waiting on."""
         self._more = True
+        self.outbox.wake()
         if self._dispatcher is None:
             self._enter()  # counted from now, so drain() cannot miss it before it starts
             task = asyncio.get_running_loop().create_task(self._dispatch())

@@ -23,12 +23,14 @@ import pytest
 from bot.config import DeliverySettings, Settings
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
+from bot.outbox import backoff_seconds
+from bot.ports import DeliveryError
 from bot.scheduler import Scheduler
 from bot.service import Core
 from bot.text import lit
 from storage.sqlite import SqliteRepository
 from tests.conftest import Chat
-from tests.fakes import FakeClock, RecordingMessenger
+from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
 
 BOUND = 10  # seconds: only what a test that would otherwise hang waits at most
 
@@ -112,6 +114,26 @@ class Gated(RecordingMessenger):
             await self.changed.wait()
 
 
+# --- 1. new work reaches a run that waits on a paused conversation ----------------------------
+async def test_a_dm_queued_while_a_conversation_waits_out_a_pause_goes_out_at_once(
+    repo: SqliteRepository, clock: FakeClock
+) -> None:
+    messenger = Gated(paused={"#busy": asyncio.Event()})
+    core = Core(repo, messenger, clock, FakeResolver(), settings())
+    await queue(repo, clock, (channel("busy"), "to busy"))
+    core.deliver_soon()
+    await asyncio.wait_for(messenger.pausing.wait(), BOUND)  # the run waits on #busy's pause
+
+    await queue(repo, clock, (user("carol"), "to carol"))  # a command commits a DM ...
+    core.deliver_soon()  # ... and says so
+    await asyncio.wait_for(messenger.until(lambda: messenger.dms_to("carol")), BOUND)
+
+    assert [s.text for s in messenger.sent] == ["to carol"]  # #busy still waits its turn
+    messenger.paused["#busy"].set()
+    await core.settle()
+    assert [s.text for s in messenger.sent] == ["to carol", "to busy"]
+
+
 # --- 2. the scheduler's tick queues and wakes, never waits for delivery -----------------------
 async def test_the_tick_returns_before_the_platform_took_what_it_queued(
     group: Chat, core: Core, clock: FakeClock
@@ -139,3 +161,85 @@ async def test_the_tick_returns_before_the_platform_took_what_it_queued(
     ]
 
 
+# --- 4. a conversation's later messages wait behind its earlier one ---------------------------
+@dataclass
+class FailsFirst(RecordingMessenger):
+    """Fails the first delivery of each text in `flaky`; everything else goes."""
+
+    flaky: set[str] = field(default_factory=set)
+
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
+        if message.fallback() in self.flaky:
+            self.flaky.discard(message.fallback())
+            raise DeliveryError("platform unavailable")
+        await super().send_dm(to, message, key=key)
+
+
+async def test_a_message_waiting_for_its_retry_holds_back_the_rest_of_its_conversation(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path
+) -> None:
+    messenger = FailsFirst(flaky={"bob 1"})
+    core = Core(repo, messenger, clock, FakeResolver(), settings())
+    await queue(repo, clock, (user("bob"), "bob 1"), (user("bob"), "bob 2"), (user("eve"), "eve"))
+
+    await core.deliver()
+    assert [s.text for s in messenger.sent] == ["eve"]  # bob 2 waits behind bob 1's retry
+    assert [s for _, s in states(db_path)] == ["pending", "pending", "sent"]
+
+    clock.advance(seconds=backoff_seconds(1))
+    await core.deliver()
+    assert [s.text for s in messenger.dms_to("bob")] == ["bob 1", "bob 2"]
+    assert [s for _, s in states(db_path)] == ["sent", "sent", "sent"]
+
+
+# --- 6. a delivered message is marked at once -------------------------------------------------
+@dataclass
+class Witness(RecordingMessenger):
+    """At every call, reads from the database file what became of the messages the platform
+    took before: a process killed at that instant would send again whatever is not 'sent'."""
+
+    db: Path = Path()
+    unmarked: list[list[str]] = field(default_factory=list)
+
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
+        taken = {s.text for s in self.sent}
+        self.unmarked.append(sorted(t for t, st in states(self.db) if t in taken and st != "sent"))
+        await super().send_dm(to, message, key=key)
+
+
+async def test_each_message_the_platform_took_is_marked_sent_before_the_next_goes(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path
+) -> None:
+    messenger = Witness(db=db_path)
+    core = Core(repo, messenger, clock, FakeResolver(), settings(concurrency=1))
+    await queue(repo, clock, *[(user(f"member{i}"), f"to {i}") for i in range(6)])
+
+    assert await core.deliver() == 6
+
+    assert messenger.unmarked == [[]] * 6  # at no call was an earlier message left unmarked
+    assert {st for _, st in states(db_path)} == {"sent"}
+
+
+# --- 8. a long run forgets what it finished with ---------------------------------------------
+async def test_a_long_run_keeps_nothing_of_the_messages_it_finished(
+    repo: SqliteRepository, clock: FakeClock
+) -> None:
+    messenger = Gated(paused={"#busy": asyncio.Event()})
+    core = Core(repo, messenger, clock, FakeResolver(), settings(concurrency=8))
+    await queue(repo, clock, (channel("busy"), "to busy"))
+    await queue(repo, clock, *[(user(f"member{i}"), f"to {i}") for i in range(300)])
+    delivery = asyncio.create_task(core.deliver())
+    await asyncio.wait_for(messenger.until(lambda: len(messenger.sent) == 300), BOUND)
+
+    run = core.outbox.current
+    assert run is not None
+
+    async def forgotten() -> None:
+        while run.held() > 1:
+            await asyncio.sleep(0)  # a turn of the loop: the run notes what finished
+
+    await asyncio.wait_for(forgotten(), BOUND)  # only #busy's message, waiting on its pause
+    assert run.held() == 1 and not run.marks and not run.unsent
+    messenger.paused["#busy"].set()
+    assert await delivery == 301
+    assert core.outbox.current is None

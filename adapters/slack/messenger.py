@@ -6,6 +6,8 @@ no conversations.open per member, whose budget (Tier 3, about 50 a minute per wo
 a reminder minute for a big region would spend many times over. conversations.open is asked
 only to learn why Slack refused a DM, or where to upload a file for a member.
 
+Under the outbox (`progress.defer`) it never waits inside a call: a conversation's pacing or a
+pause it already knows is answered NotYet, and the outbox waits in `ready` holding no slot.
 Slack's errors are sorted into the outcomes the outbox knows: wait out the rate limit's pause
 and try again (Throttled: the delivery slot is given back meanwhile), try again later
 (DeliveryError), never (RecipientUnreachable: the person cannot get DMs; PayloadRefused: Slack
@@ -38,6 +40,7 @@ from bot.out import OutMessage
 from bot.ports import (
     DeliveryError,
     NeedsAdmin,
+    NotYet,
     PayloadRefused,
     Progress,
     RecipientUnreachable,
@@ -84,20 +87,29 @@ class Pacer:
         self.sleep = sleep
         self._next: dict[str, float] = {}
 
+    def left(self, conversation: str) -> float:
+        """Seconds until a post to `conversation` would go (0: at once)."""
+        return max(0.0, self._next.get(conversation, 0.0) - self.monotonic())
+
     async def ready(self, conversation: str) -> None:
         """Return once a post to `conversation` would go at once (nothing is reserved)."""
-        left = self._next.get(conversation, 0.0) - self.monotonic()
+        left = self.left(conversation)
         if left > 0:
             await self.sleep(left)
 
-    async def wait(self, conversation: str) -> None:
+    def take(self, conversation: str) -> float:
+        """Reserve the conversation's next slot; returns the seconds until it comes."""
         now = self.monotonic()
         slot = max(now, self._next.get(conversation, now))
         self._next[conversation] = slot + self.interval  # reserved before awaiting: no race
         if len(self._next) > 1000:
             self._next = {k: v for k, v in self._next.items() if v > now}
-        if slot > now:
-            await self.sleep(slot - now)
+        return slot - now
+
+    async def wait(self, conversation: str) -> None:
+        left = self.take(conversation)
+        if left > 0:
+            await self.sleep(left)
 
 
 def invite_hint(channel: ChannelRef) -> str:
@@ -171,9 +183,18 @@ class SlackMessenger:
         ours, so what it took is known only from `progress`)."""
         parts = slack_messages(message)
         done = progress.done if progress is not None else 0
+        defer = progress is not None and progress.defer
         for i, part in enumerate(parts[done:], done):
-            await self.pacer.wait(conversation)
-            await self.limits.wait((workspace, POST))
+            if defer:  # the outbox waits in `ready`, holding no delivery slot meanwhile
+                left = max(
+                    self.pacer.left(conversation), self.limits.paused_for((workspace, POST))
+                )
+                if left > 0:
+                    raise NotYet(f"{POST} to {conversation} in {left:.1f} s", left)
+                self.pacer.take(conversation)
+            else:
+                await self.pacer.wait(conversation)
+                await self.limits.wait((workspace, POST))
             with calls_for(workspace, own_retries=True):  # a 429 comes back as Throttled
                 response = await self.client.chat_postMessage(
                     channel=conversation,
