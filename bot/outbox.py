@@ -88,6 +88,7 @@ class Outbox:
         on_refused: Told | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         metrics: Metrics = NO_METRICS,
+        on_posted: Callable[[Repository, OutboxItem], Awaitable[None]] | None = None,
     ) -> None:
         self.repo = repo
         self.metrics = metrics
@@ -96,6 +97,7 @@ class Outbox:
         self.on_unreachable = on_unreachable
         self.on_needs_admin = on_needs_admin
         self.on_refused = on_refused
+        self.on_posted = on_posted  # in the unit of work that marks a group's post sent
         self.concurrency = max(1, concurrency)
         # a messenger that may send one message in several parts is told how far each got
         self.parted = bool(getattr(messenger, "sends_in_parts", False))
@@ -170,7 +172,9 @@ class Outbox:
                 await self.on_refused(item, str(e))
             return DONE
         except NeedsAdmin as e:
-            if item.attempts == 1 and self.on_needs_admin:
+            # every time, not only on a first try: whether the admins already know of this
+            # problem is the group's to remember (on_needs_admin), not the message's
+            if self.on_needs_admin:
                 await self.on_needs_admin(item, str(e))
             await self._retry_later(item, self._ts(run.now), str(e))
             return DONE
@@ -196,7 +200,13 @@ class Outbox:
         repository commits it with whatever other units are waiting, so a busy minute's
         marks still share their COMMITs)."""
 
-        kept = await self.repo.atomic(lambda tx: tx.outbox_sent([(item, at)])) == 1
+        async def mark(tx: Repository) -> bool:
+            kept = await tx.outbox_sent([(item, at)]) == 1
+            if kept and self.on_posted is not None and not isinstance(item.target, UserRef):
+                await self.on_posted(tx, item)
+            return kept
+
+        kept = await self.repo.atomic(mark)
         if kept:
             self.metrics.outbox_outcome(item.target.platform, "delivered")
         else:

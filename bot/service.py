@@ -228,6 +228,7 @@ class Core:
             on_refused=self._refused,
             concurrency=settings.delivery.concurrency,
             metrics=metrics,
+            on_posted=self._posted,
         )
         # one delivery loop per process: the dispatcher (a direct `deliver` waits its turn)
         self._delivering = asyncio.Lock()
@@ -415,7 +416,10 @@ class Core:
 
     # --- delivery ------------------------------------------------------------------
     async def _needs_admin(self, item: OutboxItem, how: str) -> None:
-        """A post the platform refused for a reason an admin can fix: tell the admins how."""
+        """A post the platform refused for a reason an admin can fix: tell the group's
+        current admins how, once for this problem (every message to the channel meets it
+        until it is fixed); again only when the reason changes, or when it comes back after
+        a post went through."""
         if item.group_id is None:
             return
         now = int(self.clock.now().timestamp())
@@ -423,13 +427,21 @@ class Core:
 
         async def tell(tx: Repository) -> None:
             group = await tx.group(group_id)
-            if group is None:
+            if group is None or await tx.delivery_problem(group_id) == how:
                 return
+            await tx.set_delivery_problem(group_id, how)
             for m in await tx.members(group.id):
-                if m.is_admin:
+                if m.is_admin and m.active:
                     await tx.outbox_add(group.id, m.user, messages.needs_admin(group, how), now)
 
         await self.repo.atomic(tell)
+
+    @staticmethod
+    async def _posted(tx: Repository, item: OutboxItem) -> None:
+        """A post to a group's channel went through: whatever stopped its posts is fixed, so
+        the admins hear of the next problem, even one like the last."""
+        if item.group_id is not None:
+            await tx.set_delivery_problem(item.group_id, None)
 
     async def _refused(self, item: OutboxItem, why: str) -> None:
         """The platform refused a message itself (too long, malformed): it will never go out.

@@ -213,6 +213,18 @@ class OutboxQueries:
             renewed += cur.rowcount
         return renewed
 
+    async def delivery_problem(self, group_id: int) -> str | None:
+        row = await self._one("SELECT delivery_problem FROM groups WHERE id = ?", (group_id,))
+        return row["delivery_problem"] if row else None
+
+    async def set_delivery_problem(self, group_id: int, problem: str | None) -> None:
+        # (clearing is asked at every post that goes through: a write only when there is one)
+        await self._db.execute(
+            "UPDATE groups SET delivery_problem = ? WHERE id = ?"
+            " AND delivery_problem IS NOT ?",
+            (problem, group_id, problem),
+        )
+
     async def outbox_next_due(self) -> int | None:
         row = await self._one(
             "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'"

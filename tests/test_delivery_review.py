@@ -23,8 +23,8 @@ import pytest
 from bot.config import DeliverySettings, Settings
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.outbox import backoff_seconds
-from bot.ports import DeliveryError
+from bot.outbox import MAX_ATTEMPTS, backoff_seconds
+from bot.ports import DeliveryError, NeedsAdmin
 from bot.scheduler import Scheduler
 from bot.service import Core
 from bot.text import lit
@@ -218,6 +218,82 @@ async def test_each_message_the_platform_took_is_marked_sent_before_the_next_goe
 
     assert messenger.unmarked == [[]] * 6  # at no call was an earlier message left unmarked
     assert {st for _, st in states(db_path)} == {"sent"}
+
+
+# --- 7. admins hear of a problem once per group and reason, and only current admins ----------
+@dataclass
+class PostProblems(RecordingMessenger):
+    """Each try of a post takes the next of `problems` (None: the post goes through)."""
+
+    problems: list[Exception | None] = field(default_factory=list)
+
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
+        problem = self.problems.pop(0) if self.problems else None
+        if problem is not None:
+            raise problem
+        await super().post(channel, message, key=key)
+
+
+INVITE = "Invite me: type /invite @Rapport in #general."
+ARCHIVED = "#general is archived: unarchive it so I can post there."
+
+
+async def test_admins_are_told_once_per_group_and_reason_and_only_current_ones(
+    group: Chat, core: Core, clock: FakeClock, repo: SqliteRepository, db_path: Path
+) -> None:
+    messenger = PostProblems()
+    core.outbox.messenger = messenger
+    await group("alice", "/rapport admin add @bob")
+
+    async def bob_goes(tx: SqliteRepository) -> None:
+        bob = await tx.member(1, "bob")
+        assert bob is not None and bob.is_admin
+        await tx.update_member(bob.id, active=False)  # gone from the group, flag and all
+
+    await repo.atomic(bob_goes)
+
+    def told() -> list[str]:
+        return [s.text for s in messenger.sent if s.message.kind == "admin.attention"]
+
+    async def tries(problems: list[Exception | None]) -> None:
+        """Let the post be tried once for each of `problems`."""
+        messenger.problems = list(problems)
+        while messenger.problems:
+            clock.advance(hours=2)
+            await core.run_due(clock.now())
+
+    # Slack fails the first try for another reason; the second says the bot is not in the
+    # channel: that is when the admins are told (not only on a message's first try)
+    messenger.problems = [DeliveryError("Slack 500")]
+    await group("carol", "/referral @alice Jane Roe jane@roe.example -- a roof")
+    await tries([NeedsAdmin(INVITE)] * (MAX_ATTEMPTS - 1))  # until it is given up
+    assert told() == [
+        f"I couldn't post in Breakfast Club's channel #general: {INVITE}"
+        " I'll keep trying for a while."
+    ]
+    assert [s.to.user_id for s in messenger.sent if s.message.kind == "admin.attention"] == [
+        "alice"
+    ]  # bob is no longer a member: not told
+
+    # the next message meets the same problem: nobody is told again
+    messenger.problems = [NeedsAdmin(INVITE)]
+    await group("carol", "/referral @alice Tom Lee tom@lee.example -- a gutter")
+    assert len(told()) == 1
+
+    # the reason changes: the admins hear of the new one
+    await tries([NeedsAdmin(ARCHIVED)])
+    assert len(told()) == 2 and ARCHIVED in told()[1]
+
+    # fixed (the post goes), and later broken the first way again: they are told again
+    await tries([None])
+    assert [s.text for s in messenger.posts() if s.message.kind == "referral.post"] == [
+        "@carol passed a referral to @alice."
+    ]  # the second referral's; the first was given up
+    messenger.problems = [NeedsAdmin(INVITE)]
+    await group("carol", "/referral @alice Ann Ray ann@ray.example -- a porch")
+    assert len(told()) == 3 and INVITE in told()[2]
 
 
 # --- 8. a long run forgets what it finished with ---------------------------------------------
