@@ -226,8 +226,11 @@ class OutboxQueries:
         )
 
     async def outbox_next_due(self) -> int | None:
+        """When the next message may go out: the earliest next attempt among messages first
+        in their conversation (one behind another waits for it, whatever its own time)."""
         row = await self._one(
-            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'"
+            "SELECT next_attempt_at AS t FROM outbox AS d INDEXED BY outbox_due"
+            f" WHERE state = 'pending' AND {_FIRST_IN_LANE} ORDER BY next_attempt_at LIMIT 1"
         )
         return row["t"] if row else None
 

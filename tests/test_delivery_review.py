@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -185,6 +185,8 @@ async def test_a_message_waiting_for_its_retry_holds_back_the_rest_of_its_conver
     await core.deliver()
     assert [s.text for s in messenger.sent] == ["eve"]  # bob 2 waits behind bob 1's retry
     assert [s for _, s in states(db_path)] == ["pending", "pending", "sent"]
+    # nothing can go before bob 1's retry (bob 2, due since, waits behind it)
+    assert await core.next_due() == clock.now() + timedelta(seconds=backoff_seconds(1))
 
     clock.advance(seconds=backoff_seconds(1))
     await core.deliver()
