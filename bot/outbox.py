@@ -20,7 +20,10 @@ the row as it is taken, so a retry or a restart after a crash sends only the res
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,6 +54,8 @@ STALE_CLAIM_SECONDS = 300  # a row "sending" this long belongs to a process that
 RENEW_EVERY = 60.0  # seconds (real time) between renewals of the claims still in hand
 DEFAULT_CONCURRENCY = 64
 PARKED_PER_SLOT = 16  # claimed rows waiting on a platform's pacing, per delivery slot, at most
+# (past that, a row whose conversation is paused goes back to the database until the pause
+# ends, so a paused workspace's rows never fill the run while other workspaces could go)
 MAX_THROTTLED = 20  # rate limits one message waits out before it counts as a failed attempt
 MAX_DEFERRED = 1000  # "not yet"s (pacing between a long message's parts) one try waits out
 
@@ -114,11 +119,15 @@ class Outbox:
 
     def stop(self) -> None:
         self._stop.set()
+        if self.current is not None:
+            self.current.changed.set()
 
     def wake(self) -> None:
         """Something was queued: a run in progress claims it at once instead of waiting for
         a message in flight to finish (which a long pause could make a minute)."""
         self._wake.set()
+        if self.current is not None:
+            self.current.changed.set()
 
     def _ts(self, at: datetime | None = None) -> int:
         return int((at or self.clock.now()).timestamp())
@@ -257,6 +266,12 @@ class _Run:
         self.marks: set[asyncio.Future[bool]] = set()  # "sent" marks being written
         self.parked = 0  # rows waiting for the platform's pacing, holding no slot
         self.unsent: list[OutboxItem] = []  # claimed, never tried: handed back when stopping
+        # messages handed back to wait for a pause in the database: (loop time, row) when each
+        # is due again, and the rows not claimed again yet
+        self.back: list[tuple[float, int]] = []
+        self.handed_back: set[int] = set()
+        self.changed = asyncio.Event()  # something the run loop should look at happened
+        self.finished: list[asyncio.Task[None]] = []  # tasks done since the loop last looked
         self.delivered = 0
         self.ready: Callable[[Target], Awaitable[None]] | None = getattr(
             outbox.messenger, "ready", None
@@ -264,6 +279,9 @@ class _Run:
         # a messenger that says when it will take a message may say "not yet" instead of
         # waiting inside the call, holding a slot
         self.can_defer = self.ready is not None
+        self.wait_for: Callable[[Target], float] | None = getattr(
+            outbox.messenger, "wait_for", None
+        )
 
     def held(self) -> int:
         """Claimed messages this run still has (in flight, or waiting on a pause)."""
@@ -287,59 +305,79 @@ class _Run:
     async def go(self) -> int:
         o = self.o
         o._wake.clear()  # this run looks at everything due now anyway
-        stop = asyncio.ensure_future(o._stop.wait())
-        woken = asyncio.ensure_future(o._wake.wait())
         loop = asyncio.get_running_loop()
         renewed = loop.time()
         cancelled = False
         try:
             starved = False  # the last claim found less than it asked for
             while not o.stopping:
+                # whatever happens next (a message done or waiting on a pause, new work
+                # queued, stopping) sets `changed`: one event, not a wait on every task
+                self.changed.clear()
+                finished, self.finished = self.finished, []
+                for task in finished:
+                    self._finished(task)
+                if loop.time() - renewed >= o.renew_every:  # claims waiting on a long pause
+                    # (before the next claim, which would take a claim gone stale for its own)
+                    await self._renew()
+                    renewed = loop.time()
+                if o._wake.is_set():  # new messages were queued: claim them now
+                    o._wake.clear()
+                    starved = True
+                if self.back and self.back[0][0] <= loop.time():
+                    starved = True  # what was handed back is due again
                 active = len(self.tasks) - self.parked
                 want = min(
                     self.batch,
                     2 * o.concurrency - active,
-                    PARKED_PER_SLOT * o.concurrency - len(self.tasks),
+                    (PARKED_PER_SLOT + 2) * o.concurrency - len(self.tasks),
                 )
                 if want > 0 and (not self.tasks or starved or want >= o.concurrency):
                     items = await self._claim(want)
                     for item in items:
+                        self.handed_back.discard(item.id)
                         d = _Delivery(item, item.parts_sent)
-                        self.tasks[asyncio.ensure_future(self._one(d))] = d
+                        task = asyncio.ensure_future(self._one(d))
+                        task.add_done_callback(self._task_done)
+                        self.tasks[task] = d
                     starved = len(items) < want
-                    if not self.tasks:
-                        break  # nothing due, nothing in flight
+                    now = loop.time()
+                    while self.back and (
+                        self.back[0][0] <= now or self.back[0][1] not in self.handed_back
+                    ):  # due again, and claimed just now (or by another worker), or taken back
+                        self.handed_back.discard(heapq.heappop(self.back)[1])
+                    if not self.tasks and not self.back:
+                        break  # nothing due, nothing in flight, nothing handed back to wait for
                     if not starved:
                         continue
-                done, _ = await asyncio.wait(
-                    [*self.tasks, stop, woken],
-                    timeout=RENEW_EVERY,
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
-                for task in done:
-                    if task is woken:  # new messages were queued: claim them now
-                        o._wake.clear()
-                        woken = asyncio.ensure_future(o._wake.wait())
-                        starved = True
-                    elif task is not stop:
-                        self._finished(task)
-                if loop.time() - renewed >= o.renew_every:  # claims waiting on a long pause
-                    await self._renew()
-                    renewed = loop.time()
+                timeout = RENEW_EVERY
+                if self.back:  # claim what was handed back once it is due again
+                    timeout = min(timeout, max(0.0, self.back[0][0] - loop.time()))
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(timeout):
+                        await self.changed.wait()
         except asyncio.CancelledError:
             cancelled = True
             raise
         finally:
-            stop.cancel()
-            woken.cancel()
             await self._wind_down(cancelled)
         return self.delivered
 
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self.finished.append(task)
+        self.changed.set()
+
     async def _claim(self, n: int) -> list[OutboxItem]:
-        ts = self.o._ts(self.now)
+        at = self.o._ts()
+        ts = self.o._ts(self.now) if self.now is not None else at
+        # the claims in hand are renewed at the same instant, in the same unit: a claim can
+        # never find one of this run's own gone stale and take it a second time
+        tokens = sorted({d.item.claim for d in self.tasks.values()})
 
         async def claim(tx: Repository) -> list[OutboxItem]:
             await tx.outbox_rebase(ts)  # retries wait their delay even if the clock went back
+            if tokens:
+                await tx.outbox_renew(tokens, at)
             return await tx.outbox_claim(ts, n, ts - STALE_CLAIM_SECONDS)
 
         return await self.o.repo.atomic(claim)
@@ -351,7 +389,13 @@ class _Run:
         throttled = 0
         while True:
             if self.ready is not None:
+                if self.parked >= PARKED_PER_SLOT * self.o.concurrency and self.wait_for:
+                    later = self.wait_for(d.item.target)
+                    if later > 0:  # too many wait already: this one waits in the database
+                        await self._put_back(d, later)
+                        return
                 self.parked += 1
+                self.changed.set()  # one fewer active: the run may claim another
                 try:
                     await self.ready(d.item.target)
                 finally:
@@ -369,6 +413,15 @@ class _Run:
                 throttled += 1
             else:
                 d.deferred += 1
+
+    async def _put_back(self, d: _Delivery, seconds: float) -> None:
+        """Hand a claimed message back untried, due again when its conversation's pause
+        ends (no attempt counted); it keeps its place in its conversation."""
+        ts = self.o._ts()
+        wait = max(1, math.ceil(seconds))
+        if await self.o.repo.atomic(lambda tx: tx.outbox_put_back(d.item, ts + wait, ts)):
+            heapq.heappush(self.back, (asyncio.get_running_loop().time() + wait, d.item.id))
+            self.handed_back.add(d.item.id)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         d = self.tasks.pop(task)

@@ -201,6 +201,14 @@ class OutboxQueries:
                 (item.id, item.claim),
             )
 
+    async def outbox_put_back(self, item: OutboxItem, next_attempt_at: int, now: int) -> bool:
+        cur = await self._db.execute(
+            "UPDATE outbox SET state = 'pending', attempts = attempts - 1, claimed_at = NULL,"
+            f" claim_token = NULL, next_attempt_at = ?, delay_from = ? WHERE {_OURS}",
+            (next_attempt_at, now, item.id, item.claim),
+        )
+        return cur.rowcount == 1
+
     async def outbox_renew(self, tokens: list[str], now: int) -> int:
         """Keep claims that are still being worked on from going stale (a long wait for a
         platform's rate limit)."""

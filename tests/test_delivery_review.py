@@ -321,3 +321,52 @@ async def test_a_long_run_keeps_nothing_of_the_messages_it_finished(
     messenger.paused["#busy"].set()
     assert await delivery == 301
     assert core.outbox.current is None
+
+
+# --- a paused workspace's messages beyond what a run holds wait in the database --------------
+@dataclass
+class PausedWorkspace(Gated):
+    """Every conversation in workspace `paused_ws` waits for one pause (a 429's Retry-After
+    of 30 s) that the test lifts; the messenger knows how long it has to run."""
+
+    paused_ws: str = "busy"
+    lifted: asyncio.Event = field(default_factory=asyncio.Event)
+    waiting: int = 0
+
+    def wait_for(self, target: UserRef | ChannelRef) -> float:
+        return 0.0 if self.lifted.is_set() or target.workspace != self.paused_ws else 30.0
+
+    async def ready(self, target: UserRef | ChannelRef) -> None:
+        if self.wait_for(target) > 0:
+            self.waiting += 1
+            await self.lifted.wait()
+
+
+async def test_past_what_a_run_holds_a_paused_workspaces_messages_wait_in_the_database(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path
+) -> None:
+    """One delivery slot: a run holds at most 16 messages waiting on a pause. The 20 posts
+    of a paused workspace fill that, the rest are handed back, due when the pause ends (no
+    attempt counted), and the run goes on to the DM queued after them in another workspace,
+    instead of stopping to claim until the pause is over."""
+    messenger = PausedWorkspace()
+    core = Core(repo, messenger, clock, FakeResolver(), settings(concurrency=1))
+    rooms = [(channel(f"room{i}", "busy"), f"room {i}") for i in range(20)]
+    await queue(repo, clock, *rooms, (user("carol", "calm"), "to carol"))
+    delivery = asyncio.create_task(core.deliver())
+
+    await asyncio.wait_for(messenger.until(lambda: messenger.dms_to("carol")), BOUND)
+    assert messenger.waiting == 16
+    with closing(sqlite3.connect(db_path)) as db:
+        back = db.execute(
+            "SELECT state, attempts, next_attempt_at - ? FROM outbox WHERE state = 'pending'",
+            (int(clock.now().timestamp()),),
+        ).fetchall()
+    assert back == [("pending", 0, 30)] * 4
+
+    clock.advance(seconds=30)
+    messenger.lifted.set()
+    core.outbox.wake()  # (the run would claim them when their time comes)
+    assert await asyncio.wait_for(delivery, BOUND) == 21
+    assert sorted(s.text for s in messenger.posts()) == sorted(t for _, t in rooms)
+    assert {st for _, st in states(db_path)} == {"sent"}

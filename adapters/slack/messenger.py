@@ -33,7 +33,7 @@ from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import slack_messages
+from adapters.slack.blocks import SlackMessage, slack_messages
 from adapters.slack.limits import RateLimits, calls_for
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 BOT_NAME = "Rapport"  # the bot user's display name in manifest.yml
 POST_INTERVAL = 1.0  # Slack allows about one message per second per channel
 POST = "chat.postMessage"
+RENDERED_KEPT = 256  # long messages kept rendered between their parts, at most
 
 # The person will never take a DM from us: retrying cannot help.
 UNREACHABLE = {
@@ -130,6 +131,16 @@ class SlackMessenger:
         self.pacer = pacer or Pacer()
         self.limits = limits or RateLimits(self.pacer.monotonic, self.pacer.sleep)
         self._dm_channels: dict[str, str] = {}  # user id → the app's DM with them (for files)
+        # long messages part-way through, told "not yet" between parts: as rendered
+        self._rendered: dict[int, tuple[OutMessage, list[SlackMessage]]] = {}
+
+    def wait_for(self, target: UserRef | ChannelRef) -> float:
+        """Seconds until a post to `target` would go: its conversation's pacing, or a pause
+        of chat.postMessage in its workspace."""
+        return max(
+            self.pacer.left(_conversation(target)),
+            self.limits.paused_for((target.workspace, POST)),
+        )
 
     async def ready(self, target: UserRef | ChannelRef) -> None:
         """Wait out the conversation's pacing and a pause of chat.postMessage in its workspace
@@ -181,16 +192,14 @@ class SlackMessenger:
     ) -> None:
         """Each part in order, from the first Slack has not taken yet (Slack keeps no key of
         ours, so what it took is known only from `progress`)."""
-        parts = slack_messages(message)
-        done = progress.done if progress is not None else 0
         defer = progress is not None and progress.defer
+        if defer:  # checked before rendering: a message told "not yet" is not built for it
+            self._not_yet(workspace, conversation)
+        parts = self._parts(message, progress)
+        done = progress.done if progress is not None else 0
         for i, part in enumerate(parts[done:], done):
             if defer:  # the outbox waits in `ready`, holding no delivery slot meanwhile
-                left = max(
-                    self.pacer.left(conversation), self.limits.paused_for((workspace, POST))
-                )
-                if left > 0:
-                    raise NotYet(f"{POST} to {conversation} in {left:.1f} s", left)
+                self._not_yet(workspace, conversation)
                 self.pacer.take(conversation)
             else:
                 await self.pacer.wait(conversation)
@@ -207,11 +216,33 @@ class SlackMessenger:
                 self._dm_channels[dm.user_id] = str(response["channel"])
             if progress is not None and progress.taken is not None:
                 await progress.taken(i + 1, len(parts))
+        self._rendered.pop(id(message), None)
         if message.attachments and (done < len(parts) or not parts):
             # Slack answered with the DM's channel: files go there (the message is posted
             # already, so nothing after this may fail the delivery)
             where = self._dm_channels.get(dm.user_id, "") if dm is not None else conversation
             await self._upload(where, message.attachments)
+
+    def _not_yet(self, workspace: str, conversation: str) -> None:
+        left = max(self.pacer.left(conversation), self.limits.paused_for((workspace, POST)))
+        if left > 0:
+            raise NotYet(f"{POST} to {conversation} in {left:.1f} s", left)
+
+    def _parts(self, message: OutMessage, progress: Progress | None) -> list[SlackMessage]:
+        """The message as Slack messages; a long one told "not yet" between its parts keeps
+        what it was rendered as until it is done (a few, at most)."""
+        if progress is None or not progress.defer:
+            return slack_messages(message)
+        key = id(message)  # the same object for every try at one outbox row in one run
+        kept = self._rendered.get(key)
+        if kept is None or kept[0] is not message:
+            parts = slack_messages(message)
+            if len(parts) > 1:
+                self._rendered[key] = (message, parts)
+                while len(self._rendered) > RENDERED_KEPT:
+                    self._rendered.pop(next(iter(self._rendered)))
+            return parts
+        return kept[1]
 
     async def _dm_channel(self, user: UserRef) -> str:
         """The app's DM conversation with `user` (files are uploaded there), opened once."""
