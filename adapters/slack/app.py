@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.client import Sleep, web_client
+from adapters.slack.client import Sleep, pooled_session, web_client
 from adapters.slack.directory import Directory
 from adapters.slack.limits import RateLimits
 from adapters.slack.listeners import FileSender, Listeners
@@ -129,6 +129,8 @@ class SlackBot:
 
     async def close(self) -> None:
         await self.app.close()
+        if self.client.session is not None:
+            await self.client.session.close()
 
 
 async def assemble(
@@ -148,7 +150,9 @@ async def assemble(
     pauses run on the pacer's clock and `retry_sleep` (tests pass fake ones)."""
     pacer = pacer or Pacer()
     limits = RateLimits(pacer.monotonic, retry_sleep)
-    client = web_client(token, api_url, sleep=retry_sleep, limits=limits)
+    client = web_client(
+        token, api_url, sleep=retry_sleep, limits=limits, session=pooled_session()
+    )
     directory = Directory(client)
     messenger = SlackMessenger(client, pacer, limits)
     identity = Identity(client)
