@@ -105,8 +105,9 @@ class Core:
             on_refused=self._refused,
             concurrency=settings.delivery.concurrency,
             metrics=metrics,
+            on_posted=self._posted,
         )
-        # one delivery loop per process: the scheduler's tick and the dispatcher take turns
+        # one delivery loop per process: the dispatcher (a direct `deliver` waits its turn)
         self._delivering = asyncio.Lock()
         self._delivered = 0  # messages the platform took, by any delivery loop
 
@@ -292,7 +293,10 @@ class Core:
 
     # --- delivery ------------------------------------------------------------------
     async def _needs_admin(self, item: OutboxItem, how: str) -> None:
-        """A post the platform refused for a reason an admin can fix: tell the admins how."""
+        """A post the platform refused for a reason an admin can fix: tell the group's
+        current admins how, once for this problem (every message to the channel meets it
+        until it is fixed); again only when the reason changes, or when it comes back after
+        a post went through."""
         if item.group_id is None:
             return
         now = int(self.clock.now().timestamp())
@@ -300,13 +304,21 @@ class Core:
 
         async def tell(tx: UnitOfWork) -> None:
             group = await tx.groups.get(group_id)
-            if group is None:
+            if group is None or await tx.groups.delivery_problem(group_id) == how:
                 return
+            await tx.groups.set_delivery_problem(group_id, how)
             for m in await tx.members.of_group(group.id):
-                if m.is_admin:
+                if m.is_admin and m.active:
                     await tx.outbox.add(group.id, m.user, messages.needs_admin(group, how), now)
 
         await self.repo.atomic(tell)
+
+    @staticmethod
+    async def _posted(tx: UnitOfWork, item: OutboxItem) -> None:
+        """A post to a group's channel went through: whatever stopped its posts is fixed, so
+        the admins hear of the next problem, even one like the last."""
+        if item.group_id is not None:
+            await tx.groups.set_delivery_problem(item.group_id, None)
 
     async def _refused(self, item: OutboxItem, why: str) -> None:
         """The platform refused a message itself (too long, malformed): it will never go out.
@@ -356,8 +368,10 @@ class Core:
 
     def deliver_soon(self) -> None:
         """Deliver what a command queued, without keeping its author waiting for other
-        people's messages: one dispatcher runs until the outbox has nothing due."""
+        people's messages: one dispatcher runs until the outbox has nothing due, and a run
+        in progress claims the new messages at once, whatever it is waiting on."""
         self._more = True
+        self.outbox.wake()
         if self._dispatcher is None:
             self._enter()  # counted from now, so drain() cannot miss it before it starts
             task = asyncio.get_running_loop().create_task(self._dispatch())
@@ -410,7 +424,19 @@ class Core:
         return datetime.fromtimestamp(min(times), UTC) if times else None
 
     async def run_due(self, now: datetime) -> int:
-        """Run every piece of scheduled work due at `now` (see `_run_due`)."""
+        """Run every piece of scheduled work due at `now` and wait until what it queued (and
+        anything else due) went out; returns how many messages went out. The console's clock
+        and tests call this; the scheduler's tick calls `queue_due`, which does not wait."""
+        async with self._working():
+            delivered = self._delivered
+            await self._run_due(now)
+        await self.settle()
+        return self._delivered - delivered
+
+    async def queue_due(self, now: datetime) -> int:
+        """The scheduler's tick: run the scheduled work due at `now`, queue what it sends and
+        wake the dispatcher (for that, and for retries now due); never waits for delivery.
+        Returns how many pieces of work ran."""
         async with self._working():
             return await self._run_due(now)
 
@@ -440,13 +466,12 @@ class Core:
             await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def _run_due(self, now: datetime) -> int:
-        """Run every piece of scheduled work due at `now`, oldest first, then deliver the
-        outbox. The scheduler's tick and the console's clock call this. Each row is claimed
-        atomically and finished in the same transaction as the messages it queues, so a
-        crash or a second process never runs it twice. Returns how many messages went out."""
+        """Run every piece of scheduled work due at `now`, oldest first, and wake the
+        dispatcher for what it queued. Each row is claimed atomically and finished in the
+        same transaction as the messages it queues, so a crash or a second process never
+        runs it twice. Returns how many pieces of work ran."""
         ran = 0
         ts = int(now.timestamp())
-        delivered = self._delivered
         await self._retention(ts)
         # a clock set back since: what it finished in its future is judged again
         await self.repo.atomic(lambda tx: _reopen_after_clock_step(tx, now))
@@ -463,8 +488,8 @@ class Core:
             self.deliver_soon()
         if ran:
             log.info("ran %s piece(s) of scheduled work", ran)
-        await self.deliver()
-        return self._delivered - delivered
+        self.deliver_soon()  # what it queued, and retries now due
+        return ran
 
     async def _retention(self, ts: int) -> None:
         """Erase prospects' contact details once the retention period after closing passed,

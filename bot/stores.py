@@ -77,6 +77,11 @@ class GroupStore(Protocol):
         ...
 
     async def meeting_since(self, group_id: int) -> int | None: ...
+    async def delivery_problem(self, group_id: int) -> str | None:
+        """What the group's admins were last told stops its posts (None: nothing now)."""
+        ...
+
+    async def set_delivery_problem(self, group_id: int, problem: str | None) -> None: ...
 
 
 class MemberStore(Protocol):
@@ -383,12 +388,20 @@ class OutboxStore(Protocol):
         claim's attempt not counted; only while the claim is still theirs."""
         ...
 
+    async def put_back(self, item: OutboxItem, next_attempt_at: int, now: int) -> bool:
+        """Pending again, untried (no attempt counted), due at `next_attempt_at`."""
+        ...
+
     async def renew(self, tokens: list[str], now: int) -> int:
         """Keep claims that are still being worked on from going stale (a long wait for a
         platform's rate limit)."""
         ...
 
-    async def next_due(self) -> int | None: ...
+    async def next_due(self) -> int | None:
+        """When the next message may go out: the earliest next attempt among messages first
+        in their conversation (one behind another waits for it, whatever its own time)."""
+        ...
+
     async def prune(self, before: int, limit: int) -> int:
         """Up to `limit` messages delivered or given up on before `before`: a receiver's DM
         keeps the prospect's email and phone in its stored copy."""

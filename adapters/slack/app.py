@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.client import Sleep, web_client
+from adapters.slack.client import Sleep, pooled_session, web_client
 from adapters.slack.directory import Directory
 from adapters.slack.installations import InstallationStore, StateStore, WorkspaceClients
 from adapters.slack.limits import RateLimits
@@ -158,6 +158,8 @@ class SlackBot:
 
     async def close(self) -> None:
         await self.app.close()
+        if self.client.session is not None:
+            await self.client.session.close()
 
 
 async def assemble(
@@ -179,7 +181,9 @@ async def assemble(
     Rate-limit pauses run on the pacer's clock and `retry_sleep` (tests pass fake ones)."""
     pacer = pacer or Pacer()
     limits = RateLimits(pacer.monotonic, retry_sleep)
-    client = web_client(token, api_url, sleep=retry_sleep, limits=limits)
+    client = web_client(
+        token, api_url, sleep=retry_sleep, limits=limits, session=pooled_session()
+    )
     clients = WorkspaceClients(client) if oauth is not None else None
     directory = Directory(client, clients=clients)
     messenger = SlackMessenger(client, pacer, limits, clients=clients)

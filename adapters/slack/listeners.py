@@ -2,7 +2,9 @@
 
 Every listener acks before any work (Slack gives 3 seconds; the core may spend longer
 delivering what a command set off), then answers through the request's response_url as an
-ephemeral message. Nothing here raises: a failure becomes the core's own apology, never an
+ephemeral message. Its Web API calls (users.info, views.open, an answer's overflow to the
+person's DM) are made for the request's workspace (`calls_for`): a 429 pauses that method
+there, as the messenger's are. Nothing here raises: a failure becomes the core's own apology, never an
 HTTP 500 or a stack trace in Slack.
 """
 
@@ -23,6 +25,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import translate
 from adapters.slack.blocks import SlackMessage, after_click, plain_of, replies_messages
 from adapters.slack.directory import Directory
+from adapters.slack.limits import calls_for
 from adapters.slack.modal import Origin, read_form, referral_view
 from bot import messages
 from bot.commands import FieldErrors, LogReferral, MentionToken, referral_from_fields
@@ -62,6 +65,12 @@ class Listeners:
         client: AsyncWebClient,
     ) -> None:
         await ack()
+        with calls_for(str(command.get("team_id") or "")):
+            await self._command(command, respond, client)
+
+    async def _command(
+        self, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         try:
             name, text = command["command"], command.get("text") or ""
             if (name, text.strip()) in FORM_COMMANDS:
@@ -111,6 +120,16 @@ class Listeners:
         client: AsyncWebClient,
     ) -> None:
         await ack()
+        with calls_for(translate.team_of(body)):
+            await self._action(body, action, respond, client)
+
+    async def _action(
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
         try:
             found = await self.directory.user_or_none(
                 str(body["user"]["id"]), translate.team_of(body)
@@ -139,6 +158,12 @@ class Listeners:
 
     # --- the referral form ---------------------------------------------------------
     async def view_submission(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        with calls_for(translate.team_of(body)):
+            await self._view_submission(ack, body, view, client)
+
+    async def _view_submission(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         try:

@@ -29,17 +29,17 @@ def lane(target: Target) -> str:
     return f"post:{target.platform}:{target.workspace}:{target.channel_id or ''}"
 
 
-# A row is claimable only when nothing queued before it in its lane is going out or due to go
-# now: so a conversation has one message out at a time, taken in the order they were queued.
-# A message waiting out a retry's backoff holds nothing up (one the platform keeps failing
-# must not silence its channel for the hour its retries take). Each branch reads outbox_due
-# in (next_attempt_at, id) order with that check per row, and the two are merged, so the
-# LIMIT stops the reading (one OR'd WHERE made SQLite sort every due row for each batch:
-# bench/plans.py). The check is one probe of outbox_lane.
+# A row is claimable only when nothing queued before it in its lane is still to go out (going
+# out now, or waiting, a retry's backoff included): so a conversation has one message out at a
+# time, taken in the order they were queued, and a message waiting for its retry is never
+# overtaken by a later one. (A message scheduled for later, after quiet hours, comes after
+# what is queued for now: lanes are ordered by send_at, then id.) Each branch reads
+# outbox_due in (next_attempt_at, id) order with that check per row, and the two are merged,
+# so the LIMIT stops the reading (one OR'd WHERE made SQLite sort every due row for each
+# batch: bench/plans.py). The check is one probe of outbox_lane.
 _FIRST_IN_LANE = (
     "NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.lane = d.lane"
-    " AND e.state IN ('pending', 'sending') AND (e.send_at, e.id) < (d.send_at, d.id)"
-    " AND (e.state = 'sending' OR e.next_attempt_at <= :now))"
+    " AND e.state IN ('pending', 'sending') AND (e.send_at, e.id) < (d.send_at, d.id))"
 )
 
 
@@ -213,6 +213,15 @@ class SqliteOutbox(Store):
                 (item.id, item.claim),
             )
 
+    async def put_back(self, item: OutboxItem, next_attempt_at: int, now: int) -> bool:
+        """Pending again, untried (no attempt counted), due at `next_attempt_at`."""
+        cur = await self._db.execute(
+            "UPDATE outbox SET state = 'pending', attempts = attempts - 1, claimed_at = NULL,"
+            f" claim_token = NULL, next_attempt_at = ?, delay_from = ? WHERE {_OURS}",
+            (next_attempt_at, now, item.id, item.claim),
+        )
+        return cur.rowcount == 1
+
     async def renew(self, tokens: list[str], now: int) -> int:
         """Keep claims that are still being worked on from going stale (a long wait for a
         platform's rate limit)."""
@@ -226,8 +235,11 @@ class SqliteOutbox(Store):
         return renewed
 
     async def next_due(self) -> int | None:
+        """When the next message may go out: the earliest next attempt among messages first
+        in their conversation (one behind another waits for it, whatever its own time)."""
         row = await self._one(
-            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'"
+            "SELECT next_attempt_at AS t FROM outbox AS d INDEXED BY outbox_due"
+            f" WHERE state = 'pending' AND {_FIRST_IN_LANE} ORDER BY next_attempt_at LIMIT 1"
         )
         return row["t"] if row else None
 

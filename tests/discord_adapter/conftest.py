@@ -18,7 +18,6 @@ from discord.http import Route
 from adapters.discord.client import DiscordConfig, RapportClient
 from adapters.discord.events import MeetingEvents
 from adapters.discord.messenger import DiscordMessenger, DiscordResolver
-from adapters.discord.pace import RequestPace
 from adapters.discord.shards import Shards, make_client
 from adapters.discord.sync import hash_path
 from adapters.scheduler import Scheduler
@@ -27,7 +26,7 @@ from bot.config import Settings
 from tests.discord_adapter.fake_discord import BASE, GUILD_ID, TOKEN, FakeDiscord
 from tests.discord_adapter.fake_discord import Interaction as Seen
 from tests.discord_adapter.payloads import ALICE, BOB, CAROL, PEOPLE, Person, slash
-from tests.fakes import FakeClock, FakeMonotonic
+from tests.fakes import FakeClock
 
 
 class Bot:
@@ -38,7 +37,6 @@ class Bot:
         self.db = db
         self.settings = settings
         self.clock = clock
-        self.pace = FakeMonotonic()
         self.client: RapportClient
         self.app: App
         self.scheduler: Scheduler
@@ -48,9 +46,7 @@ class Bot:
     ) -> Bot:
         config = DiscordConfig(token=TOKEN, guild_ids=guild_ids, api_url=BASE)
         self.client = make_client(config, commands_hash=hash_path(str(self.db)), shards=shards)
-        # Discord's global limit is paced on a fake clock: a big group never waits for real
-        pace = RequestPace(monotonic=self.pace.monotonic, sleep=self.pace.sleep)
-        messenger = DiscordMessenger(self.client, on_posted=self.client.after_post, pace=pace)
+        messenger = DiscordMessenger(self.client, on_posted=self.client.after_post)
         self.app = await build(
             self.settings,
             messenger=messenger,

@@ -70,6 +70,7 @@ def posts_since(fake, before: int) -> list[dict[str, Any]]:
 async def tick(slack, clock, at: datetime) -> None:
     clock.set(at)
     await Scheduler(slack.core, clock).tick()
+    await slack.core.settle()  # the tick woke the dispatcher; what it queued has gone out
 
 
 async def test_the_recap_names_every_giver_thank_and_visitor(chapter: Week, fake, slack, clock):
