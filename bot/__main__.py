@@ -150,16 +150,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.adapter == "discord":
         from adapters.discord.cli import main as discord_main
 
-        return discord_main(
+        code: int = discord_main(
             settings,
             database=database,
             health=(args.health_host, args.health_port),
             shards=(args.shards, args.shard_ids),
         )
+        return code
     if args.adapter == "discord-invite":
         from adapters.discord.cli import invite
 
-        return invite(settings, client_id=args.client_id)
+        code = invite(settings, client_id=args.client_id)
+        return code
     if args.adapter == "slack":
         from adapters.slack.cli import main as slack_main
 
@@ -170,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        return slack_main(
+        code = slack_main(
             settings,
             http=args.http,
             port=args.port,
@@ -178,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             database=database,
             health=(args.health_host, args.health_port),
         )
+        return code
     return 2  # argparse refuses unknown adapters before this
 
 
@@ -244,9 +247,10 @@ def _console(args: argparse.Namespace, settings: Settings, database: str) -> int
         except OSError as e:
             print(f"rapport: --script: cannot read {args.script}: {e.strerror}", file=sys.stderr)
             return 2
-    return asyncio.run(
+    code: int = asyncio.run(
         console_main(settings, db=database, script=args.script, now=args.now, tz=args.tz)
     )
+    return code
 
 
 if __name__ == "__main__":

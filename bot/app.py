@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.metrics import NO_METRICS, Metrics
-from bot.ports import Clock, MentionResolver, Messenger, Repository
+from bot.ports import Clock, MentionResolver, Messenger
 from bot.service import Core
+from bot.stores import Repository
 
 
 @dataclass
@@ -44,6 +45,7 @@ async def migrate(settings: Settings, database: str | None = None) -> int:
 
     repo = await SqliteRepository.open(database or settings.database)  # opening migrates
     try:
-        return await repo.migrate()
+        version: int = await repo.migrate()
+        return version
     finally:
         await repo.close()

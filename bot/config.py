@@ -367,16 +367,16 @@ class _Reader:
     def timezone(self, key: str, v: Any) -> str:
         if not is_timezone(v):
             raise self.error(key, f"must be an Area/City time zone like Europe/London (got {v!r})")
-        return v
+        return str(v)
 
     def currency(self, key: str, v: Any) -> str:
         if not isinstance(v, str) or not re.fullmatch(r"[A-Z]{3}", v) or not is_currency(v):
             raise self.error(key, f"must be a three-letter ISO currency code like USD (got {v!r})")
-        return v
+        return str(v)
 
     def locale(self, key: str, v: Any) -> str:
         if v == "":
-            return v
+            return ""
         found = known_locale(v) if isinstance(v, str) else None
         if found is None:
             raise self.error(
@@ -387,11 +387,11 @@ class _Reader:
     def quiet(self, key: str, v: Any) -> str:
         if not isinstance(v, str) or not _QUIET.fullmatch(v) or v[:5] == v[6:]:
             raise self.error(key, f"must be HH:MM-HH:MM, like 21:00-07:00 (got {v!r})")
-        return v
+        return str(v)
 
     def hhmm_or_off(self, key: str, v: Any) -> str:
         if v == "" or (isinstance(v, str) and _HHMM.fullmatch(v)):
-            return v
+            return str(v)
         raise self.error(key, f'must be HH:MM like 18:00, or "" to turn it off (got {v!r})')
 
     def positive_int(self, key: str, v: Any) -> int:

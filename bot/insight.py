@@ -15,7 +15,7 @@ from math import ceil
 from bot import messages
 from bot.commands import ShowLeaderboard, ShowLights
 from bot.config import LightSettings
-from bot.model import Group, Member
+from bot.model import Group, LightColour, Member
 from bot.out import OutMessage
 from bot.schedule import (
     local_date,
@@ -27,7 +27,7 @@ from bot.schedule import (
 )
 from bot.work import Refusal, Work
 
-GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+GREEN, AMBER, RED, GREY = LightColour.GREEN, LightColour.AMBER, LightColour.RED, LightColour.GREY
 
 
 def period_bounds(period: str, now: datetime, tz: str) -> tuple[datetime, datetime, datetime]:
@@ -41,29 +41,38 @@ def period_bounds(period: str, now: datetime, tz: str) -> tuple[datetime, dateti
         return prev, start, end
     today = local_date(now, tz)
     first = today.replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    prev = (first - timedelta(days=1)).replace(day=1)
-    return local_midnight(prev, tz), local_midnight(first, tz), local_midnight(nxt, tz)
+    following = (first + timedelta(days=32)).replace(day=1)
+    before = (first - timedelta(days=1)).replace(day=1)
+    return local_midnight(before, tz), local_midnight(first, tz), local_midnight(following, tz)
 
 
 async def leaderboard(w: Work, cmd: ShowLeaderboard) -> list[OutMessage]:
     group = await w.group()
     await w.actor(group)
     prev, start, end = period_bounds(cmd.period, w.now, group.tz)
-    ts = lambda d: int(d.timestamp())  # noqa: E731
+
+    def ts(d: datetime) -> int:
+        return int(d.timestamp())
+
     now_counts = {
-        m: (r, ld) for m, r, ld in await w.tx.givers_between(group.id, ts(start), ts(end))
+        m: (r, ld) for m, r, ld in await w.tx.numbers.givers_between(group.id, ts(start), ts(end))
     }
-    before = {m: r + ld for m, r, ld in await w.tx.givers_between(group.id, ts(prev), ts(start))}
-    members = {m.id: m for m in await w.tx.members(group.id)}
+    before = {
+        m: r + ld for m, r, ld in await w.tx.numbers.givers_between(group.id, ts(prev), ts(start))
+    }
+    members = {m.id: m for m in await w.tx.members.of_group(group.id)}
     ranked = sorted(
         ((members[mid], r, ld) for mid, (r, ld) in now_counts.items() if mid in members),
         key=lambda x: (-(x[1] + x[2]), -x[1], x[0].name.casefold()),
     )
     # first referral this quarter: gave a referral this quarter, none in the quarter before
     q_prev, q_start, q_end = period_bounds("quarter", w.now, group.tz)
-    this_q = {m for m, r, _ in await w.tx.givers_between(group.id, ts(q_start), ts(q_end)) if r}
-    last_q = {m for m, r, _ in await w.tx.givers_between(group.id, ts(q_prev), ts(q_start)) if r}
+    this_q = {
+        m for m, r, _ in await w.tx.numbers.givers_between(group.id, ts(q_start), ts(q_end)) if r
+    }
+    last_q = {
+        m for m, r, _ in await w.tx.numbers.givers_between(group.id, ts(q_prev), ts(q_start)) if r
+    }
     firsts = [
         members[m]
         for m in sorted(this_q - last_q)
@@ -86,7 +95,7 @@ class Metric:
     label: str
     value: float  # per meeting, or a share for attendance
     count: int  # the raw number behind it
-    band: str
+    band: LightColour
     green_from: float
     amber_from: float
     per_meeting: bool
@@ -105,7 +114,7 @@ class Advice:
 @dataclass(frozen=True)
 class Light:
     member: Member
-    colour: str
+    colour: LightColour
     metrics: tuple[Metric, ...]
     meetings: int
     advice: Advice | None
@@ -113,7 +122,7 @@ class Light:
     grey_because: str = "new"
 
 
-def band(value: float, thresholds: tuple[float, float]) -> str:
+def band(value: float, thresholds: tuple[float, float]) -> LightColour:
     return GREEN if value >= thresholds[0] else AMBER if value >= thresholds[1] else RED
 
 
@@ -127,13 +136,13 @@ async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Lig
     since = max(w.now - timedelta(weeks=cfg.window_weeks), joined)
     # per meeting that took place: not the weeks before the meeting was set, nor skipped dates
     held = 0
-    first = await w.tx.meeting_since(group.id)
+    first = await w.tx.groups.meeting_since(group.id)
     if group.meeting and first is not None:
         start = max(since, datetime.fromtimestamp(first, w.now.tzinfo))
-        held = len(meetings_between(group.meeting, start, w.now, await w.tx.skips(group.id)))
+        held = len(meetings_between(group.meeting, start, w.now, await w.tx.groups.skips(group.id)))
     if held == 0:
         return Light(m, GREY, (), 0, None, "no_meetings")
-    act = await w.tx.member_activity(m.id, int(since.timestamp()), w.ts)
+    act = await w.tx.numbers.member_activity(m.id, int(since.timestamp()), w.ts)
     metrics = []
     for key, label, thresholds in (
         ("given", "referrals and leads given", cfg.referrals_per_meeting),
@@ -145,7 +154,7 @@ async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Lig
         metrics.append(
             Metric(key, label, value, act[key], band(value, thresholds), *thresholds, True)
         )
-    att = await w.tx.attendance_of(
+    att = await w.tx.attendance.of_member(
         m.id, local_date(since, group.tz).isoformat(), local_date(w.now, group.tz).isoformat() + "~"
     )
     recorded = sum(att.values())
@@ -167,13 +176,13 @@ async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Lig
     return Light(m, colour, tuple(metrics), held, _advice(metrics, held, colour))
 
 
-def overall(bands: list[str]) -> str:
+def overall(bands: list[LightColour]) -> LightColour:
     """Green 2 points, amber 1, red 0: at least 70% of the points is green, 40% amber."""
     score = sum(POINTS[b] for b in bands) / (2 * len(bands))
     return GREEN if score >= 0.7 else AMBER if score >= 0.4 else RED
 
 
-def _at_next_meeting(metrics: list[Metric], held: int, extra: dict[str, int]) -> str:
+def _at_next_meeting(metrics: list[Metric], held: int, extra: dict[str, int]) -> LightColour:
     """The light after one more meeting, with `extra` more of some measures."""
     bands = []
     for x in metrics:
@@ -216,11 +225,11 @@ async def lights(w: Work, cmd: ShowLights) -> list[OutMessage]:
     group = await w.group()
     me = await w.actor(group)
     cfg = w.settings.lights
-    skips = await w.tx.skips(group.id)
+    skips = await w.tx.groups.skips(group.id)
     next_at = next_meeting(group.meeting, w.now, skips) if group.meeting else None
     if cmd.everyone:
         if not me.is_admin:
             raise Refusal(messages.admin_only("see everyone's lights"))
-        every = [await light_for(w, group, m, cfg) for m in await w.tx.members(group.id)]
+        every = [await light_for(w, group, m, cfg) for m in await w.tx.members.of_group(group.id)]
         return [messages.lights_all(every)]
     return [messages.own_light(await light_for(w, group, me, cfg), next_at, group.tz)]

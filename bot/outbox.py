@@ -42,11 +42,11 @@ from bot.ports import (
     PayloadRefused,
     Progress,
     RecipientUnreachable,
-    Repository,
     Target,
     Throttled,
     WorkspaceGone,
 )
+from bot.stores import Repository, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class Outbox:
         on_refused: Told | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         metrics: Metrics = NO_METRICS,
-        on_posted: Callable[[Repository, OutboxItem], Awaitable[None]] | None = None,
+        on_posted: Callable[[UnitOfWork, OutboxItem], Awaitable[None]] | None = None,
     ) -> None:
         self.repo = repo
         self.metrics = metrics
@@ -206,7 +206,7 @@ class Outbox:
         if of < 2:
             return
         d.parts = parts
-        if not await self.repo.atomic(lambda tx: tx.outbox_progress(d.item, parts)):
+        if not await self.repo.atomic(lambda tx: tx.outbox.progress(d.item, parts)):
             raise _ClaimTakenOver()
 
     async def _mark_sent(self, item: OutboxItem, at: int) -> bool:
@@ -214,8 +214,8 @@ class Outbox:
         repository commits it with whatever other units are waiting, so a busy minute's
         marks still share their COMMITs)."""
 
-        async def mark(tx: Repository) -> bool:
-            kept = await tx.outbox_sent([(item, at)]) == 1
+        async def mark(tx: UnitOfWork) -> bool:
+            kept = await tx.outbox.sent([(item, at)]) == 1
             if kept and self.on_posted is not None and not isinstance(item.target, UserRef):
                 await self.on_posted(tx, item)
             return kept
@@ -229,7 +229,7 @@ class Outbox:
 
     async def _fail(self, item: OutboxItem, error: str) -> bool:
         self.metrics.outbox_outcome(item.target.platform, "failed")
-        kept = await self.repo.atomic(lambda tx: tx.outbox_failed(item, error))
+        kept = await self.repo.atomic(lambda tx: tx.outbox.failed(item, error))
         if not kept:
             log.warning("outbox %s: claim taken over by another worker; left to it", item.id)
         return kept
@@ -243,7 +243,7 @@ class Outbox:
             self.metrics.outbox_outcome(item.target.platform, "retried")
             log.warning("outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay)
             # a delay, measured from this attempt: a clock set back later does not stretch it
-            await self.repo.atomic(lambda tx: tx.outbox_retry(item, ts + delay, error, ts))
+            await self.repo.atomic(lambda tx: tx.outbox.retry(item, ts + delay, error, ts))
 
 
 @dataclass
@@ -379,11 +379,11 @@ class _Run:
         # never find one of this run's own gone stale and take it a second time
         tokens = sorted({d.item.claim for d in self.tasks.values()})
 
-        async def claim(tx: Repository) -> list[OutboxItem]:
-            await tx.outbox_rebase(ts)  # retries wait their delay even if the clock went back
+        async def claim(tx: UnitOfWork) -> list[OutboxItem]:
+            await tx.outbox.rebase(ts)  # retries wait their delay even if the clock went back
             if tokens:
-                await tx.outbox_renew(tokens, at)
-            return await tx.outbox_claim(ts, n, ts - STALE_CLAIM_SECONDS)
+                await tx.outbox.renew(tokens, at)
+            return await tx.outbox.claim(ts, n, ts - STALE_CLAIM_SECONDS)
 
         return await self.o.repo.atomic(claim)
 
@@ -424,11 +424,11 @@ class _Run:
         ends (no attempt counted); it keeps its place in its conversation."""
         ts = self.o._ts()
         wait = max(1, math.ceil(seconds))
-        if await self.o.repo.atomic(lambda tx: tx.outbox_put_back(d.item, ts + wait, ts)):
+        if await self.o.repo.atomic(lambda tx: tx.outbox.put_back(d.item, ts + wait, ts)):
             heapq.heappush(self.back, (asyncio.get_running_loop().time() + wait, d.item.id))
             self.handed_back.add(d.item.id)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Task[Any]) -> None:
         d = self.tasks.pop(task)
         if task.cancelled():
             if not d.calling:
@@ -440,7 +440,7 @@ class _Run:
     async def _renew(self) -> None:
         tokens = sorted({d.item.claim for d in self.tasks.values()})
         ts = self.o._ts()
-        await self.o.repo.atomic(lambda tx: tx.outbox_renew(tokens, ts))
+        await self.o.repo.atomic(lambda tx: tx.outbox.renew(tokens, ts))
 
     async def _wind_down(self, cancelled: bool) -> None:
         """Stopping: the messages in hand go out, the rest of the claims are handed back at
@@ -461,6 +461,6 @@ class _Run:
         unsent, self.unsent = self.unsent, []
         if unsent and not cancelled:
             try:
-                await self.o.repo.atomic(lambda tx: tx.outbox_release(unsent))
+                await self.o.repo.atomic(lambda tx: tx.outbox.release(unsent))
             except Exception:  # left 'sending', they go out once their claim is stale
                 log.warning("outbox: could not hand back %s claimed message(s)", len(unsent))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from bot.config import Settings
-from bot.ports import Repository
+from bot.stores import Repository, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,12 @@ async def left(
     late retry of an uninstall the workspace has since undone) changes nothing: None.
     Otherwise returns how many messages were dropped."""
 
-    async def unit(tx: Repository) -> int | None:
-        installed = await tx.workspace_installed_at(platform, workspace)
+    async def unit(tx: UnitOfWork) -> int | None:
+        installed = await tx.workspaces.installed_at(platform, workspace)
         if happened_at is not None and installed is not None and happened_at < installed:
             return None
-        await tx.workspace_uninstall(platform, workspace)
-        return await tx.workspace_left(platform, workspace, reason, now)
+        await tx.workspaces.uninstall(platform, workspace)
+        return await tx.workspaces.left(platform, workspace, reason, now)
 
     dropped = await repo.atomic(unit)
     if dropped is None:
@@ -56,10 +56,10 @@ async def left(
     return dropped
 
 
-async def came_back(tx: Repository, platform: str, workspace: str) -> bool:
+async def came_back(tx: UnitOfWork, platform: str, workspace: str) -> bool:
     """In `tx`: the app is installed in `workspace` (again), so nothing of it will be
     erased. False if it had not left."""
-    returned = await tx.workspace_back(platform, workspace)
+    returned = await tx.workspaces.back(platform, workspace)
     if returned:
         log.info("%s workspace %s is back within its grace period", platform, workspace)
     return returned
@@ -76,19 +76,19 @@ async def erase_expired(repo: Repository, settings: Settings, now: int) -> int:
     installed again even if its return was not recorded yet (the installation is saved
     before the return is): its departure is closed. Returns how many were erased."""
     before = now - grace_days(settings) * DAY
-    due = await repo.atomic(lambda tx: tx.workspaces_left_before(before))
+    due = await repo.atomic(lambda tx: tx.workspaces.left_before(before))
     erased = 0
     for platform, workspace in due:
 
         async def erase(
-            tx: Repository, platform: str = platform, workspace: str = workspace
+            tx: UnitOfWork, platform: str = platform, workspace: str = workspace
         ) -> int:
-            if (platform, workspace) not in await tx.workspaces_left_before(before):
+            if (platform, workspace) not in await tx.workspaces.left_before(before):
                 return -1  # installed again meanwhile
-            if await tx.workspace_installed_at(platform, workspace) is not None:
+            if await tx.workspaces.installed_at(platform, workspace) is not None:
                 await came_back(tx, platform, workspace)
                 return -1
-            return await tx.erase_workspace(platform, workspace, now)
+            return await tx.workspaces.erase(platform, workspace, now)
 
         members = await repo.atomic(erase)
         if members >= 0:

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from adapters.scheduler import Scheduler
 from bot.config import DeliverySettings, Settings
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.outbox import MAX_ATTEMPTS, backoff_seconds
 from bot.ports import DeliveryError, NeedsAdmin
-from bot.scheduler import Scheduler
 from bot.service import Core
 from bot.text import lit
 from storage.sqlite import SqliteRepository
@@ -66,7 +66,7 @@ async def queue(repo: SqliteRepository, clock: FakeClock, *messages: tuple[objec
     now = int(clock.now().timestamp())
     async with repo.transaction() as tx:
         for target, text in messages:
-            await tx.outbox_add(None, target, OutMessage(lit(text)), now)  # type: ignore[arg-type]
+            await tx.outbox.add(None, target, OutMessage(lit(text)), now)  # type: ignore[arg-type]
 
 
 def name(target: UserRef | ChannelRef) -> str:
@@ -250,9 +250,9 @@ async def test_admins_are_told_once_per_group_and_reason_and_only_current_ones(
     await group("alice", "/rapport admin add @bob")
 
     async def bob_goes(tx: SqliteRepository) -> None:
-        bob = await tx.member(1, "bob")
+        bob = await tx.members.get(1, "bob")
         assert bob is not None and bob.is_admin
-        await tx.update_member(bob.id, active=False)  # gone from the group, flag and all
+        await tx.members.update(bob.id, active=False)  # gone from the group, flag and all
 
     await repo.atomic(bob_goes)
 

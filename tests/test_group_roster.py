@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from bot.commands import COMMANDS
 from bot.messages import slash
 from bot.model import Meeting
+from bot.registry import COMMANDS
 from bot.schedule import next_meeting, quarter_bounds, week_bounds
 from bot.text import When
 from tests.fakes import DM, channel
@@ -32,9 +32,9 @@ def texts(sent) -> list[str]:
 
 async def member_id(repo, handle: str, where=None) -> int:
     async with repo.transaction() as tx:
-        g = await tx.group_by_channel(where or channel())
+        g = await tx.groups.by_channel(where or channel())
         assert g is not None
-        m = await tx.member(g.id, handle)
+        m = await tx.members.get(g.id, handle)
         assert m is not None
         return m.id
 

@@ -174,18 +174,19 @@ async def test_a_failed_export_leaves_no_file_and_says_what_happened(group, monk
 
 async def test_a_read_only_command_that_fails_does_not_say_nothing_was_saved(group, monkeypatch):
     from bot import insight, service
+    from bot.commands import LogOneToOne, ShowLeaderboard
 
     async def broken(w, cmd):
         raise RuntimeError("a bug")
 
-    monkeypatch.setitem(service.HANDLERS, service.ShowLeaderboard, broken)
+    monkeypatch.setitem(service.HANDLERS, ShowLeaderboard, broken)
     reply = await group("bob", "/rapport leaderboard")
     assert reply == (
         "Sorry, something went wrong on my side. Please try again; if it keeps happening, tell"
         " your organiser."
     )
     # a command that changes something still says its change was not kept
-    monkeypatch.setitem(service.HANDLERS, service.LogOneToOne, broken)
+    monkeypatch.setitem(service.HANDLERS, LogOneToOne, broken)
     assert "nothing was saved" in await group("bob", "/onetoone @carol")
     assert insight.leaderboard is not broken
 
@@ -285,11 +286,11 @@ async def test_contact_details_are_erased_a_year_after_a_referral_closed(
     clock.advance(days=364)
     await core.run_due(clock.now())
     async with repo.transaction() as tx:
-        assert (await tx.referral(1)).email == "jane@roe.example"
+        assert (await tx.referrals.get(1)).email == "jane@roe.example"
     clock.advance(days=2)
     await core.run_due(clock.now())
     async with repo.transaction() as tx:
-        closed, still_open = await tx.referral(1), await tx.referral(2)
+        closed, still_open = await tx.referrals.get(1), await tx.referrals.get(2)
     assert (closed.email, closed.phone, closed.prospect) == (None, None, "Jane Roe")
     assert still_open.email == "tom@open.example"  # an open referral keeps its details
 

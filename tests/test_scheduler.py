@@ -14,9 +14,9 @@ from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from adapters.scheduler import TICK_SECONDS, Scheduler
 from bot.model import UserRef
 from bot.out import OutMessage
-from bot.scheduler import TICK_SECONDS, Scheduler
 from bot.service import Core
 from bot.text import lit
 from tests.conftest import Chat
@@ -99,10 +99,10 @@ async def test_a_failing_tick_is_logged_returns_zero_and_the_next_tick_tries_aga
 
     with monkeypatch.context() as m:
         m.setattr(core, "queue_due", broken)
-        with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
+        with caplog.at_level(logging.ERROR, logger="adapters.scheduler"):
             assert await scheduler.tick() == 0
 
-    [record] = [r for r in caplog.records if r.name == "bot.scheduler"]
+    [record] = [r for r in caplog.records if r.name == "adapters.scheduler"]
     assert record.levelno == logging.ERROR
     assert record.getMessage() == "scheduler tick failed; the next tick will try again"
     assert record.exc_info is not None
@@ -122,7 +122,7 @@ async def test_starting_the_scheduler_ticks_at_once_and_delivers_what_was_waitin
     # the process starts with the wall clock's time, a message still waiting from before
     clock.set(datetime.now(UTC))
     async with core.repo.transaction() as tx:
-        await tx.outbox_add(
+        await tx.outbox.add(
             None,
             channel(),
             OutMessage(lit("left over from before the restart"), kind="test"),
@@ -166,7 +166,7 @@ async def test_a_tick_wakes_the_dispatcher_for_a_dm_that_was_waiting(
 ) -> None:
     to = UserRef("test", "w1", "bob", "bob")
     async with core.repo.transaction() as tx:
-        await tx.outbox_add(
+        await tx.outbox.add(
             None, to, OutMessage(lit("hello"), kind="test"), int(clock.now().timestamp())
         )
 

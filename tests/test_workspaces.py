@@ -130,7 +130,7 @@ async def test_an_erased_workspaces_group_is_never_sent_its_weekly_work_again(
     now = clock.advance(days=settings.slack.uninstall_grace_days, hours=1)
     ts = int(now.timestamp())
     async with repo.transaction() as tx:  # another worker claims what is due, and dies
-        assert await tx.due_claim(ts, 100, ts - 300)
+        assert await tx.due.claim(ts, 100, ts - 300)
 
     await core.run_due(now)  # the grace period is over: erased
     for _ in range(70):

@@ -28,9 +28,9 @@ from adapters.discord.shards import ShardProblem, Shards, make_client, parse_sha
 from adapters.discord.sync import hash_path
 from adapters.health import Health, HealthError, serve_health
 from adapters.metrics import PrometheusMetrics
+from adapters.scheduler import Scheduler
 from bot.app import build
 from bot.config import DiscordSettings, Settings
-from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 

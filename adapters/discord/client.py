@@ -24,10 +24,10 @@ from adapters.discord import refs, render, replies, views, wording
 from adapters.discord.events import REFRESH_ON, MeetingEvents
 from adapters.discord.sync import CommandSync, http_upload
 from adapters.discord.tree import RapportTree
+from adapters.scheduler import Scheduler
 from bot import messages
 from bot.model import ChannelRef
 from bot.out import OutMessage
-from bot.scheduler import Scheduler
 from bot.service import Core
 
 log = logging.getLogger(__name__)

@@ -32,10 +32,11 @@ from bot.app import App, build
 from bot.config import Settings
 from bot.metrics import NO_METRICS, Metrics
 from bot.ports import Clock
+from bot.registry import SLASH_COMMANDS
 from bot.service import Core
 
-# The commands in manifest.yml; their text goes to the core's parser unchanged.
-COMMANDS = ("/referral", "/lead", "/referrals", "/thanks", "/onetoone", "/rapport")
+# The commands in manifest.yml (the registry's): their text goes to the core's parser unchanged.
+COMMANDS = SLASH_COMMANDS
 
 BOLT_LOG = logging.getLogger("adapters.slack.bolt")
 
@@ -197,7 +198,7 @@ async def assemble(
     )
     installs = None
     if oauth is not None and clients is not None:
-        store = InstallationStore(cast(Any, app.repo), clock)  # storage.slack_installations
+        store = InstallationStore(cast(Any, app.repo), clock)  # storage.sqlite.slack_installations
         clients.store = store
         installs = Installs(oauth, store, StateStore(cast(Any, app.repo), clock))
     bolt = build_slack_app(

@@ -27,12 +27,12 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.health import Health, HealthError, serve_health
 from adapters.metrics import PrometheusMetrics
+from adapters.scheduler import Scheduler
 from adapters.slack.app import SlackBot, assemble
 from adapters.slack.oauth import INSTALL_PATH, OAuth
 from adapters.slack.verify import unreadable_is_400
 from bot.config import Settings, SlackSettings
 from bot.ports import Clock
-from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 

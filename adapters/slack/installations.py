@@ -5,7 +5,7 @@ installation to and resolves each request's bot token from; `StateStore` is the
 AsyncOAuthStateStore for the state an installer's browser carries through Slack's consent
 page. `WorkspaceClients` gives the messenger and the directory the Web API client of the
 workspace a message or a lookup belongs to, holding that workspace's token, or None once the
-app is no longer installed there. The rows live in storage.slack_installations.
+app is no longer installed there. The rows live in storage.sqlite.slack_installations.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ MAX_STATES = 2000
 
 
 class InstallationRows(Protocol):
-    """What the stores need of the repository (storage.slack_installations)."""
+    """What the stores need of the repository (its `slack_installations` store)."""
 
     async def atomic(self, work: Callable[[Any], Awaitable[T]]) -> T: ...
 
@@ -70,7 +70,7 @@ class InstallationStore(AsyncInstallationStore):
         }
 
         async def save(tx: Any) -> None:
-            await tx.slack_installation_save(row)
+            await tx.slack_installations.save(row)
             if bot.team_id:  # installed again: nothing of it is erased, whatever comes next
                 await workspaces.came_back(tx, PLATFORM, bot.team_id)
 
@@ -84,7 +84,7 @@ class InstallationStore(AsyncInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        row = await self.repo.atomic(lambda tx: tx.slack_installation(enterprise_id, team_id))
+        row = await self.repo.atomic(lambda tx: tx.slack_installations.get(enterprise_id, team_id))
         if row is None:
             return None
         return Bot(
@@ -128,7 +128,7 @@ class InstallationStore(AsyncInstallationStore):
         )
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        await self.repo.atomic(lambda tx: tx.slack_installation_delete(enterprise_id, team_id))
+        await self.repo.atomic(lambda tx: tx.slack_installations.delete(enterprise_id, team_id))
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
@@ -165,18 +165,20 @@ class StateStore(AsyncOAuthStateStore):
         now = int(self.clock.now().timestamp())
 
         async def issue(tx: Any) -> None:
-            await tx.prune_oauth_states(now)
-            if await tx.slack_states_live() >= self.max_states:
-                evicted = await tx.slack_states_evict(self.max_states - 1)
+            await tx.slack_installations.prune_states(now)
+            if await tx.slack_installations.live_states() >= self.max_states:
+                evicted = await tx.slack_installations.evict_states(self.max_states - 1)
                 log.warning("too many Slack install links open: the %s oldest dropped", evicted)
-            await tx.slack_state_add(state, now + self.seconds)
+            await tx.slack_installations.add_state(state, now + self.seconds)
 
         await self.repo.atomic(issue)
         return state
 
     async def async_consume(self, state: str) -> bool:
         now = int(self.clock.now().timestamp())
-        return await self.repo.atomic(lambda tx: tx.slack_state_take(state or "", now))
+        return await self.repo.atomic(
+            lambda tx: tx.slack_installations.take_state(state or "", now)
+        )
 
 
 class WorkspaceClients:

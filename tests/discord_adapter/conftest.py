@@ -20,9 +20,9 @@ from adapters.discord.events import MeetingEvents
 from adapters.discord.messenger import DiscordMessenger, DiscordResolver
 from adapters.discord.shards import Shards, make_client
 from adapters.discord.sync import hash_path
+from adapters.scheduler import Scheduler
 from bot.app import App, build
 from bot.config import Settings
-from bot.scheduler import Scheduler
 from tests.discord_adapter.fake_discord import BASE, GUILD_ID, TOKEN, FakeDiscord
 from tests.discord_adapter.fake_discord import Interaction as Seen
 from tests.discord_adapter.payloads import ALICE, BOB, CAROL, PEOPLE, Person, slash

@@ -96,7 +96,7 @@ async def test_a_429_pauses_only_that_workspace(
     ]
     async with repo.transaction() as tx:
         for target, text in queued:
-            await tx.outbox_add(None, target, OutMessage(lit(text)), now)
+            await tx.outbox.add(None, target, OutMessage(lit(text)), now)
     fake.fail(
         "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "30"}, where="C0ONE"
     )
@@ -184,7 +184,7 @@ def slack_process(fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, set
 
 async def queue_roll_call(repo: SqliteRepository, clock: FakeClock) -> list[SlackMessage]:
     async with repo.transaction() as tx:
-        await tx.outbox_add(None, post_to(TEAM, GROUP[0]), ROLL_CALL, int(clock.now().timestamp()))
+        await tx.outbox.add(None, post_to(TEAM, GROUP[0]), ROLL_CALL, int(clock.now().timestamp()))
     parts = slack_messages(ROLL_CALL)
     assert len(parts) >= 3
     return parts
@@ -399,7 +399,7 @@ async def test_a_long_post_waiting_for_its_channels_pace_gives_its_slot_to_a_dm(
     parts = await queue_roll_call(repo, clock)
     async with repo.transaction() as tx:
         bob = UserRef("slack", TEAM, BOB["id"], "Bob")
-        await tx.outbox_add(None, bob, HELLO_ONE, int(clock.now().timestamp()))
+        await tx.outbox.add(None, bob, HELLO_ONE, int(clock.now().timestamp()))
 
     delivery = asyncio.create_task(core.deliver())
     await fake.until(lambda: len(fake.dms_to(BOB["id"])) == 1)  # while the roll call waits
@@ -430,7 +430,7 @@ async def test_stopping_during_a_rate_limits_pause_marks_what_went_and_hands_bac
     now = int(clock.now().timestamp())
     async with repo.transaction() as tx:
         for cid in ("C0A", "C0B", "C0C"):
-            await tx.outbox_add(None, post_to(TEAM, cid), OutMessage(lit(f"to {cid}")), now)
+            await tx.outbox.add(None, post_to(TEAM, cid), OutMessage(lit(f"to {cid}")), now)
     fake.fail(
         "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "30"}, where="C0B"
     )

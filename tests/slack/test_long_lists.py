@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.scheduler import Scheduler
 from adapters.slack import listeners
 from adapters.slack.blocks import SlackMessage, slack_messages
 from adapters.slack.client import web_client
@@ -25,7 +26,6 @@ from bot import messages
 from bot.model import ChannelRef, Member, UserRef
 from bot.out import OutMessage
 from bot.ports import DeliveryError, Progress
-from bot.scheduler import Scheduler
 from bot.text import listing, lit
 from tests import limits
 from tests.chapter import SIZE, Week, names, seed
@@ -172,7 +172,7 @@ async def test_the_roster_lists_every_member_with_their_seat_in_order(
     text = seen(answered, fake)
     assert len(answered) > 1  # one Slack message could not hold it
     assert text.startswith(f"Breakfast Club's roster: {SIZE} members.")
-    roster = await slack.app.repo.atomic(lambda tx: tx.members(chapter.group_id))
+    roster = await slack.app.repo.atomic(lambda tx: tx.members.of_group(chapter.group_id))
     assert len(roster) == SIZE
     at = [text.index(f"• @{m.name} — {m.classification}, joined ") for m in roster]
     assert at == sorted(at)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.scheduler import Scheduler
+from adapters.scheduler import Scheduler
 from tests.slack.conftest import ALICE, BOB, CAROL
 from tests.slack.fake_slack import buttons
 from tests.slack.test_commands import rows

@@ -2,19 +2,17 @@
 in (its bot token among them: the database and its backups are secrets), and the states
 handed to installers' browsers, each good once, until it expires.
 
-A mixin of SqliteRepository (same connection and helpers). It stores plain values; the
-adapter (adapters.slack.installations) turns them into slack-sdk's own types, and the core
-(bot.workspaces) asks through `workspace_installed_at` and `workspace_uninstall` whether,
-and since when, the app is installed in a workspace.
+The unit of work's `slack_installations` store. It stores plain values; the adapter
+(adapters.slack.installations) turns them into slack-sdk's own types, and the core
+(bot.workspaces) asks through the `workspaces` store, which asks `installed_at` and
+`uninstall` here, whether and since when the app is installed in a workspace.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import aiosqlite
+from storage.sqlite.base import Store
 
 INSTALLATION_COLUMNS = (
     "team_id",
@@ -32,13 +30,8 @@ INSTALLATION_COLUMNS = (
 SLACK = "slack"  # the only platform whose installations Rapport keeps
 
 
-class SlackInstallationQueries:
-    if TYPE_CHECKING:  # provided by SqliteRepository
-        _db: aiosqlite.Connection
-
-        async def _one(self, sql: str, args: Any = ()) -> sqlite3.Row | None: ...
-
-    async def slack_installation_save(self, row: dict[str, Any]) -> None:
+class SqliteSlackInstallations(Store):
+    async def save(self, row: dict[str, Any]) -> None:
         """Insert or replace the workspace's installation (a re-install brings a new token)."""
         values = {c: row.get(c) for c in INSTALLATION_COLUMNS}
         values["enterprise_id"] = values["enterprise_id"] or ""
@@ -49,9 +42,7 @@ class SlackInstallationQueries:
             f"INSERT OR REPLACE INTO slack_installations ({columns}) VALUES ({names})", values
         )
 
-    async def slack_installation(
-        self, enterprise_id: str | None, team_id: str | None
-    ) -> dict[str, Any] | None:
+    async def get(self, enterprise_id: str | None, team_id: str | None) -> dict[str, Any] | None:
         """The installation for the workspace (or, with no team, the org-wide one). Without
         an enterprise id (the messenger knows only a group's team), the team's installation
         whatever its org: team ids are unique across Slack."""
@@ -63,10 +54,8 @@ class SlackInstallationQueries:
         )
         return dict(row) if row is not None else None
 
-    async def slack_installation_delete(
-        self, enterprise_id: str | None, team_id: str | None
-    ) -> int:
-        """Delete the workspace's installation. Found as `slack_installation` finds it: a
+    async def delete(self, enterprise_id: str | None, team_id: str | None) -> int:
+        """Delete the workspace's installation. Found as `get` finds it: a
         team's installation whatever org it was saved under (team ids are unique across
         Slack), the org's org-wide one when no team is given."""
         cur = await self._db.execute(
@@ -76,7 +65,7 @@ class SlackInstallationQueries:
         )
         return int(cur.rowcount)
 
-    async def workspace_installed_at(self, platform: str, workspace: str) -> int | None:
+    async def installed_at(self, platform: str, workspace: str) -> int | None:
         """When the app's current installation in `workspace` was saved; None when it is not
         installed there (or the platform keeps no installations)."""
         if platform != SLACK:
@@ -87,22 +76,22 @@ class SlackInstallationQueries:
         )
         return int(row["at"]) if row is not None and row["at"] is not None else None
 
-    async def workspace_uninstall(self, platform: str, workspace: str) -> int:
+    async def uninstall(self, platform: str, workspace: str) -> int:
         """Forget the app's installation (its token) in `workspace`."""
         if platform != SLACK:
             return 0
-        return await self.slack_installation_delete(None, workspace)
+        return await self.delete(None, workspace)
 
-    async def slack_state_add(self, state: str, expire_at: int) -> None:
+    async def add_state(self, state: str, expire_at: int) -> None:
         await self._db.execute(
             "INSERT INTO slack_oauth_states (state, expire_at) VALUES (?, ?)", (state, expire_at)
         )
 
-    async def slack_states_live(self) -> int:
+    async def live_states(self) -> int:
         row = await self._one("SELECT count(*) FROM slack_oauth_states")
         return int(row[0]) if row is not None else 0
 
-    async def slack_states_evict(self, keep: int) -> int:
+    async def evict_states(self, keep: int) -> int:
         """Delete all but the `keep` states that expire last."""
         cur = await self._db.execute(
             "DELETE FROM slack_oauth_states WHERE state NOT IN"
@@ -111,12 +100,12 @@ class SlackInstallationQueries:
         )
         return int(cur.rowcount)
 
-    async def prune_oauth_states(self, now: int) -> int:
+    async def prune_states(self, now: int) -> int:
         """Delete the states that expired before `now`."""
         cur = await self._db.execute("DELETE FROM slack_oauth_states WHERE expire_at < ?", (now,))
         return int(cur.rowcount)
 
-    async def slack_state_take(self, state: str, now: int) -> bool:
+    async def take_state(self, state: str, now: int) -> bool:
         """Consume `state`: True once, if it was issued and has not expired."""
         cur = await self._db.execute(
             "DELETE FROM slack_oauth_states WHERE state = ? AND expire_at >= ?", (state, now)

@@ -1,19 +1,14 @@
 """Workspaces the app was taken out of, on SQLite: recording the departure, dropping what was
 queued for it, and erasing its groups' personal data once the grace period is over.
 
-A mixin of SqliteRepository (same connection and helpers); the rules (when, and what a
+The unit of work's `workspaces` store; the rules (when, and what a
 return undoes) are the core's (bot.workspaces).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from typing import TYPE_CHECKING, Any
-
-from storage.privacy import FORGOTTEN_NAME
-
-if TYPE_CHECKING:
-    import aiosqlite
+from storage.sqlite.base import Store
+from storage.sqlite.privacy import FORGOTTEN_NAME
 
 ERASED = "erased"
 
@@ -30,14 +25,8 @@ def _lanes(platform: str, workspace: str) -> dict[str, str]:
     return {"dm": "dm:" + where, "post": "post:" + where}
 
 
-class WorkspaceQueries:
-    if TYPE_CHECKING:  # provided by SqliteRepository
-        _db: aiosqlite.Connection
-
-        async def _all(self, sql: str, args: Any = ()) -> list[sqlite3.Row]: ...
-        async def _one(self, sql: str, args: Any = ()) -> sqlite3.Row | None: ...
-
-    async def workspace_left(self, platform: str, workspace: str, reason: str, now: int) -> int:
+class SqliteWorkspaces(Store):
+    async def left(self, platform: str, workspace: str, reason: str, now: int) -> int:
         """Record that the app left `workspace` (the first departure's time is kept) and fail
         every message queued for it, not yet going out, with `reason`. Returns how many."""
         await self._db.execute(
@@ -52,7 +41,7 @@ class WorkspaceQueries:
         )
         return int(cur.rowcount)
 
-    async def workspace_back(self, platform: str, workspace: str) -> bool:
+    async def back(self, platform: str, workspace: str) -> bool:
         """The app is back in `workspace`: nothing of it is erased. False if it never left."""
         cur = await self._db.execute(
             "DELETE FROM workspace_departures WHERE platform = ? AND workspace = ?",
@@ -60,14 +49,14 @@ class WorkspaceQueries:
         )
         return cur.rowcount > 0
 
-    async def workspace_gone(self, platform: str, workspace: str) -> bool:
+    async def gone(self, platform: str, workspace: str) -> bool:
         row = await self._one(
             "SELECT 1 FROM workspace_departures WHERE platform = ? AND workspace = ?",
             (platform, workspace),
         )
         return row is not None
 
-    async def workspaces_left_before(self, before: int) -> list[tuple[str, str]]:
+    async def left_before(self, before: int) -> list[tuple[str, str]]:
         rows = await self._all(
             "SELECT platform, workspace FROM workspace_departures WHERE left_at < ?"
             " ORDER BY left_at",
@@ -75,7 +64,7 @@ class WorkspaceQueries:
         )
         return [(r["platform"], r["workspace"]) for r in rows]
 
-    async def erase_workspace(self, platform: str, workspace: str, now: int) -> int:
+    async def erase(self, platform: str, workspace: str, now: int) -> int:
         """Erase the personal data of the workspace's groups: each member as forget-me
         leaves them (an anonymous "former member"), the prospects' names, needs and contact
         details, every note, visitors' names, and every stored message and request of the
@@ -137,3 +126,16 @@ class WorkspaceQueries:
             (platform, workspace),
         )
         return erased
+
+    async def installed_at(self, platform: str, workspace: str) -> int | None:
+        """When the app's current installation in `workspace` was saved; None when it is not
+        installed there (or the platform keeps no installations)."""
+        return await self._uow.slack_installations.installed_at(platform, workspace)
+
+    async def uninstall(self, platform: str, workspace: str) -> int:
+        """Forget the app's installation (its token) in `workspace`."""
+        return await self._uow.slack_installations.uninstall(platform, workspace)
+
+    async def prune_install_states(self, now: int) -> int:
+        """Forget the install links (OAuth states) that expired before `now`, never used."""
+        return await self._uow.slack_installations.prune_states(now)
