@@ -264,16 +264,20 @@ def usage(command: str, problem: str, today: date | None = None) -> OutMessage:
     said = fmt("{p}", p=problem) if problem else lit("")
     if command not in USAGE or command == "help":
         text = said + lit((" " if problem else "") + "Type /rapport help to see every command.")
-        return reply(text, "error.usage")
+        return reply(text, "error.usage", refused=True)
     lines = "\n".join(_usage_lines(command, today))
-    return reply((said + lit("\n") if problem else lit("")) + lit(lines), "error.usage")
+    return reply(
+        (said + lit("\n") if problem else lit("")) + lit(lines), "error.usage", refused=True
+    )
 
 
 def unknown_command(word: str, suggestion: str | None) -> OutMessage:
     text = fmt("I don't know the command “{w}”.", w=word[:40])
     if suggestion:
         text = text + lit(f" Did you mean {slash(suggestion)}?")
-    return reply(text + lit(" Type /rapport help to see every command."), "error.usage")
+    return reply(
+        text + lit(" Type /rapport help to see every command."), "error.usage", refused=True
+    )
 
 
 def help_all(names: Sequence[str]) -> OutMessage:
@@ -296,7 +300,8 @@ def help_topic(topic: str, today: date | None = None) -> OutMessage:
 
 
 def error(text: Rich | str) -> OutMessage:
-    return reply(text, "error")
+    """A refusal: nothing changed."""
+    return reply(text, "error", refused=True)
 
 
 def internal_error(changes: bool = True) -> OutMessage:

@@ -45,6 +45,7 @@ from bot.commands import (
     UpdateReferral,
 )
 from bot.config import Settings
+from bot.events import Event, Events
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import DueState, Group, Member, UserRef
 from bot.out import OutMessage
@@ -110,6 +111,7 @@ class Core:
         # one delivery loop per process: the dispatcher (a direct `deliver` waits its turn)
         self._delivering = asyncio.Lock()
         self._delivered = 0  # messages the platform took, by any delivery loop
+        self.events = Events()  # adapters subscribe to what happened (bot.events)
 
     # --- commands ------------------------------------------------------------------
     async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
@@ -242,6 +244,7 @@ class Core:
         cmd = await self._resolve_mentions(ctx, cmd)
         now = self.clock.now()
         replayed: list[bool] = []  # a platform's retry, answered as the first time: not counted
+        happened: list[Event] = []
 
         async def unit(tx: UnitOfWork) -> list[OutMessage]:
             if ctx.request_key:
@@ -251,6 +254,7 @@ class Core:
                     return [OutMessage.from_json(m) for m in json.loads(done)]
             work = Work(tx, ctx, now, self.settings)
             replies = await handler(work, cmd)
+            happened[:] = work.events  # (a retried transaction runs the handler again)
             if ctx.actor.platform != "system" and await tx.members.take_dm_unreachable(ctx.actor):
                 replies = [*replies, messages.you_were_unreachable()]
             if ctx.request_key:
@@ -260,6 +264,7 @@ class Core:
             return replies
 
         replies = await self.repo.atomic(unit)
+        self.events.publish(happened)
         for kind in () if replayed else [r.kind for r in replies]:
             if kind in ("referral.logged", "lead.logged"):
                 self.metrics.referral_logged(kind.removesuffix(".logged"))
@@ -383,6 +388,7 @@ class Core:
         the console prints a command's messages under it, and tests look at them."""
         while (task := self._dispatcher) is not None:
             await asyncio.wait({task})
+        await self.events.settle()
 
     async def _dispatch(self) -> None:
         try:
@@ -464,6 +470,8 @@ class Core:
         self.outbox.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.events.settle(), timeout)
 
     async def _run_due(self, now: datetime) -> int:
         """Run every piece of scheduled work due at `now`, oldest first, and wake the
@@ -576,6 +584,7 @@ class Core:
             if done is None:
                 return 0
             outcome, work = done
+            self.events.publish(work.events)
             for job in work.after_commit:
                 try:
                     # a chart takes ~200 ms to draw: on the event loop, a batch of recaps

@@ -46,7 +46,7 @@ class Bot:
     ) -> Bot:
         config = DiscordConfig(token=TOKEN, guild_ids=guild_ids, api_url=BASE)
         self.client = make_client(config, commands_hash=hash_path(str(self.db)), shards=shards)
-        messenger = DiscordMessenger(self.client, on_posted=self.client.after_post)
+        messenger = DiscordMessenger(self.client)
         self.app = await build(
             self.settings,
             messenger=messenger,
