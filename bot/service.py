@@ -16,10 +16,11 @@ import logging
 from collections.abc import AsyncIterator, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from bot import (
+    buttons,
     due,
     files,
     messages,
@@ -30,19 +31,11 @@ from bot import (
 )
 from bot.batch import SharedReads
 from bot.commands import (
-    ID,
-    RSVP_WORDS,
-    SNOOZES,
-    STATUS_WORDS,
     AllowSeat,
     Command,
     LogOneToOne,
     MentionToken,
     ParseError,
-    Rsvp,
-    SnoozeReferral,
-    Thank,
-    UpdateReferral,
 )
 from bot.config import Settings
 from bot.events import Event, Events
@@ -159,61 +152,37 @@ class Core:
         return await self.handle(ctx, cmd)
 
     async def _action_command(self, ctx: Context, action_id: str) -> tuple[Command | None, Context]:
-        parts = action_id.split(":")
+        button = buttons.parse(action_id)
+        if button is None:
+            return None, ctx
+        if isinstance(button, buttons.AllowSeat):
+            return await self._seat_request_command(ctx, button.request_id)
+        if isinstance(button, buttons.LogOneToOne):
+            return await self._one_to_one_command(ctx, button.member_id)
+        return button.command(), ctx
 
-        def num(word: str) -> int | None:
-            # an id as the typed grammar takes it: a forged or stale button with a huge
-            # number is a button that no longer applies, not a number SQLite cannot hold
-            return int(word) if ID.fullmatch(word) and word.isdigit() else None
+    async def _one_to_one_command(self, ctx: Context, mid: int) -> tuple[Command | None, Context]:
+        """ "Log it too" on a 1-2-1 someone logged: as if typed in that member's group channel."""
+        a = ctx.actor
 
+        async def look(tx: UnitOfWork) -> tuple[Member | None, Group | None, Member | None]:
+            other = await tx.members.by_id(mid)
+            group = await tx.groups.get(other.group_id) if other else None
+            me = await tx.members.get(group.id, a.user_id) if group else None
+            return other, group, me
+
+        other, group, me = await self.repo.read(look)
+        # a button naming a member of a group the clicker is not in is forged or stale:
+        # answer as for any stale button, naming nothing of that group
         if (
-            len(parts) == 3
-            and parts[0] == "ref"
-            and (rid := num(parts[1])) is not None
-            and parts[2] in STATUS_WORDS
+            other is None
+            or group is None
+            or me is None
+            or not me.active
+            or (group.platform, group.workspace) != (a.platform, a.workspace)
         ):
-            return UpdateReferral(rid, STATUS_WORDS[parts[2]]), ctx
-        if (
-            len(parts) == 4
-            and parts[0] == "ref"
-            and (rid := num(parts[1])) is not None
-            and parts[2] == "snooze"
-            and parts[3] in SNOOZES
-        ):
-            return SnoozeReferral(rid, SNOOZES[parts[3]]), ctx
-        if len(parts) == 3 and parts[0] == "rsvp" and parts[2] in RSVP_WORDS:
-            try:
-                day = date.fromisoformat(parts[1])
-            except ValueError:
-                return None, ctx
-            return Rsvp(RSVP_WORDS[parts[2]], day), ctx
-        if len(parts) == 2 and parts[0] == "thank" and (rid := num(parts[1])) is not None:
-            return Thank(member=None, referral_id=rid), ctx
-        if len(parts) == 3 and parts[:2] == ["seat", "allow"] and (qid := num(parts[2])):
-            return await self._seat_request_command(ctx, qid)
-        if len(parts) == 2 and parts[0] == "121" and (mid := num(parts[1])) is not None:
-            a = ctx.actor
-
-            async def look(tx: UnitOfWork) -> tuple[Member | None, Group | None, Member | None]:
-                other = await tx.members.by_id(mid)
-                group = await tx.groups.get(other.group_id) if other else None
-                me = await tx.members.get(group.id, a.user_id) if group else None
-                return other, group, me
-
-            other, group, me = await self.repo.read(look)
-            # a button naming a member of a group the clicker is not in is forged or stale:
-            # answer as for any stale button, naming nothing of that group
-            if (
-                other is None
-                or group is None
-                or me is None
-                or not me.active
-                or (group.platform, group.workspace) != (a.platform, a.workspace)
-            ):
-                return None, ctx
-            # as if typed in that member's group channel
-            return LogOneToOne(member=other.user), dataclasses.replace(ctx, channel=group.channel)
-        return None, ctx
+            return None, ctx
+        return LogOneToOne(member=other.user), dataclasses.replace(ctx, channel=group.channel)
 
     async def _seat_request_command(
         self, ctx: Context, request_id: int
