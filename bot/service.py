@@ -21,11 +21,9 @@ from typing import Any, cast
 
 from bot import (
     buttons,
-    due,
     files,
     messages,
     monthly,
-    nudges,
     reminders,
     workspaces,
 )
@@ -54,6 +52,7 @@ from bot.ports import (
 )
 from bot.registry import HANDLERS, READ_ONLY, parse
 from bot.reminders import Outcome
+from bot.runners import runner_for
 from bot.schedule import local_date
 from bot.stores import Repository, UnitOfWork
 from bot.work import SYSTEM, Context, Refusal, Work
@@ -532,13 +531,7 @@ class Core:
                 await tx.due.finish(item, DueState.CANCELLED, int(now.timestamp()), "no group")
                 return None
             work = Work(tx, SYSTEM, now, self.settings)
-            if item.kind in due.MEETING_KINDS or item.kind == due.REPLAN:
-                runner = reminders.run
-            elif item.kind in due.MONTHLY_KINDS:
-                runner = monthly.run
-            else:
-                runner = nudges.run
-            outcome = await runner(work, item, group)
+            outcome = await runner_for(item.kind)(work, item, group)
             if outcome.state == DueState.POSTPONED:
                 assert outcome.postpone_to is not None
                 kept = await tx.due.postpone(item, outcome.postpone_to)
