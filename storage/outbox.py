@@ -30,9 +30,17 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
+# platforms where a person has one DM conversation with the bot whatever the workspace that
+# queued the message (a Discord user's DM channel is not a guild's)
+ONE_DM_CHANNEL = frozenset({"discord"})
+
+
 def lane(target: Target) -> str:
-    """The conversation a message goes to; migration 0010 computes the same from the JSON."""
+    """The conversation a message goes to; migrations 0010 and 0015 compute the same from
+    the JSON."""
     if isinstance(target, UserRef):
+        if target.platform in ONE_DM_CHANNEL:
+            return f"dm:{target.platform}:{target.user_id}"
         return f"dm:{target.platform}:{target.workspace}:{target.user_id}"
     return f"post:{target.platform}:{target.workspace}:{target.channel_id or ''}"
 
@@ -271,6 +279,12 @@ def _target_json(target: Target) -> str:
         return '{"dm": [' + ", ".join(map(_ascii, values)) + "]}"
     values = (target.platform, target.workspace, target.channel_id, target.name)
     return '{"post": [' + ", ".join(map(_ascii, values)) + "]}"
+
+
+def dm_target_prefix(platform: str, workspace: str) -> str:
+    """How the stored target of every DM queued in `workspace` begins (a DM's lane may not
+    name its workspace: ONE_DM_CHANNEL)."""
+    return '{"dm": [' + _ascii(platform) + ", " + _ascii(workspace) + ", "
 
 
 def _ascii(value: object) -> str:

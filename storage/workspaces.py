@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from storage.outbox import dm_target_prefix
 from storage.privacy import FORGOTTEN_NAME
 
 if TYPE_CHECKING:
@@ -17,8 +18,9 @@ if TYPE_CHECKING:
 
 ERASED = "erased"
 
-# a queued message goes to the workspace when its conversation (lane) is there
-_LANES = "(lane LIKE :dm ESCAPE '\\' OR lane LIKE :post ESCAPE '\\')"
+# a queued post goes to the workspace when its conversation (lane) is there; a DM when it was
+# queued there (its lane may be the person's alone: storage.outbox.ONE_DM_CHANNEL)
+_LANES = "(target LIKE :dm ESCAPE '\\' OR lane LIKE :post ESCAPE '\\')"
 
 
 def _like(text: str) -> str:
@@ -27,7 +29,7 @@ def _like(text: str) -> str:
 
 def _lanes(platform: str, workspace: str) -> dict[str, str]:
     where = f"{_like(platform)}:{_like(workspace)}:%"
-    return {"dm": "dm:" + where, "post": "post:" + where}
+    return {"dm": _like(dm_target_prefix(platform, workspace)) + "%", "post": "post:" + where}
 
 
 class WorkspaceQueries:

@@ -11,6 +11,7 @@ sets, never time. `asyncio.wait_for(…, 10)` only bounds a test that would othe
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import closing
@@ -28,7 +29,7 @@ from bot.ports import DeliveryError, NeedsAdmin, OutboxItem, Throttled
 from bot.scheduler import Scheduler
 from bot.service import Core
 from bot.text import lit
-from storage.sqlite import SqliteRepository
+from storage.sqlite import SqliteRepository, _meeting_key, migrations
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
 
@@ -586,3 +587,86 @@ async def test_a_held_post_released_never_goes_beside_a_post_in_flight_to_its_ch
     assert messenger.overlaps == []
     assert [s.text for s in messenger.posts()] == ["the reminder", "recap"]
     assert {st for _, st in states(db_path)} == {"sent"}
+
+
+# --- review 14b: a Discord user's DMs are one conversation, whatever the guild --------------
+def ann(guild: str) -> UserRef:
+    """Ann, a member of groups in two Discord guilds: one DM channel with the bot."""
+    return UserRef("discord", guild, "4242", "Ann")
+
+
+async def test_dms_to_one_discord_user_from_two_guilds_never_go_at_once(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path
+) -> None:
+    messenger = Overlaps(slow="from the guild 1 group")
+    core = Core(repo, messenger, clock, FakeResolver(), settings())
+    await queue(
+        repo, clock, (ann("G1"), "from the guild 1 group"), (ann("G2"), "from the guild 2 group")
+    )
+    core.deliver_soon()
+    await asyncio.wait_for(messenger.calling.wait(), BOUND)  # the first DM is in flight
+    await turns()
+    assert messenger.overlaps == [], "two DMs in flight to Ann at once"
+    assert [t for t, st in states(db_path) if st == "sent"] == []
+
+    messenger.answer.set()
+    await asyncio.wait_for(core.settle(), BOUND)
+    assert [s.text for s in messenger.dms_to("4242")] == [
+        "from the guild 1 group",
+        "from the guild 2 group",
+    ]
+    assert {st for _, st in states(db_path)} == {"sent"}
+
+
+async def test_a_guild_left_drops_the_dms_queued_there_and_keeps_the_other_guilds(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path
+) -> None:
+    """A DM's lane no longer names its guild: the departure still finds the DMs queued in
+    the guild it left, and only those."""
+    await queue(repo, clock, (ann("G1"), "from the guild 1 group"), (ann("G2"), "from G2"))
+    now = int(clock.now().timestamp())
+    assert await repo.atomic(lambda tx: tx.workspace_left("discord", "G1", "removed", now)) == 1
+    assert states(db_path) == [("from the guild 1 group", "failed"), ("from G2", "pending")]
+
+
+async def test_a_file_from_before_0015_keys_waiting_discord_dms_by_the_user(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """DMs waiting in a file at schema 14, to Ann from two guilds and to a Slack member:
+    upgraded, Ann's are one conversation (the first goes, the second waits behind it);
+    Slack's DM lanes keep their workspace."""
+    path = tmp_path / "old.db"
+    now = int(clock.now().timestamp())
+    with closing(sqlite3.connect(path)) as db:
+        db.create_function("rapport_meeting_key", 3, _meeting_key, deterministic=True)
+        for number, script in migrations():
+            if number <= 14:
+                db.executescript(script)
+        db.execute("PRAGMA user_version = 14")
+        for who, text in ((ann("G1"), "to Ann 1"), (ann("G2"), "to Ann 2"), (user("bob"), "bob")):
+            old_lane = f"dm:{who.platform}:{who.workspace}:{who.user_id}"
+            db.execute(
+                "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
+                " lane, send_at) VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+                (
+                    json.dumps(
+                        {"dm": [who.platform, who.workspace, who.user_id, who.display_name]}
+                    ),
+                    OutMessage(lit(text)).to_json(),
+                    now,
+                    now,
+                    old_lane,
+                    now,
+                ),
+            )
+        db.commit()
+
+    repo = await SqliteRepository.open(str(path))
+    try:
+        claimed = await repo.atomic(lambda tx: tx.outbox_claim(now, 10, now - 300))
+    finally:
+        await repo.close()
+    assert [c.message.fallback() for c in claimed] == ["to Ann 1", "bob"]
+    with closing(sqlite3.connect(path)) as db:
+        lanes = db.execute("SELECT lane FROM outbox ORDER BY id").fetchall()
+    assert lanes == [("dm:discord:4242",), ("dm:discord:4242",), ("dm:test:w1:bob",)]
