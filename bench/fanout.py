@@ -18,9 +18,10 @@ earlier ticks would have left it, and only the chosen groups' rows of the minute
   that bursts past 50 posts a second with 429 + Retry-After: the time until the last
   message is taken, beside the platform's own floor (and the 64-in-flight floor), and the
   peak RSS.
-- discord: 100 groups through the DiscordMessenger and discord.py, against the tests'
-  Discord double answering after 100 ms and holding the bot to 50 requests a second (429
-  global): requests a second taken, beside that ceiling.
+- discord: 100 groups through the DiscordMessenger and the client `rapport discord` runs
+  (discord.py, with Rapport's pace of the global limit), against the tests' Discord double
+  answering after 100 ms and holding the bot to 50 requests a second (429 global): requests
+  a second taken, beside that ceiling, and how many were answered 429.
 """
 
 from __future__ import annotations
@@ -335,10 +336,10 @@ class AsDiscord:
 
 async def discord(db: Path, groups: int) -> dict[str, Any]:
     import aiohttp
-    import discord as dpy
-    from discord.http import Route
 
+    from adapters.discord.client import DiscordConfig
     from adapters.discord.messenger import DiscordMessenger
+    from adapters.discord.shards import make_client
     from bench.fakediscord import GLOBAL_PER_SECOND, BenchDiscord
     from tests.discord_adapter.fake_discord import BASE, TOKEN
 
@@ -347,8 +348,8 @@ async def discord(db: Path, groups: int) -> dict[str, Any]:
     rows = prepare(db, m.reminders, first, first + groups - 1)
     api = BenchDiscord(latency=LATENCY)
     aiohttp.ClientSession = api.session  # type: ignore[misc,assignment]  # discord.py's seam
-    Route.BASE = BASE
-    client = dpy.Client(intents=dpy.Intents.none())
+    # the client `rapport discord` runs (its pace of Discord's global limit included)
+    client = make_client(DiscordConfig(token=TOKEN, api_url=BASE))
     await client.login(TOKEN)
     repo = await SqliteRepository.open(str(db))
     messenger = AsDiscord(DiscordMessenger(client))

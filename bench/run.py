@@ -310,7 +310,9 @@ def fanout_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         (
             f"fan-out through the Discord messenger: {dc['groups']} groups,"
             f" {dc['delivered']:,} messages, requests per second",
-            f"{dc['requests_per_s']:.1f} /s ({dc['refused_429']} answered 429)",
+            f"{dc['requests_per_s']:.1f} /s ({dc['refused_429']:,} of"
+            f" {dc['requests'] + dc['refused_429'] - dc.get('refused_429_by_route', 0):,} answered 429;"
+            f" {dc.get('not_sent', 0)} messages left for a retry)",
             f"≥ 0.8 × {dc['ceiling_per_s']} /s",
             f"{dc['ratio_to_ceiling']:.2f} × ceiling: {verdict(dc['ratio_to_ceiling'] >= 0.8)}",
         ),

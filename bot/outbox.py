@@ -356,7 +356,9 @@ class _Run:
                     if not starved:
                         continue
                 timeout = RENEW_EVERY
-                if self.back:  # claim what was handed back once it is due again
+                if self.back and want > 0:  # claim what was handed back once it is due again
+                    # (with every slot busy, only a task finishing frees one: wait for that,
+                    # not for a due time already past, which would go round without waiting)
                     timeout = min(timeout, max(0.0, self.back[0][0] - loop.time()))
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(timeout):
@@ -393,6 +395,11 @@ class _Run:
         waits again."""
         throttled = 0
         while True:
+            if self.o.stopping:
+                # the message in hand met a pause (a rate limit, pacing) after stop(): it is
+                # handed back by _wind_down, not waited out (drain() would time out, and the
+                # row hold its conversation until its claim is stale)
+                raise asyncio.CancelledError
             if self.ready is not None:
                 if self.parked >= PARKED_PER_SLOT * self.o.concurrency and self.wait_for:
                     later = self.wait_for(d.item.target)

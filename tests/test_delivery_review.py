@@ -11,6 +11,7 @@ sets, never time. `asyncio.wait_for(…, 10)` only bounds a test that would othe
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import closing
@@ -24,11 +25,11 @@ from adapters.scheduler import Scheduler
 from bot.config import DeliverySettings, Settings
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
-from bot.outbox import MAX_ATTEMPTS, backoff_seconds
-from bot.ports import DeliveryError, NeedsAdmin
+from bot.outbox import MAX_ATTEMPTS, _Run, backoff_seconds
+from bot.ports import DeliveryError, NeedsAdmin, OutboxItem, Throttled
 from bot.service import Core
 from bot.text import lit
-from storage.sqlite import SqliteRepository
+from storage.sqlite import SqliteRepository, _meeting_key, migrations
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
 
@@ -67,6 +68,12 @@ async def queue(repo: SqliteRepository, clock: FakeClock, *messages: tuple[objec
     async with repo.transaction() as tx:
         for target, text in messages:
             await tx.outbox.add(None, target, OutMessage(lit(text)), now)  # type: ignore[arg-type]
+
+
+async def turns(n: int = 200) -> None:
+    """Let the event loop go round `n` times (no clock involved)."""
+    for _ in range(n):
+        await asyncio.sleep(0)
 
 
 def name(target: UserRef | ChannelRef) -> str:
@@ -370,3 +377,296 @@ async def test_past_what_a_run_holds_a_paused_workspaces_messages_wait_in_the_da
     assert await asyncio.wait_for(delivery, BOUND) == 21
     assert sorted(s.text for s in messenger.posts()) == sorted(t for _, t in rooms)
     assert {st for _, st in states(db_path)} == {"sent"}
+
+
+# --- review 14b: a stopping run hands back the message in hand that met a pause -------------
+@dataclass
+class ThrottledInHand(RecordingMessenger):
+    """The post in hand is answered 429 (Retry-After 30 s) once the test lets it answer; the
+    workspace is paused until the test lifts the pause."""
+
+    answer: asyncio.Event = field(default_factory=asyncio.Event)
+    calling: asyncio.Event = field(default_factory=asyncio.Event)
+    lifted: asyncio.Event = field(default_factory=asyncio.Event)
+    waiting: asyncio.Event = field(default_factory=asyncio.Event)
+    throttled: bool = False
+
+    def wait_for(self, target: UserRef | ChannelRef) -> float:
+        return 30.0 if self.throttled and not self.lifted.is_set() else 0.0
+
+    async def ready(self, target: UserRef | ChannelRef) -> None:
+        if self.wait_for(target) > 0:
+            self.waiting.set()
+            await self.lifted.wait()
+
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
+        self.calling.set()
+        await self.answer.wait()
+        if not self.throttled:
+            self.throttled = True
+            raise Throttled("Slack rate limit on chat.postMessage")
+        await super().post(channel, message, key=key)
+
+
+async def test_shutdown_does_not_wait_out_a_pause_met_by_the_message_in_hand(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path
+) -> None:
+    """Shutting down while a post is in hand; Slack answers 429 with a 30 s Retry-After. The
+    run hands the post back (pending again at once, the try not counted) and ends, instead
+    of waiting out the pause while drain() times out and the row holds its channel until its
+    claim is stale."""
+    messenger = ThrottledInHand()
+    core = Core(repo, messenger, clock, FakeResolver(), settings())
+    await queue(repo, clock, (channel("general"), "the recap"))
+    core.deliver_soon()
+    await asyncio.wait_for(messenger.calling.wait(), BOUND)  # the post is in hand
+
+    core.outbox.stop()  # shutting down (Core.drain)
+    messenger.answer.set()  # Slack answers 429, Retry-After 30 s
+    settled = asyncio.create_task(core.settle())
+    await turns()
+    try:
+        assert not messenger.waiting.is_set(), "the stopping run waits in ready for the pause"
+        await asyncio.wait_for(asyncio.shield(settled), BOUND)  # the pause is not lifted
+        assert states(db_path) == [("the recap", "pending")]
+        with closing(sqlite3.connect(db_path)) as db:
+            row = db.execute("SELECT attempts, claim_token, next_attempt_at FROM outbox").fetchone()
+        assert row == (0, None, int(clock.now().timestamp()))  # due at once after the restart
+        assert messenger.sent == []
+    finally:
+        messenger.lifted.set()
+        await asyncio.wait_for(settled, BOUND)
+
+
+# --- review 14b: a run waits while its slots are busy, even with handed-back work due -------
+class CountingEvent(asyncio.Event):
+    """The outbox's wake-up flag; counts how often the run loop looks at it (once a pass)."""
+
+    looks = 0
+
+    def is_set(self) -> bool:
+        CountingEvent.looks += 1
+        return super().is_set()
+
+
+@dataclass
+class PausedAndSlow(PausedWorkspace):
+    """Workspace "busy" is paused (Retry-After 30 s) until the test lifts it; calls to the
+    "calm" workspace are held open until the test lets them answer."""
+
+    answer: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
+        self.calling.set()
+        await self.answer.wait()
+        await super().send_dm(to, message, key=key)
+
+
+async def test_a_run_does_not_spin_while_its_slots_are_busy_and_handed_back_work_is_due(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One slot, held by a DM whose call is slow, another DM waiting for it; 16 posts of a
+    paused workspace wait on the pause, 4 were handed back due when it ends. The pause's
+    30 s pass on the loop's clock: the handed-back posts are due, but no slot is free, so
+    the run waits for a task to finish instead of going round and round."""
+    loop = asyncio.get_running_loop()
+    skew = [0.0]
+    real_time = loop.time
+    monkeypatch.setattr(loop, "time", lambda: real_time() + skew[0])
+
+    messenger = PausedAndSlow()
+    core = Core(repo, messenger, clock, FakeResolver(), settings(concurrency=1))
+    core.outbox._wake = CountingEvent()
+    rooms = [(channel(f"room{i}", "busy"), f"room {i}") for i in range(20)]
+    calm = [(user(f"m{i}", "calm"), f"to m{i}") for i in range(2)]
+    await queue(repo, clock, *rooms, *calm)
+    delivery = asyncio.create_task(core.deliver())
+    await asyncio.wait_for(messenger.calling.wait(), BOUND)
+    await turns()
+    assert messenger.waiting == 16  # 16 parked, 4 handed back until the pause ends
+
+    skew[0] += 31  # the 30 s pass (the loop's clock only; the pause is not lifted yet)
+    CountingEvent.looks = 0
+    await turns(400)
+    try:
+        # nothing changed for the run (no task finished, nothing queued): it waits
+        assert CountingEvent.looks < 20, f"the run loop went round {CountingEvent.looks} times"
+    finally:
+        messenger.lifted.set()
+        messenger.answer.set()
+        clock.advance(seconds=31)
+        core.outbox.wake()
+        assert await asyncio.wait_for(delivery, BOUND) == 22
+    assert {st for _, st in states(db_path)} == {"sent"}
+
+
+# --- review 14b: a held post released waits for the post in flight to its channel ----------
+@dataclass
+class Overlaps(RecordingMessenger):
+    """Holds the call for `slow` open until the test lets it answer; notes every message
+    that went while another call to its conversation was in flight."""
+
+    slow: str = ""
+    answer: asyncio.Event = field(default_factory=asyncio.Event)
+    calling: asyncio.Event = field(default_factory=asyncio.Event)
+    in_flight: dict[str, int] = field(default_factory=dict)
+    overlaps: list[str] = field(default_factory=list)
+
+    async def _call(self, where: str, message: OutMessage) -> None:
+        self.in_flight[where] = self.in_flight.get(where, 0) + 1
+        if self.in_flight[where] > 1:
+            self.overlaps.append(message.fallback())
+        if message.fallback() == self.slow:
+            self.calling.set()
+            await self.answer.wait()
+
+    async def post(
+        self, channel: ChannelRef, message: OutMessage, *, key: str | None = None
+    ) -> None:
+        where = name(channel)
+        try:
+            await self._call(where, message)
+            await super().post(channel, message, key=key)
+        finally:
+            self.in_flight[where] -= 1
+
+    async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
+        where = name(to)
+        try:
+            await self._call(where, message)
+            await super().send_dm(to, message, key=key)
+        finally:
+            self.in_flight[where] -= 1
+
+
+async def test_a_held_post_released_never_goes_beside_a_post_in_flight_to_its_channel(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The monthly recap is queued held back (due in CHART_HOLD) while its chart is drawn; a
+    post to the same channel queued meanwhile goes first. When the chart is done the recap
+    is released (outbox_release_held) with its original send_at: it still waits until the
+    post in flight to its channel is done, then goes."""
+    messenger = Overlaps(slow="the reminder")
+    core = Core(repo, messenger, clock, FakeResolver(), settings())
+    now = int(clock.now().timestamp())
+    async with repo.transaction() as tx:
+        recap = await tx.outbox.add(
+            None, channel("general"), OutMessage(lit("recap")), now, due=now + 600
+        )
+    clock.advance(seconds=5)
+    await queue(repo, clock, (channel("general"), "the reminder"))
+    core.deliver_soon()
+    await asyncio.wait_for(messenger.calling.wait(), BOUND)  # the reminder is in flight
+
+    # the test waits for a claim made after the release (the database answers from its own
+    # thread, after any number of turns of the loop), then lets what it claimed go
+    released = False
+    claimed_since = asyncio.Event()
+    claim = _Run._claim
+
+    async def noted(run: _Run, n: int) -> list[OutboxItem]:
+        after = released
+        items = await claim(run, n)
+        if after:
+            claimed_since.set()
+        return items
+
+    monkeypatch.setattr(_Run, "_claim", noted)
+    await repo.atomic(lambda tx: tx.outbox.release_held(recap, OutMessage(lit("recap")), now))
+    released = True
+    core.deliver_soon()  # the chart is drawn: the recap may go
+    await asyncio.wait_for(claimed_since.wait(), BOUND)
+    await turns()
+    assert messenger.overlaps == [], "two posts in flight to #general at once"
+    assert [t for t, st in states(db_path) if st == "sent"] == []
+
+    messenger.answer.set()
+    await asyncio.wait_for(core.settle(), BOUND)
+    assert messenger.overlaps == []
+    assert [s.text for s in messenger.posts()] == ["the reminder", "recap"]
+    assert {st for _, st in states(db_path)} == {"sent"}
+
+
+# --- review 14b: a Discord user's DMs are one conversation, whatever the guild --------------
+def ann(guild: str) -> UserRef:
+    """Ann, a member of groups in two Discord guilds: one DM channel with the bot."""
+    return UserRef("discord", guild, "4242", "Ann")
+
+
+async def test_dms_to_one_discord_user_from_two_guilds_never_go_at_once(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path
+) -> None:
+    messenger = Overlaps(slow="from the guild 1 group")
+    core = Core(repo, messenger, clock, FakeResolver(), settings())
+    await queue(
+        repo, clock, (ann("G1"), "from the guild 1 group"), (ann("G2"), "from the guild 2 group")
+    )
+    core.deliver_soon()
+    await asyncio.wait_for(messenger.calling.wait(), BOUND)  # the first DM is in flight
+    await turns()
+    assert messenger.overlaps == [], "two DMs in flight to Ann at once"
+    assert [t for t, st in states(db_path) if st == "sent"] == []
+
+    messenger.answer.set()
+    await asyncio.wait_for(core.settle(), BOUND)
+    assert [s.text for s in messenger.dms_to("4242")] == [
+        "from the guild 1 group",
+        "from the guild 2 group",
+    ]
+    assert {st for _, st in states(db_path)} == {"sent"}
+
+
+async def test_a_guild_left_drops_the_dms_queued_there_and_keeps_the_other_guilds(
+    repo: SqliteRepository, clock: FakeClock, db_path: Path
+) -> None:
+    """A DM's lane no longer names its guild: the departure still finds the DMs queued in
+    the guild it left, and only those."""
+    await queue(repo, clock, (ann("G1"), "from the guild 1 group"), (ann("G2"), "from G2"))
+    now = int(clock.now().timestamp())
+    assert await repo.atomic(lambda tx: tx.workspaces.left("discord", "G1", "removed", now)) == 1
+    assert states(db_path) == [("from the guild 1 group", "failed"), ("from G2", "pending")]
+
+
+async def test_a_file_from_before_0015_keys_waiting_discord_dms_by_the_user(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """DMs waiting in a file at schema 14, to Ann from two guilds and to a Slack member:
+    upgraded, Ann's are one conversation (the first goes, the second waits behind it);
+    Slack's DM lanes keep their workspace."""
+    path = tmp_path / "old.db"
+    now = int(clock.now().timestamp())
+    with closing(sqlite3.connect(path)) as db:
+        db.create_function("rapport_meeting_key", 3, _meeting_key, deterministic=True)
+        for number, script in migrations():
+            if number <= 14:
+                db.executescript(script)
+        db.execute("PRAGMA user_version = 14")
+        for who, text in ((ann("G1"), "to Ann 1"), (ann("G2"), "to Ann 2"), (user("bob"), "bob")):
+            old_lane = f"dm:{who.platform}:{who.workspace}:{who.user_id}"
+            db.execute(
+                "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
+                " lane, send_at) VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+                (
+                    json.dumps(
+                        {"dm": [who.platform, who.workspace, who.user_id, who.display_name]}
+                    ),
+                    OutMessage(lit(text)).to_json(),
+                    now,
+                    now,
+                    old_lane,
+                    now,
+                ),
+            )
+        db.commit()
+
+    repo = await SqliteRepository.open(str(path))
+    try:
+        claimed = await repo.atomic(lambda tx: tx.outbox.claim(now, 10, now - 300))
+    finally:
+        await repo.close()
+    assert [c.message.fallback() for c in claimed] == ["to Ann 1", "bob"]
+    with closing(sqlite3.connect(path)) as db:
+        lanes = db.execute("SELECT lane FROM outbox ORDER BY id").fetchall()
+    assert lanes == [("dm:discord:4242",), ("dm:discord:4242",), ("dm:test:w1:bob",)]

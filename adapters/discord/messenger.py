@@ -8,11 +8,11 @@ Invalid Form Body) is PayloadRefused, never retried; anything else is retried la
 
 Every message carries the outbox's delivery key as its nonce, with enforce_nonce: when the
 connection drops after Discord stored a message but before its answer came back, the retry
-gets the stored message back instead of posting it twice. Discord's rate limits are
-discord.py's to keep: its per-route buckets (from Discord's headers) and the global limit of
-50 requests a second (a global 429 holds every request until it is over); this messenger
-adds no limit of its own. A 429 that discord.py gives up on comes back as a DeliveryError
-and is retried by the outbox.
+gets the stored message back instead of posting it twice. Each route's bucket (from
+Discord's headers) is discord.py's to keep; the global limit of 50 requests a second is kept
+by the client as each request leaves (adapters/discord/pace.py), since discord.py learns it
+only from 429s. This messenger adds no limit of its own. A 429 that discord.py gives up on
+comes back as a DeliveryError and is retried by the outbox.
 
 A message too long for one Discord message goes out as several, in order, in one call. With
 a delivery `key` each part carries the nonce `key-index`. With the outbox's `progress`, it

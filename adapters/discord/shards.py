@@ -5,6 +5,8 @@ Discord sends a guild's events to shard `(guild_id >> 22) % N` and DMs to shard 
 process hears only its shards' interactions; what an interaction sets off goes through the
 outbox in the shared database, and a DM or a channel post is a REST call that any process
 can make, whichever shard the member used. Discord asks for sharding past 2,500 servers.
+The shards of a process share its one client and HTTP client, and so its one pace of
+Discord's global limit (50 requests a second for the bot's token).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import discord
 
 from adapters.discord.client import DiscordConfig, RapportClient
+from adapters.discord.pace import GlobalPace
 
 MAX_SHARDS = 4096  # far more than any bot Rapport serves needs; catches a typo'd count
 
@@ -75,11 +78,19 @@ class ShardedRapportClient(RapportClient, discord.AutoShardedClient):
 
 
 def make_client(
-    config: DiscordConfig, *, commands_hash: Path | None = None, shards: Shards | None = None
+    config: DiscordConfig,
+    *,
+    commands_hash: Path | None = None,
+    shards: Shards | None = None,
+    pace: GlobalPace | None = None,
 ) -> RapportClient:
     """The client for `rapport discord`: one connection, or the given shards of N."""
     if shards is None:
-        return RapportClient(config, commands_hash=commands_hash)
+        return RapportClient(config, commands_hash=commands_hash, pace=pace)
     return ShardedRapportClient(
-        config, commands_hash=commands_hash, shard_count=shards.count, shard_ids=list(shards.ids)
+        config,
+        commands_hash=commands_hash,
+        pace=pace,
+        shard_count=shards.count,
+        shard_ids=list(shards.ids),
     )

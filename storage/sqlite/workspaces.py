@@ -8,12 +8,14 @@ return undoes) are the core's (bot.workspaces).
 from __future__ import annotations
 
 from storage.sqlite.base import Store
+from storage.sqlite.outbox import dm_target_prefix
 from storage.sqlite.privacy import FORGOTTEN_NAME
 
 ERASED = "erased"
 
-# a queued message goes to the workspace when its conversation (lane) is there
-_LANES = "(lane LIKE :dm ESCAPE '\\' OR lane LIKE :post ESCAPE '\\')"
+# a queued post goes to the workspace when its conversation (lane) is there; a DM when it was
+# queued there (its lane may be the person's alone: storage.sqlite.outbox.ONE_DM_CHANNEL)
+_LANES = "(target LIKE :dm ESCAPE '\\' OR lane LIKE :post ESCAPE '\\')"
 
 
 def _like(text: str) -> str:
@@ -22,7 +24,7 @@ def _like(text: str) -> str:
 
 def _lanes(platform: str, workspace: str) -> dict[str, str]:
     where = f"{_like(platform)}:{_like(workspace)}:%"
-    return {"dm": "dm:" + where, "post": "post:" + where}
+    return {"dm": _like(dm_target_prefix(platform, workspace)) + "%", "post": "post:" + where}
 
 
 class SqliteWorkspaces(Store):

@@ -18,6 +18,7 @@ from discord.http import Route
 from adapters.discord.client import DiscordConfig, RapportClient
 from adapters.discord.events import MeetingEvents
 from adapters.discord.messenger import DiscordMessenger, DiscordResolver
+from adapters.discord.pace import GlobalPace
 from adapters.discord.shards import Shards, make_client
 from adapters.discord.sync import hash_path
 from adapters.scheduler import Scheduler
@@ -45,7 +46,14 @@ class Bot:
         self, guild_ids: tuple[int, ...] = (GUILD_ID,), shards: Shards | None = None
     ) -> Bot:
         config = DiscordConfig(token=TOKEN, guild_ids=guild_ids, api_url=BASE)
-        self.client = make_client(config, commands_hash=hash_path(str(self.db)), shards=shards)
+        # Discord's global limit is paced on the fake's own clock: nothing waits for real. A
+        # process starts more than a second after the last one's requests (whose pace it
+        # does not share), as a restart does
+        self.api.clock.now += 1.0
+        pace = GlobalPace(monotonic=self.api.clock.monotonic, sleep=self.api.clock.sleep)
+        self.client = make_client(
+            config, commands_hash=hash_path(str(self.db)), shards=shards, pace=pace
+        )
         messenger = DiscordMessenger(self.client)
         self.app = await build(
             self.settings,

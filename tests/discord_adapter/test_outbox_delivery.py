@@ -6,10 +6,7 @@ as several that fails part-way is resumed where it stopped, by this process or t
 
 from __future__ import annotations
 
-import asyncio
-
 from adapters.discord import render
-from adapters.discord.messenger import DiscordMessenger
 from bot.model import ChannelRef
 from bot.out import OutMessage
 from bot.text import listing, lit
@@ -82,30 +79,6 @@ async def test_a_post_discord_refuses_is_tried_once_and_the_admin_told_once(
         "last_error": "refused: Discord refused the message (400/50035: Invalid Form Body;"
         " In allowed_mentions.users: Must be 100 or fewer in length.)",
     }
-
-
-async def test_the_messenger_adds_no_request_limit_of_its_own(
-    bot: Bot, discord_api: FakeDiscord
-) -> None:
-    """Discord's limits are discord.py's to keep: its per-route buckets and its global limit
-    (which it learns and waits out for every request). A burst of 120 posts is handed to
-    discord.py at once, with no second, slower limit in front of it: with Discord answering
-    at once and no bucket running low, all of them are taken within turns of the event loop,
-    without any time passing."""
-    messenger = DiscordMessenger(bot.client)
-    before = len(creates(discord_api, CHANNEL_ID))
-    burst = [
-        asyncio.ensure_future(messenger.post(GENERAL, OutMessage(lit(f"post {i}")), key=f"k{i}"))
-        for i in range(120)
-    ]
-    for _ in range(2000):
-        if all(b.done() for b in burst):
-            break
-        await asyncio.sleep(0)  # a turn of the loop, not time
-    taken = len(creates(discord_api, CHANNEL_ID)) - before
-    for b in burst:
-        b.cancel()
-    assert taken == 120
 
 
 # --- one long message, several Discord messages ----------------------------------------------
