@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import buttons
 from bot.messages import continued, error, notice, reply
 from bot.model import Group, Member, UserRef
 from bot.out import Action, OutMessage
@@ -120,7 +121,7 @@ def near_match_for_admins(
         actions=(
             Action(
                 "Allow the seat",
-                f"seat:allow:{rid}",
+                buttons.AllowSeat(rid).action_id,
                 fmt("/rapport seat allow {r}", r=named(requester)),
                 "primary",
             ),

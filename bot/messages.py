@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import regex
 
+from bot import buttons
 from bot import money as amounts
 from bot.model import STATUS_LABEL, Group, Kind, Member, Referral, Stats, Status, UserRef
 from bot.out import Action, Field, OutMessage
@@ -264,16 +265,20 @@ def usage(command: str, problem: str, today: date | None = None) -> OutMessage:
     said = fmt("{p}", p=problem) if problem else lit("")
     if command not in USAGE or command == "help":
         text = said + lit((" " if problem else "") + "Type /rapport help to see every command.")
-        return reply(text, "error.usage")
+        return reply(text, "error.usage", refused=True)
     lines = "\n".join(_usage_lines(command, today))
-    return reply((said + lit("\n") if problem else lit("")) + lit(lines), "error.usage")
+    return reply(
+        (said + lit("\n") if problem else lit("")) + lit(lines), "error.usage", refused=True
+    )
 
 
 def unknown_command(word: str, suggestion: str | None) -> OutMessage:
     text = fmt("I don't know the command “{w}”.", w=word[:40])
     if suggestion:
         text = text + lit(f" Did you mean {slash(suggestion)}?")
-    return reply(text + lit(" Type /rapport help to see every command."), "error.usage")
+    return reply(
+        text + lit(" Type /rapport help to see every command."), "error.usage", refused=True
+    )
 
 
 def help_all(names: Sequence[str]) -> OutMessage:
@@ -296,7 +301,8 @@ def help_topic(topic: str, today: date | None = None) -> OutMessage:
 
 
 def error(text: Rich | str) -> OutMessage:
-    return reply(text, "error")
+    """A refusal: nothing changed."""
+    return reply(text, "error", refused=True)
 
 
 def internal_error(changes: bool = True) -> OutMessage:
@@ -523,7 +529,10 @@ def kind_word(kind: Kind) -> str:
 def referral_actions(r: Referral) -> tuple[Action, ...]:
     def act(label: str, status: str, style: str = "default") -> Action:
         return Action(
-            label, f"ref:{r.id}:{status}", cmd(f"/referrals update {r.id} {status}"), style
+            label,
+            buttons.ReferralStatus(r.id, Status(status)).action_id,
+            cmd(f"/referrals update {r.id} {status}"),
+            style,
         )
 
     return (
@@ -847,7 +856,7 @@ def thank_prompt_dm(r: Referral, giver: UserRef) -> OutMessage:
         actions=(
             Action(
                 f"Thank {giver.display_name}",
-                f"thank:{r.id}",
+                buttons.ThankGiver(r.id).action_id,
                 fmt("/thanks {g} {id}", g=giver, id=r.id),
                 "primary",
             ),
@@ -938,7 +947,10 @@ def one_to_one_dm(logger: Member) -> OutMessage:
         "onetoone.dm",
         actions=(
             Action(
-                "Log it too", f"121:{logger.id}", fmt("/onetoone {u}", u=logger.user), "primary"
+                "Log it too",
+                buttons.LogOneToOne(logger.id).action_id,
+                fmt("/onetoone {u}", u=logger.user),
+                "primary",
             ),
         ),
     )
@@ -1038,7 +1050,11 @@ def stats(
 
 # --- nudges (scheduled DMs) ----------------------------------------------------------------
 def snooze_action(r: Referral) -> Action:
-    return Action("Snooze 1 day", f"ref:{r.id}:snooze:1d", cmd(f"/referrals snooze {r.id} 1d"))
+    return Action(
+        "Snooze 1 day",
+        buttons.ReferralSnooze(r.id, "1d").action_id,
+        cmd(f"/referrals snooze {r.id} 1d"),
+    )
 
 
 def follow_up_nudge(r: Referral, giver: UserRef | Rich, number: int, most: int) -> OutMessage:
@@ -1113,7 +1129,7 @@ def thank_nudge(r: Referral, giver: UserRef) -> OutMessage:
         actions=(
             Action(
                 f"Thank {giver.display_name}",
-                f"thank:{r.id}",
+                buttons.ThankGiver(r.id).action_id,
                 fmt("/thanks {g} {id}", g=giver, id=r.id),
                 "primary",
             ),
@@ -1475,7 +1491,8 @@ RSVP_LABEL = {
 
 def rsvp_actions(day: str) -> tuple[Action, ...]:
     def act(label: str, answer: str, style: str = "default") -> Action:
-        return Action(label, f"rsvp:{day}:{answer}", cmd(f"/rapport rsvp {answer} {day}"), style)
+        button = buttons.RsvpAnswer(date.fromisoformat(day), answer)
+        return Action(label, button.action_id, cmd(f"/rapport rsvp {answer} {day}"), style)
 
     return (
         act("Attending", "attending", "primary"),
@@ -1844,5 +1861,11 @@ def one_to_one_suggestion(
         )
         + lit(f"{when_met}, and {why}. When you've met, log it: it counts once when you both do."),
         "suggest.one_to_one",
-        actions=(Action("Log the 1-2-1", f"121:{other.id}", fmt("/onetoone {u}", u=other.user)),),
+        actions=(
+            Action(
+                "Log the 1-2-1",
+                buttons.LogOneToOne(other.id).action_id,
+                fmt("/onetoone {u}", u=other.user),
+            ),
+        ),
     )

@@ -39,6 +39,9 @@ class OutMessage:
     kind: str = ""  # a stable label ("referral.received"), for logs, tests and adapters
     attachments: tuple[str, ...] = field(default=())  # file paths, for later recaps/exports
     about: int | None = None  # the referral this message is about, if any
+    # the command was refused or not understood, so nothing changed: an adapter leaves the
+    # clicked button in place (it is the core's word, not a guess from `kind`)
+    refused: bool = False
 
     def body(self) -> Rich:
         """Headline plus fields, as rich text: the complete message without its buttons."""
@@ -76,10 +79,12 @@ class OutMessage:
             attachments = ", ".join(map(quote, self.attachments))
         title = "null" if self.title is None else quote(self.title)
         about = "null" if self.about is None else str(int(self.about))
+        refused = ', "refused": true' if self.refused else ""  # (absent: as stored before)
         return (
             f'{{"text": {self.text.json}, "title": {title}, "fields": [{fields}],'
             f' "actions": [{actions}], "ephemeral": {"true" if self.ephemeral else "false"},'
-            f' "kind": {quote(self.kind)}, "attachments": [{attachments}], "about": {about}}}'
+            f' "kind": {quote(self.kind)}, "attachments": [{attachments}], "about": {about}'
+            f"{refused}}}"
         )
 
     @classmethod
@@ -97,4 +102,5 @@ class OutMessage:
             kind=d["kind"],
             attachments=tuple(d.get("attachments", ())),
             about=d.get("about"),
+            refused=d.get("refused", False),
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import batch, due, messages
+from bot.events import MeetingChanged
 from bot.model import DueState, Group, Member, seat_key
 from bot.out import OutMessage
 from bot.ports import DueItem
@@ -197,6 +198,7 @@ async def _recap(w: Work, group: Group, since: int, until: int) -> None:
         for name, by in await w.tx.attendance.visitors_between(group.id, since, until)
     ]
     await w.post(group, messages.weekly_recap(group, week, givers, thanks, visitors))
+    w.emit(MeetingChanged(group.id, group.channel))  # the meeting was held: the next is a week on
 
 
 async def _still_held(tx: UnitOfWork, group_id: int, at: datetime) -> bool:

@@ -24,6 +24,7 @@ from bot.commands import (
     ShowStats,
     SkipMeeting,
 )
+from bot.events import MeetingChanged
 from bot.model import Group, Meeting, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.schedule import is_timezone, local_date, next_meeting, quarter_bounds, week_bounds
@@ -192,6 +193,7 @@ async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
     group = changed
     next_at = await due.replan_meetings(w.tx, w.settings, group, w.now)
     await w.post(group, messages.meeting_set(group, next_at))
+    w.emit(MeetingChanged(group.id, group.channel))
     followed = await currencies.follow_zone(w, group)
     return [messages.reply("Saved; I've told the channel.", "meeting.saved")] + (
         [followed] if followed else []
@@ -214,6 +216,7 @@ async def skip_meeting(w: Work, cmd: SkipMeeting) -> list[OutMessage]:
         return [messages.already_skipped(day)]
     await due.replan_meetings(w.tx, w.settings, group, w.now)
     await w.post(group, messages.meeting_skipped(day, group))
+    w.emit(MeetingChanged(group.id, group.channel))
     return [messages.reply(fmt("Skipped {d}; I've told the channel.", d=day), "meeting.saved")]
 
 

@@ -16,35 +16,27 @@ import logging
 from collections.abc import AsyncIterator, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from bot import (
-    due,
+    buttons,
     files,
     messages,
     monthly,
-    nudges,
     reminders,
     workspaces,
 )
 from bot.batch import SharedReads
 from bot.commands import (
-    ID,
-    RSVP_WORDS,
-    SNOOZES,
-    STATUS_WORDS,
     AllowSeat,
     Command,
     LogOneToOne,
     MentionToken,
     ParseError,
-    Rsvp,
-    SnoozeReferral,
-    Thank,
-    UpdateReferral,
 )
 from bot.config import Settings
+from bot.events import Event, Events
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import DueState, Group, Member, UserRef
 from bot.out import OutMessage
@@ -60,6 +52,7 @@ from bot.ports import (
 )
 from bot.registry import HANDLERS, READ_ONLY, parse
 from bot.reminders import Outcome
+from bot.runners import runner_for
 from bot.schedule import local_date
 from bot.stores import Repository, UnitOfWork
 from bot.work import SYSTEM, Context, Refusal, Work
@@ -110,6 +103,7 @@ class Core:
         # one delivery loop per process: the dispatcher (a direct `deliver` waits its turn)
         self._delivering = asyncio.Lock()
         self._delivered = 0  # messages the platform took, by any delivery loop
+        self.events = Events()  # adapters subscribe to what happened (bot.events)
 
     # --- commands ------------------------------------------------------------------
     async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
@@ -157,61 +151,37 @@ class Core:
         return await self.handle(ctx, cmd)
 
     async def _action_command(self, ctx: Context, action_id: str) -> tuple[Command | None, Context]:
-        parts = action_id.split(":")
+        button = buttons.parse(action_id)
+        if button is None:
+            return None, ctx
+        if isinstance(button, buttons.AllowSeat):
+            return await self._seat_request_command(ctx, button.request_id)
+        if isinstance(button, buttons.LogOneToOne):
+            return await self._one_to_one_command(ctx, button.member_id)
+        return button.command(), ctx
 
-        def num(word: str) -> int | None:
-            # an id as the typed grammar takes it: a forged or stale button with a huge
-            # number is a button that no longer applies, not a number SQLite cannot hold
-            return int(word) if ID.fullmatch(word) and word.isdigit() else None
+    async def _one_to_one_command(self, ctx: Context, mid: int) -> tuple[Command | None, Context]:
+        """ "Log it too" on a 1-2-1 someone logged: as if typed in that member's group channel."""
+        a = ctx.actor
 
+        async def look(tx: UnitOfWork) -> tuple[Member | None, Group | None, Member | None]:
+            other = await tx.members.by_id(mid)
+            group = await tx.groups.get(other.group_id) if other else None
+            me = await tx.members.get(group.id, a.user_id) if group else None
+            return other, group, me
+
+        other, group, me = await self.repo.read(look)
+        # a button naming a member of a group the clicker is not in is forged or stale:
+        # answer as for any stale button, naming nothing of that group
         if (
-            len(parts) == 3
-            and parts[0] == "ref"
-            and (rid := num(parts[1])) is not None
-            and parts[2] in STATUS_WORDS
+            other is None
+            or group is None
+            or me is None
+            or not me.active
+            or (group.platform, group.workspace) != (a.platform, a.workspace)
         ):
-            return UpdateReferral(rid, STATUS_WORDS[parts[2]]), ctx
-        if (
-            len(parts) == 4
-            and parts[0] == "ref"
-            and (rid := num(parts[1])) is not None
-            and parts[2] == "snooze"
-            and parts[3] in SNOOZES
-        ):
-            return SnoozeReferral(rid, SNOOZES[parts[3]]), ctx
-        if len(parts) == 3 and parts[0] == "rsvp" and parts[2] in RSVP_WORDS:
-            try:
-                day = date.fromisoformat(parts[1])
-            except ValueError:
-                return None, ctx
-            return Rsvp(RSVP_WORDS[parts[2]], day), ctx
-        if len(parts) == 2 and parts[0] == "thank" and (rid := num(parts[1])) is not None:
-            return Thank(member=None, referral_id=rid), ctx
-        if len(parts) == 3 and parts[:2] == ["seat", "allow"] and (qid := num(parts[2])):
-            return await self._seat_request_command(ctx, qid)
-        if len(parts) == 2 and parts[0] == "121" and (mid := num(parts[1])) is not None:
-            a = ctx.actor
-
-            async def look(tx: UnitOfWork) -> tuple[Member | None, Group | None, Member | None]:
-                other = await tx.members.by_id(mid)
-                group = await tx.groups.get(other.group_id) if other else None
-                me = await tx.members.get(group.id, a.user_id) if group else None
-                return other, group, me
-
-            other, group, me = await self.repo.read(look)
-            # a button naming a member of a group the clicker is not in is forged or stale:
-            # answer as for any stale button, naming nothing of that group
-            if (
-                other is None
-                or group is None
-                or me is None
-                or not me.active
-                or (group.platform, group.workspace) != (a.platform, a.workspace)
-            ):
-                return None, ctx
-            # as if typed in that member's group channel
-            return LogOneToOne(member=other.user), dataclasses.replace(ctx, channel=group.channel)
-        return None, ctx
+            return None, ctx
+        return LogOneToOne(member=other.user), dataclasses.replace(ctx, channel=group.channel)
 
     async def _seat_request_command(
         self, ctx: Context, request_id: int
@@ -242,6 +212,7 @@ class Core:
         cmd = await self._resolve_mentions(ctx, cmd)
         now = self.clock.now()
         replayed: list[bool] = []  # a platform's retry, answered as the first time: not counted
+        happened: list[Event] = []
 
         async def unit(tx: UnitOfWork) -> list[OutMessage]:
             if ctx.request_key:
@@ -251,6 +222,7 @@ class Core:
                     return [OutMessage.from_json(m) for m in json.loads(done)]
             work = Work(tx, ctx, now, self.settings)
             replies = await handler(work, cmd)
+            happened[:] = work.events  # (a retried transaction runs the handler again)
             if ctx.actor.platform != "system" and await tx.members.take_dm_unreachable(ctx.actor):
                 replies = [*replies, messages.you_were_unreachable()]
             if ctx.request_key:
@@ -260,6 +232,7 @@ class Core:
             return replies
 
         replies = await self.repo.atomic(unit)
+        self.events.publish(happened)
         for kind in () if replayed else [r.kind for r in replies]:
             if kind in ("referral.logged", "lead.logged"):
                 self.metrics.referral_logged(kind.removesuffix(".logged"))
@@ -383,6 +356,7 @@ class Core:
         the console prints a command's messages under it, and tests look at them."""
         while (task := self._dispatcher) is not None:
             await asyncio.wait({task})
+        await self.events.settle()
 
     async def _dispatch(self) -> None:
         try:
@@ -464,6 +438,8 @@ class Core:
         self.outbox.stop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), timeout)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.events.settle(), timeout)
 
     async def _run_due(self, now: datetime) -> int:
         """Run every piece of scheduled work due at `now`, oldest first, and wake the
@@ -555,13 +531,7 @@ class Core:
                 await tx.due.finish(item, DueState.CANCELLED, int(now.timestamp()), "no group")
                 return None
             work = Work(tx, SYSTEM, now, self.settings)
-            if item.kind in due.MEETING_KINDS or item.kind == due.REPLAN:
-                runner = reminders.run
-            elif item.kind in due.MONTHLY_KINDS:
-                runner = monthly.run
-            else:
-                runner = nudges.run
-            outcome = await runner(work, item, group)
+            outcome = await runner_for(item.kind)(work, item, group)
             if outcome.state == DueState.POSTPONED:
                 assert outcome.postpone_to is not None
                 kept = await tx.due.postpone(item, outcome.postpone_to)
@@ -576,6 +546,7 @@ class Core:
             if done is None:
                 return 0
             outcome, work = done
+            self.events.publish(work.events)
             for job in work.after_commit:
                 try:
                     # a chart takes ~200 ms to draw: on the event loop, a batch of recaps

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot import messages
 from bot.config import Settings
+from bot.events import Event
 from bot.model import ChannelRef, Group, Member, UserRef
 from bot.out import OutMessage
 from bot.stores import UnitOfWork
@@ -58,6 +59,11 @@ class Work:
     after_commit: list[Callable[[], Callable[[UnitOfWork], Awaitable[None]] | None]] = field(
         default_factory=list
     )
+    # what happened, for the adapters' listeners: published once the transaction committed
+    events: list[Event] = field(default_factory=list)
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
 
     @property
     def ts(self) -> int:

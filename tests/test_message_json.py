@@ -67,10 +67,12 @@ MESSAGES = st.builds(
     TEXT,
     st.lists(TEXT, max_size=2).map(tuple),
     st.none() | st.integers(0, 2**53),
+    st.booleans(),
 )
 
 
 def as_json_dumps_writes_it(m: OutMessage) -> str:
+    refused = {"refused": True} if m.refused else {}  # absent when not: as stored before
     return json.dumps(
         {
             "text": rich_to_json(m.text),
@@ -83,6 +85,7 @@ def as_json_dumps_writes_it(m: OutMessage) -> str:
             "kind": m.kind,
             "attachments": list(m.attachments),
             "about": m.about,
+            **refused,
         },
         ensure_ascii=False,
     )
@@ -93,6 +96,7 @@ def test_a_message_is_stored_as_json_dumps_writes_it(m: OutMessage) -> None:
     stored = m.to_json()
     assert stored == as_json_dumps_writes_it(m)
     assert m.to_json() == stored  # a second time, from what each part kept
+    assert OutMessage.from_json(stored).refused == m.refused
 
 
 @given(USERS, st.builds(ChannelRef, TEXT, TEXT, st.none() | TEXT, TEXT))

@@ -189,7 +189,7 @@ async def serve(
     /healthz, /readyz and /metrics there meanwhile; with `shards`, run those shards."""
     clock = SystemClock()
     client = make_client(config, commands_hash=hash_path(database), shards=shards)
-    messenger = DiscordMessenger(client, on_posted=client.after_post)
+    messenger = DiscordMessenger(client)
     metrics = PrometheusMetrics(platforms=("discord",))
     app = await build(
         settings,

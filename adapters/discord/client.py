@@ -24,14 +24,13 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord import refs, render, replies, views, wording
-from adapters.discord.events import REFRESH_ON, MeetingEvents
+from adapters.discord.events import MeetingEvents
 from adapters.discord.pace import GlobalPace
 from adapters.discord.sync import CommandSync, http_upload
 from adapters.discord.tree import RapportTree
 from adapters.scheduler import Scheduler
 from bot import messages
-from bot.model import ChannelRef
-from bot.out import OutMessage
+from bot.events import MeetingChanged
 from bot.service import Core
 
 log = logging.getLogger(__name__)
@@ -97,6 +96,8 @@ class RapportClient(discord.Client):
         self.core = core
         self.scheduler = scheduler
         self.events = events
+        if events is not None:
+            core.events.subscribe(MeetingChanged, lambda e: events.refresh(e.channel))
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(views.ActionButton)  # every old DM's buttons work again
@@ -123,11 +124,6 @@ class RapportClient(discord.Client):
 
     async def on_ready(self) -> None:
         log.info("Rapport is online as %s in %s server(s)", self.user, len(self.guilds))
-
-    async def after_post(self, channel: ChannelRef, message: OutMessage) -> None:
-        """The Messenger posted this to a group's channel."""
-        if self.events is not None and message.kind in REFRESH_ON:
-            await self.events.refresh(channel)
 
     async def handle_action(
         self, interaction: discord.Interaction, button: views.ActionButton
@@ -160,7 +156,7 @@ class RapportClient(discord.Client):
         message = interaction.message
         # a DM (or a reply only they see) is theirs to mark as done; a channel post is everyone's
         personal = interaction.guild_id is None or bool(message and message.flags.ephemeral)
-        ok = not any(r.kind.startswith("error") for r in replies_)
+        ok = not any(r.refused for r in replies_)
         if message is not None and personal and ok:
             try:
                 await interaction.edit_original_response(

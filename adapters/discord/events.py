@@ -1,5 +1,5 @@
 """The weekly meeting as a Guild Scheduled Event, so it shows in the server's Events list in
-each member's own time. A convenience only: when the bot lacks the permission (Create Events)
+each member's own time, refreshed on the core's MeetingChanged. A convenience only: when the bot lacks the permission (Create Events)
 or Discord fails, it is logged and the group carries on."""
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from bot.stores import Repository, UnitOfWork
 
 log = logging.getLogger(__name__)
 
-# what a post of these kinds changed: the meeting time, a skipped date, or a meeting just held
-REFRESH_ON = frozenset({"meeting.set", "meeting.skipped", "recap.weekly"})
 LENGTH = timedelta(minutes=90)  # the core knows when a meeting starts, not how long it runs
 SCHEDULED = 1
 EXTERNAL = 3

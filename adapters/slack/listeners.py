@@ -143,7 +143,7 @@ class Listeners:
         used = 0
         if (
             replies
-            and not translate.is_refusal(replies[0].kind)
+            and not replies[0].refused
             and message.get("blocks")
             and translate.is_private(body)
         ):

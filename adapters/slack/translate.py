@@ -209,8 +209,3 @@ def is_private(body: Mapping[str, Any]) -> bool:
     container = body.get("container") or {}
     channel_id = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
     return bool(container.get("is_ephemeral")) or channel_id.startswith("D")
-
-
-def is_refusal(kind: str) -> bool:
-    """The core's refusals and usage errors: nothing changed, so nothing to update."""
-    return kind == "error" or kind.startswith("error.")

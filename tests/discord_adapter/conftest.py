@@ -54,7 +54,7 @@ class Bot:
         self.client = make_client(
             config, commands_hash=hash_path(str(self.db)), shards=shards, pace=pace
         )
-        messenger = DiscordMessenger(self.client, on_posted=self.client.after_post)
+        messenger = DiscordMessenger(self.client)
         self.app = await build(
             self.settings,
             messenger=messenger,

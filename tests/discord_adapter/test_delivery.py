@@ -103,3 +103,20 @@ async def test_without_the_events_permission_the_meeting_is_still_set(group, dis
     assert discord_api.posts()[-1]["content"].startswith("The weekly meeting is now Wednesdays")
     assert discord_api.events == []
     assert "no Create Events permission" in caplog.text
+
+
+async def test_once_the_meeting_is_held_its_event_moves_to_next_week(group, discord_api, clock):
+    await group.type(
+        ALICE, "rapport", "meeting", "set", weekday="wednesday", time="07:00", timezone="UTC"
+    )
+    assert datetime.fromisoformat(discord_api.events[0]["scheduled_start_time"]) == datetime(
+        2026, 12, 2, 7, 0, tzinfo=UTC
+    )
+    held = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # the recap, two hours after it starts
+    while (due := await group.app.core.next_due()) is not None and due <= held:
+        clock.set(max(due, clock.now()))
+        await group.tick()
+    [event] = discord_api.events
+    assert datetime.fromisoformat(event["scheduled_start_time"]) == datetime(
+        2026, 12, 9, 7, 0, tzinfo=UTC
+    )
