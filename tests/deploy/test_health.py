@@ -104,7 +104,21 @@ async def test_slack_http_serves_health_beside_events_and_counts_what_happens(
 
         await referral_by_hand(events, fake)  # Alice's signed /referral; Bob's DM goes out
         await fake.until(lambda: bool(fake.dms_to(BOB["id"])))
-        after = await scrape(base)
+
+        async def marked() -> str:
+            # Slack has taken the DM; its "delivered" mark is written just after: scrape
+            # until it is counted (each scrape is a round trip, never a fixed sleep)
+            while True:
+                text = await scrape(base)
+                counted = value(
+                    text, "rapport_outbox_messages_total", platform="slack", outcome="delivered"
+                )
+                if counted > value(
+                    before, "rapport_outbox_messages_total", platform="slack", outcome="delivered"
+                ):
+                    return text
+
+        after = await asyncio.wait_for(marked(), 10)
         assert value(after, "rapport_commands_total", command="LogReferral", outcome="ok") == 1
         assert value(after, "rapport_referrals_logged_total", kind="referral") == 1
         delivered = value(
