@@ -84,7 +84,10 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-DB_HELP = "SQLite file (default: RAPPORT_DATABASE, else the config's database.path)"
+DB_HELP = (
+    "SQLite file or postgresql:// URL (default: RAPPORT_DATABASE, else the config's"
+    " database.path)"
+)
 
 
 def _health_options(command: argparse.ArgumentParser, where: str) -> None:
@@ -129,8 +132,18 @@ def main(argv: list[str] | None = None) -> int:
         verbose=args.verbose,
         fmt=args.log_format,
         stream=sys.stderr,
-        secrets=_secrets(settings, os.environ),
+        secrets=_secrets(settings, os.environ, database),
     )
+    from bot.ports import DatabaseRefused
+
+    try:
+        return _run(args, settings, database)
+    except DatabaseRefused as e:  # checked at start: one line, what is wrong and what to do
+        print(f"rapport: {e}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings, database: str) -> int:
     if args.adapter == "console":
         return _console(args, settings, database)
     if args.adapter == "migrate":
@@ -168,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     return 2  # argparse refuses unknown adapters before this
 
 
-def _secrets(settings: Settings, environ: Mapping[str, str]) -> list[str]:
+def _secrets(settings: Settings, environ: Mapping[str, str], database: str = "") -> list[str]:
     """The values of the variables that hold secrets (and the database URL, which may carry
     a password): never to be written to a log."""
     names = [
@@ -178,19 +191,24 @@ def _secrets(settings: Settings, environ: Mapping[str, str]) -> list[str]:
         settings.discord.token_env,
     ]
     found = [environ[n].strip() for n in names if environ.get(n, "").strip()]
-    url = environ.get(settings.database_env, "").strip()
-    return [*found, url] if "://" in url else found
+    urls = {environ.get(settings.database_env, "").strip(), database.strip()}
+    return found + sorted(u for u in urls if "://" in u)
 
 
 def _migrate(settings: Settings, database: str) -> int:
     from bot.app import migrate
+    from bot.ports import DatabaseRefused
+    from storage.databases import label
 
     try:
         version = asyncio.run(migrate(settings, database))
-    except Exception as e:  # a file that is not a database, a disk that is full
-        print(f"rapport: migrate: cannot migrate {database}: {e}", file=sys.stderr)
+    except DatabaseRefused as e:
+        print(f"rapport: migrate: {e}", file=sys.stderr)
         return 1
-    print(f"rapport: {database} is at schema version {version}")
+    except Exception as e:  # a disk that is full, a server that went away
+        print(f"rapport: migrate: cannot migrate {label(database)}: {e}", file=sys.stderr)
+        return 1
+    print(f"rapport: {label(database)} is at schema version {version}")
     return 0
 
 

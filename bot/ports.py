@@ -125,6 +125,12 @@ class Clock(Protocol):
         ...
 
 
+class DatabaseRefused(Exception):
+    """The database cannot be used as it is (newer than the code, a schema that does not
+    match its version, damaged, not a database, not writable): `str(error)` is one line
+    naming the problem and what to do. Raised at start, before anything is written."""
+
+
 class NotAPerson(Exception):
     """A mention names a platform account that cannot be a member (a bot, a deactivated
     account): raised by a MentionResolver so the core can say so, not ask to re-pick."""
@@ -185,6 +191,12 @@ T = TypeVar("T")
 
 class Repository(Protocol):
     """Storage. Every method except `atomic` and `transaction` is called inside one."""
+
+    # True when units of work handed to `atomic` together run one after another in one
+    # transaction (SQLite's group commit), so what one reads and plans can be shared with
+    # the next; False when they run side by side, each in a transaction of its own
+    # (PostgreSQL, on a pool of connections).
+    units_in_order: bool
 
     async def atomic(self, work: Callable[[Repository], Awaitable[T]]) -> T:
         """Run `work(tx)` as one transaction: committed when it returns, rolled back when it

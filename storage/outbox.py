@@ -22,6 +22,8 @@ from bot.ports import OutboxItem, Target
 if TYPE_CHECKING:
     import aiosqlite
 
+    from storage.dialect import Dialect
+
 ERROR_KEPT = 500  # characters of a platform's error kept in last_error
 
 
@@ -49,18 +51,13 @@ _FIRST_IN_LANE = (
     " AND e.state IN ('pending', 'sending') AND (e.send_at, e.id) < (d.send_at, d.id)"
     " AND (e.state = 'sending' OR e.next_attempt_at <= :now))"
 )
-_CLAIM = (
-    "UPDATE outbox SET state = 'sending', claimed_at = :now, claim_token = :token,"
-    " attempts = attempts + 1"
-    " WHERE id IN (SELECT id FROM ("
-    "  SELECT id, next_attempt_at FROM outbox AS d"
-    f"   WHERE state = 'pending' AND next_attempt_at <= :now AND {_FIRST_IN_LANE}"
-    "  UNION ALL"
-    "  SELECT id, next_attempt_at FROM outbox AS d"
-    f"   WHERE state = 'sending' AND claimed_at < :stale AND {_FIRST_IN_LANE}"
-    "  ORDER BY next_attempt_at, id LIMIT :limit))"
-    " RETURNING id, group_id, target, payload, attempts, parts_sent"
-)
+_CLAIM = {
+    "sets": "state = 'sending', claimed_at = :now, claim_token = :token, attempts = attempts + 1",
+    "fresh": f"state = 'pending' AND next_attempt_at <= :now AND {_FIRST_IN_LANE}",
+    "stale": f"state = 'sending' AND claimed_at < :stale AND {_FIRST_IN_LANE}",
+    "order": "next_attempt_at",
+    "returning": "id, group_id, target, payload, attempts, parts_sent",
+}
 _OURS = "id = ? AND state = 'sending' AND claim_token = ?"
 _ADD = (
     "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
@@ -88,6 +85,7 @@ def _added(
 class OutboxQueries:
     if TYPE_CHECKING:  # provided by SqliteRepository
         _db: aiosqlite.Connection
+        dialect: Dialect
 
         async def _all(self, sql: str, args: Any = ()) -> list[sqlite3.Row]: ...
         async def _one(self, sql: str, args: Any = ()) -> sqlite3.Row | None: ...
@@ -123,7 +121,7 @@ class OutboxQueries:
         process died) is claimed again."""
         claim = token or new_token()
         rows = await self._all(
-            _CLAIM, {"now": now, "stale": stale_before, "limit": limit, "token": claim}
+            self.dialect.claim("outbox", **_CLAIM), {"now": now, "stale": stale_before, "limit": limit, "token": claim}
         )
         rows.sort(key=lambda r: r["id"])
         return [
@@ -169,8 +167,9 @@ class OutboxQueries:
         (quiet hours' end) keep it. Along outbox_delay, named: outbox_due would read every
         pending message, a reminder minute's backlog, at every tick."""
         cur = await self._db.execute(
-            "UPDATE outbox INDEXED BY outbox_delay"
-            " SET next_attempt_at = :now + MAX(next_attempt_at - delay_from, 0),"
+            f"UPDATE outbox{self.dialect.indexed_by('outbox_delay')}"
+            " SET next_attempt_at = :now"
+            " + CASE WHEN next_attempt_at > delay_from THEN next_attempt_at - delay_from ELSE 0 END,"
             " delay_from = :now WHERE state = 'pending' AND delay_from > :now",
             {"now": now},
         )

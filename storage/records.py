@@ -132,7 +132,7 @@ class RecordQueries:
             "SELECT at, old_amount_cents AS o, new_amount_cents AS n, old_business AS ob,"
             " new_business AS nb, note, id FROM business_events WHERE business_id = :b"
             " UNION ALL SELECT at, old_amount_cents, new_amount_cents, NULL, NULL, note, -id"
-            " FROM referral_events WHERE :r IS NOT NULL AND referral_id = :r"
+            " FROM referral_events WHERE CAST(:r AS BIGINT) IS NOT NULL AND referral_id = :r"
             " AND status = 'amount'"
             " ORDER BY at, id",
             {"b": b.id, "r": b.referral_id},
@@ -159,7 +159,7 @@ class RecordQueries:
 
         rows = await self._all(
             "SELECT * FROM referrals WHERE group_id = :g AND created_at >= :s"
-            " AND ended IS NOT 'withdrawn'"
+            " AND COALESCE(ended, '') <> 'withdrawn'"
             " UNION SELECT * FROM referrals WHERE giver_id = :giver AND receiver_id = :receiver"
             " AND status NOT IN ('won', 'lost') AND ended IS NULL"
             " ORDER BY created_at, id",

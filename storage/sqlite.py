@@ -47,6 +47,7 @@ from bot.model import (
 from bot.ports import DueItem
 from bot.schedule import hhmm as parse_hhmm
 from bot.schedule import local_instant
+from storage.dialect import SQLITE
 from storage.group_queries import GroupQueries
 from storage.outbox import OutboxQueries, new_token
 from storage.outbox import _target_json as _target_json  # the fault tests read targets
@@ -103,6 +104,9 @@ def migrations() -> list[tuple[int, str]]:
 
 
 class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQueries):
+    dialect = SQLITE  # the fragments of SQL written differently on PostgreSQL
+    units_in_order = True  # units queued together share one transaction (group commit)
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._db = conn
         self._lock = asyncio.Lock()
@@ -368,7 +372,8 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
 
     async def add_skip(self, group_id: int, day: str) -> bool:
         cur = await self._db.execute(
-            "INSERT OR IGNORE INTO meeting_skips (group_id, day) VALUES (?, ?)", (group_id, day)
+            "INSERT INTO meeting_skips (group_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (group_id, day),
         )
         return cur.rowcount == 1
 
@@ -524,7 +529,7 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         else:
             rows = await self._all(
                 "SELECT * FROM (SELECT * FROM referrals WHERE giver_id = ?"
-                " UNION ALL SELECT * FROM referrals WHERE receiver_id = ?)"
+                " UNION ALL SELECT * FROM referrals WHERE receiver_id = ?) AS mine"
                 " ORDER BY id DESC LIMIT ?",
                 (member_id, member_id, limit),
             )
@@ -652,29 +657,29 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         """Counts for [since, until): one member's, or the whole group's when member_id is None."""
         r = await self._one(
             "SELECT"
-            " COUNT(*) FILTER (WHERE kind = 'referral' AND (:m IS NULL OR giver_id = :m)) AS rg,"
-            " COUNT(*) FILTER (WHERE kind = 'referral' AND (:m IS NULL OR receiver_id = :m)) AS rr,"
-            " COUNT(*) FILTER (WHERE kind = 'lead' AND (:m IS NULL OR giver_id = :m)) AS lg,"
-            " COUNT(*) FILTER (WHERE kind = 'lead' AND (:m IS NULL OR receiver_id = :m)) AS lr"
+            " COUNT(*) FILTER (WHERE kind = 'referral' AND (CAST(:m AS BIGINT) IS NULL OR giver_id = :m)) AS rg,"
+            " COUNT(*) FILTER (WHERE kind = 'referral' AND (CAST(:m AS BIGINT) IS NULL OR receiver_id = :m)) AS rr,"
+            " COUNT(*) FILTER (WHERE kind = 'lead' AND (CAST(:m AS BIGINT) IS NULL OR giver_id = :m)) AS lg,"
+            " COUNT(*) FILTER (WHERE kind = 'lead' AND (CAST(:m AS BIGINT) IS NULL OR receiver_id = :m)) AS lr"
             " FROM referrals WHERE group_id = :g AND created_at >= :s AND created_at < :u"
-            " AND (:m IS NULL OR giver_id = :m OR receiver_id = :m) AND ended IS NOT 'withdrawn'",
+            " AND (CAST(:m AS BIGINT) IS NULL OR giver_id = :m OR receiver_id = :m) AND COALESCE(ended, '') <> 'withdrawn'",
             {"g": group_id, "m": member_id, "s": since, "u": until},
         )
         cb = await self._one(
             "SELECT COALESCE(SUM(amount_cents), 0) AS total,"
             " COALESCE(SUM(amount_cents) FILTER (WHERE business = 'repeat'), 0) AS repeat"
             " FROM closed_business"
-            " WHERE group_id = :g AND at >= :s AND at < :u AND (:m IS NULL OR receiver_id = :m)",
+            " WHERE group_id = :g AND at >= :s AND at < :u AND (CAST(:m AS BIGINT) IS NULL OR receiver_id = :m)",
             {"g": group_id, "m": member_id, "s": since, "u": until},
         )
         oo = await self._one(
             "SELECT COUNT(*) AS n FROM one_to_ones WHERE group_id = :g AND met_at >= :s"
-            " AND met_at < :u AND (:m IS NULL OR member_a = :m OR member_b = :m)",
+            " AND met_at < :u AND (CAST(:m AS BIGINT) IS NULL OR member_a = :m OR member_b = :m)",
             {"g": group_id, "m": member_id, "s": since, "u": until},
         )
         th = await self._one(
             "SELECT COUNT(*) AS n FROM thanks WHERE group_id = :g AND at >= :s AND at < :u"
-            " AND (:m IS NULL OR from_id = :m)",
+            " AND (CAST(:m AS BIGINT) IS NULL OR from_id = :m)",
             {"g": group_id, "m": member_id, "s": since, "u": until},
         )
         assert r and cb and oo and th
@@ -714,13 +719,14 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         # OR'd WHERE sorted every due row for each batch of DUE_BATCH.
         claim = token or new_token()
         rows = await self._all(
-            "UPDATE due_work SET state = 'running', claimed_at = :now, claim_token = :token"
-            " WHERE id IN (SELECT id FROM ("
-            "  SELECT id, due_at FROM due_work WHERE state = 'pending' AND due_at <= :now"
-            "  UNION ALL"
-            "  SELECT id, due_at FROM due_work WHERE state = 'running' AND claimed_at < :stale"
-            "  ORDER BY due_at, id LIMIT :limit))"
-            " RETURNING id, group_id, kind, target_id, occurrence, due_at, claimed_at, note",
+            self.dialect.claim(
+                "due_work",
+                sets="state = 'running', claimed_at = :now, claim_token = :token",
+                fresh="state = 'pending' AND due_at <= :now",
+                stale="state = 'running' AND claimed_at < :stale",
+                order="due_at",
+                returning="id, group_id, kind, target_id, occurrence, due_at, claimed_at, note",
+            ),
             {"now": now, "stale": stale_before, "limit": limit, "token": claim},
         )
         items = [DueItem(*tuple(r)[:7], claim=claim, note=r["note"]) for r in rows]
@@ -760,8 +766,9 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         cur = await self._db.execute(
             f"UPDATE due_work SET state = 'cancelled', done_at = ? WHERE group_id = ?"
             f" AND kind IN ({marks}) AND state = 'pending'"
-            " AND (? IS NULL OR target_id = ?) AND (? IS NULL OR occurrence = ?)"
-            " AND (? IS NULL OR occurrence > ?)",
+            " AND (CAST(? AS BIGINT) IS NULL OR target_id = ?)"
+            " AND (CAST(? AS TEXT) IS NULL OR occurrence = ?)"
+            " AND (CAST(? AS TEXT) IS NULL OR occurrence > ?)",
             (
                 now,
                 group_id,
@@ -781,9 +788,9 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
     ) -> int:
         marks = ", ".join("?" for _ in kinds)
         cur = await self._db.execute(
-            f"UPDATE due_work SET due_at = MAX(due_at, ?) WHERE group_id = ? AND target_id = ?"
-            f" AND kind IN ({marks}) AND state = 'pending'",
-            (until, group_id, target_id, *kinds),
+            "UPDATE due_work SET due_at = CASE WHEN due_at > ? THEN due_at ELSE ? END"
+            f" WHERE group_id = ? AND target_id = ? AND kind IN ({marks}) AND state = 'pending'",
+            (until, until, group_id, target_id, *kinds),
         )
         return cur.rowcount
 
@@ -796,7 +803,7 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         marks = ", ".join("?" for _ in kinds)
         rows = await self._all(
             "SELECT id, group_id, kind, target_id, occurrence, due_at, COALESCE(claimed_at, 0),"
-            " state, note FROM due_work INDEXED BY due_work_finished"
+            f" state, note FROM due_work{self.dialect.indexed_by('due_work_finished')}"
             " WHERE target_id = 0 AND state IN ('done', 'dropped')"
             f" AND done_at > ? AND kind IN ({marks}) ORDER BY due_at, id",
             (after, *kinds),
@@ -809,7 +816,8 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         # SQLite from reading every finished row of every group along due_work_due instead
         row = await self._one(
             "SELECT MAX(due_at) AS t FROM due_work WHERE kind = ? AND group_id = ?"
-            " AND target_id = 0 AND +state = 'done' AND +due_at < ?",
+            f" AND target_id = 0 AND {self.dialect.unindexed('state')} = 'done'"
+            f" AND {self.dialect.unindexed('due_at')} < ?",
             (kind, group_id, before),
         )
         return row["t"] if row else None
@@ -835,7 +843,7 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         rows = await self._all(
             "SELECT id, group_id, kind, target_id, occurrence, due_at, COALESCE(claimed_at, 0)"
             f" FROM due_work WHERE kind IN ({marks}) AND group_id = ? AND target_id = 0"
-            " AND +state = 'pending' ORDER BY due_at, id",
+            f" AND {self.dialect.unindexed('state')} = 'pending' ORDER BY due_at, id",
             (*kinds, group_id),
         )
         return [DueItem(*tuple(r)) for r in rows]
@@ -882,8 +890,8 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
 
     async def add_wanted_seat(self, group_id: int, key: str, classification: str) -> bool:
         cur = await self._db.execute(
-            "INSERT OR IGNORE INTO wanted_seats (group_id, seat_key, classification)"
-            " VALUES (?, ?, ?)",
+            "INSERT INTO wanted_seats (group_id, seat_key, classification)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (group_id, key, classification),
         )
         return cur.rowcount == 1
@@ -898,7 +906,7 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
     async def last_given_at(self, member_id: int) -> int | None:
         row = await self._one(
             "SELECT MAX(created_at) AS t FROM referrals WHERE giver_id = ?"
-            " AND ended IS NOT 'withdrawn'",
+            " AND COALESCE(ended, '') <> 'withdrawn'",
             (member_id,),
         )
         return row["t"] if row else None
@@ -916,9 +924,10 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
     ) -> list[tuple[int, int, int]]:
         """(member id, referrals given, leads given) for members who gave, most first."""
         rows = await self._all(
-            "SELECT giver_id, SUM(kind = 'referral') AS r, SUM(kind = 'lead') AS l"
+            "SELECT giver_id, COUNT(*) FILTER (WHERE kind = 'referral') AS r,"
+            " COUNT(*) FILTER (WHERE kind = 'lead') AS l"
             " FROM referrals WHERE group_id = ? AND created_at >= ? AND created_at < ?"
-            " AND ended IS NOT 'withdrawn' GROUP BY giver_id ORDER BY COUNT(*) DESC, giver_id",
+            " AND COALESCE(ended, '') <> 'withdrawn' GROUP BY giver_id ORDER BY COUNT(*) DESC, giver_id",
             (group_id, since, until),
         )
         return [(r["giver_id"], r["r"], r["l"]) for r in rows]
@@ -987,7 +996,7 @@ class SqliteRepository(OutboxQueries, PrivacyQueries, GroupQueries, RecordQuerie
         row = await self._one(
             "SELECT"
             " (SELECT COUNT(*) FROM referrals WHERE giver_id = :m AND created_at >= :s"
-            "   AND created_at < :u AND ended IS NOT 'withdrawn') AS given,"
+            "   AND created_at < :u AND COALESCE(ended, '') <> 'withdrawn') AS given,"
             " (SELECT COUNT(*) FROM one_to_ones WHERE (member_a = :m OR member_b = :m)"
             "   AND met_at >= :s AND met_at < :u) AS one_to_ones,"
             " (SELECT COUNT(*) FROM closed_business WHERE receiver_id = :m AND at >= :s"
