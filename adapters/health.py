@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from adapters.metrics import PrometheusMetrics
-from bot.ports import Clock, Repository
+from bot.ports import Clock
+from bot.stores import Repository
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class Health:
 
     async def _database_answers(self) -> bool:
         try:
-            await asyncio.wait_for(self.repo.atomic(lambda tx: tx.due_next()), self.timeout)
+            await asyncio.wait_for(self.repo.read(lambda tx: tx.due.next()), self.timeout)
         except Exception as e:
             log.warning("readiness: the database did not answer (%s)", type(e).__name__)
             return False

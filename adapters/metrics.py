@@ -25,7 +25,8 @@ from prometheus_client import (
 from prometheus_client.exposition import choose_encoder
 
 from bot.metrics import COMMAND_OUTCOMES, OUTBOX_OUTCOMES
-from bot.ports import DueItem, Repository
+from bot.ports import DueItem
+from bot.stores import Repository, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +115,11 @@ class PrometheusMetrics:
         """Read the two ages from the database. A database that does not answer leaves the
         last values (/readyz says what is wrong)."""
 
-        async def oldest(tx: Repository) -> tuple[int | None, int | None]:
-            return await tx.outbox_next_due(), await tx.due_next()
+        async def oldest(tx: UnitOfWork) -> tuple[int | None, int | None]:
+            return await tx.outbox.next_due(), await tx.due.next()
 
         try:
-            message, work = await asyncio.wait_for(repo.atomic(oldest), READ_TIMEOUT)
+            message, work = await asyncio.wait_for(repo.read(oldest), READ_TIMEOUT)
         except Exception as e:
             log.warning("metrics: the database did not answer (%s)", type(e).__name__)
             return

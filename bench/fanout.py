@@ -164,7 +164,7 @@ async def due(db: Path, groups: int) -> dict[str, Any]:
         claimed = 0
         while True:
             items = await repo.atomic(
-                lambda tx: tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
+                lambda tx: tx.due.claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
             )
             claimed += len(items)
             await core._run_batch(items, now)

@@ -153,12 +153,12 @@ async def collect(db: Path) -> list[Plan]:
         board = ("SEARCH referrals USING", "(group_id=? AND created_at>? AND created_at<?)")
         for period in ("week", "month", "quarter"):
             prev, start, end = period_bounds(period, now, tz)
-            await repo.givers_between(g, ts(start), ts(end))
+            await repo.numbers.givers_between(g, ts(start), ts(end))
             take(f"leaderboard {period}: givers_between", board)
-            await repo.givers_between(g, ts(prev), ts(start))
+            await repo.numbers.givers_between(g, ts(prev), ts(start))
             take(f"leaderboard {period} (previous): givers_between", board)
         wk, q = week_bounds(now, tz), quarter_bounds(now, tz)
-        await repo.stats(g, member, ts(q[0]), ts(q[1]))
+        await repo.numbers.stats(g, member, ts(q[0]), ts(q[1]))
         for i, (sql, params) in enumerate(rec.seen):
             table = sql.split(" FROM ", 1)[1].split()[0]
             plans.append(
@@ -172,7 +172,7 @@ async def collect(db: Path) -> list[Plan]:
                 )
             )
         rec.seen.clear()
-        await repo.stats(g, None, ts(wk[0]), ts(wk[1]))
+        await repo.numbers.stats(g, None, ts(wk[0]), ts(wk[1]))
         take("stats (week, group)", ("SEARCH",))
         for which, index in (
             ("given", "referrals_giver"),
@@ -180,22 +180,22 @@ async def collect(db: Path) -> list[Plan]:
             ("open", "referrals_receiver"),
             ("all", "referrals_receiver"),
         ):
-            await repo.referrals_of(member, which, 20)
+            await repo.referrals.of_member(member, which, 20)
             take(f"referrals_of {which}", (f"INDEX {index}",))
-        await repo.member_activity(member, ts(now) - 26 * 7 * 86400, ts(now))
+        await repo.numbers.member_activity(member, ts(now) - 26 * 7 * 86400, ts(now))
         take("member_activity (lights, 26 weeks)", ("SEARCH",))
-        await repo.export_rows(g, ts(q[0]) - 365 * 86400, ts(q[1]), False)
+        await repo.privacy.export_rows(g, ts(q[0]) - 365 * 86400, ts(q[1]), False)
         take("export_rows (a year)", ("SEARCH",))
-        await repo.due_claim(m.reminders, DUE_BATCH, m.reminders - STALE_RUNNING_SECONDS)
+        await repo.due.claim(m.reminders, DUE_BATCH, m.reminders - STALE_RUNNING_SECONDS)
         # a batch must not sort every due row: claiming 20,000 would be quadratic
         sorts = ("USE TEMP B-TREE FOR ORDER BY",)
         take("due_claim", ("due_work_due",), read=False, forbid=sorts)
-        await repo.outbox_claim(m.reminders, 100, m.reminders - 300)
+        await repo.outbox.claim(m.reminders, 100, m.reminders - 300)
         # each candidate is checked against its conversation's earlier messages: one probe
         take("outbox_claim", ("outbox_due", "outbox_lane"), read=False, forbid=sorts)
-        await repo.givers_since(g, ts(now) - 28 * 86400)
+        await repo.numbers.givers_since(g, ts(now) - 28 * 86400)
         take("givers_since (accountability, 4 weeks)", ("referrals_group_time",))
-        await repo.due_next()
+        await repo.due.next()
         take("due_next", ("due_work_due",))
     finally:
         repo._db = rec.conn

@@ -63,7 +63,7 @@ class SchedulerBench:
         while True:
             t0 = time.perf_counter_ns()
             async with self.repo.transaction() as tx:
-                batch = await tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
+                batch = await tx.due.claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
             spent += time.perf_counter_ns() - t0
             first = len(items)
             items.extend(batch)
@@ -126,8 +126,8 @@ class SchedulerBench:
         for _ in range(50):
             t0 = time.perf_counter_ns()
             async with self.repo.transaction() as tx:
-                await tx.due_next()
-                await tx.outbox_next_due()
+                await tx.due.next()
+                await tx.outbox.next_due()
             nxt.add(time.perf_counter_ns() - t0)
         out["next_due"] = nxt.summary()
 
@@ -190,7 +190,7 @@ class SchedulerBench:
         for _ in range(claims):
             t0 = time.perf_counter_ns()
             async with self.repo.transaction() as tx:
-                batch = await tx.outbox_claim(ts, OUTBOX_BATCH, ts - STALE_CLAIM_SECONDS)
+                batch = await tx.outbox.claim(ts, OUTBOX_BATCH, ts - STALE_CLAIM_SECONDS)
             samples.add(time.perf_counter_ns() - t0)
             async with self.repo.transaction():
                 await self.repo._db.executemany(

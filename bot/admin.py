@@ -20,10 +20,10 @@ async def _admin(w: Work, what: str) -> tuple[Group, Member]:
 
 async def _take_off_roster(w: Work, group: Group, member: Member) -> None:
     # an admin who leaves is not an admin when they come back
-    await w.tx.update_member(member.id, active=0, seat_key=None, is_admin=0)
-    await w.tx.drop_seat_request(group.id, member.user.user_id)
+    await w.tx.members.update(member.id, active=False, seat_key=None, is_admin=False)
+    await w.tx.seats.drop_request(group.id, member.user.user_id)
     # every referral they received: a won one may still have its thank-you reminder planned
-    received = await w.tx.referrals_of(member.id, "received", 100_000)
+    received = await w.tx.referrals.of_member(member.id, "received", 100_000)
     await due.member_left(w.tx, member, received, w.ts)
 
 
@@ -50,7 +50,7 @@ async def remove(w: Work, cmd: RemoveMember) -> list[OutMessage]:
 async def show_settings(w: Work, cmd: ShowSettings) -> list[OutMessage]:
     group = await w.group()
     await w.actor(group)
-    s = due.group_schedule(w.settings, await w.tx.group_settings(group.id))
+    s = due.group_schedule(w.settings, await w.tx.groups.settings(group.id))
     return [
         messages.settings_view(
             group,
@@ -58,7 +58,7 @@ async def show_settings(w: Work, cmd: ShowSettings) -> list[OutMessage]:
             s.hours_before,
             s.recap_hours_after,
             s.accountability,
-            await w.tx.wanted_seats(group.id),
+            await w.tx.seats.wanted(group.id),
         )
     ]
 
@@ -70,7 +70,7 @@ async def change_setting(w: Work, cmd: ChangeSetting) -> list[OutMessage]:
         return [await currencies.change_currency(w, group, cmd.value)]
     if cmd.key == "locale":
         return [await currencies.change_locale(w, group, cmd.value)]
-    await w.tx.set_group_setting(group.id, cmd.key, cmd.value)
+    await w.tx.groups.set_setting(group.id, cmd.key, cmd.value)
     await due.replan_meetings(w.tx, w.settings, group, w.now)
     defaults = due.group_schedule(w.settings, {})
     default = {
@@ -86,7 +86,7 @@ async def want_seat(w: Work, cmd: WantSeat) -> list[OutMessage]:
     group, _ = await _admin(w, "list the open seats")
     key = seat_key(cmd.classification)
     if cmd.wanted:
-        changed = await w.tx.add_wanted_seat(group.id, key, cmd.classification)
+        changed = await w.tx.seats.add_wanted(group.id, key, cmd.classification)
     else:
-        changed = await w.tx.remove_wanted_seat(group.id, key)
+        changed = await w.tx.seats.remove_wanted(group.id, key)
     return [messages.seat_wanted(cmd.classification, cmd.wanted, changed)]

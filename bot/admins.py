@@ -25,7 +25,7 @@ async def require(w: Work, what: str) -> tuple[Group, Member]:
 
 
 async def admins_of(w: Work, group: Group) -> list[Member]:
-    return [m for m in await w.tx.members(group.id) if m.is_admin]
+    return [m for m in await w.tx.members.of_group(group.id) if m.is_admin]
 
 
 async def check_can_go(w: Work, group: Group, member: Member, then: str) -> None:
@@ -33,7 +33,7 @@ async def check_can_go(w: Work, group: Group, member: Member, then: str) -> None
     the command they run once they have handed over."""
     if not member.is_admin:
         return
-    others = [m for m in await w.tx.members(group.id) if m.id != member.id]
+    others = [m for m in await w.tx.members.of_group(group.id) if m.id != member.id]
     if others and not [m for m in others if m.is_admin]:
         raise Refusal(messages.admin_cannot_leave(then))
 
@@ -50,7 +50,7 @@ async def add_admin(w: Work, cmd: AddAdmin) -> list[OutMessage]:
     target = await w.member_of(group, cmd.member)
     if target.is_admin:
         return [group_messages.already_admin(target.user)]
-    await w.tx.update_member(target.id, is_admin=1)
+    await w.tx.members.update(target.id, is_admin=True)
     await w.post(group, group_messages.admin_added_post(me.user, target.user, group))
     return [group_messages.admin_added(target.user, await admins_of(w, group))]
 
@@ -63,7 +63,7 @@ async def remove_admin(w: Work, cmd: RemoveAdmin) -> list[OutMessage]:
         return [group_messages.not_an_admin(target.user)]
     if not [m for m in await admins_of(w, group) if m.id != target.id]:
         raise Refusal(group_messages.last_admin_stays(target.user, target.id == me.id))
-    await w.tx.update_member(target.id, is_admin=0)
+    await w.tx.members.update(target.id, is_admin=False)
     await w.post(group, group_messages.admin_removed_post(me.user, target.user))
     return [
         group_messages.admin_removed(target.user, await admins_of(w, group), target.id == me.id)

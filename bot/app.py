@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.metrics import NO_METRICS, Metrics
-from bot.ports import Clock, MentionResolver, Messenger, Repository
+from bot.ports import Clock, MentionResolver, Messenger
 from bot.service import Core
+from bot.stores import Repository
 
 
 @dataclass

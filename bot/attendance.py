@@ -22,7 +22,7 @@ async def _meeting_day(w: Work, group: Group, day: date | None, upcoming: bool) 
     next meeting (RSVPs) or the latest one (attendance)."""
     if group.meeting is None:
         raise Refusal(messages.no_meeting())
-    skips = await w.tx.skips(group.id)
+    skips = await w.tx.groups.skips(group.id)
     if day is not None:
         if day.weekday() != group.meeting.weekday:
             raise Refusal(messages.skip_not_meeting_day(day.isoformat(), group))
@@ -50,7 +50,7 @@ async def rsvp(w: Work, cmd: Rsvp) -> list[OutMessage]:
     day = await _meeting_day(w, group, cmd.day, upcoming=True)
     if day < local_date(w.now, group.tz):
         raise Refusal(messages.rsvp_past(day.isoformat()))
-    await w.tx.set_rsvp(group.id, me.id, day.isoformat(), cmd.answer)
+    await w.tx.attendance.set_rsvp(group.id, me.id, day.isoformat(), cmd.answer)
     return [messages.rsvp_saved(cmd.answer, day.isoformat())]
 
 
@@ -58,8 +58,8 @@ async def show_attendance(w: Work, cmd: ShowAttendance) -> list[OutMessage]:
     group = await w.group()
     await w.actor(group)
     day = await _meeting_day(w, group, cmd.day, upcoming=False)
-    records = await w.tx.attendance_on(group.id, day.isoformat())
-    members = await w.tx.members(group.id)
+    records = await w.tx.attendance.on_day(group.id, day.isoformat())
+    members = await w.tx.members.of_group(group.id)
     return [messages.attendance_view(day.isoformat(), members, records)]
 
 
@@ -73,18 +73,20 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
         raise Refusal(messages.attendance_future(day.isoformat()))
     key = day.isoformat()
     if cmd.confirm:
-        for member_id, (answer, status) in (await w.tx.attendance_on(group.id, key)).items():
+        for member_id, (answer, status) in (await w.tx.attendance.on_day(group.id, key)).items():
             if answer and status is None:
                 confirmed = {"attending": "present", "substitute": "substitute"}.get(
                     answer, "absent"
                 )
-                await w.tx.set_attendance(group.id, member_id, key, confirmed)
+                await w.tx.attendance.set_status(group.id, member_id, key, confirmed)
     for status, who in cmd.marks:
         assert isinstance(who, UserRef)
         member = await w.member_of(group, who)
-        await w.tx.set_attendance(group.id, member.id, key, status)
-    records = await w.tx.attendance_on(group.id, key)
-    return [messages.attendance_view(key, await w.tx.members(group.id), records, saved=True)]
+        await w.tx.attendance.set_status(group.id, member.id, key, status)
+    records = await w.tx.attendance.on_day(group.id, key)
+    return [
+        messages.attendance_view(key, await w.tx.members.of_group(group.id), records, saved=True)
+    ]
 
 
 async def record_visitor(w: Work, cmd: RecordVisitor) -> list[OutMessage]:
@@ -94,5 +96,5 @@ async def record_visitor(w: Work, cmd: RecordVisitor) -> list[OutMessage]:
     if cmd.invited_by is not None:
         assert isinstance(cmd.invited_by, UserRef)
         inviter = await w.member_of(group, cmd.invited_by)
-    await w.tx.add_visitor(group.id, cmd.name, inviter.id, w.ts)
+    await w.tx.attendance.add_visitor(group.id, cmd.name, inviter.id, w.ts)
     return [messages.visitor_recorded(cmd.name, inviter.user)]

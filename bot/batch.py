@@ -14,76 +14,90 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
-from bot.model import Group, Member
-from bot.ports import Repository
+from bot.stores import UnitOfWork
 
 T = TypeVar("T")
 
-# calls that change none of the reads kept here
+# calls (store.method) that change none of the reads kept here
 HARMLESS = frozenset(
     {
-        "due_add",
-        "due_finish",
-        "due_postpone",
-        "due_cancel",
-        "due_snooze",
-        "due_pending",
-        "outbox_add",
-        "outbox_add_many",
-        "stats",
-        "givers_since",
-        "givers_between",
-        "thanks_between",
-        "visitors_between",
-        "last_given_at",
-        "member",
-        "member_by_id",
-        "referral",
-        "weekly_numbers",
-        "last_met",
-        "last_suggestion",
-        "add_suggestion",
-        "attendance_on",
-        "attendance_of",
-        "member_activity",
+        "due.add",
+        "due.finish",
+        "due.postpone",
+        "due.cancel",
+        "due.snooze",
+        "due.pending_of",
+        "outbox.add",
+        "outbox.add_many",
+        "numbers.stats",
+        "numbers.givers_since",
+        "numbers.givers_between",
+        "numbers.weekly",
+        "numbers.member_activity",
+        "thanks.between",
+        "attendance.visitors_between",
+        "attendance.on_day",
+        "attendance.of_member",
+        "members.get",
+        "members.by_id",
+        "referrals.get",
+        "one_to_ones.last_met",
+        "one_to_ones.last_suggestion",
+        "one_to_ones.add_suggestion",
     }
 )
 
+# the reads kept: (store, method) → how a caller gets its own copy
+KEPT: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("groups", "get"): lambda group: group,
+    ("groups", "settings"): dict,
+    ("groups", "skips"): set,
+    ("members", "of_group"): list,
+    ("seats", "wanted"): list,
+}
+
+
+class _SharedStore:
+    """One store of `tx`, its kept reads answered from the batch's memo."""
+
+    def __init__(self, name: str, store: Any, memo: dict[Hashable, Any]) -> None:
+        self._name = name
+        self._store = store
+        self._memo = memo
+
+    def __getattr__(self, method: str) -> Any:
+        copy = KEPT.get((self._name, method))
+        if copy is not None:
+            return self._kept(method, copy)
+        if f"{self._name}.{method}" not in HARMLESS:
+            self._memo.clear()
+        return getattr(self._store, method)
+
+    def _kept(self, method: str, copy: Callable[[Any], Any]) -> Callable[[int], Awaitable[Any]]:
+        async def read(group_id: int) -> Any:
+            key = (self._name, method, group_id)
+            if key not in self._memo:
+                self._memo[key] = await getattr(self._store, method)(group_id)
+            return copy(self._memo[key])
+
+        return read
+
 
 class SharedReads:
-    """`tx` with the group-level reads answered from `memo`, which the batch's units share.
-    Everything else goes to `tx` unchanged."""
+    """`tx` with the group-level reads (the group, its settings, skips, wanted seats and
+    roster) answered from `memo`, which the batch's units share. Every other call goes to
+    `tx`'s stores unchanged, and drops what was kept unless it is known to be harmless."""
 
-    def __init__(self, tx: Repository, memo: dict[Hashable, Any]) -> None:
+    def __init__(self, tx: UnitOfWork, memo: dict[Hashable, Any]) -> None:
         self._tx = tx
         self._memo = memo
 
     def __getattr__(self, name: str) -> Any:
-        if name not in HARMLESS:
+        store = getattr(self._tx, name)
+        if name.startswith("_"):  # the unit's own helpers (tests' raw reads)
             self._memo.clear()
-        return getattr(self._tx, name)
-
-    async def _read(self, name: str, group_id: int) -> Any:
-        key = (name, group_id)
-        if key not in self._memo:
-            self._memo[key] = await getattr(self._tx, name)(group_id)
-        return self._memo[key]
-
-    async def group(self, group_id: int) -> Group | None:
-        group: Group | None = await self._read("group", group_id)
-        return group
-
-    async def members(self, group_id: int) -> list[Member]:
-        return list(await self._read("members", group_id))
-
-    async def group_settings(self, group_id: int) -> dict[str, str]:
-        return dict(await self._read("group_settings", group_id))
-
-    async def skips(self, group_id: int) -> set[str]:
-        return set(await self._read("skips", group_id))
-
-    async def wanted_seats(self, group_id: int) -> list[str]:
-        return list(await self._read("wanted_seats", group_id))
+            return store
+        return _SharedStore(name, store, self._memo)
 
     async def once(self, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
         """`make()`, awaited once for `key` while what the batch kept stands."""
@@ -94,7 +108,7 @@ class SharedReads:
         return result
 
 
-async def once(tx: Repository, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
+async def once(tx: UnitOfWork, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
     """Within a batch (`tx` a SharedReads), `make()` once for `key`: work every unit of a
     group would do alike, such as planning its next meeting. Outside one, every time."""
     if isinstance(tx, SharedReads):

@@ -33,18 +33,18 @@ async def _business(
     if business_id is None:
         assert referral_id is not None
         group, me, r = await _own_referral(w, referral_id)
-        b = await w.tx.business_of(r.id)
+        b = await w.tx.business.of_referral(r.id)
         if b is None:
             raise Refusal(words.no_amount_to_correct(r))
         return group, me, b, r
-    b = await w.tx.business(business_id)
+    b = await w.tx.business.get(business_id)
     group = await w.group_by_id(b.group_id) if b else None
-    actor = await w.tx.member(group.id, w.ctx.actor.user_id) if group else None
+    actor = await w.tx.members.get(group.id, w.ctx.actor.user_id) if group else None
     if b is None or group is None or actor is None or not actor.active:
         raise Refusal(words.no_such_business(business_id))
     if actor.id != b.receiver_id:
         raise Refusal(words.no_such_business(business_id))
-    r = await w.tx.referral(b.referral_id) if b.referral_id is not None else None
+    r = await w.tx.referrals.get(b.referral_id) if b.referral_id is not None else None
     return group, await w.actor(group), b, r
 
 
@@ -64,9 +64,9 @@ async def correct_amount(w: Work, cmd: CorrectAmount) -> list[OutMessage]:
     repeat = b.repeat if cmd.repeat is None else cmd.repeat
     if new is not None and (new, repeat) == (b.amount_cents, b.repeat):
         return [words.amount_unchanged(b)]
-    await w.tx.correct_business(b, new, repeat, member_id=me.id, note=cmd.note, now=w.ts)
-    history = await w.tx.business_history(b)
-    giver = await w.tx.member_by_id(b.giver_id) if b.giver_id is not None else None
+    await w.tx.business.correct(b, new, repeat, member_id=me.id, note=cmd.note, now=w.ts)
+    history = await w.tx.business.history(b)
+    giver = await w.tx.members.by_id(b.giver_id) if b.giver_id is not None else None
     who: UserRef | Rich | None = None
     told = False
     if new != b.amount_cents and giver is not None and giver.active:
@@ -77,14 +77,14 @@ async def correct_amount(w: Work, cmd: CorrectAmount) -> list[OutMessage]:
 
 async def show_business(w: Work, cmd: ShowBusiness) -> list[OutMessage]:
     group, _, b, _ = await _business(w, cmd.referral_id, cmd.business_id)
-    return [words.business_shown(b, group, await w.tx.business_history(b))]
+    return [words.business_shown(b, group, await w.tx.business.history(b))]
 
 
 async def _given(w: Work, referral_id: int) -> tuple[Group, Member, Referral]:
     """A referral in the actor's group, and the actor; ids of other groups read as not found."""
-    r = await w.tx.referral(referral_id)
+    r = await w.tx.referrals.get(referral_id)
     group = await w.group_by_id(r.group_id) if r else None
-    actor = await w.tx.member(group.id, w.ctx.actor.user_id) if group else None
+    actor = await w.tx.members.get(group.id, w.ctx.actor.user_id) if group else None
     if r is None or group is None or actor is None or not actor.active:
         raise Refusal(messages.not_found(referral_id))
     return group, await w.actor(group), r
@@ -143,7 +143,7 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
         earlier = await same_prospect_as(w, group, me, receiver, found_now, edited=r)
     kind = Kind.REFERRAL if (email or phone) else r.kind
     became_referral = r.kind is Kind.LEAD and kind is Kind.REFERRAL
-    edited = await w.tx.edit_referral(
+    edited = await w.tx.referrals.edit(
         r.id,
         kind=kind,
         prospect=name,
@@ -154,7 +154,7 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
         heat_given=r.heat_given or cmd.heat is not None,
         now=w.ts,
     )
-    await w.tx.add_referral_event(r.id, me.id, "edited", ", ".join(changed), w.ts)
+    await w.tx.referrals.add_event(r.id, me.id, "edited", ", ".join(changed), w.ts)
     if became_referral:
         # now a referral like any other: counted as one, chased as one, and the receiver
         # gets everything a referral brings
@@ -195,13 +195,13 @@ async def withdraw(w: Work, cmd: WithdrawReferral) -> list[OutMessage]:
         raise Refusal(words.only_giver_withdraws(r, words.person(giver)))
     if r.ended is not None:
         raise Refusal(words.not_open(r, "be withdrawn"))
-    if await w.tx.business_of(r.id) is not None:
+    if await w.tx.business.of_referral(r.id) is not None:
         # closed business is the receiver's to correct: a withdrawal must not take it out
         receiver = await _member(w, r.receiver_id)
         raise Refusal(words.cannot_withdraw_with_business(r, words.person(receiver)))
-    await w.tx.end_referral(r.id, WITHDRAWN, w.ts)
-    await w.tx.add_referral_event(r.id, me.id, WITHDRAWN, cmd.note, w.ts)
-    await w.tx.due_cancel(group.id, due.REFERRAL_KINDS, w.ts, target_id=r.id)
+    await w.tx.referrals.end(r.id, WITHDRAWN, w.ts)
+    await w.tx.referrals.add_event(r.id, me.id, WITHDRAWN, cmd.note, w.ts)
+    await w.tx.due.cancel(group.id, due.REFERRAL_KINDS, w.ts, target_id=r.id)
     receiver = await _member(w, r.receiver_id)
     told = receiver.active and await w.dm(group, receiver, words.withdrawn_dm(r, me.user, cmd.note))
     if me.id != giver.id and giver.active:  # an admin took it back: the giver hears too
@@ -210,6 +210,6 @@ async def withdraw(w: Work, cmd: WithdrawReferral) -> list[OutMessage]:
 
 
 async def _member(w: Work, member_id: int) -> Member:
-    m = await w.tx.member_by_id(member_id)
+    m = await w.tx.members.by_id(member_id)
     assert m is not None
     return m

@@ -33,21 +33,21 @@ def for_new_group(w: Work, tz: str, asked: str | None) -> str:
 
 
 async def chosen(w: Work, group: Group) -> None:
-    await w.tx.set_group_setting(group.id, CHOSEN, "admin")
+    await w.tx.groups.set_setting(group.id, CHOSEN, "admin")
 
 
 async def follow_zone(w: Work, group: Group) -> OutMessage | None:
     """After the group's time zone changed: a currency nobody chose follows the new zone,
     as long as no amount was recorded in the old one."""
-    if CHOSEN in await w.tx.group_settings(group.id):
+    if CHOSEN in await w.tx.groups.settings(group.id):
         return None
     wanted = money.zone_currency(group.tz)
     if wanted is None or wanted == group.currency:
         return None
-    if await w.tx.business_count(group.id):
+    if await w.tx.business.count(group.id):
         return None
-    await w.tx.set_group_currency(group.id, wanted)
-    moved = await w.tx.group(group.id)
+    await w.tx.groups.set_currency(group.id, wanted)
+    moved = await w.tx.groups.get(group.id)
     assert moved is not None
     return words.currency_followed_zone(moved)
 
@@ -59,12 +59,12 @@ async def change_currency(w: Work, group: Group, code: str) -> OutMessage:
     if not money.is_currency(code):
         raise Refusal(words.currency_unknown(code))
     if code != group.currency:
-        recorded = await w.tx.business_count(group.id)
+        recorded = await w.tx.business.count(group.id)
         if recorded:
             raise Refusal(words.currency_in_use(group, code, recorded))
-    await w.tx.set_group_currency(group.id, code)
+    await w.tx.groups.set_currency(group.id, code)
     await chosen(w, group)
-    changed = await w.tx.group(group.id)
+    changed = await w.tx.groups.get(group.id)
     assert changed is not None
     return words.currency_saved(changed)
 
@@ -77,7 +77,7 @@ async def change_locale(w: Work, group: Group, name: str | None) -> OutMessage:
         found = money.known_locale(name)
         if found is None:
             raise Refusal(words.locale_unknown(name))
-    await w.tx.set_group_locale(group.id, found)
-    changed = await w.tx.group(group.id)
+    await w.tx.groups.set_locale(group.id, found)
+    changed = await w.tx.groups.get(group.id)
     assert changed is not None
     return words.locale_saved(changed)

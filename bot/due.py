@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.config import Settings
 from bot.model import Group, Member, Referral, Status
-from bot.ports import DueItem, Repository
+from bot.ports import DueItem
 from bot.schedule import (
     hhmm,
     is_meeting,
@@ -24,6 +24,7 @@ from bot.schedule import (
     meeting_date,
     next_meeting,
 )
+from bot.stores import UnitOfWork
 
 # meeting work, one row per group and meeting (its instant: "2026-12-02T05:00:00Z")
 REMINDER_EVENING = "reminder.evening"
@@ -109,25 +110,25 @@ def meeting_times(
 
 
 async def plan_meeting(
-    tx: Repository, settings: Settings, group: Group, after: datetime, now: datetime
+    tx: UnitOfWork, settings: Settings, group: Group, after: datetime, now: datetime
 ) -> datetime | None:
     """Plan the work of the first meeting after `after`; rows already due before `now` are
     not planned (nobody wants yesterday's reminder). Returns that meeting's time."""
     if group.meeting is None:
         return None
-    at = next_meeting(group.meeting, after, await tx.skips(group.id))
+    at = next_meeting(group.meeting, after, await tx.groups.skips(group.id))
     if at is None:
         return None
-    sched = group_schedule(settings, await tx.group_settings(group.id))
+    sched = group_schedule(settings, await tx.groups.settings(group.id))
     day = meeting_date(group.meeting, at)
     for kind, due in meeting_times(sched, at, group.tz, day).items():
         if due >= now:
-            await tx.due_add(group.id, kind, 0, meeting_key(at), _ts(due))
+            await tx.due.add(group.id, kind, 0, meeting_key(at), _ts(due))
     return at
 
 
 async def replan_meetings(
-    tx: Repository, settings: Settings, group: Group, now: datetime
+    tx: UnitOfWork, settings: Settings, group: Group, now: datetime
 ) -> datetime | None:
     """After the meeting's day, time or zone, its skips or the group's settings change:
     the meeting work still to come is planned again, keeping what is still right.
@@ -145,9 +146,9 @@ async def replan_meetings(
     month's work moves to 09:00 on the first in the group's (perhaps new) zone. Returns the
     next meeting's time.
     """
-    sched = group_schedule(settings, await tx.group_settings(group.id))
-    skips = await tx.skips(group.id)
-    pending = await tx.due_planned(group.id, MEETING_KINDS + MONTHLY_KINDS)
+    sched = group_schedule(settings, await tx.groups.settings(group.id))
+    skips = await tx.groups.skips(group.id)
+    pending = await tx.due.planned(group.id, MEETING_KINDS + MONTHLY_KINDS)
     by_meeting: dict[datetime | None, dict[str, int]] = {}  # kind → due, by meeting
     for item in pending:
         if item.kind in MEETING_KINDS:
@@ -180,11 +181,11 @@ async def replan_meetings(
         due = want.pop((item.kind, item.occurrence), None)
         if due == item.due_at:
             continue  # still right: left alone
-        await tx.due_cancel(group.id, (item.kind,), ts, occurrence=item.occurrence)
+        await tx.due.cancel(group.id, (item.kind,), ts, occurrence=item.occurrence)
         if due is not None:
-            await tx.due_add(group.id, item.kind, 0, item.occurrence, due)
+            await tx.due.add(group.id, item.kind, 0, item.occurrence, due)
     for (kind, key), due in want.items():
-        await tx.due_add(group.id, kind, 0, key, due)
+        await tx.due.add(group.id, kind, 0, key, due)
     await _replan_month(tx, group, [i for i in pending if i.kind in MONTHLY_KINDS], now)
     return next_at
 
@@ -207,15 +208,15 @@ def _next_month(month: date) -> date:
     return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-async def _plan_month_of(tx: Repository, group: Group, month: date, due: datetime) -> bool:
+async def _plan_month_of(tx: UnitOfWork, group: Group, month: date, due: datetime) -> bool:
     """Plan one month's work; False when that month's work already ran (or is running)."""
     key = f"{month:%Y-%m}"
-    planned = await tx.due_add(group.id, RECAP_MONTHLY, 0, key, _ts(due))
-    await tx.due_add(group.id, SUGGEST_ONE_TO_ONE, 0, key, _ts(due))
+    planned = await tx.due.add(group.id, RECAP_MONTHLY, 0, key, _ts(due))
+    await tx.due.add(group.id, SUGGEST_ONE_TO_ONE, 0, key, _ts(due))
     return planned
 
 
-async def plan_month(tx: Repository, group: Group, after: datetime) -> None:
+async def plan_month(tx: UnitOfWork, group: Group, after: datetime) -> None:
     """Plan the monthly recap and 1-2-1 suggestions for the first month whose 09:00 on the
     first comes after `after` and whose work has not run yet. A new group is planned from a
     few weeks on: twelve weeks of nothing is no recap."""
@@ -227,7 +228,7 @@ async def plan_month(tx: Repository, group: Group, after: datetime) -> None:
         month = _next_month(month)
 
 
-async def plan_next_month(tx: Repository, group: Group, done: str, now: datetime) -> None:
+async def plan_next_month(tx: UnitOfWork, group: Group, done: str, now: datetime) -> None:
     """Once a month's work ran: plan the next month's, keyed by the month, so a zone moved
     west (where the first's 09:00 is still ahead) never plans the same month again. After
     months of downtime, the first month still to come."""
@@ -238,33 +239,33 @@ async def plan_next_month(tx: Repository, group: Group, done: str, now: datetime
 
 
 async def _replan_month(
-    tx: Repository, group: Group, pending: list[DueItem], now: datetime
+    tx: UnitOfWork, group: Group, pending: list[DueItem], now: datetime
 ) -> None:
     """Re-time the month's pending work to the group's zone; plan one when none is pending."""
     if not pending:
         await plan_month(tx, group, now)
         return
     for item in pending:
-        await tx.due_cancel(group.id, (item.kind,), _ts(now), occurrence=item.occurrence)
+        await tx.due.cancel(group.id, (item.kind,), _ts(now), occurrence=item.occurrence)
         at = month_at(date.fromisoformat(f"{item.occurrence}-01"), group.tz)
-        await tx.due_add(group.id, item.kind, 0, item.occurrence, _ts(at))
+        await tx.due.add(group.id, item.kind, 0, item.occurrence, _ts(at))
 
 
 NEW_GROUP_GRACE = timedelta(days=28)
 
 
 # --- referrals -----------------------------------------------------------------------------
-async def referral_logged(tx: Repository, settings: Settings, r: Referral) -> None:
+async def referral_logged(tx: UnitOfWork, settings: Settings, r: Referral) -> None:
     """A referral's receiver is nudged to follow up, sooner the hotter it is. Leads carry no
     introduction and no contact details to call, so they are not chased."""
     if r.kind.value != "referral":
         return
     hours = settings.nudges.follow_up_hours[r.heat]
-    await tx.due_add(r.group_id, FOLLOW_UP, r.id, "1", r.created_at + hours * 3600)
+    await tx.due.add(r.group_id, FOLLOW_UP, r.id, "1", r.created_at + hours * 3600)
 
 
 async def heat_changed(
-    tx: Repository, settings: Settings, before: Referral, after: Referral, now: int
+    tx: UnitOfWork, settings: Settings, before: Referral, after: Referral, now: int
 ) -> None:
     """The giver corrected the heat: the first follow-up, if it is still to come, moves to
     when the new heat would have put it (at once, if that has passed; never earlier than
@@ -273,8 +274,8 @@ async def heat_changed(
         return
     first = [
         d
-        for d in await tx.due_pending(after.group_id)
-        if d.kind == FOLLOW_UP and d.target_id == after.id and d.occurrence == "1"
+        for d in await tx.due.pending_of(after.group_id, after.id)
+        if d.kind == FOLLOW_UP and d.occurrence == "1"
     ]
     if not first:
         return
@@ -283,32 +284,32 @@ async def heat_changed(
     due = max(after.created_at + hours[after.heat] * 3600, now)
     if first[0].due_at > planned:  # snoozed: the receiver asked for quiet until then
         due = max(due, first[0].due_at)
-    await tx.due_cancel(after.group_id, (FOLLOW_UP,), now, target_id=after.id, occurrence="1")
-    await tx.due_add(after.group_id, FOLLOW_UP, after.id, "1", due)
+    await tx.due.cancel(after.group_id, (FOLLOW_UP,), now, target_id=after.id, occurrence="1")
+    await tx.due.add(after.group_id, FOLLOW_UP, after.id, "1", due)
 
 
 async def status_changed(
-    tx: Repository, settings: Settings, r: Referral, new: Status, now: int
+    tx: UnitOfWork, settings: Settings, r: Referral, new: Status, now: int
 ) -> None:
     """Cancel what no longer applies and plan what the new status calls for."""
     if new is not Status.OPEN:
-        await tx.due_cancel(r.group_id, (FOLLOW_UP, NOT_CONTACTED), now, target_id=r.id)
-    await tx.due_cancel(r.group_id, (PROGRESS,), now, target_id=r.id)
+        await tx.due.cancel(r.group_id, (FOLLOW_UP, NOT_CONTACTED), now, target_id=r.id)
+    await tx.due.cancel(r.group_id, (PROGRESS,), now, target_id=r.id)
     if new in (Status.CONTACTED, Status.MEETING):
         due = now + settings.nudges.progress_days * 86400
-        await tx.due_add(r.group_id, PROGRESS, r.id, f"{new.value}@{now}", due)
+        await tx.due.add(r.group_id, PROGRESS, r.id, f"{new.value}@{now}", due)
     if new is Status.WON and r.thanked_at is None:
-        await tx.due_add(r.group_id, THANK, r.id, "1", now + settings.nudges.thank_hours * 3600)
+        await tx.due.add(r.group_id, THANK, r.id, "1", now + settings.nudges.thank_hours * 3600)
 
 
-async def thanked(tx: Repository, r: Referral, now: int) -> None:
-    await tx.due_cancel(r.group_id, (THANK,), now, target_id=r.id)
+async def thanked(tx: UnitOfWork, r: Referral, now: int) -> None:
+    await tx.due.cancel(r.group_id, (THANK,), now, target_id=r.id)
 
 
-async def member_left(tx: Repository, member: Member, received: list[Referral], now: int) -> None:
+async def member_left(tx: UnitOfWork, member: Member, received: list[Referral], now: int) -> None:
     """A member who leaves is nudged no more about the referrals they received."""
     for r in received:
-        await tx.due_cancel(r.group_id, REFERRAL_KINDS, now, target_id=r.id)
+        await tx.due.cancel(r.group_id, REFERRAL_KINDS, now, target_id=r.id)
 
 
 # --- quiet hours ---------------------------------------------------------------------------

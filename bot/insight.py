@@ -52,18 +52,24 @@ async def leaderboard(w: Work, cmd: ShowLeaderboard) -> list[OutMessage]:
     prev, start, end = period_bounds(cmd.period, w.now, group.tz)
     ts = lambda d: int(d.timestamp())  # noqa: E731
     now_counts = {
-        m: (r, ld) for m, r, ld in await w.tx.givers_between(group.id, ts(start), ts(end))
+        m: (r, ld) for m, r, ld in await w.tx.numbers.givers_between(group.id, ts(start), ts(end))
     }
-    before = {m: r + ld for m, r, ld in await w.tx.givers_between(group.id, ts(prev), ts(start))}
-    members = {m.id: m for m in await w.tx.members(group.id)}
+    before = {
+        m: r + ld for m, r, ld in await w.tx.numbers.givers_between(group.id, ts(prev), ts(start))
+    }
+    members = {m.id: m for m in await w.tx.members.of_group(group.id)}
     ranked = sorted(
         ((members[mid], r, ld) for mid, (r, ld) in now_counts.items() if mid in members),
         key=lambda x: (-(x[1] + x[2]), -x[1], x[0].name.casefold()),
     )
     # first referral this quarter: gave a referral this quarter, none in the quarter before
     q_prev, q_start, q_end = period_bounds("quarter", w.now, group.tz)
-    this_q = {m for m, r, _ in await w.tx.givers_between(group.id, ts(q_start), ts(q_end)) if r}
-    last_q = {m for m, r, _ in await w.tx.givers_between(group.id, ts(q_prev), ts(q_start)) if r}
+    this_q = {
+        m for m, r, _ in await w.tx.numbers.givers_between(group.id, ts(q_start), ts(q_end)) if r
+    }
+    last_q = {
+        m for m, r, _ in await w.tx.numbers.givers_between(group.id, ts(q_prev), ts(q_start)) if r
+    }
     firsts = [
         members[m]
         for m in sorted(this_q - last_q)
@@ -127,13 +133,13 @@ async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Lig
     since = max(w.now - timedelta(weeks=cfg.window_weeks), joined)
     # per meeting that took place: not the weeks before the meeting was set, nor skipped dates
     held = 0
-    first = await w.tx.meeting_since(group.id)
+    first = await w.tx.groups.meeting_since(group.id)
     if group.meeting and first is not None:
         start = max(since, datetime.fromtimestamp(first, w.now.tzinfo))
-        held = len(meetings_between(group.meeting, start, w.now, await w.tx.skips(group.id)))
+        held = len(meetings_between(group.meeting, start, w.now, await w.tx.groups.skips(group.id)))
     if held == 0:
         return Light(m, GREY, (), 0, None, "no_meetings")
-    act = await w.tx.member_activity(m.id, int(since.timestamp()), w.ts)
+    act = await w.tx.numbers.member_activity(m.id, int(since.timestamp()), w.ts)
     metrics = []
     for key, label, thresholds in (
         ("given", "referrals and leads given", cfg.referrals_per_meeting),
@@ -145,7 +151,7 @@ async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Lig
         metrics.append(
             Metric(key, label, value, act[key], band(value, thresholds), *thresholds, True)
         )
-    att = await w.tx.attendance_of(
+    att = await w.tx.attendance.of_member(
         m.id, local_date(since, group.tz).isoformat(), local_date(w.now, group.tz).isoformat() + "~"
     )
     recorded = sum(att.values())
@@ -216,11 +222,11 @@ async def lights(w: Work, cmd: ShowLights) -> list[OutMessage]:
     group = await w.group()
     me = await w.actor(group)
     cfg = w.settings.lights
-    skips = await w.tx.skips(group.id)
+    skips = await w.tx.groups.skips(group.id)
     next_at = next_meeting(group.meeting, w.now, skips) if group.meeting else None
     if cmd.everyone:
         if not me.is_admin:
             raise Refusal(messages.admin_only("see everyone's lights"))
-        every = [await light_for(w, group, m, cfg) for m in await w.tx.members(group.id)]
+        every = [await light_for(w, group, m, cfg) for m in await w.tx.members.of_group(group.id)]
         return [messages.lights_all(every)]
     return [messages.own_light(await light_for(w, group, me, cfg), next_at, group.tz)]

@@ -52,7 +52,7 @@ async def export(w: Work, cmd: Export) -> list[OutMessage]:
     until = local_midnight(last + timedelta(days=1), group.tz)
     # the group's local days: a meeting day's attendance is in that day's export
     days = (first.isoformat(), (last + timedelta(days=1)).isoformat())
-    tables = await w.tx.export_rows(
+    tables = await w.tx.privacy.export_rows(
         group.id,
         int(since.timestamp()),
         int(until.timestamp()),
@@ -123,7 +123,11 @@ def _safe_cell(v: object) -> object:
 async def my_data(w: Work, cmd: MyData) -> list[OutMessage]:
     group = await w.group()
     me = await w.actor(group)
-    data = {"group": group.name, "exported_at": w.now.isoformat(), **await w.tx.member_data(me.id)}
+    data = {
+        "group": group.name,
+        "exported_at": w.now.isoformat(),
+        **await w.tx.privacy.member_data(me.id),
+    }
     path = _folder(w, group) / f"my-data-{me.id}-{_stamp(w, group)}.json"
     try:
         with files.open_private(path, "w", encoding="utf-8") as f:
@@ -148,15 +152,15 @@ async def forget(w: Work, cmd: Forget) -> list[OutMessage]:
     await admins.check_can_go(w, group, target, "/rapport forget-me")
     if not cmd.confirmed:
         return [messages.forget_confirm(target.user, target.id == me.id)]
-    await w.tx.drop_seat_request(group.id, target.user.user_id)
+    await w.tx.seats.drop_request(group.id, target.user.user_id)
     # what was passed to them and is still open has nobody to work it: closed as such,
     # and each giver told (without naming whom it went to: that name is erased too)
-    closing = await w.tx.referrals_of(target.id, "open", 100_000)
+    closing = await w.tx.referrals.of_member(target.id, "open", 100_000)
     for r in closing:
-        await w.tx.end_referral(r.id, RECEIVER_FORGOTTEN, w.ts)
-    await w.tx.forget_member(target.id, w.ts)
+        await w.tx.referrals.end(r.id, RECEIVER_FORGOTTEN, w.ts)
+    await w.tx.privacy.forget_member(target.id, w.ts)
     for r in closing:
-        giver = await w.tx.member_by_id(r.giver_id)
+        giver = await w.tx.members.by_id(r.giver_id)
         if giver is not None and giver.active:
             await w.dm(group, giver, words.receiver_forgotten_dm(r))
     return [messages.forgotten(target.id == me.id)]

@@ -198,7 +198,6 @@ class Stats:
     closed_business_cents: int = 0
     repeat_business_cents: int = 0  # the part of closed_business_cents that is repeat business
     one_to_ones: int = 0
-    thanks_given: int = 0
 
 
 _SPACE = re.compile(r"\s+")

@@ -16,11 +16,12 @@ from bot.messages import count
 from bot.model import Group
 from bot.money import locale_of
 from bot.out import OutMessage
-from bot.ports import DueItem, Repository
+from bot.ports import DueItem
 from bot.powerteams import place
 from bot.reminders import CLOCK_STEP, Outcome
 from bot.schedule import local_date, local_midnight
 from bot.spheres import Sphere
+from bot.stores import UnitOfWork
 from bot.work import Work
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
     return Outcome("cancelled", f"unknown kind {item.kind}")
 
 
-async def reopen_after_clock_step(tx: Repository, now: datetime) -> int:
+async def reopen_after_clock_step(tx: UnitOfWork, now: datetime) -> int:
     """When the clock was set back (a jump forward that NTP corrected), the month's work the
     jumped clock finished is judged again by this one.
 
@@ -65,7 +66,7 @@ async def reopen_after_clock_step(tx: Repository, now: datetime) -> int:
     by the jumped clock is kept: it is keyed by the month)."""
     reopened = 0
     ts = now.timestamp()
-    finished = await tx.due_finished_after(int((now + CLOCK_STEP).timestamp()), due.MONTHLY_KINDS)
+    finished = await tx.due.finished_after(int((now + CLOCK_STEP).timestamp()), due.MONTHLY_KINDS)
     for item, state in finished:
         if state == "done" and item.due_at > ts:
             note: str | None = f"{RAN_EARLY}; {item.note or 'done'}"
@@ -73,7 +74,7 @@ async def reopen_after_clock_step(tx: Repository, now: datetime) -> int:
             note = None
         else:
             continue
-        if await tx.due_reopen(item.id, note):
+        if await tx.due.reopen(item.id, note):
             log.warning(
                 "due work %s (%s for %s) reopened: the clock was set back to %s",
                 item.id,
@@ -111,7 +112,7 @@ async def _recap(w: Work, group: Group, month: str, early: str | None) -> str:
         return "no whole week to recap"
     starts = [int(local_midnight(d, group.tz).timestamp()) for d in mondays]
     ends = [int(local_midnight(d + timedelta(days=7), group.tz).timestamp()) for d in mondays]
-    numbers = await w.tx.weekly_numbers(group.id, starts, ends)
+    numbers = await w.tx.numbers.weekly(group.id, starts, ends)
     weeks = [WeekNumbers(d, r, ld, c) for d, (r, ld, c) in zip(mondays, numbers, strict=True)]
     locale = locale_of(group)
     text = chart_numbers_text(weeks, group.currency, locale)
@@ -125,14 +126,13 @@ async def _recap(w: Work, group: Group, month: str, early: str | None) -> str:
     # The post names the chart only once it is written: it is queued held back, and
     # released (with the chart, or without it if drawing failed) once the drawing is done;
     # after a crash in between, it goes out without the chart when the hold runs out.
-    held = await w.tx.outbox_add(group.id, group.channel, plain, w.ts, due=w.ts + CHART_HOLD)
-    w.queued += 1
+    held = await w.tx.outbox.add(group.id, group.channel, plain, w.ts, due=w.ts + CHART_HOLD)
     folder = files.group_folder(w.settings, group.id)
     chart = folder / f"chart-{month}.png"
     title = f"{group.name}: the last {count(len(weeks), 'week')}"
     with_chart = messages.monthly_recap(group, len(weeks), text, str(chart))
 
-    def draw(ts: int = w.ts) -> Callable[[Repository], Awaitable[None]]:
+    def draw(ts: int = w.ts) -> Callable[[UnitOfWork], Awaitable[None]]:
         message = plain
         try:
             files.private_folder(w.settings, group.id)
@@ -142,7 +142,7 @@ async def _recap(w: Work, group: Group, month: str, early: str | None) -> str:
         except Exception:
             log.exception("group %s: the monthly chart could not be drawn", group.id)
             chart.unlink(missing_ok=True)  # no half-written file left behind
-        return lambda tx: tx.outbox_release_held(held, message, ts)
+        return lambda tx: tx.outbox.release_held(held, message, ts)
 
     w.after_commit.append(draw)  # drawing takes a while: not under the write lock
     return posted
@@ -155,14 +155,14 @@ def _same_sphere(a: tuple[Sphere, str] | None, b: tuple[Sphere, str] | None) -> 
 async def _suggest(w: Work, group: Group) -> None:
     """One member to meet: someone not met recently, from their own sphere when possible,
     never the same suggestion twice in a row."""
-    members = await w.tx.members(group.id)
+    members = await w.tx.members.of_group(group.id)
     path = w.settings.insight.spheres_file
     recent = w.ts - w.settings.insight.suggest_after_days * 86400
     for m in members:
         if not m.suggestions:
             continue
-        met = await w.tx.last_met(m.id)
-        last = await w.tx.last_suggestion(m.id)
+        met = await w.tx.one_to_ones.last_met(m.id)
+        last = await w.tx.one_to_ones.last_suggestion(m.id)
         mine = place(path, m)
         candidates = sorted(
             (o for o in members if o.id != m.id and o.id != last and met.get(o.id, 0) < recent),
@@ -176,7 +176,7 @@ async def _suggest(w: Work, group: Group) -> None:
             continue
         pick = candidates[0]
         same_sphere = _same_sphere(mine, place(path, pick))
-        await w.tx.add_suggestion(group.id, m.id, pick.id, w.ts)
+        await w.tx.one_to_ones.add_suggestion(group.id, m.id, pick.id, w.ts)
         await w.dm(
             group,
             m,

@@ -14,11 +14,11 @@ from bot.work import Work
 
 
 async def run(w: Work, item: DueItem, group: Group) -> Outcome:
-    r = await w.tx.referral(item.target_id)
+    r = await w.tx.referrals.get(item.target_id)
     if r is None or r.group_id != group.id:
         return Outcome("cancelled", "no such referral")
-    receiver = await w.tx.member_by_id(r.receiver_id)
-    giver = await w.tx.member_by_id(r.giver_id)
+    receiver = await w.tx.members.by_id(r.receiver_id)
+    giver = await w.tx.members.by_id(r.giver_id)
     assert receiver is not None and giver is not None
     if not receiver.active:
         return Outcome("cancelled", "the receiver left")
@@ -43,9 +43,9 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
         )
         later = w.ts + nudges.repeat_hours * 3600
         if number < nudges.max_follow_ups:
-            await w.tx.due_add(group.id, due.FOLLOW_UP, r.id, str(number + 1), later)
+            await w.tx.due.add(group.id, due.FOLLOW_UP, r.id, str(number + 1), later)
         else:
-            await w.tx.due_add(group.id, due.NOT_CONTACTED, r.id, "1", later)
+            await w.tx.due.add(group.id, due.NOT_CONTACTED, r.id, "1", later)
         return Outcome("done")
 
     if item.kind == due.NOT_CONTACTED:

@@ -33,10 +33,10 @@ from bot.ports import (
     PayloadRefused,
     Progress,
     RecipientUnreachable,
-    Repository,
     Target,
     Throttled,
 )
+from bot.stores import Repository, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -158,12 +158,12 @@ class Outbox:
         if of < 2:
             return
         run.parts[item.id] = parts
-        if not await self.repo.atomic(lambda tx: tx.outbox_progress(item, parts)):
+        if not await self.repo.atomic(lambda tx: tx.outbox.progress(item, parts)):
             raise _ClaimTakenOver()
 
     async def _fail(self, item: OutboxItem, error: str) -> bool:
         self.metrics.outbox_outcome(item.target.platform, "failed")
-        kept = await self.repo.atomic(lambda tx: tx.outbox_failed(item, error))
+        kept = await self.repo.atomic(lambda tx: tx.outbox.failed(item, error))
         if not kept:
             log.warning("outbox %s: claim taken over by another worker; left to it", item.id)
         return kept
@@ -177,7 +177,7 @@ class Outbox:
             self.metrics.outbox_outcome(item.target.platform, "retried")
             log.warning("outbox %s: delivery failed (%s); retrying in %ss", item.id, error, delay)
             # a delay, measured from this attempt: a clock set back later does not stretch it
-            await self.repo.atomic(lambda tx: tx.outbox_retry(item, ts + delay, error, ts))
+            await self.repo.atomic(lambda tx: tx.outbox.retry(item, ts + delay, error, ts))
 
 
 class _Run:
@@ -249,9 +249,9 @@ class _Run:
     async def _claim(self, n: int) -> list[OutboxItem]:
         ts = self.o._ts(self.now)
 
-        async def claim(tx: Repository) -> list[OutboxItem]:
-            await tx.outbox_rebase(ts)  # retries wait their delay even if the clock went back
-            return await tx.outbox_claim(ts, n, ts - STALE_CLAIM_SECONDS)
+        async def claim(tx: UnitOfWork) -> list[OutboxItem]:
+            await tx.outbox.rebase(ts)  # retries wait their delay even if the clock went back
+            return await tx.outbox.claim(ts, n, ts - STALE_CLAIM_SECONDS)
 
         return await self.o.repo.atomic(claim)
 
@@ -287,7 +287,7 @@ class _Run:
         if not self.sent:
             return
         marks, self.sent = self.sent, []
-        kept = await self.o.repo.atomic(lambda tx: tx.outbox_sent(marks))
+        kept = await self.o.repo.atomic(lambda tx: tx.outbox.sent(marks))
         if kept < len(marks):
             log.warning(
                 "outbox: %s delivered message(s) had been taken over by another worker",
@@ -297,7 +297,7 @@ class _Run:
     async def _renew(self) -> None:
         tokens = sorted({item.claim for item in self.tasks.values()})
         ts = self.o._ts()
-        await self.o.repo.atomic(lambda tx: tx.outbox_renew(tokens, ts))
+        await self.o.repo.atomic(lambda tx: tx.outbox.renew(tokens, ts))
 
     async def _wind_down(self, cancelled: bool) -> None:
         """Stopping: the messages in hand go out, the rest of the claims are handed back at
@@ -315,6 +315,6 @@ class _Run:
         unsent = self.unsent
         if unsent and not cancelled:
             try:
-                await self.o.repo.atomic(lambda tx: tx.outbox_release(unsent))
+                await self.o.repo.atomic(lambda tx: tx.outbox.release(unsent))
             except Exception:  # left 'sending', they go out once their claim is stale
                 log.warning("outbox: could not hand back %s claimed message(s)", len(unsent))

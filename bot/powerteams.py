@@ -38,7 +38,7 @@ async def gaps(w: Work, cmd: ShowGaps) -> list[OutMessage]:
     me = await w.actor(group)
     path = w.settings.insight.spheres_file
     cat = catalogue(path)
-    members = await w.tx.members(group.id)
+    members = await w.tx.members.of_group(group.id)
     held: dict[str, list[Member]] = {}
     for m in members:
         spot = place(path, m)

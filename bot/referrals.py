@@ -135,12 +135,12 @@ async def same_prospect_as(
     if edited is not None:
         skip = {edited.id} | {
             int(e["note"][1:])
-            for e in await w.tx.referral_history(edited.id)
+            for e in await w.tx.referrals.history(edited.id)
             if e["status"] == "also_referred" and (e["note"] or "").startswith("#")
         }
     earlier = [
         r
-        for r in await w.tx.referrals_to_compare(group.id, giver.id, receiver.id, since)
+        for r in await w.tx.referrals.to_compare(group.id, giver.id, receiver.id, since)
         if r.id not in skip
         and same_prospect(r, found.name, found.email, found.phone, region(group))
     ]
@@ -153,7 +153,7 @@ async def same_prospect_as(
             latest[r.receiver_id] = r
     out = []
     for mid, r in latest.items():
-        other = await w.tx.member_by_id(mid)
+        other = await w.tx.members.by_id(mid)
         if other is not None and other.active:
             out.append((r, other))
     return out
@@ -172,8 +172,8 @@ async def tell_receivers(
     told = []
     this_one = False
     for old, other in earlier:
-        await w.tx.add_referral_event(r.id, giver.id, "also_referred", f"#{old.id}", w.ts)
-        await w.tx.add_referral_event(old.id, giver.id, "also_referred", f"#{r.id}", w.ts)
+        await w.tx.referrals.add_event(r.id, giver.id, "also_referred", f"#{old.id}", w.ts)
+        await w.tx.referrals.add_event(old.id, giver.id, "also_referred", f"#{r.id}", w.ts)
         this_one = await w.dm(group, receiver, words.also_referred_dm(r, old, other.user))
         other_told = await w.dm(group, other, words.also_referred_dm(old, r, receiver.user))
         told.append((old, other.user, other_told))
@@ -222,7 +222,7 @@ async def _store(
     inside: bool,
     heat_given: bool = True,
 ) -> Referral:
-    r = await w.tx.add_referral(
+    r = await w.tx.referrals.add(
         group_id=group.id,
         giver_id=giver.id,
         receiver_id=receiver.id,
@@ -248,10 +248,10 @@ async def list_referrals(w: Work, cmd: ListReferrals) -> list[OutMessage]:
     me = await w.actor(group)
     items = []
     cache: dict[int, Member] = {me.id: me}
-    for r in await w.tx.referrals_of(me.id, cmd.which, LIST_LIMIT):
+    for r in await w.tx.referrals.of_member(me.id, cmd.which, LIST_LIMIT):
         for mid in (r.giver_id, r.receiver_id):
             if mid not in cache:
-                m = await w.tx.member_by_id(mid)
+                m = await w.tx.members.by_id(mid)
                 assert m is not None
                 cache[mid] = m
         items.append((r, cache[r.giver_id], cache[r.receiver_id]))
@@ -261,16 +261,16 @@ async def list_referrals(w: Work, cmd: ListReferrals) -> list[OutMessage]:
 async def _own_referral(w: Work, referral_id: int) -> tuple[Group, Member, Referral]:
     """A referral the actor received. Anything else reads as "not found", so ids from other
     groups reveal nothing."""
-    r = await w.tx.referral(referral_id)
+    r = await w.tx.referrals.get(referral_id)
     group = await w.group_by_id(r.group_id) if r else None
     if r is None or group is None:
         raise Refusal(messages.not_found(referral_id))
-    actor = await w.tx.member(group.id, w.ctx.actor.user_id)
+    actor = await w.tx.members.get(group.id, w.ctx.actor.user_id)
     if actor is None or not actor.active:
         raise Refusal(messages.not_found(referral_id))
     if actor.id != r.receiver_id:
         if actor.id == r.giver_id:
-            receiver = await w.tx.member_by_id(r.receiver_id)
+            receiver = await w.tx.members.by_id(r.receiver_id)
             assert receiver is not None
             raise Refusal(messages.only_receiver(r, receiver.user))
         raise Refusal(messages.not_found(referral_id))
@@ -304,20 +304,20 @@ async def change_status(
 ) -> tuple[bool, int | None]:
     """Move `r` to `new`. Returns whether the giver was told, and the amount taken out of
     the totals when a won referral moves on (closed business counts only while won)."""
-    await w.tx.set_referral_status(r.id, new, amount, w.ts)
-    await w.tx.add_referral_event(r.id, receiver.id, new, note, w.ts)
+    await w.tx.referrals.set_status(r.id, new, amount, w.ts)
+    await w.tx.referrals.add_event(r.id, receiver.id, new, note, w.ts)
     await due.status_changed(w.tx, w.settings, r, new, w.ts)
     taken_out = None
     if r.status is Status.WON and new is not Status.WON:
-        recorded = await w.tx.business_of(r.id)
+        recorded = await w.tx.business.of_referral(r.id)
         if recorded is not None:
-            await w.tx.correct_business(
+            await w.tx.business.correct(
                 recorded, None, recorded.repeat, member_id=receiver.id, note=note, now=w.ts
             )
             taken_out = recorded.amount_cents
     if amount:
         await _record_business(w, group, r, receiver, amount, note, repeat=repeat)
-    giver = await w.tx.member_by_id(r.giver_id)
+    giver = await w.tx.members.by_id(r.giver_id)
     assert giver is not None
     if giver.forgotten:  # erased at their request: nobody to tell, or to thank
         return False, taken_out
@@ -337,7 +337,7 @@ async def _record_business(
     giver_id: int | None = None,
     repeat: bool = False,
 ) -> int:
-    return await w.tx.add_closed_business(
+    return await w.tx.business.add(
         group_id=group.id,
         referral_id=r.id if r else None,
         giver_id=r.giver_id if r else giver_id,
@@ -358,9 +358,9 @@ async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
     amount_text = messages.group_money(cents, group) if cents else None
     if cmd.status is Status.WON and r.status is Status.WON and cents:
         # "won 1500" on a referral already won: record the value it closed at
-        if await w.tx.business_of(r.id) is not None:
+        if await w.tx.business.of_referral(r.id) is not None:
             raise Refusal(messages.amount_already_recorded(r))
-        await w.tx.set_referral_status(r.id, Status.WON, cents, w.ts)
+        await w.tx.referrals.set_status(r.id, Status.WON, cents, w.ts)
         await _record_business(w, group, r, me, cents, cmd.note, repeat=cmd.repeat)
         assert amount_text
         return [messages.amount_recorded(r, amount_text)]
@@ -368,7 +368,7 @@ async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
     told, taken_out = await change_status(
         w, group, me, r, cmd.status, cents, cmd.note, repeat=cmd.repeat
     )
-    giver = await w.tx.member_by_id(r.giver_id)
+    giver = await w.tx.members.by_id(r.giver_id)
     assert giver is not None
     return [
         messages.status_changed(
@@ -402,7 +402,7 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     if cmd.bare_number is not None and giver is not None and r is None:
         # "/thanks @alice 12": referral #12 if alice gave it to you; a lone number is never
         # taken as money by guessing, so otherwise ask which was meant
-        candidate = await w.tx.referral(cmd.bare_number)
+        candidate = await w.tx.referrals.get(cmd.bare_number)
         if (
             candidate
             and candidate.group_id == group.id
@@ -418,7 +418,7 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     amount = read_amount(group, cmd.amount, plain_ok=False) if cmd.amount else None
     if r is not None:
         if giver is not None and giver.id != r.giver_id:
-            actual = await w.tx.member_by_id(r.giver_id)
+            actual = await w.tx.members.by_id(r.giver_id)
             assert actual is not None
             raise Refusal(messages.wrong_giver(r, actual.user))
         giver = await _giver(w, r)
@@ -432,9 +432,9 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     business_id = None
     if amount and r is not None:
         if r.status is Status.WON:
-            if await w.tx.business_of(r.id) is not None:
+            if await w.tx.business.of_referral(r.id) is not None:
                 raise Refusal(messages.amount_already_recorded(r))
-            await w.tx.set_referral_status(r.id, Status.WON, amount, w.ts)
+            await w.tx.referrals.set_status(r.id, Status.WON, amount, w.ts)
             await _record_business(w, group, r, me, amount, cmd.note, repeat=cmd.repeat)
         elif r.status is Status.LOST:
             raise Refusal(messages.reopen_before_thanks(r))
@@ -456,9 +456,9 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
             w, group, None, me, amount, cmd.note, giver_id=giver.id, repeat=cmd.repeat
         )
     if r is not None:
-        await w.tx.mark_thanked(r.id, w.ts)
+        await w.tx.referrals.mark_thanked(r.id, w.ts)
         await due.thanked(w.tx, r, w.ts)
-    await w.tx.add_thanks(
+    await w.tx.thanks.add(
         group_id=group.id,
         from_id=me.id,
         to_id=giver.id,
@@ -472,7 +472,7 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
 
 
 async def _giver(w: Work, r: Referral) -> Member:
-    giver = await w.tx.member_by_id(r.giver_id)
+    giver = await w.tx.members.by_id(r.giver_id)
     assert giver is not None
     return giver
 
@@ -481,6 +481,6 @@ async def snooze(w: Work, cmd: SnoozeReferral) -> list[OutMessage]:
     """The receiver postpones a referral's reminders (they are on it, or away)."""
     group, _, r = await _own_referral(w, cmd.referral_id)
     until = w.now + timedelta(hours=cmd.hours)
-    if not await w.tx.due_snooze(group.id, r.id, due.REFERRAL_KINDS, int(until.timestamp())):
+    if not await w.tx.due.snooze(group.id, r.id, due.REFERRAL_KINDS, int(until.timestamp())):
         return [messages.nothing_to_snooze(r)]
     return [messages.snoozed(r, until, group.tz)]

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from bot import batch, due, messages
 from bot.model import Group, Member, seat_key
 from bot.out import OutMessage
-from bot.ports import DueItem, Repository
+from bot.ports import DueItem
 from bot.schedule import is_meeting, meeting_date
+from bot.stores import UnitOfWork
 from bot.text import Rich
 from bot.work import Work
 
@@ -52,9 +53,9 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
         return Outcome("cancelled", "the group has no meeting")
     at = due.meeting_of(item.occurrence)
     day = meeting_date(group.meeting, at)
-    if day.isoformat() in await w.tx.skips(group.id):
+    if day.isoformat() in await w.tx.groups.skips(group.id):
         return Outcome("cancelled", "the meeting was skipped")
-    sched = due.group_schedule(w.settings, await w.tx.group_settings(group.id))
+    sched = due.group_schedule(w.settings, await w.tx.groups.settings(group.id))
     times = due.meeting_times(sched, at, group.tz, day)
     # plan the following meeting; after a long downtime, the first one still to come. The
     # group's other work of this meeting in the batch would plan the same: planned once.
@@ -81,12 +82,14 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 w.now.isoformat(),
             )
             return Outcome("dropped", f"late: ran at {w.now.isoformat()}")
-        members = await w.tx.members(group.id)
+        members = await w.tx.members.of_group(group.id)
         with_asks = [m for m in members if m.ask]
         lines = await _ask_lines(w, group, with_asks)
         taken = {seat_key(m.classification) for m in members if m.classification}
-        open_seats = [c for c in await w.tx.wanted_seats(group.id) if seat_key(c) not in taken]
-        last = await w.tx.stats(group.id, None, int((at - timedelta(days=7)).timestamp()), w.ts)
+        open_seats = [c for c in await w.tx.seats.wanted(group.id) if seat_key(c) not in taken]
+        last = await w.tx.numbers.stats(
+            group.id, None, int((at - timedelta(days=7)).timestamp()), w.ts
+        )
         await w.post(
             group,
             messages.meeting_reminder(
@@ -120,7 +123,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
             return Outcome("dropped", "late")
         # since the last recap posted: a week, a skipped week's too, and never twice the
         # same hours when the meeting moved within a week
-        since = await w.tx.due_last_done(group.id, due.RECAP, item.due_at)
+        since = await w.tx.due.last_done(group.id, due.RECAP, item.due_at)
         if since is None:
             since = int((times[due.RECAP] - timedelta(days=7)).timestamp())
         await _recap(w, group, since, item.due_at)
@@ -142,10 +145,10 @@ async def _ask_lines(w: Work, group: Group, with_asks: list[Member]) -> dict[int
 async def _accountability(w: Work, group: Group, at: datetime, week: int) -> None:
     weeks = w.settings.nudges.inactive_weeks
     since = int((at - timedelta(weeks=weeks)).timestamp())
-    members = await w.tx.members(group.id)
+    members = await w.tx.members.of_group(group.id)
     with_asks = [m for m in members if m.ask]
     lines = await _ask_lines(w, group, with_asks)
-    gave = await w.tx.givers_since(group.id, since)  # one read for the group, not one each
+    gave = await w.tx.numbers.givers_since(group.id, since)  # one read for the group, not one each
     # quiet hours end alike for everyone with the same hours and zone (most keep the group's)
     quiet: dict[tuple[str | None, str | None], int | None] = {}
     nudges: list[tuple[Member, OutMessage, int | None]] = []
@@ -171,47 +174,47 @@ async def _accountability(w: Work, group: Group, at: datetime, week: int) -> Non
 
 async def _recap(w: Work, group: Group, since: int, until: int) -> None:
     """Everything since the previous meeting's recap (a skipped week's too)."""
-    week = await w.tx.stats(group.id, None, since, until)
+    week = await w.tx.numbers.stats(group.id, None, since, until)
     cache: dict[int, Member] = {}
 
     async def member(mid: int) -> Member:
         if mid not in cache:
-            m = await w.tx.member_by_id(mid)
+            m = await w.tx.members.by_id(mid)
             assert m is not None
             cache[mid] = m
         return cache[mid]
 
     givers = [
         ((await member(mid)).user, r, ld)
-        for mid, r, ld in await w.tx.givers_between(group.id, since, until)
+        for mid, r, ld in await w.tx.numbers.givers_between(group.id, since, until)
     ]
     thanks = [
         ((await member(a)).user, (await member(b)).user)
-        for a, b in await w.tx.thanks_between(group.id, since, until)
+        for a, b in await w.tx.thanks.between(group.id, since, until)
     ]
     visitors = [
         (name, (await member(by)).user if by else None)
-        for name, by in await w.tx.visitors_between(group.id, since, until)
+        for name, by in await w.tx.attendance.visitors_between(group.id, since, until)
     ]
     await w.post(group, messages.weekly_recap(group, week, givers, thanks, visitors))
 
 
-async def _still_held(tx: Repository, group_id: int, at: datetime) -> bool:
+async def _still_held(tx: UnitOfWork, group_id: int, at: datetime) -> bool:
     """Whether the group still meets at `at`: not moved or skipped since."""
-    group = await tx.group(group_id)
+    group = await tx.groups.get(group_id)
     if group is None or group.meeting is None:
         return False
-    return is_meeting(group.meeting, at, await tx.skips(group_id))
+    return is_meeting(group.meeting, at, await tx.groups.skips(group_id))
 
 
-async def reopen_after_clock_step(tx: Repository, now: datetime) -> int:
+async def reopen_after_clock_step(tx: UnitOfWork, now: datetime) -> int:
     """When the clock was set back (a jump forward that NTP corrected), work the jumped clock
     finished is judged again by this one: a reminder dropped as late whose meeting has not
     started is due again, and a recap posted or dropped before its time by this clock is
     planned again, so the meeting gets its reminders and a recap after it really ended.
     Reminders that went out stay sent: a second copy would say nothing new."""
     reopened = 0
-    finished = await tx.due_finished_after(int((now + CLOCK_STEP).timestamp()), due.MEETING_KINDS)
+    finished = await tx.due.finished_after(int((now + CLOCK_STEP).timestamp()), due.MEETING_KINDS)
     for item, state in finished:
         try:
             at = due.meeting_of(item.occurrence)
@@ -223,7 +226,7 @@ async def reopen_after_clock_step(tx: Repository, now: datetime) -> int:
             again = now.timestamp() < until
         else:
             again = state == "dropped" and now < at
-        if again and await _still_held(tx, item.group_id, at) and await tx.due_reopen(item.id):
+        if again and await _still_held(tx, item.group_id, at) and await tx.due.reopen(item.id):
             log.warning(
                 "due work %s (%s for %s) reopened: the clock was set back to %s",
                 item.id,

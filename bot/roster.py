@@ -38,21 +38,21 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
     channel = w.ctx.channel
     if channel.channel_id is None:
         raise Refusal(messages.setup_needs_channel())
-    existing = await w.tx.group_by_channel(channel)
+    existing = await w.tx.groups.by_channel(channel)
     if existing is not None:
-        admins = [m for m in await w.tx.members(existing.id) if m.is_admin]
+        admins = [m for m in await w.tx.members.of_group(existing.id) if m.is_admin]
         raise Refusal(messages.already_set_up(existing, admins))
     name = cmd.name or (channel.name.lstrip("#") if channel.name else "") or "Our group"
     tz = w.settings.timezone
     currency = currencies.for_new_group(w, tz, cmd.currency)
-    group = await w.tx.create_group(
+    group = await w.tx.groups.create(
         channel, name, tz, currency, w.ts, locale=w.settings.locale or None
     )
     if cmd.currency:
         await currencies.chosen(w, group)
-    admin = await w.tx.add_member(group.id, w.ctx.actor, is_admin=True, now=w.ts)
+    admin = await w.tx.members.add(group.id, w.ctx.actor, is_admin=True, now=w.ts)
     if w.ctx.tz and is_timezone(w.ctx.tz):
-        await w.tx.update_member(admin.id, tz=w.ctx.tz)
+        await w.tx.members.update(admin.id, tz=w.ctx.tz)
     await due.plan_month(w.tx, group, w.now + due.NEW_GROUP_GRACE)
     await w.post(group, messages.group_created_post(group, w.ctx.actor))
     done = messages.group_created(group)
@@ -62,7 +62,7 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
 async def join(w: Work, cmd: Join) -> list[OutMessage]:
     group = await w.group()
     key = seat_key(cmd.classification)
-    member = await w.tx.member(group.id, w.ctx.actor.user_id)
+    member = await w.tx.members.get(group.id, w.ctx.actor.user_id)
     if (
         member is not None
         and member.active
@@ -70,7 +70,7 @@ async def join(w: Work, cmd: Join) -> list[OutMessage]:
         and seat_key(member.classification) == key
     ):
         return [messages.already_hold(member.classification)]
-    holder = await w.tx.seat_holder(group.id, key)
+    holder = await w.tx.seats.holder(group.id, key)
     if holder is not None and (member is None or holder.id != member.id):
         raise Refusal(messages.seat_taken(holder.classification or cmd.classification, holder))
     near = await seats.near_match(w, group, cmd.classification, member)
@@ -99,38 +99,38 @@ async def show_profile(w: Work, cmd: ShowProfile) -> list[OutMessage]:
 
 async def set_ask(w: Work, cmd: SetAsk) -> list[OutMessage]:
     me = await w.actor(await w.group())
-    await w.tx.update_member(me.id, ask=cmd.ask)
+    await w.tx.members.update(me.id, ask=cmd.ask)
     return [messages.profile_updated("ask", cmd.ask)]
 
 
 async def set_email(w: Work, cmd: SetEmail) -> list[OutMessage]:
     me = await w.actor(await w.group())
-    await w.tx.update_member(me.id, email=cmd.email)
+    await w.tx.members.update(me.id, email=cmd.email)
     return [messages.profile_updated("email", cmd.email)]
 
 
 async def set_tz(w: Work, cmd: SetTimeZone) -> list[OutMessage]:
     me = await w.actor(await w.group())
-    await w.tx.update_member(me.id, tz=cmd.tz)
+    await w.tx.members.update(me.id, tz=cmd.tz)
     return [messages.profile_updated("time zone", cmd.tz)]
 
 
 async def set_quiet(w: Work, cmd: SetQuietHours) -> list[OutMessage]:
     me = await w.actor(await w.group())
-    await w.tx.update_member(me.id, quiet_hours=cmd.quiet)
+    await w.tx.members.update(me.id, quiet_hours=cmd.quiet)
     return [messages.profile_updated("quiet hours", cmd.quiet)]
 
 
 async def set_dm(w: Work, cmd: SetDirectMessages) -> list[OutMessage]:
     me = await w.actor(await w.group())
-    await w.tx.update_member(me.id, dm_enabled=int(cmd.enabled))
+    await w.tx.members.update(me.id, dm_enabled=cmd.enabled)
     value = "on" if cmd.enabled else "off (referrals passed to you still come by DM)"
     return [messages.profile_updated("direct messages", messages.lit(value))]
 
 
 async def set_suggestions(w: Work, cmd: SetSuggestions) -> list[OutMessage]:
     me = await w.actor(await w.group())
-    await w.tx.update_member(me.id, suggestions=int(cmd.enabled))
+    await w.tx.members.update(me.id, suggestions=cmd.enabled)
     return [
         messages.profile_updated("monthly 1-2-1 suggestions", lit("on" if cmd.enabled else "off"))
     ]
@@ -157,14 +157,14 @@ async def _one_to_one_with(
     w: Work, group: Group, me: Member, other: Member, note: str | None
 ) -> OutMessage:
     since = w.ts - int(ONE_TO_ONE_WINDOW.total_seconds())
-    recent = await w.tx.recent_one_to_one(me.id, other.id, since)
+    recent = await w.tx.one_to_ones.recent(me.id, other.id, since)
     if recent is not None:
         oto_id, logged_by, confirmed = recent
         if logged_by == me.id or confirmed:
             return messages.one_to_one_already(other.user)
-        await w.tx.confirm_one_to_one(oto_id)
+        await w.tx.one_to_ones.confirm(oto_id)
         return messages.one_to_one_confirmed(other.user)
-    await w.tx.add_one_to_one(group.id, me.id, other.id, me.id, note, w.ts)
+    await w.tx.one_to_ones.add(group.id, me.id, other.id, me.id, note, w.ts)
     await w.dm(group, other, messages.one_to_one_dm(me))
     return messages.one_to_one_logged(other.user)
 
@@ -174,7 +174,7 @@ async def show_meeting(w: Work, cmd: ShowMeeting) -> list[OutMessage]:
     await w.actor(group)
     if group.meeting is None:
         return [messages.no_meeting()]
-    skips = await w.tx.skips(group.id)
+    skips = await w.tx.groups.skips(group.id)
     today = local_date(w.now, group.tz).isoformat()
     upcoming = sorted(d for d in skips if d >= today)
     return [messages.meeting_show(group, next_meeting(group.meeting, w.now, skips), upcoming)]
@@ -186,9 +186,9 @@ async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
     if not me.is_admin:
         raise Refusal(messages.admin_only("set the weekly meeting"))
     meeting = Meeting(cmd.weekday, cmd.time, cmd.tz or group.tz, cmd.where or "")
-    await w.tx.set_meeting(group.id, meeting)
-    await w.tx.note_meeting_set(group.id, w.ts)  # lights count the meetings held from here
-    group = await w.tx.group(group.id)
+    await w.tx.groups.set_meeting(group.id, meeting)
+    await w.tx.groups.note_meeting_set(group.id, w.ts)  # lights count the meetings held from here
+    group = await w.tx.groups.get(group.id)
     assert group is not None and group.meeting is not None
     next_at = await due.replan_meetings(w.tx, w.settings, group, w.now)
     await w.post(group, messages.meeting_set(group, next_at))
@@ -210,7 +210,7 @@ async def skip_meeting(w: Work, cmd: SkipMeeting) -> list[OutMessage]:
         raise Refusal(messages.skip_not_meeting_day(day, group))
     if cmd.day < local_date(w.now, group.tz):
         raise Refusal(messages.skip_in_past(day))
-    if not await w.tx.add_skip(group.id, day):
+    if not await w.tx.groups.add_skip(group.id, day):
         return [messages.already_skipped(day)]
     await due.replan_meetings(w.tx, w.settings, group, w.now)
     await w.post(group, messages.meeting_skipped(day, group))
@@ -227,8 +227,12 @@ async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
     own = who.id == me.id
     wk = week_bounds(w.now, group.tz)
     q = quarter_bounds(w.now, group.tz)
-    week = await w.tx.stats(group.id, who.id, int(wk[0].timestamp()), int(wk[1].timestamp()))
-    quarter = await w.tx.stats(group.id, who.id, int(q[0].timestamp()), int(q[1].timestamp()))
+    week = await w.tx.numbers.stats(
+        group.id, who.id, int(wk[0].timestamp()), int(wk[1].timestamp())
+    )
+    quarter = await w.tx.numbers.stats(
+        group.id, who.id, int(q[0].timestamp()), int(q[1].timestamp())
+    )
     # a member's closed business amount is theirs alone
     return [
         messages.stats(

@@ -31,7 +31,7 @@ async def near_match(
     if found is None:
         return None
     trade = found[1]
-    for m in await w.tx.members(group.id):
+    for m in await w.tx.members.of_group(group.id):
         if (me is not None and m.id == me.id) or not m.classification:
             continue
         theirs = cat.match(m.classification)
@@ -46,16 +46,16 @@ async def hold_back(
     """Remember the request, tell the admins, and tell the person why. Not a Refusal: the
     request and the admins' messages are kept; no seat is taken. Asking again for the same
     seat does not tell the admins twice."""
-    before = await w.tx.seat_request(group.id, user.user_id)
+    before = await w.tx.seats.request(group.id, user.user_id)
     asked_again = (
         before is not None
         and seat_key(before.classification) == seat_key(classification)
         and before.at >= w.ts - REQUEST_DAYS * 86400
     )
-    request = await w.tx.add_seat_request(group.id, user, classification, holder.id, w.ts)
+    request = await w.tx.seats.add_request(group.id, user, classification, holder.id, w.ts)
     if asked_again:
         return [group_messages.near_match_refused(classification, holder, trade, user)]
-    for admin in await w.tx.members(group.id):
+    for admin in await w.tx.members.of_group(group.id):
         if admin.is_admin and admin.user.user_id != user.user_id:
             await w.dm(
                 group,
@@ -74,22 +74,22 @@ async def seat(
     member, the seat they moved from, and whether they became the group's admin (a group
     left with no admin gets the next member to take a seat as its admin)."""
     if member is None:
-        member = await w.tx.add_member(group.id, user, is_admin=False, now=w.ts)
+        member = await w.tx.members.add(group.id, user, is_admin=False, now=w.ts)
         if tz and is_timezone(tz):
-            member = await w.tx.update_member(member.id, tz=tz)
+            member = await w.tx.members.update(member.id, tz=tz)
     moved_from = member.classification if member.active else None
     has_admin = (member.active and member.is_admin) or any(
-        m.is_admin for m in await w.tx.members(group.id) if m.id != member.id
+        m.is_admin for m in await w.tx.members.of_group(group.id) if m.id != member.id
     )
-    member = await w.tx.update_member(
+    member = await w.tx.members.update(
         member.id,
         classification=classification,
         seat_key=seat_key(classification),
-        active=1,
+        active=True,
         display_name=user.display_name,
-        **({} if has_admin else {"is_admin": 1}),
+        is_admin=member.is_admin or not has_admin,  # the first to take a seat runs the group
     )
-    await w.tx.drop_seat_request(group.id, user.user_id)
+    await w.tx.seats.drop_request(group.id, user.user_id)
     return member, moved_from, not has_admin
 
 
@@ -99,25 +99,25 @@ async def allow_seat(w: Work, cmd: AllowSeat) -> list[OutMessage]:
     user = cmd.member
     if (user.platform, user.workspace) != (group.platform, group.workspace):
         raise Refusal(messages.other_platform())
-    request = await w.tx.seat_request(group.id, user.user_id)
+    request = await w.tx.seats.request(group.id, user.user_id)
     if request is None or request.at < w.ts - REQUEST_DAYS * 86400:
         return [group_messages.no_seat_to_allow(user)]
-    member = await w.tx.member(group.id, user.user_id)
+    member = await w.tx.members.get(group.id, user.user_id)
     key = seat_key(request.classification)
-    holder = await w.tx.seat_holder(group.id, key)
+    holder = await w.tx.seats.holder(group.id, key)
     if holder is not None and (member is None or holder.id != member.id):
         raise Refusal(messages.seat_taken(holder.classification or request.classification, holder))
     member, moved_from, _ = await seat(w, group, request.user, member, request.classification, None)
     await w.post(group, messages.joined_post(member, moved_from))
     await w.dm(group, member, group_messages.seat_allowed_dm(group, me.user, member))
-    near = await w.tx.member_by_id(request.holder_id) if request.holder_id else None
+    near = await w.tx.members.by_id(request.holder_id) if request.holder_id else None
     return [group_messages.seat_allowed(member, near)]
 
 
 async def show_roster(w: Work, cmd: ShowRoster) -> list[OutMessage]:
     group = await w.group()
     await w.actor(group)
-    members = await w.tx.members(group.id)
+    members = await w.tx.members.of_group(group.id)
     # a listed seat is filled by its own wording or by a member in the same trade
     cat = catalogue(w.settings.insight.spheres_file)
     seated = [m.classification for m in members if m.classification]
@@ -125,7 +125,7 @@ async def show_roster(w: Work, cmd: ShowRoster) -> list[OutMessage]:
     trades = {found[1] for c in seated if (found := cat.match(c))}
     open_seats = [
         c
-        for c in await w.tx.wanted_seats(group.id)
+        for c in await w.tx.seats.wanted(group.id)
         if seat_key(c) not in taken and ((found := cat.match(c)) is None or found[1] not in trades)
     ]
     return [group_messages.roster(group, members, open_seats)]

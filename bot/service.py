@@ -105,11 +105,11 @@ from bot.ports import (
     Messenger,
     NotAPerson,
     OutboxItem,
-    Repository,
     SeatRequest,
 )
 from bot.reminders import Outcome
 from bot.schedule import local_date
+from bot.stores import Repository, UnitOfWork
 from bot.work import SYSTEM, Context, Refusal, Work
 
 log = logging.getLogger(__name__)
@@ -314,13 +314,13 @@ class Core:
         if len(parts) == 2 and parts[0] == "121" and (mid := num(parts[1])) is not None:
             a = ctx.actor
 
-            async def look(tx: Repository) -> tuple[Member | None, Group | None, Member | None]:
-                other = await tx.member_by_id(mid)
-                group = await tx.group(other.group_id) if other else None
-                me = await tx.member(group.id, a.user_id) if group else None
+            async def look(tx: UnitOfWork) -> tuple[Member | None, Group | None, Member | None]:
+                other = await tx.members.by_id(mid)
+                group = await tx.groups.get(other.group_id) if other else None
+                me = await tx.members.get(group.id, a.user_id) if group else None
                 return other, group, me
 
-            other, group, me = await self.repo.atomic(look)
+            other, group, me = await self.repo.read(look)
             # a button naming a member of a group the clicker is not in is forged or stale:
             # answer as for any stale button, naming nothing of that group
             if (
@@ -341,13 +341,13 @@ class Core:
         """An admin's "Allow the seat" button, pressed in their DM: as if typed in the group."""
         a = ctx.actor
 
-        async def look(tx: Repository) -> tuple[SeatRequest | None, Group | None, Member | None]:
-            request = await tx.seat_request_by_id(request_id)
-            group = await tx.group(request.group_id) if request else None
-            me = await tx.member(group.id, a.user_id) if group else None
+        async def look(tx: UnitOfWork) -> tuple[SeatRequest | None, Group | None, Member | None]:
+            request = await tx.seats.request_by_id(request_id)
+            group = await tx.groups.get(request.group_id) if request else None
+            me = await tx.members.get(group.id, a.user_id) if group else None
             return request, group, me
 
-        request, group, me = await self.repo.atomic(look)
+        request, group, me = await self.repo.read(look)
         # someone outside the group gets the stale-button answer, naming nothing of it
         if (
             request is None
@@ -365,18 +365,18 @@ class Core:
         now = self.clock.now()
         replayed: list[bool] = []  # a platform's retry, answered as the first time: not counted
 
-        async def unit(tx: Repository) -> list[OutMessage]:
+        async def unit(tx: UnitOfWork) -> list[OutMessage]:
             if ctx.request_key:
-                done = await tx.request_reply(ctx.request_key)
+                done = await tx.requests.reply(ctx.request_key)
                 if done is not None:
                     replayed.append(True)
                     return [OutMessage.from_json(m) for m in json.loads(done)]
             work = Work(tx, ctx, now, self.settings)
             replies = await handler(work, cmd)
-            if ctx.actor.platform != "system" and await tx.take_dm_unreachable(ctx.actor):
+            if ctx.actor.platform != "system" and await tx.members.take_dm_unreachable(ctx.actor):
                 replies = [*replies, messages.you_were_unreachable()]
             if ctx.request_key:
-                await tx.save_request(
+                await tx.requests.save(
                     ctx.request_key, json.dumps([m.to_json() for m in replies]), work.ts
                 )
             return replies
@@ -421,13 +421,13 @@ class Core:
         now = int(self.clock.now().timestamp())
         group_id = item.group_id
 
-        async def tell(tx: Repository) -> None:
-            group = await tx.group(group_id)
+        async def tell(tx: UnitOfWork) -> None:
+            group = await tx.groups.get(group_id)
             if group is None:
                 return
-            for m in await tx.members(group.id):
+            for m in await tx.members.of_group(group.id):
                 if m.is_admin:
-                    await tx.outbox_add(group.id, m.user, messages.needs_admin(group, how), now)
+                    await tx.outbox.add(group.id, m.user, messages.needs_admin(group, how), now)
 
         await self.repo.atomic(tell)
 
@@ -439,14 +439,14 @@ class Core:
         now = int(self.clock.now().timestamp())
         group_id, target, kind = item.group_id, item.target, item.message.kind
 
-        async def tell(tx: Repository) -> None:
-            group = await tx.group(group_id)
+        async def tell(tx: UnitOfWork) -> None:
+            group = await tx.groups.get(group_id)
             if group is None:
                 return
             notice = messages.delivery_refused(group, kind, target, why)
-            for m in await tx.members(group.id):
+            for m in await tx.members.of_group(group.id):
                 if m.is_admin and m.active:
-                    await tx.outbox_add(group.id, m.user, notice, now)
+                    await tx.outbox.add(group.id, m.user, notice, now)
 
         await self.repo.atomic(tell)
 
@@ -458,20 +458,20 @@ class Core:
         now = int(self.clock.now().timestamp())
         group_id, user, message = item.group_id, item.target, item.message
 
-        async def remember(tx: Repository) -> None:
-            member = await tx.member(group_id, user.user_id)
+        async def remember(tx: UnitOfWork) -> None:
+            member = await tx.members.get(group_id, user.user_id)
             if member is None:
                 return
-            await tx.update_member(member.id, dm_unreachable_at=now)
-            r = await tx.referral(message.about) if message.about else None
-            group = await tx.group(group_id)
+            await tx.members.update(member.id, dm_unreachable_at=now)
+            r = await tx.referrals.get(message.about) if message.about else None
+            group = await tx.groups.get(group_id)
             if message.kind not in ("referral.received", "lead.received"):
                 return  # later nudges fail the same way; the giver hears once
             if r is None or group is None or r.receiver_id != member.id:
                 return
-            giver = await tx.member_by_id(r.giver_id)
+            giver = await tx.members.by_id(r.giver_id)
             if giver is not None and giver.active:
-                await tx.outbox_add(
+                await tx.outbox.add(
                     group.id, giver.user, messages.receiver_unreachable(r, member.user), now
                 )
 
@@ -526,10 +526,10 @@ class Core:
     async def next_due(self) -> datetime | None:
         """The earliest moment something is waiting to run or go out, if anything is."""
 
-        async def soonest(tx: Repository) -> list[int]:
-            return [t for t in (await tx.outbox_next_due(), await tx.due_next()) if t is not None]
+        async def soonest(tx: UnitOfWork) -> list[int]:
+            return [t for t in (await tx.outbox.next_due(), await tx.due.next()) if t is not None]
 
-        times = await self.repo.atomic(soonest)
+        times = await self.repo.read(soonest)
         return datetime.fromtimestamp(min(times), UTC) if times else None
 
     async def run_due(self, now: datetime) -> int:
@@ -575,7 +575,7 @@ class Core:
         await self.repo.atomic(lambda tx: _reopen_after_clock_step(tx, now))
         while True:
             items = await self.repo.atomic(
-                lambda tx: tx.due_claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
+                lambda tx: tx.due.claim(ts, DUE_BATCH, ts - STALE_RUNNING_SECONDS)
             )
             ran += await self._run_batch(items, now)
             self.metrics.due_work_ran(items, now)
@@ -597,9 +597,9 @@ class Core:
         self._swept_at = ts
         before = ts - self.settings.privacy.retention_days * 86400
 
-        async def sweep(tx: Repository) -> int:
-            erased = await tx.erase_closed_contacts(before)
-            await tx.prune_requests(ts - REQUESTS_KEPT)
+        async def sweep(tx: UnitOfWork) -> int:
+            erased = await tx.privacy.erase_closed_contacts(before)
+            await tx.requests.prune(ts - REQUESTS_KEPT)
             return erased
 
         erased = await self.repo.atomic(sweep)
@@ -608,7 +608,7 @@ class Core:
         sent_before = ts - self.settings.privacy.sent_messages_days * 86400
         pruned = PRUNE_BATCH
         while pruned == PRUNE_BATCH:
-            pruned = await self.repo.atomic(lambda tx: tx.prune_outbox(sent_before, PRUNE_BATCH))
+            pruned = await self.repo.atomic(lambda tx: tx.outbox.prune(sent_before, PRUNE_BATCH))
         files.prune(self.settings, ts - self.settings.privacy.files_days * 86400)
 
     async def _run_batch(self, items: list[DueItem], now: datetime) -> int:
@@ -635,19 +635,19 @@ class Core:
         self, item: DueItem, now: datetime, memo: dict[Hashable, Any] | None = None
     ) -> int:
 
-        async def unit(raw: Repository) -> tuple[Outcome, Work] | None:
+        async def unit(raw: UnitOfWork) -> tuple[Outcome, Work] | None:
             if memo is None:
                 return await run(raw)
             try:
-                return await run(cast(Repository, SharedReads(raw, memo)))
+                return await run(cast(UnitOfWork, SharedReads(raw, memo)))
             except BaseException:
                 memo.clear()  # its changes are rolled back; what the batch kept may rest on them
                 raise
 
-        async def run(tx: Repository) -> tuple[Outcome, Work] | None:
-            group = await tx.group(item.group_id)
+        async def run(tx: UnitOfWork) -> tuple[Outcome, Work] | None:
+            group = await tx.groups.get(item.group_id)
             if group is None:
-                await tx.due_finish(item, "cancelled", int(now.timestamp()), "no group")
+                await tx.due.finish(item, "cancelled", int(now.timestamp()), "no group")
                 return None
             work = Work(tx, SYSTEM, now, self.settings)
             if item.kind in due.MEETING_KINDS or item.kind == due.REPLAN:
@@ -659,9 +659,9 @@ class Core:
             outcome = await runner(work, item, group)
             if outcome.state == "postponed":
                 assert outcome.postpone_to is not None
-                kept = await tx.due_postpone(item, outcome.postpone_to)
+                kept = await tx.due.postpone(item, outcome.postpone_to)
             else:
-                kept = await tx.due_finish(item, outcome.state, work.ts, outcome.note)
+                kept = await tx.due.finish(item, outcome.state, work.ts, outcome.note)
             if not kept:  # another process reclaimed it: undo what we queued
                 raise _LostClaim()
             return outcome, work
@@ -689,7 +689,7 @@ class Core:
             return 0
 
 
-async def _reopen_after_clock_step(tx: Repository, now: datetime) -> int:
+async def _reopen_after_clock_step(tx: UnitOfWork, now: datetime) -> int:
     """Work a clock since set back finished in its future: meeting work, then the month's."""
     return await reminders.reopen_after_clock_step(tx, now) + await monthly.reopen_after_clock_step(
         tx, now

@@ -11,7 +11,7 @@ from bot import messages
 from bot.config import Settings
 from bot.model import ChannelRef, Group, Member, UserRef
 from bot.out import OutMessage
-from bot.ports import Repository
+from bot.stores import UnitOfWork
 
 # DMs that carry a referral's details still come when a member turns DMs off: the details
 # go nowhere else (never to a channel), and a corrected email or phone is such a detail.
@@ -47,16 +47,15 @@ class Refusal(Exception):
 
 @dataclass
 class Work:
-    tx: Repository
+    tx: UnitOfWork
     ctx: Context
     now: datetime
     settings: Settings
-    queued: int = field(default=0)
     # slow work that must not hold the database's write lock (drawing a chart): run after
     # the transaction commits, before the outbox delivers, on a worker thread; what a job
     # returns, if anything, is a unit of work to commit once it is done (releasing a post
     # that waited for the job's file)
-    after_commit: list[Callable[[], Callable[[Repository], Awaitable[None]] | None]] = field(
+    after_commit: list[Callable[[], Callable[[UnitOfWork], Awaitable[None]] | None]] = field(
         default_factory=list
     )
 
@@ -70,12 +69,12 @@ class Work:
         person belongs to on this platform."""
         ch = self.ctx.channel
         if ch.channel_id is not None:
-            group = await self.tx.group_by_channel(ch)
+            group = await self.tx.groups.by_channel(ch)
             if group is not None:
                 return group
         groups = [
             g
-            for g in await self.tx.groups_of_user(self.ctx.actor)
+            for g in await self.tx.groups.of_user(self.ctx.actor)
             if g.platform == self.ctx.actor.platform
         ]
         if len(groups) == 1:
@@ -86,7 +85,7 @@ class Work:
 
     async def group_by_id(self, group_id: int) -> Group | None:
         """A group the actor may act in: same platform and workspace."""
-        group = await self.tx.group(group_id)
+        group = await self.tx.groups.get(group_id)
         a = self.ctx.actor
         if group is None or (group.platform, group.workspace) != (a.platform, a.workspace):
             return None
@@ -94,11 +93,11 @@ class Work:
 
     async def actor(self, group: Group) -> Member:
         """The person who typed the command, as an active member of `group`."""
-        member = await self.tx.member(group.id, self.ctx.actor.user_id)
+        member = await self.tx.members.get(group.id, self.ctx.actor.user_id)
         if member is None or not member.active:
             raise Refusal(messages.not_a_member(group))
         if self.ctx.actor.display_name and self.ctx.actor.display_name != member.name:
-            member = await self.tx.update_member(
+            member = await self.tx.members.update(
                 member.id, display_name=self.ctx.actor.display_name
             )
         return member
@@ -107,7 +106,7 @@ class Work:
         """Someone named in a command, who must be an active member of the same group."""
         if (user.platform, user.workspace) != (group.platform, group.workspace):
             raise Refusal(messages.other_platform())
-        member = await self.tx.member(group.id, user.user_id)
+        member = await self.tx.members.get(group.id, user.user_id)
         if member is None or not member.active:
             raise Refusal(messages.user_not_member(user, group))
         return member
@@ -121,8 +120,7 @@ class Work:
         member was told."""
         if not member.dm_enabled and message.kind not in ESSENTIAL_DMS:
             return False
-        await self.tx.outbox_add(group.id, member.user, message, self.ts, due)
-        self.queued += 1
+        await self.tx.outbox.add(group.id, member.user, message, self.ts, due)
         return True
 
     async def dms(self, group: Group, queued: list[tuple[Member, OutMessage, int | None]]) -> None:
@@ -133,9 +131,7 @@ class Work:
             if m.dm_enabled or message.kind in ESSENTIAL_DMS
         ]
         if rows:
-            await self.tx.outbox_add_many(group.id, rows, self.ts)
-            self.queued += len(rows)
+            await self.tx.outbox.add_many(group.id, rows, self.ts)
 
     async def post(self, group: Group, message: OutMessage) -> None:
-        await self.tx.outbox_add(group.id, group.channel, message, self.ts)
-        self.queued += 1
+        await self.tx.outbox.add(group.id, group.channel, message, self.ts)

@@ -5,8 +5,8 @@ on one pooled connection (READ COMMITTED); claims of due work and of the outbox 
 rows with FOR UPDATE SKIP LOCKED, so two workers never get one row and neither waits for
 the other's batch.
 
-The business queries are not written again here: the query methods of the SQLite
-repository run unchanged over `PgConnection`, which gives them the few calls they make of
+The business queries are not written again here: the stores of the SQLite repository
+(storage/sqlite/<store>.py) run unchanged over `PgConnection`, which gives them the few calls they make of
 aiosqlite (execute, executemany, a cursor's rows and rowcount) and turns SQLite's `?` and
 `:name` placeholders into PostgreSQL's `$n`. Where the dialects differ the query asks its
 `dialect` (storage/dialect.py).
@@ -25,7 +25,7 @@ import asyncpg
 
 from storage import migrate as migrations
 from storage.dialect import POSTGRESQL
-from storage.sqlite import SqliteRepository
+from storage.sqlite import SqliteRepository, _attach_stores
 
 log = logging.getLogger(__name__)
 
@@ -145,13 +145,15 @@ async def _setup(conn: asyncpg.Connection) -> None:
 
 
 class PostgresRepository(SqliteRepository):
-    """The repository on PostgreSQL: SQLite's query methods, PostgreSQL's transactions."""
+    """The repository on PostgreSQL: the same stores (tx.groups, tx.outbox, …) and their
+    queries, PostgreSQL's transactions."""
 
     dialect = POSTGRESQL
     units_in_order = False  # each unit of work is a transaction on a connection of its own
 
     def __init__(self, db: PgConnection, pool: asyncpg.Pool | None) -> None:
         self._db = db  # type: ignore[assignment]
+        _attach_stores(self)
         self._pool = pool
         self._here = None
         self._lock = asyncio.Lock()
@@ -204,6 +206,12 @@ class PostgresRepository(SqliteRepository):
         """One unit of work in one transaction on one pooled connection."""
         assert self._pool is not None
         async with self._pool.acquire() as conn, conn.transaction():
+            return await work(PostgresRepository(PgConnection(conn), None))
+
+    async def read(self, work: Callable[[SqliteRepository], Awaitable[T]]) -> T:  # type: ignore[override]
+        """A unit of work that only reads: a read-only transaction, so a write in it fails."""
+        assert self._pool is not None
+        async with self._pool.acquire() as conn, conn.transaction(readonly=True):
             return await work(PostgresRepository(PgConnection(conn), None))
 
     @asynccontextmanager

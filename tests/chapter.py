@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.model import ChannelRef, Kind, Member, UserRef, seat_key
-from bot.ports import Repository
+from bot.stores import Repository, UnitOfWork
 
 SIZE = 120
 
@@ -72,19 +72,21 @@ async def seed(repo: Repository, channel: ChannelRef, people: list[UserRef], at:
     """`people` join the group in `channel` 100 days before `at`; at `at` each gives the next
     a referral, is thanked by them and brings a visitor; the admin lists 40 open seats."""
 
-    async def work(tx: Repository) -> Week:
-        group = await tx.group_by_channel(channel)
+    async def work(tx: UnitOfWork) -> Week:
+        group = await tx.groups.by_channel(channel)
         assert group is not None
         joined = at - 100 * 86400  # before the quarter: each is a "first referral this quarter"
         for i, user in enumerate(people):
-            m = await tx.add_member(group.id, user, False, joined)
+            m = await tx.members.add(group.id, user, False, joined)
             trade = f"Quuxwright grade {i}"
-            await tx.update_member(m.id, classification=trade, seat_key=seat_key(trade), ask=ask(i))
-        members = await tx.members(group.id)
+            await tx.members.update(
+                m.id, classification=trade, seat_key=seat_key(trade), ask=ask(i)
+            )
+        members = await tx.members.of_group(group.id)
         visitors = []
         for i, m in enumerate(members):
             other = members[(i + 1) % len(members)]
-            await tx.add_referral(
+            await tx.referrals.add(
                 group_id=group.id,
                 giver_id=m.id,
                 receiver_id=other.id,
@@ -98,15 +100,15 @@ async def seed(repo: Repository, channel: ChannelRef, people: list[UserRef], at:
                 now=at,
                 request_key=None,
             )
-            await tx.add_thanks(
+            await tx.thanks.add(
                 group_id=group.id, from_id=other.id, to_id=m.id, referral_id=None, note=None, now=at
             )
             visitor = f"{SAMPLES[i % len(SAMPLES)]} visitor {i}"
-            await tx.add_visitor(group.id, visitor, m.id, at)
+            await tx.attendance.add_visitor(group.id, visitor, m.id, at)
             visitors.append(visitor)
         seats = [f"Seat {i}: Кровельщик & <roofer> 屋顶" for i in range(40)]
         for c in seats:
-            await tx.add_wanted_seat(group.id, seat_key(c), c)
+            await tx.seats.add_wanted(group.id, seat_key(c), c)
         return Week(group.id, members, visitors, seats)
 
     return await repo.atomic(work)

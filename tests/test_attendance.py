@@ -62,7 +62,7 @@ async def meets(group: Chat, messenger: RecordingMessenger) -> Chat:
 
 async def group_id(repo: SqliteRepository, where=GENERAL) -> int:
     async with repo.transaction() as tx:
-        g = await tx.group_by_channel(where)
+        g = await tx.groups.by_channel(where)
     assert g is not None
     return g.id
 
@@ -70,7 +70,7 @@ async def group_id(repo: SqliteRepository, where=GENERAL) -> int:
 async def member_id(repo: SqliteRepository, handle: str, where=GENERAL) -> int:
     gid = await group_id(repo, where)
     async with repo.transaction() as tx:
-        m = await tx.member(gid, handle)
+        m = await tx.members.get(gid, handle)
     assert m is not None
     return m.id
 
@@ -79,8 +79,8 @@ async def records(repo: SqliteRepository, day: str) -> dict[str, tuple[str | Non
     """handle → (rsvp, confirmed status) the database holds for one meeting."""
     gid = await group_id(repo)
     async with repo.transaction() as tx:
-        rows = await tx.attendance_on(gid, day)
-        members = {m.id: m.user.user_id for m in await tx.members(gid)}
+        rows = await tx.attendance.on_day(gid, day)
+        members = {m.id: m.user.user_id for m in await tx.members.of_group(gid)}
     return {members[mid]: v for mid, v in rows.items()}
 
 

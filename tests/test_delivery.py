@@ -109,7 +109,7 @@ async def queue(repo: SqliteRepository, clock: FakeClock, n: int, conversations:
         for i in range(n):
             c = i % conversations
             target = channel(f"room{c}") if c % 3 == 0 else user(f"member{c}")
-            await tx.outbox_add(None, target, OutMessage(lit(f"{c}:{i // conversations}")), now)
+            await tx.outbox.add(None, target, OutMessage(lit(f"{c}:{i // conversations}")), now)
 
 
 def in_order(received: dict[str, list[str]], conversations: int, each: int) -> None:
@@ -330,8 +330,8 @@ async def test_upgrading_keeps_queued_messages_in_their_conversations_and_order(
         core = Core(repo, PlatformMessenger(platform), clock, FakeResolver(), settings())
         assert await core.deliver() == 4
         async with repo.transaction() as tx:
-            [reminder] = await tx.due_claim(now, 10, now - 300)
-            assert reminder.claim and await tx.due_finish(reminder, "done", now)
+            [reminder] = await tx.due.claim(now, 10, now - 300)
+            assert reminder.claim and await tx.due.finish(reminder, "done", now)
     finally:
         await repo.close()
     assert platform.received == {
@@ -383,9 +383,9 @@ async def test_a_rate_limited_message_gives_its_slot_back_and_goes_after_the_pau
 ) -> None:
     now = int(clock.now().timestamp())
     async with repo.transaction() as tx:
-        await tx.outbox_add(None, channel("busy"), OutMessage(lit("to busy")), now)
+        await tx.outbox.add(None, channel("busy"), OutMessage(lit("to busy")), now)
         for i in range(3):
-            await tx.outbox_add(None, user(f"member{i}"), OutMessage(lit(f"to {i}")), now)
+            await tx.outbox.add(None, user(f"member{i}"), OutMessage(lit(f"to {i}")), now)
     platform = Platform()
     messenger = RateLimited(platform, limited="busy")
     core = Core(repo, messenger, clock, FakeResolver(), settings(concurrency=1))
@@ -425,8 +425,8 @@ async def test_a_claim_waiting_out_a_long_pause_is_renewed_not_taken_over(
 ) -> None:
     now = int(clock.now().timestamp())
     async with repo.transaction() as tx:
-        await tx.outbox_add(None, channel("paused"), OutMessage(lit("after the pause")), now)
-        await tx.outbox_add(None, user("carol"), OutMessage(lit("to carol")), now)
+        await tx.outbox.add(None, channel("paused"), OutMessage(lit("after the pause")), now)
+        await tx.outbox.add(None, user("carol"), OutMessage(lit("to carol")), now)
     platform = Platform()
     messenger = Holding(platform, gates={"#paused": asyncio.Event(), "carol": asyncio.Event()})
     core = Core(repo, messenger, clock, FakeResolver(), settings())
@@ -441,7 +441,7 @@ async def test_a_claim_waiting_out_a_long_pause_is_renewed_not_taken_over(
     try:
         later = int(clock.now().timestamp())
         async with other.transaction() as tx:
-            assert await tx.outbox_claim(later, 10, later - 300) == []  # still this one's
+            assert await tx.outbox.claim(later, 10, later - 300) == []  # still this one's
     finally:
         await other.close()
     messenger.gates["#paused"].set()

@@ -20,8 +20,8 @@ from bot.out import OutMessage
 from bot.ports import DeliveryError, Progress
 from bot.service import Core
 from bot.text import lit
-from storage.outbox import lane
 from storage.sqlite import SqliteRepository, _meeting_key, migrations
+from storage.sqlite.outbox import lane
 from tests.fakes import FakeClock, FakeResolver, channel
 
 GENERAL = channel()
@@ -79,7 +79,7 @@ async def test_a_retry_sends_only_the_lines_not_taken_and_the_row_says_how_many_
     core = Core(repo, messenger, clock, FakeResolver(), settings_in(tmp_path))
     try:
         async with repo.transaction() as tx:
-            await tx.outbox_add(None, GENERAL, ROLL_CALL, int(NOW.timestamp()))
+            await tx.outbox.add(None, GENERAL, ROLL_CALL, int(NOW.timestamp()))
         assert await core.deliver() == 0
         assert held(tmp_path / "r.db", "SELECT state, parts_sent FROM outbox") == [("pending", 2)]
         clock.advance(seconds=30)
@@ -94,15 +94,15 @@ async def test_a_worker_whose_claim_was_taken_over_records_nothing(tmp_path: Pat
     repo = await SqliteRepository.open(":memory:")
     try:
         async with repo.transaction() as tx:
-            await tx.outbox_add(None, GENERAL, ROLL_CALL, int(NOW.timestamp()))
+            await tx.outbox.add(None, GENERAL, ROLL_CALL, int(NOW.timestamp()))
             ts = int(NOW.timestamp())
-            [mine] = await tx.outbox_claim(ts, 10, ts - 300, token="mine")
-            assert await tx.outbox_progress(mine, 2)
+            [mine] = await tx.outbox.claim(ts, 10, ts - 300, token="mine")
+            assert await tx.outbox.progress(mine, 2)
             # stale, and claimed again by another worker, which starts after the two parts
-            [theirs] = await tx.outbox_claim(ts + 400, 10, ts + 100, token="theirs")
+            [theirs] = await tx.outbox.claim(ts + 400, 10, ts + 100, token="theirs")
             assert theirs.parts_sent == 2
-            assert not await tx.outbox_progress(mine, 5)
-            assert await tx.outbox_progress(theirs, 3)
+            assert not await tx.outbox.progress(mine, 5)
+            assert await tx.outbox.progress(theirs, 3)
             [row] = await tx._all("SELECT parts_sent FROM outbox")
             assert row["parts_sent"] == 3
     finally:

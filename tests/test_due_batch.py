@@ -75,19 +75,31 @@ async def test_a_minute_of_three_groups_reads_each_roster_once(
 
 
 class Reads:
-    """A repository that counts what it is asked."""
+    """A unit of work whose stores count what they are asked."""
 
     def __init__(self) -> None:
         self.asked: Counter[str] = Counter()
+        self.members = Members(self.asked)
+        self.outbox = Outbox(self.asked)
 
-    async def members(self, group_id: int) -> list[Any]:
+
+class Members:
+    def __init__(self, asked: Counter[str]) -> None:
+        self.asked = asked
+
+    async def of_group(self, group_id: int) -> list[Any]:
         self.asked["members"] += 1
         return [group_id]
 
-    async def update_member(self, member_id: int, **fields: Any) -> None:
+    async def update(self, member_id: int, **fields: Any) -> None:
         self.asked["update_member"] += 1
 
-    async def outbox_add(self, *args: Any) -> int:
+
+class Outbox:
+    def __init__(self, asked: Counter[str]) -> None:
+        self.asked = asked
+
+    async def add(self, *args: Any) -> int:
         self.asked["outbox_add"] += 1
         return 1
 
@@ -96,12 +108,13 @@ async def test_a_call_that_might_change_the_roster_drops_what_was_read() -> None
     tx = Reads()
     memo: dict[Any, Any] = {}
     shared = SharedReads(tx, memo)  # type: ignore[arg-type]
-    assert await shared.members(1) == [1]
-    assert await SharedReads(tx, memo).members(1) == [1]  # another unit of the batch
-    await shared.outbox_add(1, None, None, 0)  # queueing a message changes no roster
-    assert await shared.members(1) == [1]
+    assert await shared.members.of_group(1) == [1]
+    assert await SharedReads(tx, memo).members.of_group(1) == [1]  # another unit of the batch
+    await shared.outbox.add(1, None, None, 0)  # queueing a message changes no roster
+    assert await shared.members.of_group(1) == [1]
     assert tx.asked["members"] == 1
-    await shared.update_member(7, ask="new")
-    assert await shared.members(1) == [1]
+    await shared.members.update(7, ask="new")
+    assert await shared.members.of_group(1) == [1]
     assert tx.asked["members"] == 2
-    assert (await shared.members(1)) is not (await shared.members(1))  # each caller's own list
+    # each caller's own list
+    assert (await shared.members.of_group(1)) is not (await shared.members.of_group(1))

@@ -32,9 +32,9 @@ def texts(sent) -> list[str]:
 
 async def member_id(repo, handle: str, where=None) -> int:
     async with repo.transaction() as tx:
-        g = await tx.group_by_channel(where or channel())
+        g = await tx.groups.by_channel(where or channel())
         assert g is not None
-        m = await tx.member(g.id, handle)
+        m = await tx.members.get(g.id, handle)
         assert m is not None
         return m.id
 

@@ -285,11 +285,11 @@ async def test_contact_details_are_erased_a_year_after_a_referral_closed(
     clock.advance(days=364)
     await core.run_due(clock.now())
     async with repo.transaction() as tx:
-        assert (await tx.referral(1)).email == "jane@roe.example"
+        assert (await tx.referrals.get(1)).email == "jane@roe.example"
     clock.advance(days=2)
     await core.run_due(clock.now())
     async with repo.transaction() as tx:
-        closed, still_open = await tx.referral(1), await tx.referral(2)
+        closed, still_open = await tx.referrals.get(1), await tx.referrals.get(2)
     assert (closed.email, closed.phone, closed.prospect) == (None, None, "Jane Roe")
     assert still_open.email == "tom@open.example"  # an open referral keeps its details
 

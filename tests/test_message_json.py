@@ -14,7 +14,7 @@ from bot import messages
 from bot.model import ChannelRef, Member, UserRef
 from bot.out import Action, Field, OutMessage
 from bot.text import Link, Listing, Mention, Rich, UserText, When, lit, rich_to_json
-from storage.outbox import _target_json
+from storage.sqlite.outbox import _target_json
 
 # any text a person or the bot might write: quotes, backslashes, controls, emoji, RTL, lone
 # surrogates (json.dumps writes them as they are when ensure_ascii is off)

@@ -101,7 +101,7 @@ async def test_setup_currency_option_overrides_the_zone(place):
     assert "Euro Club is set up" in reply
     assert "Amounts are in EUR (€)" in reply
     async with chat.core.repo.transaction() as tx:
-        group = await tx.group_by_channel(channel())
+        group = await tx.groups.by_channel(channel())
     assert (group.name, group.currency) == ("Euro Club", "EUR")
 
 
@@ -110,7 +110,7 @@ async def test_an_unknown_currency_at_setup_is_refused_and_no_group_is_made(plac
     reply = await chat("alice", "/rapport setup Club currency:XYZ")
     assert "“XYZ” is not a currency code I know" in reply
     async with chat.core.repo.transaction() as tx:
-        assert await tx.group_by_channel(channel()) is None
+        assert await tx.groups.by_channel(channel()) is None
 
 
 @pytest.mark.parametrize("typed", ["£4,800", "1200 GBP", "$1500", "€20"])

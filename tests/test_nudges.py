@@ -150,23 +150,22 @@ def kinds(items: list[tuple[datetime, Sent]]) -> list[str]:
 async def pending_work(core) -> list[tuple[str, int, str]]:
     """What the database still has planned for the group: (kind, referral id, due local)."""
     async with core.repo.transaction() as tx:
-        g = await tx.group_by_channel(channel())
-        items = await tx.due_pending(g.id)
-    items = [i for i in items if i.kind.startswith("nudge.")]  # the referral nudges only
-    return [
-        (
-            i.kind,
-            i.target_id,
-            datetime.fromtimestamp(i.due_at, UTC).astimezone(SAST).strftime("%a %d %H:%M"),
+        g = await tx.groups.by_channel(channel())
+        rows = await tx._all(
+            "SELECT kind, target_id, due_at FROM due_work WHERE group_id = ?"
+            " AND state = 'pending' ORDER BY due_at, id",
+            (g.id,),
         )
-        for i in items
-        if i.kind in NUDGES
+    return [
+        (kind, target, datetime.fromtimestamp(at, UTC).astimezone(SAST).strftime("%a %d %H:%M"))
+        for kind, target, at in rows
+        if kind in NUDGES  # the referral nudges only
     ]
 
 
 async def referral(core, rid):
     async with core.repo.transaction() as tx:
-        return await tx.referral(rid)
+        return await tx.referrals.get(rid)
 
 
 # --- the first follow-up, by heat -------------------------------------------------------------

@@ -374,7 +374,7 @@ async def test_two_processes_deliver_each_message_exactly_once(
     async with repo.transaction() as tx:
         for i in range(200):
             target = user(f"member{i % 9}") if i % 4 else channel(f"room{i % 3}")
-            await tx.outbox_add(None, target, OutMessage(lit(f"message {i}"), kind="test"), now)
+            await tx.outbox.add(None, target, OutMessage(lit(f"message {i}"), kind="test"), now)
 
     other_repo = await SqliteRepository.open(str(db_path))
     try:
@@ -404,16 +404,16 @@ async def test_a_claimed_row_is_not_claimed_again_by_another_connection(
     now = ts(clock.now())
     async with repo.transaction() as tx:
         for i in range(20):  # to twenty people: each conversation has one message to claim
-            await tx.outbox_add(None, user(f"member{i}"), OutMessage(lit(f"message {i}")), now)
+            await tx.outbox.add(None, user(f"member{i}"), OutMessage(lit(f"message {i}")), now)
 
     other_repo = await SqliteRepository.open(str(db_path))
     try:
         async with repo.transaction() as tx:
-            first = await tx.outbox_claim(now, 15, now - 300)
+            first = await tx.outbox.claim(now, 15, now - 300)
         async with other_repo.transaction() as tx:
-            second = await tx.outbox_claim(now, 15, now - 300)
+            second = await tx.outbox.claim(now, 15, now - 300)
         async with repo.transaction() as tx:
-            third = await tx.outbox_claim(now + 299, 15, now - 1)
+            third = await tx.outbox.claim(now + 299, 15, now - 1)
     finally:
         await other_repo.close()
 
@@ -439,13 +439,13 @@ async def test_pruning_deletes_only_messages_delivered_or_given_up_on_long_ago(
     }
     async with repo.transaction() as tx:
         for text, (state, attempt_at, sent_at) in states.items():
-            await tx.outbox_add(None, user("bob"), OutMessage(lit(text)), old)
+            await tx.outbox.add(None, user("bob"), OutMessage(lit(text)), old)
             await tx._db.execute(
                 "UPDATE outbox SET state = ?, next_attempt_at = ?, sent_at = ?"
                 " WHERE id = (SELECT MAX(id) FROM outbox)",
                 (state, attempt_at, sent_at),
             )
-        assert await tx.prune_outbox(now - 30 * 86400, 2000) == 2
+        assert await tx.outbox.prune(now - 30 * 86400, 2000) == 2
 
     kept = [json.loads(r["payload"])["text"] for r in rows(db_path)]
     assert kept == [
@@ -461,19 +461,19 @@ async def test_handing_back_a_claim_leaves_a_row_another_process_has_taken_over(
     now = ts(clock.now())
     async with repo.transaction() as tx:
         for who in ("bob", "carol"):
-            await tx.outbox_add(None, user(who), OutMessage(lit(f"to {who}")), now)
-        mine = await tx.outbox_claim(now, 2, now - 300)
+            await tx.outbox.add(None, user(who), OutMessage(lit(f"to {who}")), now)
+        mine = await tx.outbox.claim(now, 2, now - 300)
     # this process stalls; six minutes on, another one takes Bob's message over as abandoned
     execute(db_path, "UPDATE outbox SET claimed_at = ? WHERE id = ?", (now - 400, mine[0].id))
     other = await SqliteRepository.open(str(db_path))
     try:
         async with other.transaction() as tx:
-            [taken] = await tx.outbox_claim(now, 10, now - 300)
+            [taken] = await tx.outbox.claim(now, 10, now - 300)
     finally:
         await other.close()
     assert taken.id == mine[0].id and taken.claim != mine[0].claim
     async with repo.transaction() as tx:
-        await tx.outbox_release(mine)  # then this one stops
+        await tx.outbox.release(mine)  # then this one stops
 
     states = [(r["state"], r["attempts"]) for r in rows(db_path)]
     assert states == [("sending", 2), ("pending", 0)]
@@ -486,16 +486,16 @@ async def test_a_worker_whose_claim_was_taken_over_cannot_change_the_row(
     and "failed" all leave the row to the worker that took it over."""
     now = ts(clock.now())
     async with repo.transaction() as tx:
-        await tx.outbox_add(None, user("bob"), OutMessage(lit("hello")), now)
-        [slow] = await tx.outbox_claim(now, 1, now - 300)
+        await tx.outbox.add(None, user("bob"), OutMessage(lit("hello")), now)
+        [slow] = await tx.outbox.claim(now, 1, now - 300)
     async with repo.transaction() as tx:
-        [fresh] = await tx.outbox_claim(now + 301, 1, now + 1)  # stale: taken over
-        assert await tx.outbox_sent([(fresh, now + 302)]) == 1
+        [fresh] = await tx.outbox.claim(now + 301, 1, now + 1)  # stale: taken over
+        assert await tx.outbox.sent([(fresh, now + 302)]) == 1
     async with repo.transaction() as tx:
-        assert await tx.outbox_retry(slow, now + 330, "late failure") is False
-        assert await tx.outbox_failed(slow, "late failure") is False
-        assert await tx.outbox_sent([(slow, now + 303)]) == 0
-        await tx.outbox_release([slow])
+        assert await tx.outbox.retry(slow, now + 330, "late failure") is False
+        assert await tx.outbox.failed(slow, "late failure") is False
+        assert await tx.outbox.sent([(slow, now + 303)]) == 0
+        await tx.outbox.release([slow])
     [row] = rows(db_path)
     assert (row["state"], row["sent_at"], row["attempts"], row["last_error"]) == (
         "sent",
@@ -516,22 +516,22 @@ async def test_a_conversation_has_one_message_claimed_at_a_time_in_queued_order(
     now = ts(clock.now())
     async with repo.transaction() as tx:
         later = OutMessage(lit("tomorrow"), kind="later")
-        await tx.outbox_add(None, user("bob"), later, now, now + 3600)
+        await tx.outbox.add(None, user("bob"), later, now, now + 3600)
         for text in ("first", "second", "third"):
-            await tx.outbox_add(None, user("bob"), OutMessage(lit(text)), now)
-        await tx.outbox_add(None, channel(), OutMessage(lit("post")), now)
+            await tx.outbox.add(None, user("bob"), OutMessage(lit(text)), now)
+        await tx.outbox.add(None, channel(), OutMessage(lit("post")), now)
 
     async def claim(at: int) -> dict[str, OutboxItem]:
         async with repo.transaction() as tx:
-            return {i.message.fallback(): i for i in await tx.outbox_claim(at, 10, at - 300)}
+            return {i.message.fallback(): i for i in await tx.outbox.claim(at, 10, at - 300)}
 
     async def sent(item: OutboxItem, at: int) -> None:
         async with repo.transaction() as tx:
-            await tx.outbox_sent([(item, at)])
+            await tx.outbox.sent([(item, at)])
 
     async def failed_once(item: OutboxItem, retry_at: int) -> None:
         async with repo.transaction() as tx:
-            await tx.outbox_retry(item, retry_at, "platform unavailable")
+            await tx.outbox.retry(item, retry_at, "platform unavailable")
 
     claimed = await claim(now)
     assert sorted(claimed) == ["first", "post"]
@@ -616,7 +616,7 @@ async def test_a_queued_dm_keeps_its_mentions_fields_and_buttons(
     m = dm.message
     # exactly what the handler wrote into the outbox, rebuilt from the stored referral
     async with repo.transaction() as tx:
-        referral = await tx.referral(1)
+        referral = await tx.referrals.get(1)
     assert referral is not None
     assert m == messages.referral_received_dm(referral, user("alice"))
 

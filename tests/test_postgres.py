@@ -49,7 +49,7 @@ async def test_a_new_database_gets_every_migration_once_and_records_it(database)
 
 async def test_an_older_database_is_upgraded_in_place_keeping_its_rows(database):
     repo = await open_repository(database)
-    await repo.atomic(lambda tx: tx.save_request("kept", "[]", 1))
+    await repo.atomic(lambda tx: tx.requests.save("kept", "[]", 1))
     await repo.close()
     conn = await asyncpg.connect(database)
     try:  # back to schema 9: what 0010-0012 added taken away again
@@ -64,7 +64,7 @@ async def test_an_older_database_is_upgraded_in_place_keeping_its_rows(database)
         await conn.close()
     repo = await open_repository(database)
     try:
-        assert await repo.atomic(lambda tx: tx.request_reply("kept")) == "[]"
+        assert await repo.atomic(lambda tx: tx.requests.reply("kept")) == "[]"
         assert await repo.tables() == {**expected(LATEST), "rapport_schema": {"version"}}
     finally:
         await repo.close()
@@ -102,11 +102,11 @@ def test_rapport_migrate_names_the_database_without_its_password(database):
 
 async def a_group(repo: PostgresRepository) -> int:
     async def make(tx):
-        group = await tx.create_group(
+        group = await tx.groups.create(
             ChannelRef("slack", "T1", "C1", "general"), "Breakfast Club", "UTC", "ZAR", 0
         )
         for n in range(10):
-            await tx.due_add(group.id, "nudge.follow_up", n + 1, "1", 100 + n)
+            await tx.due.add(group.id, "nudge.follow_up", n + 1, "1", 100 + n)
         return group.id
 
     return await repo.atomic(make)
@@ -115,30 +115,30 @@ async def a_group(repo: PostgresRepository) -> int:
 async def test_two_workers_claiming_due_work_at_once_get_different_rows_without_waiting(repo):
     await a_group(repo)
     async with repo.transaction() as first:  # a worker holds its claim, still running it
-        mine = await first.due_claim(1000, 4, 0, "first")
+        mine = await first.due.claim(1000, 4, 0, "first")
         theirs = await asyncio.wait_for(
-            repo.atomic(lambda tx: tx.due_claim(1000, 10, 0, "second")), GUARD
+            repo.atomic(lambda tx: tx.due.claim(1000, 10, 0, "second")), GUARD
         )
     assert [i.target_id for i in mine] == [1, 2, 3, 4]
     assert [i.target_id for i in theirs] == [5, 6, 7, 8, 9, 10]
-    assert await repo.atomic(lambda tx: tx.due_claim(1000, 10, 0, "third")) == []
+    assert await repo.atomic(lambda tx: tx.due.claim(1000, 10, 0, "third")) == []
 
 
 async def test_a_dead_workers_claim_is_taken_over_once_and_its_late_finish_changes_nothing(repo):
     await a_group(repo)
-    dead = await repo.atomic(lambda tx: tx.due_claim(1000, 10, 0, "dead"))
+    dead = await repo.atomic(lambda tx: tx.due.claim(1000, 10, 0, "dead"))
     assert len(dead) == 10
     # after the stale time, two workers look at once: each row goes to one of them
     one, two = await asyncio.gather(
-        repo.atomic(lambda tx: tx.due_claim(5000, 6, 2000, "one")),
-        repo.atomic(lambda tx: tx.due_claim(5000, 6, 2000, "two")),
+        repo.atomic(lambda tx: tx.due.claim(5000, 6, 2000, "one")),
+        repo.atomic(lambda tx: tx.due.claim(5000, 6, 2000, "two")),
     )
     taken = [i.id for i in one] + [i.id for i in two]
     assert sorted(taken) == sorted(i.id for i in dead)
     # the dead worker's finish is refused: the rows are the new owners'
-    assert not await repo.atomic(lambda tx: tx.due_finish(dead[0], "done", 5001))
+    assert not await repo.atomic(lambda tx: tx.due.finish(dead[0], "done", 5001))
     again = next(i for i in one + two if i.id == dead[0].id)
-    assert await repo.atomic(lambda tx: tx.due_finish(again, "done", 5001))
+    assert await repo.atomic(lambda tx: tx.due.finish(again, "done", 5001))
 
 
 async def test_two_workers_claiming_messages_keep_each_conversation_in_order(repo):
@@ -147,14 +147,14 @@ async def test_two_workers_claiming_messages_keep_each_conversation_in_order(rep
 
     async def queue(tx):
         for n in range(3):
-            await tx.outbox_add(None, alice, OutMessage(lit(f"alice {n}")), 10)
-            await tx.outbox_add(None, bob, OutMessage(lit(f"bob {n}")), 10)
+            await tx.outbox.add(None, alice, OutMessage(lit(f"alice {n}")), 10)
+            await tx.outbox.add(None, bob, OutMessage(lit(f"bob {n}")), 10)
 
     await repo.atomic(queue)
     async with repo.transaction() as first:
-        mine = await first.outbox_claim(10, 1, 0, "first")
+        mine = await first.outbox.claim(10, 1, 0, "first")
         theirs = await asyncio.wait_for(
-            repo.atomic(lambda tx: tx.outbox_claim(10, 10, 0, "second")), GUARD
+            repo.atomic(lambda tx: tx.outbox.claim(10, 10, 0, "second")), GUARD
         )
     # one message out per conversation, the first queued: alice's to one worker, bob's first
     # to the other; nothing after a message still going out

@@ -22,7 +22,7 @@ async def rows(chat, sql: str) -> list[dict]:
 
 async def referral(chat, rid: int):
     async with chat.core.repo.transaction() as tx:
-        return await tx.referral(rid)
+        return await tx.referrals.get(rid)
 
 
 def texts(messenger, handle: str) -> list[str]:
@@ -80,9 +80,9 @@ async def test_only_the_receiver_corrects_an_amount_and_only_one_that_was_record
 async def activity(chat, handle: str) -> dict[str, int]:
     """What the traffic lights count for a member (lights read member_activity)."""
     async with chat.core.repo.transaction() as tx:
-        group = await tx.group_by_channel(chat.where)
-        m = await tx.member(group.id, handle)
-        return await tx.member_activity(m.id, 0, 2**40)
+        group = await tx.groups.by_channel(chat.where)
+        m = await tx.members.get(group.id, handle)
+        return await tx.numbers.member_activity(m.id, 0, 2**40)
 
 
 async def test_business_that_fell_through_leaves_every_count_and_a_withdrawal_cannot_keep_it(
@@ -212,8 +212,8 @@ async def test_a_lead_given_a_phone_becomes_a_referral_and_bob_gets_the_full_ref
     r = await referral(group, 1)
     assert (r.kind.value, r.prospect, r.phone) == ("referral", "Jane Roe", "082 555 1234")
     async with core.repo.transaction() as tx:
-        stats = await tx.stats(r.group_id, None, 0, 2**40)
-        nudges = [d.kind for d in await tx.due_pending(r.group_id) if d.target_id == 1]
+        stats = await tx.numbers.stats(r.group_id, None, 0, 2**40)
+        nudges = [d.kind for d in await tx.due.pending_of(r.group_id, 1)]
     assert (stats.referrals_given, stats.leads_given) == (1, 0)
     assert nudges == ["nudge.follow_up"]  # now chased like any referral
 
@@ -248,7 +248,7 @@ async def test_an_edit_never_sends_details_to_a_receiver_who_left(group, messeng
     r = await referral(group, 1)
     assert (r.kind.value, r.phone) == ("lead", None)
     async with core.repo.transaction() as tx:
-        assert [d for d in await tx.due_pending(r.group_id) if d.target_id == 1] == []
+        assert await tx.due.pending_of(r.group_id, 1) == []
 
 
 @pytest.mark.parametrize(

@@ -25,19 +25,19 @@ JANE = "/referral @bob Jane Roe jane@roe.example 082 555 1234 -- a new geyser he
 async def group_totals(core, where=None):
     """The whole group's counts, over all time."""
     async with core.repo.transaction() as tx:
-        g = await tx.group_by_channel(where or channel())
-        return await tx.stats(g.id, None, 0, 2**40)
+        g = await tx.groups.by_channel(where or channel())
+        return await tx.numbers.stats(g.id, None, 0, 2**40)
 
 
 async def referral(core, rid):
     async with core.repo.transaction() as tx:
-        return await tx.referral(rid)
+        return await tx.referrals.get(rid)
 
 
 async def member_id(core, handle, where=None):
     async with core.repo.transaction() as tx:
-        g = await tx.group_by_channel(where or channel())
-        m = await tx.member(g.id, handle)
+        g = await tx.groups.by_channel(where or channel())
+        m = await tx.members.get(g.id, handle)
         return m.id
 
 
@@ -137,7 +137,7 @@ async def test_a_referral_with_only_a_phone_shows_no_heat_nobody_gave_and_offers
     assert "Email:" not in dm.text
     # it is still chased as a warm one would be (48 h)
     async with core.repo.transaction() as tx:
-        [nudge] = [d for d in await tx.due_pending(1) if d.kind == "nudge.follow_up"]
+        [nudge] = [d for d in await tx.due.pending_of(1, 1) if d.kind == "nudge.follow_up"]
     r = await referral(core, 1)
     assert (r.heat, r.heat_given, nudge.due_at - r.created_at) == (3, False, 48 * 3600)
 

@@ -19,6 +19,7 @@ from bot import due, messages, service
 from bot.config import PrivacySettings, Settings
 from bot.service import Core
 from storage.sqlite import SqliteRepository
+from storage.sqlite.outbox import SqliteOutbox
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel
 
@@ -89,8 +90,8 @@ async def test_a_minute_plans_writes_asks_and_queues_nudges_once_per_chapter(
     calls: Counter[str] = Counter()
     counting(monkeypatch, due, "plan_meeting", calls)
     counting(monkeypatch, messages, "ask_line", calls)
-    counting(monkeypatch, SqliteRepository, "outbox_add", calls)
-    counting(monkeypatch, SqliteRepository, "outbox_add_many", calls)
+    counting(monkeypatch, SqliteOutbox, "add", calls)
+    counting(monkeypatch, SqliteOutbox, "add_many", calls)
 
     await core.run_due(clock.now())
 
@@ -99,8 +100,8 @@ async def test_a_minute_plans_writes_asks_and_queues_nudges_once_per_chapter(
     assert calls == {
         "plan_meeting": GROUPS,  # not once for the reminder and again for the nudges
         "ask_line": GROUPS * len(MEMBERS),  # not once for every message that lists it
-        "outbox_add": GROUPS,  # each chapter's reminder
-        "outbox_add_many": GROUPS,  # each chapter's nudges together
+        "add": GROUPS,  # each chapter's reminder, queued on its own
+        "add_many": GROUPS,  # each chapter's nudges together
     }
     # both reminders, the nudges and the recap of the meeting after, for every chapter
     assert await planned_next(repo) == {g: len(due.MEETING_KINDS) for g in (1, 2, 3)}

@@ -1045,7 +1045,7 @@ async def test_a_process_that_lost_its_claim_sends_nothing_for_it(
     # a slow process claims the evening reminder and stalls for six minutes
     ts = int(clock.now().timestamp())
     async with repo.transaction() as tx:
-        claimed = await tx.due_claim(ts, 10, ts - 300)
+        claimed = await tx.due.claim(ts, 10, ts - 300)
     [evening] = [i for i in claimed if i.kind == EVENING]
     clock.advance(minutes=6)
     assert await core.run_due(clock.now()) == 1  # this process takes the claims over

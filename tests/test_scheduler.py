@@ -115,7 +115,7 @@ async def test_starting_the_scheduler_ticks_at_once_and_delivers_what_was_waitin
     # the process starts with the wall clock's time, a message still waiting from before
     clock.set(datetime.now(UTC))
     async with core.repo.transaction() as tx:
-        await tx.outbox_add(
+        await tx.outbox.add(
             None,
             channel(),
             OutMessage(lit("left over from before the restart"), kind="test"),
@@ -158,7 +158,7 @@ async def test_a_tick_that_delivers_a_dm_counts_it(
 ) -> None:
     to = UserRef("test", "w1", "bob", "bob")
     async with core.repo.transaction() as tx:
-        await tx.outbox_add(
+        await tx.outbox.add(
             None, to, OutMessage(lit("hello"), kind="test"), int(clock.now().timestamp())
         )
 

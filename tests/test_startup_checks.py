@@ -26,7 +26,7 @@ LATEST = migrations.latest("sqlite")
 async def fresh(database: str) -> None:
     repo = await open_repository(database)
     async with repo.transaction() as tx:
-        await tx.save_request("before", "[]", 0)
+        await tx.requests.save("before", "[]", 0)
     await repo.close()
 
 

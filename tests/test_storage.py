@@ -175,7 +175,7 @@ async def test_a_new_migration_is_applied_to_an_existing_file_alone(
 ) -> None:
     repo = await SqliteRepository.open(str(db_path))
     async with repo.transaction() as tx:
-        await tx.create_group(channel(), "Breakfast Club", "UTC", "USD", 1)
+        await tx.groups.create(channel(), "Breakfast Club", "UTC", "USD", 1)
     await repo.close()
 
     shipped = migrations()
@@ -427,9 +427,9 @@ async def test_a_referral_to_a_missing_member_is_rejected_and_rolled_back(
 ) -> None:
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         async with repo.transaction() as tx:
-            g = await tx.create_group(channel(), "Breakfast Club", "UTC", "USD", 100)
-            alice = await tx.add_member(g.id, user("alice"), True, 100)
-            await tx.add_referral(
+            g = await tx.groups.create(channel(), "Breakfast Club", "UTC", "USD", 100)
+            alice = await tx.members.add(g.id, user("alice"), True, 100)
+            await tx.referrals.add(
                 group_id=g.id,
                 giver_id=alice.id,
                 receiver_id=alice.id + 999,
@@ -449,7 +449,7 @@ async def test_a_referral_to_a_missing_member_is_rejected_and_rolled_back(
     assert scalar(db_path, "SELECT COUNT(*) FROM referrals") == 0
     # the repository is usable afterwards: the lock was released, no transaction is left open
     async with repo.transaction() as tx:
-        await tx.create_group(channel(), "Breakfast Club", "UTC", "USD", 100)
+        await tx.groups.create(channel(), "Breakfast Club", "UTC", "USD", 100)
     assert scalar(db_path, "SELECT COUNT(*) FROM groups") == 1
 
 
@@ -462,7 +462,7 @@ async def test_a_transaction_cancelled_while_it_begins_leaves_the_repository_usa
 
     async def command() -> None:
         async with repo.transaction() as tx:
-            await tx.create_group(channel("cancelled"), "Cancelled", "UTC", "USD", 1)
+            await tx.groups.create(channel("cancelled"), "Cancelled", "UTC", "USD", 1)
 
     task = asyncio.create_task(command())
     await asyncio.sleep(0)  # one turn of the loop: the task now waits on BEGIN IMMEDIATE
@@ -471,7 +471,7 @@ async def test_a_transaction_cancelled_while_it_begins_leaves_the_repository_usa
         await task
 
     async with repo.transaction() as tx:
-        await tx.create_group(channel("next"), "Next", "UTC", "USD", 1)
+        await tx.groups.create(channel("next"), "Next", "UTC", "USD", 1)
 
     with plain(db_path) as db:
         names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
@@ -494,7 +494,7 @@ async def _racing_transactions(
     async def rolls_back() -> None:
         with pytest.raises(Boom):
             async with first.transaction() as tx:
-                await tx.create_group(channel("doomed"), "Doomed", "UTC", "USD", 1)
+                await tx.groups.create(channel("doomed"), "Doomed", "UTC", "USD", 1)
                 wrote.set()
                 for _ in range(20):  # let the other coroutine run while we hold our write
                     await asyncio.sleep(0)
@@ -503,7 +503,7 @@ async def _racing_transactions(
     async def commits() -> None:
         await wrote.wait()
         async with second.transaction() as tx:
-            await tx.create_group(channel("kept"), "Kept", "UTC", "USD", 1)
+            await tx.groups.create(channel("kept"), "Kept", "UTC", "USD", 1)
 
     await asyncio.gather(rolls_back(), commits())
 
@@ -533,16 +533,37 @@ async def test_a_unit_of_work_that_raises_stores_nothing(
     repo: SqliteRepository, db_path: Path
 ) -> None:
     async def doomed(tx: SqliteRepository) -> None:
-        await tx.create_group(channel("doomed"), "Doomed", "UTC", "USD", 1)
+        await tx.groups.create(channel("doomed"), "Doomed", "UTC", "USD", 1)
         raise Boom
 
     with pytest.raises(Boom):
         await repo.atomic(doomed)
-    await repo.atomic(lambda tx: tx.create_group(channel("kept"), "Kept", "UTC", "USD", 1))
+    await repo.atomic(lambda tx: tx.groups.create(channel("kept"), "Kept", "UTC", "USD", 1))
 
     with plain(db_path) as db:
         names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
     assert names == ["Kept"]
+
+
+async def test_a_read_only_unit_sees_what_was_committed_and_refuses_to_write(
+    repo: SqliteRepository, db_path: Path
+) -> None:
+    """A command that only reads runs in a read-only unit: it takes no write lock, and a
+    write slipped into it fails instead of being stored."""
+    await repo.atomic(lambda tx: tx.groups.create(channel("kept"), "Kept", "UTC", "USD", 1))
+    group = await repo.read(lambda tx: tx.groups.by_channel(channel("kept")))
+    assert group is not None and group.name == "Kept"
+
+    async def writes(tx: SqliteRepository) -> None:
+        await tx.groups.create(channel("sneaky"), "Sneaky", "UTC", "USD", 1)
+
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await repo.read(writes)
+    # nothing stored, and the connection writes again afterwards
+    await repo.atomic(lambda tx: tx.groups.create(channel("after"), "After", "UTC", "USD", 1))
+    with plain(db_path) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
+    assert names == ["Kept", "After"]
 
 
 async def test_a_unit_of_work_that_waits_on_something_else_is_refused_and_rolled_back(
@@ -552,7 +573,7 @@ async def test_a_unit_of_work_that_waits_on_something_else_is_refused_and_rolled
     would hold the write lock while it waits, so it is stopped and nothing it wrote stays."""
 
     async def waits(tx: SqliteRepository) -> None:
-        await tx.create_group(channel("waits"), "Waits", "UTC", "USD", 1)
+        await tx.groups.create(channel("waits"), "Waits", "UTC", "USD", 1)
         await asyncio.sleep(0)
 
     with pytest.raises(RuntimeError, match="awaited something other than the repository"):
@@ -564,13 +585,13 @@ async def test_a_unit_of_work_cancelled_before_it_runs_is_never_run(
     repo: SqliteRepository, db_path: Path
 ) -> None:
     task = asyncio.create_task(
-        repo.atomic(lambda tx: tx.create_group(channel("a"), "Abandoned", "UTC", "USD", 1))
+        repo.atomic(lambda tx: tx.groups.create(channel("a"), "Abandoned", "UTC", "USD", 1))
     )
     await asyncio.sleep(0)  # queued, not yet taken
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await repo.atomic(lambda tx: tx.create_group(channel("b"), "Next", "UTC", "USD", 1))
+    await repo.atomic(lambda tx: tx.groups.create(channel("b"), "Next", "UTC", "USD", 1))
 
     with plain(db_path) as db:
         names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
@@ -587,7 +608,7 @@ async def test_a_unit_of_work_whose_caller_is_cancelled_while_it_runs_is_finishe
     async def slow(tx: SqliteRepository) -> None:
         running.set()
         go_on.wait(10)  # on the database thread: holds it as a slow statement would
-        await tx.create_group(channel("a"), "Abandoned", "UTC", "USD", 1)
+        await tx.groups.create(channel("a"), "Abandoned", "UTC", "USD", 1)
 
     task = asyncio.create_task(repo.atomic(slow))
     assert await asyncio.to_thread(running.wait, 10)
@@ -595,7 +616,7 @@ async def test_a_unit_of_work_whose_caller_is_cancelled_while_it_runs_is_finishe
     go_on.set()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await repo.atomic(lambda tx: tx.create_group(channel("b"), "Next", "UTC", "USD", 1))
+    await repo.atomic(lambda tx: tx.groups.create(channel("b"), "Next", "UTC", "USD", 1))
 
     with plain(db_path) as db:
         names = [r[0] for r in db.execute("SELECT name FROM groups ORDER BY id")]
@@ -612,19 +633,19 @@ async def test_units_of_work_waiting_together_commit_together_and_fail_alone(
     async def first(tx: SqliteRepository) -> str:
         running.set()
         go_on.wait(10)  # the others queue up behind this one meanwhile
-        await tx.create_group(channel("first"), "First", "UTC", "USD", 1)
+        await tx.groups.create(channel("first"), "First", "UTC", "USD", 1)
         return "first"
 
     async def refused(tx: SqliteRepository) -> str:
-        await tx.create_group(channel("refused"), "Refused", "UTC", "USD", 1)
+        await tx.groups.create(channel("refused"), "Refused", "UTC", "USD", 1)
         raise Boom
 
     async def interrupted(tx: SqliteRepository) -> str:
-        await tx.create_group(channel("interrupted"), "Interrupted", "UTC", "USD", 1)
+        await tx.groups.create(channel("interrupted"), "Interrupted", "UTC", "USD", 1)
         raise Halt
 
     async def kept(tx: SqliteRepository, n: int) -> str:
-        await tx.create_group(channel(f"k{n}"), f"Kept {n}", "UTC", "USD", 1)
+        await tx.groups.create(channel(f"k{n}"), f"Kept {n}", "UTC", "USD", 1)
         return f"kept {n}"
 
     statements: list[str] = []
@@ -654,7 +675,7 @@ async def _wal_bytes_after_commits(db_path: Path, commits: int) -> int:
     try:
         for n in range(commits):
             await repo.atomic(
-                lambda tx, n=n: tx.create_group(channel(f"c{n}"), "G" * 500, "UTC", "USD", n)
+                lambda tx, n=n: tx.groups.create(channel(f"c{n}"), "G" * 500, "UTC", "USD", n)
             )
             # commands take longer than these commits: let a checkpoint finish as it would
             await repo.checkpointed()
@@ -689,14 +710,14 @@ async def test_a_writer_stopped_before_it_starts_fails_its_units_instead_of_hang
     """The loop closing can cancel the task that commits units before it ever runs; the
     callers hear so, and the next unit gets a writer of its own."""
     waiting = asyncio.create_task(
-        repo.atomic(lambda tx: tx.create_group(channel("a"), "Lost", "UTC", "USD", 1))
+        repo.atomic(lambda tx: tx.groups.create(channel("a"), "Lost", "UTC", "USD", 1))
     )
     await asyncio.sleep(0)  # queued; its writer is created but has not run
     assert repo._writer is not None
     repo._writer.cancel()
     with pytest.raises(RuntimeError, match="stopped writing"):
         await asyncio.wait_for(waiting, 30)  # a guard: the failure was a hang
-    await repo.atomic(lambda tx: tx.create_group(channel("b"), "Next", "UTC", "USD", 1))
+    await repo.atomic(lambda tx: tx.groups.create(channel("b"), "Next", "UTC", "USD", 1))
     assert scalar(db_path, "SELECT name FROM groups") == "Next"
 
 
@@ -708,7 +729,7 @@ async def test_a_writer_stopped_mid_batch_still_tells_its_callers_what_was_commi
     async def slow(tx: SqliteRepository) -> str:
         running.set()
         go_on.wait(10)
-        await tx.create_group(channel("a"), "Committed", "UTC", "USD", 1)
+        await tx.groups.create(channel("a"), "Committed", "UTC", "USD", 1)
         return "done"
 
     caller = asyncio.create_task(repo.atomic(slow))

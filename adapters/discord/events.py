@@ -13,8 +13,9 @@ import discord
 from adapters.discord.refs import snowflake
 from adapters.discord.render import clip
 from bot.model import ChannelRef, Group
-from bot.ports import Clock, Repository
+from bot.ports import Clock
 from bot.schedule import next_meeting
+from bot.stores import Repository, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +50,11 @@ class MeetingEvents:
             log.warning("could not list the meeting as a server event", exc_info=True)
 
     async def _refresh(self, guild_id: int, channel: ChannelRef) -> None:
-        async def look(tx: Repository) -> tuple[Group | None, set[str]]:
-            group = await tx.group_by_channel(channel)
-            return group, (await tx.skips(group.id) if group else set())
+        async def look(tx: UnitOfWork) -> tuple[Group | None, set[str]]:
+            group = await tx.groups.by_channel(channel)
+            return group, (await tx.groups.skips(group.id) if group else set())
 
-        group, skips = await self.repo.atomic(look)
+        group, skips = await self.repo.read(look)
         if group is None or group.meeting is None:
             return
         start = next_meeting(group.meeting, self.clock.now(), skips)

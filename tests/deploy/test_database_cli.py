@@ -92,7 +92,7 @@ async def filled(db: Path, rows: int) -> None:
 
     async def save(tx: SqliteRepository) -> None:
         for n in range(rows):
-            await tx.save_request(f"before-{n}", "[]", 0)
+            await tx.requests.save(f"before-{n}", "[]", 0)
 
     try:
         await repo.atomic(save)
@@ -119,7 +119,7 @@ async def test_a_backup_taken_while_the_bot_writes_holds_everything_committed_be
         nonlocal written
         while not finished.is_set():
             key = f"during-{written}"
-            await repo.atomic(lambda tx, key=key: tx.save_request(key, "[]", 0))
+            await repo.atomic(lambda tx, key=key: tx.requests.save(key, "[]", 0))
             written += 1
             if written == 20:
                 started.set()  # the backup starts with writes in full flow

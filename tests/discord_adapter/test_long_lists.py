@@ -162,7 +162,7 @@ async def test_the_roster_lists_every_member_with_their_seat_in_order(
     seen = "\n".join(text(m) for m in answered)
     assert len(answered) > 1  # one Discord message could not hold it
     assert seen.startswith(f"Breakfast Club's roster: {SIZE} members.")
-    roster = await group.app.repo.atomic(lambda tx: tx.members(chapter.group_id))
+    roster = await group.app.repo.atomic(lambda tx: tx.members.of_group(chapter.group_id))
     assert len(roster) == SIZE
     at = [
         seen.index(f"• <@{m.user.user_id}> — {render.user_text(m.classification or '')}, joined ")

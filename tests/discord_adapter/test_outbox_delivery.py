@@ -117,7 +117,7 @@ ROLL_CALL = OutMessage(
 async def queue_roll_call(bot: Bot, clock: FakeClock) -> int:
     """The long message in the outbox; returns how many Discord messages it takes."""
     async with bot.app.repo.transaction() as tx:
-        row = await tx.outbox_add(None, GENERAL, ROLL_CALL, int(clock.now().timestamp()))
+        row = await tx.outbox.add(None, GENERAL, ROLL_CALL, int(clock.now().timestamp()))
     assert row == 1
     parts = len(render.outgoing(ROLL_CALL, str(GUILD_ID)))
     assert parts >= 3

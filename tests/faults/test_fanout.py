@@ -129,7 +129,7 @@ async def fan_out(db: Path) -> list[str]:
                 for c in range(CONVERSATIONS):
                     target = channel(f"room{c}") if c % 3 == 0 else user(f"member{c}")
                     text = f"{c}:{k}"
-                    await tx.outbox_add(None, target, OutMessage(lit(text)), now)
+                    await tx.outbox.add(None, target, OutMessage(lit(text)), now)
                     texts.append(text)
     finally:
         await repo.close()

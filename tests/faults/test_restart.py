@@ -181,7 +181,7 @@ async def die_holding_claims(cluster: Cluster, at: datetime) -> None:
     doomed = await SqliteRepository.open(str(cluster.db))
     ts = int(at.timestamp())
     async with doomed.transaction() as tx:
-        claimed = await tx.due_claim(ts, 200, ts - STALE_RUNNING_SECONDS)
+        claimed = await tx.due.claim(ts, 200, ts - STALE_RUNNING_SECONDS)
     await doomed.close()
     assert claimed, f"nothing was due at {at}"
     await cluster.tick()  # the survivors leave a fresh claim alone

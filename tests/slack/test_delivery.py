@@ -96,7 +96,7 @@ async def test_a_429_pauses_only_that_workspace(
     ]
     async with repo.transaction() as tx:
         for target, text in queued:
-            await tx.outbox_add(None, target, OutMessage(lit(text)), now)
+            await tx.outbox.add(None, target, OutMessage(lit(text)), now)
     fake.fail(
         "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "30"}, where="C0ONE"
     )
@@ -184,7 +184,7 @@ def slack_process(fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, set
 
 async def queue_roll_call(repo: SqliteRepository, clock: FakeClock) -> list[SlackMessage]:
     async with repo.transaction() as tx:
-        await tx.outbox_add(None, post_to(TEAM, GROUP[0]), ROLL_CALL, int(clock.now().timestamp()))
+        await tx.outbox.add(None, post_to(TEAM, GROUP[0]), ROLL_CALL, int(clock.now().timestamp()))
     parts = slack_messages(ROLL_CALL)
     assert len(parts) >= 3
     return parts

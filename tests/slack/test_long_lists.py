@@ -171,7 +171,7 @@ async def test_the_roster_lists_every_member_with_their_seat_in_order(
     text = seen(answered, fake)
     assert len(answered) > 1  # one Slack message could not hold it
     assert text.startswith(f"Breakfast Club's roster: {SIZE} members.")
-    roster = await slack.app.repo.atomic(lambda tx: tx.members(chapter.group_id))
+    roster = await slack.app.repo.atomic(lambda tx: tx.members.of_group(chapter.group_id))
     assert len(roster) == SIZE
     at = [text.index(f"• @{m.name} — {m.classification}, joined ") for m in roster]
     assert at == sorted(at)

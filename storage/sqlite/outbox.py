@@ -1,35 +1,24 @@
 """The outbox on SQLite: queueing messages, claiming them for delivery, and recording what
 became of each, every change after a claim fenced by the claim's token.
 
-A mixin of SqliteRepository (same connection and helpers), kept apart because this is the
-SQL the delivery guarantees rest on: each conversation (a lane) has at most one message
-claimed at a time, in the order its messages were queued, whichever process claims it; and
-a worker whose claim went stale and was taken over can change nothing any more.
+The unit of work's `outbox` store. This is the SQL the delivery guarantees rest on: each
+conversation (a lane) has at most one message claimed at a time, in the order its messages
+were queued, whichever process claims it; and a worker whose claim went stale and was taken
+over can change nothing any more.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
-import sqlite3
 from json.encoder import encode_basestring_ascii
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.ports import OutboxItem, Target
-
-if TYPE_CHECKING:
-    import aiosqlite
-
-    from storage.dialect import Dialect
+from storage.sqlite.base import Store, new_token
 
 ERROR_KEPT = 500  # characters of a platform's error kept in last_error
-
-
-def new_token() -> str:
-    """A claim's token: random, so workers on hosts with skewed clocks never share one."""
-    return secrets.token_hex(8)
 
 
 def lane(target: Target) -> str:
@@ -51,6 +40,8 @@ _FIRST_IN_LANE = (
     " AND e.state IN ('pending', 'sending') AND (e.send_at, e.id) < (d.send_at, d.id)"
     " AND (e.state = 'sending' OR e.next_attempt_at <= :now))"
 )
+
+
 _CLAIM = {
     "sets": "state = 'sending', claimed_at = :now, claim_token = :token, attempts = attempts + 1",
     "fresh": f"state = 'pending' AND next_attempt_at <= :now AND {_FIRST_IN_LANE}",
@@ -58,7 +49,11 @@ _CLAIM = {
     "order": "next_attempt_at",
     "returning": "id, group_id, target, payload, attempts, parts_sent",
 }
+
+
 _OURS = "id = ? AND state = 'sending' AND claim_token = ?"
+
+
 _ADD = (
     "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
     " lane, send_at, delay_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -82,16 +77,29 @@ def _added(
     )
 
 
-class OutboxQueries:
-    if TYPE_CHECKING:  # provided by SqliteRepository
-        _db: aiosqlite.Connection
-        dialect: Dialect
+def _target_json(target: Target) -> str:
+    """What json.dumps writes for {"dm": [...]} or {"post": [...]}, written directly: a
+    reminder minute stores ~186,000."""
+    if isinstance(target, UserRef):
+        values = (target.platform, target.workspace, target.user_id, target.display_name)
+        return '{"dm": [' + ", ".join(map(_ascii, values)) + "]}"
+    values = (target.platform, target.workspace, target.channel_id, target.name)
+    return '{"post": [' + ", ".join(map(_ascii, values)) + "]}"
 
-        async def _all(self, sql: str, args: Any = ()) -> list[sqlite3.Row]: ...
-        async def _one(self, sql: str, args: Any = ()) -> sqlite3.Row | None: ...
-        async def _insert(self, sql: str, args: Any) -> int: ...
 
-    async def outbox_add(
+def _ascii(value: object) -> str:
+    return encode_basestring_ascii(value) if isinstance(value, str) else json.dumps(value)
+
+
+def _target_from_json(data: str) -> Target:
+    d = json.loads(data)
+    if "dm" in d:
+        return UserRef(*d["dm"])
+    return ChannelRef(*d["post"])
+
+
+class SqliteOutbox(Store):
+    async def add(
         self,
         group_id: int | None,
         target: Target,
@@ -102,7 +110,7 @@ class OutboxQueries:
         """Queue a message, to go at once, or at `due` (a moment in the calendar)."""
         return await self._insert(_ADD, _added(group_id, target, message, now, due))
 
-    async def outbox_add_many(
+    async def add_many(
         self,
         group_id: int | None,
         queued: list[tuple[Target, OutMessage, int | None]],
@@ -113,7 +121,7 @@ class OutboxQueries:
             _ADD, [_added(group_id, target, m, now, due) for target, m, due in queued]
         )
 
-    async def outbox_claim(
+    async def claim(
         self, now: int, limit: int, stale_before: int, token: str | None = None
     ) -> list[OutboxItem]:
         """Claim up to `limit` due messages under `token`, at most one per conversation: the
@@ -137,7 +145,7 @@ class OutboxQueries:
             for r in rows
         ]
 
-    async def outbox_sent(self, sent: list[tuple[OutboxItem, int]]) -> int:
+    async def sent(self, sent: list[tuple[OutboxItem, int]]) -> int:
         """Mark messages the platform took (each with when); returns how many were still
         this claim's (a row taken over by another worker is left to it)."""
         done = 0
@@ -149,7 +157,7 @@ class OutboxQueries:
             done += cur.rowcount
         return done
 
-    async def outbox_retry(
+    async def retry(
         self, item: OutboxItem, next_attempt_at: int, error: str, delay_from: int | None = None
     ) -> bool:
         """Try again at `next_attempt_at`: a delay measured from `delay_from` (the attempt)."""
@@ -160,7 +168,7 @@ class OutboxQueries:
         )
         return cur.rowcount == 1
 
-    async def outbox_rebase(self, now: int) -> int:
+    async def rebase(self, now: int) -> int:
         """Messages waiting out a delay that began at an instant this clock has not reached
         (the clock was set back since) wait the delay from `now` instead: never longer than
         the delay, however far the clock went back. Messages due at a moment in the calendar
@@ -175,14 +183,14 @@ class OutboxQueries:
         )
         return int(cur.rowcount)
 
-    async def outbox_failed(self, item: OutboxItem, error: str) -> bool:
+    async def failed(self, item: OutboxItem, error: str) -> bool:
         cur = await self._db.execute(
             f"UPDATE outbox SET state = 'failed', last_error = ? WHERE {_OURS}",
             (error[:ERROR_KEPT], item.id, item.claim),
         )
         return cur.rowcount == 1
 
-    async def outbox_progress(self, item: OutboxItem, parts: int) -> bool:
+    async def progress(self, item: OutboxItem, parts: int) -> bool:
         """The platform took the first `parts` parts of a message sent in several: a later
         claim of the row starts after them. False when the claim is no longer this one's."""
         cur = await self._db.execute(
@@ -190,7 +198,7 @@ class OutboxQueries:
         )
         return cur.rowcount == 1
 
-    async def outbox_release(self, items: list[OutboxItem]) -> None:
+    async def release(self, items: list[OutboxItem]) -> None:
         """Hand back claimed messages that were never tried: pending again at once, the
         claim's attempt not counted; only while the claim is still theirs."""
         for item in items:
@@ -200,7 +208,7 @@ class OutboxQueries:
                 (item.id, item.claim),
             )
 
-    async def outbox_renew(self, tokens: list[str], now: int) -> int:
+    async def renew(self, tokens: list[str], now: int) -> int:
         """Keep claims that are still being worked on from going stale (a long wait for a
         platform's rate limit)."""
         renewed = 0
@@ -212,29 +220,30 @@ class OutboxQueries:
             renewed += cur.rowcount
         return renewed
 
-    async def outbox_next_due(self) -> int | None:
+    async def next_due(self) -> int | None:
         row = await self._one(
             "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'"
         )
         return row["t"] if row else None
 
+    async def prune(self, before: int, limit: int) -> int:
+        """Up to `limit` messages delivered or given up on before `before`: a receiver's DM
+        keeps the prospect's email and phone in its stored copy."""
+        # a row's last attempt (next_attempt_at) is at or before it was sent or given up on,
+        # so the range on outbox_due visits old rows only, never the 30 days kept
+        cur = await self._db.execute(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+            " WHERE state IN ('sent', 'failed') AND next_attempt_at < :before"
+            " AND COALESCE(sent_at, next_attempt_at) < :before LIMIT :limit)",
+            {"before": before, "limit": limit},
+        )
+        return int(cur.rowcount)
 
-def _target_json(target: Target) -> str:
-    """What json.dumps writes for {"dm": [...]} or {"post": [...]}, written directly: a
-    reminder minute stores ~186,000."""
-    if isinstance(target, UserRef):
-        values = (target.platform, target.workspace, target.user_id, target.display_name)
-        return '{"dm": [' + ", ".join(map(_ascii, values)) + "]}"
-    values = (target.platform, target.workspace, target.channel_id, target.name)
-    return '{"post": [' + ", ".join(map(_ascii, values)) + "]}"
-
-
-def _ascii(value: object) -> str:
-    return encode_basestring_ascii(value) if isinstance(value, str) else json.dumps(value)
-
-
-def _target_from_json(data: str) -> Target:
-    d = json.loads(data)
-    if "dm" in d:
-        return UserRef(*d["dm"])
-    return ChannelRef(*d["post"])
+    async def release_held(self, item_id: int, message: OutMessage, due: int) -> None:
+        """Send a held message (queued with a later due time) at `due`, as `message`: the
+        monthly recap, once its chart is drawn or known not to be."""
+        await self._db.execute(
+            "UPDATE outbox SET payload = ?, next_attempt_at = ?, send_at = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (message.to_json(), due, due, item_id),
+        )

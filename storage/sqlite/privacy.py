@@ -1,21 +1,19 @@
 """Members' data on SQLite: exports for the admin, a member's own data, forgetting a member,
 and erasing prospects' contact details after the retention period.
 
-A mixin of SqliteRepository (it uses the same connection and helpers), kept apart because
-these are the queries a privacy review reads.
+The unit of work's `privacy` store, kept apart because these are the queries a privacy
+review reads.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import aiosqlite
-
-    from storage.dialect import Dialect
+from storage.sqlite.base import Store
 
 FORGOTTEN_NAME = "former member"
+
 
 # a referral as both its giver and its receiver may see it (the amount is the receiver's)
 _REFERRAL_COLUMNS = (
@@ -29,14 +27,7 @@ def _rows(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-class PrivacyQueries:
-    if TYPE_CHECKING:  # provided by SqliteRepository
-        _db: aiosqlite.Connection
-        dialect: Dialect
-
-        async def _all(self, sql: str, args: Any = ()) -> list[sqlite3.Row]: ...
-        async def _one(self, sql: str, args: Any = ()) -> sqlite3.Row | None: ...
-
+class SqlitePrivacy(Store):
     async def export_rows(
         self,
         group_id: int,
@@ -274,23 +265,4 @@ class PrivacyQueries:
             " AND (email IS NOT NULL OR phone IS NOT NULL) AND updated_at < ?",
             (before,),
         )
-        return int(cur.rowcount)
-
-    async def prune_outbox(self, before: int, limit: int) -> int:
-        """Up to `limit` messages delivered or given up on before `before`: a receiver's DM
-        keeps the prospect's email and phone in its stored copy."""
-        # a row's last attempt (next_attempt_at) is at or before it was sent or given up on,
-        # so the range on outbox_due visits old rows only, never the 30 days kept
-        cur = await self._db.execute(
-            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
-            " WHERE state IN ('sent', 'failed') AND next_attempt_at < :before"
-            " AND COALESCE(sent_at, next_attempt_at) < :before LIMIT :limit)",
-            {"before": before, "limit": limit},
-        )
-        return int(cur.rowcount)
-
-    async def prune_requests(self, before: int) -> int:
-        """Forget handled platform requests older than `before`: a platform retries within
-        minutes, and the stored replies name members."""
-        cur = await self._db.execute("DELETE FROM requests WHERE at < ?", (before,))
         return int(cur.rowcount)

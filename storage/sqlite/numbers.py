@@ -1,0 +1,95 @@
+"""The numbers on SQLite: counts for stats, recaps, reminders and the monthly chart. Reads only."""
+
+from __future__ import annotations
+
+from bot.model import Stats
+from storage.sqlite.base import Store
+
+
+class SqliteNumbers(Store):
+    async def stats(self, group_id: int, member_id: int | None, since: int, until: int) -> Stats:
+        """Counts for [since, until): one member's, or the whole group's when member_id is None."""
+        r = await self._one(
+            "SELECT"
+            " COUNT(*) FILTER (WHERE kind = 'referral' AND (CAST(:m AS BIGINT) IS NULL OR giver_id = :m)) AS rg,"
+            " COUNT(*) FILTER (WHERE kind = 'referral' AND (CAST(:m AS BIGINT) IS NULL OR receiver_id = :m)) AS rr,"
+            " COUNT(*) FILTER (WHERE kind = 'lead' AND (CAST(:m AS BIGINT) IS NULL OR giver_id = :m)) AS lg,"
+            " COUNT(*) FILTER (WHERE kind = 'lead' AND (CAST(:m AS BIGINT) IS NULL OR receiver_id = :m)) AS lr"
+            " FROM referrals WHERE group_id = :g AND created_at >= :s AND created_at < :u"
+            " AND (CAST(:m AS BIGINT) IS NULL OR giver_id = :m OR receiver_id = :m) AND COALESCE(ended, '') <> 'withdrawn'",
+            {"g": group_id, "m": member_id, "s": since, "u": until},
+        )
+        cb = await self._one(
+            "SELECT COALESCE(SUM(amount_cents), 0) AS total,"
+            " COALESCE(SUM(amount_cents) FILTER (WHERE business = 'repeat'), 0) AS repeat"
+            " FROM closed_business"
+            " WHERE group_id = :g AND at >= :s AND at < :u AND (CAST(:m AS BIGINT) IS NULL OR receiver_id = :m)",
+            {"g": group_id, "m": member_id, "s": since, "u": until},
+        )
+        oo = await self._one(
+            "SELECT COUNT(*) AS n FROM one_to_ones WHERE group_id = :g AND met_at >= :s"
+            " AND met_at < :u AND (CAST(:m AS BIGINT) IS NULL OR member_a = :m OR member_b = :m)",
+            {"g": group_id, "m": member_id, "s": since, "u": until},
+        )
+        assert r and cb and oo
+        return Stats(
+            referrals_given=r["rg"],
+            referrals_received=r["rr"],
+            leads_given=r["lg"],
+            leads_received=r["lr"],
+            closed_business_cents=cb["total"],
+            repeat_business_cents=cb["repeat"],
+            one_to_ones=oo["n"],
+        )
+
+    async def givers_since(self, group_id: int, since: int) -> set[int]:
+        """The members of a group who gave a referral or lead at or after `since`."""
+        rows = await self._all(
+            "SELECT DISTINCT giver_id FROM referrals WHERE group_id = ? AND created_at >= ?",
+            (group_id, since),
+        )
+        return {r[0] for r in rows}
+
+    async def givers_between(
+        self, group_id: int, since: int, until: int
+    ) -> list[tuple[int, int, int]]:
+        """(member id, referrals given, leads given) for members who gave, most first."""
+        rows = await self._all(
+            "SELECT giver_id, COUNT(*) FILTER (WHERE kind = 'referral') AS r,"
+            " COUNT(*) FILTER (WHERE kind = 'lead') AS l"
+            " FROM referrals WHERE group_id = ? AND created_at >= ? AND created_at < ?"
+            " AND COALESCE(ended, '') <> 'withdrawn' GROUP BY giver_id ORDER BY COUNT(*) DESC, giver_id",
+            (group_id, since, until),
+        )
+        return [(r["giver_id"], r["r"], r["l"]) for r in rows]
+
+    async def member_activity(self, member_id: int, since: int, until: int) -> dict[str, int]:
+        """What a member did in [since, until): given referrals and leads, 1-2-1s, closed
+        business reported (as receiver), visitors invited. Counts only, never amounts."""
+        row = await self._one(
+            "SELECT"
+            " (SELECT COUNT(*) FROM referrals WHERE giver_id = :m AND created_at >= :s"
+            "   AND created_at < :u AND COALESCE(ended, '') <> 'withdrawn') AS given,"
+            " (SELECT COUNT(*) FROM one_to_ones WHERE (member_a = :m OR member_b = :m)"
+            "   AND met_at >= :s AND met_at < :u) AS one_to_ones,"
+            " (SELECT COUNT(*) FROM closed_business WHERE receiver_id = :m AND at >= :s"
+            "   AND at < :u) AS business,"
+            " (SELECT COUNT(*) FROM visitors WHERE invited_by = :m AND at >= :s"
+            "   AND at < :u) AS visitors",
+            {"m": member_id, "s": since, "u": until},
+        )
+        assert row is not None
+        return {k: row[k] for k in ("given", "one_to_ones", "business", "visitors")}
+
+    async def weekly(
+        self, group_id: int, starts: list[int], ends: list[int] | None = None
+    ) -> list[tuple[int, int, int]]:
+        """(referrals, leads, closed business cents) for each week from `starts` to `ends`
+        (the group's local weeks: a week across a clock change is not 7 × 86400 s long);
+        without `ends`, 7 days from each start."""
+        out = []
+        for i, start in enumerate(starts):
+            end = ends[i] if ends is not None else start + 7 * 86400
+            s = await self.stats(group_id, None, start, end)
+            out.append((s.referrals_given, s.leads_given, s.closed_business_cents))
+        return out

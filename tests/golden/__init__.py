@@ -1,0 +1,1 @@
+"""Golden transcripts: every console script in examples/, played, pinned byte for byte."""
