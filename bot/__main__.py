@@ -4,6 +4,7 @@ rapport [--config FILE] console [--db FILE] [--script FILE] [--now "YYYY-MM-DD H
 rapport slack [--http [--port N] [--host H]] [--health-port N] [--db FILE]
 rapport discord [--health-port N] [--db FILE]
 rapport migrate [--db FILE]        rapport backup FILE [--db FILE]
+rapport copy-db SRC DST            (a SQLite file or a postgresql:// URL each)
 rapport console --config FILE …   (--config, -v and --log-format may also follow the command)
 rapport --version
 """
@@ -78,6 +79,12 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--client-id", metavar="ID", help="the application id (or DISCORD_CLIENT_ID)")
     m = add("migrate", help="bring the database's schema up to this version's, then stop")
     m.add_argument("--db", metavar="FILE", help=DB_HELP)
+    cp = add(
+        "copy-db",
+        help="copy a database into a new, empty one: SQLite to PostgreSQL or back (bot stopped)",
+    )
+    cp.add_argument("source", metavar="SRC", help="SQLite file or postgresql:// URL to copy")
+    cp.add_argument("target", metavar="DST", help="an empty (or new) SQLite file or PostgreSQL database")
     b = add("backup", help="copy the SQLite database, consistently, while the bot runs")
     b.add_argument("file", metavar="FILE", help="the copy to write (never an existing file)")
     b.add_argument("--db", metavar="FILE", help=DB_HELP)
@@ -132,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         verbose=args.verbose,
         fmt=args.log_format,
         stream=sys.stderr,
-        secrets=_secrets(settings, os.environ, database),
+        secrets=_secrets(
+            settings, os.environ, database, getattr(args, "source", ""), getattr(args, "target", "")
+        ),
     )
     from bot.ports import DatabaseRefused
 
@@ -150,6 +159,8 @@ def _run(args: argparse.Namespace, settings: Settings, database: str) -> int:
         return _migrate(settings, database)
     if args.adapter == "backup":
         return _backup(database, args.file)
+    if args.adapter == "copy-db":
+        return _copy(args.source, args.target)
     if args.adapter == "discord":
         from adapters.discord.cli import main as discord_main
 
@@ -181,7 +192,7 @@ def _run(args: argparse.Namespace, settings: Settings, database: str) -> int:
     return 2  # argparse refuses unknown adapters before this
 
 
-def _secrets(settings: Settings, environ: Mapping[str, str], database: str = "") -> list[str]:
+def _secrets(settings: Settings, environ: Mapping[str, str], *databases: str) -> list[str]:
     """The values of the variables that hold secrets (and the database URL, which may carry
     a password): never to be written to a log."""
     names = [
@@ -191,7 +202,7 @@ def _secrets(settings: Settings, environ: Mapping[str, str], database: str = "")
         settings.discord.token_env,
     ]
     found = [environ[n].strip() for n in names if environ.get(n, "").strip()]
-    urls = {environ.get(settings.database_env, "").strip(), database.strip()}
+    urls = {environ.get(settings.database_env, "").strip(), *(d.strip() for d in databases)}
     return found + sorted(u for u in urls if "://" in u)
 
 
@@ -212,8 +223,32 @@ def _migrate(settings: Settings, database: str) -> int:
     return 0
 
 
+def _copy(source: str, target: str) -> int:
+    from storage.copy import CopyFailed, copy_database
+    from storage.databases import label
+
+    try:
+        counts = asyncio.run(copy_database(source, target))
+    except CopyFailed as e:
+        print(f"rapport: copy-db: {e}", file=sys.stderr)
+        return 1
+    print(f"rapport: copied {label(source)} to {label(target)}; rows per table, the same in both:")
+    for table, n in counts.items():
+        print(f"  {table:<24} {n:>9}")
+    return 0
+
+
 def _backup(database: str, target: str) -> int:
     from storage.backup import BackupError, backup
+    from storage.databases import is_postgres, label
+
+    if is_postgres(database):
+        print(
+            f"rapport: backup: {label(database)} is PostgreSQL: back it up with pg_dump"
+            " (see the README's Backups)",
+            file=sys.stderr,
+        )
+        return 2
 
     try:
         pages = backup(database, target)
