@@ -94,8 +94,6 @@ def backend(request: pytest.FixtureRequest) -> str:
     if name == "postgresql":
         missing = pg.answers()
         if missing is not None:
-            if os.environ.get("RAPPORT_REQUIRE_POSTGRES") == "1":
-                pytest.fail(f"PostgreSQL is required and does not answer at {pg.where()} ({missing})")
             pytest.skip(f"{NO_SERVER}: no server answers at {pg.where()}")
     return name
 
@@ -123,6 +121,15 @@ async def repo(backend: str) -> AsyncIterator[SqliteRepository]:
     r = await SqliteRepository.open(":memory:")
     yield r
     await r.close()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("RAPPORT_REQUIRE_POSTGRES") == "1" and (missing := pg.answers()):
+        pytest.exit(
+            f"PostgreSQL is required (RAPPORT_REQUIRE_POSTGRES=1) and no server answers at"
+            f" {pg.where()} ({missing}): start it, or set RAPPORT_TEST_POSTGRES to one",
+            returncode=3,
+        )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

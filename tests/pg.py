@@ -7,6 +7,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -83,3 +84,22 @@ def schema_sync() -> Iterator[str]:
         yield in_schema(server(), name)
     finally:
         asyncio.run(admin(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+
+
+def run_sync(url: str, sql: str, args: tuple[object, ...] = ()) -> list[dict[str, object]]:
+    """One statement (SQLite's `?` placeholders) on the PostgreSQL database at `url`, committed,
+    from code that is not a coroutine: on a thread with a loop of its own, as a plain sqlite3
+    connection is used beside a running test."""
+    import asyncpg
+
+    from storage.postgres import _translate
+
+    async def run() -> list[dict[str, object]]:
+        conn = await asyncpg.connect(url)
+        try:
+            return [dict(r) for r in await conn.fetch(_translate(sql)[0], *args)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()

@@ -11,6 +11,8 @@ import pytest
 
 from tests.fakes import user
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 NBSP = "\u00a0"
 JANE = "/referral @bob Jane Roe jane@roe.example 082 555 1234 -- a new geyser heat:4"
 
