@@ -86,10 +86,30 @@ class SqliteNumbers(Store):
     ) -> list[tuple[int, int, int]]:
         """(referrals, leads, closed business cents) for each week from `starts` to `ends`
         (the group's local weeks: a week across a clock change is not 7 × 86400 s long);
-        without `ends`, 7 days from each start."""
-        out = []
-        for i, start in enumerate(starts):
-            end = ends[i] if ends is not None else start + 7 * 86400
-            s = await self.stats(group_id, None, start, end)
-            out.append((s.referrals_given, s.leads_given, s.closed_business_cents))
-        return out
+        without `ends`, 7 days from each start. One query for every week (a round trip per
+        week and figure was 48 queries for a monthly recap, each a network hop on a server)."""
+        if not starts:
+            return []
+        ends = ends if ends is not None else [s + 7 * 86400 for s in starts]
+        weeks = ", ".join(
+            f"(CAST(:i{i} AS BIGINT), CAST(:s{i} AS BIGINT), CAST(:u{i} AS BIGINT))"
+            for i in range(len(starts))
+        )
+        args: dict[str, int] = {"g": group_id}
+        for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            args.update({f"i{i}": i, f"s{i}": start, f"u{i}": end})
+        rows = await self._all(
+            f"WITH weeks (i, s, u) AS (VALUES {weeks})"
+            " SELECT w.i,"
+            " (SELECT COUNT(*) FROM referrals r WHERE r.group_id = :g AND r.kind = 'referral'"
+            "   AND r.created_at >= w.s AND r.created_at < w.u"
+            "   AND COALESCE(r.ended, '') <> 'withdrawn') AS referrals,"
+            " (SELECT COUNT(*) FROM referrals r WHERE r.group_id = :g AND r.kind = 'lead'"
+            "   AND r.created_at >= w.s AND r.created_at < w.u"
+            "   AND COALESCE(r.ended, '') <> 'withdrawn') AS leads,"
+            " (SELECT COALESCE(SUM(c.amount_cents), 0) FROM closed_business c"
+            "   WHERE c.group_id = :g AND c.at >= w.s AND c.at < w.u) AS cents"
+            " FROM weeks w ORDER BY w.i",
+            args,
+        )
+        return [(r["referrals"], r["leads"], r["cents"]) for r in rows]
