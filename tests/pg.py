@@ -103,3 +103,8 @@ def run_sync(url: str, sql: str, args: tuple[object, ...] = ()) -> list[dict[str
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, run()).result()
+
+
+def tuples_sync(url: str, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """`run_sync`'s rows as tuples, in the statement's column order."""
+    return [tuple(r.values()) for r in run_sync(url, sql, args)]

@@ -61,9 +61,19 @@ def dump_file(path: Path | str) -> Dump:
 
 
 def scalar(path: Path | str, sql: str, args: tuple[object, ...] = ()) -> Any:
+    found = query(path, sql, args)
+    return found[0][0] if found else None
+
+
+def query(path: Path | str, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one statement (`?` placeholders) on the database a test set up beside the bot's
+    processes: a SQLite file, or a PostgreSQL URL."""
+    if str(path).startswith("postgresql://"):
+        from tests import pg
+
+        return pg.tuples_sync(str(path), sql, args)
     with closing(sqlite3.connect(path)) as db:
-        row = db.execute(sql, args).fetchone()
-    return row[0] if row else None
+        return [tuple(r) for r in db.execute(sql, args).fetchall()]
 
 
 # --- privacy: what reached a channel --------------------------------------------------------
