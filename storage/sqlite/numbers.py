@@ -63,23 +63,36 @@ class SqliteNumbers(Store):
         )
         return [(r["giver_id"], r["r"], r["l"]) for r in rows]
 
-    async def member_activity(self, member_id: int, since: int, until: int) -> dict[str, int]:
-        """What a member did in [since, until): given referrals and leads, 1-2-1s, closed
-        business reported (as receiver), visitors invited. Counts only, never amounts."""
-        row = await self._one(
-            "SELECT"
-            " (SELECT COUNT(*) FROM referrals WHERE giver_id = :m AND created_at >= :s"
-            "   AND created_at < :u AND COALESCE(ended, '') <> 'withdrawn') AS given,"
-            " (SELECT COUNT(*) FROM one_to_ones WHERE (member_a = :m OR member_b = :m)"
-            "   AND met_at >= :s AND met_at < :u) AS one_to_ones,"
-            " (SELECT COUNT(*) FROM closed_business WHERE receiver_id = :m AND at >= :s"
-            "   AND at < :u) AS business,"
-            " (SELECT COUNT(*) FROM visitors WHERE invited_by = :m AND at >= :s"
-            "   AND at < :u) AS visitors",
-            {"m": member_id, "s": since, "u": until},
+    async def activity(
+        self, windows: list[tuple[int, int]], until: int
+    ) -> dict[int, dict[str, int]]:
+        """What each member did from their own `since` until `until`: given referrals and
+        leads, 1-2-1s, closed business reported (as receiver), visitors invited. Counts only,
+        never amounts; one query for the whole roster, not four per member."""
+        if not windows:
+            return {}
+        values = ", ".join(
+            f"(CAST(:m{i} AS BIGINT), CAST(:s{i} AS BIGINT))" for i in range(len(windows))
         )
-        assert row is not None
-        return {k: row[k] for k in ("given", "one_to_ones", "business", "visitors")}
+        args: dict[str, int] = {"u": until}
+        for i, (member_id, since) in enumerate(windows):
+            args.update({f"m{i}": member_id, f"s{i}": since})
+        rows = await self._all(
+            f"WITH w (m, s) AS (VALUES {values})"
+            " SELECT w.m,"
+            " (SELECT COUNT(*) FROM referrals WHERE giver_id = w.m AND created_at >= w.s"
+            "   AND created_at < :u AND COALESCE(ended, '') <> 'withdrawn') AS given,"
+            " (SELECT COUNT(*) FROM one_to_ones WHERE (member_a = w.m OR member_b = w.m)"
+            "   AND met_at >= w.s AND met_at < :u) AS one_to_ones,"
+            " (SELECT COUNT(*) FROM closed_business WHERE receiver_id = w.m AND at >= w.s"
+            "   AND at < :u) AS business,"
+            " (SELECT COUNT(*) FROM visitors WHERE invited_by = w.m AND at >= w.s"
+            "   AND at < :u) AS visitors"
+            " FROM w",
+            args,
+        )
+        keys = ("given", "one_to_ones", "business", "visitors")
+        return {r["m"]: {k: r[k] for k in keys} for r in rows}
 
     async def weekly(
         self, group_id: int, starts: list[int], ends: list[int] | None = None
