@@ -15,6 +15,9 @@ class Dialect:
     skip_locked: str
     # SQLite's planner needs some indexes named; PostgreSQL's chooses by its statistics
     indexed: bool
+    # a lock on a name (one parameter) held until the transaction ends; None where one
+    # writer at a time needs none (SQLite)
+    lock_key: str | None = None
 
     def indexed_by(self, index: str) -> str:
         return f" INDEXED BY {index}" if self.indexed else ""
@@ -78,4 +81,9 @@ class Dialect:
 
 
 SQLITE = Dialect(name="sqlite", skip_locked="", indexed=True)
-POSTGRESQL = Dialect(name="postgresql", skip_locked=" FOR UPDATE SKIP LOCKED", indexed=False)
+POSTGRESQL = Dialect(
+    name="postgresql",
+    skip_locked=" FOR UPDATE SKIP LOCKED",
+    indexed=False,
+    lock_key="SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+)

@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 POOL_MAX = 10  # connections per worker process; each unit of work holds one until it commits
 VERSION_TABLE = "rapport_schema"
+RETRIES = 3  # a unit that collided with another worker's runs again this many times at most
+COLLISIONS = (
+    asyncpg.UniqueViolationError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+)
 
 
 class PgCursor:
@@ -203,10 +209,22 @@ class PostgresRepository(SqliteRepository):
         return found
 
     async def atomic(self, work: Callable[[SqliteRepository], Awaitable[T]]) -> T:  # type: ignore[override]
-        """One unit of work in one transaction on one pooled connection."""
+        """One unit of work in one transaction on one pooled connection.
+
+        Two workers may run units that collide (the same platform request retried to each,
+        two first writes of one unique row): the one that commits second fails on the unique
+        key, or as a deadlock, with nothing of it kept. It runs again, and now sees what the
+        other committed (a request's saved answer), as it would have on SQLite, where the
+        two never overlap. A unit awaits nothing but its stores, so running it again is safe."""
         assert self._pool is not None
-        async with self._pool.acquire() as conn, conn.transaction():
-            return await work(PostgresRepository(PgConnection(conn), None))
+        for attempt in range(RETRIES + 1):
+            try:
+                async with self._pool.acquire() as conn, conn.transaction():
+                    return await work(PostgresRepository(PgConnection(conn), None))
+            except COLLISIONS:
+                if attempt == RETRIES:
+                    raise
+        raise AssertionError("unreachable")
 
     async def read(self, work: Callable[[SqliteRepository], Awaitable[T]]) -> T:  # type: ignore[override]
         """A unit of work that only reads: a read-only transaction, so a write in it fails."""

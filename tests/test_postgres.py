@@ -13,6 +13,7 @@ from pathlib import Path
 
 import asyncpg
 
+from bot.config import Settings
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.text import lit
@@ -160,3 +161,33 @@ async def test_two_workers_claiming_messages_keep_each_conversation_in_order(rep
     # to the other; nothing after a message still going out
     assert [i.message.fallback() for i in mine] == ["alice 0"]
     assert [i.message.fallback() for i in theirs] == ["bob 0"]
+
+
+async def test_one_request_sent_to_two_workers_at_once_is_logged_once_and_answered_alike(
+    database,
+):
+    """Slack retries a slash command to whichever worker answers; both may run it at once.
+    The referral is logged once, and both answers are the one it got."""
+    from bot.service import Core
+    from bot.work import Context
+    from tests.conftest import Chat
+    from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
+
+    repos = [await open_repository(database) for _ in range(2)]
+    try:
+        clock = FakeClock()
+        cores = [Core(r, RecordingMessenger(), clock, FakeResolver(), Settings()) for r in repos]
+        chat = Chat(cores[0], channel())
+        assert "set up" in await chat("alice", "/rapport setup Breakfast Club")
+        assert "Welcome" in await chat("alice", "/rapport join Commercial insurance")
+        assert "Welcome" in await chat("bob", "/rapport join Residential plumbing")
+        line = "/referral @bob Jane Roe jane@roe.example -- a new roof"
+        ctx = Context(user("alice"), channel(), "slack-trigger-1")
+        first, second = await asyncio.gather(*(c.handle(ctx, line) for c in cores))
+        assert [m.fallback() for m in first] == [m.fallback() for m in second]
+        assert first[0].fallback().startswith("Referral #1 ")
+        logged = await repos[0].atomic(lambda tx: tx.referrals.of_member(1, "all", 10))
+        assert len(logged) == 1
+    finally:
+        for r in repos:
+            await r.close()

@@ -1,3 +1,5 @@
+-- PostgreSQL's version of ../0001_initial.sql, as every script in this folder is of its
+-- namesake: the same tables and columns, INTEGER as BIGINT, ids as identity columns.
 -- Rapport's first schema: groups, members, referrals and leads, closed business, thanks,
 -- 1-2-1s, meeting skips, the outbox and processed platform requests.
 -- Times are UTC seconds since the epoch; amounts are integers in minor units (cents).
