@@ -52,11 +52,11 @@ class Versioned(Protocol):
     async def run_script(self, script: str) -> None: ...
 
 
-async def apply(db: Versioned, dialect: str) -> int:
-    """Apply every script newer than the database's version; returns the version it is at.
-    Raises SchemaTooNew, having changed nothing, for a database newer than the code."""
+async def apply(db: Versioned, todo: list[tuple[int, str]]) -> int:
+    """Apply every script of `todo` (this code's, in order) newer than the database's
+    version; returns the version it is at. Raises SchemaTooNew, having changed nothing, for
+    a database newer than the code."""
     found = await db.schema_version()
-    todo = scripts(dialect)
     known = todo[-1][0]
     if found > known:
         raise SchemaTooNew(found, known)

@@ -189,7 +189,7 @@ class PostgresRepository(SqliteRepository):
         assert self._pool is not None
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('rapport migrate'))")
-            return await migrations.apply(_Versions(conn), "postgresql")
+            return await migrations.apply(_Versions(conn), migrations.scripts("postgresql"))
 
     async def schema_version(self) -> int:
         assert self._pool is not None

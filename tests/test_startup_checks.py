@@ -154,3 +154,17 @@ def test_the_cli_says_it_in_one_line_without_a_traceback(tmp_path):
         [line] = run.stderr.splitlines()
         assert line.startswith("rapport: ")
         assert f"{path}: not a Rapport database" in line
+
+
+async def test_the_shared_migration_runner_refuses_a_newer_file_even_past_the_check(tmp_path):
+    """The SQLite repository migrates with the runner PostgreSQL uses: opened directly (past
+    the start-up check), a newer file is refused before anything is applied to it."""
+    from storage.sqlite import SqliteRepository
+
+    path = str(tmp_path / "rapport.db")
+    await fresh(path)
+    await change(path, "PRAGMA user_version = 99")
+    with pytest.raises(migrations.SchemaTooNew) as refused:
+        await SqliteRepository.open(path)
+    assert (refused.value.found, refused.value.known) == (99, LATEST)
+    assert await requests_kept(path) == 1
