@@ -24,6 +24,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy --strict bot/
 
 # full-scale benchmarks (10,000 groups, 1M referrals): prints the table, writes bench/results.json
 bench: $(VENV)/.installed

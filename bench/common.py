@@ -7,13 +7,26 @@ import itertools
 import random
 import re
 import sqlite3
+import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.work import Context
+
+
+class RunningClock:
+    """Starts at `ts` and runs on with real time, as a deployed bot's clock does (messages
+    handed back until a rate limit's pause ends fall due by it)."""
+
+    def __init__(self, ts: int) -> None:
+        self.start = datetime.fromtimestamp(ts, UTC)
+        self.t0 = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.t0)
 
 
 class FixedClock:

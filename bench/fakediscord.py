@@ -4,7 +4,9 @@ the bot to Discord's global limit of 50 requests a second the way Discord does: 
 past it is answered 429 with `global: true` and a retry_after, which discord.py waits out
 for every request (its global lock). Every answer carries its route's bucket in
 X-RateLimit-* headers, as Discord's do, so discord.py paces each route itself: a channel's
-messages 5 per 5 s, opening a DM 50 a second (Discord does not publish that one)."""
+messages 5 per 5 s, opening a DM 50 a second (Discord does not publish that one). Like
+aiohttp, the session awaits its trace configs' on_request_start before a request leaves
+(discord.py's `http_trace`, where the bot paces Discord's global limit)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import aiohttp
 from multidict import CIMultiDict
 
 from tests.discord_adapter.fake_discord import FakeDiscord
-from tests.discord_adapter.fake_http import _multipart
+from tests.discord_adapter.fake_http import _multipart, request_start
 
 GLOBAL_PER_SECOND = 50
 # (route pattern, requests per window, window seconds); a route's major parameter (the
@@ -35,7 +37,10 @@ DEFAULT_BUCKET = (50, 1.0)
 class _Response:
     """The slice of aiohttp's response discord.py reads; decided when it is awaited."""
 
-    def __init__(self, api: BenchDiscord, method: str, url: str, kwargs: dict[str, Any]) -> None:
+    def __init__(
+        self, session: _Session, api: BenchDiscord, method: str, url: str, kwargs: dict[str, Any]
+    ) -> None:
+        self.session = session
         self.api = api
         self.method = method
         self.url = url
@@ -46,6 +51,8 @@ class _Response:
         self._text = ""
 
     async def __aenter__(self) -> _Response:
+        s = self.session
+        await request_start(s, s.traces, self.method, self.url, self.kwargs.get("headers"))
         await asyncio.sleep(self.api.latency / 2)  # on its way to Discord, which counts it
         path = self.url.split("/api/v10", 1)[-1]
         bucket = self.api.bucket(f"{self.method} {path}")
@@ -95,13 +102,21 @@ class _Response:
 
 
 class _Session:
-    def __init__(self, api: BenchDiscord, connector: aiohttp.BaseConnector | None) -> None:
+    def __init__(
+        self,
+        api: BenchDiscord,
+        connector: aiohttp.BaseConnector | None,
+        trace_configs: list[aiohttp.TraceConfig] | None = None,
+    ) -> None:
         self.api = api
         self.connector = connector
         self.closed = False
+        self.traces = list(trace_configs or [])
+        for config in self.traces:
+            config.freeze()  # as ClientSession does
 
     def request(self, method: str, url: str, **kwargs: Any) -> _Response:
-        return _Response(self.api, method, url, kwargs)
+        return _Response(self, self.api, method, url, kwargs)
 
     async def close(self) -> None:
         self.closed = True
@@ -138,6 +153,7 @@ class _Bucket:
 class BenchDiscord(FakeDiscord):
     def __init__(self, latency: float = 0.1, per_second: int = GLOBAL_PER_SECOND) -> None:
         super().__init__()
+        self.global_per_second = None  # the tests' limit, on a fake clock: this one keeps its own
         self.latency = latency
         self.per_second = per_second
         self.taken: deque[float] = deque()  # when each of the last second's requests was taken
@@ -163,7 +179,7 @@ class BenchDiscord(FakeDiscord):
         return b
 
     def session(self, *args: Any, **kwargs: Any) -> _Session:  # type: ignore[override]
-        return _Session(self, kwargs.get("connector"))
+        return _Session(self, kwargs.get("connector"), kwargs.get("trace_configs"))
 
     def over_the_limit(self) -> float | None:
         """None when a request may be taken now; else the seconds until one may."""

@@ -5,7 +5,9 @@ Nothing is recorded beyond counts, so a long run does not grow.
 
 For the fan-out figure it can also behave like Slack under load (`Limits`): answer each call
 after a latency, take about one post a second per channel, and refuse a workspace that
-bursts past its rate with a 429 and a Retry-After."""
+bursts past its rate with a 429 and a Retry-After. With `workspaces` (which workspace each
+channel and member is in, as each workspace's own token would tell Slack) every workspace
+has its own rate."""
 
 from __future__ import annotations
 
@@ -35,14 +37,17 @@ class Limits:
 
 
 class FakeSlackApi:
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(
+        self, limits: Limits | None = None, workspaces: dict[str, str] | None = None
+    ) -> None:
         self.limits = limits
+        self.workspaces = workspaces or {}  # channel or user id → its workspace
         self.refused: dict[str, int] = {}  # 429s, by why
         self.posted = 0
         self.last_posted = 0.0  # time.monotonic() of the last post taken
         self._channel_next: dict[str, float] = {}
-        self._tokens = float(limits.workspace_burst) if limits else 0.0
-        self._filled = time.monotonic()
+        self._tokens: dict[str, float] = {}  # each workspace's bucket
+        self._filled: dict[str, float] = {}
         self.calls: dict[str, int] = {}
         self.answers = 0
         self._waiting: dict[str, asyncio.Future[int]] = {}
@@ -55,6 +60,7 @@ class FakeSlackApi:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_get("/stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -77,6 +83,17 @@ class FakeSlackApi:
         fut: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._waiting[key] = fut
         return fut
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        return web.json_response(self.stats())
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "posted": self.posted,
+            "last_posted": self.last_posted,
+            "refused": self.refused,
+            "calls": self.calls,
+        }
 
     async def _respond(self, request: web.Request) -> web.Response:
         key = request.match_info["key"]
@@ -153,16 +170,69 @@ class FakeSlackApi:
         assert self.limits is not None
         now = time.monotonic()
         lim = self.limits
-        self._tokens = min(
-            lim.workspace_burst, self._tokens + (now - self._filled) * lim.workspace_rate
+        ws = self.workspaces.get(channel, TEAM)
+        tokens = min(
+            lim.workspace_burst,
+            self._tokens.get(ws, lim.workspace_burst)
+            + (now - self._filled.get(ws, now)) * lim.workspace_rate,
         )
-        self._filled = now
+        self._filled[ws] = now
+        self._tokens[ws] = tokens
         if now < self._channel_next.get(channel, 0.0):
             self.refused["channel"] = self.refused.get("channel", 0) + 1
             return max(1, math.ceil(self._channel_next[channel] - now))
-        if self._tokens < 1:
+        if tokens < 1:
             self.refused["workspace"] = self.refused.get("workspace", 0) + 1
-            return max(1, math.ceil((1 - self._tokens) / lim.workspace_rate))
-        self._tokens -= 1
+            return max(1, math.ceil((1 - tokens) / lim.workspace_rate))
+        self._tokens[ws] = tokens - 1
         self._channel_next[channel] = now + lim.channel_interval * 0.9  # about one a second
         return None
+
+
+class RemoteSlackApi:
+    """A FakeSlackApi in a process of its own, as Slack's servers are: its work is not
+    charged to the bot's CPU. `stats()` asks it what it took (time.monotonic() is one
+    clock for every process on the machine)."""
+
+    def __init__(self, limits: Limits, workspaces: dict[str, str]) -> None:
+        self.limits = limits
+        self.workspaces = workspaces
+        self.port = 0
+        self._process: Any = None
+
+    async def start(self) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        mine, theirs = ctx.Pipe()
+        self._process = ctx.Process(
+            target=_serve, args=(self.limits, self.workspaces, theirs), daemon=True
+        )
+        self._process.start()
+        self.port = await asyncio.get_running_loop().run_in_executor(None, mine.recv)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    async def stats(self) -> dict[str, Any]:
+        import aiohttp
+
+        url = f"http://127.0.0.1:{self.port}/stats"
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            return dict(await response.json())
+
+    async def close(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+
+
+def _serve(limits: Limits, workspaces: dict[str, str], conn: Any) -> None:
+    async def main() -> None:
+        api = FakeSlackApi(limits, workspaces)
+        await api.start()
+        conn.send(api.port)
+        await asyncio.Event().wait()  # until terminated
+
+    asyncio.run(main())

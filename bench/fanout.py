@@ -11,14 +11,17 @@ earlier ticks would have left it, and only the chosen groups' rows of the minute
   spent inside SQLite (each call on the writer's sqlite3 connection, timed) beside the rest.
 - core: `Core.run_due` at the minute, delivering to a Messenger that answers after 100 ms
   (asyncio.sleep; no limit on its side): the wall time beside messages × 100 ms.
-- slack: the 100 groups in the population's Slack workspace, run by the bot `rapport slack
-  --http` builds (`assemble`: its SlackMessenger, Web API client, pacing and rate limits)
-  against a fake Web API answering after 100 ms, taking one post a second per channel, and
-  refusing a workspace that bursts past 50 posts a second with 429 + Retry-After: the time
-  until the last message is taken, beside the platform's own floor, and the peak RSS.
-- discord: 100 groups through the DiscordMessenger and discord.py, against the tests'
-  Discord double answering after 100 ms and holding the bot to 50 requests a second (429
-  global): requests a second taken, beside that ceiling.
+- slack: the first N groups (1,000 by default) made Slack chapters, 50 to a workspace as a
+  host's installs would hold them, run by the bot `rapport slack --http` builds (`assemble`:
+  its SlackMessenger, Web API client, pacing and rate limits) against a fake Web API
+  answering after 100 ms, taking one post a second per channel, and refusing a workspace
+  that bursts past 50 posts a second with 429 + Retry-After: the time until the last
+  message is taken, beside the platform's own floor (and the 64-in-flight floor), and the
+  peak RSS.
+- discord: 100 groups through the DiscordMessenger and the client `rapport discord` runs
+  (discord.py, with Rapport's pace of the global limit), against the tests' Discord double
+  answering after 100 ms and holding the bot to 50 requests a second (429 global): requests
+  a second taken, beside that ceiling, and how many were answered 429.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import BenchResolver, FixedClock
+from bench.common import BenchResolver, FixedClock, RunningClock
 from bench.population import SLACK_GROUPS, moments
 from bench.rss import memory
 from bot.config import PrivacySettings, Settings
@@ -46,6 +49,7 @@ from bot.service import DUE_BATCH, STALE_RUNNING_SECONDS, Core
 from storage.sqlite import SqliteRepository
 
 LATENCY = 0.1  # seconds a platform takes to answer
+GROUPS_PER_WORKSPACE = 50  # Slack chapters to a workspace in the Slack figure
 
 
 def prepare(db: Path, minute: int, first: int, last: int) -> int:
@@ -67,6 +71,35 @@ def prepare(db: Path, minute: int, first: int, last: int) -> int:
     finally:
         conn.close()
     return int(n)
+
+
+def spread_over_workspaces(db: Path, first: int, last: int, per: int) -> dict[str, str]:
+    """Make groups first..last Slack chapters, `per` to a workspace; returns the workspace of
+    every channel and member id (what each workspace's own token tells Slack)."""
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute(
+            "UPDATE groups SET platform = 'slack', workspace = printf('T%05d', (id - 1) / ?)"
+            " WHERE id BETWEEN ? AND ?",
+            (per, first, last),
+        )
+        conn.execute(
+            "UPDATE members SET platform = 'slack',"
+            " workspace = (SELECT g.workspace FROM groups AS g WHERE g.id = members.group_id)"
+            " WHERE group_id BETWEEN ? AND ?",
+            (first, last),
+        )
+        conn.commit()
+        where = dict(
+            conn.execute(
+                "SELECT channel_id, workspace FROM groups WHERE id BETWEEN ? AND ?"
+                " UNION ALL SELECT user_id, workspace FROM members WHERE group_id BETWEEN ? AND ?",
+                (first, last, first, last),
+            ).fetchall()
+        )
+    finally:
+        conn.close()
+    return where
 
 
 def settings() -> Settings:
@@ -216,47 +249,61 @@ async def core(db: Path, groups: int) -> dict[str, Any]:
 
 async def slack(db: Path, groups: int) -> dict[str, Any]:
     from adapters.slack.app import assemble
-    from bench.fakeslack import FakeSlackApi, Limits
+    from bench.fakeslack import Limits, RemoteSlackApi
     from bench.slack import SECRET, TOKEN
 
     m = moments()
-    rows = prepare(db, m.reminders, 1, min(groups, SLACK_GROUPS))
+    rows = prepare(db, m.reminders, 1, groups)
+    where = spread_over_workspaces(db, 1, groups, GROUPS_PER_WORKSPACE)
     limits = Limits(latency=LATENCY)
-    fake = FakeSlackApi(limits)
+    fake = RemoteSlackApi(limits, where)  # Slack's servers do not use the bot's CPU
     await fake.start()
     bot = await assemble(
         settings(),
         token=TOKEN,
         signing_secret=SECRET,
-        clock=FixedClock(m.reminders),
+        clock=RunningClock(m.reminders),
         database=str(db),
         api_url=fake.base_url,
     )
     try:
         t0 = time.monotonic()
         delivered = await bot.core.run_due(bot.core.clock.now())
-        last = fake.last_posted - t0
-        per_lane = await _lanes(bot.app.repo)
+        seen = await fake.stats()
+        last = seen["last_posted"] - t0
+        lanes, workspaces = await _lanes(bot.app.repo)
         left = await _count(bot.app.repo, "SELECT COUNT(*) FROM outbox WHERE state <> 'sent'")
+        concurrency = bot.core.settings.delivery.concurrency
     finally:
         await bot.close()
         await fake.close()
-    total = sum(per_lane.values())
-    channel_floor = (max(per_lane.values()) - 1) * limits.channel_interval if per_lane else 0.0
-    workspace_floor = max(0.0, (total - limits.workspace_burst) / limits.workspace_rate)
+    total = sum(lanes.values())
+    channel_floor = (max(lanes.values()) - 1) * limits.channel_interval if lanes else 0.0
+    workspace_floor = max(
+        (
+            max(0.0, (n - limits.workspace_burst) / limits.workspace_rate)
+            for n in workspaces.values()
+        ),
+        default=0.0,
+    )
     floor = max(channel_floor, workspace_floor) + limits.latency
+    in_flight_floor = total * limits.latency / concurrency
     return {
-        "groups": min(groups, SLACK_GROUPS),
+        "groups": groups,
+        "workspaces": len(workspaces),
         "rows": rows,
-        "messages": fake.posted,
+        "messages": seen["posted"],
         "delivered": delivered,
         "not_sent": left,
         "last_taken_s": round(last, 1),
         "floor_s": round(floor, 1),
         "floor_by": {"channel": round(channel_floor, 1), "workspace": round(workspace_floor, 1)},
         "ratio_to_floor": round(last / floor, 2) if floor else None,
-        "refused_429": dict(fake.refused),
-        "web_api_calls": dict(fake.calls),
+        "concurrency": concurrency,
+        "in_flight_floor_s": round(in_flight_floor, 1),
+        "ratio_to_in_flight_floor": round(last / in_flight_floor, 2) if in_flight_floor else None,
+        "refused_429": seen["refused"],
+        "web_api_calls": seen["calls"],
         "peak_rss_mb": memory()["VmHWM"],
     }
 
@@ -289,10 +336,10 @@ class AsDiscord:
 
 async def discord(db: Path, groups: int) -> dict[str, Any]:
     import aiohttp
-    import discord as dpy
-    from discord.http import Route
 
+    from adapters.discord.client import DiscordConfig
     from adapters.discord.messenger import DiscordMessenger
+    from adapters.discord.shards import make_client
     from bench.fakediscord import GLOBAL_PER_SECOND, BenchDiscord
     from tests.discord_adapter.fake_discord import BASE, TOKEN
 
@@ -301,8 +348,8 @@ async def discord(db: Path, groups: int) -> dict[str, Any]:
     rows = prepare(db, m.reminders, first, first + groups - 1)
     api = BenchDiscord(latency=LATENCY)
     aiohttp.ClientSession = api.session  # type: ignore[misc,assignment]  # discord.py's seam
-    Route.BASE = BASE
-    client = dpy.Client(intents=dpy.Intents.none())
+    # the client `rapport discord` runs (its pace of Discord's global limit included)
+    client = make_client(DiscordConfig(token=TOKEN, api_url=BASE))
     await client.login(TOKEN)
     repo = await SqliteRepository.open(str(db))
     messenger = AsDiscord(DiscordMessenger(client))
@@ -341,13 +388,20 @@ async def _count(repo: SqliteRepository, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
-async def _lanes(repo: SqliteRepository) -> Counter[str]:
+async def _lanes(repo: SqliteRepository) -> tuple[Counter[str], Counter[str]]:
+    """Messages of the minute sent to Slack, by conversation and by workspace."""
     async with repo.transaction() as tx:
         rows = await tx._all(
             "SELECT target FROM outbox WHERE next_attempt_at >= ? AND target LIKE '%slack%'",
             (moments().reminders,),
         )
-    return Counter(r[0] if '"post"' in r[0] else json.loads(r[0])["dm"][2] for r in rows)
+    lanes: Counter[str] = Counter()
+    workspaces: Counter[str] = Counter()
+    for (target,) in rows:
+        kind, (_, workspace, ident, _name) = next(iter(json.loads(target).items()))
+        lanes[f"{kind}:{ident}"] += 1
+        workspaces[workspace] += 1
+    return lanes, workspaces
 
 
 FIGURES = {"due": due, "core": core, "slack": slack, "discord": discord}

@@ -125,7 +125,7 @@ def fanout(population: Path, groups: int) -> dict[str, Any]:
     for n in sorted({min(1000, groups), groups}):
         out[f"core_{n}"] = fanout_child(population, "core", n)
         say(f"  core, {n} groups: {out[f'core_{n}']}")
-    out["slack"] = fanout_child(population, "slack", 100)
+    out["slack"] = fanout_child(population, "slack", min(1000, groups))
     say(f"  Slack adapter: {out['slack']}")
     out["discord"] = fanout_child(population, "discord", 100)
     say(f"  Discord messenger: {out['discord']}")
@@ -293,9 +293,11 @@ def fanout_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
     rows += [
         (
-            f"fan-out through the Slack adapter: {sl['groups']} groups in one workspace,"
-            f" {sl['messages']:,} messages, until the last is taken",
-            f"{sl['last_taken_s']:.1f} s (floor {sl['floor_s']:.1f} s)",
+            f"fan-out through the Slack adapter: {sl['groups']:,} groups' reminder minute"
+            f" over {sl.get('workspaces', 1)} workspaces, {sl['messages']:,} messages,"
+            " until the last is taken",
+            f"{sl['last_taken_s']:.1f} s (floor {sl['floor_s']:.1f} s;"
+            f" {sl.get('concurrency', 64)} in flight × 100 ms: {sl.get('in_flight_floor_s', 0):.1f} s)",
             "≤ 2 × the platform's floor",
             f"{sl['ratio_to_floor']:.2f} × floor: {verdict(sl['ratio_to_floor'] <= 2)}",
         ),
@@ -308,7 +310,9 @@ def fanout_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         (
             f"fan-out through the Discord messenger: {dc['groups']} groups,"
             f" {dc['delivered']:,} messages, requests per second",
-            f"{dc['requests_per_s']:.1f} /s ({dc['refused_429']} answered 429)",
+            f"{dc['requests_per_s']:.1f} /s ({dc['refused_429']:,} of"
+            f" {dc['requests'] + dc['refused_429'] - dc.get('refused_429_by_route', 0):,} answered 429;"
+            f" {dc.get('not_sent', 0)} messages left for a retry)",
             f"≥ 0.8 × {dc['ceiling_per_s']} /s",
             f"{dc['ratio_to_ceiling']:.2f} × ceiling: {verdict(dc['ratio_to_ceiling'] >= 0.8)}",
         ),
@@ -411,7 +415,8 @@ def main() -> None:
     if generated is None:
         say(f"population: cached {population.name}")
     if args.only:
-        groups = sizes.groups if args.only in ("due", "core") else 100
+        sized = {"due": sizes.groups, "core": sizes.groups, "slack": min(1000, sizes.groups)}
+        groups = sized.get(args.only, 100)
         say(f"{args.only}: {fanout_child(population, args.only, groups)}")
         return
     work = CACHE / "work.db"

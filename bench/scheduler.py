@@ -20,12 +20,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from adapters.scheduler import TICK_SECONDS
 from bench.common import BenchResolver, CountingMessenger, FixedClock, Samples
 from bench.population import Moments
 from bot.config import Settings
 from bot.outbox import STALE_CLAIM_SECONDS
 from bot.ports import DueItem
-from bot.scheduler import TICK_SECONDS
 from bot.service import DUE_BATCH, STALE_RUNNING_SECONDS, Core
 from storage.sqlite import SqliteRepository
 

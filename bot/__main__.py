@@ -2,7 +2,7 @@
 
 rapport [--config FILE] console [--db FILE] [--script FILE] [--now "YYYY-MM-DD HH:MM"] [--tz Area/City]
 rapport slack [--http [--port N] [--host H]] [--health-port N] [--db FILE]
-rapport discord [--health-port N] [--db FILE]
+rapport discord [--shards N [--shard-ids a,b…]] [--health-port N] [--db FILE]
 rapport migrate [--db FILE]        rapport backup FILE [--db FILE]
 rapport copy-db SRC DST            (a SQLite file or a postgresql:// URL each)
 rapport console --config FILE …   (--config, -v and --log-format may also follow the command)
@@ -73,6 +73,16 @@ def parser() -> argparse.ArgumentParser:
     _health_options(s, "in Socket Mode")
     s.add_argument("--db", metavar="FILE", help=DB_HELP)
     d = add("discord", help="run in a Discord server")
+    d.add_argument(
+        "--shards",
+        metavar="N",
+        help="run the bot on N gateway shards (Discord asks for it past 2,500 servers)",
+    )
+    d.add_argument(
+        "--shard-ids",
+        metavar="a,b…",
+        help="with --shards: the shards this process runs, from 0 to N-1 (default: all)",
+    )
     _health_options(d, "")
     d.add_argument("--db", metavar="FILE", help=DB_HELP)
     i = add("discord-invite", help="print the link that adds the bot to a server")
@@ -164,13 +174,18 @@ def _run(args: argparse.Namespace, settings: Settings, database: str) -> int:
     if args.adapter == "discord":
         from adapters.discord.cli import main as discord_main
 
-        return discord_main(
-            settings, database=database, health=(args.health_host, args.health_port)
+        code: int = discord_main(
+            settings,
+            database=database,
+            health=(args.health_host, args.health_port),
+            shards=(args.shards, args.shard_ids),
         )
+        return code
     if args.adapter == "discord-invite":
         from adapters.discord.cli import invite
 
-        return invite(settings, client_id=args.client_id)
+        code = invite(settings, client_id=args.client_id)
+        return code
     if args.adapter == "slack":
         from adapters.slack.cli import main as slack_main
 
@@ -181,7 +196,7 @@ def _run(args: argparse.Namespace, settings: Settings, database: str) -> int:
                 file=sys.stderr,
             )
             return 2
-        return slack_main(
+        code = slack_main(
             settings,
             http=args.http,
             port=args.port,
@@ -189,6 +204,7 @@ def _run(args: argparse.Namespace, settings: Settings, database: str) -> int:
             database=database,
             health=(args.health_host, args.health_port),
         )
+        return code
     return 2  # argparse refuses unknown adapters before this
 
 
@@ -199,6 +215,7 @@ def _secrets(settings: Settings, environ: Mapping[str, str], *databases: str) ->
         settings.slack.bot_token_env,
         settings.slack.app_token_env,
         settings.slack.signing_secret_env,
+        settings.slack.client_secret_env,
         settings.discord.token_env,
     ]
     found = [environ[n].strip() for n in names if environ.get(n, "").strip()]
@@ -283,9 +300,10 @@ def _console(args: argparse.Namespace, settings: Settings, database: str) -> int
         except OSError as e:
             print(f"rapport: --script: cannot read {args.script}: {e.strerror}", file=sys.stderr)
             return 2
-    return asyncio.run(
+    code: int = asyncio.run(
         console_main(settings, db=database, script=args.script, now=args.now, tz=args.tz)
     )
+    return code
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ async def migrate(settings: Settings, database: str | None = None) -> int:
 
     repo = await open_repository(database or settings.database)  # opening migrates
     try:
-        return await repo.migrate()
+        version: int = await repo.migrate()
+        return version
     finally:
         await repo.close()

@@ -1,5 +1,9 @@
 """The core's text grammar: a typed line becomes a Command dataclass, or a ParseError.
 
+The Command types, the lexical pieces they share, and one parser per command (`parse_<name>`,
+the line after the command's name); bot/registry.py names each command and routes a line
+(`registry.parse`) to its parser.
+
 Mentions stay as raw tokens (`MentionToken`) here; the adapter that received the line
 resolves them to platforms users, so this module never reads a platform's id format.
 Discord builds the same dataclasses from typed options, with `UserRef`s instead of tokens.
@@ -7,7 +11,6 @@ Discord builds the same dataclasses from typed options, with `UserRef`s instead 
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -443,45 +446,6 @@ STATUS_WORDS = {
     "no-sale": Status.LOST,
 }
 
-# the names people type → the canonical command (aliases forgive common variants)
-COMMANDS = {
-    "setup": "setup",
-    "join": "join",
-    "profile": "profile",
-    "referral": "referral",
-    "refer": "referral",
-    "lead": "lead",
-    "referrals": "referrals",
-    "thanks": "thanks",
-    "thank": "thanks",
-    "onetoone": "onetoone",
-    "121": "onetoone",
-    "1-2-1": "onetoone",
-    "meeting": "meeting",
-    "stats": "stats",
-    "help": "help",
-    "leave": "leave",
-    "remove": "remove",
-    "settings": "settings",
-    "leaderboard": "leaderboard",
-    "visitor": "visitor",
-    "rsvp": "rsvp",
-    "attendance": "attendance",
-    "lights": "lights",
-    "light": "lights",
-    "export": "export",
-    "my-data": "my-data",
-    "mydata": "my-data",
-    "forget-me": "forget-me",
-    "forget": "forget",
-    "gaps": "gaps",
-    "roster": "roster",
-    "members": "roster",
-    "admin": "admin",
-    "admins": "admins",
-    "seat": "seat",
-}
-
 RSVP_WORDS = {
     "attending": "attending",
     "yes": "attending",
@@ -558,35 +522,8 @@ def valid_tz(name: str, command: str) -> str:
     return name
 
 
-# --- the parser --------------------------------------------------------------------------
-def parse(line: str) -> Command:
-    """Parse one typed line: `/referral @bob …` or the umbrella form `/rapport referral @bob …`."""
-    text = line.strip()
-    if text.startswith("/"):
-        text = text[1:]
-    head, _, rest = text.partition(" ")
-    head = head.casefold()
-    if head == "rapport":
-        text = rest.strip()
-        head, _, rest = text.partition(" ")
-        head = head.casefold()
-        if not head:
-            return Help()
-    if not head:
-        raise ParseError("help", f"Type a command, for example {slash('help')}.")
-    name = COMMANDS.get(head)
-    if name is None:
-        close = difflib.get_close_matches(head, list(COMMANDS), n=1, cutoff=0.75)
-        raise ParseError(
-            "help",
-            f"I don't know the command “{head[:40]}”.",
-            unknown=head,
-            suggestion=COMMANDS[close[0]] if close else None,
-        )
-    return PARSERS[name](rest.strip())
-
-
-def _setup(rest: str) -> Command:
+# --- the parsers, one a command (bot/registry.py has the table) ---------------------------
+def parse_setup(rest: str) -> Command:
     currency = None
     found = list(CURRENCY_OPTION.finditer(rest))
     if len(found) > 1:
@@ -601,7 +538,7 @@ def _setup(rest: str) -> Command:
     return Setup(limit(name, MAX_NAME, "The group name", "setup") or None, currency)
 
 
-def _join(rest: str) -> Command:
+def parse_join(rest: str) -> Command:
     c = clean(rest)
     if not c:
         raise ParseError(
@@ -610,7 +547,7 @@ def _join(rest: str) -> Command:
     return Join(limit(c, MAX_CLASSIFICATION, "The classification", "join"))
 
 
-def _profile(rest: str) -> Command:
+def parse_profile(rest: str) -> Command:
     sub, _, arg = rest.partition(" ")
     sub = sub.casefold()
     arg = clean(arg)
@@ -663,7 +600,7 @@ def _profile(rest: str) -> Command:
     raise ParseError("profile", f"I don't know “{sub[:30]}” in {slash('profile')}.")
 
 
-def _referral(rest: str) -> Command:
+def parse_referral(rest: str) -> Command:
     member, rest = take_mention(rest)
     if member is None:
         raise ParseError("referral", "Start with the member you are referring to, e.g. @bob.")
@@ -763,7 +700,7 @@ def referral_from_fields(
     return LogReferral(member, name, mail, tel, what, level, inside)
 
 
-def _lead(rest: str) -> Command:
+def parse_lead(rest: str) -> Command:
     member, rest = take_mention(rest)
     if member is None:
         raise ParseError("lead", "Start with the member the lead is for, e.g. @bob.")
@@ -778,7 +715,7 @@ def _lead(rest: str) -> Command:
     )
 
 
-def _referrals(rest: str) -> Command:
+def parse_referrals(rest: str) -> Command:
     first, _, after = rest.strip().partition(" ")
     if first.casefold() == "edit":
         return _edit(after)
@@ -872,6 +809,7 @@ def _correct_amount(words: list[str], note: str | None) -> Command:
             " none instead of the amount takes it out.",
         )
     rest = words[1:]
+    repeat: bool | None
     if len(rest) == 1 and rest[0].casefold() in BUSINESS_WORDS:
         amount, repeat = None, BUSINESS_WORDS[rest[0].casefold()]  # only new or repeat
     else:
@@ -908,7 +846,7 @@ def _edit(rest: str) -> Command:
 GROUPED = re.compile(r"[0-9]{3}(?:[.,][0-9]+)?")  # "200" in "1 200", "500,00" in "12 500,00"
 
 
-def _thanks(rest: str) -> Command:
+def parse_thanks(rest: str) -> Command:
     """`/thanks @alice #12 £1,500 repeat -- note`. A referral id is written with # (or
     stands before an amount of its own, or alone without a member); a number followed only
     by words (`1500 GBP`, `1500 repeat`) or by a group of three digits (`1 200`) is one
@@ -963,7 +901,7 @@ def _own_amount(words: list[str]) -> bool:
 MAX_ONE_TO_ONE = 10  # members named in one /onetoone (a small-group coffee, not a meeting)
 
 
-def _onetoone(rest: str) -> Command:
+def parse_onetoone(rest: str) -> Command:
     member, rest = take_mention(rest)
     if member is None:
         raise ParseError("onetoone", "Name the member you met, e.g. /onetoone @bob.")
@@ -984,7 +922,7 @@ def _onetoone(rest: str) -> Command:
     return LogOneToOne(member, note, tuple(others))
 
 
-def _meeting(rest: str) -> Command:
+def parse_meeting(rest: str) -> Command:
     body, where = split_note(rest)
     words = body.split()
     if not words:
@@ -1021,16 +959,16 @@ def _meeting(rest: str) -> Command:
                 "meeting", f"Give the date to skip, e.g. {slash('meeting')} skip {DAY_SOON}."
             )
         try:
-            day = date.fromisoformat(words[1])
+            skipped = date.fromisoformat(words[1])
         except ValueError:
             raise ParseError(
                 "meeting", f"“{words[1][:20]}” is not a date; write it as YYYY-MM-DD."
             ) from None
-        return SkipMeeting(day)
+        return SkipMeeting(skipped)
     raise ParseError("meeting", f"I don't know “{sub[:30]}” in {slash('meeting')}.")
 
 
-def _stats(rest: str) -> Command:
+def parse_stats(rest: str) -> Command:
     member, rest = take_mention(rest)
     if clean(rest):
         raise ParseError(
@@ -1039,29 +977,20 @@ def _stats(rest: str) -> Command:
     return ShowStats(member)
 
 
-def _help(rest: str) -> Command:
-    topic = clean(rest).lstrip("/").casefold()
-    if topic.startswith("rapport "):
-        topic = topic[len("rapport ") :]
-    # "help admin add" is the help for admin
-    topic = topic.split(" ")[0]
-    return Help(COMMANDS.get(topic, topic) or None)
-
-
-def _leave(rest: str) -> Command:
+def parse_leave(rest: str) -> Command:
     if clean(rest):
         raise ParseError("leave", "Write just /rapport leave.")
     return Leave()
 
 
-def _remove(rest: str) -> Command:
+def parse_remove(rest: str) -> Command:
     member, rest = take_mention(rest)
     if member is None or clean(rest):
         raise ParseError("remove", "Name the member to remove, e.g. /rapport remove @bob.")
     return RemoveMember(member)
 
 
-def _settings(rest: str) -> Command:
+def parse_settings(rest: str) -> Command:
     words = clean(rest).split(" ") if clean(rest) else []
     if not words:
         return ShowSettings()
@@ -1120,7 +1049,7 @@ def _date(word: str, command: str) -> date:
         raise ParseError(command, f"“{word[:20]}” is not a date; write it as YYYY-MM-DD.") from None
 
 
-def _leaderboard(rest: str) -> Command:
+def parse_leaderboard(rest: str) -> Command:
     period = clean(rest).casefold() or "month"
     if period not in ("week", "month", "quarter"):
         raise ParseError(
@@ -1136,7 +1065,7 @@ INVITED_BY = re.compile(
 )
 
 
-def _visitor(rest: str) -> Command:
+def parse_visitor(rest: str) -> Command:
     text = rest.strip()
     inviter: MentionToken | None = None
     m = INVITED_BY.search(text)
@@ -1151,7 +1080,7 @@ def _visitor(rest: str) -> Command:
     return RecordVisitor(limit(name, MAX_NAME, "The visitor's name", "visitor"), inviter)
 
 
-def _rsvp(rest: str) -> Command:
+def parse_rsvp(rest: str) -> Command:
     words = clean(rest).split()
     if not words or words[0].casefold() not in RSVP_WORDS or len(words) > 2:
         raise ParseError(
@@ -1161,7 +1090,7 @@ def _rsvp(rest: str) -> Command:
     return Rsvp(RSVP_WORDS[words[0].casefold()], day)
 
 
-def _attendance(rest: str) -> Command:
+def parse_attendance(rest: str) -> Command:
     text = rest.strip()
     day = None
     first, _, after = text.partition(" ")
@@ -1199,14 +1128,14 @@ def _attendance(rest: str) -> Command:
     return MarkAttendance(day, tuple(marks), confirm)
 
 
-def _lights(rest: str) -> Command:
+def parse_lights(rest: str) -> Command:
     arg = clean(rest).casefold()
     if arg not in ("", "all", "everyone"):
         raise ParseError("lights", "Write /rapport lights, or /rapport lights all (admin).")
     return ShowLights(everyone=bool(arg))
 
 
-def _export(rest: str) -> Command:
+def parse_export(rest: str) -> Command:
     words = clean(rest).split()
     contacts = False
     if words and words[-1].casefold() in ("contacts", "with-contacts"):
@@ -1228,20 +1157,20 @@ def _no_args(command: str) -> Command:
     raise ParseError(command, f"Write just /rapport {command}.")
 
 
-def _my_data(rest: str) -> Command:
+def parse_my_data(rest: str) -> Command:
     if clean(rest):
         raise ParseError("my-data", "Write just /rapport my-data.")
     return MyData()
 
 
-def _forget_me(rest: str) -> Command:
+def parse_forget_me(rest: str) -> Command:
     arg = clean(rest).casefold()
     if arg not in ("", "confirm"):
         raise ParseError("forget-me", "Write /rapport forget-me, then /rapport forget-me confirm.")
     return Forget(None, arg == "confirm")
 
 
-def _forget(rest: str) -> Command:
+def parse_forget(rest: str) -> Command:
     member, after = take_mention(rest)
     arg = clean(after).casefold()
     if member is None or arg not in ("", "confirm"):
@@ -1249,39 +1178,19 @@ def _forget(rest: str) -> Command:
     return Forget(member, arg == "confirm")
 
 
-PARSERS = {
-    "setup": _setup,
-    "join": _join,
-    "profile": _profile,
-    "referral": _referral,
-    "lead": _lead,
-    "referrals": _referrals,
-    "thanks": _thanks,
-    "onetoone": _onetoone,
-    "meeting": _meeting,
-    "stats": _stats,
-    "help": _help,
-    "leave": _leave,
-    "remove": _remove,
-    "settings": _settings,
-    "leaderboard": _leaderboard,
-    "visitor": _visitor,
-    "rsvp": _rsvp,
-    "attendance": _attendance,
-    "lights": _lights,
-    "export": _export,
-    "my-data": _my_data,
-    "forget-me": _forget_me,
-    "forget": _forget,
-    "gaps": lambda rest: ShowGaps() if not clean(rest) else _no_args("gaps"),
-    "roster": lambda rest: ShowRoster() if not clean(rest) else _no_args("roster"),
-    "admins": lambda rest: ShowAdmins() if not clean(rest) else _no_args("admins"),
-    "admin": lambda rest: _admin(rest),
-    "seat": lambda rest: _seat(rest),
-}
+def parse_gaps(rest: str) -> Command:
+    return ShowGaps() if not clean(rest) else _no_args("gaps")
 
 
-def _admin(rest: str) -> Command:
+def parse_roster(rest: str) -> Command:
+    return ShowRoster() if not clean(rest) else _no_args("roster")
+
+
+def parse_admins(rest: str) -> Command:
+    return ShowAdmins() if not clean(rest) else _no_args("admins")
+
+
+def parse_admin(rest: str) -> Command:
     sub, _, after = clean(rest).partition(" ")
     sub = sub.casefold()
     if sub in ("", "list"):
@@ -1296,7 +1205,7 @@ def _admin(rest: str) -> Command:
     )
 
 
-def _seat(rest: str) -> Command:
+def parse_seat(rest: str) -> Command:
     sub, _, after = clean(rest).partition(" ")
     if sub.casefold() == "allow":
         member, after = take_mention(after)

@@ -79,6 +79,12 @@ class SlackSettings:
     app_token_env: str = "SLACK_APP_TOKEN"
     signing_secret_env: str = "SLACK_SIGNING_SECRET"
     api_url_env: str = "SLACK_API_URL"
+    # many workspaces (`rapport slack --http` with no bot token): the app's OAuth credentials
+    client_id_env: str = "SLACK_CLIENT_ID"
+    client_secret_env: str = "SLACK_CLIENT_SECRET"
+    redirect_uri_env: str = "SLACK_REDIRECT_URI"
+    # a workspace that uninstalled the app keeps its data this long, then it is erased
+    uninstall_grace_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -253,10 +259,17 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
         insight=_insight(r, insight),
         lights=_lights(r, lights),
         delivery=_delivery(r, delivery),
-        slack=SlackSettings(**{k: r.env_name(f"slack.{k}", v) for k, v in slack.items()}),
+        slack=_slack(r, slack),
         discord=DiscordSettings(**{k: r.env_name(f"discord.{k}", v) for k, v in discord.items()}),
     )
     return settings
+
+
+def _slack(r: _Reader, section: dict[str, Any]) -> SlackSettings:
+    grace = "uninstall_grace_days"
+    names = {k: r.env_name(f"slack.{k}", v) for k, v in section.items() if k != grace}
+    days = r.positive_int(f"slack.{grace}", section.get(grace, SlackSettings.uninstall_grace_days))
+    return SlackSettings(**names, uninstall_grace_days=days)
 
 
 def _insight(r: _Reader, section: dict[str, Any]) -> InsightSettings:
@@ -346,16 +359,16 @@ class _Reader:
     def timezone(self, key: str, v: Any) -> str:
         if not is_timezone(v):
             raise self.error(key, f"must be an Area/City time zone like Europe/London (got {v!r})")
-        return v
+        return str(v)
 
     def currency(self, key: str, v: Any) -> str:
         if not isinstance(v, str) or not re.fullmatch(r"[A-Z]{3}", v) or not is_currency(v):
             raise self.error(key, f"must be a three-letter ISO currency code like USD (got {v!r})")
-        return v
+        return str(v)
 
     def locale(self, key: str, v: Any) -> str:
         if v == "":
-            return v
+            return ""
         found = known_locale(v) if isinstance(v, str) else None
         if found is None:
             raise self.error(
@@ -366,11 +379,11 @@ class _Reader:
     def quiet(self, key: str, v: Any) -> str:
         if not isinstance(v, str) or not _QUIET.fullmatch(v) or v[:5] == v[6:]:
             raise self.error(key, f"must be HH:MM-HH:MM, like 21:00-07:00 (got {v!r})")
-        return v
+        return str(v)
 
     def hhmm_or_off(self, key: str, v: Any) -> str:
         if v == "" or (isinstance(v, str) and _HHMM.fullmatch(v)):
-            return v
+            return str(v)
         raise self.error(key, f'must be HH:MM like 18:00, or "" to turn it off (got {v!r})')
 
     def positive_int(self, key: str, v: Any) -> int:

@@ -37,15 +37,17 @@ async def _business(
         if b is None:
             raise Refusal(words.no_amount_to_correct(r))
         return group, me, b, r
-    b = await w.tx.business.get(business_id)
-    group = await w.group_by_id(b.group_id) if b else None
-    actor = await w.tx.members.get(group.id, w.ctx.actor.user_id) if group else None
-    if b is None or group is None or actor is None or not actor.active:
+    found = await w.tx.business.get(business_id)
+    home = await w.group_by_id(found.group_id) if found else None
+    actor = await w.tx.members.get(home.id, w.ctx.actor.user_id) if home else None
+    if found is None or home is None or actor is None or not actor.active:
         raise Refusal(words.no_such_business(business_id))
-    if actor.id != b.receiver_id:
+    if actor.id != found.receiver_id:
         raise Refusal(words.no_such_business(business_id))
-    r = await w.tx.referrals.get(b.referral_id) if b.referral_id is not None else None
-    return group, await w.actor(group), b, r
+    referral = (
+        await w.tx.referrals.get(found.referral_id) if found.referral_id is not None else None
+    )
+    return home, await w.actor(home), found, referral
 
 
 async def correct_amount(w: Work, cmd: CorrectAmount) -> list[OutMessage]:

@@ -178,14 +178,14 @@ async def replan_meetings(
     for item in pending:
         if item.kind not in MEETING_KINDS:
             continue
-        due = want.pop((item.kind, item.occurrence), None)
-        if due == item.due_at:
+        wanted = want.pop((item.kind, item.occurrence), None)
+        if wanted == item.due_at:
             continue  # still right: left alone
         await tx.due.cancel(group.id, (item.kind,), ts, occurrence=item.occurrence)
-        if due is not None:
-            await tx.due.add(group.id, item.kind, 0, item.occurrence, due)
-    for (kind, key), due in want.items():
-        await tx.due.add(group.id, kind, 0, key, due)
+        if wanted is not None:
+            await tx.due.add(group.id, item.kind, 0, item.occurrence, wanted)
+    for (kind, key), when in want.items():
+        await tx.due.add(group.id, kind, 0, key, when)
     await _replan_month(tx, group, [i for i in pending if i.kind in MONTHLY_KINDS], now)
     return next_at
 

@@ -15,7 +15,7 @@ from math import ceil
 from bot import messages
 from bot.commands import ShowLeaderboard, ShowLights
 from bot.config import LightSettings
-from bot.model import Group, Member
+from bot.model import Group, LightColour, Member
 from bot.out import OutMessage
 from bot.schedule import (
     local_date,
@@ -27,7 +27,7 @@ from bot.schedule import (
 )
 from bot.work import Refusal, Work
 
-GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+GREEN, AMBER, RED, GREY = LightColour.GREEN, LightColour.AMBER, LightColour.RED, LightColour.GREY
 
 
 def period_bounds(period: str, now: datetime, tz: str) -> tuple[datetime, datetime, datetime]:
@@ -41,16 +41,19 @@ def period_bounds(period: str, now: datetime, tz: str) -> tuple[datetime, dateti
         return prev, start, end
     today = local_date(now, tz)
     first = today.replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    prev = (first - timedelta(days=1)).replace(day=1)
-    return local_midnight(prev, tz), local_midnight(first, tz), local_midnight(nxt, tz)
+    following = (first + timedelta(days=32)).replace(day=1)
+    before = (first - timedelta(days=1)).replace(day=1)
+    return local_midnight(before, tz), local_midnight(first, tz), local_midnight(following, tz)
 
 
 async def leaderboard(w: Work, cmd: ShowLeaderboard) -> list[OutMessage]:
     group = await w.group()
     await w.actor(group)
     prev, start, end = period_bounds(cmd.period, w.now, group.tz)
-    ts = lambda d: int(d.timestamp())  # noqa: E731
+
+    def ts(d: datetime) -> int:
+        return int(d.timestamp())
+
     now_counts = {
         m: (r, ld) for m, r, ld in await w.tx.numbers.givers_between(group.id, ts(start), ts(end))
     }
@@ -92,7 +95,7 @@ class Metric:
     label: str
     value: float  # per meeting, or a share for attendance
     count: int  # the raw number behind it
-    band: str
+    band: LightColour
     green_from: float
     amber_from: float
     per_meeting: bool
@@ -111,7 +114,7 @@ class Advice:
 @dataclass(frozen=True)
 class Light:
     member: Member
-    colour: str
+    colour: LightColour
     metrics: tuple[Metric, ...]
     meetings: int
     advice: Advice | None
@@ -119,7 +122,7 @@ class Light:
     grey_because: str = "new"
 
 
-def band(value: float, thresholds: tuple[float, float]) -> str:
+def band(value: float, thresholds: tuple[float, float]) -> LightColour:
     return GREEN if value >= thresholds[0] else AMBER if value >= thresholds[1] else RED
 
 
@@ -202,13 +205,13 @@ def _light(
     return Light(m, colour, tuple(metrics), held, _advice(metrics, held, colour))
 
 
-def overall(bands: list[str]) -> str:
+def overall(bands: list[LightColour]) -> LightColour:
     """Green 2 points, amber 1, red 0: at least 70% of the points is green, 40% amber."""
     score = sum(POINTS[b] for b in bands) / (2 * len(bands))
     return GREEN if score >= 0.7 else AMBER if score >= 0.4 else RED
 
 
-def _at_next_meeting(metrics: list[Metric], held: int, extra: dict[str, int]) -> str:
+def _at_next_meeting(metrics: list[Metric], held: int, extra: dict[str, int]) -> LightColour:
     """The light after one more meeting, with `extra` more of some measures."""
     bands = []
     for x in metrics:

@@ -6,6 +6,7 @@ renderer) and a `UserRef` is a mention; bot wording is the template itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -275,9 +276,10 @@ def unknown_command(word: str, suggestion: str | None) -> OutMessage:
     return reply(text + lit(" Type /rapport help to see every command."), "error.usage")
 
 
-def help_all() -> OutMessage:
+def help_all(names: Sequence[str]) -> OutMessage:
+    """Every command, in the order `names` lists them (the registry's)."""
     lines = ["Rapport keeps your group's referrals moving. Commands:"]
-    for name in [*(n for n in USAGE if n != "help"), "help"]:
+    for name in names:
         lines.append(f"{slash(name)} — {USAGE[name][2]}")
     lines.append(
         "Every command also works as /rapport <command>. /rapport help <command> shows"

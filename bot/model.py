@@ -44,6 +44,24 @@ class Status(StrEnum):
         return self in (Status.WON, Status.LOST)
 
 
+class DueState(StrEnum):
+    """What became of a piece of scheduled work once it ran (stored on its row)."""
+
+    DONE = "done"
+    DROPPED = "dropped"  # too late to be of use
+    CANCELLED = "cancelled"  # no longer applies
+    POSTPONED = "postponed"  # runs again later (its row goes back to pending)
+
+
+class LightColour(StrEnum):
+    """A member's traffic light, and the band each of its measures falls in."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    GREY = "grey"  # too new, or the group has held no meeting yet
+
+
 # Forward order of a referral's life; won and lost are both ends.
 STATUS_RANK = {
     Status.OPEN: 0,

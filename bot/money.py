@@ -239,7 +239,7 @@ def _fits(value: Decimal, most: int) -> bool:
 
 
 def _places(value: Decimal) -> int:
-    return max(0, -int(value.as_tuple().exponent))  # type: ignore[arg-type]
+    return max(0, -int(value.as_tuple().exponent))
 
 
 @functools.cache

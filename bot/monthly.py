@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot import due, files, messages
 from bot.chart import WeekNumbers, can_draw, chart_numbers_text, weekly_chart
 from bot.messages import count
-from bot.model import Group
+from bot.model import DueState, Group
 from bot.money import locale_of
 from bot.out import OutMessage
 from bot.ports import DueItem
@@ -36,19 +36,19 @@ RAN_EARLY = "ran early"
 async def run(w: Work, item: DueItem, group: Group) -> Outcome:
     await due.plan_next_month(w.tx, group, item.occurrence, w.now)
     if w.now.timestamp() - item.due_at > due.MONTHLY_GRACE.total_seconds():
-        return Outcome("dropped", "more than a week late")
+        return Outcome(DueState.DROPPED, "more than a week late")
     early = (item.note or "").startswith(RAN_EARLY)
     if item.kind == due.RECAP_MONTHLY:
         return Outcome(
-            "done", await _recap(w, group, item.occurrence, item.note if early else None)
+            DueState.DONE, await _recap(w, group, item.occurrence, item.note if early else None)
         )
     if item.kind == due.SUGGEST_ONE_TO_ONE:
         if early:  # a second pick a day later would only be noise
-            return Outcome("done", "suggested when it ran early")
+            return Outcome(DueState.DONE, "suggested when it ran early")
         if w.settings.insight.suggestions:
             await _suggest(w, group)
-        return Outcome("done")
-    return Outcome("cancelled", f"unknown kind {item.kind}")
+        return Outcome(DueState.DONE)
+    return Outcome(DueState.CANCELLED, f"unknown kind {item.kind}")
 
 
 async def reopen_after_clock_step(tx: UnitOfWork, now: datetime) -> int:
@@ -68,9 +68,9 @@ async def reopen_after_clock_step(tx: UnitOfWork, now: datetime) -> int:
     ts = now.timestamp()
     finished = await tx.due.finished_after(int((now + CLOCK_STEP).timestamp()), due.MONTHLY_KINDS)
     for item, state in finished:
-        if state == "done" and item.due_at > ts:
+        if state == DueState.DONE and item.due_at > ts:
             note: str | None = f"{RAN_EARLY}; {item.note or 'done'}"
-        elif state == "dropped" and ts - item.due_at <= due.MONTHLY_GRACE.total_seconds():
+        elif state == DueState.DROPPED and ts - item.due_at <= due.MONTHLY_GRACE.total_seconds():
             note = None
         else:
             continue

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as quote  # as json.dumps(ensure_ascii=False)
 
 from bot.model import UserRef
-from bot.text import Rich, lit, quote, rich_from_json
+from bot.text import Rich, lit, rich_from_json
 
 
 @dataclass(frozen=True)

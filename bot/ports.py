@@ -40,10 +40,27 @@ class Throttled(DeliveryError):
     `ready` lets it, giving its delivery slot to others meanwhile; no attempt is counted."""
 
 
+class NotYet(DeliveryError):
+    """The platform would take (the rest of) this message only later: the conversation's
+    pacing, or a rate limit's pause the Messenger already knows, has `seconds` to run. Raised
+    instead of waiting when the caller waits elsewhere (`Progress.defer`): nothing past what
+    `progress` recorded was sent, the outbox gives the delivery slot back, waits in `ready`
+    and tries again. Neither an attempt nor a rate limit met."""
+
+    def __init__(self, why: str, seconds: float = 0.0) -> None:
+        super().__init__(why)
+        self.seconds = seconds
+
+
 class PayloadRefused(DeliveryError):
     """The platform refused the payload itself (malformed, too long): it would refuse it the
     same way every time, so it is never retried. `str(error)` names the platform's error; the
     group's admins are told once that a message could not be delivered, and why."""
+
+
+class WorkspaceGone(DeliveryError):
+    """The app is no longer in the message's workspace (uninstalled, or its token revoked):
+    the message is dropped, never retried, and nobody is told (nobody there can be)."""
 
 
 class Messenger(Protocol):
@@ -73,6 +90,9 @@ class Progress:
 
     done: int = 0
     taken: Callable[[int, int], Awaitable[None]] | None = None
+    # the caller waits out pacing and pauses itself (the outbox, holding no delivery slot
+    # meanwhile): raise NotYet instead of waiting inside the call
+    defer: bool = False
 
 
 class PartedMessenger(Messenger, Protocol):
@@ -108,6 +128,11 @@ class PacedMessenger(Messenger, Protocol):
     takes one of its delivery slots, so a paused conversation never holds up the others."""
 
     async def ready(self, target: Target) -> None: ...
+
+    def wait_for(self, target: Target) -> float:
+        """Seconds until the platform would take a message to `target` (0: now), known
+        without asking it: a run with many messages waiting hands the rest back until then."""
+        ...
 
 
 class Clock(Protocol):

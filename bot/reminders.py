@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import batch, due, messages
-from bot.model import Group, Member, seat_key
+from bot.model import DueState, Group, Member, seat_key
 from bot.out import OutMessage
 from bot.ports import DueItem
 from bot.schedule import is_meeting, meeting_date
@@ -33,7 +33,7 @@ CLOCK_STEP = timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class Outcome:
-    state: str  # done | dropped | cancelled | postponed
+    state: DueState
     note: str | None = None
     postpone_to: int | None = None
 
@@ -48,13 +48,13 @@ def rotate(items: list[Member], start: int, n: int) -> list[Member]:
 async def run(w: Work, item: DueItem, group: Group) -> Outcome:
     if item.kind == due.REPLAN:
         await due.replan_meetings(w.tx, w.settings, group, w.now)
-        return Outcome("done")
+        return Outcome(DueState.DONE)
     if group.meeting is None:
-        return Outcome("cancelled", "the group has no meeting")
+        return Outcome(DueState.CANCELLED, "the group has no meeting")
     at = due.meeting_of(item.occurrence)
     day = meeting_date(group.meeting, at)
     if day.isoformat() in await w.tx.groups.skips(group.id):
-        return Outcome("cancelled", "the meeting was skipped")
+        return Outcome(DueState.CANCELLED, "the meeting was skipped")
     sched = due.group_schedule(w.settings, await w.tx.groups.settings(group.id))
     times = due.meeting_times(sched, at, group.tz, day)
     # plan the following meeting; after a long downtime, the first one still to come. The
@@ -81,7 +81,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 item.occurrence,
                 w.now.isoformat(),
             )
-            return Outcome("dropped", f"late: ran at {w.now.isoformat()}")
+            return Outcome(DueState.DROPPED, f"late: ran at {w.now.isoformat()}")
         members = await w.tx.members.of_group(group.id)
         with_asks = [m for m in members if m.ask]
         lines = await _ask_lines(w, group, with_asks)
@@ -102,7 +102,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 day.isoformat(),
             ),
         )
-        return Outcome("done")
+        return Outcome(DueState.DONE)
 
     if item.kind == due.ACCOUNTABILITY:
         if w.now >= at:
@@ -111,24 +111,24 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 group.id,
                 item.occurrence,
             )
-            return Outcome("dropped", "late")
+            return Outcome(DueState.DROPPED, "late")
         await _accountability(w, group, at, week)
-        return Outcome("done")
+        return Outcome(DueState.DONE)
 
     if item.kind == due.RECAP:
         if w.now < times[due.RECAP]:  # planned for a meeting that has not ended yet
             ends = int(times[due.RECAP].timestamp())
-            return Outcome("postponed", "the meeting has not ended", ends)
+            return Outcome(DueState.POSTPONED, "the meeting has not ended", ends)
         if w.now >= times[due.RECAP] + RECAP_GRACE:
-            return Outcome("dropped", "late")
+            return Outcome(DueState.DROPPED, "late")
         # since the last recap posted: a week, a skipped week's too, and never twice the
         # same hours when the meeting moved within a week
         since = await w.tx.due.last_done(group.id, due.RECAP, item.due_at)
         if since is None:
             since = int((times[due.RECAP] - timedelta(days=7)).timestamp())
         await _recap(w, group, since, item.due_at)
-        return Outcome("done")
-    return Outcome("cancelled", f"unknown kind {item.kind}")
+        return Outcome(DueState.DONE)
+    return Outcome(DueState.CANCELLED, f"unknown kind {item.kind}")
 
 
 async def _ask_lines(w: Work, group: Group, with_asks: list[Member]) -> dict[int, Rich]:
@@ -222,10 +222,10 @@ async def reopen_after_clock_step(tx: UnitOfWork, now: datetime) -> int:
             continue  # planned by a date, before migration 0008: long past
         if item.kind == due.RECAP:
             # posted before its time, or dropped as late while it is not
-            until = item.due_at + (RECAP_GRACE.total_seconds() if state == "dropped" else 0)
+            until = item.due_at + (RECAP_GRACE.total_seconds() if state == DueState.DROPPED else 0)
             again = now.timestamp() < until
         else:
-            again = state == "dropped" and now < at
+            again = state == DueState.DROPPED and now < at
         if again and await _still_held(tx, item.group_id, at) and await tx.due.reopen(item.id):
             log.warning(
                 "due work %s (%s for %s) reopened: the clock was set back to %s",

@@ -9,7 +9,6 @@ from datetime import timedelta
 from bot import currencies, due, group_messages, messages, money, seats
 from bot import messages_records as words
 from bot.commands import (
-    Help,
     Join,
     LogOneToOne,
     SetAsk,
@@ -125,7 +124,7 @@ async def set_dm(w: Work, cmd: SetDirectMessages) -> list[OutMessage]:
     me = await w.actor(await w.group())
     await w.tx.members.update(me.id, dm_enabled=cmd.enabled)
     value = "on" if cmd.enabled else "off (referrals passed to you still come by DM)"
-    return [messages.profile_updated("direct messages", messages.lit(value))]
+    return [messages.profile_updated("direct messages", lit(value))]
 
 
 async def set_suggestions(w: Work, cmd: SetSuggestions) -> list[OutMessage]:
@@ -139,7 +138,7 @@ async def set_suggestions(w: Work, cmd: SetSuggestions) -> list[OutMessage]:
 async def log_one_to_one(w: Work, cmd: LogOneToOne) -> list[OutMessage]:
     group = await w.group()
     me = await w.actor(group)
-    others = []
+    others: list[Member] = []
     for user in (cmd.member, *cmd.others):  # every member named, or none if one is wrong
         assert isinstance(user, UserRef)
         other = await w.member_of(group, user)
@@ -188,8 +187,9 @@ async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
     meeting = Meeting(cmd.weekday, cmd.time, cmd.tz or group.tz, cmd.where or "")
     await w.tx.groups.set_meeting(group.id, meeting)
     await w.tx.groups.note_meeting_set(group.id, w.ts)  # lights count the meetings held from here
-    group = await w.tx.groups.get(group.id)
-    assert group is not None and group.meeting is not None
+    changed = await w.tx.groups.get(group.id)
+    assert changed is not None and changed.meeting is not None
+    group = changed
     next_at = await due.replan_meetings(w.tx, w.settings, group, w.now)
     await w.post(group, messages.meeting_set(group, next_at))
     followed = await currencies.follow_zone(w, group)
@@ -239,8 +239,3 @@ async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
             who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
         )
     ]
-
-
-async def show_help(w: Work, cmd: Help) -> list[OutMessage]:
-    today = local_date(w.now, w.settings.timezone)
-    return [messages.help_topic(cmd.topic, today) if cmd.topic else messages.help_all()]

@@ -13,29 +13,20 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from bot import (
-    admin,
-    admins,
-    attendance,
-    corrections,
     due,
     files,
-    insight,
-    members_data,
     messages,
     monthly,
     nudges,
-    powerteams,
-    referrals,
     reminders,
-    roster,
-    seats,
+    workspaces,
 )
 from bot.batch import SharedReads
 from bot.commands import (
@@ -43,59 +34,19 @@ from bot.commands import (
     RSVP_WORDS,
     SNOOZES,
     STATUS_WORDS,
-    AddAdmin,
     AllowSeat,
-    ChangeSetting,
     Command,
-    CorrectAmount,
-    EditReferral,
-    Export,
-    Forget,
-    Help,
-    Join,
-    Leave,
-    ListReferrals,
-    LogLead,
     LogOneToOne,
-    LogReferral,
-    MarkAttendance,
     MentionToken,
-    MyData,
     ParseError,
-    RecordVisitor,
-    RemoveAdmin,
-    RemoveMember,
     Rsvp,
-    SetAsk,
-    SetDirectMessages,
-    SetEmail,
-    SetMeeting,
-    SetQuietHours,
-    SetSuggestions,
-    SetTimeZone,
-    Setup,
-    ShowAdmins,
-    ShowAttendance,
-    ShowBusiness,
-    ShowGaps,
-    ShowLeaderboard,
-    ShowLights,
-    ShowMeeting,
-    ShowProfile,
-    ShowRoster,
-    ShowSettings,
-    ShowStats,
-    SkipMeeting,
     SnoozeReferral,
     Thank,
     UpdateReferral,
-    WantSeat,
-    WithdrawReferral,
-    parse,
 )
 from bot.config import Settings
 from bot.metrics import NO_METRICS, Metrics
-from bot.model import Group, Member, UserRef
+from bot.model import DueState, Group, Member, UserRef
 from bot.out import OutMessage
 from bot.outbox import Outbox
 from bot.ports import (
@@ -107,87 +58,13 @@ from bot.ports import (
     OutboxItem,
     SeatRequest,
 )
+from bot.registry import HANDLERS, READ_ONLY, parse
 from bot.reminders import Outcome
 from bot.schedule import local_date
 from bot.stores import Repository, UnitOfWork
 from bot.work import SYSTEM, Context, Refusal, Work
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Work, Any], Awaitable[list[OutMessage]]]
-
-HANDLERS: dict[type, Handler] = {
-    Setup: roster.setup,
-    Join: roster.join,
-    ShowProfile: roster.show_profile,
-    SetAsk: roster.set_ask,
-    SetEmail: roster.set_email,
-    SetTimeZone: roster.set_tz,
-    SetQuietHours: roster.set_quiet,
-    SetDirectMessages: roster.set_dm,
-    LogReferral: referrals.log_referral,
-    LogLead: referrals.log_lead,
-    ListReferrals: referrals.list_referrals,
-    UpdateReferral: referrals.update_referral,
-    Thank: referrals.thank,
-    LogOneToOne: roster.log_one_to_one,
-    ShowMeeting: roster.show_meeting,
-    SetMeeting: roster.set_meeting,
-    SkipMeeting: roster.skip_meeting,
-    ShowStats: roster.show_stats,
-    Help: roster.show_help,
-    SnoozeReferral: referrals.snooze,
-    Leave: admin.leave,
-    RemoveMember: admin.remove,
-    ShowSettings: admin.show_settings,
-    ChangeSetting: admin.change_setting,
-    WantSeat: admin.want_seat,
-    ShowLeaderboard: insight.leaderboard,
-    ShowLights: insight.lights,
-    Rsvp: attendance.rsvp,
-    ShowAttendance: attendance.show_attendance,
-    MarkAttendance: attendance.mark_attendance,
-    RecordVisitor: attendance.record_visitor,
-    Export: members_data.export,
-    MyData: members_data.my_data,
-    Forget: members_data.forget,
-    ShowGaps: powerteams.gaps,
-    SetSuggestions: roster.set_suggestions,
-    ShowRoster: seats.show_roster,
-    AllowSeat: seats.allow_seat,
-    ShowAdmins: admins.show_admins,
-    AddAdmin: admins.add_admin,
-    RemoveAdmin: admins.remove_admin,
-}
-
-# commands that only read: when one fails, the apology does not say "nothing was saved"
-READ_ONLY = (
-    ShowProfile,
-    ListReferrals,
-    ShowBusiness,
-    ShowMeeting,
-    ShowStats,
-    Help,
-    ShowSettings,
-    ShowLeaderboard,
-    ShowLights,
-    ShowAttendance,
-    Export,
-    MyData,
-    ShowGaps,
-    ShowRoster,
-    ShowAdmins,
-)
-
-# correcting the records (issue 11): the receiver's amount, the giver's edit, a withdrawal
-HANDLERS.update(
-    {
-        CorrectAmount: corrections.correct_amount,
-        ShowBusiness: corrections.show_business,
-        EditReferral: corrections.edit,
-        WithdrawReferral: corrections.withdraw,
-    }
-)
 
 REQUESTS_KEPT = 2 * 86400  # a platform's retries come within minutes
 RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details
@@ -228,8 +105,9 @@ class Core:
             on_refused=self._refused,
             concurrency=settings.delivery.concurrency,
             metrics=metrics,
+            on_posted=self._posted,
         )
-        # one delivery loop per process: the scheduler's tick and the dispatcher take turns
+        # one delivery loop per process: the dispatcher (a direct `deliver` waits its turn)
         self._delivering = asyncio.Lock()
         self._delivered = 0  # messages the platform took, by any delivery loop
 
@@ -406,16 +284,19 @@ class Core:
             return value
 
         changes = {}
-        for f in dataclasses.fields(cmd):  # type: ignore[arg-type]
+        for f in dataclasses.fields(cmd):
             value = getattr(cmd, f.name)
             resolved = await resolve(value)
             if resolved is not value:
                 changes[f.name] = resolved
-        return dataclasses.replace(cmd, **changes) if changes else cmd  # type: ignore[type-var]
+        return dataclasses.replace(cmd, **changes) if changes else cmd  # type: ignore[arg-type]
 
     # --- delivery ------------------------------------------------------------------
     async def _needs_admin(self, item: OutboxItem, how: str) -> None:
-        """A post the platform refused for a reason an admin can fix: tell the admins how."""
+        """A post the platform refused for a reason an admin can fix: tell the group's
+        current admins how, once for this problem (every message to the channel meets it
+        until it is fixed); again only when the reason changes, or when it comes back after
+        a post went through."""
         if item.group_id is None:
             return
         now = int(self.clock.now().timestamp())
@@ -423,13 +304,21 @@ class Core:
 
         async def tell(tx: UnitOfWork) -> None:
             group = await tx.groups.get(group_id)
-            if group is None:
+            if group is None or await tx.groups.delivery_problem(group_id) == how:
                 return
+            await tx.groups.set_delivery_problem(group_id, how)
             for m in await tx.members.of_group(group.id):
-                if m.is_admin:
+                if m.is_admin and m.active:
                     await tx.outbox.add(group.id, m.user, messages.needs_admin(group, how), now)
 
         await self.repo.atomic(tell)
+
+    @staticmethod
+    async def _posted(tx: UnitOfWork, item: OutboxItem) -> None:
+        """A post to a group's channel went through: whatever stopped its posts is fixed, so
+        the admins hear of the next problem, even one like the last."""
+        if item.group_id is not None:
+            await tx.groups.set_delivery_problem(item.group_id, None)
 
     async def _refused(self, item: OutboxItem, why: str) -> None:
         """The platform refused a message itself (too long, malformed): it will never go out.
@@ -479,8 +368,10 @@ class Core:
 
     def deliver_soon(self) -> None:
         """Deliver what a command queued, without keeping its author waiting for other
-        people's messages: one dispatcher runs until the outbox has nothing due."""
+        people's messages: one dispatcher runs until the outbox has nothing due, and a run
+        in progress claims the new messages at once, whatever it is waiting on."""
         self._more = True
+        self.outbox.wake()
         if self._dispatcher is None:
             self._enter()  # counted from now, so drain() cannot miss it before it starts
             task = asyncio.get_running_loop().create_task(self._dispatch())
@@ -533,7 +424,19 @@ class Core:
         return datetime.fromtimestamp(min(times), UTC) if times else None
 
     async def run_due(self, now: datetime) -> int:
-        """Run every piece of scheduled work due at `now` (see `_run_due`)."""
+        """Run every piece of scheduled work due at `now` and wait until what it queued (and
+        anything else due) went out; returns how many messages went out. The console's clock
+        and tests call this; the scheduler's tick calls `queue_due`, which does not wait."""
+        async with self._working():
+            delivered = self._delivered
+            await self._run_due(now)
+        await self.settle()
+        return self._delivered - delivered
+
+    async def queue_due(self, now: datetime) -> int:
+        """The scheduler's tick: run the scheduled work due at `now`, queue what it sends and
+        wake the dispatcher (for that, and for retries now due); never waits for delivery.
+        Returns how many pieces of work ran."""
         async with self._working():
             return await self._run_due(now)
 
@@ -563,13 +466,12 @@ class Core:
             await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def _run_due(self, now: datetime) -> int:
-        """Run every piece of scheduled work due at `now`, oldest first, then deliver the
-        outbox. The scheduler's tick and the console's clock call this. Each row is claimed
-        atomically and finished in the same transaction as the messages it queues, so a
-        crash or a second process never runs it twice. Returns how many messages went out."""
+        """Run every piece of scheduled work due at `now`, oldest first, and wake the
+        dispatcher for what it queued. Each row is claimed atomically and finished in the
+        same transaction as the messages it queues, so a crash or a second process never
+        runs it twice. Returns how many pieces of work ran."""
         ran = 0
         ts = int(now.timestamp())
-        delivered = self._delivered
         await self._retention(ts)
         # a clock set back since: what it finished in its future is judged again
         await self.repo.atomic(lambda tx: _reopen_after_clock_step(tx, now))
@@ -586,8 +488,8 @@ class Core:
             self.deliver_soon()
         if ran:
             log.info("ran %s piece(s) of scheduled work", ran)
-        await self.deliver()
-        return self._delivered - delivered
+        self.deliver_soon()  # what it queued, and retries now due
+        return ran
 
     async def _retention(self, ts: int) -> None:
         """Erase prospects' contact details once the retention period after closing passed,
@@ -600,6 +502,7 @@ class Core:
         async def sweep(tx: UnitOfWork) -> int:
             erased = await tx.privacy.erase_closed_contacts(before)
             await tx.requests.prune(ts - REQUESTS_KEPT)
+            await tx.workspaces.prune_install_states(ts)  # installers' states never used
             return erased
 
         erased = await self.repo.atomic(sweep)
@@ -610,6 +513,21 @@ class Core:
         while pruned == PRUNE_BATCH:
             pruned = await self.repo.atomic(lambda tx: tx.outbox.prune(sent_before, PRUNE_BATCH))
         files.prune(self.settings, ts - self.settings.privacy.files_days * 86400)
+        await workspaces.erase_expired(self.repo, self.settings, ts)
+
+    # --- workspaces the app leaves and comes back to -----------------------------------
+    async def workspace_left(
+        self, platform: str, workspace: str, reason: str, happened_at: int | None = None
+    ) -> int | None:
+        """The app was uninstalled from `workspace` (or its token revoked) at `happened_at`:
+        forget its installation and drop what was queued there; its data is erased after the
+        grace period. None when the event predates the current installation (bot.workspaces)."""
+        now = int(self.clock.now().timestamp())
+        return await workspaces.left(self.repo, platform, workspace, reason, now, happened_at)
+
+    async def workspace_back(self, platform: str, workspace: str) -> bool:
+        """The app was installed in `workspace` again: its data stays."""
+        return await workspaces.back(self.repo, platform, workspace)
 
     async def _run_batch(self, items: list[DueItem], now: datetime) -> int:
         """Run claimed items together: each is its own unit of work, queued in order, so the
@@ -647,7 +565,7 @@ class Core:
         async def run(tx: UnitOfWork) -> tuple[Outcome, Work] | None:
             group = await tx.groups.get(item.group_id)
             if group is None:
-                await tx.due.finish(item, "cancelled", int(now.timestamp()), "no group")
+                await tx.due.finish(item, DueState.CANCELLED, int(now.timestamp()), "no group")
                 return None
             work = Work(tx, SYSTEM, now, self.settings)
             if item.kind in due.MEETING_KINDS or item.kind == due.REPLAN:
@@ -657,7 +575,7 @@ class Core:
             else:
                 runner = nudges.run
             outcome = await runner(work, item, group)
-            if outcome.state == "postponed":
+            if outcome.state == DueState.POSTPONED:
                 assert outcome.postpone_to is not None
                 kept = await tx.due.postpone(item, outcome.postpone_to)
             else:
@@ -680,7 +598,7 @@ class Core:
                         await self.repo.atomic(then)
                 except Exception:
                     log.exception("due work %s: a follow-up step failed", item.id)
-            return 1 if outcome.state == "done" else 0
+            return 1 if outcome.state == DueState.DONE else 0
         except _LostClaim:
             log.warning("due work %s was reclaimed by another process; left to it", item.id)
             return 0

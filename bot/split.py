@@ -184,7 +184,7 @@ def _words(b: _Builder, p: Part) -> None:
 
 def _like(p: Part, text: str) -> Part:
     """A piece of `p`'s text, of the same kind (bot text stays bot text, user text user text)."""
-    return text if isinstance(p, str) else replace(p, text=text)  # type: ignore[type-var]
+    return text if isinstance(p, str) else replace(p, text=text)  # type: ignore[arg-type]
 
 
 # --- packing segments into parts ------------------------------------------------------------
@@ -315,6 +315,7 @@ class _Packer:
             return None
         i, text = max(long, key=lambda x: len(x[1].text))
         assert text.more is not None
+        more = text.more
         graphemes = _GRAPHEME.findall(text.text)
 
         def parts_with(n: int) -> list[Part]:
@@ -322,7 +323,7 @@ class _Packer:
             if n < len(graphemes):
                 cut = _at_word(cut)
             kept: list[Part] = [UserText(cut)] if cut else []
-            tail: list[Part] = [ELLIPSIS, *text.more.parts]
+            tail: list[Part] = [ELLIPSIS, *more.parts]
             return [*seg.parts[:i], *kept, *tail, *seg.parts[i + 1 :]]
 
         lo, hi = 0, len(graphemes) - 1  # the largest n that fits

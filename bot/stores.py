@@ -9,7 +9,7 @@ refuses writes, so a command that only reads never takes the database's write lo
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypedDict, TypeVar, Unpack
 
@@ -17,6 +17,7 @@ from bot.model import (
     BusinessChange,
     ChannelRef,
     ClosedBusiness,
+    DueState,
     Group,
     Kind,
     Meeting,
@@ -76,6 +77,11 @@ class GroupStore(Protocol):
         ...
 
     async def meeting_since(self, group_id: int) -> int | None: ...
+    async def delivery_problem(self, group_id: int) -> str | None:
+        """What the group's admins were last told stops its posts (None: nothing now)."""
+        ...
+
+    async def set_delivery_problem(self, group_id: int, problem: str | None) -> None: ...
 
 
 class MemberStore(Protocol):
@@ -344,7 +350,7 @@ class OutboxStore(Protocol):
     async def add_many(
         self,
         group_id: int | None,
-        queued: list[tuple[Target, OutMessage, int | None]],
+        queued: Sequence[tuple[Target, OutMessage, int | None]],
         now: int,
     ) -> None:
         """Queue several messages in one statement, in order, as `outbox_add` each."""
@@ -388,12 +394,20 @@ class OutboxStore(Protocol):
         claim's attempt not counted; only while the claim is still theirs."""
         ...
 
+    async def put_back(self, item: OutboxItem, next_attempt_at: int, now: int) -> bool:
+        """Pending again, untried (no attempt counted), due at `next_attempt_at`."""
+        ...
+
     async def renew(self, tokens: list[str], now: int) -> int:
         """Keep claims that are still being worked on from going stale (a long wait for a
         platform's rate limit)."""
         ...
 
-    async def next_due(self) -> int | None: ...
+    async def next_due(self) -> int | None:
+        """When the next message may go out: the earliest next attempt among messages first
+        in their conversation (one behind another waits for it, whatever its own time)."""
+        ...
+
     async def prune(self, before: int, limit: int) -> int:
         """Up to `limit` messages delivered or given up on before `before`: a receiver's DM
         keeps the prospect's email and phone in its stored copy."""
@@ -422,7 +436,9 @@ class DueStore(Protocol):
         process since before `stale_before` is claimed again."""
         ...
 
-    async def finish(self, item: DueItem, state: str, now: int, note: str | None = None) -> bool:
+    async def finish(
+        self, item: DueItem, state: DueState, now: int, note: str | None = None
+    ) -> bool:
         """Close a claimed row; False when the claim was lost (another process reclaimed it),
         in which case the caller rolls back what it did."""
         ...
@@ -440,7 +456,9 @@ class DueStore(Protocol):
     async def snooze(
         self, group_id: int, target_id: int, kinds: tuple[str, ...], until: int
     ) -> int: ...
-    async def finished_after(self, after: int, kinds: tuple[str, ...]) -> list[tuple[DueItem, str]]:
+    async def finished_after(
+        self, after: int, kinds: tuple[str, ...]
+    ) -> list[tuple[DueItem, DueState]]:
         """Group work of these kinds done or dropped after `after`, with its state: only a
         clock set back finds any."""
         ...
@@ -513,6 +531,37 @@ class RequestStore(Protocol):
         ...
 
 
+class WorkspaceStore(Protocol):
+    """Workspaces the app was taken out of (the rules are bot.workspaces')."""
+
+    async def left(self, platform: str, workspace: str, reason: str, now: int) -> int:
+        """Record that the app left `workspace` (the first departure's time is kept) and fail
+        every message queued for it, not yet going out, with `reason`. Returns how many."""
+        ...
+
+    async def back(self, platform: str, workspace: str) -> bool:
+        """The app is back in `workspace`: nothing of it is erased. False if it never left."""
+        ...
+
+    async def gone(self, platform: str, workspace: str) -> bool: ...
+    async def left_before(self, before: int) -> list[tuple[str, str]]: ...
+    async def erase(self, platform: str, workspace: str, now: int) -> int: ...
+
+    # the app's installation in a workspace, where the platform has one (Slack)
+    async def installed_at(self, platform: str, workspace: str) -> int | None:
+        """When the app's current installation in `workspace` was saved; None when it is not
+        installed there (or the platform keeps no installations)."""
+        ...
+
+    async def uninstall(self, platform: str, workspace: str) -> int:
+        """Forget the app's installation (its token) in `workspace`."""
+        ...
+
+    async def prune_install_states(self, now: int) -> int:
+        """Forget the install links (OAuth states) that expired before `now`, never used."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction's stores: what a command (or a piece of due work) reads and changes."""
 
@@ -542,6 +591,8 @@ class UnitOfWork(Protocol):
     def privacy(self) -> PrivacyStore: ...
     @property
     def requests(self) -> RequestStore: ...
+    @property
+    def workspaces(self) -> WorkspaceStore: ...
 
 
 class Repository(Protocol):

@@ -53,6 +53,19 @@ class Dialect:
             return f"printf('%.2f', {cents} / 100.0)"
         return f"to_char({cents} / 100.0, 'FM999999999999999990.00')"
 
+    def distinct(self, left: str, right: str) -> str:
+        """`left` and `right` differ, NULL being a value like any other."""
+        if self.name == "sqlite":
+            return f"{left} IS NOT {right}"
+        return f"{left} IS DISTINCT FROM {right}"
+
+    def json_text(self, column: str, key: str, index: int) -> str:
+        """Element `index` of the array under `key` of the JSON text in `column`, as text
+        (NULL when there is none)."""
+        if self.name == "sqlite":
+            return f"json_extract({column}, '$.{key}[{index}]')"
+        return f"({column}::json -> '{key}' ->> {index})"
+
     def claim(self, table: str, sets: str, fresh: str, stale: str, order: str, returning: str) -> str:
         """Claim up to :limit rows of `table` in (`order`, id) order: those `fresh` (due now)
         and those `stale` (claimed by a worker that died), each read as `d`, merged so the

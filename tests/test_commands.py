@@ -34,12 +34,12 @@ from bot.commands import (
     SkipMeeting,
     Thank,
     UpdateReferral,
-    parse,
 )
 from bot.config import Settings
 from bot.messages import USAGE
 from bot.model import Status
 from bot.out import OutMessage
+from bot.registry import parse
 from bot.service import Core
 from bot.work import Context
 from storage.sqlite import SqliteRepository

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from bot.commands import COMMANDS
 from bot.messages import slash
 from bot.model import Meeting
+from bot.registry import COMMANDS
 from bot.schedule import next_meeting, quarter_bounds, week_bounds
 from bot.text import When
 from tests.fakes import DM, channel

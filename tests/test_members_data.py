@@ -176,18 +176,19 @@ async def test_a_failed_export_leaves_no_file_and_says_what_happened(group, monk
 
 async def test_a_read_only_command_that_fails_does_not_say_nothing_was_saved(group, monkeypatch):
     from bot import insight, service
+    from bot.commands import LogOneToOne, ShowLeaderboard
 
     async def broken(w, cmd):
         raise RuntimeError("a bug")
 
-    monkeypatch.setitem(service.HANDLERS, service.ShowLeaderboard, broken)
+    monkeypatch.setitem(service.HANDLERS, ShowLeaderboard, broken)
     reply = await group("bob", "/rapport leaderboard")
     assert reply == (
         "Sorry, something went wrong on my side. Please try again; if it keeps happening, tell"
         " your organiser."
     )
     # a command that changes something still says its change was not kept
-    monkeypatch.setitem(service.HANDLERS, service.LogOneToOne, broken)
+    monkeypatch.setitem(service.HANDLERS, LogOneToOne, broken)
     assert "nothing was saved" in await group("bob", "/onetoone @carol")
     assert insight.leaderboard is not broken
 

@@ -516,10 +516,9 @@ async def test_a_worker_whose_claim_was_taken_over_cannot_change_the_row(
 async def test_a_conversation_has_one_message_claimed_at_a_time_in_queued_order(
     db_path: str, repo: SqliteRepository, clock: FakeClock
 ) -> None:
-    """Bob's second message is not claimed while his first is going out; a first one the
-    platform failed does not hold the second up while it waits out its backoff (a message
-    that keeps failing must not silence a conversation for the hour its retries take), but
-    once both are due again, the first goes first. One scheduled for later (after his quiet
+    """Bob's second message is not claimed while his first is going out, nor while his first
+    waits out a retry's backoff: a later message never overtakes an earlier one in its
+    conversation, and never goes out beside it. One scheduled for later (after his quiet
     hours) holds up nothing queued for now."""
     now = ts(clock.now())
     async with repo.transaction() as tx:
@@ -546,15 +545,18 @@ async def test_a_conversation_has_one_message_claimed_at_a_time_in_queued_order(
     assert await claim(now) == {}  # "second" waits while "first" is going out
     await sent(claimed["post"], now)
     await failed_once(claimed["first"], now + 30)
-    second = (await claim(now + 10))["second"]  # "first" waits out its backoff meanwhile
-    await failed_once(second, now + 40)
-    third = (await claim(now + 20))["third"]
-    await sent(third, now + 20)
-    first = (await claim(now + 40))["first"]  # both due again: the first goes first
-    assert await claim(now + 40) == {}
-    await sent(first, now + 41)
-    second = (await claim(now + 41))["second"]
-    await sent(second, now + 42)
+    assert await claim(now + 10) == {}  # ... and while "first" waits out its backoff
+    first = (await claim(now + 30))["first"]
+    assert await claim(now + 30) == {}
+    await failed_once(first, now + 90)
+    assert await claim(now + 60) == {}
+    first = (await claim(now + 90))["first"]
+    await sent(first, now + 91)
+    second = (await claim(now + 91))["second"]
+    assert await claim(now + 91) == {}
+    await sent(second, now + 92)
+    third = (await claim(now + 92))["third"]
+    await sent(third, now + 93)
     assert list(await claim(now + 3600)) == ["tomorrow"]
 
 

@@ -1,6 +1,7 @@
 """The scheduler with the real APScheduler: one interval job that never overlaps itself and
-collapses missed runs; a tick runs what is due and says how many messages went out; a
-failing tick is logged and the next one tries again; starting it ticks at once."""
+collapses missed runs; a tick runs what is due, says how many pieces of work ran and wakes
+the dispatcher, which delivers what they queued (the tick does not wait for it); a failing
+tick is logged and the next one tries again; starting it ticks at once."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from adapters.scheduler import TICK_SECONDS, Scheduler
 from bot.model import UserRef
 from bot.out import OutMessage
-from bot.scheduler import TICK_SECONDS, Scheduler
 from bot.service import Core
 from bot.text import lit
 from tests.conftest import Chat
@@ -49,27 +50,31 @@ async def test_the_tick_interval_can_be_chosen(core: Core, clock: FakeClock) -> 
     assert job.trigger.interval == timedelta(seconds=5)
 
 
-async def test_a_tick_runs_the_due_work_and_returns_how_many_messages_went_out(
+async def test_a_tick_runs_the_due_work_and_returns_how_many_pieces_ran(
     group: Chat, core: Core, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     assert "Saved" in await group("alice", "/rapport meeting set wed 07:00 -- The Oaks")
     scheduler = Scheduler(core, clock)
     clock.set(sast(2026, 12, 1, 9, 30))  # the first of the month's recap and suggestions
     await scheduler.tick()
+    await core.settle()
     messenger.clear()
 
     clock.set(sast(2026, 12, 1, 17, 59))
     assert await scheduler.tick() == 0
+    await core.settle()
     assert messenger.sent == []
 
     clock.set(sast(2026, 12, 1, 18))
-    assert await scheduler.tick() == 1
+    assert await scheduler.tick() == 2  # the evening reminder, and the accountability nudges
+    await core.settle()  # the dispatcher delivers what they queued
     assert [(s.to, s.text.splitlines()[0]) for s in messenger.sent] == [
         (channel(), "📅 Reminder: Breakfast Club meets Wed 2 Dec 07:00 at The Oaks.")
     ]
 
     clock.advance(seconds=TICK_SECONDS)
     assert await scheduler.tick() == 0  # the next tick finds nothing more
+    await core.settle()
     assert len(messenger.sent) == 1
 
 
@@ -85,6 +90,7 @@ async def test_a_failing_tick_is_logged_returns_zero_and_the_next_tick_tries_aga
     scheduler = Scheduler(core, clock)
     clock.set(sast(2026, 12, 1, 9, 30))  # the first of the month's recap and suggestions
     await scheduler.tick()
+    await core.settle()
     messenger.clear()
     clock.set(sast(2026, 12, 1, 18))
 
@@ -92,11 +98,11 @@ async def test_a_failing_tick_is_logged_returns_zero_and_the_next_tick_tries_aga
         raise RuntimeError("database is locked")
 
     with monkeypatch.context() as m:
-        m.setattr(core, "run_due", broken)
-        with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
+        m.setattr(core, "queue_due", broken)
+        with caplog.at_level(logging.ERROR, logger="adapters.scheduler"):
             assert await scheduler.tick() == 0
 
-    [record] = [r for r in caplog.records if r.name == "bot.scheduler"]
+    [record] = [r for r in caplog.records if r.name == "adapters.scheduler"]
     assert record.levelno == logging.ERROR
     assert record.getMessage() == "scheduler tick failed; the next tick will try again"
     assert record.exc_info is not None
@@ -105,7 +111,8 @@ async def test_a_failing_tick_is_logged_returns_zero_and_the_next_tick_tries_aga
     assert messenger.sent == []
 
     clock.advance(seconds=TICK_SECONDS)
-    assert await scheduler.tick() == 1
+    assert await scheduler.tick() == 2
+    await core.settle()
     assert [s.message.kind for s in messenger.sent] == ["reminder.evening"]
 
 
@@ -123,15 +130,15 @@ async def test_starting_the_scheduler_ticks_at_once_and_delivers_what_was_waitin
         )
     ticked = asyncio.Event()
     ticks: list[tuple[datetime, int]] = []
-    run_due = core.run_due
+    queue_due = core.queue_due
 
-    async def recording_run_due(now: datetime) -> int:
-        sent = await run_due(now)
-        ticks.append((now, sent))
+    async def recording_queue_due(now: datetime) -> int:
+        ran = await queue_due(now)
+        ticks.append((now, ran))
         ticked.set()
-        return sent
+        return ran
 
-    monkeypatch.setattr(core, "run_due", recording_run_due)
+    monkeypatch.setattr(core, "queue_due", recording_queue_due)
     scheduler = Scheduler(core, clock)
     stopped = asyncio.Event()
     # APScheduler's asyncio shutdown happens on the loop, just after shutdown() returns
@@ -144,8 +151,9 @@ async def test_starting_the_scheduler_ticks_at_once_and_delivers_what_was_waitin
     finally:
         scheduler.shutdown()
     await asyncio.wait_for(stopped.wait(), timeout=5)
+    await core.settle()  # the tick woke the dispatcher; it delivers what was waiting
 
-    assert ticks == [(clock.now(), 1)]
+    assert ticks == [(clock.now(), 0)]  # no scheduled work ran: the message was queued before
     assert [(s.to, s.text) for s in messenger.sent] == [
         (channel(), "left over from before the restart")
     ]
@@ -153,7 +161,7 @@ async def test_starting_the_scheduler_ticks_at_once_and_delivers_what_was_waitin
     scheduler.shutdown()  # a second shutdown is harmless
 
 
-async def test_a_tick_that_delivers_a_dm_counts_it(
+async def test_a_tick_wakes_the_dispatcher_for_a_dm_that_was_waiting(
     core: Core, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     to = UserRef("test", "w1", "bob", "bob")
@@ -162,5 +170,6 @@ async def test_a_tick_that_delivers_a_dm_counts_it(
             None, to, OutMessage(lit("hello"), kind="test"), int(clock.now().timestamp())
         )
 
-    assert await Scheduler(core, clock).tick() == 1
+    assert await Scheduler(core, clock).tick() == 0  # no scheduled work ran
+    await core.settle()
     assert [s.text for s in messenger.dms_to("bob")] == ["hello"]

@@ -21,15 +21,16 @@ from urllib.parse import urlsplit
 import discord
 
 from adapters.discord import wording
-from adapters.discord.client import DiscordConfig, GatewayUnknown, RapportClient
+from adapters.discord.client import DiscordConfig, GatewayUnknown
 from adapters.discord.events import MeetingEvents
 from adapters.discord.messenger import DiscordMessenger, DiscordResolver
+from adapters.discord.shards import ShardProblem, Shards, make_client, parse_shards
 from adapters.discord.sync import hash_path
 from adapters.health import Health, HealthError, serve_health
 from adapters.metrics import PrometheusMetrics
+from adapters.scheduler import Scheduler
 from bot.app import build
 from bot.config import DiscordSettings, Settings
-from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -145,15 +146,20 @@ def main(
     database: str,
     env: Mapping[str, str] | None = None,
     health: tuple[str, int | None] = ("127.0.0.1", None),
+    shards: tuple[str | None, str | None] = (None, None),
 ) -> int:
-    """Run Rapport on Discord until interrupted. 2 when something must be fixed first."""
+    """Run Rapport on Discord until interrupted. 2 when something must be fixed first.
+    `shards` is `--shards` and `--shard-ids` as typed."""
     try:
+        sharding = parse_shards(*shards)
         config = config_from_env(settings.discord, os.environ if env is None else env)
-    except Problem as e:
+    except (Problem, ShardProblem) as e:
         print(f"rapport: {e}", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(serve(settings, config, database=database, health=health))
+        return asyncio.run(
+            serve(settings, config, database=database, health=health, shards=sharding)
+        )
     except KeyboardInterrupt:
         return 0
     except Problem as e:
@@ -162,7 +168,11 @@ def main(
 
 
 def connected(client: discord.Client) -> bool:
-    """The gateway session is up: READY received and the websocket open."""
+    """The gateway session is up: READY received and the websocket open (every shard's,
+    when the process runs several)."""
+    if isinstance(client, discord.AutoShardedClient):
+        shards = client.shards.values()
+        return client.is_ready() and bool(shards) and not any(s.is_closed() for s in shards)
     ws = client.ws
     return client.is_ready() and not client.is_closed() and ws is not None and ws.open
 
@@ -173,11 +183,12 @@ async def serve(
     *,
     database: str,
     health: tuple[str, int | None] = ("127.0.0.1", None),
+    shards: Shards | None = None,
 ) -> int:
     """Run the bot until the client closes; with a port in `health` (address, port), serve
-    /healthz, /readyz and /metrics there meanwhile."""
+    /healthz, /readyz and /metrics there meanwhile; with `shards`, run those shards."""
     clock = SystemClock()
-    client = RapportClient(config, commands_hash=hash_path(database))
+    client = make_client(config, commands_hash=hash_path(database), shards=shards)
     messenger = DiscordMessenger(client, on_posted=client.after_post)
     metrics = PrometheusMetrics(platforms=("discord",))
     app = await build(

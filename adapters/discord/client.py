@@ -1,6 +1,9 @@
 """The Discord client: default intents, nothing pinged unless a message names the member, the
 command tree, persistent buttons, command sync when definitions change, and the scheduler.
 
+Every REST request the client makes keeps to Discord's global limit of 50 a second as it
+leaves (adapters/discord/pace.py); discord.py keeps each route's bucket and handles a 429.
+
 Construction is cheap and offline; `setup_hook` (run by login, before the gateway connects)
 does the work that needs Discord: the gateway address from DISCORD_API_URL, command sync,
 and starting the scheduler.
@@ -13,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import discord
 import yarl
@@ -21,12 +25,13 @@ from discord.http import Route
 
 from adapters.discord import refs, render, replies, views, wording
 from adapters.discord.events import REFRESH_ON, MeetingEvents
+from adapters.discord.pace import GlobalPace
 from adapters.discord.sync import CommandSync, http_upload
 from adapters.discord.tree import RapportTree
+from adapters.scheduler import Scheduler
 from bot import messages
 from bot.model import ChannelRef
 from bot.out import OutMessage
-from bot.scheduler import Scheduler
 from bot.service import Core
 
 log = logging.getLogger(__name__)
@@ -54,13 +59,24 @@ class GatewayUnknown(Exception):
 
 
 class RapportClient(discord.Client):
-    def __init__(self, config: DiscordConfig, *, commands_hash: Path | None = None) -> None:
+    def __init__(
+        self,
+        config: DiscordConfig,
+        *,
+        commands_hash: Path | None = None,
+        pace: GlobalPace | None = None,
+        **shards: Any,
+    ) -> None:
         # Rapport never joins voice: spare the operator discord.py's voice-library warnings
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        pace = pace or GlobalPace()
         super().__init__(
             intents=discord.Intents.default(),  # no privileged intent: see the README
             allowed_mentions=discord.AllowedMentions.none(),  # each message allows its own
+            http_trace=pace.trace(),  # every request of this client (all its shards) paced
+            **shards,  # shard_count and shard_ids, for adapters.discord.shards
         )
+        self.pace = pace
         self.config = config
         # discord.py builds every REST and webhook URL from Route.BASE
         Route.BASE = api_base(config.api_url) if config.api_url else DISCORD_API

@@ -8,9 +8,11 @@ Invalid Form Body) is PayloadRefused, never retried; anything else is retried la
 
 Every message carries the outbox's delivery key as its nonce, with enforce_nonce: when the
 connection drops after Discord stored a message but before its answer came back, the retry
-gets the stored message back instead of posting it twice. discord.py keeps Discord's rate
-limits (its per-route buckets and the global limit); the pace only keeps a burst from running
-into the global limit's 429s.
+gets the stored message back instead of posting it twice. Each route's bucket (from
+Discord's headers) is discord.py's to keep; the global limit of 50 requests a second is kept
+by the client as each request leaves (adapters/discord/pace.py), since discord.py learns it
+only from 429s. This messenger adds no limit of its own. A 429 that discord.py gives up on
+comes back as a DeliveryError and is retried by the outbox.
 
 A message too long for one Discord message goes out as several, in order, in one call. With
 a delivery `key` each part carries the nonce `key-index`. With the outbox's `progress`, it
@@ -21,7 +23,6 @@ left (Discord's nonce forgets after a few minutes; a stale claim is reclaimed af
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import re
@@ -31,7 +32,6 @@ import aiohttp
 import discord
 
 from adapters.discord import render
-from adapters.discord.pace import RequestPace
 from adapters.discord.refs import PLATFORM, snowflake
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
@@ -60,21 +60,9 @@ class DiscordMessenger:
         self,
         client: discord.Client,
         on_posted: Posted | None = None,
-        pace: RequestPace | None = None,
     ) -> None:
         self.client = client
         self.on_posted = on_posted
-        self.pace = pace or RequestPace(held=self._global_hold)
-        self._dm_open: set[int] = set()  # users whose DM channel discord.py already holds
-
-    async def _global_hold(self) -> bool:
-        """While discord.py waits out a global 429 (it holds every request until then), wait
-        too; True when it did."""
-        hold = getattr(self.client.http, "_global_over", None)
-        if isinstance(hold, asyncio.Event) and not hold.is_set():
-            await hold.wait()
-            return True
-        return False
 
     async def send_dm(
         self,
@@ -89,10 +77,7 @@ class DiscordMessenger:
             raise RecipientUnreachable(f"{user.user_id!r} is not a Discord user")
         out = render.outgoing(message, user.workspace)
         try:
-            if uid not in self._dm_open:  # opening the DM is a request of its own
-                await self.pace.take()
             channel = await self.client.create_dm(discord.Object(id=uid))
-            self._dm_open.add(uid)
             await self._send(channel, out, key, progress)
         except discord.HTTPException as e:
             if e.code in (CANNOT_DM, UNKNOWN_USER):
@@ -147,7 +132,6 @@ class DiscordMessenger:
         """Each part in order, from the first one Discord has not taken yet."""
         done = progress.done if progress is not None else 0
         for i, part in enumerate(parts[done:], done):
-            await self.pace.take()
             await target.send(**part.send_kwargs(), **_nonce(f"{key}-{i}" if key else None))
             if progress is not None and progress.taken is not None:
                 await progress.taken(i + 1, len(parts))

@@ -12,28 +12,31 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.client import Sleep, web_client
+from adapters.slack.client import Sleep, pooled_session, web_client
 from adapters.slack.directory import Directory
+from adapters.slack.installations import InstallationStore, StateStore, WorkspaceClients
 from adapters.slack.limits import RateLimits
 from adapters.slack.listeners import FileSender, Listeners
 from adapters.slack.messenger import Pacer, SlackMessenger
 from adapters.slack.modal import CALLBACK_ID
+from adapters.slack.oauth import NOT_INSTALLED, Departures, OAuth, oauth_settings
 from adapters.slack.resolver import SlackResolver
 from adapters.slack.verify import replace_signature_check
 from bot.app import App, build
 from bot.config import Settings
 from bot.metrics import NO_METRICS, Metrics
 from bot.ports import Clock
+from bot.registry import SLASH_COMMANDS
 from bot.service import Core
 
-# The commands in manifest.yml; their text goes to the core's parser unchanged.
-COMMANDS = ("/referral", "/lead", "/referrals", "/thanks", "/onetoone", "/rapport")
+# The commands in manifest.yml (the registry's): their text goes to the core's parser unchanged.
+COMMANDS = SLASH_COMMANDS
 
 BOLT_LOG = logging.getLogger("adapters.slack.bolt")
 
@@ -90,20 +93,36 @@ def build_slack_app(
     process_before_response: bool = False,
     files: FileSender | None = None,
     identity: Identity | None = None,
+    installs: Installs | None = None,
 ) -> AsyncApp:
     """The bolt app. `process_before_response=True` makes a dispatch return only once the
     listener finished (deterministic tests); Slack-facing runs leave it off, so the ack
-    goes back at once and the work continues after it."""
+    goes back at once and the work continues after it. With `installs`, it serves many
+    workspaces through bolt's OAuth flow; without, the one of its bot token."""
     if not any(isinstance(f, _ClientHasTheToken) for f in BOLT_LOG.filters):
         BOLT_LOG.addFilter(_ClientHasTheToken())
-    bolt = AsyncApp(
-        name="rapport",
-        client=client,
-        signing_secret=signing_secret,
-        process_before_response=process_before_response,
-        logger=BOLT_LOG,
-        authorize=(identity or Identity(client)).authorizer(),
-    )
+    if installs is not None:
+        bolt = AsyncApp(
+            name="rapport",
+            client=client,
+            signing_secret=signing_secret,
+            process_before_response=process_before_response,
+            logger=BOLT_LOG,
+            oauth_settings=oauth_settings(
+                installs.oauth, core, installs.store, installs.states, BOLT_LOG
+            ),
+            user_facing_authorize_error_message=NOT_INSTALLED,
+        )
+        Departures(core).register(bolt)
+    else:
+        bolt = AsyncApp(
+            name="rapport",
+            client=client,
+            signing_secret=signing_secret,
+            process_before_response=process_before_response,
+            logger=BOLT_LOG,
+            authorize=(identity or Identity(client)).authorizer(),
+        )
     replace_signature_check(bolt, signing_secret, BOLT_LOG)
     on = Listeners(core, directory, files)
     for command in COMMANDS:
@@ -114,6 +133,15 @@ def build_slack_app(
     return bolt
 
 
+@dataclass(frozen=True)
+class Installs:
+    """Many workspaces: the app's OAuth credentials and where installations are kept."""
+
+    oauth: OAuth
+    store: InstallationStore
+    states: StateStore
+
+
 @dataclass
 class SlackBot:
     bolt: AsyncApp
@@ -122,6 +150,7 @@ class SlackBot:
     messenger: SlackMessenger
     directory: Directory
     identity: Identity
+    installs: Installs | None = None
 
     @property
     def core(self) -> Core:
@@ -129,12 +158,14 @@ class SlackBot:
 
     async def close(self) -> None:
         await self.app.close()
+        if self.client.session is not None:
+            await self.client.session.close()
 
 
 async def assemble(
     settings: Settings,
     *,
-    token: str,
+    token: str | None,
     signing_secret: str,
     clock: Clock,
     database: str | None = None,
@@ -143,14 +174,19 @@ async def assemble(
     pacer: Pacer | None = None,
     retry_sleep: Sleep = asyncio.sleep,
     metrics: Metrics = NO_METRICS,
+    oauth: OAuth | None = None,
 ) -> SlackBot:
-    """Everything a Slack-connected Rapport needs, built from settings and secrets. Rate-limit
-    pauses run on the pacer's clock and `retry_sleep` (tests pass fake ones)."""
+    """Everything a Slack-connected Rapport needs, built from settings and secrets: one
+    workspace's bot `token`, or (`oauth`, no token) every workspace that installs the app.
+    Rate-limit pauses run on the pacer's clock and `retry_sleep` (tests pass fake ones)."""
     pacer = pacer or Pacer()
     limits = RateLimits(pacer.monotonic, retry_sleep)
-    client = web_client(token, api_url, sleep=retry_sleep, limits=limits)
-    directory = Directory(client)
-    messenger = SlackMessenger(client, pacer, limits)
+    client = web_client(
+        token, api_url, sleep=retry_sleep, limits=limits, session=pooled_session()
+    )
+    clients = WorkspaceClients(client) if oauth is not None else None
+    directory = Directory(client, clients=clients)
+    messenger = SlackMessenger(client, pacer, limits, clients=clients)
     identity = Identity(client)
     app = await build(
         settings,
@@ -160,6 +196,11 @@ async def assemble(
         database=database,
         metrics=metrics,
     )
+    installs = None
+    if oauth is not None and clients is not None:
+        store = InstallationStore(cast(Any, app.repo), clock)  # storage.sqlite.slack_installations
+        clients.store = store
+        installs = Installs(oauth, store, StateStore(cast(Any, app.repo), clock))
     bolt = build_slack_app(
         app.core,
         client=client,
@@ -168,5 +209,6 @@ async def assemble(
         process_before_response=process_before_response,
         files=messenger,
         identity=identity,
+        installs=installs,
     )
-    return SlackBot(bolt, app, client, messenger, directory, identity)
+    return SlackBot(bolt, app, client, messenger, directory, identity, installs)

@@ -1,7 +1,9 @@
 """`rapport slack [--http --port 3000]`: check the Slack variables, then serve until stopped.
 
 Socket Mode (the default) needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN and no public URL; HTTP
-mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and serves POST /slack/events. The
+mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET and serves POST /slack/events. HTTP mode
+without SLACK_BOT_TOKEN but with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET serves every
+workspace that installs the app, at /slack/install and /slack/oauth_redirect. The
 variables' names come from the config's [slack] section. A missing or malformed one stops
 the bot with one line naming it and where to find it; a secret's value is never printed.
 """
@@ -17,6 +19,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from aiohttp import ClientError, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -24,11 +27,12 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.health import Health, HealthError, serve_health
 from adapters.metrics import PrometheusMetrics
+from adapters.scheduler import Scheduler
 from adapters.slack.app import SlackBot, assemble
+from adapters.slack.oauth import INSTALL_PATH, OAuth
 from adapters.slack.verify import unreadable_is_400
 from bot.config import Settings, SlackSettings
 from bot.ports import Clock
-from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +60,16 @@ class SlackEnv:
     signing_secret: str
     api_url: str | None
     names: SlackSettings  # the variables' names, for messages
+    oauth: OAuth | None = None  # many workspaces: no bot token, installs through OAuth
 
 
 def read_env(names: SlackSettings, *, http: bool, environ: Mapping[str, str]) -> SlackEnv:
     """The secrets this mode needs, checked for shape. Raises StartupError naming the variable."""
+    many = not environ.get(names.bot_token_env, "").strip() and bool(
+        environ.get(names.client_id_env, "").strip()
+    )
+    if http and many:
+        return _many_workspaces(names, environ)
     bot = _token(
         environ,
         names.bot_token_env,
@@ -84,6 +94,45 @@ def read_env(names: SlackSettings, *, http: bool, environ: Mapping[str, str]) ->
             "an app-level token with the connections:write scope",
             f"{APPS} → Basic Information → App-Level Tokens",
         )
+    return SlackEnv(bot, app_token, secret, read_env_url(names, environ), names)
+
+
+def _many_workspaces(names: SlackSettings, environ: Mapping[str, str]) -> SlackEnv:
+    """HTTP mode for every workspace that installs the app: the app's OAuth credentials and
+    its signing secret (and no bot token: each workspace's comes with its installation)."""
+    values: dict[str, str] = {}
+    for name in (names.client_id_env, names.client_secret_env, names.signing_secret_env):
+        values[name] = environ.get(name, "").strip()
+        if not values[name]:
+            raise StartupError(
+                f"{name} is not set: serving many workspaces needs {names.client_id_env},"
+                f" {names.client_secret_env} and {names.signing_secret_env}, all from {APPS}"
+                " → Basic Information → App Credentials.",
+                2,
+            )
+    redirect = environ.get(names.redirect_uri_env, "").strip() or None
+    if redirect is not None and not _redirect_ok(redirect):
+        raise StartupError(
+            f"{names.redirect_uri_env} must be the https:// URL of /slack/oauth_redirect, like"
+            " https://your.host/slack/oauth_redirect, as set in the app's OAuth & Permissions"
+            " (Slack takes http:// only for localhost).",
+            2,
+        )
+    oauth = OAuth(values[names.client_id_env], values[names.client_secret_env], redirect)
+    url = read_env_url(names, environ)
+    return SlackEnv("", "", values[names.signing_secret_env], url, names, oauth)
+
+
+def _redirect_ok(url: str) -> bool:
+    """Slack redirects installers only to https://, or to http:// on this machine."""
+    where = urlsplit(url)
+    if not where.hostname:
+        return False
+    local = where.hostname in ("localhost", "127.0.0.1", "::1")
+    return where.scheme == "https" or (where.scheme == "http" and local)
+
+
+def read_env_url(names: SlackSettings, environ: Mapping[str, str]) -> str | None:
     url = environ.get(names.api_url_env, "").strip() or None
     if url is not None and not url.startswith(("http://", "https://")):
         raise StartupError(
@@ -91,7 +140,7 @@ def read_env(names: SlackSettings, *, http: bool, environ: Mapping[str, str]) ->
             " (leave it unset to use Slack).",
             2,
         )
-    return SlackEnv(bot, app_token, secret, url, names)
+    return url
 
 
 def _token(environ: Mapping[str, str], name: str, prefix: str, what: str, where: str) -> str:
@@ -126,24 +175,28 @@ async def serve(
     metrics = PrometheusMetrics(platforms=("slack",))
     bot = await assemble(
         settings,
-        token=env.bot_token,
+        token=env.bot_token or None,
         signing_secret=env.signing_secret,
         clock=clock,
         database=database,
         api_url=env.api_url,
         metrics=metrics,
+        oauth=env.oauth,
     )
     scheduler = Scheduler(bot.core, clock)
     runners: list[web.AppRunner] = []
     socket: AsyncSocketModeHandler | None = None
     try:
-        await _check_bot_token(bot, env)
+        if env.oauth is None:
+            await _check_bot_token(bot, env)
         if http:
             # the bot token was checked above; over HTTP, Slack calls in: nothing to stay up
             checks = Health(bot.app.repo, clock, metrics, "Slack", lambda: True)
             runner, bound = await start_http(bot, host, port, checks)
             runners.append(runner)
             where = f"HTTP on http://{host}:{bound}{EVENTS_PATH}"
+            if env.oauth is not None:
+                where += f"; many workspaces: install at {INSTALL_PATH}"
         else:
             socket = await start_socket(bot, env)
             where = "Socket Mode"

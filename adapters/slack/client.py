@@ -13,6 +13,7 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -23,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.limits import RateLimits, caller_retries, current_workspace
 
 DEFAULT_API_URL = "https://slack.com/api/"
+POOLED_CONNECTIONS = 256  # at once, to Slack: above the outbox's 64 in flight and the acks' calls
 RATE_LIMIT_RETRIES = 2
 
 Sleep = Callable[[float], Awaitable[Any]]
@@ -99,14 +101,26 @@ def api_url(value: str | None) -> str:
 
 
 def web_client(
-    token: str,
+    token: str | None,
     base_url: str | None = None,
     *,
     sleep: Sleep = asyncio.sleep,
     limits: RateLimits | None = None,
+    session: aiohttp.ClientSession | None = None,
 ) -> AsyncWebClient:
+    """With `session`, every call goes through its pooled, kept-alive connections (without
+    one, slack-sdk opens a session and a connection for each call: a reminder minute's
+    thousands of posts would each pay for a new connection)."""
     handlers: list[AsyncRetryHandler] = [
         ConnectionRetry(sleep),
         RateLimitRetry(sleep=sleep, limits=limits),
     ]
-    return AsyncWebClient(token=token, base_url=api_url(base_url), retry_handlers=handlers)
+    return AsyncWebClient(
+        token=token, base_url=api_url(base_url), retry_handlers=handlers, session=session
+    )
+
+
+def pooled_session() -> aiohttp.ClientSession:
+    """One HTTP session for the process's Web API calls (made inside the running loop; the
+    bot closes it when it stops)."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=POOLED_CONNECTIONS))

@@ -2,7 +2,9 @@
 
 Every listener acks before any work (Slack gives 3 seconds; the core may spend longer
 delivering what a command set off), then answers through the request's response_url as an
-ephemeral message. Nothing here raises: a failure becomes the core's own apology, never an
+ephemeral message. Its Web API calls (users.info, views.open, an answer's overflow to the
+person's DM) are made for the request's workspace (`calls_for`): a 429 pauses that method
+there, as the messenger's are. Nothing here raises: a failure becomes the core's own apology, never an
 HTTP 500 or a stack trace in Slack.
 """
 
@@ -23,6 +25,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import translate
 from adapters.slack.blocks import SlackMessage, after_click, plain_of, replies_messages
 from adapters.slack.directory import Directory
+from adapters.slack.limits import calls_for
 from adapters.slack.modal import Origin, read_form, referral_view
 from bot import messages
 from bot.commands import FieldErrors, LogReferral, MentionToken, referral_from_fields
@@ -62,14 +65,21 @@ class Listeners:
         client: AsyncWebClient,
     ) -> None:
         await ack()
+        with calls_for(str(command.get("team_id") or "")):
+            await self._command(command, respond, client)
+
+    async def _command(
+        self, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         try:
             name, text = command["command"], command.get("text") or ""
             if (name, text.strip()) in FORM_COMMANDS:
                 await self._open_form(client, respond, command)
                 return
-            found = await self.directory.user_or_none(command["user_id"])
+            team = str(command.get("team_id", ""))
+            found = await self.directory.user_or_none(command["user_id"], team)
             ctx = translate.command_context(command, found)
-            line = translate.command_line(name, text, await self._names(text))
+            line = translate.command_line(name, text, await self._names(text, team))
             replies = await self.core.handle(ctx, line)
             paths = tuple(p for r in replies for p in r.attachments)
             if paths and self.files is not None:
@@ -79,10 +89,10 @@ class Listeners:
             replies = [messages.internal_error()]
         await answer(respond, replies, overflow=to_dm(client, str(command.get("user_id", ""))))
 
-    async def _names(self, text: str) -> dict[str, str]:
+    async def _names(self, text: str, team: str) -> dict[str, str]:
         names: dict[str, str] = {}
         for uid in translate.mentioned_ids(text):
-            user = await self.directory.user_or_none(uid)
+            user = await self.directory.user_or_none(uid, team)
             if user is not None:
                 names[uid] = user.name
         return names
@@ -110,8 +120,20 @@ class Listeners:
         client: AsyncWebClient,
     ) -> None:
         await ack()
+        with calls_for(translate.team_of(body)):
+            await self._action(body, action, respond, client)
+
+    async def _action(
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
         try:
-            found = await self.directory.user_or_none(str(body["user"]["id"]))
+            found = await self.directory.user_or_none(
+                str(body["user"]["id"]), translate.team_of(body)
+            )
             ctx = translate.click_context(body, action, found)
             replies = await self.core.click(ctx, action["action_id"])
         except Exception:
@@ -138,6 +160,12 @@ class Listeners:
     async def view_submission(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
+        with calls_for(translate.team_of(body)):
+            await self._view_submission(ack, body, view, client)
+
+    async def _view_submission(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         try:
             command, errors = await self._check_form(body, view)
         except Exception:
@@ -149,7 +177,9 @@ class Listeners:
         await ack()  # closes the modal; the answer goes where /referral was typed
         origin = Origin.load(view.get("private_metadata"))
         try:
-            found = await self.directory.user_or_none(str(body["user"]["id"]))
+            found = await self.directory.user_or_none(
+                str(body["user"]["id"]), translate.team_of(body)
+            )
             ctx = translate.view_context(body, origin.channel_id, origin.channel_name, found)
             replies = await self.core.handle(ctx, command)
         except Exception:

@@ -6,6 +6,8 @@ no conversations.open per member, whose budget (Tier 3, about 50 a minute per wo
 a reminder minute for a big region would spend many times over. conversations.open is asked
 only to learn why Slack refused a DM, or where to upload a file for a member.
 
+Under the outbox (`progress.defer`) it never waits inside a call: a conversation's pacing or a
+pause it already knows is answered NotYet, and the outbox waits in `ready` holding no slot.
 Slack's errors are sorted into the outcomes the outbox knows: wait out the rate limit's pause
 and try again (Throttled: the delivery slot is given back meanwhile), try again later
 (DeliveryError), never (RecipientUnreachable: the person cannot get DMs; PayloadRefused: Slack
@@ -31,17 +33,20 @@ from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import slack_messages
+from adapters.slack.blocks import SlackMessage, slack_messages
+from adapters.slack.installations import WorkspaceClients
 from adapters.slack.limits import RateLimits, calls_for
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.ports import (
     DeliveryError,
     NeedsAdmin,
+    NotYet,
     PayloadRefused,
     Progress,
     RecipientUnreachable,
     Throttled,
+    WorkspaceGone,
 )
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,7 @@ log = logging.getLogger(__name__)
 BOT_NAME = "Rapport"  # the bot user's display name in manifest.yml
 POST_INTERVAL = 1.0  # Slack allows about one message per second per channel
 POST = "chat.postMessage"
+RENDERED_KEPT = 256  # long messages kept rendered between their parts, at most
 
 # The person will never take a DM from us: retrying cannot help.
 UNREACHABLE = {
@@ -84,20 +90,29 @@ class Pacer:
         self.sleep = sleep
         self._next: dict[str, float] = {}
 
+    def left(self, conversation: str) -> float:
+        """Seconds until a post to `conversation` would go (0: at once)."""
+        return max(0.0, self._next.get(conversation, 0.0) - self.monotonic())
+
     async def ready(self, conversation: str) -> None:
         """Return once a post to `conversation` would go at once (nothing is reserved)."""
-        left = self._next.get(conversation, 0.0) - self.monotonic()
+        left = self.left(conversation)
         if left > 0:
             await self.sleep(left)
 
-    async def wait(self, conversation: str) -> None:
+    def take(self, conversation: str) -> float:
+        """Reserve the conversation's next slot; returns the seconds until it comes."""
         now = self.monotonic()
         slot = max(now, self._next.get(conversation, now))
         self._next[conversation] = slot + self.interval  # reserved before awaiting: no race
         if len(self._next) > 1000:
             self._next = {k: v for k, v in self._next.items() if v > now}
-        if slot > now:
-            await self.sleep(slot - now)
+        return slot - now
+
+    async def wait(self, conversation: str) -> None:
+        left = self.take(conversation)
+        if left > 0:
+            await self.sleep(left)
 
 
 def invite_hint(channel: ChannelRef) -> str:
@@ -113,11 +128,25 @@ class SlackMessenger:
         client: AsyncWebClient,
         pacer: Pacer | None = None,
         limits: RateLimits | None = None,
+        clients: WorkspaceClients | None = None,
     ) -> None:
         self.client = client
+        self.clients = clients  # many workspaces: each message goes with its workspace's token
         self.pacer = pacer or Pacer()
         self.limits = limits or RateLimits(self.pacer.monotonic, self.pacer.sleep)
-        self._dm_channels: dict[str, str] = {}  # user id → the app's DM with them (for files)
+        # (workspace, user id) → the app's DM with them (for files): user ids are unique
+        # across Slack, but a DM channel is one workspace's, opened with its token
+        self._dm_channels: dict[tuple[str, str], str] = {}
+        # long messages part-way through, told "not yet" between parts: as rendered
+        self._rendered: dict[int, tuple[OutMessage, list[SlackMessage]]] = {}
+
+    def wait_for(self, target: UserRef | ChannelRef) -> float:
+        """Seconds until a post to `target` would go: its conversation's pacing, or a pause
+        of chat.postMessage in its workspace."""
+        return max(
+            self.pacer.left(_conversation(target)),
+            self.limits.paused_for((target.workspace, POST)),
+        )
 
     async def ready(self, target: UserRef | ChannelRef) -> None:
         """Wait out the conversation's pacing and a pause of chat.postMessage in its workspace
@@ -169,13 +198,21 @@ class SlackMessenger:
     ) -> None:
         """Each part in order, from the first Slack has not taken yet (Slack keeps no key of
         ours, so what it took is known only from `progress`)."""
-        parts = slack_messages(message)
+        client = await self._client(workspace)
+        defer = progress is not None and progress.defer
+        if defer:  # checked before rendering: a message told "not yet" is not built for it
+            self._not_yet(workspace, conversation)
+        parts = self._parts(message, progress)
         done = progress.done if progress is not None else 0
         for i, part in enumerate(parts[done:], done):
-            await self.pacer.wait(conversation)
-            await self.limits.wait((workspace, POST))
+            if defer:  # the outbox waits in `ready`, holding no delivery slot meanwhile
+                self._not_yet(workspace, conversation)
+                self.pacer.take(conversation)
+            else:
+                await self.pacer.wait(conversation)
+                await self.limits.wait((workspace, POST))
             with calls_for(workspace, own_retries=True):  # a 429 comes back as Throttled
-                response = await self.client.chat_postMessage(
+                response = await client.chat_postMessage(
                     channel=conversation,
                     text=part.text,
                     blocks=part.blocks,
@@ -183,33 +220,73 @@ class SlackMessenger:
                     unfurl_media=False,
                 )
             if dm is not None and response.get("channel"):
-                self._dm_channels[dm.user_id] = str(response["channel"])
+                self._dm_channels[(dm.workspace, dm.user_id)] = str(response["channel"])
             if progress is not None and progress.taken is not None:
                 await progress.taken(i + 1, len(parts))
+        self._rendered.pop(id(message), None)
         if message.attachments and (done < len(parts) or not parts):
             # Slack answered with the DM's channel: files go there (the message is posted
             # already, so nothing after this may fail the delivery)
-            where = self._dm_channels.get(dm.user_id, "") if dm is not None else conversation
-            await self._upload(where, message.attachments)
+            where = (
+                self._dm_channels.get((dm.workspace, dm.user_id), "")
+                if dm is not None
+                else conversation
+            )
+            await self._upload(client, where, message.attachments)
+
+    async def _client(self, workspace: str) -> AsyncWebClient:
+        """The client holding `workspace`'s bot token. WorkspaceGone when the app is no
+        longer installed there: the message is dropped, never sent."""
+        if self.clients is None:
+            return self.client
+        client = await self.clients.client(workspace)
+        if client is None:
+            raise WorkspaceGone(f"Rapport is not installed in Slack workspace {workspace}")
+        return client
+
+    def _not_yet(self, workspace: str, conversation: str) -> None:
+        left = max(self.pacer.left(conversation), self.limits.paused_for((workspace, POST)))
+        if left > 0:
+            raise NotYet(f"{POST} to {conversation} in {left:.1f} s", left)
+
+    def _parts(self, message: OutMessage, progress: Progress | None) -> list[SlackMessage]:
+        """The message as Slack messages; a long one told "not yet" between its parts keeps
+        what it was rendered as until it is done (a few, at most)."""
+        if progress is None or not progress.defer:
+            return slack_messages(message)
+        key = id(message)  # the same object for every try at one outbox row in one run
+        kept = self._rendered.get(key)
+        if kept is None or kept[0] is not message:
+            parts = slack_messages(message)
+            if len(parts) > 1:
+                self._rendered[key] = (message, parts)
+                while len(self._rendered) > RENDERED_KEPT:
+                    self._rendered.pop(next(iter(self._rendered)))
+            return parts
+        return kept[1]
 
     async def _dm_channel(self, user: UserRef) -> str:
         """The app's DM conversation with `user` (files are uploaded there), opened once."""
-        cached = self._dm_channels.get(user.user_id)
+        cached = self._dm_channels.get((user.workspace, user.user_id))
         if cached:
             return cached
+        client = await self._client(user.workspace)
         with calls_for(user.workspace):
-            response = await self.client.conversations_open(users=user.user_id)
+            response = await client.conversations_open(users=user.user_id)
         conversation = str(response["channel"]["id"])
-        self._dm_channels[user.user_id] = conversation
+        self._dm_channels[(user.workspace, user.user_id)] = conversation
         return conversation
 
     async def send_files(self, user: UserRef, paths: tuple[str, ...]) -> None:
         """Hand a member the files a reply carries (an export, their data) in their DM:
         an ephemeral reply cannot carry files."""
         if paths:
-            await self._upload(await self._dm_channel(user), paths)
+            client = await self._client(user.workspace)
+            await self._upload(client, await self._dm_channel(user), paths)
 
-    async def _upload(self, conversation: str, paths: tuple[str, ...]) -> None:
+    async def _upload(
+        self, client: AsyncWebClient, conversation: str, paths: tuple[str, ...]
+    ) -> None:
         """Upload files after the message. The message is already posted, so a failed upload
         is logged, not retried (a retry would post the message twice)."""
         for path in paths:
@@ -217,7 +294,7 @@ class SlackMessenger:
                 log.warning("attachment %s is missing; not uploaded", Path(path).name)
                 continue
             try:
-                await self.client.files_upload_v2(
+                await client.files_upload_v2(
                     channel=conversation,
                     file=path,
                     filename=Path(path).name,
@@ -237,7 +314,7 @@ class SlackMessenger:
         if error in UNREACHABLE:
             return RecipientUnreachable(f"Slack refused the DM: {error}")
         if error == "channel_not_found":
-            self._dm_channels.pop(user.user_id, None)
+            self._dm_channels.pop((user.workspace, user.user_id), None)
             try:
                 await self._dm_channel(user)
             except SlackApiError as why:

@@ -25,7 +25,7 @@ class SlackResolver:
         m = MENTION.fullmatch(raw.strip())
         if m is None:
             return None
-        user = await self.directory.user(m.group(1))
+        user = await self.directory.user(m.group(1), workspace)
         if user is None:
             return None
         if user.is_bot or user.deleted:

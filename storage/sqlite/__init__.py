@@ -54,7 +54,9 @@ from storage.sqlite.privacy import SqlitePrivacy
 from storage.sqlite.referrals import SqliteReferrals
 from storage.sqlite.requests import SqliteRequests
 from storage.sqlite.seats import SqliteSeats
+from storage.sqlite.slack_installations import SqliteSlackInstallations
 from storage.sqlite.thanks import SqliteThanks
+from storage.sqlite.workspaces import SqliteWorkspaces
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,8 @@ class SqliteRepository:
     due: SqliteDue
     privacy: SqlitePrivacy
     requests: SqliteRequests
+    workspaces: SqliteWorkspaces
+    slack_installations: SqliteSlackInstallations  # adapters.slack.installations
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._db = conn
@@ -372,6 +376,8 @@ def _attach_stores(uow: SqliteRepository) -> None:
     uow.due = SqliteDue(uow)
     uow.privacy = SqlitePrivacy(uow)
     uow.requests = SqliteRequests(uow)
+    uow.workspaces = SqliteWorkspaces(uow)
+    uow.slack_installations = SqliteSlackInstallations(uow)
 
 
 async def _set_wal(conn: aiosqlite.Connection) -> None:

@@ -4,6 +4,7 @@ token, finished, postponed, cancelled or reopened after a clock step.
 
 from __future__ import annotations
 
+from bot.model import DueState
 from bot.ports import DueItem
 from storage.sqlite.base import Store, new_token
 
@@ -47,7 +48,9 @@ class SqliteDue(Store):
         items.sort(key=lambda i: (i.due_at, i.id))
         return items
 
-    async def finish(self, item: DueItem, state: str, now: int, note: str | None = None) -> bool:
+    async def finish(
+        self, item: DueItem, state: DueState, now: int, note: str | None = None
+    ) -> bool:
         """Close a claimed row; False when the claim was lost (another process reclaimed it),
         in which case the caller rolls back what it did."""
         cur = await self._db.execute(
@@ -106,7 +109,9 @@ class SqliteDue(Store):
         )
         return cur.rowcount
 
-    async def finished_after(self, after: int, kinds: tuple[str, ...]) -> list[tuple[DueItem, str]]:
+    async def finished_after(
+        self, after: int, kinds: tuple[str, ...]
+    ) -> list[tuple[DueItem, DueState]]:
         """Group work of these kinds done or dropped after `after`, with its state: only a
         clock set back finds any. Along due_work_finished, named: without statistics SQLite
         would read every finished row of group work (due_work_target) at every tick."""
@@ -118,7 +123,7 @@ class SqliteDue(Store):
             f" AND done_at > ? AND kind IN ({marks}) ORDER BY due_at, id",
             (after, *kinds),
         )
-        return [(DueItem(*tuple(r)[:7], note=r["note"]), r["state"]) for r in rows]
+        return [(DueItem(*tuple(r)[:7], note=r["note"]), DueState(r["state"])) for r in rows]
 
     async def last_done(self, group_id: int, kind: str, before: int) -> int | None:
         """When the group's last work of this kind that ran was due, before `before`."""

@@ -109,3 +109,16 @@ class SqliteGroups(Store):
     async def meeting_since(self, group_id: int) -> int | None:
         row = await self._one("SELECT meeting_since FROM groups WHERE id = ?", (group_id,))
         return row["meeting_since"] if row else None
+
+    async def delivery_problem(self, group_id: int) -> str | None:
+        """What the group's admins were last told stops its posts (None: nothing now)."""
+        row = await self._one("SELECT delivery_problem FROM groups WHERE id = ?", (group_id,))
+        return row["delivery_problem"] if row else None
+
+    async def set_delivery_problem(self, group_id: int, problem: str | None) -> None:
+        # (clearing is asked at every post that goes through: a write only when there is one)
+        await self._db.execute(
+            "UPDATE groups SET delivery_problem = ? WHERE id = ?"
+            f" AND {self.dialect.distinct('delivery_problem', '?')}",
+            (problem, group_id, problem),
+        )

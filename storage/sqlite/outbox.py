@@ -10,6 +10,7 @@ over can change nothing any more.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
@@ -21,27 +22,51 @@ from storage.sqlite.base import Store, new_token
 ERROR_KEPT = 500  # characters of a platform's error kept in last_error
 
 
+# platforms where a person has one DM conversation with the bot whatever the workspace that
+# queued the message (a Discord user's DM channel is not a guild's)
+ONE_DM_CHANNEL = frozenset({"discord"})
+
+
 def lane(target: Target) -> str:
-    """The conversation a message goes to; migration 0010 computes the same from the JSON."""
+    """The conversation a message goes to; migrations 0010 and 0015 compute the same from
+    the JSON."""
     if isinstance(target, UserRef):
+        if target.platform in ONE_DM_CHANNEL:
+            return f"dm:{target.platform}:{target.user_id}"
         return f"dm:{target.platform}:{target.workspace}:{target.user_id}"
     return f"post:{target.platform}:{target.workspace}:{target.channel_id or ''}"
 
 
-# A row is claimable only when nothing queued before it in its lane is going out or due to go
-# now: so a conversation has one message out at a time, taken in the order they were queued.
-# A message waiting out a retry's backoff holds nothing up (one the platform keeps failing
-# must not silence its channel for the hour its retries take). Each branch reads outbox_due
-# in (next_attempt_at, id) order with that check per row, and the two are merged, so the
-# LIMIT stops the reading (one OR'd WHERE made SQLite sort every due row for each batch:
-# bench/plans.py). The check is one probe of outbox_lane.
-_FIRST_IN_LANE = (
+# A row is claimable only when nothing queued before it in its lane is still to go out (going
+# out now, or waiting, a retry's backoff included), and nothing else in its lane is going out
+# now, whatever its order: so a conversation has one message out at a time, taken in the
+# order they were queued, and a message waiting for its retry is never overtaken by a later
+# one. (A message scheduled for later, after quiet hours, comes after what is queued for
+# now: lanes are ordered by send_at, then id. A held message released to its earlier time,
+# the monthly recap, can come to be ordered before a message already going out: it waits
+# for that one.) A claim gone stale holds back nothing it is ordered after: its process
+# died, and it goes again behind the rest (else two stale claims could hold each other back
+# forever). Each branch reads outbox_due in (next_attempt_at, id) order with that check per
+# row, and the two are merged, so the LIMIT stops the reading (one OR'd WHERE made SQLite
+# sort every due row for each batch: bench/plans.py). The check is two probes of
+# outbox_lane.
+_EARLIER_IN_LANE = (
     "NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.lane = d.lane"
-    " AND e.state IN ('pending', 'sending') AND (e.send_at, e.id) < (d.send_at, d.id)"
-    " AND (e.state = 'sending' OR e.next_attempt_at <= :now))"
+    " AND e.state IN ('pending', 'sending') AND (e.send_at, e.id) < (d.send_at, d.id))"
 )
 
 
+def _first_in_lane(live: str) -> str:
+    """The lane check; `live` is the condition on a 'sending' row `f` that makes it hold its
+    lane whatever its order (its claim is not stale)."""
+    return (
+        f"{_EARLIER_IN_LANE} AND NOT EXISTS (SELECT 1 FROM outbox AS f WHERE f.lane = d.lane"
+        f" AND f.state IN ('pending', 'sending') AND f.state = 'sending' AND f.id <> d.id"
+        f" AND {live})"
+    )
+
+
+_FIRST_IN_LANE = _first_in_lane("f.claimed_at >= :stale")
 _CLAIM = {
     "sets": "state = 'sending', claimed_at = :now, claim_token = :token, attempts = attempts + 1",
     "fresh": f"state = 'pending' AND next_attempt_at <= :now AND {_FIRST_IN_LANE}",
@@ -87,6 +112,12 @@ def _target_json(target: Target) -> str:
     return '{"post": [' + ", ".join(map(_ascii, values)) + "]}"
 
 
+def dm_target_prefix(platform: str, workspace: str) -> str:
+    """How the stored target of every DM queued in `workspace` begins (a DM's lane may not
+    name its workspace: ONE_DM_CHANNEL)."""
+    return '{"dm": [' + _ascii(platform) + ", " + _ascii(workspace) + ", "
+
+
 def _ascii(value: object) -> str:
     return encode_basestring_ascii(value) if isinstance(value, str) else json.dumps(value)
 
@@ -113,7 +144,7 @@ class SqliteOutbox(Store):
     async def add_many(
         self,
         group_id: int | None,
-        queued: list[tuple[Target, OutMessage, int | None]],
+        queued: Sequence[tuple[Target, OutMessage, int | None]],
         now: int,
     ) -> None:
         """Queue several messages in one statement, in order, as `outbox_add` each."""
@@ -208,6 +239,15 @@ class SqliteOutbox(Store):
                 (item.id, item.claim),
             )
 
+    async def put_back(self, item: OutboxItem, next_attempt_at: int, now: int) -> bool:
+        """Pending again, untried (no attempt counted), due at `next_attempt_at`."""
+        cur = await self._db.execute(
+            "UPDATE outbox SET state = 'pending', attempts = attempts - 1, claimed_at = NULL,"
+            f" claim_token = NULL, next_attempt_at = ?, delay_from = ? WHERE {_OURS}",
+            (next_attempt_at, now, item.id, item.claim),
+        )
+        return cur.rowcount == 1
+
     async def renew(self, tokens: list[str], now: int) -> int:
         """Keep claims that are still being worked on from going stale (a long wait for a
         platform's rate limit)."""
@@ -221,8 +261,13 @@ class SqliteOutbox(Store):
         return renewed
 
     async def next_due(self) -> int | None:
+        """When the next message may go out: the earliest next attempt among messages first
+        in their conversation (one behind another, or beside one going out now, waits for
+        it, whatever its own time)."""
         row = await self._one(
-            "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'"
+            f"SELECT next_attempt_at AS t FROM outbox AS d{self.dialect.indexed_by('outbox_due')}"
+            f" WHERE state = 'pending' AND {_first_in_lane('1 = 1')}"
+            " ORDER BY next_attempt_at LIMIT 1"
         )
         return row["t"] if row else None
 

@@ -16,9 +16,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from adapters.discord.cli import connected
 from adapters.health import Health, serve_health
 from adapters.metrics import PrometheusMetrics
+from adapters.scheduler import Scheduler
 from adapters.slack.cli import SlackEnv, serve
 from bot.config import SlackSettings
-from bot.scheduler import Scheduler
 from bot.service import Core
 from storage.sqlite import SqliteRepository
 from tests.conftest import Chat
@@ -311,9 +311,25 @@ def test_the_core_never_imports_prometheus_client():
     import sys
 
     probe = (
-        "import sys, bot.app, bot.service, bot.scheduler, bot.metrics;"
+        "import sys, bot.app, bot.service, adapters.scheduler, bot.metrics;"
         " print('prometheus_client' in sys.modules)"
     )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout == "False\n"
+
+
+def test_the_core_never_imports_apscheduler():
+    """APScheduler only keeps time for the adapters (adapters/scheduler.py): no module of
+    the core, the console's included, loads it."""
+    import pkgutil
+    import subprocess
+    import sys
+
+    import bot
+
+    core = [f"bot.{m.name}" for m in pkgutil.iter_modules(bot.__path__) if m.name != "__main__"]
+    assert "bot.service" in core and "bot.scheduler" not in core
+    probe = f"import sys, {', '.join(core)}; print('apscheduler' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout == "False\n"
 

@@ -18,15 +18,16 @@ from discord.http import Route
 from adapters.discord.client import DiscordConfig, RapportClient
 from adapters.discord.events import MeetingEvents
 from adapters.discord.messenger import DiscordMessenger, DiscordResolver
-from adapters.discord.pace import RequestPace
+from adapters.discord.pace import GlobalPace
+from adapters.discord.shards import Shards, make_client
 from adapters.discord.sync import hash_path
+from adapters.scheduler import Scheduler
 from bot.app import App, build
 from bot.config import Settings
-from bot.scheduler import Scheduler
 from tests.discord_adapter.fake_discord import BASE, GUILD_ID, TOKEN, FakeDiscord
 from tests.discord_adapter.fake_discord import Interaction as Seen
 from tests.discord_adapter.payloads import ALICE, BOB, CAROL, PEOPLE, Person, slash
-from tests.fakes import FakeClock, FakeMonotonic
+from tests.fakes import FakeClock
 
 
 class Bot:
@@ -37,17 +38,23 @@ class Bot:
         self.db = db
         self.settings = settings
         self.clock = clock
-        self.pace = FakeMonotonic()
         self.client: RapportClient
         self.app: App
         self.scheduler: Scheduler
 
-    async def start(self, guild_ids: tuple[int, ...] = (GUILD_ID,)) -> Bot:
+    async def start(
+        self, guild_ids: tuple[int, ...] = (GUILD_ID,), shards: Shards | None = None
+    ) -> Bot:
         config = DiscordConfig(token=TOKEN, guild_ids=guild_ids, api_url=BASE)
-        self.client = RapportClient(config, commands_hash=hash_path(str(self.db)))
-        # Discord's global limit is paced on a fake clock: a big group never waits for real
-        pace = RequestPace(monotonic=self.pace.monotonic, sleep=self.pace.sleep)
-        messenger = DiscordMessenger(self.client, on_posted=self.client.after_post, pace=pace)
+        # Discord's global limit is paced on the fake's own clock: nothing waits for real. A
+        # process starts more than a second after the last one's requests (whose pace it
+        # does not share), as a restart does
+        self.api.clock.now += 1.0
+        pace = GlobalPace(monotonic=self.api.clock.monotonic, sleep=self.api.clock.sleep)
+        self.client = make_client(
+            config, commands_hash=hash_path(str(self.db)), shards=shards, pace=pace
+        )
+        messenger = DiscordMessenger(self.client, on_posted=self.client.after_post)
         self.app = await build(
             self.settings,
             messenger=messenger,

@@ -6,18 +6,25 @@ the interaction webhook adapter, the error classes with Discord's codes). Nothin
 network.
 It keeps the messages it was sent, so a test can read a DM as the member would see it,
 watch it being edited after a click, and click one of its buttons in a later process.
+
+It holds the bot to Discord's global limit on its own fake clock (`clock`, which only the
+pace's sleeps move): past 50 requests in any one second, a request is answered 429 with
+`global: true` and its retry_after, as Discord does. Interaction callbacks and webhooks are
+not counted, as Discord does not count them.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 
 from tests.discord_adapter.fake_http import FakeSession
+from tests.fakes import FakeMonotonic
 
 BASE = "https://discord.test/api/v10"
 GATEWAY = "wss://gateway.discord.test"
@@ -25,6 +32,7 @@ GATEWAY = "wss://gateway.discord.test"
 APP_ID = 900000000000000001  # the application and its bot user share an id
 GUILD_ID = 900000000000000100
 CHANNEL_ID = 900000000000000200
+GLOBAL_PER_SECOND = 50  # Discord's global limit for a bot token
 TOKEN = "OTAwMDAwMDAwMDAwMDAwMDAx.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
 BOT_USER = {
@@ -49,6 +57,7 @@ class Call:
     query: dict[str, str]
     body: Any
     status: int = 200
+    at: float = 0.0  # when Discord took it, on the fake's clock
 
     def __repr__(self) -> str:
         return f"{self.method} {self.path} → {self.status}"
@@ -85,25 +94,45 @@ class FakeDiscord:
         self._nonces: dict[tuple[int, str], int] = {}  # (channel, nonce) → message id
         self.token_revoked = False  # GET /users/@me answered 401, as for a reset token
         self._ids = itertools.count(APP_ID + 1_000_000)
+        self.clock = FakeMonotonic()  # Discord's seconds, for its global limit
+        self.global_per_second: int | None = GLOBAL_PER_SECOND  # None: no global limit
+        self._taken: deque[float] = deque()  # when each of the last second's requests came
 
     # --- the seam --------------------------------------------------------------------------
     def session(self, *args: Any, **kwargs: Any) -> FakeSession:
         """Called where discord.py builds its aiohttp.ClientSession (at login)."""
-        return FakeSession(self, kwargs.get("connector"))
+        return FakeSession(self, kwargs.get("connector"), kwargs.get("trace_configs"))
 
     def record(self, method: str, url: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         """One request through the session: answered, and kept in `calls`."""
         if not url.startswith(BASE + "/"):
             raise AssertionError(f"discord.py called {url}, outside DISCORD_API_URL {BASE}")
         path = url[len(BASE) :]
-        status, answer = self.handle(method, path, query, body)
-        call = Call(method, path, query, body, status)
+        wait = self.over_the_global_limit(path)
+        if wait is None:
+            status, answer = self.handle(method, path, query, body)
+        else:
+            status = 429
+            answer = {"message": "You are being rate limited.", "retry_after": wait, "global": True}
+        call = Call(method, path, query, body, status, self.clock.now)
         self.calls.append(call)
         m = re.fullmatch(r"/channels/(\d+)/messages", path)
         if self.lost_dm_answers and status == 200 and m and int(m[1]) in self.dm_channels.values():
             self.lost_dm_answers -= 1  # Discord stored it; the connection dropped on the way back
             raise aiohttp.ServerDisconnectedError()
         return status, answer
+
+    def over_the_global_limit(self, path: str) -> float | None:
+        """None when Discord takes the request now; else the seconds until it would."""
+        if self.global_per_second is None or path.startswith(("/interactions/", "/webhooks/")):
+            return None  # interactions are not bound to the global limit
+        now = self.clock.now
+        while self._taken and self._taken[0] <= now - 1.0:
+            self._taken.popleft()
+        if len(self._taken) >= self.global_per_second:
+            return round(self._taken[0] + 1.0 - now, 3)
+        self._taken.append(now)
+        return None
 
     def snowflake(self) -> int:
         return next(self._ids)

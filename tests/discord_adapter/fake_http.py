@@ -1,5 +1,7 @@
 """The HTTP seam: the slice of aiohttp's ClientSession that discord.py uses for REST and
-interaction webhooks, handing each request to an in-memory API instead of the network."""
+interaction webhooks, handing each request to an in-memory API instead of the network.
+Like aiohttp, it awaits the session's trace configs' on_request_start before a request
+leaves (discord.py's `http_trace`, where Rapport paces Discord's global limit)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ import json
 from typing import Any, Protocol
 
 import aiohttp
+from aiohttp.tracing import Trace
 from multidict import CIMultiDict
+from yarl import URL
 
 
 class Api(Protocol):
@@ -38,6 +42,7 @@ class FakeResponse:
         )
         self._text = "" if body is None else json.dumps(body)
         self.headers: CIMultiDict[str] = CIMultiDict()
+        self.headers["Via"] = "1.1 google"  # Discord's answers come through its proxy
         if body is not None:
             self.headers["Content-Type"] = "application/json"
 
@@ -51,21 +56,56 @@ class FakeResponse:
         return None
 
 
-class FakeSession:
-    """The slice of aiohttp.ClientSession discord.py uses for REST and webhooks."""
+async def request_start(
+    session: Any, traces: list[aiohttp.TraceConfig], method: str, url: str, headers: Any
+) -> None:
+    """What aiohttp does before a request leaves: each trace's on_request_start, awaited."""
+    for config in traces:
+        trace = Trace(session, config, config.trace_config_ctx())
+        await trace.send_request_start(method, URL(url), CIMultiDict(headers or {}))
 
-    def __init__(self, api: Api, connector: aiohttp.BaseConnector | None) -> None:
-        self.api = api
-        self.connector = connector
-        self.closed = False
 
-    def request(self, method: str, url: str, **kwargs: Any) -> FakeResponse:
+class _Exchange:
+    """`async with session.request(…)`: the traces, then the API's answer."""
+
+    def __init__(self, session: FakeSession, method: str, url: str, kwargs: Any) -> None:
+        self.session = session
+        self.method = method
+        self.url = url
+        self.kwargs = kwargs
+
+    async def __aenter__(self) -> FakeResponse:
+        s, kwargs = self.session, self.kwargs
+        await request_start(s, s.traces, self.method, self.url, kwargs.get("headers"))
         data = kwargs.get("data")
         body = _multipart(data) if isinstance(data, aiohttp.FormData) else None
         if isinstance(data, str) and data:
             body = json.loads(data)
         query = {k: str(v) for k, v in (kwargs.get("params") or {}).items()}
-        return FakeResponse(*self.api.record(method, url, query, body))
+        return FakeResponse(*s.api.record(self.method, self.url, query, body))
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class FakeSession:
+    """The slice of aiohttp.ClientSession discord.py uses for REST and webhooks."""
+
+    def __init__(
+        self,
+        api: Api,
+        connector: aiohttp.BaseConnector | None,
+        trace_configs: list[aiohttp.TraceConfig] | None = None,
+    ) -> None:
+        self.api = api
+        self.connector = connector
+        self.closed = False
+        self.traces = list(trace_configs or [])
+        for config in self.traces:
+            config.freeze()  # as ClientSession does
+
+    def request(self, method: str, url: str, **kwargs: Any) -> _Exchange:
+        return _Exchange(self, method, url, kwargs)
 
     async def close(self) -> None:
         self.closed = True

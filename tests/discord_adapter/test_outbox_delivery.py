@@ -7,14 +7,13 @@ as several that fails part-way is resumed where it stopped, by this process or t
 from __future__ import annotations
 
 from adapters.discord import render
-from adapters.discord.pace import WINDOW, RequestPace
 from bot.model import ChannelRef
 from bot.out import OutMessage
 from bot.text import listing, lit
 from tests.discord_adapter.conftest import Bot, rows, text
 from tests.discord_adapter.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.discord_adapter.payloads import ALICE, BOB, CAROL
-from tests.fakes import FakeClock, FakeMonotonic
+from tests.fakes import FakeClock
 
 
 def creates(api: FakeDiscord, channel: int) -> list[dict]:
@@ -43,7 +42,9 @@ async def test_a_dm_whose_answer_was_lost_is_not_posted_twice(
     assert "Jane Roe" in text(dm)
     sent = creates(discord_api, discord_api.dm_channels[BOB.id])
     assert len(sent) == 2
-    assert {(b["nonce"], b["enforce_nonce"]) for b in sent} == {("outbox-5-0", True)}  # the first (only) part
+    assert {(b["nonce"], b["enforce_nonce"]) for b in sent} == {
+        ("outbox-5-0", True)
+    }  # the first (only) part
 
     [row] = await rows(group, "SELECT id, state, attempts FROM outbox WHERE target LIKE '%\"dm\"%'")
     assert row == {"id": 5, "state": "sent", "attempts": 2}
@@ -80,36 +81,10 @@ async def test_a_post_discord_refuses_is_tried_once_and_the_admin_told_once(
     }
 
 
-async def test_requests_keep_within_discords_global_limit_without_waiting_for_real() -> None:
-    time = FakeMonotonic()
-    pace = RequestPace(monotonic=time.monotonic, sleep=time.sleep)
-    sent = []
-    for _ in range(120):
-        await pace.take()
-        sent.append(time.now)
-    assert sent[:50] == [1000.0] * 50  # a burst within the limit goes at once
-    for i in range(len(sent)):  # never more than 50 in any second (and a twentieth or so)
-        assert sum(1 for t in sent if sent[i] <= t < sent[i] + WINDOW) <= 50
-    assert sent[-1] - sent[0] < 3 * WINDOW  # and no slower than that
-
-
-async def test_after_a_global_429_nothing_more_goes_in_that_second() -> None:
-    time = FakeMonotonic()
-    holds = [True]
-
-    async def held() -> bool:
-        return bool(holds and holds.pop())
-
-    pace = RequestPace(held=held, monotonic=time.monotonic, sleep=time.sleep)
-    await pace.take()
-    assert time.now == 1000.0 + WINDOW  # the hold used the second up
-
-
 # --- one long message, several Discord messages ----------------------------------------------
 GENERAL = ChannelRef("discord", str(GUILD_ID), str(CHANNEL_ID), "#general")
 ROLL_CALL = OutMessage(
-    lit("Everyone:\n")
-    + listing([lit(f"member number {i} " * 20) for i in range(60)], sep="\n"),
+    lit("Everyone:\n") + listing([lit(f"member number {i} " * 20) for i in range(60)], sep="\n"),
     kind="notice",
 )
 

@@ -16,9 +16,10 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from bot.commands import COMMANDS, RSVP_WORDS, SNOOZES, STATUS_WORDS
+from bot.commands import RSVP_WORDS, SNOOZES, STATUS_WORDS
 from bot.model import UserRef
 from bot.out import Action, Field, OutMessage
+from bot.registry import COMMANDS
 from bot.text import Link, Mention, Rich, UserText, When
 
 T = TypeVar("T")

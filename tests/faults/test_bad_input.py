@@ -32,9 +32,10 @@ from adapters.slack.blocks import SECTION_MAX, TEXT_MAX
 from adapters.slack.listeners import FORM_COMMANDS, Listeners
 from bot import messages
 from bot.app import build
-from bot.commands import MAX_TEXT, ParseError, clean, parse
+from bot.commands import MAX_TEXT, ParseError, clean
 from bot.config import Settings
 from bot.out import OutMessage
+from bot.registry import parse
 from bot.work import Context
 from tests.conftest import Chat
 from tests.discord_adapter.conftest import Bot

@@ -17,9 +17,10 @@ import pytest
 from adapters.console import render as console_render
 from adapters.discord import render as discord_render
 from adapters.slack import mrkdwn
-from bot.commands import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT, ParseError, clean, parse
+from bot.commands import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT, ParseError, clean
 from bot.model import UserRef
 from bot.out import Action, Field, OutMessage
+from bot.registry import parse
 from bot.service import Core
 from bot.text import Mention, Rich, UserText, lit
 from bot.work import Context

@@ -14,10 +14,11 @@ from adapters.console.clock import ConsoleClock
 from adapters.console.runner import Console, ConsoleMessenger, ConsoleResolver
 from bot import contacts
 from bot.app import build
-from bot.commands import LogReferral, parse
+from bot.commands import LogReferral
 from bot.config import Settings
 from bot.model import ChannelRef, UserRef
 from bot.out import Field, OutMessage
+from bot.registry import parse
 from bot.text import lit
 from tests.conftest import Chat
 from tests.fakes import RecordingMessenger, Sent, channel, user

@@ -9,6 +9,7 @@ can be told to fail a method a number of times (a 429 with Retry-After, say).
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import re
@@ -85,6 +86,12 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # many workspaces: the bot token each workspace's installation was given (token →
+        # team), and the codes Slack's consent page hands back (code → team, name, token)
+        self.teams: dict[str, str] = {}
+        self.codes: dict[str, tuple[str, str, str]] = {}
+        self._team = TEAM
+        self.client_secret = ""  # the app's, which oauth.v2.access must be sent
 
     # --- lifecycle -----------------------------------------------------------------
     async def start(self) -> None:
@@ -151,6 +158,10 @@ class FakeSlack:
         elif request.can_read_body:
             args.update(dict(await request.post()))
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if token.startswith("Basic "):  # oauth.v2.access: the app's id and secret, not a token
+            who, _, secret = base64.b64decode(token[6:]).decode().partition(":")
+            args.update(client_id=who, client_secret_matches=secret == self.client_secret)
+            token = ""
         await self._record(Call(method, args, token))
         if gate := self._gates.get(method):
             await gate.wait()
@@ -177,6 +188,7 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": f.error}, status=f.status, headers=f.headers
             )
+        self._team = self.teams.get(token, TEAM)  # whose token it is (read by auth.test)
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         body = handler(args) if handler else {"ok": False, "error": "unknown_method"}
         return web.json_response(body)
@@ -213,10 +225,33 @@ class FakeSlack:
         return {
             "ok": True,
             "team": "Test",
-            "team_id": TEAM,
+            "team_id": self._team,
             "user": "rapport",
             "user_id": BOT_USER,
             "bot_id": "B0RAPPORT",
+        }
+
+    def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The code from Slack's consent page, exchanged for the workspace's bot token
+        (each code once, as Slack does)."""
+        if not args.get("client_secret_matches"):
+            return {"ok": False, "error": "invalid_client"}
+        grant = self.codes.pop(str(args.get("code", "")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, name, token = grant
+        self.teams[token] = team
+        return {
+            "ok": True,
+            "app_id": "A0RAPPORT",
+            "authed_user": {"id": "U0ALICE"},
+            "scope": "commands,chat:write,im:write,users:read,files:write",
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": BOT_USER,
+            "team": {"id": team, "name": name},
+            "enterprise": None,
+            "is_enterprise_install": False,
         }
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:

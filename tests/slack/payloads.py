@@ -31,11 +31,12 @@ def slash_form(
     channel_name: str,
     response_url: str,
     trigger: str | None = None,
+    team: str = TEAM,
 ) -> dict[str, str]:
-    """The form fields Slack POSTs for a slash command."""
+    """The form fields Slack POSTs for a slash command (from workspace `team`)."""
     return {
         "token": "gIkuvaNzQIHg97ATvDxqgjtO",  # deprecated verification token; ignored
-        "team_id": TEAM,
+        "team_id": team,
         "team_domain": "rapport-test",
         "channel_id": channel_id,
         "channel_name": channel_name,
@@ -185,3 +186,21 @@ def signed_headers(
         headers["x-slack-retry-num"] = str(retry)
         headers["x-slack-retry-reason"] = "http_timeout"
     return headers
+
+
+def event_callback(
+    event: dict[str, Any], *, team: str = TEAM, at: int = 1700000000, event_id: str = ""
+) -> str:
+    """An Events API delivery (app_uninstalled, tokens_revoked…) as Slack POSTs it, of an
+    event that happened at `at` (Unix seconds). A retry carries the same id and time."""
+    return json.dumps(
+        {
+            "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+            "team_id": team,
+            "api_app_id": APP_ID,
+            "event": {"event_ts": f"{at}.000100", **event},
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_ids):08X}",
+            "event_time": at,
+        }
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import aiohttp
@@ -20,7 +20,7 @@ from adapters.slack.cli import SlackEnv, serve
 from adapters.slack.client import web_client
 from adapters.slack.limits import RateLimits
 from adapters.slack.messenger import Pacer, SlackMessenger
-from bot.config import Settings, SlackSettings
+from bot.config import DeliverySettings, Settings, SlackSettings
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.outbox import STALE_CLAIM_SECONDS
@@ -342,3 +342,115 @@ async def test_a_burst_of_first_requests_asks_auth_test_once(
 
 async def _no_wait(seconds: float) -> None:
     return None
+
+
+# --- waiting holds no delivery slot -------------------------------------------------------------
+@dataclass
+class SteppedTime:
+    """A monotonic clock that moves only when the test says, and a sleep that lasts until
+    then: every wait of the messenger's (pacing, a Retry-After) is seen and held."""
+
+    now: float = 1000.0
+    sleepers: list[tuple[float, asyncio.Future[None]]] = field(default_factory=list)
+    slept: list[float] = field(default_factory=list)
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.sleepers.append((self.now + seconds, done))
+        await done
+
+    async def someone_sleeps(self) -> None:
+        while not self.sleepers:
+            await asyncio.sleep(0)  # a turn of the loop, not time
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        for at, done in list(self.sleepers):
+            if at <= self.now:
+                self.sleepers.remove((at, done))
+                if not done.done():
+                    done.set_result(None)
+
+
+def one_slot(
+    fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings, time: object
+) -> Core:
+    """A process delivering through the real Slack messenger with one delivery slot, its
+    pacing and rate limits on `time`."""
+    limits = RateLimits(time.monotonic, time.sleep)  # type: ignore[attr-defined]
+    client = web_client("xoxb-test", fake.base_url, sleep=time.sleep, limits=limits)  # type: ignore[attr-defined]
+    pacer = Pacer(monotonic=time.monotonic, sleep=time.sleep)  # type: ignore[attr-defined]
+    one = replace(settings, delivery=DeliverySettings(concurrency=1))
+    return Core(repo, SlackMessenger(client, pacer, limits), clock, FakeResolver(), one)
+
+
+async def test_a_long_post_waiting_for_its_channels_pace_gives_its_slot_to_a_dm(
+    fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings
+) -> None:
+    """One delivery slot. The roll call's second part must wait a second after its first
+    (one post a second per channel): meanwhile the slot serves Bob's DM, instead of the
+    roll call holding it through the wait; then the roll call goes on, a second a part."""
+    time = SteppedTime()
+    core = one_slot(fake, repo, clock, settings, time)
+    parts = await queue_roll_call(repo, clock)
+    async with repo.transaction() as tx:
+        bob = UserRef("slack", TEAM, BOB["id"], "Bob")
+        await tx.outbox.add(None, bob, HELLO_ONE, int(clock.now().timestamp()))
+
+    delivery = asyncio.create_task(core.deliver())
+    await fake.until(lambda: len(fake.dms_to(BOB["id"])) == 1)  # while the roll call waits
+    assert len(fake.posts_in(GROUP[0])) == 1
+    for taken in range(2, len(parts) + 1):
+        await asyncio.wait_for(time.someone_sleeps(), 10)  # the roll call waits its pace
+        time.advance(1.0)
+        await fake.until(lambda n=taken: len(fake.posts_in(GROUP[0])) == n)
+    assert await asyncio.wait_for(delivery, 10) == 2
+
+    channels = [c["channel"] for c in fake.calls_to("chat.postMessage")]
+    assert channels == [GROUP[0], BOB["id"], *[GROUP[0]] * (len(parts) - 1)]
+    assert [m["blocks"] for m in fake.posts_in(GROUP[0])] == [p.blocks for p in parts]
+    assert await outbox_rows(repo) == [("sent", 1, len(parts)), ("sent", 1, 0)]
+
+
+async def test_stopping_during_a_rate_limits_pause_marks_what_went_and_hands_back_the_rest(
+    fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings
+) -> None:
+    """One slot, three posts in one workspace. The first goes; the second meets a 429
+    (Retry-After 30 s), which pauses chat.postMessage there; the third finds the pause. The
+    process is told to stop during the pause: it lets go at once, the first is marked sent,
+    the other two are handed back untried, and the next process sends each of them once
+    (the first not again)."""
+    fake.bot_channels |= {"C0A", "C0B", "C0C"}
+    time = HeldTime()
+    core = one_slot(fake, repo, clock, settings, time)
+    now = int(clock.now().timestamp())
+    async with repo.transaction() as tx:
+        for cid in ("C0A", "C0B", "C0C"):
+            await tx.outbox.add(None, post_to(TEAM, cid), OutMessage(lit(f"to {cid}")), now)
+    fake.fail(
+        "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "30"}, where="C0B"
+    )
+
+    delivery = asyncio.create_task(core.deliver())
+    await fake.until(lambda: len(fake.calls_to("chat.postMessage")) == 2)  # A taken, B refused
+
+    async def both_wait() -> None:
+        while len(time.held) < 2:
+            await asyncio.sleep(0)  # a turn of the loop, not time
+
+    await asyncio.wait_for(both_wait(), 10)  # B waits out the pause, and C, which found it
+    core.outbox.stop()
+    assert await asyncio.wait_for(delivery, 10) == 1
+
+    assert await outbox_rows(repo) == [("sent", 1, 0), ("pending", 0, 0), ("pending", 0, 0)]
+    assert [m["text"] for m in fake.messages.values()] == ["to C0A"]
+
+    time.release(31)
+    restarted = one_slot(fake, repo, clock, settings, FakeMonotonic())
+    assert await restarted.deliver() == 2
+    assert sorted(m["text"] for m in fake.messages.values()) == ["to C0A", "to C0B", "to C0C"]
+    assert await outbox_rows(repo) == [("sent", 1, 0), ("sent", 1, 0), ("sent", 1, 0)]

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.scheduler import Scheduler
 from adapters.slack import listeners
 from adapters.slack.blocks import SlackMessage, slack_messages
 from adapters.slack.client import web_client
@@ -25,7 +26,6 @@ from bot import messages
 from bot.model import ChannelRef, Member, UserRef
 from bot.out import OutMessage
 from bot.ports import DeliveryError, Progress
-from bot.scheduler import Scheduler
 from bot.text import listing, lit
 from tests import limits
 from tests.chapter import SIZE, Week, names, seed
@@ -70,6 +70,7 @@ def posts_since(fake, before: int) -> list[dict[str, Any]]:
 async def tick(slack, clock, at: datetime) -> None:
     clock.set(at)
     await Scheduler(slack.core, clock).tick()
+    await slack.core.settle()  # the tick woke the dispatcher; what it queued has gone out
 
 
 async def test_the_recap_names_every_giver_thank_and_visitor(chapter: Week, fake, slack, clock):

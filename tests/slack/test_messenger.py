@@ -4,6 +4,8 @@ posts spaced a second apart, and Slack's errors sorted into retry, never, or ask
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from adapters.slack.client import web_client
@@ -19,8 +21,10 @@ from bot.ports import (
     Throttled,
 )
 from bot.text import lit
-from tests.slack.conftest import ALICE, BOB, GROUP, FakeTime
+from tests.slack.conftest import ALICE, BOB, CAROL, GROUP, FakeTime, Workspace, offline_bot
+from tests.slack.fake_slack import TEAM
 from tests.slack.test_commands import REFERRAL, rows
+from tests.slack.test_delivery import HeldTime
 
 HELLO = OutMessage(lit("Hello"))
 CHANNEL = ChannelRef("slack", "T0RAPPORT", GROUP[0], "#" + GROUP[1])
@@ -123,6 +127,17 @@ async def test_a_file_for_a_member_goes_to_the_dm_slack_named(messenger, fake, t
     assert (upload.channel, upload.filename) == ("D0BOB", "export.csv")
 
 
+async def test_a_dm_known_in_one_workspace_is_not_taken_for_anothers(messenger, fake, tmp_path):
+    """A Grid member has one user id in several workspaces, but the app's DM with them is
+    one workspace's, opened with its token: a file for them in another workspace goes to
+    the DM that workspace opens."""
+    report = tmp_path / "export.csv"
+    report.write_text("id,prospect\n1,Jane Roe\n")
+    await messenger.send_dm(slack_user("U0BOB"), HELLO)
+    await messenger.send_files(UserRef("slack", "T0OTHER", "U0BOB", "U0BOB"), (str(report),))
+    assert [c["users"] for c in fake.calls_to("conversations.open")] == ["U0BOB"]
+
+
 @pytest.mark.parametrize(
     ("uid", "error", "outcome"),
     [
@@ -195,3 +210,25 @@ async def test_the_outbox_keeps_a_refused_dm_for_later(group, fake, slack, clock
     assert await rows(
         slack, """SELECT state, attempts FROM outbox WHERE target LIKE '{"dm"%U0BOB%'"""
     ) == [{"state": "sent", "attempts": 2}]
+
+
+async def test_a_429_met_while_answering_a_command_pauses_that_method_for_its_workspace(
+    fake, settings, clock
+):
+    """The listener's own Web API calls (users.info for the typer, views.open, an answer
+    too long for the response_url) are made for the request's workspace: a 429 pauses the
+    method there (where every call of it waits the pause out), not for no workspace."""
+    time = HeldTime()
+    bot = await offline_bot(settings, clock, fake, time)  # type: ignore[arg-type]
+    try:
+        fake.fail("users.info", "ratelimited", status=429, headers={"Retry-After": "30"})
+        typed = asyncio.create_task(Workspace(bot, fake).type(CAROL, "/rapport help"))
+        await asyncio.wait_for(time.holding.wait(), 10)  # slack-sdk waits out the pause
+
+        limits = bot.messenger.limits
+        assert 30 <= limits.paused_for((TEAM, "users.info")) < 31
+        assert limits.paused_for(("", "users.info")) == 0
+        time.release(31)
+        assert "/referral" in (await asyncio.wait_for(typed, 10)).text  # answered after it
+    finally:
+        await bot.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.scheduler import Scheduler
+from adapters.scheduler import Scheduler
 from tests.slack.conftest import ALICE, BOB, CAROL
 from tests.slack.fake_slack import buttons
 from tests.slack.test_commands import rows
@@ -74,6 +74,7 @@ async def test_a_week_of_breakfast_club_runs_through_slack(ws, fake, slack, cloc
     before = len(fake.posts_in("C0GROUP"))
     clock.set(TUESDAY_1800_SAST)
     await Scheduler(slack.core, clock).tick()
+    await slack.core.settle()  # the tick woke the dispatcher; what it queued has gone out
     [reminder] = [m for m in fake.posts_in("C0GROUP")[before:] if "Reminder" in ws.seen(m)]
     assert f"<!date^{unix}^{{date_short_pretty}} {{time}}|Wed 2 Dec 07:00>" in reminder["text"]
     seen = ws.seen(reminder)

@@ -37,12 +37,14 @@ class Scheduler:
         )
 
     async def tick(self) -> int:
-        """Run what is due now; never raises (a failing tick must not stop the next one)."""
+        """Run what is due now and wake the dispatcher for what it queued; returns how many
+        pieces of work ran. Never waits for delivery (the dispatcher delivers while the next
+        tick comes round) and never raises (a failing tick must not stop the next one)."""
         self.core.metrics.scheduler_ticked()
         try:
             # shielded: a shutdown that cancels the tick lets the work in hand finish (the
             # app's close waits for it) instead of cutting it off mid-transaction
-            return await asyncio.shield(self.core.run_due(self.clock.now()))
+            return await asyncio.shield(self.core.queue_due(self.clock.now()))
         except asyncio.CancelledError:
             log.info("scheduler tick cancelled by shutdown; the work in hand finishes")
             return 0
