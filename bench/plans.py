@@ -182,7 +182,7 @@ async def collect(db: Path) -> list[Plan]:
         ):
             await repo.referrals.of_member(member, which, 20)
             take(f"referrals_of {which}", (f"INDEX {index}",))
-        await repo.numbers.member_activity(member, ts(now) - 26 * 7 * 86400, ts(now))
+        await repo.numbers.activity([(member, ts(now) - 26 * 7 * 86400)], ts(now))
         take("member_activity (lights, 26 weeks)", ("SEARCH",))
         await repo.privacy.export_rows(g, ts(q[0]) - 365 * 86400, ts(q[1]), False)
         take("export_rows (a year)", ("SEARCH",))

@@ -4,6 +4,7 @@ rapport [--config FILE] console [--db FILE] [--script FILE] [--now "YYYY-MM-DD H
 rapport slack [--http [--port N] [--host H]] [--health-port N] [--db FILE]
 rapport discord [--shards N [--shard-ids a,b…]] [--health-port N] [--db FILE]
 rapport migrate [--db FILE]        rapport backup FILE [--db FILE]
+rapport copy-db SRC DST            (a SQLite file or a postgresql:// URL each)
 rapport console --config FILE …   (--config, -v and --log-format may also follow the command)
 rapport --version
 """
@@ -88,13 +89,22 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--client-id", metavar="ID", help="the application id (or DISCORD_CLIENT_ID)")
     m = add("migrate", help="bring the database's schema up to this version's, then stop")
     m.add_argument("--db", metavar="FILE", help=DB_HELP)
+    cp = add(
+        "copy-db",
+        help="copy a database into a new, empty one: SQLite to PostgreSQL or back (bot stopped)",
+    )
+    cp.add_argument("source", metavar="SRC", help="SQLite file or postgresql:// URL to copy")
+    cp.add_argument("target", metavar="DST", help="an empty (or new) SQLite file or PostgreSQL database")
     b = add("backup", help="copy the SQLite database, consistently, while the bot runs")
     b.add_argument("file", metavar="FILE", help="the copy to write (never an existing file)")
     b.add_argument("--db", metavar="FILE", help=DB_HELP)
     return p
 
 
-DB_HELP = "SQLite file (default: RAPPORT_DATABASE, else the config's database.path)"
+DB_HELP = (
+    "SQLite file or postgresql:// URL (default: RAPPORT_DATABASE, else the config's"
+    " database.path)"
+)
 
 
 def _health_options(command: argparse.ArgumentParser, where: str) -> None:
@@ -139,14 +149,28 @@ def main(argv: list[str] | None = None) -> int:
         verbose=args.verbose,
         fmt=args.log_format,
         stream=sys.stderr,
-        secrets=_secrets(settings, os.environ),
+        secrets=_secrets(
+            settings, os.environ, database, getattr(args, "source", ""), getattr(args, "target", "")
+        ),
     )
+    from bot.ports import DatabaseRefused
+
+    try:
+        return _run(args, settings, database)
+    except DatabaseRefused as e:  # checked at start: one line, what is wrong and what to do
+        print(f"rapport: {e}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings, database: str) -> int:
     if args.adapter == "console":
         return _console(args, settings, database)
     if args.adapter == "migrate":
         return _migrate(settings, database)
     if args.adapter == "backup":
         return _backup(database, args.file)
+    if args.adapter == "copy-db":
+        return _copy(args.source, args.target)
     if args.adapter == "discord":
         from adapters.discord.cli import main as discord_main
 
@@ -184,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     return 2  # argparse refuses unknown adapters before this
 
 
-def _secrets(settings: Settings, environ: Mapping[str, str]) -> list[str]:
+def _secrets(settings: Settings, environ: Mapping[str, str], *databases: str) -> list[str]:
     """The values of the variables that hold secrets (and the database URL, which may carry
     a password): never to be written to a log."""
     names = [
@@ -195,24 +219,53 @@ def _secrets(settings: Settings, environ: Mapping[str, str]) -> list[str]:
         settings.discord.token_env,
     ]
     found = [environ[n].strip() for n in names if environ.get(n, "").strip()]
-    url = environ.get(settings.database_env, "").strip()
-    return [*found, url] if "://" in url else found
+    urls = {environ.get(settings.database_env, "").strip(), *(d.strip() for d in databases)}
+    return found + sorted(u for u in urls if "://" in u)
 
 
 def _migrate(settings: Settings, database: str) -> int:
     from bot.app import migrate
+    from bot.ports import DatabaseRefused
+    from storage.databases import label
 
     try:
         version = asyncio.run(migrate(settings, database))
-    except Exception as e:  # a file that is not a database, a disk that is full
-        print(f"rapport: migrate: cannot migrate {database}: {e}", file=sys.stderr)
+    except DatabaseRefused as e:
+        print(f"rapport: migrate: {e}", file=sys.stderr)
         return 1
-    print(f"rapport: {database} is at schema version {version}")
+    except Exception as e:  # a disk that is full, a server that went away
+        print(f"rapport: migrate: cannot migrate {label(database)}: {e}", file=sys.stderr)
+        return 1
+    print(f"rapport: {label(database)} is at schema version {version}")
+    return 0
+
+
+def _copy(source: str, target: str) -> int:
+    from storage.copy import CopyFailed, copy_database
+    from storage.databases import label
+
+    try:
+        counts = asyncio.run(copy_database(source, target))
+    except CopyFailed as e:
+        print(f"rapport: copy-db: {e}", file=sys.stderr)
+        return 1
+    print(f"rapport: copied {label(source)} to {label(target)}; rows per table, the same in both:")
+    for table, n in counts.items():
+        print(f"  {table:<24} {n:>9}")
     return 0
 
 
 def _backup(database: str, target: str) -> int:
     from storage.backup import BackupError, backup
+    from storage.databases import is_postgres, label
+
+    if is_postgres(database):
+        print(
+            f"rapport: backup: {label(database)} is PostgreSQL: back it up with pg_dump"
+            " (see the README's Backups)",
+            file=sys.stderr,
+        )
+        return 2
 
     try:
         pages = backup(database, target)

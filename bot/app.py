@@ -32,18 +32,18 @@ async def build(
 ) -> App:
     """Open storage (migrating it) and wire the core to the adapter's ports; `metrics` is
     the adapter's (Prometheus, for the long-running modes)."""
-    from storage.sqlite import SqliteRepository  # the only place the core meets a driver
+    from storage.databases import open_repository  # the only place the core meets storage
 
-    repo = await SqliteRepository.open(database or settings.database)
+    repo = await open_repository(database or settings.database)
     return App(Core(repo, messenger, clock, resolver, settings, metrics), repo)
 
 
 async def migrate(settings: Settings, database: str | None = None) -> int:
     """`rapport migrate`: bring the database's schema up to this version's, and stop.
     Returns the schema version it is at."""
-    from storage.sqlite import SqliteRepository
+    from storage.databases import open_repository
 
-    repo = await SqliteRepository.open(database or settings.database)  # opening migrates
+    repo = await open_repository(database or settings.database)  # opening migrates
     try:
         version: int = await repo.migrate()
         return version

@@ -162,26 +162,18 @@ def _private_group(uid: int, gid: int) -> bool:
         return False
 
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-
-
 def database_target(
     settings: Settings, environ: Mapping[str, str], given: str | None = None
 ) -> str:
     """The database to open: `given` (--db), else the variable `database_env` names
-    (RAPPORT_DATABASE), else [database] path. Raises ConfigError, naming where it came from
-    but never repeating it (a URL may carry a password), for a database this build cannot
-    open."""
-    source, target = "--db", given
+    (RAPPORT_DATABASE), else [database] path: a SQLite file path or a postgresql:// URL.
+    A URL may carry a password: whatever says which database this is must not repeat it
+    (storage.databases.label)."""
+    target = given
     if not target:
-        source, target = settings.database_env, environ.get(settings.database_env, "").strip()
+        target = environ.get(settings.database_env, "").strip()
     if not target:
-        source, target = "database.path", settings.database
-    if target.lower().startswith(POSTGRES_SCHEMES):
-        raise ConfigError(
-            f"{source} names a PostgreSQL database, and PostgreSQL support is not in this build"
-            " of Rapport: give a SQLite file path instead (like /srv/rapport/rapport.db)"
-        )
+        target = settings.database
     return target
 
 

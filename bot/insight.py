@@ -130,19 +130,51 @@ POINTS = {GREEN: 2, AMBER: 1, RED: 0}
 
 
 async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Light:
-    joined = datetime.fromtimestamp(m.joined_at, w.now.tzinfo)
-    if w.now - joined < timedelta(days=cfg.grey_days):
-        return Light(m, GREY, (), 0, None)
-    since = max(w.now - timedelta(weeks=cfg.window_weeks), joined)
-    # per meeting that took place: not the weeks before the meeting was set, nor skipped dates
-    held = 0
+    return (await lights_for(w, group, [m], cfg))[0]
+
+
+async def lights_for(
+    w: Work, group: Group, members: list[Member], cfg: LightSettings
+) -> list[Light]:
+    """Each member's light; the group's numbers are read once for all of them (a query per
+    member was four network round trips each on a server database)."""
     first = await w.tx.groups.meeting_since(group.id)
-    if group.meeting and first is not None:
-        start = max(since, datetime.fromtimestamp(first, w.now.tzinfo))
-        held = len(meetings_between(group.meeting, start, w.now, await w.tx.groups.skips(group.id)))
-    if held == 0:
-        return Light(m, GREY, (), 0, None, "no_meetings")
-    act = await w.tx.numbers.member_activity(m.id, int(since.timestamp()), w.ts)
+    counted = bool(group.meeting) and first is not None
+    skips = await w.tx.groups.skips(group.id) if counted else set()
+    found: dict[int, Light] = {}
+    windows: dict[int, tuple[datetime, int]] = {}
+    for m in members:
+        joined = datetime.fromtimestamp(m.joined_at, w.now.tzinfo)
+        if w.now - joined < timedelta(days=cfg.grey_days):
+            found[m.id] = Light(m, GREY, (), 0, None)
+            continue
+        since = max(w.now - timedelta(weeks=cfg.window_weeks), joined)
+        # per meeting that took place: not the weeks before the meeting was set, nor skipped
+        held = 0
+        if group.meeting and first is not None:
+            start = max(since, datetime.fromtimestamp(first, w.now.tzinfo))
+            held = len(meetings_between(group.meeting, start, w.now, skips))
+        if held == 0:
+            found[m.id] = Light(m, GREY, (), 0, None, "no_meetings")
+            continue
+        windows[m.id] = (since, held)
+    if windows:
+        acts = await w.tx.numbers.activity(
+            [(mid, int(since.timestamp())) for mid, (since, _) in windows.items()], w.ts
+        )
+        atts = await w.tx.attendance.of_members(
+            [(mid, local_date(since, group.tz).isoformat()) for mid, (since, _) in windows.items()],
+            local_date(w.now, group.tz).isoformat() + "~",
+        )
+        for m in members:
+            if m.id in windows:
+                found[m.id] = _light(m, windows[m.id][1], acts[m.id], atts[m.id], cfg)
+    return [found[m.id] for m in members]
+
+
+def _light(
+    m: Member, held: int, act: dict[str, int], att: dict[str, int], cfg: LightSettings
+) -> Light:
     metrics = []
     for key, label, thresholds in (
         ("given", "referrals and leads given", cfg.referrals_per_meeting),
@@ -154,9 +186,6 @@ async def light_for(w: Work, group: Group, m: Member, cfg: LightSettings) -> Lig
         metrics.append(
             Metric(key, label, value, act[key], band(value, thresholds), *thresholds, True)
         )
-    att = await w.tx.attendance.of_member(
-        m.id, local_date(since, group.tz).isoformat(), local_date(w.now, group.tz).isoformat() + "~"
-    )
     recorded = sum(att.values())
     if recorded:
         attended = att.get("present", 0) + att.get("late", 0) + att.get("substitute", 0)
@@ -230,6 +259,6 @@ async def lights(w: Work, cmd: ShowLights) -> list[OutMessage]:
     if cmd.everyone:
         if not me.is_admin:
             raise Refusal(messages.admin_only("see everyone's lights"))
-        every = [await light_for(w, group, m, cfg) for m in await w.tx.members.of_group(group.id)]
+        every = await lights_for(w, group, await w.tx.members.of_group(group.id), cfg)
         return [messages.lights_all(every)]
     return [messages.own_light(await light_for(w, group, me, cfg), next_at, group.tz)]

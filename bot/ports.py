@@ -141,6 +141,12 @@ class Clock(Protocol):
         ...
 
 
+class DatabaseRefused(Exception):
+    """The database cannot be used as it is (newer than the code, a schema that does not
+    match its version, damaged, not a database, not writable): `str(error)` is one line
+    naming the problem and what to do. Raised at start, before anything is written."""
+
+
 class NotAPerson(Exception):
     """A mention names a platform account that cannot be a member (a bot, a deactivated
     account): raised by a MentionResolver so the core can say so, not ask to re-pick."""

@@ -509,8 +509,21 @@ class Core:
         """Run claimed items together: each is its own unit of work, queued in order, so the
         repository commits them in a few transactions instead of one each; the group-level
         reads they share are made once (bot.batch)."""
-        memo: dict[Hashable, Any] = {}
-        return sum(await asyncio.gather(*(self._run_item(item, now, memo) for item in items)))
+        if self.repo.units_in_order:
+            memo: dict[Hashable, Any] = {}
+            return sum(await asyncio.gather(*(self._run_item(item, now, memo) for item in items)))
+        # Units side by side, each in its own transaction: a unit could use what another
+        # planned before that one committed (or failed). So a group's units run one after
+        # another, sharing what they read; the groups run side by side.
+        chapters: dict[int, list[DueItem]] = {}
+        for item in items:
+            chapters.setdefault(item.group_id, []).append(item)
+
+        async def chapter(mine: list[DueItem]) -> int:
+            shared: dict[Hashable, Any] = {}
+            return sum([await self._run_item(item, now, shared) for item in mine])
+
+        return sum(await asyncio.gather(*(chapter(mine) for mine in chapters.values())))
 
     async def _run_item(
         self, item: DueItem, now: datetime, memo: dict[Hashable, Any] | None = None

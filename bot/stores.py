@@ -291,9 +291,12 @@ class NumbersStore(Protocol):
         """(member id, referrals given, leads given) for members who gave, most first."""
         ...
 
-    async def member_activity(self, member_id: int, since: int, until: int) -> dict[str, int]:
-        """What a member did in [since, until): given referrals and leads, 1-2-1s, closed
-        business reported (as receiver), visitors invited. Counts only, never amounts."""
+    async def activity(
+        self, windows: list[tuple[int, int]], until: int
+    ) -> dict[int, dict[str, int]]:
+        """For each (member id, since): what the member did in [since, until): given
+        referrals and leads, 1-2-1s, closed business reported (as receiver), visitors
+        invited. Counts only, never amounts. All members in one read."""
         ...
 
     async def weekly(
@@ -314,8 +317,11 @@ class AttendanceStore(Protocol):
         """member id → (rsvp, confirmed status) for one meeting."""
         ...
 
-    async def of_member(self, member_id: int, since_day: str, until_day: str) -> dict[str, int]:
-        """How often a member was present, late, absent or sent a substitute (confirmed)."""
+    async def of_members(
+        self, windows: list[tuple[int, str]], until_day: str
+    ) -> dict[int, dict[str, int]]:
+        """For each (member id, since day): how often the member was present, late, absent or
+        sent a substitute (confirmed) from that day until `until_day`. All in one read."""
         ...
 
     async def add_visitor(
@@ -591,6 +597,12 @@ class UnitOfWork(Protocol):
 
 class Repository(Protocol):
     """The database: runs units of work."""
+
+    # True when units of work handed to `atomic` together run one after another in one
+    # transaction (SQLite's group commit), so what one reads and plans can be shared with
+    # the next; False when they run side by side, each in a transaction of its own
+    # (PostgreSQL, on a pool of connections).
+    units_in_order: bool
 
     async def atomic(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work(tx)` as one transaction: committed when it returns, rolled back when it

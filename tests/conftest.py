@@ -1,8 +1,18 @@
-"""Shared fixtures: a Core on SQLite :memory: through the real repository, a fake clock, a
-recording Messenger, and `Group`, a small helper that types commands as named members."""
+"""Shared fixtures: a Core on SQLite :memory: (and, for the contract suite, on PostgreSQL)
+through the real repository, a fake clock, a recording Messenger, and `Group`, a small
+helper that types commands as named members.
+
+A test module that sets `BACKENDS = both` runs each of its tests that use the repository
+on SQLite and on PostgreSQL (RAPPORT_TEST_POSTGRES, by default the local server), each
+PostgreSQL test in a schema of its own, dropped afterwards. RAPPORT_TEST_BACKENDS=postgresql
+runs every repository test on PostgreSQL alone. Where no server answers, the PostgreSQL
+tests are skipped and the summary says so in one line; RAPPORT_REQUIRE_POSTGRES=1 (CI)
+makes that an error instead.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -13,6 +23,7 @@ from bot.out import OutMessage
 from bot.service import Core
 from bot.work import Context
 from storage.sqlite import SqliteRepository
+from tests import pg
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
 
 
@@ -62,11 +73,76 @@ def settings(tmp_path) -> Settings:
     )
 
 
+both = ("sqlite", "postgresql")
+NO_SERVER = "PostgreSQL"  # the skip reason's first word, counted in the summary
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    forced = os.environ.get("RAPPORT_TEST_BACKENDS", "").strip()
+    if forced:
+        backends = tuple(b.strip() for b in forced.split(",") if b.strip())
+    else:
+        backends = getattr(metafunc.module, "BACKENDS", ("sqlite",))
+    metafunc.parametrize("backend", backends, indirect=True)
+
+
 @pytest.fixture
-async def repo() -> AsyncIterator[SqliteRepository]:
+def backend(request: pytest.FixtureRequest) -> str:
+    name = getattr(request, "param", "sqlite")
+    if name == "postgresql":
+        missing = pg.answers()
+        if missing is not None:
+            pytest.skip(f"{NO_SERVER}: no server answers at {pg.where()}")
+    return name
+
+
+@pytest.fixture
+async def database(backend: str, tmp_path) -> AsyncIterator[str]:
+    """A fresh database of the test's backend, as Rapport's `database` setting names it."""
+    if backend == "postgresql":
+        async with pg.schema() as url:
+            yield url
+    else:
+        yield str(tmp_path / "rapport.db")
+
+
+@pytest.fixture
+async def repo(backend: str) -> AsyncIterator[SqliteRepository]:
+    if backend == "postgresql":
+        from storage.postgres import PostgresRepository
+
+        async with pg.schema() as url:
+            r = await PostgresRepository.open(url)
+            yield r
+            await r.close()
+        return
     r = await SqliteRepository.open(":memory:")
     yield r
     await r.close()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("RAPPORT_REQUIRE_POSTGRES") == "1" and (missing := pg.answers()):
+        pytest.exit(
+            f"PostgreSQL is required (RAPPORT_REQUIRE_POSTGRES=1) and no server answers at"
+            f" {pg.where()} ({missing}): start it, or set RAPPORT_TEST_POSTGRES to one",
+            returncode=3,
+        )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    skipped = [
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if isinstance(r.longrepr, tuple) and str(r.longrepr[2]).startswith(f"Skipped: {NO_SERVER}")
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} PostgreSQL tests skipped: no PostgreSQL server answers at"
+            f" {pg.where()} (set RAPPORT_TEST_POSTGRES to one)"
+        )
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from storage.sqlite import SqliteRepository
 from tests.conftest import Chat
 from tests.fakes import DM, RecordingMessenger, channel
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 ADMIN_ONLY = "Only the group's admins"
 
 

@@ -23,6 +23,8 @@ from storage.sqlite import SqliteRepository
 from tests.conftest import Chat
 from tests.fakes import FakeClock, RecordingMessenger, channel, user
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 JNB = ZoneInfo("Africa/Johannesburg")
 GENERAL = channel()
 NEXT = "2026-12-02"  # the next meeting, a Wednesday

@@ -29,6 +29,8 @@ from storage.sqlite import SqliteRepository, migrations
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 REFERRAL = "/referral @bob Jane Roe jane@roe.example -- new geyser"
 
 

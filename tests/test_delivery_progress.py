@@ -24,6 +24,8 @@ from storage.sqlite import SqliteRepository, _meeting_key, migrations
 from storage.sqlite.outbox import lane
 from tests.fakes import FakeClock, FakeResolver, channel
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 GENERAL = channel()
 NOW = datetime(2027, 1, 12, 10, tzinfo=UTC)
 ROLL_CALL = OutMessage(lit("\n".join(f"line {i}" for i in range(6))), kind="notice")

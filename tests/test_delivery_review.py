@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+import asyncpg
 import pytest
 
 from adapters.scheduler import Scheduler
@@ -29,7 +29,11 @@ from bot.outbox import MAX_ATTEMPTS, _Run, backoff_seconds
 from bot.ports import DeliveryError, NeedsAdmin, OutboxItem, Throttled
 from bot.service import Core
 from bot.text import lit
+from storage import migrate
+from storage.databases import is_postgres, open_repository
+from storage.postgres import VERSION_TABLE, _translate
 from storage.sqlite import SqliteRepository, _meeting_key, migrations
+from tests import pg
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
 
@@ -44,23 +48,35 @@ def settings(concurrency: int = 64) -> Settings:
     )
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "rapport.db"
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
 
 
 @pytest.fixture
-async def repo(db_path: Path) -> AsyncIterator[SqliteRepository]:
-    r = await SqliteRepository.open(str(db_path))
+def db_path(database: str) -> str:
+    """The database the test's repository opens (tests.conftest's `database`): a SQLite
+    file, or a PostgreSQL database's URL."""
+    return database
+
+
+@pytest.fixture
+async def repo(db_path: str) -> AsyncIterator[SqliteRepository]:
+    r = await open_repository(db_path)
     yield r
     await r.close()
 
 
-def states(path: Path) -> list[tuple[str, str]]:
+def held(db: str, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """What the database holds, read on a connection of its own (SQLite's `?` placeholders)."""
+    if is_postgres(db):
+        return pg.tuples_sync(db, sql, args)
+    with closing(sqlite3.connect(db)) as conn:
+        return [tuple(r) for r in conn.execute(sql, args).fetchall()]
+
+
+def states(db: str) -> list[tuple[str, str]]:
     """(text, state) of every outbox row, oldest first."""
-    with closing(sqlite3.connect(path)) as db:
-        rows = db.execute("SELECT payload, state FROM outbox ORDER BY id").fetchall()
-    return [(OutMessage.from_json(p).fallback(), s) for p, s in rows]
+    rows = held(db, "SELECT payload, state FROM outbox ORDER BY id")
+    return [(OutMessage.from_json(str(p)).fallback(), str(s)) for p, s in rows]
 
 
 async def queue(repo: SqliteRepository, clock: FakeClock, *messages: tuple[object, str]) -> None:
@@ -183,7 +199,7 @@ class FailsFirst(RecordingMessenger):
 
 
 async def test_a_message_waiting_for_its_retry_holds_back_the_rest_of_its_conversation(
-    repo: SqliteRepository, clock: FakeClock, db_path: Path
+    repo: SqliteRepository, clock: FakeClock, db_path: str
 ) -> None:
     messenger = FailsFirst(flaky={"bob 1"})
     core = Core(repo, messenger, clock, FakeResolver(), settings())
@@ -207,7 +223,7 @@ class Witness(RecordingMessenger):
     """At every call, reads from the database file what became of the messages the platform
     took before: a process killed at that instant would send again whatever is not 'sent'."""
 
-    db: Path = Path()
+    db: str = ""
     unmarked: list[list[str]] = field(default_factory=list)
 
     async def send_dm(self, to: UserRef, message: OutMessage, *, key: str | None = None) -> None:
@@ -217,7 +233,7 @@ class Witness(RecordingMessenger):
 
 
 async def test_each_message_the_platform_took_is_marked_sent_before_the_next_goes(
-    repo: SqliteRepository, clock: FakeClock, db_path: Path
+    repo: SqliteRepository, clock: FakeClock, db_path: str
 ) -> None:
     messenger = Witness(db=db_path)
     core = Core(repo, messenger, clock, FakeResolver(), settings(concurrency=1))
@@ -250,7 +266,7 @@ ARCHIVED = "#general is archived: unarchive it so I can post there."
 
 
 async def test_admins_are_told_once_per_group_and_reason_and_only_current_ones(
-    group: Chat, core: Core, clock: FakeClock, repo: SqliteRepository, db_path: Path
+    group: Chat, core: Core, clock: FakeClock, repo: SqliteRepository, db_path: str
 ) -> None:
     messenger = PostProblems()
     core.outbox.messenger = messenger
@@ -350,7 +366,7 @@ class PausedWorkspace(Gated):
 
 
 async def test_past_what_a_run_holds_a_paused_workspaces_messages_wait_in_the_database(
-    repo: SqliteRepository, clock: FakeClock, db_path: Path
+    repo: SqliteRepository, clock: FakeClock, db_path: str
 ) -> None:
     """One delivery slot: a run holds at most 16 messages waiting on a pause. The 20 posts
     of a paused workspace fill that, the rest are handed back, due when the pause ends (no
@@ -364,11 +380,11 @@ async def test_past_what_a_run_holds_a_paused_workspaces_messages_wait_in_the_da
 
     await asyncio.wait_for(messenger.until(lambda: messenger.dms_to("carol")), BOUND)
     assert messenger.waiting == 16
-    with closing(sqlite3.connect(db_path)) as db:
-        back = db.execute(
-            "SELECT state, attempts, next_attempt_at - ? FROM outbox WHERE state = 'pending'",
-            (int(clock.now().timestamp()),),
-        ).fetchall()
+    back = held(
+        db_path,
+        "SELECT state, attempts, next_attempt_at - ? FROM outbox WHERE state = 'pending'",
+        (int(clock.now().timestamp()),),
+    )
     assert back == [("pending", 0, 30)] * 4
 
     clock.advance(seconds=30)
@@ -411,7 +427,7 @@ class ThrottledInHand(RecordingMessenger):
 
 
 async def test_shutdown_does_not_wait_out_a_pause_met_by_the_message_in_hand(
-    repo: SqliteRepository, clock: FakeClock, db_path: Path
+    repo: SqliteRepository, clock: FakeClock, db_path: str
 ) -> None:
     """Shutting down while a post is in hand; Slack answers 429 with a 30 s Retry-After. The
     run hands the post back (pending again at once, the try not counted) and ends, instead
@@ -431,8 +447,7 @@ async def test_shutdown_does_not_wait_out_a_pause_met_by_the_message_in_hand(
         assert not messenger.waiting.is_set(), "the stopping run waits in ready for the pause"
         await asyncio.wait_for(asyncio.shield(settled), BOUND)  # the pause is not lifted
         assert states(db_path) == [("the recap", "pending")]
-        with closing(sqlite3.connect(db_path)) as db:
-            row = db.execute("SELECT attempts, claim_token, next_attempt_at FROM outbox").fetchone()
+        [row] = held(db_path, "SELECT attempts, claim_token, next_attempt_at FROM outbox")
         assert row == (0, None, int(clock.now().timestamp()))  # due at once after the restart
         assert messenger.sent == []
     finally:
@@ -465,7 +480,7 @@ class PausedAndSlow(PausedWorkspace):
 
 
 async def test_a_run_does_not_spin_while_its_slots_are_busy_and_handed_back_work_is_due(
-    repo: SqliteRepository, clock: FakeClock, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    repo: SqliteRepository, clock: FakeClock, db_path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One slot, held by a DM whose call is slow, another DM waiting for it; 16 posts of a
     paused workspace wait on the pause, 4 were handed back due when it ends. The pause's
@@ -542,7 +557,7 @@ class Overlaps(RecordingMessenger):
 
 
 async def test_a_held_post_released_never_goes_beside_a_post_in_flight_to_its_channel(
-    repo: SqliteRepository, clock: FakeClock, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    repo: SqliteRepository, clock: FakeClock, db_path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The monthly recap is queued held back (due in CHART_HOLD) while its chart is drawn; a
     post to the same channel queued meanwhile goes first. When the chart is done the recap
@@ -596,7 +611,7 @@ def ann(guild: str) -> UserRef:
 
 
 async def test_dms_to_one_discord_user_from_two_guilds_never_go_at_once(
-    repo: SqliteRepository, clock: FakeClock, db_path: Path
+    repo: SqliteRepository, clock: FakeClock, db_path: str
 ) -> None:
     messenger = Overlaps(slow="from the guild 1 group")
     core = Core(repo, messenger, clock, FakeResolver(), settings())
@@ -619,7 +634,7 @@ async def test_dms_to_one_discord_user_from_two_guilds_never_go_at_once(
 
 
 async def test_a_guild_left_drops_the_dms_queued_there_and_keeps_the_other_guilds(
-    repo: SqliteRepository, clock: FakeClock, db_path: Path
+    repo: SqliteRepository, clock: FakeClock, db_path: str
 ) -> None:
     """A DM's lane no longer names its guild: the departure still finds the DMs queued in
     the guild it left, and only those."""
@@ -629,44 +644,55 @@ async def test_a_guild_left_drops_the_dms_queued_there_and_keeps_the_other_guild
     assert states(db_path) == [("from the guild 1 group", "failed"), ("from G2", "pending")]
 
 
-async def test_a_file_from_before_0015_keys_waiting_discord_dms_by_the_user(
-    tmp_path: Path, clock: FakeClock
-) -> None:
-    """DMs waiting in a file at schema 14, to Ann from two guilds and to a Slack member:
-    upgraded, Ann's are one conversation (the first goes, the second waits behind it);
-    Slack's DM lanes keep their workspace."""
-    path = tmp_path / "old.db"
-    now = int(clock.now().timestamp())
-    with closing(sqlite3.connect(path)) as db:
-        db.create_function("rapport_meeting_key", 3, _meeting_key, deterministic=True)
+async def at_schema_14(db: str, rows: list[tuple[object, ...]]) -> None:
+    """A database as Rapport left it at schema version 14, holding these outbox rows."""
+    insert = (
+        "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
+        " lane, send_at) VALUES (NULL, ?, ?, ?, ?, ?, ?)"
+    )
+    if is_postgres(db):
+        conn = await asyncpg.connect(db)
+        try:
+            for number, script in migrate.scripts("postgresql"):
+                if number <= 14:
+                    await conn.execute(script)
+            await conn.execute(
+                f"CREATE TABLE {VERSION_TABLE} (version INTEGER NOT NULL);"
+                f" INSERT INTO {VERSION_TABLE} (version) VALUES (14)"
+            )
+            await conn.executemany(_translate(insert)[0], rows)
+        finally:
+            await conn.close()
+        return
+    with closing(sqlite3.connect(db)) as conn:
+        conn.create_function("rapport_meeting_key", 3, _meeting_key, deterministic=True)
         for number, script in migrations():
             if number <= 14:
-                db.executescript(script)
-        db.execute("PRAGMA user_version = 14")
-        for who, text in ((ann("G1"), "to Ann 1"), (ann("G2"), "to Ann 2"), (user("bob"), "bob")):
-            old_lane = f"dm:{who.platform}:{who.workspace}:{who.user_id}"
-            db.execute(
-                "INSERT INTO outbox (group_id, target, payload, next_attempt_at, created_at,"
-                " lane, send_at) VALUES (NULL, ?, ?, ?, ?, ?, ?)",
-                (
-                    json.dumps(
-                        {"dm": [who.platform, who.workspace, who.user_id, who.display_name]}
-                    ),
-                    OutMessage(lit(text)).to_json(),
-                    now,
-                    now,
-                    old_lane,
-                    now,
-                ),
-            )
-        db.commit()
+                conn.executescript(script)
+        conn.execute("PRAGMA user_version = 14")
+        conn.executemany(insert, rows)
+        conn.commit()
 
-    repo = await SqliteRepository.open(str(path))
+
+async def test_a_database_from_before_0015_keys_waiting_discord_dms_by_the_user(
+    database: str, clock: FakeClock
+) -> None:
+    """DMs waiting in a database at schema 14, to Ann from two guilds and to a Slack member:
+    upgraded, Ann's are one conversation (the first goes, the second waits behind it);
+    Slack's DM lanes keep their workspace."""
+    now = int(clock.now().timestamp())
+    rows: list[tuple[object, ...]] = []
+    for who, text in ((ann("G1"), "to Ann 1"), (ann("G2"), "to Ann 2"), (user("bob"), "bob")):
+        old_lane = f"dm:{who.platform}:{who.workspace}:{who.user_id}"
+        target = json.dumps({"dm": [who.platform, who.workspace, who.user_id, who.display_name]})
+        rows.append((target, OutMessage(lit(text)).to_json(), now, now, old_lane, now))
+    await at_schema_14(database, rows)
+
+    repo = await open_repository(database)
     try:
         claimed = await repo.atomic(lambda tx: tx.outbox.claim(now, 10, now - 300))
     finally:
         await repo.close()
     assert [c.message.fallback() for c in claimed] == ["to Ann 1", "bob"]
-    with closing(sqlite3.connect(path)) as db:
-        lanes = db.execute("SELECT lane FROM outbox ORDER BY id").fetchall()
+    lanes = held(database, "SELECT lane FROM outbox ORDER BY id")
     assert lanes == [("dm:discord:4242",), ("dm:discord:4242",), ("dm:test:w1:bob",)]

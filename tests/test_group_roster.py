@@ -13,6 +13,8 @@ from bot.schedule import next_meeting, quarter_bounds, week_bounds
 from bot.text import When
 from tests.fakes import DM, channel
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 NY_WEDNESDAY_7AM = Meeting(weekday=2, time="07:00", tz="America/New_York")
 SAST = "Africa/Johannesburg"
 

@@ -14,6 +14,8 @@ import pytest
 from bot.service import Core
 from storage.sqlite import SqliteRepository
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 
 @pytest.fixture
 def db_path(tmp_path) -> Path:

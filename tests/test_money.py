@@ -13,6 +13,8 @@ from bot.service import Core
 from tests.conftest import Chat
 from tests.fakes import FakeResolver, channel
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 NBSP = "\u00a0"
 
 

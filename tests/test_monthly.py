@@ -23,6 +23,8 @@ from bot.service import Core
 from tests.conftest import Chat
 from tests.fakes import FakeClock, RecordingMessenger, Sent
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 LONDON = ZoneInfo("Europe/London")
 
 

@@ -23,6 +23,8 @@ import pytest
 from bot.model import ChannelRef, Status, UserRef
 from tests.fakes import Sent, channel
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 SAST = ZoneInfo("Africa/Johannesburg")  # the group's zone
 TOKYO = ZoneInfo("Asia/Tokyo")
 LONDON = ZoneInfo("Europe/London")

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,9 +25,13 @@ from bot.ports import OutboxItem
 from bot.service import Core
 from bot.text import Link, Mention, Rich, UserText, When, lit
 from bot.work import Context
+from storage.databases import is_postgres, open_repository
 from storage.sqlite import SqliteRepository
+from tests import pg
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, Sent, channel, user
+
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
 
 REFERRAL = "/referral @bob Jane Roe jane@roe.example -- new geyser"
 REFERRAL_KINDS = ("referral.received", "referral.post")
@@ -73,15 +76,15 @@ class CountingMessenger(RecordingMessenger):
         self.tries.clear()
 
 
-# --- fixtures: the conftest ones, on a file a plain sqlite3 connection can read ----------------
+# --- fixtures: the conftest ones, on a database a plain connection can read beside them -------
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "rapport.db"
+def db_path(database: str) -> str:
+    return database  # a SQLite file, or a PostgreSQL schema's URL
 
 
 @pytest.fixture
-async def repo(db_path: Path) -> AsyncIterator[SqliteRepository]:
-    r = await SqliteRepository.open(str(db_path))
+async def repo(db_path: str) -> AsyncIterator[SqliteRepository]:
+    r = await open_repository(db_path)
     yield r
     await r.close()
 
@@ -96,23 +99,28 @@ def ts(at: datetime) -> int:
     return int(at.timestamp())
 
 
-def rows(path: Path, *kinds: str) -> list[dict[str, object]]:
+def rows(path: str, *kinds: str) -> list[dict[str, object]]:
     """Outbox rows, oldest first, with the message kind read from the stored payload."""
-    with closing(sqlite3.connect(path)) as db:
-        db.row_factory = sqlite3.Row
-        out = []
-        for r in db.execute("SELECT * FROM outbox ORDER BY id"):
-            row = dict(r)
-            row["kind"] = json.loads(row["payload"])["kind"]
-            if not kinds or row["kind"] in kinds:
-                out.append(row)
+    out = []
+    for row in query(path, "SELECT * FROM outbox ORDER BY id"):
+        row["kind"] = json.loads(str(row["payload"]))["kind"]
+        if not kinds or row["kind"] in kinds:
+            out.append(row)
     return out
 
 
-def execute(path: Path, sql: str, args: tuple[object, ...] = ()) -> None:
+def query(path: str, sql: str, args: tuple[object, ...] = ()) -> list[dict[str, object]]:
+    if is_postgres(path):
+        return pg.run_sync(path, sql, args)
     with closing(sqlite3.connect(path)) as db:
-        db.execute(sql, args)
+        db.row_factory = sqlite3.Row
+        found = [dict(r) for r in db.execute(sql, args)]
         db.commit()
+    return found
+
+
+def execute(path: str, sql: str, args: tuple[object, ...] = ()) -> None:
+    query(path, sql, args)
 
 
 def settings() -> Settings:
@@ -121,7 +129,7 @@ def settings() -> Settings:
 
 # --- delivery ----------------------------------------------------------------------------------
 async def test_a_commands_messages_are_delivered_once_and_marked_sent(
-    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+    group: Chat, messenger: CountingMessenger, db_path: str, clock: FakeClock, core: Core
 ) -> None:
     assert "Referral #1 to @bob is logged" in await group("alice", REFERRAL)
 
@@ -147,7 +155,7 @@ async def test_a_commands_messages_are_delivered_once_and_marked_sent(
 
 
 async def test_the_author_is_answered_while_the_platform_is_still_taking_the_messages(
-    group: Chat, messenger: CountingMessenger, db_path: Path, core: Core
+    group: Chat, messenger: CountingMessenger, db_path: str, core: Core
 ) -> None:
     messenger.open.clear()  # the platform is slow
     # (a guard, not a measurement: an answer that waited for the platform would never come)
@@ -166,7 +174,7 @@ async def test_the_author_is_answered_while_the_platform_is_still_taking_the_mes
 async def test_shutting_down_finishes_the_message_in_hand_and_hands_the_rest_back(
     group: Chat,
     messenger: CountingMessenger,
-    db_path: Path,
+    db_path: str,
     core: Core,
     repo: SqliteRepository,
     clock: FakeClock,
@@ -202,7 +210,7 @@ async def test_shutting_down_finishes_the_message_in_hand_and_hands_the_rest_bac
 
 
 async def test_failed_deliveries_wait_out_the_backoff_and_then_go_out_once(
-    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+    group: Chat, messenger: CountingMessenger, db_path: str, clock: FakeClock, core: Core
 ) -> None:
     start = ts(clock.now())
     messenger.fail_next = 2
@@ -240,7 +248,7 @@ async def test_failed_deliveries_wait_out_the_backoff_and_then_go_out_once(
 
 
 async def test_the_backoff_doubles_from_thirty_seconds(
-    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+    group: Chat, messenger: CountingMessenger, db_path: str, clock: FakeClock, core: Core
 ) -> None:
     start = ts(clock.now())
     messenger.fail_next = 2
@@ -269,7 +277,7 @@ async def test_the_backoff_doubles_from_thirty_seconds(
 
 
 async def test_a_message_is_given_up_after_max_attempts_and_not_retried(
-    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+    group: Chat, messenger: CountingMessenger, db_path: str, clock: FakeClock, core: Core
 ) -> None:
     messenger.fail_next = 10_000
     assert "is logged" in await group("alice", "/onetoone @bob")
@@ -301,7 +309,7 @@ async def test_a_message_is_given_up_after_max_attempts_and_not_retried(
 
 
 async def test_an_unreachable_recipient_fails_at_once_and_the_post_still_goes_out(
-    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+    group: Chat, messenger: CountingMessenger, db_path: str, clock: FakeClock, core: Core
 ) -> None:
     messenger.unreachable.add("bob")
     assert "Referral #1 to @bob is logged" in await group("alice", REFERRAL)
@@ -323,7 +331,7 @@ async def test_an_unreachable_recipient_fails_at_once_and_the_post_still_goes_ou
 
 
 async def test_a_row_left_sending_by_a_crashed_process_is_reclaimed_and_delivered_once(
-    group: Chat, messenger: CountingMessenger, db_path: Path, clock: FakeClock, core: Core
+    group: Chat, messenger: CountingMessenger, db_path: str, clock: FakeClock, core: Core
 ) -> None:
     now = ts(clock.now())
     messenger.fail_next = 2
@@ -368,7 +376,7 @@ async def test_a_row_left_sending_by_a_crashed_process_is_reclaimed_and_delivere
 
 @pytest.mark.parametrize("batch", [None, 7], ids=["default-batch", "batch-of-7"])
 async def test_two_processes_deliver_each_message_exactly_once(
-    db_path: Path, repo: SqliteRepository, clock: FakeClock, batch: int | None
+    db_path: str, repo: SqliteRepository, clock: FakeClock, batch: int | None
 ) -> None:
     now = ts(clock.now())
     async with repo.transaction() as tx:
@@ -376,7 +384,7 @@ async def test_two_processes_deliver_each_message_exactly_once(
             target = user(f"member{i % 9}") if i % 4 else channel(f"room{i % 3}")
             await tx.outbox.add(None, target, OutMessage(lit(f"message {i}"), kind="test"), now)
 
-    other_repo = await SqliteRepository.open(str(db_path))
+    other_repo = await open_repository(db_path)
     try:
         one, two = RecordingMessenger(), RecordingMessenger()
         core_one = Core(repo, one, clock, FakeResolver(), settings())
@@ -399,14 +407,14 @@ async def test_two_processes_deliver_each_message_exactly_once(
 
 
 async def test_a_claimed_row_is_not_claimed_again_by_another_connection(
-    db_path: Path, repo: SqliteRepository, clock: FakeClock
+    db_path: str, repo: SqliteRepository, clock: FakeClock
 ) -> None:
     now = ts(clock.now())
     async with repo.transaction() as tx:
         for i in range(20):  # to twenty people: each conversation has one message to claim
             await tx.outbox.add(None, user(f"member{i}"), OutMessage(lit(f"message {i}")), now)
 
-    other_repo = await SqliteRepository.open(str(db_path))
+    other_repo = await open_repository(db_path)
     try:
         async with repo.transaction() as tx:
             first = await tx.outbox.claim(now, 15, now - 300)
@@ -426,7 +434,7 @@ async def test_a_claimed_row_is_not_claimed_again_by_another_connection(
 
 
 async def test_pruning_deletes_only_messages_delivered_or_given_up_on_long_ago(
-    db_path: Path, repo: SqliteRepository, clock: FakeClock
+    db_path: str, repo: SqliteRepository, clock: FakeClock
 ) -> None:
     now = ts(clock.now())
     old, recent = now - 40 * 86400, now - 86400
@@ -456,7 +464,7 @@ async def test_pruning_deletes_only_messages_delivered_or_given_up_on_long_ago(
 
 
 async def test_handing_back_a_claim_leaves_a_row_another_process_has_taken_over(
-    db_path: Path, repo: SqliteRepository, clock: FakeClock
+    db_path: str, repo: SqliteRepository, clock: FakeClock
 ) -> None:
     now = ts(clock.now())
     async with repo.transaction() as tx:
@@ -465,7 +473,7 @@ async def test_handing_back_a_claim_leaves_a_row_another_process_has_taken_over(
         mine = await tx.outbox.claim(now, 2, now - 300)
     # this process stalls; six minutes on, another one takes Bob's message over as abandoned
     execute(db_path, "UPDATE outbox SET claimed_at = ? WHERE id = ?", (now - 400, mine[0].id))
-    other = await SqliteRepository.open(str(db_path))
+    other = await open_repository(db_path)
     try:
         async with other.transaction() as tx:
             [taken] = await tx.outbox.claim(now, 10, now - 300)
@@ -480,7 +488,7 @@ async def test_handing_back_a_claim_leaves_a_row_another_process_has_taken_over(
 
 
 async def test_a_worker_whose_claim_was_taken_over_cannot_change_the_row(
-    db_path: Path, repo: SqliteRepository, clock: FakeClock
+    db_path: str, repo: SqliteRepository, clock: FakeClock
 ) -> None:
     """Every change after a claim checks the claim's token: the slow worker's "sent", retry
     and "failed" all leave the row to the worker that took it over."""
@@ -506,7 +514,7 @@ async def test_a_worker_whose_claim_was_taken_over_cannot_change_the_row(
 
 
 async def test_a_conversation_has_one_message_claimed_at_a_time_in_queued_order(
-    db_path: Path, repo: SqliteRepository, clock: FakeClock
+    db_path: str, repo: SqliteRepository, clock: FakeClock
 ) -> None:
     """Bob's second message is not claimed while his first is going out, nor while his first
     waits out a retry's backoff: a later message never overtakes an earlier one in its

@@ -11,6 +11,8 @@ import pytest
 
 from tests.fakes import user
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 NBSP = "\u00a0"
 JANE = "/referral @bob Jane Roe jane@roe.example 082 555 1234 -- a new geyser heat:4"
 
@@ -78,11 +80,11 @@ async def test_only_the_receiver_corrects_an_amount_and_only_one_that_was_record
 
 
 async def activity(chat, handle: str) -> dict[str, int]:
-    """What the traffic lights count for a member (lights read member_activity)."""
+    """What the traffic lights count for a member (lights read numbers.activity)."""
     async with chat.core.repo.transaction() as tx:
         group = await tx.groups.by_channel(chat.where)
         m = await tx.members.get(group.id, handle)
-        return await tx.numbers.member_activity(m.id, 0, 2**40)
+        return (await tx.numbers.activity([(m.id, 0)], 2**40))[m.id]
 
 
 async def test_business_that_fell_through_leaves_every_count_and_a_withdrawal_cannot_keep_it(

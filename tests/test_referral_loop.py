@@ -17,6 +17,8 @@ from bot.text import Link, Mention, UserText
 from bot.work import Context
 from tests.fakes import DM, channel, user
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 MEMBERS = {user("alice"), user("bob"), user("carol")}
 JANE = "/referral @bob Jane Roe jane@roe.example 082 555 1234 -- a new geyser heat:4"
 

@@ -23,6 +23,8 @@ from storage.sqlite.outbox import SqliteOutbox
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 JNB = ZoneInfo("Africa/Johannesburg")
 TUESDAY_EVENING = datetime(2027, 1, 5, 18, 0, tzinfo=JNB).astimezone(UTC)
 NEXT_MEETING = "2027-01-13T05:00:00Z"  # Wednesday 07:00 in Johannesburg, the week after

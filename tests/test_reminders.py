@@ -30,6 +30,8 @@ from storage.sqlite import SqliteRepository
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 JNB = ZoneInfo("Africa/Johannesburg")
 NY = ZoneInfo("America/New_York")
 

@@ -1,4 +1,6 @@
 """A member whose DMs are closed: the giver learns the referral did not reach them, the
+
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
 member is told the next time they use a command, and nothing is retried in a storm."""
 
 

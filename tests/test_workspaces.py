@@ -14,6 +14,8 @@ from bot.ports import WorkspaceGone
 from bot.work import Context
 from tests.fakes import PLATFORM, WORKSPACE, RecordingMessenger, channel, user
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 
 @dataclass
 class LeavingMessenger(RecordingMessenger):

@@ -20,8 +20,12 @@ Upload = Callable[[str, list[dict[str, Any]]], Awaitable[None]]
 
 
 def hash_path(database: str) -> Path | None:
-    """`rapport.db` → `rapport.db.discord-commands.hash`; an in-memory database has none."""
+    """`rapport.db` → `rapport.db.discord-commands.hash`; an in-memory database has none, and
+    neither has a PostgreSQL database (no file beside it: the commands are uploaded at each
+    start, as for a database never synced)."""
     if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    if database.strip().lower().startswith(("postgresql://", "postgres://")):
         return None
     return Path(database + ".discord-commands.hash")
 

@@ -39,6 +39,8 @@ import aiosqlite
 from bot.due import meeting_key
 from bot.schedule import hhmm as parse_hhmm
 from bot.schedule import local_instant
+from storage.dialect import SQLITE
+from storage.migrate import apply as apply_migrations
 from storage.sqlite.attendance import SqliteAttendance
 from storage.sqlite.business import SqliteBusiness
 from storage.sqlite.due import SqliteDue
@@ -109,6 +111,8 @@ class SqliteRepository:
     """The database, and the unit of work a transaction runs: its stores (`tx.groups`,
     `tx.members`, …) all run their statements on this connection, in this transaction."""
 
+    dialect = SQLITE  # the fragments of SQL written differently on PostgreSQL
+    units_in_order = True  # units queued together share one transaction (group commit)
     groups: SqliteGroups
     members: SqliteMembers
     seats: SqliteSeats
@@ -211,19 +215,13 @@ class SqliteRepository:
             await asyncio.wait({self._checkpointing})
 
     async def migrate(self) -> int:
-        """Apply the migrations newer than the file's `user_version`; returns the version."""
+        """Apply the migrations newer than the file's `user_version`, with the runner both
+        databases share (storage/migrate.py); returns the version. A file newer than the
+        code raises SchemaTooNew, unchanged."""
         async with self._lock:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
-                cur = await self._db.execute("PRAGMA user_version")
-                version = (await cur.fetchone())[0]
-                for number, script in migrations():
-                    if number > version:
-                        for statement in _statements(script):
-                            await self._db.execute(statement)
-                        await self._db.execute(f"PRAGMA user_version = {int(number)}")
-                        log.info("applied migration %04d", number)
-                        version = number
+                version = await apply_migrations(_UserVersion(self._db), migrations())
                 await self._db.execute("COMMIT")
             except BaseException:
                 await self._db.execute("ROLLBACK")
@@ -343,6 +341,25 @@ class SqliteRepository:
         return cur.lastrowid
 
     # --- groups ----------------------------------------------------------------------
+
+
+class _UserVersion:
+    """The schema's version where SQLite keeps it: PRAGMA user_version."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def schema_version(self) -> int:
+        cur = await self._db.execute("PRAGMA user_version")
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def set_schema_version(self, version: int) -> None:
+        await self._db.execute(f"PRAGMA user_version = {int(version)}")
+
+    async def run_script(self, script: str) -> None:
+        for statement in _statements(script):
+            await self._db.execute(statement)
 
 
 def _attach_stores(uow: SqliteRepository) -> None:

@@ -28,14 +28,30 @@ class SqliteAttendance(Store):
         )
         return {r["member_id"]: (r["rsvp"], r["status"]) for r in rows}
 
-    async def of_member(self, member_id: int, since_day: str, until_day: str) -> dict[str, int]:
-        """How often a member was present, late, absent or sent a substitute (confirmed)."""
-        rows = await self._all(
-            "SELECT status, COUNT(*) AS n FROM attendance WHERE member_id = ? AND day >= ?"
-            " AND day < ? AND status IS NOT NULL GROUP BY status",
-            (member_id, since_day, until_day),
+    async def of_members(
+        self, windows: list[tuple[int, str]], until_day: str
+    ) -> dict[int, dict[str, int]]:
+        """How often each member was present, late, absent or sent a substitute (confirmed),
+        from their own first day: one query for the whole roster."""
+        if not windows:
+            return {}
+        values = ", ".join(
+            f"(CAST(:m{i} AS BIGINT), CAST(:d{i} AS TEXT))" for i in range(len(windows))
         )
-        return {r["status"]: r["n"] for r in rows}
+        args: dict[str, object] = {"u": until_day}
+        for i, (member_id, since_day) in enumerate(windows):
+            args.update({f"m{i}": member_id, f"d{i}": since_day})
+        rows = await self._all(
+            f"WITH w (m, d) AS (VALUES {values})"
+            " SELECT w.m, a.status, COUNT(*) AS n FROM w JOIN attendance a"
+            " ON a.member_id = w.m AND a.day >= w.d AND a.day < :u AND a.status IS NOT NULL"
+            " GROUP BY w.m, a.status",
+            args,
+        )
+        out: dict[int, dict[str, int]] = {m: {} for m, _ in windows}
+        for r in rows:
+            out[r["m"]][r["status"]] = r["n"]
+        return out
 
     async def add_visitor(self, group_id: int, name: str, invited_by: int | None, now: int) -> None:
         await self._db.execute(

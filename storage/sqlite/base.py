@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot.model import Group, Kind, Meeting, Member, Referral, Status, UserRef
 
 if TYPE_CHECKING:
+    from storage.dialect import Dialect
     from storage.sqlite import SqliteRepository
 
 Params = tuple[Any, ...] | dict[str, Any]
@@ -32,6 +33,11 @@ class Store:
     @property
     def _db(self) -> Any:
         return self._uow._db
+
+    @property
+    def dialect(self) -> Dialect:
+        """Where this database's SQL differs from the other's (storage/dialect.py)."""
+        return self._uow.dialect
 
     async def _one(self, sql: str, args: Params = ()) -> sqlite3.Row | None:
         return await self._uow._one(sql, args)

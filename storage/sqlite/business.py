@@ -126,7 +126,7 @@ class SqliteBusiness(Store):
             "SELECT at, old_amount_cents AS o, new_amount_cents AS n, old_business AS ob,"
             " new_business AS nb, note, id FROM business_events WHERE business_id = :b"
             " UNION ALL SELECT at, old_amount_cents, new_amount_cents, NULL, NULL, note, -id"
-            " FROM referral_events WHERE :r IS NOT NULL AND referral_id = :r"
+            " FROM referral_events WHERE CAST(:r AS BIGINT) IS NOT NULL AND referral_id = :r"
             " AND status = 'amount'"
             " ORDER BY at, id",
             {"b": b.id, "r": b.referral_id},

@@ -34,13 +34,14 @@ class SqliteDue(Store):
         # OR'd WHERE sorted every due row for each batch of DUE_BATCH.
         claim = token or new_token()
         rows = await self._all(
-            "UPDATE due_work SET state = 'running', claimed_at = :now, claim_token = :token"
-            " WHERE id IN (SELECT id FROM ("
-            "  SELECT id, due_at FROM due_work WHERE state = 'pending' AND due_at <= :now"
-            "  UNION ALL"
-            "  SELECT id, due_at FROM due_work WHERE state = 'running' AND claimed_at < :stale"
-            "  ORDER BY due_at, id LIMIT :limit))"
-            " RETURNING id, group_id, kind, target_id, occurrence, due_at, claimed_at, note",
+            self.dialect.claim(
+                "due_work",
+                sets="state = 'running', claimed_at = :now, claim_token = :token",
+                fresh="state = 'pending' AND due_at <= :now",
+                stale="state = 'running' AND claimed_at < :stale",
+                order="due_at",
+                returning="id, group_id, kind, target_id, occurrence, due_at, claimed_at, note",
+            ),
             {"now": now, "stale": stale_before, "limit": limit, "token": claim},
         )
         items = [DueItem(*tuple(r)[:7], claim=claim, note=r["note"]) for r in rows]
@@ -80,8 +81,9 @@ class SqliteDue(Store):
         cur = await self._db.execute(
             f"UPDATE due_work SET state = 'cancelled', done_at = ? WHERE group_id = ?"
             f" AND kind IN ({marks}) AND state = 'pending'"
-            " AND (? IS NULL OR target_id = ?) AND (? IS NULL OR occurrence = ?)"
-            " AND (? IS NULL OR occurrence > ?)",
+            " AND (CAST(? AS BIGINT) IS NULL OR target_id = ?)"
+            " AND (CAST(? AS TEXT) IS NULL OR occurrence = ?)"
+            " AND (CAST(? AS TEXT) IS NULL OR occurrence > ?)",
             (
                 now,
                 group_id,
@@ -101,9 +103,9 @@ class SqliteDue(Store):
     ) -> int:
         marks = ", ".join("?" for _ in kinds)
         cur = await self._db.execute(
-            f"UPDATE due_work SET due_at = MAX(due_at, ?) WHERE group_id = ? AND target_id = ?"
-            f" AND kind IN ({marks}) AND state = 'pending'",
-            (until, group_id, target_id, *kinds),
+            "UPDATE due_work SET due_at = CASE WHEN due_at > ? THEN due_at ELSE ? END"
+            f" WHERE group_id = ? AND target_id = ? AND kind IN ({marks}) AND state = 'pending'",
+            (until, until, group_id, target_id, *kinds),
         )
         return cur.rowcount
 
@@ -116,7 +118,7 @@ class SqliteDue(Store):
         marks = ", ".join("?" for _ in kinds)
         rows = await self._all(
             "SELECT id, group_id, kind, target_id, occurrence, due_at, COALESCE(claimed_at, 0),"
-            " state, note FROM due_work INDEXED BY due_work_finished"
+            f" state, note FROM due_work{self.dialect.indexed_by('due_work_finished')}"
             " WHERE target_id = 0 AND state IN ('done', 'dropped')"
             f" AND done_at > ? AND kind IN ({marks}) ORDER BY due_at, id",
             (after, *kinds),
@@ -129,7 +131,8 @@ class SqliteDue(Store):
         # SQLite from reading every finished row of every group along due_work_due instead
         row = await self._one(
             "SELECT MAX(due_at) AS t FROM due_work WHERE kind = ? AND group_id = ?"
-            " AND target_id = 0 AND +state = 'done' AND +due_at < ?",
+            f" AND target_id = 0 AND {self.dialect.unindexed('state')} = 'done'"
+            f" AND {self.dialect.unindexed('due_at')} < ?",
             (kind, group_id, before),
         )
         return row["t"] if row else None
@@ -155,7 +158,7 @@ class SqliteDue(Store):
         rows = await self._all(
             "SELECT id, group_id, kind, target_id, occurrence, due_at, COALESCE(claimed_at, 0)"
             f" FROM due_work WHERE kind IN ({marks}) AND group_id = ? AND target_id = 0"
-            " AND +state = 'pending' ORDER BY due_at, id",
+            f" AND {self.dialect.unindexed('state')} = 'pending' ORDER BY due_at, id",
             (*kinds, group_id),
         )
         return [DueItem(*tuple(r)) for r in rows]

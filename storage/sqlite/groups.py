@@ -66,7 +66,8 @@ class SqliteGroups(Store):
 
     async def add_skip(self, group_id: int, day: str) -> bool:
         cur = await self._db.execute(
-            "INSERT OR IGNORE INTO meeting_skips (group_id, day) VALUES (?, ?)", (group_id, day)
+            "INSERT INTO meeting_skips (group_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (group_id, day),
         )
         return cur.rowcount == 1
 
@@ -117,6 +118,7 @@ class SqliteGroups(Store):
     async def set_delivery_problem(self, group_id: int, problem: str | None) -> None:
         # (clearing is asked at every post that goes through: a write only when there is one)
         await self._db.execute(
-            "UPDATE groups SET delivery_problem = ? WHERE id = ? AND delivery_problem IS NOT ?",
+            "UPDATE groups SET delivery_problem = ? WHERE id = ?"
+            f" AND {self.dialect.distinct('delivery_problem', '?')}",
             (problem, group_id, problem),
         )

@@ -67,18 +67,13 @@ def _first_in_lane(live: str) -> str:
 
 
 _FIRST_IN_LANE = _first_in_lane("f.claimed_at >= :stale")
-_CLAIM = (
-    "UPDATE outbox SET state = 'sending', claimed_at = :now, claim_token = :token,"
-    " attempts = attempts + 1"
-    " WHERE id IN (SELECT id FROM ("
-    "  SELECT id, next_attempt_at FROM outbox AS d"
-    f"   WHERE state = 'pending' AND next_attempt_at <= :now AND {_FIRST_IN_LANE}"
-    "  UNION ALL"
-    "  SELECT id, next_attempt_at FROM outbox AS d"
-    f"   WHERE state = 'sending' AND claimed_at < :stale AND {_FIRST_IN_LANE}"
-    "  ORDER BY next_attempt_at, id LIMIT :limit))"
-    " RETURNING id, group_id, target, payload, attempts, parts_sent"
-)
+_CLAIM = {
+    "sets": "state = 'sending', claimed_at = :now, claim_token = :token, attempts = attempts + 1",
+    "fresh": f"state = 'pending' AND next_attempt_at <= :now AND {_FIRST_IN_LANE}",
+    "stale": f"state = 'sending' AND claimed_at < :stale AND {_FIRST_IN_LANE}",
+    "order": "next_attempt_at",
+    "returning": "id, group_id, target, payload, attempts, parts_sent",
+}
 
 
 _OURS = "id = ? AND state = 'sending' AND claim_token = ?"
@@ -165,7 +160,7 @@ class SqliteOutbox(Store):
         process died) is claimed again."""
         claim = token or new_token()
         rows = await self._all(
-            _CLAIM, {"now": now, "stale": stale_before, "limit": limit, "token": claim}
+            self.dialect.claim("outbox", **_CLAIM), {"now": now, "stale": stale_before, "limit": limit, "token": claim}
         )
         rows.sort(key=lambda r: r["id"])
         return [
@@ -211,8 +206,9 @@ class SqliteOutbox(Store):
         (quiet hours' end) keep it. Along outbox_delay, named: outbox_due would read every
         pending message, a reminder minute's backlog, at every tick."""
         cur = await self._db.execute(
-            "UPDATE outbox INDEXED BY outbox_delay"
-            " SET next_attempt_at = :now + MAX(next_attempt_at - delay_from, 0),"
+            f"UPDATE outbox{self.dialect.indexed_by('outbox_delay')}"
+            " SET next_attempt_at = :now"
+            " + CASE WHEN next_attempt_at > delay_from THEN next_attempt_at - delay_from ELSE 0 END,"
             " delay_from = :now WHERE state = 'pending' AND delay_from > :now",
             {"now": now},
         )
@@ -269,8 +265,8 @@ class SqliteOutbox(Store):
         in their conversation (one behind another, or beside one going out now, waits for
         it, whatever its own time)."""
         row = await self._one(
-            "SELECT next_attempt_at AS t FROM outbox AS d INDEXED BY outbox_due"
-            f" WHERE state = 'pending' AND {_first_in_lane('1')}"
+            f"SELECT next_attempt_at AS t FROM outbox AS d{self.dialect.indexed_by('outbox_due')}"
+            f" WHERE state = 'pending' AND {_first_in_lane('1 = 1')}"
             " ORDER BY next_attempt_at LIMIT 1"
         )
         return row["t"] if row else None

@@ -18,7 +18,7 @@ FORGOTTEN_NAME = "former member"
 # a referral as both its giver and its receiver may see it (the amount is the receiver's)
 _REFERRAL_COLUMNS = (
     "id, group_id, giver_id, receiver_id, kind, prospect, email, phone, need,"
-    " CASE WHEN heat_given THEN heat END AS heat, inside, status, ended, ended_at,"
+    " CASE WHEN heat_given = 1 THEN heat END AS heat, inside, status, ended, ended_at,"
     " created_at, updated_at, thanked_at"
 )
 
@@ -44,29 +44,30 @@ class SqlitePrivacy(Store):
         (without it, the UTC days of `since` and `until`), and the totals by the group's
         local `months`, each (label, first instant, next month's first instant) (without
         them, by UTC month)."""
+        sql = self.dialect
         contact_cols = ", r.email, r.phone" if contacts else ""
         args = {"g": group_id, "s": since, "u": until}
         out: dict[str, list[dict[str, Any]]] = {}
         for kind in ("referral", "lead"):
             out[kind + "s"] = _rows(
                 await self._all(
-                    "SELECT r.id, datetime(r.created_at, 'unixepoch') AS logged_utc,"
+                    f"SELECT r.id, {sql.utc_text('r.created_at')} AS logged_utc,"
                     " g.display_name AS giver, v.display_name AS receiver, r.prospect"
                     f"{contact_cols}, r.need,"
-                    " CASE WHEN r.heat_given THEN r.heat END AS heat, r.inside,"
+                    " CASE WHEN r.heat_given = 1 THEN r.heat END AS heat, r.inside,"
                     " COALESCE(r.ended, r.status) AS status,"
-                    " datetime(r.updated_at, 'unixepoch') AS updated_utc"
+                    f" {sql.utc_text('r.updated_at')} AS updated_utc"
                     " FROM referrals r JOIN members g ON g.id = r.giver_id"
                     " JOIN members v ON v.id = r.receiver_id"
                     " WHERE r.group_id = :g AND r.kind = :k AND r.created_at >= :s"
-                    " AND r.created_at < :u AND r.ended IS NOT 'withdrawn'"
+                    " AND r.created_at < :u AND COALESCE(r.ended, '') <> 'withdrawn'"
                     " ORDER BY r.created_at, r.id",
                     {**args, "k": kind},
                 )
             )
         out["closed_business"] = _rows(
             await self._all(
-                "SELECT datetime(c.at, 'unixepoch') AS reported_utc, v.display_name AS receiver,"
+                f"SELECT {sql.utc_text('c.at')} AS reported_utc, v.display_name AS receiver,"
                 " g.display_name AS giver, c.referral_id, c.business FROM closed_business c"
                 " JOIN members v ON v.id = c.receiver_id LEFT JOIN members g ON g.id = c.giver_id"
                 " WHERE c.group_id = :g AND c.at >= :s AND c.at < :u ORDER BY c.at, c.id",
@@ -74,7 +75,10 @@ class SqlitePrivacy(Store):
             )
         )
         if months:
-            values = ", ".join(f"(:m{i}, :m{i}s, :m{i}u)" for i in range(len(months)))
+            values = ", ".join(
+                f"(CAST(:m{i} AS TEXT), CAST(:m{i}s AS BIGINT), CAST(:m{i}u AS BIGINT))"
+                for i in range(len(months))
+            )
             bounds: dict[str, Any] = {}
             for i, (label, start, end) in enumerate(months):
                 bounds.update({f"m{i}": label, f"m{i}s": start, f"m{i}u": end})
@@ -83,15 +87,16 @@ class SqlitePrivacy(Store):
                 " SELECT label FROM months WHERE at >= s AND at < u)"
             )
         else:
-            bounds, month_of = {}, "strftime('%Y-%m', at, 'unixepoch')"
+            bounds, month_of = {}, sql.utc_month("at")
+        new, repeat = (
+            f"COALESCE(SUM(amount_cents) FILTER (WHERE business = '{b}'), 0)" for b in ("new", "repeat")
+        )
         out["closed_business_totals"] = _rows(
             await self._all(
                 f"SELECT {month_of} AS month, currency,"
-                " printf('%.2f', SUM(amount_cents) / 100.0) AS total,"
-                " printf('%.2f', COALESCE(SUM(amount_cents) FILTER (WHERE business = 'new'), 0)"
-                "   / 100.0) AS new_business,"
-                " printf('%.2f', COALESCE(SUM(amount_cents) FILTER (WHERE business = 'repeat'), 0)"
-                "   / 100.0) AS repeat_business,"
+                f" {sql.cents_text('SUM(amount_cents)')} AS total,"
+                f" {sql.cents_text(new)} AS new_business,"
+                f" {sql.cents_text(repeat)} AS repeat_business,"
                 " COUNT(*) AS reports"
                 " FROM closed_business WHERE group_id = :g AND at >= :s AND at < :u"
                 " GROUP BY month, currency ORDER BY month",
@@ -100,7 +105,7 @@ class SqlitePrivacy(Store):
         )
         out["one_to_ones"] = _rows(
             await self._all(
-                "SELECT datetime(o.met_at, 'unixepoch') AS met_utc, a.display_name AS member,"
+                f"SELECT {sql.utc_text('o.met_at')} AS met_utc, a.display_name AS member,"
                 " b.display_name AS with_member, o.confirmed FROM one_to_ones o"
                 " JOIN members a ON a.id = o.member_a JOIN members b ON b.id = o.member_b"
                 " WHERE o.group_id = :g AND o.met_at >= :s AND o.met_at < :u ORDER BY o.met_at",
@@ -112,8 +117,8 @@ class SqlitePrivacy(Store):
             await self._all(
                 "SELECT t.day, m.display_name AS member, t.rsvp, t.status FROM attendance t"
                 " JOIN members m ON m.id = t.member_id WHERE t.group_id = :g"
-                " AND t.day >= COALESCE(:d0, date(:s, 'unixepoch'))"
-                " AND t.day < COALESCE(:d1, date(:u, 'unixepoch'))"
+                f" AND t.day >= COALESCE(:d0, {sql.utc_date(':s')})"
+                f" AND t.day < COALESCE(:d1, {sql.utc_date(':u')})"
                 " ORDER BY t.day, m.display_name",
                 {**args, "d0": first, "d1": after},
             )
@@ -224,7 +229,7 @@ class SqlitePrivacy(Store):
         # need stay with each giver; the contact details, which nobody works any more, go
         await self._db.execute(
             "UPDATE referrals SET email = NULL, phone = NULL"
-            " WHERE receiver_id = :m AND ended IS NOT 'receiver_forgotten'",
+            " WHERE receiver_id = :m AND COALESCE(ended, '') <> 'receiver_forgotten'",
             {"m": member_id},
         )
         await self._db.execute(

@@ -73,7 +73,7 @@ class SqliteReferrals(Store):
         else:
             rows = await self._all(
                 "SELECT * FROM (SELECT * FROM referrals WHERE giver_id = ?"
-                " UNION ALL SELECT * FROM referrals WHERE receiver_id = ?)"
+                " UNION ALL SELECT * FROM referrals WHERE receiver_id = ?) AS mine"
                 " ORDER BY id DESC LIMIT ?",
                 (member_id, member_id, limit),
             )
@@ -173,7 +173,7 @@ class SqliteReferrals(Store):
         ones count for nothing."""
         rows = await self._all(
             "SELECT * FROM referrals WHERE group_id = :g AND created_at >= :s"
-            " AND ended IS NOT 'withdrawn'"
+            " AND COALESCE(ended, '') <> 'withdrawn'"
             " UNION SELECT * FROM referrals WHERE giver_id = :giver AND receiver_id = :receiver"
             " AND status NOT IN ('won', 'lost') AND ended IS NULL"
             " ORDER BY created_at, id",

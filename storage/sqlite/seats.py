@@ -39,8 +39,8 @@ class SqliteSeats(Store):
 
     async def add_wanted(self, group_id: int, key: str, classification: str) -> bool:
         cur = await self._db.execute(
-            "INSERT OR IGNORE INTO wanted_seats (group_id, seat_key, classification)"
-            " VALUES (?, ?, ?)",
+            "INSERT INTO wanted_seats (group_id, seat_key, classification)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (group_id, key, classification),
         )
         return cur.rowcount == 1

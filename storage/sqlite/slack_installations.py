@@ -27,6 +27,7 @@ INSTALLATION_COLUMNS = (
     "is_enterprise_install",
     "installed_at",
 )
+_INSTALLATION_KEY = ("enterprise_id", "team_id")
 SLACK = "slack"  # the only platform whose installations Rapport keeps
 
 
@@ -38,8 +39,13 @@ class SqliteSlackInstallations(Store):
         values["is_enterprise_install"] = int(bool(values["is_enterprise_install"]))
         columns = ", ".join(INSTALLATION_COLUMNS)
         names = ", ".join(":" + c for c in INSTALLATION_COLUMNS)
+        updates = ", ".join(
+            f"{c} = excluded.{c}" for c in INSTALLATION_COLUMNS if c not in _INSTALLATION_KEY
+        )
         await self._db.execute(
-            f"INSERT OR REPLACE INTO slack_installations ({columns}) VALUES ({names})", values
+            f"INSERT INTO slack_installations ({columns}) VALUES ({names})"
+            f" ON CONFLICT ({', '.join(_INSTALLATION_KEY)}) DO UPDATE SET {updates}",
+            values,
         )
 
     async def get(self, enterprise_id: str | None, team_id: str | None) -> dict[str, Any] | None:

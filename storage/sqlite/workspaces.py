@@ -113,10 +113,11 @@ class SqliteWorkspaces(Store):
             ):
                 await self._db.execute(sql, args)
         # messages to its people queued for no group, whatever their age: by their target
+        j = self.dialect.json_text
         await self._db.execute(
-            "DELETE FROM outbox WHERE COALESCE(json_extract(target, '$.dm[0]'),"
-            " json_extract(target, '$.post[0]')) = :p AND COALESCE(json_extract(target,"
-            " '$.dm[1]'), json_extract(target, '$.post[1]')) = :w",
+            f"DELETE FROM outbox WHERE COALESCE({j('target', 'dm', 0)},"
+            f" {j('target', 'post', 0)}) = :p AND COALESCE({j('target', 'dm', 1)},"
+            f" {j('target', 'post', 1)}) = :w",
             {"p": platform, "w": workspace},
         )
         await self._db.execute(

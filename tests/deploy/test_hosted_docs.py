@@ -53,4 +53,6 @@ def test_every_shard_command_in_the_readme_is_one_rapport_takes():
     for command in commands:
         args = cli(shlex.split(command))
         assert parse_shards(args.shards, args.shard_ids) is not None
-    assert "wait for the PostgreSQL backend" in prose(text)
+    # processes sharing shards need one database they can all reach: PostgreSQL
+    assert "Several Discord processes share one database on PostgreSQL" in prose(text)
+    assert "so there run the shards in one process" in prose(text)

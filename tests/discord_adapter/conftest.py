@@ -33,7 +33,9 @@ from tests.fakes import FakeClock
 class Bot:
     """One process: start it, send it interactions, stop it, start another on the same file."""
 
-    def __init__(self, api: FakeDiscord, db: Path, settings: Settings, clock: FakeClock) -> None:
+    def __init__(
+        self, api: FakeDiscord, db: Path | str, settings: Settings, clock: FakeClock
+    ) -> None:
         self.api = api
         self.db = db
         self.settings = settings

@@ -3,14 +3,13 @@ is wrong), the client is discord.py's AutoShardedClient on exactly those shards,
 processes each running half the shards share one database: whichever shard an interaction
 arrives on, the member it concerns gets one DM, and its buttons work from the other shard.
 
-The processes share the database through the repository; PostgreSQL (issue 16) joins the
-`database` parameter once it is supported."""
+The processes share the database through the repository, a SQLite file or one PostgreSQL
+database (issue 16)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import discord
@@ -34,6 +33,9 @@ from tests.discord_adapter.fake_discord import BASE, GATEWAY, GUILD_ID, TOKEN, F
 from tests.discord_adapter.payloads import ALICE, BOB, CAROL, click, slash
 
 SHARDS = 2
+# the database both processes share (tests.conftest's `database`): a SQLite file, or one
+# PostgreSQL database (a schema of its own on the test server, dropped afterwards)
+BACKENDS = ("sqlite", "postgresql")
 
 
 @pytest.mark.parametrize(
@@ -105,19 +107,13 @@ async def test_the_client_runs_exactly_the_given_shards(discord_api: FakeDiscord
     assert str(DiscordWebSocket.DEFAULT_GATEWAY) == GATEWAY
 
 
-@pytest.fixture(params=["sqlite"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The database both processes share (PostgreSQL joins with issue 16)."""
-    return str(tmp_path / "rapport.db")
-
-
 @pytest.fixture
 async def halves(discord_api, database, settings, clock) -> AsyncIterator[tuple[Bot, Bot]]:
     """Two processes on one database, each running half of the bot's shards."""
-    first = await Bot(discord_api, Path(database), settings, clock).start(
+    first = await Bot(discord_api, database, settings, clock).start(
         shards=Shards(SHARDS, (0,))
     )
-    second = await Bot(discord_api, Path(database), settings, clock).start(
+    second = await Bot(discord_api, database, settings, clock).start(
         shards=Shards(SHARDS, (1,))
     )
     yield first, second

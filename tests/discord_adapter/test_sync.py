@@ -87,6 +87,8 @@ def test_the_hash_lives_beside_the_database():
         "/var/lib/rapport/rapport.db.discord-commands.hash"
     )
     assert hash_path(":memory:") is None
+    # a PostgreSQL database has no file beside it: no hash file named after its URL
+    assert hash_path("postgresql://rapport@db.example/rapport") is None
 
 
 async def test_the_real_client_uploads_its_commands_once(discord_api, tmp_path, settings, clock):

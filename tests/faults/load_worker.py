@@ -25,7 +25,7 @@ from bot.out import OutMessage
 from bot.ports import DeliveryError
 from bot.service import Core
 from bot.work import Context
-from storage.sqlite import SqliteRepository
+from storage.databases import open_repository
 from tests.fakes import FakeClock, FakeResolver, channel, user
 
 START = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)  # the worker's clock never moves
@@ -65,7 +65,7 @@ class RefusingMessenger:
 
 
 async def main(db: str, run: str) -> None:
-    repo = await SqliteRepository.open(db)
+    repo = await open_repository(db)
     core = Core(repo, RefusingMessenger(), FakeClock(START), FakeResolver(), Settings())
     last: int | None = None
     n = 0

@@ -34,13 +34,23 @@ _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
 
 
 # --- the whole database ---------------------------------------------------------------------
+_PG_TABLES = (
+    "SELECT table_name AS name FROM information_schema.tables"
+    " WHERE table_schema = current_schema() ORDER BY table_name"
+)
+
+
 async def dump(repo: SqliteRepository) -> Dump:
-    """Every row of every table in rowid order: two dumps are equal when nothing changed."""
+    """Every row of every table (in rowid order on SQLite, sorted on PostgreSQL, which has
+    no rowid): two dumps are equal when nothing changed."""
     out: Dump = {}
+    on_sqlite = repo.dialect.name == "sqlite"
     async with repo.transaction() as tx:
-        for t in await tx._all(_TABLES):  # type: ignore[attr-defined]
-            rows = await tx._all(f'SELECT * FROM "{t["name"]}" ORDER BY rowid')  # type: ignore[attr-defined]
-            out[t["name"]] = [tuple(r) for r in rows]
+        for t in await tx._all(_TABLES if on_sqlite else _PG_TABLES):  # type: ignore[attr-defined]
+            order = " ORDER BY rowid" if on_sqlite else ""
+            rows = await tx._all(f'SELECT * FROM "{t["name"]}"{order}')  # type: ignore[attr-defined]
+            found = [tuple(r) for r in rows]
+            out[t["name"]] = found if on_sqlite else sorted(found, key=repr)
     return out
 
 
@@ -51,9 +61,19 @@ def dump_file(path: Path | str) -> Dump:
 
 
 def scalar(path: Path | str, sql: str, args: tuple[object, ...] = ()) -> Any:
+    found = query(path, sql, args)
+    return found[0][0] if found else None
+
+
+def query(path: Path | str, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one statement (`?` placeholders) on the database a test set up beside the bot's
+    processes: a SQLite file, or a PostgreSQL URL."""
+    if str(path).startswith("postgresql://"):
+        from tests import pg
+
+        return pg.tuples_sync(str(path), sql, args)
     with closing(sqlite3.connect(path)) as db:
-        row = db.execute(sql, args).fetchone()
-    return row[0] if row else None
+        return [tuple(r) for r in db.execute(sql, args).fetchall()]
 
 
 # --- privacy: what reached a channel --------------------------------------------------------

@@ -198,7 +198,7 @@ async def test_hostile_text_is_stored_as_typed_and_renders_inert_on_every_platfo
     assert seat == ([(expected["classification"],)] if expected["classification"] else [])
     visitors = await rows(core, "SELECT name FROM visitors")
     assert visitors == ([(expected["visitor"],)] if expected["visitor"] else [])
-    meeting = await rows(core, "SELECT meeting_where FROM groups WHERE id = 1 AND meeting_time")
+    meeting = await rows(core, "SELECT meeting_where FROM groups WHERE id = 1 AND meeting_time IS NOT NULL")
     assert meeting == ([(expected["place"],)] if expected["place"] else [])
     seats = await rows(core, "SELECT classification FROM wanted_seats")
     assert seats == ([(expected["seat"],)] if expected["seat"] else [])

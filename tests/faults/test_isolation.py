@@ -29,6 +29,8 @@ from tests.faults.support import dump
 from tests.slack.conftest import ALICE, GROUP, Workspace
 from tests.slack.fake_slack import FakeSlack, person
 
+BACKENDS = ("sqlite", "postgresql")  # the storage contract: each test on both databases
+
 BREAKFAST = channel("general")
 SUNRISE = channel("sunrise")
 FAR_AWAY = channel("general", "w2")

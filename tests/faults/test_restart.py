@@ -20,10 +20,12 @@ from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.service import STALE_RUNNING_SECONDS, Core
 from bot.work import Context
+from storage.databases import open_repository
 from storage.sqlite import SqliteRepository
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
 from tests.faults.support import ChannelPosts, scalar
 
+BACKENDS = ("sqlite", "postgresql")  # the restart test on both databases
 JNB = ZoneInfo("Africa/Johannesburg")
 GENERAL = channel()
 STALE = timedelta(seconds=STALE_RUNNING_SECONDS + 1)
@@ -79,8 +81,8 @@ class Process:
     messenger: RecordingMessenger
 
     @classmethod
-    async def start(cls, db: Path, clock: FakeClock, settings: Settings) -> Process:
-        repo = await SqliteRepository.open(str(db))
+    async def start(cls, db: Path | str, clock: FakeClock, settings: Settings) -> Process:
+        repo = await open_repository(str(db))
         messenger = RecordingMessenger()
         return cls(repo, Core(repo, messenger, clock, FakeResolver(), settings), messenger)
 
@@ -110,7 +112,7 @@ class Cluster:
     """The processes sharing one database, driven by one clock the way the scheduler's tick
     drives them: at every instant something is due, each of them runs what is due."""
 
-    db: Path
+    db: Path | str
     clock: FakeClock
     settings: Settings
     live: list[Process] = field(default_factory=list)
@@ -178,7 +180,7 @@ async def die_holding_claims(cluster: Cluster, at: datetime) -> None:
     """A process claims the work due at `at` and dies before running any of it."""
     await cluster.run_until(at - timedelta(seconds=1))
     cluster.clock.set(at)
-    doomed = await SqliteRepository.open(str(cluster.db))
+    doomed = await open_repository(str(cluster.db))
     ts = int(at.timestamp())
     async with doomed.transaction() as tx:
         claimed = await tx.due.claim(ts, 200, ts - STALE_RUNNING_SECONDS)
@@ -195,7 +197,7 @@ async def die_mid_delivery(cluster: Cluster, at: datetime) -> None:
     await cluster.run_until(at - timedelta(seconds=1))
     cluster.clock.set(at)
     platform = Hanging()
-    doomed = await SqliteRepository.open(str(cluster.db))
+    doomed = await open_repository(str(cluster.db))
     core = Core(doomed, platform, cluster.clock, FakeResolver(), cluster.settings)
     task = asyncio.create_task(core.run_due(at))
     await asyncio.wait_for(platform.entered.wait(), 10)
@@ -223,7 +225,7 @@ FAULTS: list[tuple[datetime, Fault]] = [
 ]
 
 
-async def play(db: Path, settings: Settings, processes: int, faults: bool) -> Cluster:
+async def play(db: Path | str, settings: Settings, processes: int, faults: bool) -> Cluster:
     cluster = Cluster(db, FakeClock(SCRIPT[0][0]), settings)
     for _ in range(processes):
         await cluster.add()
@@ -249,12 +251,12 @@ async def play(db: Path, settings: Settings, processes: int, faults: bool) -> Cl
 
 
 async def test_two_processes_a_restart_and_two_deaths_send_every_reminder_and_nudge_once(
-    tmp_path: Path, settings: Settings, channel_posts: ChannelPosts
+    tmp_path: Path, database: str, settings: Settings, channel_posts: ChannelPosts
 ) -> None:
     # sent messages are kept past the two months played, so the outbox can be counted below
     settings = replace(settings, privacy=replace(settings.privacy, sent_messages_days=3650))
     reference = await play(tmp_path / "calm.db", settings, processes=1, faults=False)
-    faulty = await play(tmp_path / "faulty.db", settings, processes=2, faults=True)
+    faulty = await play(database, settings, processes=2, faults=True)  # SQLite or PostgreSQL
     for m in faulty.messengers:
         channel_posts.watch(m)
 
@@ -265,7 +267,7 @@ async def test_two_processes_a_restart_and_two_deaths_send_every_reminder_and_nu
         "missing": expected - got,
         "twice": got - expected,
     }
-    db = tmp_path / "faulty.db"
+    db = database
     assert scalar(db, "SELECT COUNT(*) FROM outbox WHERE state <> 'sent'") == 0
     assert scalar(db, "SELECT COUNT(*) FROM outbox") == sum(got.values())
     assert scalar(db, "SELECT COUNT(*) FROM due_work WHERE state = 'running'") == 0

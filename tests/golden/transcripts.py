@@ -48,9 +48,11 @@ def normalised(transcript: str) -> str:
     return _EXPORT_TOKEN.sub(r"\1XXXXXX\2", transcript)
 
 
-def play(script: Script) -> str:
+def play(script: Script, database: str = "demo.db", keep: Path | None = None) -> str:
     """The transcript `make demo` prints for `script` (without make's own echo of the
-    command), played in a fresh directory so its database and files start empty."""
+    command), played in a fresh directory so its database and files start empty: by
+    default a SQLite file there, or the (empty) `database` given, such as a PostgreSQL URL.
+    With `keep`, the SQLite file is copied there afterwards."""
     with tempfile.TemporaryDirectory() as here:
         run = subprocess.run(
             [
@@ -61,7 +63,7 @@ def play(script: Script) -> str:
                 str(EXAMPLES / script.config),
                 "console",
                 "--db",
-                "demo.db",
+                database,
                 "--script",
                 str(EXAMPLES / f"{script.name}.txt"),
                 "--now",
@@ -74,6 +76,9 @@ def play(script: Script) -> str:
             text=True,
             timeout=300,
         )
+        if keep is not None and run.returncode == 0:
+            keep.write_bytes((Path(here) / database).read_bytes())
+            keep.chmod(0o600)  # as Rapport keeps it: prospects' details are in it
     if run.returncode != 0 or run.stderr:
         raise AssertionError(f"{script.name}.txt did not play cleanly:\n{run.stderr}")
     return normalised(run.stdout)

@@ -36,6 +36,8 @@ from tests.slack.test_manifest import section
 
 CLIENT_ID = "1111111111.2222222222"
 CLIENT_SECRET = "0a1b2c3d4e5f-client-secret"
+# the installations, OAuth states and departures in each database: the storage contract
+BACKENDS = ("sqlite", "postgresql")
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class Hosted:
 
 
 @pytest.fixture
-async def hosted(fake, clock, settings, pace, tmp_path) -> AsyncIterator[Hosted]:
+async def hosted(fake, clock, settings, pace, database) -> AsyncIterator[Hosted]:
     fake.users = dict(PEOPLE)
     fake.client_secret = CLIENT_SECRET
     fake.bot_channels = {CHANNEL[0]}
@@ -156,7 +158,7 @@ async def hosted(fake, clock, settings, pace, tmp_path) -> AsyncIterator[Hosted]
         token=None,
         signing_secret=SIGNING_SECRET,
         clock=clock,
-        database=str(tmp_path / "hosted.db"),
+        database=database,
         api_url=fake.base_url,
         process_before_response=True,
         pacer=Pacer(monotonic=pace.monotonic, sleep=pace.sleep),
