@@ -42,6 +42,7 @@ from storage.dialect import SQLITE
 from storage.migrate import apply as apply_migrations
 from storage.sqlite.attendance import SqliteAttendance
 from storage.sqlite.business import SqliteBusiness
+from storage.sqlite.discord_commands import SqliteDiscordCommands
 from storage.sqlite.due import SqliteDue
 from storage.sqlite.groups import SqliteGroups
 from storage.sqlite.members import SqliteMembers
@@ -128,6 +129,7 @@ class SqliteRepository:
     requests: SqliteRequests
     workspaces: SqliteWorkspaces
     slack_installations: SqliteSlackInstallations  # adapters.slack.installations
+    discord_commands: SqliteDiscordCommands  # adapters.discord.sync
 
     def __init__(self, conn: SqliteThread) -> None:
         self._db = conn
@@ -376,6 +378,7 @@ def _attach_stores(uow: SqliteRepository) -> None:
     uow.requests = SqliteRequests(uow)
     uow.workspaces = SqliteWorkspaces(uow)
     uow.slack_installations = SqliteSlackInstallations(uow)
+    uow.discord_commands = SqliteDiscordCommands(uow)
 
 
 async def _set_wal(conn: SqliteThread) -> None:
