@@ -4,7 +4,7 @@ open seats the group wants to fill."""
 from __future__ import annotations
 
 from bot import admins, currencies, due, messages
-from bot.commands import ChangeSetting, Leave, RemoveMember, ShowSettings, WantSeat
+from bot.features.admin.commands import ChangeSetting, Leave, RemoveMember, ShowSettings, WantSeat
 from bot.model import Group, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.work import Refusal, Work

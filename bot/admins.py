@@ -9,7 +9,7 @@ then empty, and the next member to take a seat becomes its admin (bot/seats.py).
 from __future__ import annotations
 
 from bot import group_messages, messages
-from bot.commands import AddAdmin, RemoveAdmin, ShowAdmins
+from bot.features.admin.commands import AddAdmin, RemoveAdmin, ShowAdmins
 from bot.model import Group, Member, UserRef
 from bot.out import OutMessage
 from bot.work import Refusal, Work

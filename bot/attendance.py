@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot import messages
-from bot.commands import MarkAttendance, RecordVisitor, Rsvp, ShowAttendance
+from bot.features.attendance.commands import MarkAttendance, RecordVisitor, Rsvp, ShowAttendance
 from bot.model import Group, UserRef
 from bot.out import OutMessage
 from bot.schedule import last_meeting, local_date, next_meeting

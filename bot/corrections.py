@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from bot import contacts, due, messages
 from bot import messages_records as words
-from bot.commands import MAX_NAME, CorrectAmount, EditReferral, ShowBusiness, WithdrawReferral
+from bot.features.referrals.commands import (
+    CorrectAmount,
+    EditReferral,
+    ShowBusiness,
+    WithdrawReferral,
+)
+from bot.grammar import MAX_NAME
 from bot.model import WITHDRAWN, ClosedBusiness, Group, Kind, Member, Referral, UserRef
 from bot.out import OutMessage
 from bot.referrals import (

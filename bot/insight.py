@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from math import ceil
 
 from bot import messages
-from bot.commands import ShowLeaderboard, ShowLights
 from bot.config import LightSettings
+from bot.features.insight.commands import ShowLeaderboard, ShowLights
 from bot.model import Group, LightColour, Member
 from bot.out import OutMessage
 from bot.schedule import (

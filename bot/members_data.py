@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot import admins, files, messages, money
 from bot import messages_records as words
-from bot.commands import Export, Forget, MyData
+from bot.features.privacy.commands import Export, Forget, MyData
 from bot.model import RECEIVER_FORGOTTEN, Group, UserRef
 from bot.out import OutMessage
 from bot.schedule import local_date, local_midnight

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot import messages
-from bot.commands import ShowGaps
+from bot.features.insight.commands import ShowGaps
 from bot.model import Member
 from bot.out import OutMessage
 from bot.spheres import Catalogue, Sphere, load_catalogue

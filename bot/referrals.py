@@ -7,10 +7,7 @@ from datetime import timedelta
 
 from bot import contacts, due, messages, money
 from bot import messages_records as words
-from bot.commands import (
-    DEFAULT_HEAT,
-    MAX_NAME,
-    Amount,
+from bot.features.referrals.commands import (
     ListReferrals,
     LogLead,
     LogReferral,
@@ -18,6 +15,7 @@ from bot.commands import (
     Thank,
     UpdateReferral,
 )
+from bot.grammar import DEFAULT_HEAT, MAX_NAME, Amount
 from bot.model import STATUS_RANK, Group, Kind, Member, Referral, Status, UserRef
 from bot.out import OutMessage
 from bot.text import Rich

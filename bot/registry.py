@@ -29,8 +29,16 @@ from bot import (
     roster,
     seats,
 )
-from bot import commands as c
-from bot.commands import Command, ParseError, clean
+from bot.commands import Command
+from bot.features.admin import commands as admin_commands
+from bot.features.attendance import commands as attendance_commands
+from bot.features.help import commands as help_commands
+from bot.features.insight import commands as insight_commands
+from bot.features.meetings import commands as meetings_commands
+from bot.features.privacy import commands as privacy_commands
+from bot.features.referrals import commands as referrals_commands
+from bot.features.roster import commands as roster_commands
+from bot.grammar import ParseError, clean
 from bot.messages import slash
 from bot.out import OutMessage
 from bot.schedule import local_date
@@ -56,7 +64,7 @@ class CommandSpec:
     on_discord: tuple[str, ...] = ()
 
 
-async def show_help(w: Work, cmd: c.Help) -> list[OutMessage]:
+async def show_help(w: Work, cmd: help_commands.Help) -> list[OutMessage]:
     """`/rapport help`: every command in the registry's order, or one command's usage."""
     if cmd.topic:
         return [messages.help_topic(cmd.topic, local_date(w.now, w.settings.timezone))]
@@ -69,7 +77,7 @@ def parse_help(rest: str) -> Command:
         topic = topic[len("rapport ") :]
     # "help admin add" is the help for admin
     topic = topic.split(" ")[0]
-    return c.Help(COMMANDS.get(topic, topic) or None)
+    return help_commands.Help(COMMANDS.get(topic, topic) or None)
 
 
 def _reads(*types: type) -> frozenset[type]:
@@ -78,140 +86,179 @@ def _reads(*types: type) -> frozenset[type]:
 
 # in the order /rapport help lists them
 SPECS: tuple[CommandSpec, ...] = (
-    CommandSpec("setup", c.parse_setup, {c.Setup: roster.setup}),
-    CommandSpec("join", c.parse_join, {c.Join: roster.join}),
+    CommandSpec("setup", roster_commands.parse_setup, {roster_commands.Setup: roster.setup}),
+    CommandSpec("join", roster_commands.parse_join, {roster_commands.Join: roster.join}),
     CommandSpec(
         "profile",
-        c.parse_profile,
+        roster_commands.parse_profile,
         {
-            c.ShowProfile: roster.show_profile,
-            c.SetAsk: roster.set_ask,
-            c.SetEmail: roster.set_email,
-            c.SetTimeZone: roster.set_tz,
-            c.SetQuietHours: roster.set_quiet,
-            c.SetDirectMessages: roster.set_dm,
-            c.SetSuggestions: roster.set_suggestions,
+            roster_commands.ShowProfile: roster.show_profile,
+            roster_commands.SetAsk: roster.set_ask,
+            roster_commands.SetEmail: roster.set_email,
+            roster_commands.SetTimeZone: roster.set_tz,
+            roster_commands.SetQuietHours: roster.set_quiet,
+            roster_commands.SetDirectMessages: roster.set_dm,
+            roster_commands.SetSuggestions: roster.set_suggestions,
         },
-        reads=_reads(c.ShowProfile),
+        reads=_reads(roster_commands.ShowProfile),
     ),
     CommandSpec(
         "referral",
-        c.parse_referral,
-        {c.LogReferral: referrals.log_referral},
+        referrals_commands.parse_referral,
+        {referrals_commands.LogReferral: referrals.log_referral},
         aliases=("refer",),
         own_slash=True,
     ),
-    CommandSpec("lead", c.parse_lead, {c.LogLead: referrals.log_lead}, own_slash=True),
     CommandSpec(
-        "referrals",
-        c.parse_referrals,
-        {
-            c.ListReferrals: referrals.list_referrals,
-            c.UpdateReferral: referrals.update_referral,
-            c.SnoozeReferral: referrals.snooze,
-            c.CorrectAmount: corrections.correct_amount,
-            c.ShowBusiness: corrections.show_business,
-            c.EditReferral: corrections.edit,
-            c.WithdrawReferral: corrections.withdraw,
-        },
-        reads=_reads(c.ListReferrals, c.ShowBusiness),
+        "lead",
+        referrals_commands.parse_lead,
+        {referrals_commands.LogLead: referrals.log_lead},
         own_slash=True,
     ),
     CommandSpec(
-        "thanks", c.parse_thanks, {c.Thank: referrals.thank}, aliases=("thank",), own_slash=True
+        "referrals",
+        referrals_commands.parse_referrals,
+        {
+            referrals_commands.ListReferrals: referrals.list_referrals,
+            referrals_commands.UpdateReferral: referrals.update_referral,
+            referrals_commands.SnoozeReferral: referrals.snooze,
+            referrals_commands.CorrectAmount: corrections.correct_amount,
+            referrals_commands.ShowBusiness: corrections.show_business,
+            referrals_commands.EditReferral: corrections.edit,
+            referrals_commands.WithdrawReferral: corrections.withdraw,
+        },
+        reads=_reads(referrals_commands.ListReferrals, referrals_commands.ShowBusiness),
+        own_slash=True,
+    ),
+    CommandSpec(
+        "thanks",
+        referrals_commands.parse_thanks,
+        {referrals_commands.Thank: referrals.thank},
+        aliases=("thank",),
+        own_slash=True,
     ),
     CommandSpec(
         "onetoone",
-        c.parse_onetoone,
-        {c.LogOneToOne: roster.log_one_to_one},
+        roster_commands.parse_onetoone,
+        {roster_commands.LogOneToOne: roster.log_one_to_one},
         aliases=("121", "1-2-1"),
         own_slash=True,
     ),
     CommandSpec(
         "meeting",
-        c.parse_meeting,
+        meetings_commands.parse_meeting,
         {
-            c.ShowMeeting: roster.show_meeting,
-            c.SetMeeting: roster.set_meeting,
-            c.SkipMeeting: roster.skip_meeting,
+            meetings_commands.ShowMeeting: roster.show_meeting,
+            meetings_commands.SetMeeting: roster.set_meeting,
+            meetings_commands.SkipMeeting: roster.skip_meeting,
         },
-        reads=_reads(c.ShowMeeting),
+        reads=_reads(meetings_commands.ShowMeeting),
     ),
     CommandSpec(
-        "stats", c.parse_stats, {c.ShowStats: roster.show_stats}, reads=_reads(c.ShowStats)
+        "stats",
+        insight_commands.parse_stats,
+        {insight_commands.ShowStats: roster.show_stats},
+        reads=_reads(insight_commands.ShowStats),
     ),
-    CommandSpec("leave", c.parse_leave, {c.Leave: admin.leave}),
-    CommandSpec("remove", c.parse_remove, {c.RemoveMember: admin.remove}),
+    CommandSpec("leave", admin_commands.parse_leave, {admin_commands.Leave: admin.leave}),
+    CommandSpec("remove", admin_commands.parse_remove, {admin_commands.RemoveMember: admin.remove}),
     CommandSpec(
         "settings",
-        c.parse_settings,
+        admin_commands.parse_settings,
         {
-            c.ShowSettings: admin.show_settings,
-            c.ChangeSetting: admin.change_setting,
-            c.WantSeat: admin.want_seat,
+            admin_commands.ShowSettings: admin.show_settings,
+            admin_commands.ChangeSetting: admin.change_setting,
+            admin_commands.WantSeat: admin.want_seat,
         },
-        reads=_reads(c.ShowSettings),
+        reads=_reads(admin_commands.ShowSettings),
     ),
     CommandSpec(
         "leaderboard",
-        c.parse_leaderboard,
-        {c.ShowLeaderboard: insight.leaderboard},
-        reads=_reads(c.ShowLeaderboard),
+        insight_commands.parse_leaderboard,
+        {insight_commands.ShowLeaderboard: insight.leaderboard},
+        reads=_reads(insight_commands.ShowLeaderboard),
     ),
     CommandSpec(
         "lights",
-        c.parse_lights,
-        {c.ShowLights: insight.lights},
+        insight_commands.parse_lights,
+        {insight_commands.ShowLights: insight.lights},
         aliases=("light",),
-        reads=_reads(c.ShowLights),
+        reads=_reads(insight_commands.ShowLights),
     ),
-    CommandSpec("rsvp", c.parse_rsvp, {c.Rsvp: attendance.rsvp}),
+    CommandSpec(
+        "rsvp", attendance_commands.parse_rsvp, {attendance_commands.Rsvp: attendance.rsvp}
+    ),
     CommandSpec(
         "attendance",
-        c.parse_attendance,
+        attendance_commands.parse_attendance,
         {
-            c.ShowAttendance: attendance.show_attendance,
-            c.MarkAttendance: attendance.mark_attendance,
+            attendance_commands.ShowAttendance: attendance.show_attendance,
+            attendance_commands.MarkAttendance: attendance.mark_attendance,
         },
-        reads=_reads(c.ShowAttendance),
+        reads=_reads(attendance_commands.ShowAttendance),
     ),
-    CommandSpec("visitor", c.parse_visitor, {c.RecordVisitor: attendance.record_visitor}),
-    CommandSpec("export", c.parse_export, {c.Export: members_data.export}, reads=_reads(c.Export)),
+    CommandSpec(
+        "visitor",
+        attendance_commands.parse_visitor,
+        {attendance_commands.RecordVisitor: attendance.record_visitor},
+    ),
+    CommandSpec(
+        "export",
+        privacy_commands.parse_export,
+        {privacy_commands.Export: members_data.export},
+        reads=_reads(privacy_commands.Export),
+    ),
     CommandSpec(
         "my-data",
-        c.parse_my_data,
-        {c.MyData: members_data.my_data},
+        privacy_commands.parse_my_data,
+        {privacy_commands.MyData: members_data.my_data},
         aliases=("mydata",),
-        reads=_reads(c.MyData),
+        reads=_reads(privacy_commands.MyData),
     ),
-    CommandSpec("forget-me", c.parse_forget_me, {c.Forget: members_data.forget}),
-    CommandSpec("forget", c.parse_forget, {c.Forget: members_data.forget}),
-    CommandSpec("help", parse_help, {c.Help: show_help}, reads=_reads(c.Help)),
-    CommandSpec("gaps", c.parse_gaps, {c.ShowGaps: powerteams.gaps}, reads=_reads(c.ShowGaps)),
+    CommandSpec(
+        "forget-me",
+        privacy_commands.parse_forget_me,
+        {privacy_commands.Forget: members_data.forget},
+    ),
+    CommandSpec(
+        "forget", privacy_commands.parse_forget, {privacy_commands.Forget: members_data.forget}
+    ),
+    CommandSpec(
+        "help", parse_help, {help_commands.Help: show_help}, reads=_reads(help_commands.Help)
+    ),
+    CommandSpec(
+        "gaps",
+        insight_commands.parse_gaps,
+        {insight_commands.ShowGaps: powerteams.gaps},
+        reads=_reads(insight_commands.ShowGaps),
+    ),
     CommandSpec(
         "roster",
-        c.parse_roster,
-        {c.ShowRoster: seats.show_roster},
+        roster_commands.parse_roster,
+        {roster_commands.ShowRoster: seats.show_roster},
         aliases=("members",),
-        reads=_reads(c.ShowRoster),
+        reads=_reads(roster_commands.ShowRoster),
     ),
     CommandSpec(
-        "admins", c.parse_admins, {c.ShowAdmins: admins.show_admins}, reads=_reads(c.ShowAdmins)
+        "admins",
+        admin_commands.parse_admins,
+        {admin_commands.ShowAdmins: admins.show_admins},
+        reads=_reads(admin_commands.ShowAdmins),
     ),
     CommandSpec(
         "admin",
-        c.parse_admin,
+        admin_commands.parse_admin,
         {
-            c.ShowAdmins: admins.show_admins,
-            c.AddAdmin: admins.add_admin,
-            c.RemoveAdmin: admins.remove_admin,
+            admin_commands.ShowAdmins: admins.show_admins,
+            admin_commands.AddAdmin: admins.add_admin,
+            admin_commands.RemoveAdmin: admins.remove_admin,
         },
-        reads=_reads(c.ShowAdmins),
+        reads=_reads(admin_commands.ShowAdmins),
     ),
     CommandSpec(
         "seat",
-        c.parse_seat,
-        {c.AllowSeat: seats.allow_seat},
+        roster_commands.parse_seat,
+        {roster_commands.AllowSeat: seats.allow_seat},
         # beside the other seat settings an admin changes
         on_discord=("settings seat-allow",),
     ),
@@ -254,7 +301,7 @@ def parse(line: str) -> Command:
         head, _, rest = text.partition(" ")
         head = head.casefold()
         if not head:
-            return c.Help()
+            return help_commands.Help()
     if not head:
         raise ParseError("help", f"Type a command, for example {slash('help')}.")
     name = COMMANDS.get(head)

@@ -8,23 +8,21 @@ from datetime import timedelta
 
 from bot import currencies, due, group_messages, messages, money, seats
 from bot import messages_records as words
-from bot.commands import (
+from bot.events import MeetingChanged
+from bot.features.insight.commands import ShowStats
+from bot.features.meetings.commands import SetMeeting, ShowMeeting, SkipMeeting
+from bot.features.roster.commands import (
     Join,
     LogOneToOne,
     SetAsk,
     SetDirectMessages,
     SetEmail,
-    SetMeeting,
     SetQuietHours,
     SetSuggestions,
     SetTimeZone,
     Setup,
-    ShowMeeting,
     ShowProfile,
-    ShowStats,
-    SkipMeeting,
 )
-from bot.events import MeetingChanged
 from bot.model import Group, Meeting, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.schedule import is_timezone, local_date, next_meeting, quarter_bounds, week_bounds

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot import group_messages, messages
 from bot.admins import require
-from bot.commands import AllowSeat, ShowRoster
+from bot.features.roster.commands import AllowSeat, ShowRoster
 from bot.model import Group, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.powerteams import catalogue

@@ -28,15 +28,11 @@ from bot import (
     workspaces,
 )
 from bot.batch import SharedReads
-from bot.commands import (
-    AllowSeat,
-    Command,
-    LogOneToOne,
-    MentionToken,
-    ParseError,
-)
+from bot.commands import Command
 from bot.config import Settings
 from bot.events import Event, Events
+from bot.features.roster.commands import AllowSeat, LogOneToOne
+from bot.grammar import MentionToken, ParseError
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import DueState, Group, Member, UserRef
 from bot.out import OutMessage

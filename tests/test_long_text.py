@@ -21,7 +21,7 @@ from adapters.slack.mrkdwn import link as slack_link
 from adapters.slack.mrkdwn import mention as slack_mention
 from adapters.slack.mrkdwn import to_mrkdwn
 from bot import messages
-from bot.commands import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT
+from bot.grammar import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT
 from bot.model import Group, Kind, Meeting, Member, Referral, Stats, Status, UserRef
 from bot.out import OutMessage
 from bot.text import Rich, UserText

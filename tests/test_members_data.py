@@ -176,7 +176,8 @@ async def test_a_failed_export_leaves_no_file_and_says_what_happened(group, monk
 
 async def test_a_read_only_command_that_fails_does_not_say_nothing_was_saved(group, monkeypatch):
     from bot import insight, service
-    from bot.commands import LogOneToOne, ShowLeaderboard
+    from bot.features.insight.commands import ShowLeaderboard
+    from bot.features.roster.commands import LogOneToOne
 
     async def broken(w, cmd):
         raise RuntimeError("a bug")

@@ -13,20 +13,10 @@ import discord
 from discord import app_commands
 
 from adapters.discord import options, records, refs, replies, wording
-from bot.commands import (
-    MAX_CLASSIFICATION,
-    MAX_NAME,
-    MAX_TEXT,
-    AddAdmin,
-    AllowSeat,
-    Leave,
-    RemoveAdmin,
-    RemoveMember,
-    ShowAdmins,
-    ShowProfile,
-    ShowRoster,
-    ShowStats,
-)
+from bot.features.admin.commands import AddAdmin, Leave, RemoveAdmin, RemoveMember, ShowAdmins
+from bot.features.insight.commands import ShowStats
+from bot.features.roster.commands import AllowSeat, ShowProfile, ShowRoster
+from bot.grammar import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT
 from bot.messages import USAGE
 
 Classification = app_commands.Range[str, 1, MAX_CLASSIFICATION]

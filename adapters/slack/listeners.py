@@ -28,7 +28,8 @@ from adapters.slack.directory import Directory
 from adapters.slack.limits import calls_for
 from adapters.slack.modal import Origin, read_form, referral_view
 from bot import messages
-from bot.commands import FieldErrors, LogReferral, MentionToken, referral_from_fields
+from bot.features.referrals.commands import FieldErrors, LogReferral, referral_from_fields
+from bot.grammar import MentionToken
 from bot.model import UserRef
 from bot.out import OutMessage
 from bot.ports import NotAPerson
