@@ -20,7 +20,7 @@ from bot.out import Action, Field, OutMessage
 from bot.text import Link, Listing, Part, Rich, UserText, When, fmt, join, listing, lit, named
 
 if TYPE_CHECKING:
-    from bot.insight import Light, Metric
+    from bot.features.insight.handlers import Light, Metric
     from bot.model import ChannelRef
 
 # Commands a platform lets us register under their own name; the rest live under /rapport.
@@ -1109,8 +1109,7 @@ def progress_nudge(r: Referral, giver: UserRef | Rich, days: int) -> OutMessage:
             g=giver,
         )
     return notice(
-        text
-        + fmt(" Add a note: /referrals update {id} <status> -- what happened", id=r.id),
+        text + fmt(" Add a note: /referrals update {id} <status> -- what happened", id=r.id),
         "nudge.progress",
         actions=(*referral_actions(r)[1:], snooze_action(r)),
     )
@@ -1211,8 +1210,7 @@ def meeting_reminder(
             + lit(". Know someone? Bring them as a visitor.")
         )
     text = text + lit(
-        "\nThe last 7 days: "
-        f"{group_numbers(last_week, group.currency, amounts.locale_of(group))}."
+        f"\nThe last 7 days: {group_numbers(last_week, group.currency, amounts.locale_of(group))}."
     )
     text = text + lit("\nComing? Let the group know:")
     return notice(text, "reminder.soon" if soon else "reminder.evening", actions=rsvp_actions(day))

@@ -17,27 +17,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import (
-    admin,
-    admins,
-    attendance,
-    corrections,
-    insight,
-    members_data,
     messages,
-    powerteams,
-    referrals,
-    roster,
-    seats,
 )
 from bot.commands import Command
 from bot.features.admin import commands as admin_commands
+from bot.features.admin import handlers as admin_handlers
 from bot.features.attendance import commands as attendance_commands
+from bot.features.attendance import handlers as attendance_handlers
 from bot.features.help import commands as help_commands
 from bot.features.insight import commands as insight_commands
+from bot.features.insight import handlers as insight_handlers
 from bot.features.meetings import commands as meetings_commands
+from bot.features.meetings import handlers as meetings_handlers
 from bot.features.privacy import commands as privacy_commands
+from bot.features.privacy import handlers as privacy_handlers
 from bot.features.referrals import commands as referrals_commands
+from bot.features.referrals import corrections as referrals_corrections
+from bot.features.referrals import handlers as referrals_handlers
 from bot.features.roster import commands as roster_commands
+from bot.features.roster import handlers as roster_handlers
+from bot.features.roster import seats as roster_seats
 from bot.grammar import ParseError, clean
 from bot.messages import slash
 from bot.out import OutMessage
@@ -86,46 +85,48 @@ def _reads(*types: type) -> frozenset[type]:
 
 # in the order /rapport help lists them
 SPECS: tuple[CommandSpec, ...] = (
-    CommandSpec("setup", roster_commands.parse_setup, {roster_commands.Setup: roster.setup}),
-    CommandSpec("join", roster_commands.parse_join, {roster_commands.Join: roster.join}),
+    CommandSpec(
+        "setup", roster_commands.parse_setup, {roster_commands.Setup: roster_handlers.setup}
+    ),
+    CommandSpec("join", roster_commands.parse_join, {roster_commands.Join: roster_handlers.join}),
     CommandSpec(
         "profile",
         roster_commands.parse_profile,
         {
-            roster_commands.ShowProfile: roster.show_profile,
-            roster_commands.SetAsk: roster.set_ask,
-            roster_commands.SetEmail: roster.set_email,
-            roster_commands.SetTimeZone: roster.set_tz,
-            roster_commands.SetQuietHours: roster.set_quiet,
-            roster_commands.SetDirectMessages: roster.set_dm,
-            roster_commands.SetSuggestions: roster.set_suggestions,
+            roster_commands.ShowProfile: roster_handlers.show_profile,
+            roster_commands.SetAsk: roster_handlers.set_ask,
+            roster_commands.SetEmail: roster_handlers.set_email,
+            roster_commands.SetTimeZone: roster_handlers.set_tz,
+            roster_commands.SetQuietHours: roster_handlers.set_quiet,
+            roster_commands.SetDirectMessages: roster_handlers.set_dm,
+            roster_commands.SetSuggestions: roster_handlers.set_suggestions,
         },
         reads=_reads(roster_commands.ShowProfile),
     ),
     CommandSpec(
         "referral",
         referrals_commands.parse_referral,
-        {referrals_commands.LogReferral: referrals.log_referral},
+        {referrals_commands.LogReferral: referrals_handlers.log_referral},
         aliases=("refer",),
         own_slash=True,
     ),
     CommandSpec(
         "lead",
         referrals_commands.parse_lead,
-        {referrals_commands.LogLead: referrals.log_lead},
+        {referrals_commands.LogLead: referrals_handlers.log_lead},
         own_slash=True,
     ),
     CommandSpec(
         "referrals",
         referrals_commands.parse_referrals,
         {
-            referrals_commands.ListReferrals: referrals.list_referrals,
-            referrals_commands.UpdateReferral: referrals.update_referral,
-            referrals_commands.SnoozeReferral: referrals.snooze,
-            referrals_commands.CorrectAmount: corrections.correct_amount,
-            referrals_commands.ShowBusiness: corrections.show_business,
-            referrals_commands.EditReferral: corrections.edit,
-            referrals_commands.WithdrawReferral: corrections.withdraw,
+            referrals_commands.ListReferrals: referrals_handlers.list_referrals,
+            referrals_commands.UpdateReferral: referrals_handlers.update_referral,
+            referrals_commands.SnoozeReferral: referrals_handlers.snooze,
+            referrals_commands.CorrectAmount: referrals_corrections.correct_amount,
+            referrals_commands.ShowBusiness: referrals_corrections.show_business,
+            referrals_commands.EditReferral: referrals_corrections.edit,
+            referrals_commands.WithdrawReferral: referrals_corrections.withdraw,
         },
         reads=_reads(referrals_commands.ListReferrals, referrals_commands.ShowBusiness),
         own_slash=True,
@@ -133,14 +134,14 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "thanks",
         referrals_commands.parse_thanks,
-        {referrals_commands.Thank: referrals.thank},
+        {referrals_commands.Thank: referrals_handlers.thank},
         aliases=("thank",),
         own_slash=True,
     ),
     CommandSpec(
         "onetoone",
         roster_commands.parse_onetoone,
-        {roster_commands.LogOneToOne: roster.log_one_to_one},
+        {roster_commands.LogOneToOne: roster_handlers.log_one_to_one},
         aliases=("121", "1-2-1"),
         own_slash=True,
     ),
@@ -148,80 +149,82 @@ SPECS: tuple[CommandSpec, ...] = (
         "meeting",
         meetings_commands.parse_meeting,
         {
-            meetings_commands.ShowMeeting: roster.show_meeting,
-            meetings_commands.SetMeeting: roster.set_meeting,
-            meetings_commands.SkipMeeting: roster.skip_meeting,
+            meetings_commands.ShowMeeting: meetings_handlers.show_meeting,
+            meetings_commands.SetMeeting: meetings_handlers.set_meeting,
+            meetings_commands.SkipMeeting: meetings_handlers.skip_meeting,
         },
         reads=_reads(meetings_commands.ShowMeeting),
     ),
     CommandSpec(
         "stats",
         insight_commands.parse_stats,
-        {insight_commands.ShowStats: roster.show_stats},
+        {insight_commands.ShowStats: insight_handlers.show_stats},
         reads=_reads(insight_commands.ShowStats),
     ),
-    CommandSpec("leave", admin_commands.parse_leave, {admin_commands.Leave: admin.leave}),
-    CommandSpec("remove", admin_commands.parse_remove, {admin_commands.RemoveMember: admin.remove}),
+    CommandSpec("leave", admin_commands.parse_leave, {admin_commands.Leave: admin_handlers.leave}),
+    CommandSpec(
+        "remove", admin_commands.parse_remove, {admin_commands.RemoveMember: admin_handlers.remove}
+    ),
     CommandSpec(
         "settings",
         admin_commands.parse_settings,
         {
-            admin_commands.ShowSettings: admin.show_settings,
-            admin_commands.ChangeSetting: admin.change_setting,
-            admin_commands.WantSeat: admin.want_seat,
+            admin_commands.ShowSettings: admin_handlers.show_settings,
+            admin_commands.ChangeSetting: admin_handlers.change_setting,
+            admin_commands.WantSeat: admin_handlers.want_seat,
         },
         reads=_reads(admin_commands.ShowSettings),
     ),
     CommandSpec(
         "leaderboard",
         insight_commands.parse_leaderboard,
-        {insight_commands.ShowLeaderboard: insight.leaderboard},
+        {insight_commands.ShowLeaderboard: insight_handlers.leaderboard},
         reads=_reads(insight_commands.ShowLeaderboard),
     ),
     CommandSpec(
         "lights",
         insight_commands.parse_lights,
-        {insight_commands.ShowLights: insight.lights},
+        {insight_commands.ShowLights: insight_handlers.lights},
         aliases=("light",),
         reads=_reads(insight_commands.ShowLights),
     ),
     CommandSpec(
-        "rsvp", attendance_commands.parse_rsvp, {attendance_commands.Rsvp: attendance.rsvp}
+        "rsvp", attendance_commands.parse_rsvp, {attendance_commands.Rsvp: attendance_handlers.rsvp}
     ),
     CommandSpec(
         "attendance",
         attendance_commands.parse_attendance,
         {
-            attendance_commands.ShowAttendance: attendance.show_attendance,
-            attendance_commands.MarkAttendance: attendance.mark_attendance,
+            attendance_commands.ShowAttendance: attendance_handlers.show_attendance,
+            attendance_commands.MarkAttendance: attendance_handlers.mark_attendance,
         },
         reads=_reads(attendance_commands.ShowAttendance),
     ),
     CommandSpec(
         "visitor",
         attendance_commands.parse_visitor,
-        {attendance_commands.RecordVisitor: attendance.record_visitor},
+        {attendance_commands.RecordVisitor: attendance_handlers.record_visitor},
     ),
     CommandSpec(
         "export",
         privacy_commands.parse_export,
-        {privacy_commands.Export: members_data.export},
+        {privacy_commands.Export: privacy_handlers.export},
         reads=_reads(privacy_commands.Export),
     ),
     CommandSpec(
         "my-data",
         privacy_commands.parse_my_data,
-        {privacy_commands.MyData: members_data.my_data},
+        {privacy_commands.MyData: privacy_handlers.my_data},
         aliases=("mydata",),
         reads=_reads(privacy_commands.MyData),
     ),
     CommandSpec(
         "forget-me",
         privacy_commands.parse_forget_me,
-        {privacy_commands.Forget: members_data.forget},
+        {privacy_commands.Forget: privacy_handlers.forget},
     ),
     CommandSpec(
-        "forget", privacy_commands.parse_forget, {privacy_commands.Forget: members_data.forget}
+        "forget", privacy_commands.parse_forget, {privacy_commands.Forget: privacy_handlers.forget}
     ),
     CommandSpec(
         "help", parse_help, {help_commands.Help: show_help}, reads=_reads(help_commands.Help)
@@ -229,36 +232,36 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "gaps",
         insight_commands.parse_gaps,
-        {insight_commands.ShowGaps: powerteams.gaps},
+        {insight_commands.ShowGaps: insight_handlers.gaps},
         reads=_reads(insight_commands.ShowGaps),
     ),
     CommandSpec(
         "roster",
         roster_commands.parse_roster,
-        {roster_commands.ShowRoster: seats.show_roster},
+        {roster_commands.ShowRoster: roster_seats.show_roster},
         aliases=("members",),
         reads=_reads(roster_commands.ShowRoster),
     ),
     CommandSpec(
         "admins",
         admin_commands.parse_admins,
-        {admin_commands.ShowAdmins: admins.show_admins},
+        {admin_commands.ShowAdmins: admin_handlers.show_admins},
         reads=_reads(admin_commands.ShowAdmins),
     ),
     CommandSpec(
         "admin",
         admin_commands.parse_admin,
         {
-            admin_commands.ShowAdmins: admins.show_admins,
-            admin_commands.AddAdmin: admins.add_admin,
-            admin_commands.RemoveAdmin: admins.remove_admin,
+            admin_commands.ShowAdmins: admin_handlers.show_admins,
+            admin_commands.AddAdmin: admin_handlers.add_admin,
+            admin_commands.RemoveAdmin: admin_handlers.remove_admin,
         },
         reads=_reads(admin_commands.ShowAdmins),
     ),
     CommandSpec(
         "seat",
         roster_commands.parse_seat,
-        {roster_commands.AllowSeat: seats.allow_seat},
+        {roster_commands.AllowSeat: roster_seats.allow_seat},
         # beside the other seat settings an admin changes
         on_discord=("settings seat-allow",),
     ),

@@ -16,10 +16,7 @@ from bot.features.referrals.commands import (
     ShowBusiness,
     WithdrawReferral,
 )
-from bot.grammar import MAX_NAME
-from bot.model import WITHDRAWN, ClosedBusiness, Group, Kind, Member, Referral, UserRef
-from bot.out import OutMessage
-from bot.referrals import (
+from bot.features.referrals.handlers import (
     _own_referral,
     read_amount,
     region,
@@ -27,6 +24,9 @@ from bot.referrals import (
     tell_receivers,
     with_notes,
 )
+from bot.grammar import MAX_NAME
+from bot.model import WITHDRAWN, ClosedBusiness, Group, Kind, Member, Referral, UserRef
+from bot.out import OutMessage
 from bot.text import Rich
 from bot.work import Refusal, Work
 

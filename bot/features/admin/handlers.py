@@ -1,10 +1,20 @@
-"""Handlers for running the group: leaving, removing a member, the admin's settings, and the
-open seats the group wants to fill."""
+"""Handlers for running the group: leaving, removing a member, the admin's settings, the
+open seats the group wants to fill, and who the admins are (one admin makes another)."""
 
 from __future__ import annotations
 
-from bot import admins, currencies, due, messages
-from bot.features.admin.commands import ChangeSetting, Leave, RemoveMember, ShowSettings, WantSeat
+from bot import admins, currencies, due, group_messages, messages
+from bot.admins import admins_of, require
+from bot.features.admin.commands import (
+    AddAdmin,
+    ChangeSetting,
+    Leave,
+    RemoveAdmin,
+    RemoveMember,
+    ShowAdmins,
+    ShowSettings,
+    WantSeat,
+)
 from bot.model import Group, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.work import Refusal, Work
@@ -90,3 +100,35 @@ async def want_seat(w: Work, cmd: WantSeat) -> list[OutMessage]:
     else:
         changed = await w.tx.seats.remove_wanted(group.id, key)
     return [messages.seat_wanted(cmd.classification, cmd.wanted, changed)]
+
+
+async def show_admins(w: Work, cmd: ShowAdmins) -> list[OutMessage]:
+    group = await w.group()
+    await w.actor(group)
+    return [group_messages.admins_list(group, await admins_of(w, group))]
+
+
+async def add_admin(w: Work, cmd: AddAdmin) -> list[OutMessage]:
+    assert isinstance(cmd.member, UserRef)
+    group, me = await require(w, "make someone an admin")
+    target = await w.member_of(group, cmd.member)
+    if target.is_admin:
+        return [group_messages.already_admin(target.user)]
+    await w.tx.members.update(target.id, is_admin=True)
+    await w.post(group, group_messages.admin_added_post(me.user, target.user, group))
+    return [group_messages.admin_added(target.user, await admins_of(w, group))]
+
+
+async def remove_admin(w: Work, cmd: RemoveAdmin) -> list[OutMessage]:
+    assert isinstance(cmd.member, UserRef)
+    group, me = await require(w, "take someone off the admins")
+    target = await w.member_of(group, cmd.member)
+    if not target.is_admin:
+        return [group_messages.not_an_admin(target.user)]
+    if not [m for m in await admins_of(w, group) if m.id != target.id]:
+        raise Refusal(group_messages.last_admin_stays(target.user, target.id == me.id))
+    await w.tx.members.update(target.id, is_admin=False)
+    await w.post(group, group_messages.admin_removed_post(me.user, target.user))
+    return [
+        group_messages.admin_removed(target.user, await admins_of(w, group), target.id == me.id)
+    ]

@@ -1,4 +1,4 @@
-"""Handlers for the group itself: setup, seats, profiles, the weekly meeting, 1-2-1s, numbers."""
+"""Handlers for the group itself: setup, joining a seat, profiles, 1-2-1s."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import dataclasses
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import currencies, due, group_messages, messages, money, seats
+from bot import currencies, due, group_messages, messages
 from bot import messages_records as words
-from bot.events import MeetingChanged
-from bot.features.insight.commands import ShowStats
-from bot.features.meetings.commands import SetMeeting, ShowMeeting, SkipMeeting
+from bot.features.roster import seats as roster_seats
 from bot.features.roster.commands import (
     Join,
     LogOneToOne,
@@ -23,10 +21,10 @@ from bot.features.roster.commands import (
     Setup,
     ShowProfile,
 )
-from bot.model import Group, Meeting, Member, UserRef, seat_key
+from bot.model import Group, Member, UserRef, seat_key
 from bot.out import OutMessage
-from bot.schedule import is_timezone, local_date, next_meeting, quarter_bounds, week_bounds
-from bot.text import fmt, lit
+from bot.schedule import is_timezone
+from bot.text import lit
 from bot.work import Refusal, Work
 
 ONE_TO_ONE_WINDOW = timedelta(days=1)  # both members logging within a day is one meeting
@@ -71,10 +69,10 @@ async def join(w: Work, cmd: Join) -> list[OutMessage]:
     holder = await w.tx.seats.holder(group.id, key)
     if holder is not None and (member is None or holder.id != member.id):
         raise Refusal(messages.seat_taken(holder.classification or cmd.classification, holder))
-    near = await seats.near_match(w, group, cmd.classification, member)
+    near = await roster_seats.near_match(w, group, cmd.classification, member)
     if near is not None:
-        return await seats.hold_back(w, group, w.ctx.actor, cmd.classification, *near)
-    member, moved_from, made_admin = await seats.seat(
+        return await roster_seats.hold_back(w, group, w.ctx.actor, cmd.classification, *near)
+    member, moved_from, made_admin = await roster_seats.seat(
         w, group, w.ctx.actor, member, cmd.classification, w.ctx.tz
     )
     await w.post(group, messages.joined_post(member, moved_from))
@@ -165,78 +163,3 @@ async def _one_to_one_with(
     await w.tx.one_to_ones.add(group.id, me.id, other.id, me.id, note, w.ts)
     await w.dm(group, other, messages.one_to_one_dm(me))
     return messages.one_to_one_logged(other.user)
-
-
-async def show_meeting(w: Work, cmd: ShowMeeting) -> list[OutMessage]:
-    group = await w.group()
-    await w.actor(group)
-    if group.meeting is None:
-        return [messages.no_meeting()]
-    skips = await w.tx.groups.skips(group.id)
-    today = local_date(w.now, group.tz).isoformat()
-    upcoming = sorted(d for d in skips if d >= today)
-    return [messages.meeting_show(group, next_meeting(group.meeting, w.now, skips), upcoming)]
-
-
-async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
-    group = await w.group()
-    me = await w.actor(group)
-    if not me.is_admin:
-        raise Refusal(messages.admin_only("set the weekly meeting"))
-    meeting = Meeting(cmd.weekday, cmd.time, cmd.tz or group.tz, cmd.where or "")
-    await w.tx.groups.set_meeting(group.id, meeting)
-    await w.tx.groups.note_meeting_set(group.id, w.ts)  # lights count the meetings held from here
-    changed = await w.tx.groups.get(group.id)
-    assert changed is not None and changed.meeting is not None
-    group = changed
-    next_at = await due.replan_meetings(w.tx, w.settings, group, w.now)
-    await w.post(group, messages.meeting_set(group, next_at))
-    w.emit(MeetingChanged(group.id, group.channel))
-    followed = await currencies.follow_zone(w, group)
-    return [messages.reply("Saved; I've told the channel.", "meeting.saved")] + (
-        [followed] if followed else []
-    )
-
-
-async def skip_meeting(w: Work, cmd: SkipMeeting) -> list[OutMessage]:
-    group = await w.group()
-    me = await w.actor(group)
-    if not me.is_admin:
-        raise Refusal(messages.admin_only("skip a meeting"))
-    if group.meeting is None:
-        return [messages.no_meeting()]
-    day = cmd.day.isoformat()
-    if cmd.day.weekday() != group.meeting.weekday:
-        raise Refusal(messages.skip_not_meeting_day(day, group))
-    if cmd.day < local_date(w.now, group.tz):
-        raise Refusal(messages.skip_in_past(day))
-    if not await w.tx.groups.add_skip(group.id, day):
-        return [messages.already_skipped(day)]
-    await due.replan_meetings(w.tx, w.settings, group, w.now)
-    await w.post(group, messages.meeting_skipped(day, group))
-    w.emit(MeetingChanged(group.id, group.channel))
-    return [messages.reply(fmt("Skipped {d}; I've told the channel.", d=day), "meeting.saved")]
-
-
-async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
-    group = await w.group()
-    me = await w.actor(group)
-    who = me
-    if cmd.member is not None:
-        assert isinstance(cmd.member, UserRef)
-        who = await w.member_of(group, cmd.member)
-    own = who.id == me.id
-    wk = week_bounds(w.now, group.tz)
-    q = quarter_bounds(w.now, group.tz)
-    week = await w.tx.numbers.stats(
-        group.id, who.id, int(wk[0].timestamp()), int(wk[1].timestamp())
-    )
-    quarter = await w.tx.numbers.stats(
-        group.id, who.id, int(q[0].timestamp()), int(q[1].timestamp())
-    )
-    # a member's closed business amount is theirs alone
-    return [
-        messages.stats(
-            who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
-        )
-    ]
