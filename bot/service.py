@@ -25,6 +25,7 @@ from bot import (
     messages,
     monthly,
     reminders,
+    usage,
     workspaces,
 )
 from bot.batch import SharedReads
@@ -113,9 +114,9 @@ class Core:
         except ParseError as e:
             self.metrics.command_handled("unparsed", "unparsed")
             if e.unknown is not None:
-                return [messages.unknown_command(e.unknown, e.suggestion)]
+                return [usage.unknown_command(e.unknown, e.suggestion)]
             today = local_date(self.clock.now(), self.settings.timezone)
-            return [messages.usage(e.command, e.problem, today)]
+            return [usage.usage(e.command, e.problem, today)]
         try:
             replies = await self._run(ctx, cmd)
         except Refusal as r:

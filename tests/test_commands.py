@@ -34,11 +34,11 @@ from bot.features.roster.commands import (
     ShowProfile,
 )
 from bot.grammar import Amount, MentionToken, ParseError
-from bot.messages import USAGE
 from bot.model import Status
 from bot.out import OutMessage
 from bot.registry import parse
 from bot.service import Core
+from bot.usage import USAGE
 from bot.work import Context
 from storage.sqlite import SqliteRepository
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user

@@ -13,8 +13,9 @@ import yaml
 from adapters.discord.rapport import rapport_group
 from adapters.discord.slash import direct_commands
 from adapters.slack.app import COMMANDS as SLACK_COMMANDS
-from bot import commands, messages
-from bot.registry import COMMANDS, HANDLERS, SLASH_COMMANDS, SPECS, CommandSpec, parse
+from bot import commands, messages, usage
+from bot.command_spec import CommandSpec
+from bot.registry import COMMANDS, HANDLERS, SLASH_COMMANDS, SPECS, parse
 from tests.conftest import Chat
 
 MANIFEST = Path(__file__).resolve().parents[1] / "adapters" / "slack" / "manifest.yml"
@@ -23,10 +24,10 @@ TODAY = date(2026, 11, 2)
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
 def test_every_command_has_help_with_an_example_that_it_runs(spec: CommandSpec) -> None:
-    use, example, what = messages.USAGE[spec.name]
+    use, example, what = usage.USAGE[spec.name]
     assert use.split()[0] == spec.name and what
     assert example.split()[0] == spec.name
-    cmd = parse("/rapport " + messages.fill_dates(example, TODAY))
+    cmd = parse("/rapport " + usage.fill_dates(example, TODAY))
     assert type(cmd) in spec.handlers, f"the example of {spec.name} makes {type(cmd).__name__}"
 
 
@@ -39,7 +40,7 @@ async def test_help_lists_every_registered_command_in_the_registry_order(chat: C
 
 def test_every_command_type_has_one_handler_and_every_name_one_command() -> None:
     assert set(get_args(commands.Command)) == set(HANDLERS)
-    assert set(messages.USAGE) == {s.name for s in SPECS}
+    assert set(usage.USAGE) == {s.name for s in SPECS}
     for spec in SPECS:
         assert spec.reads <= set(spec.handlers)
         for word in (spec.name, *spec.aliases):

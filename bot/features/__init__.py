@@ -1,1 +1,1 @@
-"""features."""
+"""Feature slices: each area's commands, parsing, handlers, wording and registry entries."""

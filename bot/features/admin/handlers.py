@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot import admins, currencies, due, group_messages, messages
 from bot.admins import admins_of, require
+from bot.features.admin import messages as admin_messages
 from bot.features.admin.commands import (
     AddAdmin,
     ChangeSetting,
@@ -42,7 +43,7 @@ async def leave(w: Work, cmd: Leave) -> list[OutMessage]:
     me = await w.actor(group)
     await admins.check_can_go(w, group, me, "/rapport leave")
     await _take_off_roster(w, group, me)
-    await w.post(group, messages.left_post(me, None))
+    await w.post(group, admin_messages.left_post(me, None))
     return [messages.left(group)]
 
 
@@ -53,7 +54,7 @@ async def remove(w: Work, cmd: RemoveMember) -> list[OutMessage]:
     if member.id == me.id:
         raise Refusal(messages.error("To leave yourself, use /rapport leave."))
     await _take_off_roster(w, group, member)
-    await w.post(group, messages.left_post(member, me.user))
+    await w.post(group, admin_messages.left_post(member, me.user))
     return [messages.removed(member)]
 
 
@@ -62,7 +63,7 @@ async def show_settings(w: Work, cmd: ShowSettings) -> list[OutMessage]:
     await w.actor(group)
     s = due.group_schedule(w.settings, await w.tx.groups.settings(group.id))
     return [
-        messages.settings_view(
+        admin_messages.settings_view(
             group,
             s.evening_before,
             s.hours_before,
@@ -89,7 +90,7 @@ async def change_setting(w: Work, cmd: ChangeSetting) -> list[OutMessage]:
         "recap.after": str(defaults.recap_hours_after),
         "nudge.accountability": "on" if defaults.accountability else "off",
     }[cmd.key]
-    return [messages.setting_saved(messages.setting_words(cmd.key, cmd.value, default))]
+    return [admin_messages.setting_saved(admin_messages.setting_words(cmd.key, cmd.value, default))]
 
 
 async def want_seat(w: Work, cmd: WantSeat) -> list[OutMessage]:
@@ -99,7 +100,7 @@ async def want_seat(w: Work, cmd: WantSeat) -> list[OutMessage]:
         changed = await w.tx.seats.add_wanted(group.id, key, cmd.classification)
     else:
         changed = await w.tx.seats.remove_wanted(group.id, key)
-    return [messages.seat_wanted(cmd.classification, cmd.wanted, changed)]
+    return [admin_messages.seat_wanted(cmd.classification, cmd.wanted, changed)]
 
 
 async def show_admins(w: Work, cmd: ShowAdmins) -> list[OutMessage]:

@@ -1,1 +1,1 @@
-"""attendance."""
+"""Who comes: rsvp, attendance and visitors (commands, handlers, wording, specs)."""

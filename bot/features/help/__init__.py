@@ -1,1 +1,1 @@
-"""help."""
+"""/rapport help: its command, its handler, its usage line."""

@@ -1,1 +1,1 @@
-"""insight."""
+"""The numbers: stats, leaderboard, lights and gaps (commands, handlers, wording, specs)."""

@@ -14,6 +14,7 @@ from math import ceil
 
 from bot import messages, money
 from bot.config import LightSettings
+from bot.features.insight import messages as insight_messages
 from bot.features.insight.commands import ShowGaps, ShowLeaderboard, ShowLights, ShowStats
 from bot.model import Group, LightColour, Member, UserRef
 from bot.out import OutMessage
@@ -87,7 +88,7 @@ async def leaderboard(w: Work, cmd: ShowLeaderboard) -> list[OutMessage]:
         if g == best and best > 0 and before.get(m, 0) > 0 and m in members
     ]
     quiet = len([m for m in members if m not in now_counts])
-    return [messages.leaderboard(cmd.period, ranked, firsts, improved, quiet)]
+    return [insight_messages.leaderboard(cmd.period, ranked, firsts, improved, quiet)]
 
 
 @dataclass(frozen=True)
@@ -261,8 +262,8 @@ async def lights(w: Work, cmd: ShowLights) -> list[OutMessage]:
         if not me.is_admin:
             raise Refusal(messages.admin_only("see everyone's lights"))
         every = await lights_for(w, group, await w.tx.members.of_group(group.id), cfg)
-        return [messages.lights_all(every)]
-    return [messages.own_light(await light_for(w, group, me, cfg), next_at, group.tz)]
+        return [insight_messages.lights_all(every)]
+    return [insight_messages.own_light(await light_for(w, group, me, cfg), next_at, group.tz)]
 
 
 async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
@@ -283,7 +284,7 @@ async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
     )
     # a member's closed business amount is theirs alone
     return [
-        messages.stats(
+        insight_messages.stats(
             who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
         )
     ]
@@ -303,16 +304,18 @@ async def gaps(w: Work, cmd: ShowGaps) -> list[OutMessage]:
     replies = []
     mine = place(path, me)
     if mine is None:
-        replies.append(messages.gaps_unplaced(me.classification, [s.name for s in cat.spheres]))
+        replies.append(
+            insight_messages.gaps_unplaced(me.classification, [s.name for s in cat.spheres])
+        )
     else:
         sphere, trade = mine
         team = [
             (m, t) for t in sphere.trades if t != trade for m in held.get(t, []) if m.id != me.id
         ]
         open_seats = [t for t in sphere.trades if t not in held]
-        replies.append(messages.gaps_own(sphere.name, trade, team, open_seats))
+        replies.append(insight_messages.gaps_own(sphere.name, trade, team, open_seats))
     if me.is_admin:
         by_sphere = [(s.name, [t for t in s.trades if t not in held]) for s in cat.spheres]
         unplaced = [m for m in members if m.classification and place(path, m) is None]
-        replies.append(messages.gaps_all(by_sphere, unplaced))
+        replies.append(insight_messages.gaps_all(by_sphere, unplaced))
     return replies

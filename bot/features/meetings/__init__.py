@@ -1,1 +1,1 @@
-"""meetings."""
+"""The weekly meeting: /rapport meeting (commands, handlers, wording, specs)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import currencies, due, messages
 from bot.events import MeetingChanged
+from bot.features.meetings import messages as meetings_messages
 from bot.features.meetings.commands import SetMeeting, ShowMeeting, SkipMeeting
 from bot.model import Meeting
 from bot.out import OutMessage
@@ -20,7 +21,9 @@ async def show_meeting(w: Work, cmd: ShowMeeting) -> list[OutMessage]:
     skips = await w.tx.groups.skips(group.id)
     today = local_date(w.now, group.tz).isoformat()
     upcoming = sorted(d for d in skips if d >= today)
-    return [messages.meeting_show(group, next_meeting(group.meeting, w.now, skips), upcoming)]
+    return [
+        meetings_messages.meeting_show(group, next_meeting(group.meeting, w.now, skips), upcoming)
+    ]
 
 
 async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
@@ -35,7 +38,7 @@ async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
     assert changed is not None and changed.meeting is not None
     group = changed
     next_at = await due.replan_meetings(w.tx, w.settings, group, w.now)
-    await w.post(group, messages.meeting_set(group, next_at))
+    await w.post(group, meetings_messages.meeting_set(group, next_at))
     w.emit(MeetingChanged(group.id, group.channel))
     followed = await currencies.follow_zone(w, group)
     return [messages.reply("Saved; I've told the channel.", "meeting.saved")] + (
@@ -54,10 +57,10 @@ async def skip_meeting(w: Work, cmd: SkipMeeting) -> list[OutMessage]:
     if cmd.day.weekday() != group.meeting.weekday:
         raise Refusal(messages.skip_not_meeting_day(day, group))
     if cmd.day < local_date(w.now, group.tz):
-        raise Refusal(messages.skip_in_past(day))
+        raise Refusal(meetings_messages.skip_in_past(day))
     if not await w.tx.groups.add_skip(group.id, day):
-        return [messages.already_skipped(day)]
+        return [meetings_messages.already_skipped(day)]
     await due.replan_meetings(w.tx, w.settings, group, w.now)
-    await w.post(group, messages.meeting_skipped(day, group))
+    await w.post(group, meetings_messages.meeting_skipped(day, group))
     w.emit(MeetingChanged(group.id, group.channel))
     return [messages.reply(fmt("Skipped {d}; I've told the channel.", d=day), "meeting.saved")]

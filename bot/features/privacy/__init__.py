@@ -1,1 +1,1 @@
-"""privacy."""
+"""Members' data: export, my-data and forgetting (commands, handlers, wording, specs)."""

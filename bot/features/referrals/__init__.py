@@ -1,1 +1,1 @@
-"""referrals."""
+"""The referral loop: /referral, /lead, /referrals and /thanks (commands, handlers, wording, specs)."""

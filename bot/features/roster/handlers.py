@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot import currencies, due, group_messages, messages
 from bot import messages_records as words
+from bot.features.roster import messages as roster_messages
 from bot.features.roster import seats as roster_seats
 from bot.features.roster.commands import (
     Join,
@@ -33,11 +34,11 @@ ONE_TO_ONE_WINDOW = timedelta(days=1)  # both members logging within a day is on
 async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
     channel = w.ctx.channel
     if channel.channel_id is None:
-        raise Refusal(messages.setup_needs_channel())
+        raise Refusal(roster_messages.setup_needs_channel())
     existing = await w.tx.groups.by_channel(channel)
     if existing is not None:
         admins = [m for m in await w.tx.members.of_group(existing.id) if m.is_admin]
-        raise Refusal(messages.already_set_up(existing, admins))
+        raise Refusal(roster_messages.already_set_up(existing, admins))
     name = cmd.name or (channel.name.lstrip("#") if channel.name else "") or "Our group"
     tz = w.settings.timezone
     currency = currencies.for_new_group(w, tz, cmd.currency)
@@ -50,8 +51,8 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
     if w.ctx.tz and is_timezone(w.ctx.tz):
         await w.tx.members.update(admin.id, tz=w.ctx.tz)
     await due.plan_month(w.tx, group, w.now + due.NEW_GROUP_GRACE)
-    await w.post(group, messages.group_created_post(group, w.ctx.actor))
-    done = messages.group_created(group)
+    await w.post(group, roster_messages.group_created_post(group, w.ctx.actor))
+    done = roster_messages.group_created(group)
     return [replace(done, text=done.text + lit(" ") + words.currency_line(group))]
 
 
@@ -65,18 +66,20 @@ async def join(w: Work, cmd: Join) -> list[OutMessage]:
         and member.classification
         and seat_key(member.classification) == key
     ):
-        return [messages.already_hold(member.classification)]
+        return [roster_messages.already_hold(member.classification)]
     holder = await w.tx.seats.holder(group.id, key)
     if holder is not None and (member is None or holder.id != member.id):
-        raise Refusal(messages.seat_taken(holder.classification or cmd.classification, holder))
+        raise Refusal(
+            roster_messages.seat_taken(holder.classification or cmd.classification, holder)
+        )
     near = await roster_seats.near_match(w, group, cmd.classification, member)
     if near is not None:
         return await roster_seats.hold_back(w, group, w.ctx.actor, cmd.classification, *near)
     member, moved_from, made_admin = await roster_seats.seat(
         w, group, w.ctx.actor, member, cmd.classification, w.ctx.tz
     )
-    await w.post(group, messages.joined_post(member, moved_from))
-    welcome = messages.joined(member, group, moved_from)
+    await w.post(group, roster_messages.joined_post(member, moved_from))
+    welcome = roster_messages.joined(member, group, moved_from)
     if made_admin:
         welcome = dataclasses.replace(welcome, text=welcome.text + group_messages.became_admin())
     return [welcome]
@@ -89,46 +92,48 @@ async def show_profile(w: Work, cmd: ShowProfile) -> list[OutMessage]:
         assert isinstance(cmd.member, UserRef)
         other = await w.member_of(group, cmd.member)
         if other.id != me.id:
-            return [messages.member_profile(other, group)]
+            return [roster_messages.member_profile(other, group)]
     return [messages.profile(me, group, w.settings.quiet_hours)]
 
 
 async def set_ask(w: Work, cmd: SetAsk) -> list[OutMessage]:
     me = await w.actor(await w.group())
     await w.tx.members.update(me.id, ask=cmd.ask)
-    return [messages.profile_updated("ask", cmd.ask)]
+    return [roster_messages.profile_updated("ask", cmd.ask)]
 
 
 async def set_email(w: Work, cmd: SetEmail) -> list[OutMessage]:
     me = await w.actor(await w.group())
     await w.tx.members.update(me.id, email=cmd.email)
-    return [messages.profile_updated("email", cmd.email)]
+    return [roster_messages.profile_updated("email", cmd.email)]
 
 
 async def set_tz(w: Work, cmd: SetTimeZone) -> list[OutMessage]:
     me = await w.actor(await w.group())
     await w.tx.members.update(me.id, tz=cmd.tz)
-    return [messages.profile_updated("time zone", cmd.tz)]
+    return [roster_messages.profile_updated("time zone", cmd.tz)]
 
 
 async def set_quiet(w: Work, cmd: SetQuietHours) -> list[OutMessage]:
     me = await w.actor(await w.group())
     await w.tx.members.update(me.id, quiet_hours=cmd.quiet)
-    return [messages.profile_updated("quiet hours", cmd.quiet)]
+    return [roster_messages.profile_updated("quiet hours", cmd.quiet)]
 
 
 async def set_dm(w: Work, cmd: SetDirectMessages) -> list[OutMessage]:
     me = await w.actor(await w.group())
     await w.tx.members.update(me.id, dm_enabled=cmd.enabled)
     value = "on" if cmd.enabled else "off (referrals passed to you still come by DM)"
-    return [messages.profile_updated("direct messages", lit(value))]
+    return [roster_messages.profile_updated("direct messages", lit(value))]
 
 
 async def set_suggestions(w: Work, cmd: SetSuggestions) -> list[OutMessage]:
     me = await w.actor(await w.group())
     await w.tx.members.update(me.id, suggestions=cmd.enabled)
     return [
-        messages.profile_updated("monthly 1-2-1 suggestions", lit("on" if cmd.enabled else "off"))
+        roster_messages.profile_updated(
+            "monthly 1-2-1 suggestions", lit("on" if cmd.enabled else "off")
+        )
     ]
 
 
@@ -140,7 +145,7 @@ async def log_one_to_one(w: Work, cmd: LogOneToOne) -> list[OutMessage]:
         assert isinstance(user, UserRef)
         other = await w.member_of(group, user)
         if other.id == me.id:
-            raise Refusal(messages.one_to_one_self())
+            raise Refusal(roster_messages.one_to_one_self())
         if other.id not in {o.id for o in others}:
             others.append(other)
     replies = []
@@ -157,9 +162,9 @@ async def _one_to_one_with(
     if recent is not None:
         oto_id, logged_by, confirmed = recent
         if logged_by == me.id or confirmed:
-            return messages.one_to_one_already(other.user)
+            return roster_messages.one_to_one_already(other.user)
         await w.tx.one_to_ones.confirm(oto_id)
-        return messages.one_to_one_confirmed(other.user)
+        return roster_messages.one_to_one_confirmed(other.user)
     await w.tx.one_to_ones.add(group.id, me.id, other.id, me.id, note, w.ts)
-    await w.dm(group, other, messages.one_to_one_dm(me))
-    return messages.one_to_one_logged(other.user)
+    await w.dm(group, other, roster_messages.one_to_one_dm(me))
+    return roster_messages.one_to_one_logged(other.user)
