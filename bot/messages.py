@@ -1,4 +1,7 @@
-"""Every sentence Rapport says, in one place. Handlers decide; this module words it.
+"""The wording several areas share: the reply and notice shapes, names, money and dates,
+errors, the nudges, reminders and recaps the due work sends, and what a refused delivery tells
+the admins. Each feature's own sentences are in bot/features/<area>/messages.py; handlers decide,
+these modules word it.
 
 Templates go through `fmt`, where a plain `str` value is user text (escaped by every
 renderer) and a `UserRef` is a mention; bot wording is the template itself.

@@ -3,6 +3,7 @@ runs, a handler for everything its parser makes, and a place on Slack and on Dis
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from pathlib import Path
 from typing import get_args
@@ -68,3 +69,17 @@ def test_every_command_is_registered_on_discord() -> None:
                 assert sub in {c.name for c in under[group].commands}, place  # type: ignore[union-attr]
         else:
             assert spec.name in under, spec.name
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_each_command_lives_in_one_slice(spec: CommandSpec) -> None:
+    """A command's spec, parser, Command types, handlers and usage are all in one folder,
+    bot/features/<area>/, so a reader finds everything about it in one place."""
+    parts = spec.parse.__module__.split(".")
+    assert parts[:2] == ["bot", "features"] and parts[3:] == ["commands"], spec.parse.__module__
+    area = ".".join(parts[:3])
+    assert spec in importlib.import_module(f"{area}.specs").SPECS
+    for kind, handler in spec.handlers.items():
+        assert kind.__module__ == f"{area}.commands", kind
+        assert handler.__module__.startswith(f"{area}."), handler
+    assert spec.name in importlib.import_module(f"{area}.messages").USAGE

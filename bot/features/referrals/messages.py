@@ -11,6 +11,7 @@ import regex
 from bot import buttons
 from bot import money as amounts
 from bot.contacts import ContactProblem
+from bot.currency_words import EXAMPLE_CENTS
 from bot.messages import (
     error,
     group_money,
@@ -24,7 +25,6 @@ from bot.messages import (
     snooze_action,
     when,
 )
-from bot.messages_records import EXAMPLE_CENTS
 from bot.model import (
     STATUS_LABEL,
     BusinessChange,

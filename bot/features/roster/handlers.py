@@ -6,8 +6,7 @@ import dataclasses
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import currencies, due, group_messages, messages
-from bot import messages_records as words
+from bot import currencies, currency_words, due, group_messages, messages
 from bot.features.roster import messages as roster_messages
 from bot.features.roster import seats as roster_seats
 from bot.features.roster.commands import (
@@ -53,7 +52,7 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
     await due.plan_month(w.tx, group, w.now + due.NEW_GROUP_GRACE)
     await w.post(group, roster_messages.group_created_post(group, w.ctx.actor))
     done = roster_messages.group_created(group)
-    return [replace(done, text=done.text + lit(" ") + words.currency_line(group))]
+    return [replace(done, text=done.text + lit(" ") + currency_words.currency_line(group))]
 
 
 async def join(w: Work, cmd: Join) -> list[OutMessage]:

@@ -1,6 +1,6 @@
-"""What Rapport says about correcting the records: amounts in the group's currency, the
-question a lone number gets, corrections, edits, withdrawals, repeated prospects, and a
-referral closed because its receiver was forgotten.
+"""What Rapport says about a group's currency and locale: the one a group's time zone pays in,
+an unknown code, a currency that would relabel recorded amounts, and the saved setting (used by
+setup, /rapport settings and the referrals' amount replies).
 
 Kept beside messages.py, in the same style: `fmt` treats a plain `str` value as the
 member's own text (never rendered as markup or a mention), a `UserRef` as a mention.
