@@ -36,6 +36,7 @@ from bot.features.roster.commands import AllowSeat, LogOneToOne
 from bot.grammar import MentionToken, ParseError
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import DueState, Group, Member, UserRef
+from bot.names import plain_typed
 from bot.out import OutMessage
 from bot.outbox import Outbox
 from bot.ports import (
@@ -110,7 +111,7 @@ class Core:
 
     async def _handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
         try:
-            cmd = parse(command) if isinstance(command, str) else command
+            cmd = parse(plain_typed(command)) if isinstance(command, str) else command
         except ParseError as e:
             self.metrics.command_handled("unparsed", "unparsed")
             if e.unknown is not None:
