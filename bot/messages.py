@@ -107,6 +107,13 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "leaderboard quarter",
         "members by referrals and leads given, with shout-outs",
     ),
+    "me": (
+        "me",
+        "me",
+        "where you stand, privately: your next meeting and RSVP, the referrals waiting on you"
+        " and those you gave, your numbers, light and ask, with buttons (on Slack it is also"
+        " Rapport's Home tab)",
+    ),
     "lights": (
         "lights\nlights all",
         "lights",

@@ -31,6 +31,8 @@ from bot import (
 )
 from bot import commands as c
 from bot.commands import Command, ParseError, clean
+from bot.features.home.command import ShowHome
+from bot.features.home.commands import parse_me, show_home
 from bot.messages import slash
 from bot.out import OutMessage
 from bot.schedule import local_date
@@ -158,6 +160,7 @@ SPECS: tuple[CommandSpec, ...] = (
         {c.ShowLeaderboard: insight.leaderboard},
         reads=_reads(c.ShowLeaderboard),
     ),
+    CommandSpec("me", parse_me, {ShowHome: show_home}, reads=_reads(ShowHome)),
     CommandSpec(
         "lights",
         c.parse_lights,
