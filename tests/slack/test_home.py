@@ -6,6 +6,8 @@ no group is told how to start one."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -24,6 +26,7 @@ from tests.slack.payloads import (
     view_submission,
 )
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "home-tab.json"
 JANE = "/referral <@U0BOB|bob> Jane Roe jane@roe.example -- a new boiler heat:4"
 
 
@@ -197,3 +200,28 @@ async def rows(ws: Workspace, sql: str) -> list[Any]:
     async with ws.slack.app.repo.transaction() as tx:
         found = await tx._all(sql)  # type: ignore[attr-defined]
     return [r[0] for r in found]
+
+
+async def test_the_readmes_home_tab_is_what_the_renderer_publishes(group: Workspace):
+    """examples/home-tab.json (paste it into Block Kit Builder) is Bob's Home tab as Rapport
+    publishes it; RAPPORT_WRITE_EXAMPLES=1 writes it again after an intended change."""
+    await group.type(ALICE, "/rapport meeting set Wednesday 07:00 Africa/Johannesburg -- The Oaks")
+    await group.type(ALICE, JANE)
+    await group.type(CAROL, "/referral <@U0BOB|bob> Sam Lee 082 555 0134 -- a leaking geyser")
+    await group.type(BOB, "/referral <@U0CAROL|carol> Ann Oak ann@oak.example -- a new roof")
+    await group.type(BOB, "/rapport profile ask Restaurant owners opening a second site")
+    await group.type(BOB, "/rapport rsvp attending")
+    await open_home(group, BOB)
+
+    view = homes(group, BOB)[-1]
+    text = seen(view)
+    assert "#2 referral from @Carol: Sam Lee — open" in text
+    assert "#3 referral to @Carol: Ann Oak — open" in text
+    assert "You're attending." in text and "Restaurant owners opening a second site" in text
+    rendered = json.dumps(view, indent=2, ensure_ascii=False) + "\n"
+    if os.environ.get("RAPPORT_WRITE_EXAMPLES") == "1":
+        EXAMPLE.write_text(rendered, encoding="utf-8")
+    assert EXAMPLE.read_text(encoding="utf-8") == rendered, (
+        "the Home tab changed: RAPPORT_WRITE_EXAMPLES=1 pytest tests/slack/test_home.py, and"
+        " look at the diff"
+    )

@@ -40,7 +40,9 @@ def intro(group: Group, others: int) -> Rich:
 
 
 def next_meeting(at: datetime, tz: str, where: str | None) -> Rich:
-    text = lit("Next meeting: ") + when(at, tz)
+    """When (each reader's own time where the platform can show it; else the member's) and
+    where: under the heading MEETING."""
+    text = when(at, tz)
     if where:
         text = text + fmt(", {w}", w=where)
     return text
