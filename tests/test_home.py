@@ -173,10 +173,11 @@ async def test_refreshes_waiting_to_go_are_one(repo: SqliteRepository, clock: Fa
         assert await refresh.queue(tx, [bob, bob], now) == 1
         assert await refresh.queue(tx, [bob], now) == 0  # one still waiting: it shows this too
         assert await refresh.queue(tx, [user("carol")], now) == 1
-        [item] = [i for i in await tx.outbox.claim(now, 10, now - 300) if i.target == bob]
+        [item] = [i for i in await tx.outbox.claim(now, 10, now - 300) if i.target.user_id == "bob"]
         # claimed (going out now): a change from here on needs a refresh of its own
         assert await refresh.queue(tx, [bob], now) == 1
         assert item.message.kind == "home.refresh"
+        assert item.target.display_name == ""  # by id alone: a row that keeps no one's name
 
 
 async def test_a_refresh_queued_before_a_restart_goes_after_it(

@@ -225,3 +225,17 @@ async def test_the_readmes_home_tab_is_what_the_renderer_publishes(group: Worksp
         "the Home tab changed: RAPPORT_WRITE_EXAMPLES=1 pytest tests/slack/test_home.py, and"
         " look at the diff"
     )
+
+
+async def test_rapport_me_on_slack_answers_with_the_same_page_privately(group: Workspace):
+    await group.type(ALICE, JANE)
+
+    answer = await group.type(BOB, "/rapport me")
+
+    [post] = answer.posts
+    assert post["response_type"] == "ephemeral"
+    assert "Where you stand in Breakfast Club" in answer.text
+    assert "#1 referral from @Alice: Jane Roe — open" in answer.text
+    assert "#1 Contacted" in [
+        e["text"]["text"] for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]

@@ -39,7 +39,9 @@ def refresh_message() -> OutMessage:
 async def queue(tx: UnitOfWork, users: Iterable[UserRef], now: int) -> int:
     """Ask for each person's page to be refreshed; returns how many were newly queued."""
     queued = 0
-    for user in dict.fromkeys(users):
+    # by id alone: the page needs no name, and a row naming nobody keeps no one's name
+    people = dict.fromkeys(UserRef(u.platform, u.workspace, u.user_id, "") for u in users)
+    for user in people:
         if user.platform != "system" and user.user_id:
             queued += await tx.outbox.add_refresh(user, refresh_message(), now)
     return queued
