@@ -239,3 +239,17 @@ async def test_rapport_me_on_slack_answers_with_the_same_page_privately(group: W
     assert "#1 Contacted" in [
         e["text"]["text"] for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
+
+
+async def test_a_rate_limited_publish_waits_out_the_pause_and_goes_once(
+    group: Workspace, fake, pace
+):
+    fake.homes.clear()
+    fake.fail("views.publish", "ratelimited", status=429, headers={"Retry-After": "30"})
+
+    await open_home(group, CAROL)
+
+    assert len(fake.calls_to("views.publish")) == 2  # refused once, then taken
+    assert len(homes(group, CAROL)) == 1
+    assert any(29 <= s <= 31 for s in pace.slept)  # Slack's pause, waited out (on a fake clock)
+    assert group.slack.messenger.limits.paused_for(("T0RAPPORT", "views.publish")) == 0
