@@ -30,7 +30,7 @@ def title(group: Group) -> str:
 
 
 def intro(group: Group, others: int) -> Rich:
-    text = fmt("Your week in {g}, kept up to date as things change.", g=group.name)
+    text = fmt("Your week in {g}.", g=group.name)
     if others:
         text = text + lit(
             f" You are in {count(others, 'other group')} here too; this page shows {group.name}"
