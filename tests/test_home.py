@@ -196,3 +196,19 @@ async def test_a_refresh_queued_before_a_restart_goes_after_it(
 
     [page] = later.pages_of("alice")
     assert page.title == "Where you stand in Breakfast Club"
+
+
+async def test_a_member_of_two_groups_here_sees_the_first_and_is_told(
+    club: Chat, homes: HomeMessenger
+) -> None:
+    lunch = channel("lunch")
+    assert "set up" in await club("carol", "/rapport setup Lunch Club", where=lunch)
+    await club("bob", "/rapport join Plumbing", where=lunch)
+
+    [*_, page] = homes.pages_of("bob")
+
+    assert page.title == "Where you stand in Breakfast Club"
+    assert "You are in 1 other group here too; this page shows Breakfast Club" in text(page)
+    # in the other group's channel, /rapport me is that group's
+    [there] = await club.messages("bob", "/rapport me", where=lunch)
+    assert there.title == "Where you stand in Lunch Club"
