@@ -196,11 +196,14 @@ class SlackMessenger:
     async def publish_home(self, user: UserRef, page: Dashboard) -> None:
         """Publish a member's page as their Home tab (views.publish: no scope beyond the bot
         token's, Tier 4 per workspace and limited per person). The outbox gives each person
-        one refresh at a time, collapsed while it waits, and paces it as their DMs."""
+        one refresh at a time, collapsed while it waits, paced with their DMs."""
         try:
             with calls_for(user.workspace):
                 client = await self._client(user.workspace)
                 await self.limits.wait((user.workspace, PUBLISH))
+                # one call a second per person, their DMs and their Home together (the
+                # outbox waited for the slot in `ready`): views.publish is limited per person
+                self.pacer.take(_conversation(user))
                 with calls_for(user.workspace, own_retries=True):  # a 429: Throttled
                     await client.views_publish(user_id=user.user_id, view=home_view(page))
         except SlackApiError as e:
