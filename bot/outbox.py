@@ -30,7 +30,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from bot.features.home.command import REFRESH_KIND
+from bot.features.home.kinds import REFRESH_KIND
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import UserRef
 from bot.ports import (

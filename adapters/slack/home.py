@@ -22,9 +22,9 @@ from adapters.slack.blocks import (
     clip,
 )
 from adapters.slack.mrkdwn import measure, to_mrkdwn
-from bot.commands import MAX_TEXT
-from bot.features.home import wording
+from bot.features.home import messages as wording
 from bot.features.home.content import Dashboard, Item, Section
+from bot.grammar import MAX_TEXT
 from bot.split import split
 from bot.text import Rich
 

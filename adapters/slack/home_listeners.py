@@ -24,7 +24,7 @@ from adapters.slack.directory import Directory
 from adapters.slack.home import ASK_BLOCK, ASK_CALLBACK, CHANGE_ASK, ask_view, read_ask
 from adapters.slack.limits import calls_for
 from bot import messages
-from bot.commands import ParseError
+from bot.grammar import ParseError
 from bot.model import UserRef
 from bot.out import OutMessage
 from bot.registry import parse

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import buttons, messages, money
-from bot.features.home import wording
-from bot.insight import light_for
+from bot.features.home import messages as wording
+from bot.features.insight import messages as insight_words
+from bot.features.insight.handlers import light_for
 from bot.model import Group, Member, Referral, Status
 from bot.out import Action, Field, OutMessage
 from bot.schedule import local_date, next_meeting, quarter_bounds, week_bounds
@@ -199,10 +200,12 @@ async def _numbers(w: Work, group: Group, member: Member, tz: str) -> Section:
     quarter = await w.tx.numbers.stats(
         group.id, member.id, int(q[0].timestamp()), int(q[1].timestamp())
     )
-    numbers = messages.stats(
+    numbers = insight_words.stats(
         member.user, week, quarter, group.currency, True, True, locale=money.locale_of(group)
     )
     skips = await w.tx.groups.skips(group.id)
     next_at = next_meeting(group.meeting, w.now, skips) if group.meeting else None
-    light = messages.own_light(await light_for(w, group, member, w.settings.lights), next_at, tz)
+    light = insight_words.own_light(
+        await light_for(w, group, member, w.settings.lights), next_at, tz
+    )
     return Section("numbers", wording.NUMBERS, (Item(numbers.text), Item(light.text)))

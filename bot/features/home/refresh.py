@@ -16,8 +16,8 @@ from typing import Protocol
 
 from bot.config import Settings
 from bot.events import MeetingChanged
-from bot.features.home.command import REFRESH_KIND
 from bot.features.home.content import Dashboard, dashboard, not_in_a_group
+from bot.features.home.kinds import REFRESH_KIND
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.stores import UnitOfWork

@@ -1,4 +1,4 @@
-"""Every sentence of the dashboard, in one place."""
+"""Every sentence of the dashboard, in one place, and the usage of /rapport me."""
 
 from __future__ import annotations
 
@@ -7,6 +7,16 @@ from datetime import datetime
 from bot.messages import count, when
 from bot.model import STATUS_LABEL, Group, Kind, Member, Referral
 from bot.text import Rich, fmt, lit, named
+
+USAGE: dict[str, tuple[str, str, str]] = {
+    "me": (
+        "me",
+        "me",
+        "where you stand, privately: your next meeting and RSVP, the referrals waiting on you"
+        " and those you gave, your numbers, light and ask, with buttons (on Slack it is also"
+        " Rapport's Home tab)",
+    ),
+}
 
 TITLE = "Where you stand"
 MEETING = "Next meeting"
