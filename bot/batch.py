@@ -29,6 +29,7 @@ HARMLESS = frozenset(
         "due.pending_of",
         "outbox.add",
         "outbox.add_many",
+        "outbox.add_refresh",
         "numbers.stats",
         "numbers.givers_since",
         "numbers.givers_between",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.features.admin.commands import AdminCommand
 from bot.features.attendance.commands import AttendanceCommand
 from bot.features.help.commands import HelpCommand
+from bot.features.home.commands import HomeCommand
 from bot.features.insight.commands import InsightCommand
 from bot.features.meetings.commands import MeetingCommand
 from bot.features.privacy.commands import PrivacyCommand
@@ -27,4 +28,5 @@ Command = (
     | AttendanceCommand
     | PrivacyCommand
     | HelpCommand
+    | HomeCommand
 )

@@ -20,6 +20,7 @@ from bot.features.admin.specs import SPECS as ADMIN
 from bot.features.attendance.specs import SPECS as ATTENDANCE
 from bot.features.help.commands import Help
 from bot.features.help.specs import SPECS as HELP
+from bot.features.home.specs import SPECS as HOME
 from bot.features.insight.specs import SPECS as INSIGHT
 from bot.features.meetings.specs import SPECS as MEETINGS
 from bot.features.privacy.specs import SPECS as PRIVACY
@@ -40,6 +41,7 @@ HELP_ORDER = (
     "onetoone",
     "meeting",
     "stats",
+    "me",
     "leave",
     "remove",
     "settings",
@@ -69,7 +71,7 @@ def _in_help_order(*slices: tuple[CommandSpec, ...]) -> tuple[CommandSpec, ...]:
 
 # every command, from the slices, in the order /rapport help lists them
 SPECS: tuple[CommandSpec, ...] = _in_help_order(
-    ROSTER, REFERRALS, MEETINGS, INSIGHT, ADMIN, ATTENDANCE, PRIVACY, HELP
+    ROSTER, REFERRALS, MEETINGS, INSIGHT, ADMIN, ATTENDANCE, PRIVACY, HELP, HOME
 )
 
 

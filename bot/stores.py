@@ -356,6 +356,12 @@ class OutboxStore(Protocol):
         """Queue several messages in one statement, in order, as `outbox_add` each."""
         ...
 
+    async def add_refresh(self, user: UserRef, message: OutMessage, now: int) -> bool:
+        """Queue `message` (a page built when it is delivered: Slack's Home tab) for `user`,
+        in a lane of its own, unless one is still waiting there: a burst of changes is one
+        delivery. False when one was already waiting."""
+        ...
+
     async def claim(
         self, now: int, limit: int, stale_before: int, token: str | None = None
     ) -> list[OutboxItem]:

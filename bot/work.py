@@ -61,6 +61,8 @@ class Work:
     )
     # what happened, for the adapters' listeners: published once the transaction committed
     events: list[Event] = field(default_factory=list)
+    # everyone this unit queued a DM for (sent or not: DMs off), whose own page may have changed
+    told: list[UserRef] = field(default_factory=list)
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
@@ -124,6 +126,7 @@ class Work:
         """Queue a DM (for `due`, or now). A member who turned DMs off gets only the DMs
         that carry a referral's details. False: not queued, so a reply must not say the
         member was told."""
+        self.told.append(member.user)
         if not member.dm_enabled and message.kind not in ESSENTIAL_DMS:
             return False
         await self.tx.outbox.add(group.id, member.user, message, self.ts, due)
@@ -131,6 +134,7 @@ class Work:
 
     async def dms(self, group: Group, queued: list[tuple[Member, OutMessage, int | None]]) -> None:
         """Queue DMs (member, message, due or None) as `dm` each would, in one statement."""
+        self.told.extend(m.user for m, _, _ in queued)
         rows = [
             (m.user, message, due)
             for m, message, due in queued
