@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import contacts, money
+from bot.features.leadership.commands import SetRole, ShowRoles
 from bot.messages import DAY_SOON, TODAY, YEAR_START, slash
 from bot.model import Status, UserRef
 from bot.schedule import is_timezone
@@ -398,6 +399,8 @@ Command = (
     | AddAdmin
     | RemoveAdmin
     | AllowSeat
+    | SetRole
+    | ShowRoles
 )
 
 
