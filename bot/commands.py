@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import contacts, money
-from bot.features.leadership.commands import SetRole, ShowRoles
+from bot.features.leadership.commands import (
+    RegisterSub,
+    SetAbsenceRule,
+    SetAmountsShown,
+    SetRole,
+    ShowPalms,
+    ShowRoles,
+)
 from bot.messages import DAY_SOON, TODAY, YEAR_START, slash
 from bot.model import Status, UserRef
 from bot.schedule import is_timezone
@@ -282,6 +289,8 @@ class MarkAttendance:
     day: date | None = None
     marks: tuple[tuple[str, Who], ...] = ()
     confirm: bool = False
+    # who came in a member's place: (index in `marks` of their substitute mark, name)
+    sub_names: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -401,6 +410,10 @@ Command = (
     | AllowSeat
     | SetRole
     | ShowRoles
+    | RegisterSub
+    | ShowPalms
+    | SetAbsenceRule
+    | SetAmountsShown
 )
 
 
@@ -461,11 +474,15 @@ ATTENDANCE_WORDS = {
     "present": "present",
     "absent": "absent",
     "late": "late",
+    "medical": "medical",
+    "excused": "medical",
     "substitute": "substitute",
     "sub": "substitute",
 }
 
 SNOOZES = {"1h": 1, "1d": 24, "3d": 72, "1w": 168}
+# a substitute's name after their member: substitute @dave "Sam Jones"
+SUB_NAME = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
 
 
 def clean(text: str) -> str:
@@ -1036,6 +1053,10 @@ def parse_settings(rest: str) -> Command:
     if sub == "locale" and len(args) == 1:
         v = args[0]
         return ChangeSetting("locale", None if v.casefold() == "default" else v)
+    if sub in ("absences", "absence", "amounts"):
+        from bot.features.leadership.parsing import parse_setting  # (it builds on this module)
+
+        return parse_setting("amounts" if sub == "amounts" else "absences", args)
     if sub == "seat" and len(args) >= 2 and args[0].casefold() in ("add", "remove"):
         c = " ".join(args[1:])
         return WantSeat(
@@ -1103,6 +1124,7 @@ def parse_attendance(rest: str) -> Command:
     if not text:
         return ShowAttendance(day)
     marks: list[tuple[str, Who]] = []
+    sub_names: list[tuple[int, str]] = []
     confirm = False
     status: str | None = None
     while text:
@@ -1110,10 +1132,22 @@ def parse_attendance(rest: str) -> Command:
         if member is not None:
             if status is None:
                 raise ParseError(
-                    "attendance", "Say present, absent, late or substitute before the members."
+                    "attendance",
+                    "Say present, absent, late, medical or substitute before the members.",
                 )
             marks.append((status, member))
             text = rest_text.strip()
+            quoted = SUB_NAME.match(text)
+            if quoted:
+                if status != "substitute":
+                    raise ParseError(
+                        "attendance",
+                        'A name in quotes is a substitute\'s: substitute @dave "Sam Jones".',
+                    )
+                name = limit(clean(quoted.group(1)), MAX_NAME, "The substitute's name", "attendance")
+                if name:
+                    sub_names.append((len(marks) - 1, name))
+                text = text[quoted.end() :].strip()
             continue
         word, _, text = text.partition(" ")
         text = text.strip()
@@ -1126,9 +1160,9 @@ def parse_attendance(rest: str) -> Command:
             raise ParseError("attendance", f"I don't know “{word[:30]}” in /rapport attendance.")
     if (status is not None and not marks) or len(marks) > 200:
         raise ParseError(
-            "attendance", "Name the members after present, absent, late or substitute."
+            "attendance", "Name the members after present, absent, late, medical or substitute."
         )
-    return MarkAttendance(day, tuple(marks), confirm)
+    return MarkAttendance(day, tuple(marks), confirm, tuple(sub_names))
 
 
 def parse_lights(rest: str) -> Command:

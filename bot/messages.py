@@ -119,9 +119,10 @@ USAGE: dict[str, tuple[str, str, str]] = {
     ),
     "attendance": (
         "attendance [YYYY-MM-DD]\nattendance [YYYY-MM-DD] [confirm] [present @a @b]"
-        " [absent @c] [late @d] [substitute @e]",
+        ' [absent @c] [late @d] [medical @e] [substitute @f ["Sub Name"]]',
         "attendance confirm absent @dave late @erin",
-        "the admin records who came (confirm turns RSVPs into attendance)",
+        "the admin records who came in PALMS terms: present, absent, late, medical (excused),"
+        " substitute (confirm turns RSVPs into attendance)",
     ),
     "visitor": (
         "visitor <name> [(invited by @member)]",
@@ -1181,8 +1182,10 @@ def meeting_reminder(
     open_seats: list[str],
     last_week: Stats,
     day: str,
+    substitutes: Rich | None = None,
 ) -> OutMessage:
-    """`asks` are members' `ask_line`s (made once for all of the group's messages)."""
+    """`asks` are members' `ask_line`s (made once for all of the group's messages);
+    `substitutes`, the line of substitutes expected (bot/features/leadership)."""
     head = "⏰ Starting soon: " if soon else "📅 Reminder: "
     text = lit(head) + fmt("{g} meets ", g=group.name) + when(meeting_at, group.tz)
     if group.meeting and group.meeting.where:
@@ -1210,6 +1213,8 @@ def meeting_reminder(
             )
             + lit(". Know someone? Bring them as a visitor.")
         )
+    if substitutes is not None:
+        text = text + substitutes
     text = text + lit(
         "\nThe last 7 days: "
         f"{group_numbers(last_week, group.currency, amounts.locale_of(group))}."
@@ -1357,7 +1362,8 @@ def settings_view(
         fmt(
             "{g}'s settings. Change one with /rapport settings reminder evening <HH:MM|off>,"
             " reminder before <hours|off>, recap <hours>, accountability on|off, currency <code>,"
-            " locale <name|default>, seat add|remove <classification>.",
+            " locale <name|default>, seat add|remove <classification>, absences <count> in"
+            " <months>, absences counting <records>, amounts leadership|private.",
             g=group.name,
         ),
         "settings",
@@ -1536,6 +1542,7 @@ ATTENDANCE_LABEL = {
     "present": "Present",
     "late": "Late",
     "substitute": "Substitute",
+    "medical": "Medical (excused)",
     "absent": "Absent",
 }
 
@@ -1545,12 +1552,17 @@ def attendance_view(
     members: list[Member],
     records: dict[int, tuple[str | None, str | None]],
     saved: bool = False,
+    subs: dict[int, str] | None = None,
 ) -> OutMessage:
+    """`subs`: member id → the name of who came in their place (shown beside them)."""
     groups: dict[str, list[Rich]] = {k: [] for k in (*ATTENDANCE_LABEL, "unknown")}
     for m in members:
         answer, status = records.get(m.id, (None, None))
         if status:
-            groups[status].append(fmt("{u}", u=named(m.user)))
+            sub = (subs or {}).get(m.id) if status == "substitute" else None
+            groups[status].append(
+                fmt("{u}", u=named(m.user)) + (fmt(" ({n})", n=sub) if sub else lit(""))
+            )
         else:
             said = f" (said {RSVP_LABEL[answer]})" if answer else ""
             groups["unknown"].append(fmt("{u}", u=named(m.user)) + lit(said))

@@ -32,8 +32,9 @@ from bot import (
 from bot import commands as c
 from bot.commands import Command, ParseError, clean
 from bot.features.leadership import commands as lc
+from bot.features.leadership import palms, roles, substitutes
 from bot.features.leadership import parsing as leadership
-from bot.features.leadership import roles
+from bot.features.leadership import settings as leadership_settings
 from bot.messages import slash
 from bot.out import OutMessage
 from bot.schedule import local_date
@@ -153,6 +154,8 @@ SPECS: tuple[CommandSpec, ...] = (
             c.ShowSettings: admin.show_settings,
             c.ChangeSetting: admin.change_setting,
             c.WantSeat: admin.want_seat,
+            lc.SetAbsenceRule: leadership_settings.set_absence_rule,
+            lc.SetAmountsShown: leadership_settings.set_amounts_shown,
         },
         reads=_reads(c.ShowSettings),
     ),
@@ -226,6 +229,21 @@ SPECS: tuple[CommandSpec, ...] = (
         aliases=("roles",),
         reads=_reads(lc.ShowRoles),
         on_discord=("/leadership role", "/leadership roles"),
+    ),
+    CommandSpec(
+        "sub",
+        leadership.parse_sub,
+        {lc.RegisterSub: substitutes.register_sub},
+        aliases=("substitute",),
+        on_discord=("/leadership sub",),
+    ),
+    CommandSpec(
+        "palms",
+        leadership.parse_palms,
+        {lc.ShowPalms: palms.show_palms},
+        aliases=("palm",),
+        reads=_reads(lc.ShowPalms),
+        on_discord=("/leadership palms",),
     ),
 )
 

@@ -551,6 +551,37 @@ class RoleStore(Protocol):
         ...
 
 
+class PalmsStore(Protocol):
+    """PALMS (bot/features/leadership): substitutes, the absence rule's counts and notices,
+    and each member's numbers for the PALMS report. Days are meetings' local dates."""
+
+    async def set_substitute(
+        self, group_id: int, member_id: int, day: str, name: str, email: str | None
+    ) -> None: ...
+    async def substitutes(self, group_id: int, day: str) -> list[tuple[int, str, str | None]]:
+        """(member id, substitute's name, email) expected or recorded on one meeting day."""
+        ...
+
+    async def counted_days(
+        self, member_id: int, since_day: str, until_day: str, states: list[str]
+    ) -> list[str]:
+        """The meeting days in [since_day, until_day] the member's record is one of `states`."""
+        ...
+
+    async def note_notice(
+        self, group_id: int, member_id: int, day: str, kind: str, now: int
+    ) -> bool:
+        """Remember that the absence on `day` set off a notice; False: it already had."""
+        ...
+
+    async def report(
+        self, group_id: int, since_day: str, until_day: str, since: int, until: int
+    ) -> dict[int, dict[str, int]]:
+        """Member id → attendance by status, given_/received_inside/outside, visitors,
+        one_to_ones, business_cents."""
+        ...
+
+
 class WorkspaceStore(Protocol):
     """Workspaces the app was taken out of (the rules are bot.workspaces')."""
 
@@ -615,6 +646,8 @@ class UnitOfWork(Protocol):
     def workspaces(self) -> WorkspaceStore: ...
     @property
     def roles(self) -> RoleStore: ...
+    @property
+    def palms(self) -> PalmsStore: ...
 
 
 class Repository(Protocol):

@@ -50,6 +50,7 @@ from storage.sqlite.numbers import SqliteNumbers
 from storage.sqlite.one_to_ones import SqliteOneToOnes
 from storage.sqlite.outbox import SqliteOutbox
 from storage.sqlite.outbox import _target_json as _target_json  # the fault tests read targets
+from storage.sqlite.palms import SqlitePalms
 from storage.sqlite.privacy import SqlitePrivacy
 from storage.sqlite.referrals import SqliteReferrals
 from storage.sqlite.requests import SqliteRequests
@@ -129,6 +130,7 @@ class SqliteRepository:
     requests: SqliteRequests
     workspaces: SqliteWorkspaces
     roles: SqliteRoles
+    palms: SqlitePalms
     slack_installations: SqliteSlackInstallations  # adapters.slack.installations
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -380,6 +382,7 @@ def _attach_stores(uow: SqliteRepository) -> None:
     uow.requests = SqliteRequests(uow)
     uow.workspaces = SqliteWorkspaces(uow)
     uow.roles = SqliteRoles(uow)
+    uow.palms = SqlitePalms(uow)
     uow.slack_installations = SqliteSlackInstallations(uow)
 
 

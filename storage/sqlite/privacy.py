@@ -235,6 +235,12 @@ class SqlitePrivacy(Store):
         await self._db.execute(
             "UPDATE business_events SET note = NULL WHERE member_id = :m", {"m": member_id}
         )
+        # a substitute they named is a third party; their roles end with them
+        await self._db.execute(
+            "UPDATE attendance SET sub_name = NULL, sub_email = NULL WHERE member_id = :m",
+            {"m": member_id},
+        )
+        await self._db.execute("DELETE FROM member_roles WHERE member_id = :m", {"m": member_id})
         await self._db.execute(
             "UPDATE referral_events SET note = NULL WHERE member_id = :m", {"m": member_id}
         )

@@ -38,8 +38,27 @@ class RegisterSub:
 
 @dataclass(frozen=True)
 class ShowPalms:
-    """The PALMS report for the leadership, over a span of meetings (default: the last
-    meeting's week … see handlers)."""
+    """The PALMS report for the leadership, from `since` to `until` (local dates; default:
+    the week up to the latest meeting)."""
 
     since: date | None = None
     until: date | None = None
+
+
+@dataclass(frozen=True)
+class SetAbsenceRule:
+    """An admin's absence rule: `count` absences in `months` (None: unchanged), the record
+    states that count (None: unchanged); `default` restores all of it."""
+
+    count: int | None = None
+    months: int | None = None
+    states: tuple[str, ...] | None = None
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class SetAmountsShown:
+    """`settings amounts leadership` (True): the leadership sees each member's closed business
+    in the PALMS report; `amounts private` (False): only totals and each member's own."""
+
+    leadership: bool
