@@ -67,7 +67,8 @@ async def test_the_vp_gets_the_report_and_the_csv_with_their_own_business_only(
     assert reply.pings() == ()  # names, never pings
     assert messenger.sent == []  # a reply to the VP alone: nothing to the channel
     [path] = reply.attachments
-    assert Path(path).name.startswith("palms-2026-11-19-2026-11-30-")
+    assert Path(path).name.startswith("export-20261130-080000-")
+    assert Path(path).name.endswith("-palms-2026-11-19-2026-11-30.csv")
     assert csv_rows(path) == [
         [
             "Member",

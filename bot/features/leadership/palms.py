@@ -110,7 +110,8 @@ def _write(
 ) -> Path:
     """The CSV file: one row a member, then the group's totals; raw decimals for TYFCB."""
     folder = files.private_folder(w.settings, group.id)
-    path = folder / f"palms-{first.isoformat()}-{last.isoformat()}-{_stamp(w, group)}.csv"
+    # named like the export's files (their random part is what the golden transcripts mask)
+    path = folder / f"export-{_stamp(w, group)}-palms-{first.isoformat()}-{last.isoformat()}.csv"
     sums = {col: 0 for col, _ in COUNTS}
     try:
         with files.open_private(path, "w", newline="", encoding="utf-8") as f:
