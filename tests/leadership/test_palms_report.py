@@ -6,8 +6,10 @@ leadership`. Through the core, with the fake clock (Monday 30 Nov 2026 in Johann
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.conftest import Chat
@@ -66,7 +68,7 @@ async def test_the_vp_gets_the_report_and_the_csv_with_their_own_business_only(
     assert lines[4].startswith("Closed business (TYFCB), the group: R6\u00a0000,00. Each member's")
     assert reply.pings() == ()  # names, never pings
     assert messenger.sent == []  # a reply to the VP alone: nothing to the channel
-    [path] = reply.attachments
+    path, xlsx = reply.attachments  # the CSV first; the XLSX beside it (the xlsx extra)
     assert Path(path).name.startswith("export-20261130-080000-")
     assert Path(path).name.endswith("-palms-2026-11-19-2026-11-30.csv")
     assert csv_rows(path) == [
@@ -91,6 +93,37 @@ async def test_the_vp_gets_the_report_and_the_csv_with_their_own_business_only(
         ["carol", "0", "1", "0", "0", "0", "0", "0", "1", "1", "1", "1", "", ""],
         ["Total", "1", "1", "1", "0", "0", "1", "2", "1", "2", "1", "2", "6000.00", ""],
     ]
+    assert xlsx.endswith("-palms-2026-11-19-2026-11-30.xlsx")
+    sheet = openpyxl.load_workbook(xlsx).active
+    assert sheet.title == "PALMS"
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0] == csv_rows(path)[0]
+    assert cells[2] == ["bob", 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 4800, None]
+    assert cells[1][12] is None  # alice's business is private
+    assert cells[4][0] == "Total" and cells[4][12] == 6000
+
+
+async def test_without_the_xlsx_extra_the_csv_comes_alone(
+    week: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if not installed
+    [reply] = await week.messages("alice", SPAN)
+    [path] = reply.attachments
+    assert path.endswith(".csv")
+    assert csv_rows(path)[1][0] == "alice"
+
+
+async def test_a_name_a_spreadsheet_would_run_is_written_as_text(
+    week: Chat, core, repo
+) -> None:
+    await week("erin", "/rapport join Bookkeeping")
+    async with repo.transaction() as tx:
+        await tx._all("UPDATE members SET display_name = '=HYPERLINK(1)' WHERE user_id = 'erin'")
+    [reply] = await week.messages("alice", SPAN)
+    path, xlsx = reply.attachments
+    assert csv_rows(path)[4][0] == "'=HYPERLINK(1)"
+    cell = openpyxl.load_workbook(xlsx).active.cell(row=5, column=1)
+    assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
 
 
 async def test_with_amounts_leadership_on_the_leadership_sees_each_members_business(

@@ -13,6 +13,8 @@ own line.
 from __future__ import annotations
 
 import csv
+import importlib
+import importlib.util
 import logging
 from datetime import date, timedelta
 from decimal import Decimal
@@ -92,43 +94,87 @@ async def show_palms(w: Work, cmd: ShowPalms) -> list[OutMessage]:
         got = numbers.get(m.id, {})
         cents = got.get("business_cents", 0) if (shown or m.id == me.id) else None
         rows.append((m, {col: got.get(key, 0) for col, key in COUNTS}, cents))
-    path = _write(w, group, first, last, rows, total_cents)
-    return [wording.palms_report(group, first, last, rows, total_cents, shown, me.id, str(path))]
+    paths = _write(w, group, first, last, _table(group, rows, total_cents))
+    return [
+        wording.palms_report(group, first, last, rows, total_cents, shown, tuple(map(str, paths)))
+    ]
 
 
 def _plain(cents: int, currency: str) -> str:
     return money.plain(str(Decimal(cents) / 100), currency)
 
 
+def _table(
+    group: Group, rows: list[tuple[Member, dict[str, int], int | None]], total_cents: int
+) -> list[list[str | int]]:
+    """The report as the file's rows: the header, one row a member, then the group's totals;
+    TYFCB as a plain decimal (blank where it is private), CEU blank (not tracked)."""
+    sums = {col: 0 for col, _ in COUNTS}
+    out: list[list[str | int]] = [list(COLUMNS)]
+    for member, counts, cents in rows:
+        tyfcb = "" if cents is None else _plain(cents, group.currency)
+        out.append([member.name, *(counts[c] for c, _ in COUNTS), tyfcb, ""])
+        for col, _ in COUNTS:
+            sums[col] += counts[col]
+    out.append(["Total", *(sums[c] for c, _ in COUNTS), _plain(total_cents, group.currency), ""])
+    return out
+
+
+def xlsx_available() -> bool:
+    """Whether openpyxl (the optional `xlsx` extra) is installed."""
+    try:
+        return importlib.util.find_spec("openpyxl") is not None
+    except ValueError:  # a test replaced the module with None
+        return False
+
+
 def _write(
-    w: Work,
-    group: Group,
-    first: date,
-    last: date,
-    rows: list[tuple[Member, dict[str, int], int | None]],
-    total_cents: int,
-) -> Path:
-    """The CSV file: one row a member, then the group's totals; raw decimals for TYFCB."""
+    w: Work, group: Group, first: date, last: date, table: list[list[str | int]]
+) -> list[Path]:
+    """The CSV file, and an XLSX beside it when the `xlsx` extra is installed: all or none."""
     folder = files.private_folder(w.settings, group.id)
     # named like the export's files (their random part is what the golden transcripts mask)
-    path = folder / f"export-{_stamp(w, group)}-palms-{first.isoformat()}-{last.isoformat()}.csv"
-    sums = {col: 0 for col, _ in COUNTS}
+    stem = f"export-{_stamp(w, group)}-palms-{first.isoformat()}-{last.isoformat()}"
+    written: list[Path] = []
     try:
+        path = folder / f"{stem}.csv"
+        written.append(path)
         with files.open_private(path, "w", newline="", encoding="utf-8") as f:
             out = csv.writer(f)
-            out.writerow(COLUMNS)
-            for member, counts, cents in rows:
-                name = member.name
-                tyfcb = "" if cents is None else _plain(cents, group.currency)
-                out.writerow([_safe_cell(name), *(counts[c] for c, _ in COUNTS), tyfcb, ""])
-                for col, _ in COUNTS:
-                    sums[col] += counts[col]
-            out.writerow(
-                ["Total", *(sums[c] for c, _ in COUNTS), _plain(total_cents, group.currency), ""]
-            )
-        files.stamp(path, w.ts)
+            for row in table:
+                out.writerow([_safe_cell(v) for v in row])
+        if xlsx_available():
+            path = folder / f"{stem}.xlsx"
+            written.append(path)
+            _write_xlsx(path, table)
+        for path in written:
+            files.stamp(path, w.ts)
     except OSError as e:
-        path.unlink(missing_ok=True)
+        for path in written:
+            path.unlink(missing_ok=True)
         log.error("group %s: PALMS file failed: %s", group.id, e)
         raise Refusal(files_not_written(e.strerror or str(e))) from None
-    return path
+    return written
+
+
+def _write_xlsx(path: Path, table: list[list[str | int]]) -> None:
+    """One sheet, "PALMS", the same rows as the CSV: counts as numbers and TYFCB as a number
+    with two decimals; text stays text (a name starting with "=" is never a formula)."""
+    openpyxl = importlib.import_module("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "PALMS"
+    tyfcb = COLUMNS.index("TYFCB")
+    for r, row in enumerate(table, start=1):
+        for c, value in enumerate(row, start=1):
+            if r > 1 and c == tyfcb + 1 and value != "":
+                cell = sheet.cell(row=r, column=c, value=Decimal(str(value)))
+                cell.number_format = "0.00"
+            elif isinstance(value, str):
+                cell = sheet.cell(row=r, column=c)
+                cell.value = value
+                cell.data_type = "s"
+            else:
+                sheet.cell(row=r, column=c, value=value)
+    with files.open_private(path, "wb") as f:
+        book.save(f)

@@ -263,8 +263,7 @@ def palms_report(
     rows: list[tuple[Member, dict[str, int], int | None]],
     total_cents: int,
     shown: bool,
-    me: int,
-    path: str,
+    paths: tuple[str, ...],
 ) -> OutMessage:
     lines = []
     for member, counts, cents in rows:
@@ -284,6 +283,6 @@ def palms_report(
     text = text + lit(
         "\nP present, A absent, L late, M medical, S substitute; RGI/RGO referrals given inside/"
         "outside the group, RRI/RRO received; V visitors; CEU is not tracked (blank in the file)."
-        " The CSV file has the columns of BNI Connect's weekly PALMS report."
+        " The file has the columns of BNI Connect's weekly PALMS report."
     )
-    return reply(text, "palms", attachments=(path,))
+    return reply(text, "palms", attachments=paths)
