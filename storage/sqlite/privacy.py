@@ -192,7 +192,14 @@ class SqlitePrivacy(Store):
             ),
             "attendance": _rows(
                 await self._all(
-                    "SELECT day, rsvp, status FROM attendance WHERE member_id = ? ORDER BY day",
+                    "SELECT day, rsvp, status, sub_name, sub_email FROM attendance"
+                    " WHERE member_id = ? ORDER BY day",
+                    (member_id,),
+                )
+            ),
+            "roles": _rows(
+                await self._all(
+                    "SELECT role, since FROM member_roles WHERE member_id = ? ORDER BY since, role",
                     (member_id,),
                 )
             ),

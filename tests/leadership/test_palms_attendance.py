@@ -10,6 +10,8 @@ meetings and 2 Dec is the next.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.service import Core
@@ -221,3 +223,21 @@ async def test_the_admin_sets_the_rule_and_with_no_vp_the_admins_are_told(
         "alice", "/rapport settings absences lots"
     )
     assert "(the default)" in await meets("alice", "/rapport settings absences default")
+
+
+async def test_my_data_holds_my_substitute_and_my_roles_and_forgetting_erases_the_substitute(
+    meets: Chat, repo: SqliteRepository
+) -> None:
+    await meets("alice", "/rapport role @carol mentor")
+    await meets("carol", "/rapport sub Sam Jones sam@jones.example")
+    [reply] = await meets.messages("carol", "/rapport my-data")
+    with open(reply.attachments[0], encoding="utf-8") as f:
+        data = json.load(f)
+    assert [(a["day"], a["sub_name"], a["sub_email"]) for a in data["attendance"]] == [
+        (NEXT, "Sam Jones", "sam@jones.example")
+    ]
+    assert [r["role"] for r in data["roles"]] == ["mentor"]
+    await meets("alice", "/rapport forget @carol")
+    await meets("alice", "/rapport forget @carol confirm")
+    assert await rows(repo, "SELECT sub_name, sub_email FROM attendance") == [(None, None)]
+    assert await rows(repo, "SELECT role FROM member_roles") == []

@@ -113,9 +113,7 @@ async def test_without_the_xlsx_extra_the_csv_comes_alone(
     assert csv_rows(path)[1][0] == "alice"
 
 
-async def test_a_name_a_spreadsheet_would_run_is_written_as_text(
-    week: Chat, core, repo
-) -> None:
+async def test_a_name_a_spreadsheet_would_run_is_written_as_text(week: Chat, core, repo) -> None:
     await week("erin", "/rapport join Bookkeeping")
     async with repo.transaction() as tx:
         await tx._all("UPDATE members SET display_name = '=HYPERLINK(1)' WHERE user_id = 'erin'")
