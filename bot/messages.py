@@ -97,10 +97,15 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "settings\nsettings reminder evening <HH:MM|off|default>"
         "\nsettings reminder before <hours|off|default>\nsettings recap <hours|default>"
         "\nsettings accountability on|off\nsettings currency <code>\nsettings locale <name|default>"
-        "\nsettings seat add|remove <classification>",
+        "\nsettings seat add|remove <classification>"
+        "\nsettings absences <count> in <months>|default"
+        "\nsettings absences counting absent [late] [medical] [substitute]"
+        "\nsettings amounts leadership|private",
         "settings seat add Electrician",
-        "the admin's reminder times, recap, nudges, currency, how amounts are written, and"
-        " the open seats to fill",
+        "the admin's reminder times, recap, nudges, currency, how amounts are written, the"
+        " open seats to fill, the absence rule (3 in 6 months; medical and substitutes don't"
+        " count) and whether the leadership (admins, president, vp, secretary) sees each"
+        " member's closed business in /rapport palms",
     ),
     "leaderboard": (
         "leaderboard [week|month|quarter]",

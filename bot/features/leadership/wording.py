@@ -79,13 +79,16 @@ def leadership_only(what: str) -> OutMessage:
 
 
 def roles_list(group: Group, team: dict[Role, list[Member]], admins: list[Member]) -> OutMessage:
-    lines = [fmt("{g}'s leadership team:", g=group.name)]
+    lines = []
     for role, members in team.items():
         who = _members(members) if members else lit("nobody yet (the admins are asked)")
         lines.append(lit(f"• {role_label(role)}: ") + who)
     lines.append(lit("Admins: ") + (_members(admins) or lit("none")))
-    lines.append(lit("An admin gives a role with /rapport role @member vp."))
-    return reply(join(lines, "\n"), "roles")
+    # a big committee's list is spread over as many messages as the platform needs
+    text = fmt("{g}'s leadership team:\n", g=group.name) + listing(
+        lines, sep="\n", again=lit(continued("Leadership team") + ":\n")
+    )
+    return reply(text + lit("\nAn admin gives a role with /rapport role @member vp."), "roles")
 
 
 def role_given(user: UserRef, role: Role, before: list[Member], now: list[Role]) -> OutMessage:
