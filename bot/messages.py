@@ -102,10 +102,8 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "\nsettings absences counting absent [late] [medical] [substitute]"
         "\nsettings amounts leadership|private",
         "settings seat add Electrician",
-        "the admin's reminder times, recap, nudges, currency, how amounts are written, the"
-        " open seats to fill, the absence rule (3 in 6 months; medical and substitutes don't"
-        " count) and whether the leadership (admins, president, vp, secretary) sees each"
-        " member's closed business in /rapport palms",
+        "the admin's reminder times, recap, nudges, currency, how amounts are written, and"
+        " the open seats to fill",
     ),
     "leaderboard": (
         "leaderboard [week|month|quarter]",

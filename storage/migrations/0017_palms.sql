@@ -2,7 +2,8 @@
 -- (and email, for the member, the visitor host and the admins only) is kept with the record;
 -- the absence rule's notices are remembered, so one absence is never announced twice.
 
-CREATE TABLE attendance_palms (
+ALTER TABLE attendance RENAME TO attendance_before_0017;
+CREATE TABLE attendance (
     group_id  INTEGER NOT NULL REFERENCES groups(id),
     member_id INTEGER NOT NULL REFERENCES members(id),
     day       TEXT NOT NULL,  -- the meeting's local date
@@ -12,10 +13,9 @@ CREATE TABLE attendance_palms (
     sub_email TEXT,
     PRIMARY KEY (member_id, day)
 );
-INSERT INTO attendance_palms (group_id, member_id, day, rsvp, status)
-    SELECT group_id, member_id, day, rsvp, status FROM attendance;
-DROP TABLE attendance;
-ALTER TABLE attendance_palms RENAME TO attendance;
+INSERT INTO attendance (group_id, member_id, day, rsvp, status)
+    SELECT group_id, member_id, day, rsvp, status FROM attendance_before_0017;
+DROP TABLE attendance_before_0017;
 CREATE INDEX attendance_group_day ON attendance (group_id, day);
 
 CREATE TABLE absence_notices (
