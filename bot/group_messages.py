@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import buttons
-from bot.features.leadership.wording import role_label
+from bot.features.leadership.messages import role_label
 from bot.messages import continued, error, notice, reply
 from bot.model import Group, Member, UserRef
 from bot.out import Action, OutMessage

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from bot import batch, due, messages
 from bot.events import MeetingChanged
-from bot.features.leadership.wording import expected_substitutes
+from bot.features.leadership.messages import expected_substitutes
 from bot.model import DueState, Group, Member, seat_key
 from bot.out import OutMessage
 from bot.ports import DueItem

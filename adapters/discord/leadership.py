@@ -9,9 +9,9 @@ from discord import app_commands
 
 from adapters.discord import options, refs, replies, wording
 from bot import contacts
-from bot.commands import MAX_EMAIL, MAX_NAME
 from bot.features.leadership.commands import RegisterSub, SetRole, ShowPalms, ShowRoles
-from bot.features.leadership.wording import ROLE_LABEL
+from bot.features.leadership.messages import ROLE_LABEL
+from bot.grammar import MAX_EMAIL, MAX_NAME
 
 ROLE_CHOICES = [app_commands.Choice(name=label, value=role) for role, label in ROLE_LABEL.items()]
 ROLE_CHOICES.append(app_commands.Choice(name="none (take their roles away)", value="none"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.features.leadership import wording
+from bot.features.leadership import messages as wording
 from bot.features.leadership.roles import Role, holders
 from bot.features.leadership.settings import AbsenceRule
 from bot.features.leadership.settings import absence_rule as rule_of

@@ -21,12 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot import files, money
-from bot.features.leadership import wording
+from bot.features.leadership import messages as wording
 from bot.features.leadership.commands import ShowPalms
 from bot.features.leadership.roles import require_leadership
 from bot.features.leadership.settings import amounts_to_leadership
-from bot.members_data import _safe_cell, _stamp
-from bot.messages import files_not_written
+from bot.features.privacy.handlers import _safe_cell, _stamp
+from bot.features.privacy.messages import files_not_written
 from bot.model import Group, Member
 from bot.out import OutMessage
 from bot.schedule import last_meeting, local_date, local_midnight

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from bot.admins import admins_of
 from bot.admins import require as require_admin
-from bot.features.leadership import wording
+from bot.features.leadership import messages as wording
 from bot.features.leadership.commands import SetRole, ShowRoles
 from bot.model import Group, Member, UserRef
 from bot.out import OutMessage
@@ -32,20 +32,6 @@ class Role(StrEnum):
 SINGLE = frozenset({Role.PRESIDENT, Role.VP, Role.SECRETARY})
 # the leadership team, besides the admins: who may run the leadership's commands
 LEADERSHIP = frozenset({Role.PRESIDENT, Role.VP, Role.SECRETARY})
-
-# the words people type for each role
-ROLE_WORDS: dict[str, str] = {r.value: r.value for r in Role} | {
-    "vice-president": Role.VP,
-    "vicepresident": Role.VP,
-    "vice": Role.VP,
-    "secretary-treasurer": Role.SECRETARY,
-    "treasurer": Role.SECRETARY,
-    "visitorhost": Role.VISITOR_HOST,
-    "visitor_host": Role.VISITOR_HOST,
-    "host": Role.VISITOR_HOST,
-    "membership-committee": Role.MEMBERSHIP,
-    "committee": Role.MEMBERSHIP,
-}
 
 
 def _known(names: list[str]) -> list[Role]:

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.admins import require as require_admin
-from bot.features.leadership import wording
-from bot.features.leadership.commands import SetAbsenceRule, SetAmountsShown
-from bot.out import Field, OutMessage
+from bot.features.admin.commands import COUNTABLE
+from bot.features.leadership import messages as wording
+from bot.out import Field
 from bot.text import lit
-from bot.work import Work
 
 COUNT, MONTHS, STATES = "absence.count", "absence.months", "absence.states"
 AMOUNTS = "amounts.leadership"
 # the record states an absence rule may count; absent always counts
-COUNTABLE = ("absent", "late", "medical", "substitute")
+# (COUNTABLE: the records a rule may count, bot/features/admin/commands.py)
 
 
 @dataclass(frozen=True)
@@ -56,24 +54,3 @@ def fields(stored: dict[str, str]) -> tuple[Field, ...]:
             ),
         ),
     )
-
-
-async def set_absence_rule(w: Work, cmd: SetAbsenceRule) -> list[OutMessage]:
-    group, _ = await require_admin(w, "change the group's settings")
-    if cmd.default:
-        for key in (COUNT, MONTHS, STATES):
-            await w.tx.groups.set_setting(group.id, key, None)
-    if cmd.count is not None:
-        await w.tx.groups.set_setting(group.id, COUNT, str(cmd.count))
-    if cmd.months is not None:
-        await w.tx.groups.set_setting(group.id, MONTHS, str(cmd.months))
-    if cmd.states is not None:
-        await w.tx.groups.set_setting(group.id, STATES, ",".join(cmd.states))
-    rule = absence_rule(await w.tx.groups.settings(group.id))
-    return [wording.absence_rule_saved(rule, cmd.default)]
-
-
-async def set_amounts_shown(w: Work, cmd: SetAmountsShown) -> list[OutMessage]:
-    group, _ = await require_admin(w, "change the group's settings")
-    await w.tx.groups.set_setting(group.id, AMOUNTS, "on" if cmd.leadership else None)
-    return [wording.amounts_shown_saved(cmd.leadership)]

@@ -8,11 +8,11 @@ party's contact: it goes to the member, the visitor host and the admins, never t
 
 from __future__ import annotations
 
-from bot.attendance import _meeting_day
-from bot.features.leadership import wording
+from bot.features.attendance.handlers import _meeting_day
+from bot.features.attendance.messages import rsvp_past
+from bot.features.leadership import messages as wording
 from bot.features.leadership.commands import RegisterSub
 from bot.features.leadership.roles import Role, holders
-from bot.messages import rsvp_past
 from bot.out import OutMessage
 from bot.schedule import local_date
 from bot.work import Refusal, Work

@@ -1,7 +1,7 @@
 """What Rapport says about the leadership team: roles, substitutes, absences and PALMS.
 
-The same helpers and style as bot/messages.py; the usage lines of `role`, `sub` and `palms`
-join its catalogue (`messages.USAGE`) from here.
+The same helpers and style as bot/messages.py, and the usage lines of `role`, `sub` and
+`palms` (bot/usage.py gathers every slice's).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot import messages
 from bot.messages import continued, count, error, group_money, notice, reply
 from bot.model import Group, Member, UserRef
 from bot.out import OutMessage
@@ -38,7 +37,6 @@ USAGE: dict[str, tuple[str, str, str]] = {
         " (leadership: admins, president, vp, secretary)",
     ),
 }
-messages.USAGE.update(USAGE)
 
 ROLE_LABEL: dict[str, str] = {
     "president": "president",

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot import messages
-from bot.commands import MarkAttendance, RecordVisitor, Rsvp, ShowAttendance
+from bot.features.attendance import messages as attendance_messages
+from bot.features.attendance.commands import MarkAttendance, RecordVisitor, Rsvp, ShowAttendance
 from bot.features.leadership import attendance as palms
 from bot.model import Group, UserRef
 from bot.out import OutMessage
@@ -28,7 +29,7 @@ async def _meeting_day(w: Work, group: Group, day: date | None, upcoming: bool) 
         if day.weekday() != group.meeting.weekday:
             raise Refusal(messages.skip_not_meeting_day(day.isoformat(), group))
         if day.isoformat() in skips:
-            raise Refusal(messages.meeting_was_skipped(day.isoformat()))
+            raise Refusal(attendance_messages.meeting_was_skipped(day.isoformat()))
         return day
     at: datetime | None = (
         next_meeting(group.meeting, w.now, skips, inclusive=True)
@@ -38,7 +39,7 @@ async def _meeting_day(w: Work, group: Group, day: date | None, upcoming: bool) 
     if at is None:
         coming = next_meeting(group.meeting, w.now, skips)
         raise Refusal(
-            messages.no_meeting_to_record(
+            attendance_messages.no_meeting_to_record(
                 local_date(coming, group.tz).isoformat() if coming else None
             )
         )
@@ -50,9 +51,9 @@ async def rsvp(w: Work, cmd: Rsvp) -> list[OutMessage]:
     me = await w.actor(group)
     day = await _meeting_day(w, group, cmd.day, upcoming=True)
     if day < local_date(w.now, group.tz):
-        raise Refusal(messages.rsvp_past(day.isoformat()))
+        raise Refusal(attendance_messages.rsvp_past(day.isoformat()))
     await w.tx.attendance.set_rsvp(group.id, me.id, day.isoformat(), cmd.answer)
-    return [messages.rsvp_saved(cmd.answer, day.isoformat())]
+    return [attendance_messages.rsvp_saved(cmd.answer, day.isoformat())]
 
 
 async def show_attendance(w: Work, cmd: ShowAttendance) -> list[OutMessage]:
@@ -62,7 +63,7 @@ async def show_attendance(w: Work, cmd: ShowAttendance) -> list[OutMessage]:
     records = await w.tx.attendance.on_day(group.id, day.isoformat())
     members = await w.tx.members.of_group(group.id)
     subs = await palms.substitute_names(w, group, day.isoformat())
-    return [messages.attendance_view(day.isoformat(), members, records, subs=subs)]
+    return [attendance_messages.attendance_view(day.isoformat(), members, records, subs=subs)]
 
 
 async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
@@ -72,7 +73,7 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
         raise Refusal(messages.admin_only("record attendance"))
     day = await _meeting_day(w, group, cmd.day, upcoming=False)
     if day > local_date(w.now, group.tz):
-        raise Refusal(messages.attendance_future(day.isoformat()))
+        raise Refusal(attendance_messages.attendance_future(day.isoformat()))
     key = day.isoformat()
     if cmd.confirm:
         for member_id, (answer, status) in (await w.tx.attendance.on_day(group.id, key)).items():
@@ -93,7 +94,7 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
     records = await w.tx.attendance.on_day(group.id, key)
     subs = await palms.substitute_names(w, group, key)
     members = await w.tx.members.of_group(group.id)
-    return [messages.attendance_view(key, members, records, saved=True, subs=subs)]
+    return [attendance_messages.attendance_view(key, members, records, saved=True, subs=subs)]
 
 
 async def record_visitor(w: Work, cmd: RecordVisitor) -> list[OutMessage]:
@@ -104,4 +105,4 @@ async def record_visitor(w: Work, cmd: RecordVisitor) -> list[OutMessage]:
         assert isinstance(cmd.invited_by, UserRef)
         inviter = await w.member_of(group, cmd.invited_by)
     await w.tx.attendance.add_visitor(group.id, cmd.name, inviter.id, w.ts)
-    return [messages.visitor_recorded(cmd.name, inviter.user)]
+    return [attendance_messages.visitor_recorded(cmd.name, inviter.user)]
