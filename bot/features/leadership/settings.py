@@ -12,8 +12,7 @@ from bot.text import lit
 
 COUNT, MONTHS, STATES = "absence.count", "absence.months", "absence.states"
 AMOUNTS = "amounts.leadership"
-# the record states an absence rule may count; absent always counts
-# (COUNTABLE: the records a rule may count, bot/features/admin/commands.py)
+# the records a rule may count (COUNTABLE) are the settings grammar's, in the admin slice
 
 
 @dataclass(frozen=True)
