@@ -39,6 +39,7 @@ HARMLESS = frozenset(
         "attendance.visitors_between",
         "attendance.on_day",
         "attendance.of_members",
+        "palms.substitutes",
         "members.get",
         "members.by_id",
         "referrals.get",

@@ -14,6 +14,7 @@ from bot.features.attendance.commands import AttendanceCommand
 from bot.features.help.commands import HelpCommand
 from bot.features.home.commands import HomeCommand
 from bot.features.insight.commands import InsightCommand
+from bot.features.leadership.commands import LeadershipCommand
 from bot.features.meetings.commands import MeetingCommand
 from bot.features.privacy.commands import PrivacyCommand
 from bot.features.referrals.commands import ReferralCommand
@@ -29,4 +30,5 @@ Command = (
     | PrivacyCommand
     | HelpCommand
     | HomeCommand
+    | LeadershipCommand
 )

@@ -94,6 +94,8 @@ ATTENDANCE_WORDS = {
     "present": "present",
     "absent": "absent",
     "late": "late",
+    "medical": "medical",
+    "excused": "medical",
     "substitute": "substitute",
     "sub": "substitute",
 }

@@ -11,6 +11,7 @@ from bot.features.attendance import messages as attendance_words
 from bot.features.help import messages as help_words
 from bot.features.home import messages as home_words
 from bot.features.insight import messages as insight_words
+from bot.features.leadership import messages as leadership_words
 from bot.features.meetings import messages as meetings_words
 from bot.features.privacy import messages as privacy_words
 from bot.features.referrals import messages as referrals_words
@@ -30,6 +31,7 @@ USAGE: dict[str, tuple[str, str, str]] = {
     **privacy_words.USAGE,
     **help_words.USAGE,
     **home_words.USAGE,
+    **leadership_words.USAGE,
 }
 
 

@@ -50,9 +50,11 @@ from storage.sqlite.numbers import SqliteNumbers
 from storage.sqlite.one_to_ones import SqliteOneToOnes
 from storage.sqlite.outbox import SqliteOutbox
 from storage.sqlite.outbox import _target_json as _target_json  # the fault tests read targets
+from storage.sqlite.palms import SqlitePalms
 from storage.sqlite.privacy import SqlitePrivacy
 from storage.sqlite.referrals import SqliteReferrals
 from storage.sqlite.requests import SqliteRequests
+from storage.sqlite.roles import SqliteRoles
 from storage.sqlite.seats import SqliteSeats
 from storage.sqlite.slack_installations import SqliteSlackInstallations
 from storage.sqlite.thanks import SqliteThanks
@@ -128,6 +130,8 @@ class SqliteRepository:
     privacy: SqlitePrivacy
     requests: SqliteRequests
     workspaces: SqliteWorkspaces
+    roles: SqliteRoles
+    palms: SqlitePalms
     slack_installations: SqliteSlackInstallations  # adapters.slack.installations
     discord_commands: SqliteDiscordCommands  # adapters.discord.sync
 
@@ -377,6 +381,8 @@ def _attach_stores(uow: SqliteRepository) -> None:
     uow.privacy = SqlitePrivacy(uow)
     uow.requests = SqliteRequests(uow)
     uow.workspaces = SqliteWorkspaces(uow)
+    uow.roles = SqliteRoles(uow)
+    uow.palms = SqlitePalms(uow)
     uow.slack_installations = SqliteSlackInstallations(uow)
     uow.discord_commands = SqliteDiscordCommands(uow)
 
