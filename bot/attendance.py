@@ -1,4 +1,5 @@
-"""Handlers for who comes to the meeting: RSVPs, the admin's attendance record, visitors.
+"""Handlers for who comes to the meeting: RSVPs and the admin's attendance record (visitors
+are bot/features/visitors).
 
 An RSVP is what a member said they would do; attendance is what the admin confirmed. Only
 confirmed attendance counts toward a member's light, and a meeting nobody confirmed for a
@@ -10,7 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot import messages
-from bot.commands import MarkAttendance, RecordVisitor, Rsvp, ShowAttendance
+from bot.commands import MarkAttendance, Rsvp, ShowAttendance
+from bot.features.renewals.leave import on_leave
 from bot.model import Group, UserRef
 from bot.out import OutMessage
 from bot.schedule import last_meeting, local_date, next_meeting
@@ -72,29 +74,22 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
     if day > local_date(w.now, group.tz):
         raise Refusal(messages.attendance_future(day.isoformat()))
     key = day.isoformat()
+    resting = await on_leave(w.tx, group.id, day)  # a member on leave is never counted absent
     if cmd.confirm:
         for member_id, (answer, status) in (await w.tx.attendance.on_day(group.id, key)).items():
             if answer and status is None:
                 confirmed = {"attending": "present", "substitute": "substitute"}.get(
                     answer, "absent"
                 )
-                await w.tx.attendance.set_status(group.id, member_id, key, confirmed)
+                if not (confirmed == "absent" and member_id in resting):
+                    await w.tx.attendance.set_status(group.id, member_id, key, confirmed)
     for status, who in cmd.marks:
         assert isinstance(who, UserRef)
         member = await w.member_of(group, who)
+        if status == "absent" and member.id in resting:
+            continue
         await w.tx.attendance.set_status(group.id, member.id, key, status)
     records = await w.tx.attendance.on_day(group.id, key)
     return [
         messages.attendance_view(key, await w.tx.members.of_group(group.id), records, saved=True)
     ]
-
-
-async def record_visitor(w: Work, cmd: RecordVisitor) -> list[OutMessage]:
-    group = await w.group()
-    me = await w.actor(group)
-    inviter = me
-    if cmd.invited_by is not None:
-        assert isinstance(cmd.invited_by, UserRef)
-        inviter = await w.member_of(group, cmd.invited_by)
-    await w.tx.attendance.add_visitor(group.id, cmd.name, inviter.id, w.ts)
-    return [messages.visitor_recorded(cmd.name, inviter.user)]

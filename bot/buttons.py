@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from bot.model import Status
 
 if TYPE_CHECKING:
     from bot.commands import Rsvp, SnoozeReferral, Thank, UpdateReferral
+    from bot.features.presenters.wording import SwapButton
 
 # The words a button carries are the typed grammar's (bot.commands), read when a click comes:
 # bot.commands imports bot.messages, which builds the buttons with this module.
@@ -167,14 +168,20 @@ class LogOneToOne:
         return None
 
 
-Button = ReferralStatus | ReferralSnooze | RsvpAnswer | ThankGiver | AllowSeat | LogOneToOne
+Button = Union[  # noqa: UP007 (SwapButton is only a name until a click comes)
+    ReferralStatus, ReferralSnooze, RsvpAnswer, ThankGiver, AllowSeat, LogOneToOne, "SwapButton"
+]
 KINDS = (ReferralStatus, ReferralSnooze, RsvpAnswer, ThankGiver, AllowSeat, LogOneToOne)
 
 
 def parse(action_id: str) -> Button | None:
     """The button a click's id names, or None for one that no longer applies (or never did)."""
+    # a slot swap's Accept/Decline lives beside its wording (bot/features/presenters), which
+    # imports bot.messages, which imports this module: looked up when a click comes
+    from bot.features.presenters.wording import SwapButton
+
     parts = action_id.split(":")
-    for kind in KINDS:
+    for kind in (*KINDS, SwapButton):
         button = kind.parse(parts)
         if button is not None:
             return button

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import contacts, money
+from bot.features.presenters.commands import AnswerSwap, FillSlots, SetSlot, ShowSlots, SwapSlot
+from bot.features.renewals.commands import SetLeave, SetRenewal, ShowTerms
+from bot.features.visitors.commands import MoveVisitor, ShowVisitors
 from bot.messages import DAY_SOON, TODAY, YEAR_START, slash
 from bot.model import Status, UserRef
 from bot.schedule import is_timezone
@@ -258,8 +261,12 @@ class ShowLeaderboard:
 
 @dataclass(frozen=True)
 class RecordVisitor:
+    """A visitor; typed, `name` still holds their email and phone, which the core takes out
+    with the group's country (bot.contacts), as for a referral's prospect."""
+
     name: str
     invited_by: Who | None = None  # None: the member who typed it invited them
+    classification: str | None = None  # their trade, checked against the seats
 
 
 @dataclass(frozen=True)
@@ -398,6 +405,16 @@ Command = (
     | AddAdmin
     | RemoveAdmin
     | AllowSeat
+    | SetSlot
+    | ShowSlots
+    | FillSlots
+    | SwapSlot
+    | AnswerSwap
+    | ShowVisitors
+    | MoveVisitor
+    | ShowTerms
+    | SetRenewal
+    | SetLeave
 )
 
 
@@ -1066,6 +1083,7 @@ INVITED_BY = re.compile(
 
 
 def parse_visitor(rest: str) -> Command:
+    """`<name> [email] [phone] [-- classification] [(invited by @member)]`."""
     text = rest.strip()
     inviter: MentionToken | None = None
     m = INVITED_BY.search(text)
@@ -1074,10 +1092,19 @@ def parse_visitor(rest: str) -> Command:
         if inviter is None or clean(after):
             raise ParseError("visitor", "Write who invited them as a mention: invited by @bob.")
         text = text[: m.start()]
+    text, classification = split_note(text)
     name = clean(text)
     if not name:
         raise ParseError("visitor", "Give the visitor's name, e.g. /rapport visitor Jane Smith.")
-    return RecordVisitor(limit(name, MAX_NAME, "The visitor's name", "visitor"), inviter)
+    if classification is not None:
+        classification = limit(
+            classification, MAX_CLASSIFICATION, "The visitor's classification", "visitor"
+        )
+    return RecordVisitor(
+        limit(name, MAX_NAME + MAX_EMAIL + 40, "The visitor's name", "visitor"),
+        inviter,
+        classification,
+    )
 
 
 def parse_rsvp(rest: str) -> Command:

@@ -31,7 +31,14 @@ REMINDER_EVENING = "reminder.evening"
 REMINDER_BEFORE = "reminder.before"
 RECAP = "recap.weekly"
 ACCOUNTABILITY = "nudge.accountability"
-MEETING_KINDS = (REMINDER_EVENING, REMINDER_BEFORE, RECAP, ACCOUNTABILITY)
+# the leadership team's week (bot/features): the presenter and educator are reminded a week
+# before and the evening before; the visitor host hears who is expected the evening before
+PRESENTER_WEEK = "presenter.week_before"
+PRESENTER_EVE = "presenter.day_before"
+VISITORS_EXPECTED = "visitors.expected"
+WEEK_KINDS = (PRESENTER_WEEK, PRESENTER_EVE, VISITORS_EXPECTED)
+MEETING_KINDS = (REMINDER_EVENING, REMINDER_BEFORE, RECAP, ACCOUNTABILITY, *WEEK_KINDS)
+EVENING_DEFAULT = time(18, 0)  # the evening before, when the group's reminder is off
 
 # monthly work, one row per group and month ("2026-12")
 RECAP_MONTHLY = "recap.monthly"
@@ -106,6 +113,9 @@ def meeting_times(
     out[RECAP] = meeting_at + sched.recap_lag
     if sched.accountability:
         out[ACCOUNTABILITY] = out.get(REMINDER_EVENING, meeting_at - timedelta(hours=24))
+    evening = hhmm(sched.evening_before) if sched.evening_before else EVENING_DEFAULT
+    out[PRESENTER_WEEK] = local_instant(day - timedelta(days=7), evening, tz)
+    out[PRESENTER_EVE] = out[VISITORS_EXPECTED] = local_instant(day - timedelta(days=1), evening, tz)
     return out
 
 

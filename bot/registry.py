@@ -31,6 +31,15 @@ from bot import (
 )
 from bot import commands as c
 from bot.commands import Command, ParseError, clean
+from bot.features.presenters import commands as pc
+from bot.features.presenters import handlers as presenters
+from bot.features.presenters.parsing import parse_slot, parse_slots
+from bot.features.renewals import commands as rc
+from bot.features.renewals import handlers as renewals
+from bot.features.renewals.parsing import parse_member
+from bot.features.visitors import commands as vc
+from bot.features.visitors import handlers as visitors
+from bot.features.visitors.parsing import parse_visitor, parse_visitors
 from bot.messages import slash
 from bot.out import OutMessage
 from bot.schedule import local_date
@@ -175,7 +184,18 @@ SPECS: tuple[CommandSpec, ...] = (
         },
         reads=_reads(c.ShowAttendance),
     ),
-    CommandSpec("visitor", c.parse_visitor, {c.RecordVisitor: attendance.record_visitor}),
+    CommandSpec(
+        "visitor",
+        parse_visitor,
+        {c.RecordVisitor: visitors.record_visitor, vc.MoveVisitor: visitors.move_visitor},
+    ),
+    CommandSpec(
+        "visitors",
+        parse_visitors,
+        {vc.ShowVisitors: visitors.show_visitors},
+        reads=_reads(vc.ShowVisitors),
+        on_discord=("chapter visitors",),
+    ),
     CommandSpec("export", c.parse_export, {c.Export: members_data.export}, reads=_reads(c.Export)),
     CommandSpec(
         "my-data",
@@ -207,6 +227,41 @@ SPECS: tuple[CommandSpec, ...] = (
             c.RemoveAdmin: admins.remove_admin,
         },
         reads=_reads(c.ShowAdmins),
+    ),
+    # the leadership team's week (issue 18); Discord has them under /chapter (/rapport is full)
+    *(
+        CommandSpec(
+            slot,
+            parse_slot(slot),
+            {
+                pc.SetSlot: presenters.set_slot,
+                pc.SwapSlot: presenters.swap_slot,
+                pc.AnswerSwap: presenters.answer_swap,
+            },
+            on_discord=(f"chapter {slot}",),
+        )
+        for slot in ("presenter", "educator")
+    ),
+    *(
+        CommandSpec(
+            f"{slot}s",
+            parse_slots(slot),
+            {pc.ShowSlots: presenters.show_slots, pc.FillSlots: presenters.fill_slots},
+            reads=_reads(pc.ShowSlots),
+            on_discord=(f"chapter {slot}s",),
+        )
+        for slot in ("presenter", "educator")
+    ),
+    CommandSpec(
+        "member",
+        parse_member,
+        {
+            rc.ShowTerms: renewals.show_terms,
+            rc.SetRenewal: renewals.set_renewal,
+            rc.SetLeave: renewals.set_leave,
+        },
+        reads=_reads(rc.ShowTerms),
+        on_discord=("chapter member",),
     ),
     CommandSpec(
         "seat",

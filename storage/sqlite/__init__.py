@@ -55,7 +55,10 @@ from storage.sqlite.referrals import SqliteReferrals
 from storage.sqlite.requests import SqliteRequests
 from storage.sqlite.seats import SqliteSeats
 from storage.sqlite.slack_installations import SqliteSlackInstallations
+from storage.sqlite.slots import SqliteSlots
+from storage.sqlite.terms import SqliteTerms
 from storage.sqlite.thanks import SqliteThanks
+from storage.sqlite.visitors import SqliteVisitors
 from storage.sqlite.workspaces import SqliteWorkspaces
 
 log = logging.getLogger(__name__)
@@ -122,6 +125,9 @@ class SqliteRepository:
     one_to_ones: SqliteOneToOnes
     numbers: SqliteNumbers
     attendance: SqliteAttendance
+    slots: SqliteSlots  # bot/features/presenters
+    visitors: SqliteVisitors  # bot/features/visitors
+    terms: SqliteTerms  # bot/features/renewals
     outbox: SqliteOutbox
     due: SqliteDue
     privacy: SqlitePrivacy
@@ -372,6 +378,9 @@ def _attach_stores(uow: SqliteRepository) -> None:
     uow.one_to_ones = SqliteOneToOnes(uow)
     uow.numbers = SqliteNumbers(uow)
     uow.attendance = SqliteAttendance(uow)
+    uow.slots = SqliteSlots(uow)
+    uow.visitors = SqliteVisitors(uow)
+    uow.terms = SqliteTerms(uow)
     uow.outbox = SqliteOutbox(uow)
     uow.due = SqliteDue(uow)
     uow.privacy = SqlitePrivacy(uow)
