@@ -168,7 +168,7 @@ class LogOneToOne:
         return None
 
 
-Button = Union[  # noqa: UP007 (SwapButton is only a name until a click comes)
+Button = Union[
     ReferralStatus, ReferralSnooze, RsvpAnswer, ThankGiver, AllowSeat, LogOneToOne, "SwapButton"
 ]
 KINDS = (ReferralStatus, ReferralSnooze, RsvpAnswer, ThankGiver, AllowSeat, LogOneToOne)

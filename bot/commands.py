@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import contacts, money
+from bot.features.leadership.commands import SetRole, ShowRoles
 from bot.features.presenters.commands import AnswerSwap, FillSlots, SetSlot, ShowSlots, SwapSlot
 from bot.features.renewals.commands import SetLeave, SetRenewal, ShowTerms
 from bot.features.visitors.commands import MoveVisitor, ShowVisitors
@@ -405,6 +406,8 @@ Command = (
     | AddAdmin
     | RemoveAdmin
     | AllowSeat
+    | SetRole
+    | ShowRoles
     | SetSlot
     | ShowSlots
     | FillSlots

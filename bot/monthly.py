@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 from bot import due, files, messages
-from bot.features.renewals import due as renewals_due
 from bot.chart import WeekNumbers, can_draw, chart_numbers_text, weekly_chart
+from bot.features.renewals import due as renewals_due
 from bot.messages import count
 from bot.model import DueState, Group
 from bot.money import locale_of

@@ -31,6 +31,9 @@ from bot import (
 )
 from bot import commands as c
 from bot.commands import Command, ParseError, clean
+from bot.features.leadership import commands as lc
+from bot.features.leadership import parsing as leadership
+from bot.features.leadership import roles
 from bot.features.presenters import commands as pc
 from bot.features.presenters import handlers as presenters
 from bot.features.presenters.parsing import parse_slot, parse_slots
@@ -61,7 +64,8 @@ class CommandSpec:
     aliases: tuple[str, ...] = ()
     reads: frozenset[type] = field(default_factory=frozenset)
     own_slash: bool = False
-    # where Discord has it when not as /rapport <name> (Discord's tree is typed by hand)
+    # where Discord has it when not as /rapport <name> (Discord's tree is typed by hand):
+    # "settings seat-allow" under /rapport, "/leadership role" under a command of its own
     on_discord: tuple[str, ...] = ()
 
 
@@ -269,6 +273,14 @@ SPECS: tuple[CommandSpec, ...] = (
         {c.AllowSeat: seats.allow_seat},
         # beside the other seat settings an admin changes
         on_discord=("settings seat-allow",),
+    ),
+    CommandSpec(
+        "role",
+        leadership.parse_role,
+        {lc.ShowRoles: roles.show_roles, lc.SetRole: roles.set_role},
+        aliases=("roles",),
+        reads=_reads(lc.ShowRoles),
+        on_discord=("/leadership role", "/leadership roles"),
     ),
 )
 

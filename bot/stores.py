@@ -534,6 +534,26 @@ class RequestStore(Protocol):
         ...
 
 
+class RoleStore(Protocol):
+    """Leadership roles (bot/features/leadership/roles.py): who holds which, by role name."""
+
+    async def of_group(self, group_id: int) -> dict[int, list[str]]:
+        """Active member id → the roles they hold."""
+        ...
+
+    async def holders(self, group_id: int, role: str) -> list[int]:
+        """The active members holding `role`, longest-serving first."""
+        ...
+
+    async def give(self, group_id: int, member_id: int, role: str, now: int) -> bool:
+        """False when the member already held it."""
+        ...
+
+    async def take(self, group_id: int, member_id: int, role: str | None = None) -> list[str]:
+        """Take one role (or, with None, every role) from a member; the roles taken."""
+        ...
+
+
 class WorkspaceStore(Protocol):
     """Workspaces the app was taken out of (the rules are bot.workspaces')."""
 
@@ -602,6 +622,8 @@ class UnitOfWork(Protocol):
     def requests(self) -> RequestStore: ...
     @property
     def workspaces(self) -> WorkspaceStore: ...
+    @property
+    def roles(self) -> RoleStore: ...
 
 
 class Repository(Protocol):

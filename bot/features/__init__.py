@@ -1,1 +1,1 @@
-"""Rapport's features, one package each: a feature's commands, parsing, handlers and wording."""
+"""Feature slices: each area's commands, parsing, handlers and wording side by side."""

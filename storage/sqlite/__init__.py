@@ -53,6 +53,7 @@ from storage.sqlite.outbox import _target_json as _target_json  # the fault test
 from storage.sqlite.privacy import SqlitePrivacy
 from storage.sqlite.referrals import SqliteReferrals
 from storage.sqlite.requests import SqliteRequests
+from storage.sqlite.roles import SqliteRoles
 from storage.sqlite.seats import SqliteSeats
 from storage.sqlite.slack_installations import SqliteSlackInstallations
 from storage.sqlite.slots import SqliteSlots
@@ -133,6 +134,7 @@ class SqliteRepository:
     privacy: SqlitePrivacy
     requests: SqliteRequests
     workspaces: SqliteWorkspaces
+    roles: SqliteRoles
     slack_installations: SqliteSlackInstallations  # adapters.slack.installations
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -386,6 +388,7 @@ def _attach_stores(uow: SqliteRepository) -> None:
     uow.privacy = SqlitePrivacy(uow)
     uow.requests = SqliteRequests(uow)
     uow.workspaces = SqliteWorkspaces(uow)
+    uow.roles = SqliteRoles(uow)
     uow.slack_installations = SqliteSlackInstallations(uow)
 
 

@@ -78,10 +78,10 @@ async def set_slot(w: Work, cmd: SetSlot) -> list[OutMessage]:
         assert isinstance(cmd.member, UserRef)
         member = await w.member_of(group, cmd.member)
     current = await w.tx.slots.get(group.id, cmd.slot, key)
-    if me.id not in await leaders(w, group):
-        # anyone else only words the topic of a slot they hold
-        if member.id != me.id or current is None or current.member_id != me.id:
-            raise Refusal(say.leaders_only(cmd.slot))
+    # anyone but the leaders only words the topic of a slot they hold
+    own = member.id == me.id and current is not None and current.member_id == me.id
+    if not own and me.id not in await leaders(w, group):
+        raise Refusal(say.leaders_only(cmd.slot))
     if current is not None and current.member_id == member.id:
         if cmd.topic is None:
             return [say.saved(cmd.slot, cmd.day, member.user, current.topic, False)]
@@ -188,9 +188,7 @@ async def swap_slot(w: Work, cmd: SwapSlot) -> list[OutMessage]:
     holder = await w.tx.members.by_id(current.member_id)
     assert holder is not None
     await w.tx.slots.offer_swap(current.id, other.id)
-    told = await w.dm(
-        group, other, say.swap_request(cmd.slot, cmd.day, holder.user, at, group.tz)
-    )
+    told = await w.dm(group, other, say.swap_request(cmd.slot, cmd.day, holder.user, at, group.tz))
     return [say.swap_asked(cmd.slot, cmd.day, other.user, told)]
 
 

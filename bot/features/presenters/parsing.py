@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.commands import MAX_TEXT, Command, ParseError, _date, clean, limit, split_note, take_mention
+from bot.commands import (
+    MAX_TEXT,
+    Command,
+    ParseError,
+    _date,
+    clean,
+    limit,
+    split_note,
+    take_mention,
+)
 from bot.features.presenters.commands import AnswerSwap, FillSlots, SetSlot, ShowSlots, SwapSlot
 
 
@@ -19,11 +28,15 @@ def parse_slot(slot: str) -> Callable[[str], Command]:
         head = words[0].casefold()
         after = words[1] if len(words) > 1 else ""
         if not head:
-            raise ParseError(slot, f"Give the meeting's date, e.g. /rapport {slot} YYYY-MM-DD @bob.")
+            raise ParseError(
+                slot, f"Give the meeting's date, e.g. /rapport {slot} YYYY-MM-DD @bob."
+            )
         if head == "swap":
             day_word, _, who = after.partition(" ")
             if not day_word:
-                raise ParseError(slot, f"Give the date and who takes it: {slot} swap YYYY-MM-DD @bob.")
+                raise ParseError(
+                    slot, f"Give the date and who takes it: {slot} swap YYYY-MM-DD @bob."
+                )
             day = _date(day_word, slot)
             member, left = take_mention(who)
             if member is None or clean(left) or topic:
@@ -31,7 +44,9 @@ def parse_slot(slot: str) -> Callable[[str], Command]:
             return SwapSlot(slot, day, member)
         if head in ("accept", "decline"):
             if not after or " " in after.strip() or topic:
-                raise ParseError(slot, f"Give the date you were asked about: {slot} {head} YYYY-MM-DD.")
+                raise ParseError(
+                    slot, f"Give the date you were asked about: {slot} {head} YYYY-MM-DD."
+                )
             return AnswerSwap(slot, _date(after.strip(), slot), head == "accept")
         day = _date(words[0], slot)
         member, left = take_mention(after)

@@ -190,7 +190,7 @@ def filled(
 
 
 def swap_asked(slot: str, day: date, other: UserRef, told: bool) -> OutMessage:
-    text = lit(f"I've asked ") if told else lit("I'll keep the swap waiting for ")
+    text = lit("I've asked ") if told else lit("I'll keep the swap waiting for ")
     text = text + fmt("{u}", u=named(other)) + lit(f" to take your {WHAT[slot]} on {day}.")
     if not told:
         text = text + fmt(

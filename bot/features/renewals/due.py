@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from bot import due
 from bot.features.leadership.roles import Role, holders
 from bot.features.renewals import wording as say
-from bot import due
 from bot.model import DueState, Group, Member
 from bot.ports import DueItem
 from bot.reminders import Outcome

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import contacts, due, messages
+from bot import contacts, messages, seats
 from bot import messages_records as words
 from bot.commands import MAX_NAME, RecordVisitor
 from bot.features.leadership.roles import Role, holders
@@ -23,7 +23,6 @@ from bot.model import Group, Member, UserRef, seat_key
 from bot.money import territory
 from bot.out import OutMessage
 from bot.schedule import local_date, meeting_on
-from bot import seats
 from bot.work import Refusal, Work
 
 CLOSED_SHOWN_DAYS = 30  # /rapport visitors shows who joined or declined this recently
@@ -68,7 +67,8 @@ async def record_visitor(w: Work, cmd: RecordVisitor) -> list[OutMessage]:
     if len(name) > MAX_NAME:
         raise Refusal(
             messages.usage(
-                "visitor", f"The visitor's name is too long ({len(name)} characters; at most {MAX_NAME})."
+                "visitor",
+                f"The visitor's name is too long ({len(name)} characters; at most {MAX_NAME}).",
             )
         )
     status = "attended" if await _at_meeting(w, group) else "invited"

@@ -40,7 +40,9 @@ def parse_visitor(rest: str) -> Command:
         if clean(left):
             raise ParseError("visitor", "Write a note after --, e.g. … attended -- keen on 1-2-1s.")
         if member is not None and status != "joined":
-            raise ParseError("visitor", "Name a member only when the visitor joined: … joined @ann.")
+            raise ParseError(
+                "visitor", "Name a member only when the visitor joined: … joined @ann."
+            )
         if note is not None:
             note = limit(note, MAX_TEXT, "The note", "visitor")
         return MoveVisitor(int(number), status, note, member)

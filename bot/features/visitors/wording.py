@@ -69,7 +69,9 @@ def recorded(v: Visitor, inviter: UserRef, seat_holder: Member | None) -> OutMes
 
 
 def taken_line(v: Visitor, holder: Member) -> Rich:
-    return fmt(" Note: the {c} seat is taken by {h}.", c=v.classification or "", h=named(holder.user))
+    return fmt(
+        " Note: the {c} seat is taken by {h}.", c=v.classification or "", h=named(holder.user)
+    )
 
 
 def seat_taken_for_host(v: Visitor, holder: Member) -> OutMessage:
@@ -86,9 +88,7 @@ def seat_taken_for_host(v: Visitor, holder: Member) -> OutMessage:
     )
 
 
-def pipeline(
-    visitors: list[Visitor], inviters: dict[int, Member], sees: set[int]
-) -> OutMessage:
+def pipeline(visitors: list[Visitor], inviters: dict[int, Member], sees: set[int]) -> OutMessage:
     """`sees`: the visitors whose contact details this reader may see."""
     if not visitors:
         return reply(
@@ -123,7 +123,9 @@ def not_allowed() -> OutMessage:
 
 
 def closed(v: Visitor) -> OutMessage:
-    return error(fmt("{n} already ", n=v.name) + lit(f"{LABEL[v.status]}; that is the end of the pipeline."))
+    return error(
+        fmt("{n} already ", n=v.name) + lit(f"{LABEL[v.status]}; that is the end of the pipeline.")
+    )
 
 
 def backwards(v: Visitor, status: str) -> OutMessage:
@@ -147,7 +149,12 @@ def needs_seat(v: Visitor) -> OutMessage:
 def moved(v: Visitor, status: str, member: UserRef | None) -> OutMessage:
     text = fmt("{n} is now ", n=v.name) + lit(LABEL[status])
     if status == "joined" and member is not None:
-        text = text + lit(": ") + fmt("{u}", u=named(member)) + lit(" is a member, and the invitation is credited.")
+        text = (
+            text
+            + lit(": ")
+            + fmt("{u}", u=named(member))
+            + lit(" is a member, and the invitation is credited.")
+        )
     elif status == "joined":
         text = text + lit(
             ". When they are here, they take their seat with /rapport join <classification>;"
@@ -162,7 +169,11 @@ def moved(v: Visitor, status: str, member: UserRef | None) -> OutMessage:
 
 def inviter_told(v: Visitor, member: UserRef) -> OutMessage:
     return notice(
-        fmt("{n}, whom you invited, joined the group as {u}. Thank you for bringing them!", n=v.name, u=named(member)),
+        fmt(
+            "{n}, whom you invited, joined the group as {u}. Thank you for bringing them!",
+            n=v.name,
+            u=named(member),
+        ),
         "visitor.joined",
     )
 

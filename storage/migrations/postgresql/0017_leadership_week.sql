@@ -1,4 +1,4 @@
--- PostgreSQL's version of ../0016_leadership_week.sql.
+-- PostgreSQL's version of ../0017_leadership_week.sql.
 -- Issue 18, the leadership team's week: the feature presenter and education slots of each
 -- meeting, the visitor pipeline, members' renewal dates and leaves of absence.
 
