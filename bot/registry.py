@@ -198,7 +198,7 @@ SPECS: tuple[CommandSpec, ...] = (
         parse_visitors,
         {vc.ShowVisitors: visitors.show_visitors},
         reads=_reads(vc.ShowVisitors),
-        on_discord=("chapter visitors",),
+        on_discord=("/chapter visitors",),
     ),
     CommandSpec("export", c.parse_export, {c.Export: members_data.export}, reads=_reads(c.Export)),
     CommandSpec(
@@ -242,7 +242,7 @@ SPECS: tuple[CommandSpec, ...] = (
                 pc.SwapSlot: presenters.swap_slot,
                 pc.AnswerSwap: presenters.answer_swap,
             },
-            on_discord=(f"chapter {slot}",),
+            on_discord=(f"/chapter {slot}",),
         )
         for slot in ("presenter", "educator")
     ),
@@ -252,7 +252,7 @@ SPECS: tuple[CommandSpec, ...] = (
             parse_slots(slot),
             {pc.ShowSlots: presenters.show_slots, pc.FillSlots: presenters.fill_slots},
             reads=_reads(pc.ShowSlots),
-            on_discord=(f"chapter {slot}s",),
+            on_discord=(f"/chapter {slot}s",),
         )
         for slot in ("presenter", "educator")
     ),
@@ -265,7 +265,7 @@ SPECS: tuple[CommandSpec, ...] = (
             rc.SetLeave: renewals.set_leave,
         },
         reads=_reads(rc.ShowTerms),
-        on_discord=("chapter member",),
+        on_discord=("/chapter member",),
     ),
     CommandSpec(
         "seat",
