@@ -150,7 +150,10 @@ async def fill_slots(w: Work, cmd: FillSlots) -> list[OutMessage]:
     start = ids.index(last.member_id) + 1 if last and last.member_id in ids else 0
     given_out: list[tuple[date, Member]] = []
     still_open: list[date] = []
+    holder_on = {day: mid for mid, held_days in held.items() for day in held_days}
     for d in days:
+        if d in holder_on and holder_on[d] in ids:  # given already: the rotation goes on after
+            start = (ids.index(holder_on[d]) + 1) % len(roster)
         if d.isoformat() in skips or d.isoformat() in taken:
             continue
         away = await away_on(w, group, d)

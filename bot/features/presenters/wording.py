@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot import messages
+from bot.features.presenters.store import SLOTS
 from bot.messages import DAY_SOON, continued, error, notice, reply, when
 from bot.model import Member, UserRef
 from bot.out import Action, OutMessage
@@ -268,6 +269,6 @@ def day_before(slot: str, day: date, at: datetime, tz: str, topic: str | None) -
 def reminder_lines(held: list[tuple[str, UserRef, str | None]]) -> Rich:
     """The meeting reminder's lines naming this week's presenter and educator."""
     text = lit("")
-    for slot, member, topic in held:
+    for slot, member, topic in sorted(held, key=lambda h: SLOTS.index(h[0])):
         text = text + lit(f"\n{WHO[slot]}: ") + _holder(slot, member, topic)
     return text
