@@ -14,7 +14,7 @@ messages.USAGE.update(
     {
         "member": (
             "member @member [renewal YYYY-MM-DD|none] [leave YYYY-MM-DD YYYY-MM-DD|none]",
-            "member @bob leave {a-week-from-today} {a-week-from-today}",
+            "member @bob renewal {a-week-from-today}",
             "a member's renewal date (the membership committee is told 60 and 30 days before)"
             " or leave of absence (not counted absent, no nudges, no presenter slot); admins"
             " and the membership committee",
