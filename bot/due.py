@@ -38,7 +38,8 @@ PRESENTER_EVE = "presenter.day_before"
 VISITORS_EXPECTED = "visitors.expected"
 WEEK_KINDS = (PRESENTER_WEEK, PRESENTER_EVE, VISITORS_EXPECTED)
 MEETING_KINDS = (REMINDER_EVENING, REMINDER_BEFORE, RECAP, ACCOUNTABILITY, *WEEK_KINDS)
-EVENING_DEFAULT = time(18, 0)  # the evening before, when the group's reminder is off
+EVENING_DEFAULT = time(18, 0)
+WEEK_KINDS_GRACE = timedelta(hours=12)  # planned late, these DMs still go (not a reminder)  # the evening before, when the group's reminder is off
 
 # monthly work, one row per group and month ("2026-12")
 RECAP_MONTHLY = "recap.monthly"
@@ -132,7 +133,11 @@ async def plan_meeting(
     sched = group_schedule(settings, await tx.groups.settings(group.id))
     day = meeting_date(group.meeting, at)
     for kind, due in meeting_times(sched, at, group.tz, day).items():
-        if due >= now:
+        if kind in WEEK_KINDS and now - WEEK_KINDS_GRACE < due <= now:
+            # a presenter's week-before DM can fall due at the very moment of the run that
+            # plans it (a 19:00 meeting's hour-before reminder): it goes a moment later
+            await tx.due.add(group.id, kind, 0, meeting_key(at), _ts(now) + 1)
+        elif due >= now:
             await tx.due.add(group.id, kind, 0, meeting_key(at), _ts(due))
     return at
 
