@@ -17,7 +17,14 @@ from datetime import date
 
 from bot import contacts, money
 from bot.features.leadership.commands import SetRole, ShowRoles
-from bot.features.presenters.commands import AnswerSwap, FillSlots, SetSlot, ShowSlots, SwapSlot
+from bot.features.presenters.commands import (
+    AnswerSwap,
+    FillSlots,
+    SetGap,
+    SetSlot,
+    ShowSlots,
+    SwapSlot,
+)
 from bot.features.renewals.commands import SetLeave, SetRenewal, ShowTerms
 from bot.features.visitors.commands import MoveVisitor, ShowVisitors
 from bot.messages import DAY_SOON, TODAY, YEAR_START, slash
@@ -411,6 +418,7 @@ Command = (
     | SetSlot
     | ShowSlots
     | FillSlots
+    | SetGap
     | SwapSlot
     | AnswerSwap
     | ShowVisitors

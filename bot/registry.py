@@ -250,7 +250,11 @@ SPECS: tuple[CommandSpec, ...] = (
         CommandSpec(
             f"{slot}s",
             parse_slots(slot),
-            {pc.ShowSlots: presenters.show_slots, pc.FillSlots: presenters.fill_slots},
+            {
+                pc.ShowSlots: presenters.show_slots,
+                pc.FillSlots: presenters.fill_slots,
+                pc.SetGap: presenters.set_gap,
+            },
             reads=_reads(pc.ShowSlots),
             on_discord=(f"/chapter {slot}s",),
         )

@@ -247,3 +247,25 @@ async def test_only_the_holder_swaps_and_not_to_a_member_on_leave(meets: Chat) -
     assert reply == "@dave is on leave on 2026-12-09, so they can't have the feature presentation."
     reply = await meets("alice", "/rapport presenter 2026-12-09 @dave")
     assert "is on leave" in reply
+
+
+async def test_the_gap_is_a_group_setting_the_fill_respects(meets: Chat) -> None:
+    assert "Only the group's admins and the vice president" in await meets(
+        "bob", "/rapport presenters gap 2"
+    )
+    reply = await meets("alice", "/rapport presenters gap 2")
+    assert reply == (
+        "Saved: /rapport presenters fill skips whoever had the feature presentation in the"
+        " last 2 weeks."
+    )
+    assert "Give the weeks as 0 to 52" in await meets("alice", "/rapport presenters gap many")
+    listed = await meets("alice", "/rapport presenters fill")
+    # four members, two weeks apart at least: the rotation comes round again
+    assert listed.splitlines()[1:6] == [
+        "2026-12-02: @alice",
+        "2026-12-09: @bob",
+        "2026-12-16: @carol",
+        "2026-12-23: @dave",
+        "2026-12-30: @alice",
+    ]
+    assert "in the last 2 weeks" in listed

@@ -48,3 +48,11 @@ class AnswerSwap:
     slot: str
     day: date
     accept: bool
+
+
+@dataclass(frozen=True)
+class SetGap:
+    """`/rapport presenters gap <weeks>`: fill skips who had the slot this many weeks back."""
+
+    slot: str
+    weeks: int

@@ -11,7 +11,14 @@ from datetime import date, datetime, timedelta
 from bot import messages
 from bot.features.leadership.roles import Role, holders
 from bot.features.presenters import wording as say
-from bot.features.presenters.commands import AnswerSwap, FillSlots, SetSlot, ShowSlots, SwapSlot
+from bot.features.presenters.commands import (
+    AnswerSwap,
+    FillSlots,
+    SetGap,
+    SetSlot,
+    ShowSlots,
+    SwapSlot,
+)
 from bot.features.renewals.leave import is_on_leave, on_leave
 from bot.model import Group, Member, UserRef
 from bot.out import OutMessage
@@ -214,3 +221,13 @@ async def answer_swap(w: Work, cmd: AnswerSwap) -> list[OutMessage]:
     if cmd.accept:
         return [say.swap_done(cmd.slot, cmd.day, holder.user)]
     return [say.swap_declined(cmd.slot, cmd.day)]
+
+
+async def set_gap(w: Work, cmd: SetGap) -> list[OutMessage]:
+    """The group's setting: fill skips whoever had the slot within this many weeks."""
+    group = await w.group()
+    me = await w.actor(group)
+    if me.id not in await leaders(w, group):
+        raise Refusal(say.leaders_only(cmd.slot))
+    await w.tx.groups.set_setting(group.id, f"{cmd.slot}.gap_weeks", str(cmd.weeks))
+    return [say.gap_saved(cmd.slot, cmd.weeks)]

@@ -15,7 +15,14 @@ from bot.commands import (
     split_note,
     take_mention,
 )
-from bot.features.presenters.commands import AnswerSwap, FillSlots, SetSlot, ShowSlots, SwapSlot
+from bot.features.presenters.commands import (
+    AnswerSwap,
+    FillSlots,
+    SetGap,
+    SetSlot,
+    ShowSlots,
+    SwapSlot,
+)
 
 
 def parse_slot(slot: str) -> Callable[[str], Command]:
@@ -72,6 +79,13 @@ def parse_slots(slot: str) -> Callable[[str], Command]:
             return ShowSlots(slot)
         if word == "fill":
             return FillSlots(slot)
-        raise ParseError(f"{slot}s", f"Write /rapport {slot}s, or /rapport {slot}s fill.")
+        head, _, n = word.partition(" ")
+        if head == "gap":
+            if not (n.isascii() and n.isdigit() and 0 <= int(n) <= 52):
+                raise ParseError(f"{slot}s", f"Give the weeks as 0 to 52: /rapport {slot}s gap 8.")
+            return SetGap(slot, int(n))
+        raise ParseError(
+            f"{slot}s", f"Write /rapport {slot}s, /rapport {slot}s fill or /rapport {slot}s gap 8."
+        )
 
     return parse

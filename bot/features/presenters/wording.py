@@ -33,11 +33,11 @@ messages.USAGE.update(
             " or your own topic; hand yours over with swap, which the other member accepts",
         ),
         "presenters": (
-            "presenters [fill]",
+            "presenters [fill] · presenters gap <weeks>",
             "presenters fill",
             "the feature presenters of the next 8 meetings; fill gives the open weeks out in"
             " roster order, skipping skipped meetings, members on leave, members who said they"
-            " can't come, and who presented in the last 8 weeks",
+            " can't come, and who presented in the last 8 weeks (gap sets how many)",
         ),
         "educator": (
             "educator <YYYY-MM-DD> [@member] [-- topic] · educator swap <YYYY-MM-DD> @member"
@@ -46,7 +46,7 @@ messages.USAGE.update(
             "the same for the education slot",
         ),
         "educators": (
-            "educators [fill]",
+            "educators [fill] · educators gap <weeks>",
             "educators",
             "the education slots of the next 8 meetings; fill gives the open weeks out",
         ),
@@ -272,3 +272,11 @@ def reminder_lines(held: list[tuple[str, UserRef, str | None]]) -> Rich:
     for slot, member, topic in sorted(held, key=lambda h: SLOTS.index(h[0])):
         text = text + lit(f"\n{WHO[slot]}: ") + _holder(slot, member, topic)
     return text
+
+
+def gap_saved(slot: str, weeks: int) -> OutMessage:
+    return reply(
+        f"Saved: /rapport {slot}s fill skips whoever had the {WHAT[slot]} in the last"
+        f" {weeks} weeks.",
+        f"{slot}.gap",
+    )
