@@ -25,6 +25,11 @@ def chapter_group() -> app_commands.Group:
     for slot, what in (("presenter", "feature presenter"), ("educator", "education slot")):
         _slot(chapter, slot, what)
 
+    @chapter.command(name="visitor", description="Record a visitor, or move one along")
+    @app_commands.describe(line="Ann Lee ann@x.example -- Bookkeeping · 3 attended -- note")
+    async def visitor(interaction: discord.Interaction, line: Line) -> None:
+        await replies.run(interaction, f"/rapport visitor {line}")
+
     @chapter.command(name="visitors", description="The visitor pipeline")
     async def visitors(interaction: discord.Interaction) -> None:
         await replies.run(interaction, "/rapport visitors")
