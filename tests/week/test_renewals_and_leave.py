@@ -125,3 +125,27 @@ async def test_a_member_on_leave_gets_no_nudge_and_is_not_counted_absent(
         " WHERE a.day = '2027-01-13' ORDER BY m.user_id"
     )
     assert [tuple(r) for r in await cur.fetchall()] == [("bob", "absent"), ("carol", None)]
+
+
+async def test_my_data_holds_slots_and_terms_and_forgetting_erases_them(
+    meets: Chat, repo: SqliteRepository
+) -> None:
+    import json
+    from pathlib import Path
+
+    await meets("alice", "/rapport member @bob renewal 2027-03-01")
+    await meets("alice", "/rapport presenter 2026-12-09 @bob -- My secret topic")
+    [reply] = await meets.messages("bob", "/rapport my-data")
+    data = json.loads(Path(reply.attachments[0]).read_text())
+    assert data["presenter_slots"] == [
+        {"slot": "presenter", "day": "2026-12-09", "topic": "My secret topic"}
+    ]
+    assert data["renewal_and_leave"] == [
+        {"renewal": "2027-03-01", "leave_from": None, "leave_until": None}
+    ]
+    await meets("bob", "/rapport forget-me")
+    assert "Done" in await meets("bob", "/rapport forget-me confirm")
+    cur = await repo._db.execute("SELECT topic FROM meeting_slots")
+    assert [tuple(r) for r in await cur.fetchall()] == [(None,)]
+    cur = await repo._db.execute("SELECT COUNT(*) FROM member_terms")
+    assert [tuple(r) for r in await cur.fetchall()] == [(0,)]
