@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Union
 from bot.model import Status
 
 if TYPE_CHECKING:
-    from bot.commands import Rsvp, SnoozeReferral, Thank, UpdateReferral
-    from bot.features.presenters.wording import SwapButton
+    from bot.features.attendance.commands import Rsvp
+    from bot.features.presenters.messages import SwapButton
+    from bot.features.referrals.commands import SnoozeReferral, Thank, UpdateReferral
 
 # The words a button carries are the typed grammar's (bot.commands), read when a click comes:
 # bot.commands imports bot.messages, which builds the buttons with this module.
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 def _num(word: str) -> int | None:
     # an id as the typed grammar takes it: a forged or stale button with a huge number is a
     # button that no longer applies, not a number SQLite cannot hold
-    from bot.commands import ID
+    from bot.grammar import ID
 
     return int(word) if ID.fullmatch(word) and word.isdigit() else None
 
@@ -39,7 +40,7 @@ class ReferralStatus:
 
     @staticmethod
     def parse(parts: list[str]) -> ReferralStatus | None:
-        from bot.commands import STATUS_WORDS
+        from bot.grammar import STATUS_WORDS
 
         if len(parts) == 3 and parts[0] == "ref" and parts[2] in STATUS_WORDS:
             rid = _num(parts[1])
@@ -47,7 +48,7 @@ class ReferralStatus:
         return None
 
     def command(self) -> UpdateReferral:
-        from bot.commands import UpdateReferral
+        from bot.features.referrals.commands import UpdateReferral
 
         return UpdateReferral(self.referral_id, self.status)
 
@@ -65,7 +66,7 @@ class ReferralSnooze:
 
     @staticmethod
     def parse(parts: list[str]) -> ReferralSnooze | None:
-        from bot.commands import SNOOZES
+        from bot.grammar import SNOOZES
 
         if len(parts) == 4 and parts[0] == "ref" and parts[2] == "snooze" and parts[3] in SNOOZES:
             rid = _num(parts[1])
@@ -73,7 +74,8 @@ class ReferralSnooze:
         return None
 
     def command(self) -> SnoozeReferral:
-        from bot.commands import SNOOZES, SnoozeReferral
+        from bot.features.referrals.commands import SnoozeReferral
+        from bot.grammar import SNOOZES
 
         return SnoozeReferral(self.referral_id, SNOOZES[self.period])
 
@@ -91,7 +93,7 @@ class RsvpAnswer:
 
     @staticmethod
     def parse(parts: list[str]) -> RsvpAnswer | None:
-        from bot.commands import RSVP_WORDS
+        from bot.grammar import RSVP_WORDS
 
         if len(parts) == 3 and parts[0] == "rsvp" and parts[2] in RSVP_WORDS:
             try:
@@ -102,7 +104,7 @@ class RsvpAnswer:
         return None
 
     def command(self) -> Rsvp:
-        from bot.commands import Rsvp
+        from bot.features.attendance.commands import Rsvp
 
         return Rsvp(self.answer, self.day)
 
@@ -125,7 +127,7 @@ class ThankGiver:
         return None
 
     def command(self) -> Thank:
-        from bot.commands import Thank
+        from bot.features.referrals.commands import Thank
 
         return Thank(member=None, referral_id=self.referral_id)
 
@@ -178,7 +180,7 @@ def parse(action_id: str) -> Button | None:
     """The button a click's id names, or None for one that no longer applies (or never did)."""
     # a slot swap's Accept/Decline lives beside its wording (bot/features/presenters), which
     # imports bot.messages, which imports this module: looked up when a click comes
-    from bot.features.presenters.wording import SwapButton
+    from bot.features.presenters.messages import SwapButton
 
     parts = action_id.split(":")
     for kind in (*KINDS, SwapButton):

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from bot import batch, due, messages
 from bot.events import MeetingChanged
-from bot.features.presenters import wording as slot_words
+from bot.features.presenters import messages as slot_words
 from bot.features.renewals.leave import on_leave
 from bot.model import DueState, Group, Member, seat_key
 from bot.out import OutMessage

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord import refs, replies
-from bot.commands import MAX_TEXT
+from bot.grammar import MAX_TEXT
 
 Line = app_commands.Range[str, 1, MAX_TEXT]
 

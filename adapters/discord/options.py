@@ -9,7 +9,7 @@ from datetime import date
 
 from discord import app_commands
 
-from bot.commands import BUSINESS_WORDS, Amount, ParseError, clean, limit
+from bot.grammar import BUSINESS_WORDS, Amount, ParseError, clean, limit
 from bot.messages import HEAT
 
 HEAT_CHOICES = [app_commands.Choice(name=f"{n} – {HEAT[n]}", value=n) for n in range(1, 6)]

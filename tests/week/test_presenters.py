@@ -82,7 +82,7 @@ async def test_only_leaders_give_slots_but_a_presenter_words_their_own_topic(
         ("/rapport presenter 2026-12-09", "Name who presents"),
         ("/rapport presenter 2026-12-09 @bob Pricing", "Write the topic after --"),
         ("/rapport presenter swap 2026-12-09", "Name one member to swap with"),
-        ("/rapport presenters everyone", "Write /rapport presenters, or /rapport presenters fill"),
+        ("/rapport presenters everyone", "Write /rapport presenters, /rapport presenters fill or"),
         ("/rapport presenter 2026-12-09 @zed", "@zed isn't on Breakfast Club's roster"),
     ],
 )

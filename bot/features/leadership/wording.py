@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot import messages
 from bot.messages import error, notice, reply
 from bot.model import Group, Member, UserRef
 from bot.out import OutMessage
@@ -25,7 +24,6 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "the leadership team; an admin gives a member a role (none takes their roles away)",
     ),
 }
-messages.USAGE.update(USAGE)
 
 ROLE_LABEL: dict[str, str] = {
     "president": "president",

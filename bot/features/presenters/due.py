@@ -5,7 +5,7 @@ skipped meeting re-plans or cancels them like its reminders."""
 from __future__ import annotations
 
 from bot import due
-from bot.features.presenters import wording as say
+from bot.features.presenters import messages as say
 from bot.model import DueState, Group
 from bot.ports import DueItem
 from bot.reminders import Outcome

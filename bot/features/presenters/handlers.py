@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot import messages
+from bot.features.attendance import messages as attendance_words
 from bot.features.leadership.roles import Role, holders
-from bot.features.presenters import wording as say
+from bot.features.presenters import messages as say
 from bot.features.presenters.commands import (
     AnswerSwap,
     FillSlots,
@@ -50,7 +51,7 @@ async def meeting_at(w: Work, group: Group, day: date) -> datetime:
     if day.weekday() != group.meeting.weekday:
         raise Refusal(messages.skip_not_meeting_day(day.isoformat(), group))
     if day.isoformat() in await w.tx.groups.skips(group.id):
-        raise Refusal(messages.meeting_was_skipped(day.isoformat()))
+        raise Refusal(attendance_words.meeting_was_skipped(day.isoformat()))
     at = meeting_on(group.meeting, day)
     if at <= w.now:
         raise Refusal(say.past(day))

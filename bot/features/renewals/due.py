@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot import due
 from bot.features.leadership.roles import Role, holders
-from bot.features.renewals import wording as say
+from bot.features.renewals import messages as say
 from bot.model import DueState, Group, Member
 from bot.ports import DueItem
 from bot.reminders import Outcome

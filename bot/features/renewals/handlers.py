@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.features.leadership.roles import Role, holders
 from bot.features.renewals import due as renewals
-from bot.features.renewals import wording as say
+from bot.features.renewals import messages as say
 from bot.features.renewals.commands import SetLeave, SetRenewal, ShowTerms
 from bot.model import Group, Member, UserRef
 from bot.out import OutMessage

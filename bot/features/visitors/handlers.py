@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import contacts, messages, seats
-from bot import messages_records as words
-from bot.commands import MAX_NAME, RecordVisitor
+from bot import contacts, messages
 from bot.features.leadership.roles import Role, holders
+from bot.features.referrals import messages as referral_words
+from bot.features.roster import messages as roster_words
+from bot.features.roster import seats
+from bot.features.visitors import messages as say
 from bot.features.visitors import schedule
-from bot.features.visitors import wording as say
-from bot.features.visitors.commands import MoveVisitor, ShowVisitors
+from bot.features.visitors.commands import MoveVisitor, RecordVisitor, ShowVisitors
 from bot.features.visitors.store import CLOSED, STATUSES, Visitor
+from bot.grammar import MAX_NAME
 from bot.model import Group, Member, UserRef, seat_key
 from bot.money import territory
 from bot.out import OutMessage
 from bot.schedule import local_date, meeting_on
+from bot.usage import usage
 from bot.work import Refusal, Work
 
 CLOSED_SHOWN_DAYS = 30  # /rapport visitors shows who joined or declined this recently
@@ -60,13 +63,13 @@ async def record_visitor(w: Work, cmd: RecordVisitor) -> list[OutMessage]:
     try:
         found = contacts.take(cmd.name, None, territory(group.tz))
     except contacts.ContactProblem as e:
-        raise Refusal(words.contact_problem(e, group)) from None
+        raise Refusal(referral_words.contact_problem(e, group)) from None
     name = found.name
     if not name:
-        raise Refusal(messages.usage("visitor", "Write the visitor's name before their details."))
+        raise Refusal(usage("visitor", "Write the visitor's name before their details."))
     if len(name) > MAX_NAME:
         raise Refusal(
-            messages.usage(
+            usage(
                 "visitor",
                 f"The visitor's name is too long ({len(name)} characters; at most {MAX_NAME}).",
             )
@@ -143,7 +146,7 @@ async def _seat(w: Work, group: Group, v: Visitor, user: UserRef) -> Member:
         raise Refusal(say.needs_seat(v))
     holder = await w.tx.seats.holder(group.id, seat_key(v.classification))
     if holder is not None:
-        raise Refusal(messages.seat_taken(v.classification, holder))
+        raise Refusal(roster_words.seat_taken(v.classification, holder))
     seated, _, _ = await seats.seat(w, group, user, member, v.classification, None)
-    await w.post(group, messages.joined_post(seated, None))
+    await w.post(group, roster_words.joined_post(seated, None))
     return seated

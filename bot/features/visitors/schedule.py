@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot import due
 from bot.features.leadership.roles import Role, holders
 from bot.features.presenters.due import meeting_still_on
-from bot.features.visitors import wording as say
+from bot.features.visitors import messages as say
 from bot.features.visitors.store import Visitor
 from bot.model import DueState, Group, Member
 from bot.ports import DueItem

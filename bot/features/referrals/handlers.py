@@ -5,12 +5,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from bot import contacts, due, messages, money
-from bot import messages_records as words
-from bot.commands import (
-    DEFAULT_HEAT,
-    MAX_NAME,
-    Amount,
+from bot import contacts, due, messages, money, usage
+from bot.features.referrals import messages as referrals_messages
+from bot.features.referrals.commands import (
     ListReferrals,
     LogLead,
     LogReferral,
@@ -18,6 +15,7 @@ from bot.commands import (
     Thank,
     UpdateReferral,
 )
+from bot.grammar import DEFAULT_HEAT, MAX_NAME, Amount
 from bot.model import STATUS_RANK, Group, Kind, Member, Referral, Status, UserRef
 from bot.out import OutMessage
 from bot.text import Rich
@@ -36,7 +34,9 @@ def read_amount(
     try:
         return money.read(amount.text, group.currency, money.locale_of(group), plain_ok)
     except money.AmountProblem as e:
-        raise Refusal(words.amount_problem(e, amount.text, group, plain_ok, to_remove)) from None
+        raise Refusal(
+            referrals_messages.amount_problem(e, amount.text, group, plain_ok, to_remove)
+        ) from None
 
 
 def region(group: Group) -> str | None:
@@ -50,7 +50,7 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
     giver = await w.actor(group)
     receiver = await w.member_of(group, cmd.member)
     if receiver.id == giver.id:
-        raise Refusal(messages.self_referral())
+        raise Refusal(referrals_messages.self_referral())
     try:
         if cmd.email is None and cmd.phone is None:
             found = contacts.take(cmd.prospect, cmd.need, region(group))
@@ -64,14 +64,14 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
                 cmd.phone,
             )
     except contacts.ContactProblem as e:
-        raise Refusal(words.contact_problem(e, group)) from None
+        raise Refusal(referrals_messages.contact_problem(e, group)) from None
     if not found.name:
         raise Refusal(
-            messages.usage("referral", "Who is the prospect? Write their name before the details.")
+            usage.usage("referral", "Who is the prospect? Write their name before the details.")
         )
     if len(found.name) > MAX_NAME:
         raise Refusal(
-            messages.usage(
+            usage.usage(
                 "referral",
                 f"The prospect's name is too long ({len(found.name)} characters; at most {MAX_NAME}).",
             )
@@ -96,11 +96,11 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
     )
     notes = await tell_receivers(w, group, giver, receiver, r, earlier)
     if found.phone:
-        notes = words.phone_taken(found.phone, found.phones_seen) + notes
+        notes = referrals_messages.phone_taken(found.phone, found.phones_seen) + notes
     if kind is Kind.LEAD:
-        said = messages.recorded_as_lead(r, receiver)
+        said = referrals_messages.recorded_as_lead(r, receiver)
     else:
-        said = messages.referral_logged(r, receiver, giver.user)
+        said = referrals_messages.referral_logged(r, receiver, giver.user)
     return [with_notes(said, notes)]
 
 
@@ -146,7 +146,7 @@ async def same_prospect_as(
     ]
     for r in earlier:
         if r.giver_id == giver.id and r.receiver_id == receiver.id and r.open:
-            raise Refusal(words.duplicate(r, receiver.user))
+            raise Refusal(referrals_messages.duplicate(r, receiver.user))
     latest: dict[int, Referral] = {}
     for r in earlier:
         if r.receiver_id not in (receiver.id, giver.id) and r.created_at >= since:
@@ -174,10 +174,14 @@ async def tell_receivers(
     for old, other in earlier:
         await w.tx.referrals.add_event(r.id, giver.id, "also_referred", f"#{old.id}", w.ts)
         await w.tx.referrals.add_event(old.id, giver.id, "also_referred", f"#{r.id}", w.ts)
-        this_one = await w.dm(group, receiver, words.also_referred_dm(r, old, other.user))
-        other_told = await w.dm(group, other, words.also_referred_dm(old, r, receiver.user))
+        this_one = await w.dm(
+            group, receiver, referrals_messages.also_referred_dm(r, old, other.user)
+        )
+        other_told = await w.dm(
+            group, other, referrals_messages.also_referred_dm(old, r, receiver.user)
+        )
         told.append((old, other.user, other_told))
-    return words.also_went_to(told, receiver.user, this_one)
+    return referrals_messages.also_went_to(told, receiver.user, this_one)
 
 
 async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
@@ -186,7 +190,7 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
     giver = await w.actor(group)
     receiver = await w.member_of(group, cmd.member)
     if receiver.id == giver.id:
-        raise Refusal(messages.self_referral())
+        raise Refusal(referrals_messages.self_referral())
     earlier = await same_prospect_as(
         w, group, giver, receiver, contacts.Found(cmd.business, None, None, None, 0, None)
     )
@@ -205,7 +209,7 @@ async def log_lead(w: Work, cmd: LogLead) -> list[OutMessage]:
         heat_given=False,
     )
     notes = await tell_receivers(w, group, giver, receiver, r, earlier)
-    return [with_notes(messages.referral_logged(r, receiver, giver.user), notes)]
+    return [with_notes(referrals_messages.referral_logged(r, receiver, giver.user), notes)]
 
 
 async def _store(
@@ -238,8 +242,8 @@ async def _store(
         heat_given=heat_given,
     )
     await due.referral_logged(w.tx, w.settings, r)
-    await w.dm(group, receiver, messages.referral_received_dm(r, giver.user))
-    await w.post(group, messages.referral_post(r, giver.user, receiver.user))
+    await w.dm(group, receiver, referrals_messages.referral_received_dm(r, giver.user))
+    await w.post(group, referrals_messages.referral_post(r, giver.user, receiver.user))
     return r
 
 
@@ -255,7 +259,7 @@ async def list_referrals(w: Work, cmd: ListReferrals) -> list[OutMessage]:
                 assert m is not None
                 cache[mid] = m
         items.append((r, cache[r.giver_id], cache[r.receiver_id]))
-    return [messages.referral_list(items, cmd.which, me.id)]
+    return [referrals_messages.referral_list(items, cmd.which, me.id)]
 
 
 async def _own_referral(w: Work, referral_id: int) -> tuple[Group, Member, Referral]:
@@ -264,31 +268,31 @@ async def _own_referral(w: Work, referral_id: int) -> tuple[Group, Member, Refer
     r = await w.tx.referrals.get(referral_id)
     group = await w.group_by_id(r.group_id) if r else None
     if r is None or group is None:
-        raise Refusal(messages.not_found(referral_id))
+        raise Refusal(referrals_messages.not_found(referral_id))
     actor = await w.tx.members.get(group.id, w.ctx.actor.user_id)
     if actor is None or not actor.active:
-        raise Refusal(messages.not_found(referral_id))
+        raise Refusal(referrals_messages.not_found(referral_id))
     if actor.id != r.receiver_id:
         if actor.id == r.giver_id:
             receiver = await w.tx.members.by_id(r.receiver_id)
             assert receiver is not None
-            raise Refusal(messages.only_receiver(r, receiver.user))
-        raise Refusal(messages.not_found(referral_id))
+            raise Refusal(referrals_messages.only_receiver(r, receiver.user))
+        raise Refusal(referrals_messages.not_found(referral_id))
     if r.ended is not None:
-        raise Refusal(words.not_open(r, "change"))
+        raise Refusal(referrals_messages.not_open(r, "change"))
     return group, await w.actor(group), r
 
 
 def check_transition(r: Referral, new: Status, note: str | None) -> None:
     """Forward only; a closed referral reopens only with a note saying why."""
     if new is r.status:
-        raise Refusal(messages.already_status(r))
+        raise Refusal(referrals_messages.already_status(r))
     if r.status.closed:
         if not note:
-            raise Refusal(messages.reopen_needs_note(r, new))
+            raise Refusal(referrals_messages.reopen_needs_note(r, new))
         return
     if STATUS_RANK[new] < STATUS_RANK[r.status]:
-        raise Refusal(messages.cannot_go_back(r, new))
+        raise Refusal(referrals_messages.cannot_go_back(r, new))
 
 
 async def change_status(
@@ -321,9 +325,11 @@ async def change_status(
     assert giver is not None
     if giver.forgotten:  # erased at their request: nobody to tell, or to thank
         return False, taken_out
-    told = await w.dm(group, giver, messages.status_dm_to_giver(r, receiver.user, new, note))
+    told = await w.dm(
+        group, giver, referrals_messages.status_dm_to_giver(r, receiver.user, new, note)
+    )
     if new is Status.WON and prompt_thanks and r.thanked_at is None:
-        await w.dm(group, receiver, messages.thank_prompt_dm(r, giver.user))
+        await w.dm(group, receiver, referrals_messages.thank_prompt_dm(r, giver.user))
     return told, taken_out
 
 
@@ -352,18 +358,18 @@ async def _record_business(
 
 async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
     if cmd.amount and cmd.status is not Status.WON:
-        raise Refusal(messages.only_won_takes_amount())
+        raise Refusal(referrals_messages.only_won_takes_amount())
     group, me, r = await _own_referral(w, cmd.referral_id)
     cents = read_amount(group, cmd.amount) if cmd.amount else None
     amount_text = messages.group_money(cents, group) if cents else None
     if cmd.status is Status.WON and r.status is Status.WON and cents:
         # "won 1500" on a referral already won: record the value it closed at
         if await w.tx.business.of_referral(r.id) is not None:
-            raise Refusal(messages.amount_already_recorded(r))
+            raise Refusal(referrals_messages.amount_already_recorded(r))
         await w.tx.referrals.set_status(r.id, Status.WON, cents, w.ts)
         await _record_business(w, group, r, me, cents, cmd.note, repeat=cmd.repeat)
         assert amount_text
-        return [messages.amount_recorded(r, amount_text)]
+        return [referrals_messages.amount_recorded(r, amount_text)]
     check_transition(r, cmd.status, cmd.note)
     told, taken_out = await change_status(
         w, group, me, r, cmd.status, cents, cmd.note, repeat=cmd.repeat
@@ -371,12 +377,12 @@ async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
     giver = await w.tx.members.by_id(r.giver_id)
     assert giver is not None
     return [
-        messages.status_changed(
+        referrals_messages.status_changed(
             r,
             cmd.status,
             amount_text,
             cmd.note,
-            words.person(giver),
+            messages.person(giver),
             told=told,
             taken_out=messages.group_money(taken_out, group) if taken_out else None,
         )
@@ -386,7 +392,7 @@ async def update_referral(w: Work, cmd: UpdateReferral) -> list[OutMessage]:
 async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
     rid = cmd.referral_id
     if cmd.member is None and rid is None:
-        raise Refusal(messages.usage("thanks", "Say whom you thank, or give the referral id."))
+        raise Refusal(usage.usage("thanks", "Say whom you thank, or give the referral id."))
     r: Referral | None = None
     if rid is not None:
         group, me, r = await _own_referral(w, rid)
@@ -398,7 +404,7 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
         assert isinstance(cmd.member, UserRef)
         giver = await w.member_of(group, cmd.member)
         if giver.id == me.id:
-            raise Refusal(messages.thank_yourself())
+            raise Refusal(referrals_messages.thank_yourself())
     if cmd.bare_number is not None and giver is not None and r is None:
         # "/thanks @alice 12": referral #12 if alice gave it to you; a lone number is never
         # taken as money by guessing, so otherwise ask which was meant
@@ -412,7 +418,9 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
             r = candidate  # and the giver must match, below
         else:
             raise Refusal(
-                words.thanks_number_unclear(str(cmd.bare_number), giver.user, group, cmd.note)
+                referrals_messages.thanks_number_unclear(
+                    str(cmd.bare_number), giver.user, group, cmd.note
+                )
             )
     # "/thanks @alice #12 1500" or "1,200": money is written with its currency or decimals
     amount = read_amount(group, cmd.amount, plain_ok=False) if cmd.amount else None
@@ -420,24 +428,24 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
         if giver is not None and giver.id != r.giver_id:
             actual = await w.tx.members.by_id(r.giver_id)
             assert actual is not None
-            raise Refusal(messages.wrong_giver(r, actual.user))
+            raise Refusal(referrals_messages.wrong_giver(r, actual.user))
         giver = await _giver(w, r)
     assert giver is not None
     if giver.id == me.id:
-        raise Refusal(messages.thank_yourself())
+        raise Refusal(referrals_messages.thank_yourself())
     if giver.forgotten:
-        raise Refusal(words.nobody_to_thank())
+        raise Refusal(referrals_messages.nobody_to_thank())
     if r is not None and r.thanked_at is not None and not amount:
-        return [messages.already_thanked(r, giver.user)]
+        return [referrals_messages.already_thanked(r, giver.user)]
     business_id = None
     if amount and r is not None:
         if r.status is Status.WON:
             if await w.tx.business.of_referral(r.id) is not None:
-                raise Refusal(messages.amount_already_recorded(r))
+                raise Refusal(referrals_messages.amount_already_recorded(r))
             await w.tx.referrals.set_status(r.id, Status.WON, amount, w.ts)
             await _record_business(w, group, r, me, amount, cmd.note, repeat=cmd.repeat)
         elif r.status is Status.LOST:
-            raise Refusal(messages.reopen_before_thanks(r))
+            raise Refusal(referrals_messages.reopen_before_thanks(r))
         else:
             await change_status(
                 w,
@@ -466,9 +474,11 @@ async def thank(w: Work, cmd: Thank) -> list[OutMessage]:
         note=cmd.note,
         now=w.ts,
     )
-    await w.post(group, messages.thanks_post(me.user, giver.user, r, bool(amount), cmd.note))
+    await w.post(
+        group, referrals_messages.thanks_post(me.user, giver.user, r, bool(amount), cmd.note)
+    )
     amount_text = messages.group_money(amount, group) if amount else None
-    return [messages.thanks_done(giver.user, amount_text, business_id)]
+    return [referrals_messages.thanks_done(giver.user, amount_text, business_id)]
 
 
 async def _giver(w: Work, r: Referral) -> Member:
@@ -482,5 +492,5 @@ async def snooze(w: Work, cmd: SnoozeReferral) -> list[OutMessage]:
     group, _, r = await _own_referral(w, cmd.referral_id)
     until = w.now + timedelta(hours=cmd.hours)
     if not await w.tx.due.snooze(group.id, r.id, due.REFERRAL_KINDS, int(until.timestamp())):
-        return [messages.nothing_to_snooze(r)]
-    return [messages.snoozed(r, until, group.tz)]
+        return [referrals_messages.nothing_to_snooze(r)]
+    return [referrals_messages.snoozed(r, until, group.tz)]

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import messages
-from bot.messages import error, notice, reply
+from bot.messages import continued, error, notice, reply
 from bot.model import Member, UserRef
 from bot.out import OutMessage
 from bot.text import Rich, fmt, listing, lit, named
 
-messages.USAGE.update(
-    {
+USAGE: dict[str, tuple[str, str, str]] = {
         "member": (
             "member @member [renewal YYYY-MM-DD|none] [leave YYYY-MM-DD YYYY-MM-DD|none]",
             "member @bob renewal {a-week-from-today}",
@@ -19,8 +17,7 @@ messages.USAGE.update(
             " or leave of absence (not counted absent, no nudges, no presenter slot); admins"
             " and the membership committee",
         ),
-    }
-)
+}
 
 
 def committee_only() -> OutMessage:
@@ -77,5 +74,5 @@ def renewals_line(members: list[Member]) -> Rich:
     return lit("\n") + listing(
         [fmt("{u}", u=named(m.user)) for m in members],
         head=lit("🔁 Renewals due this month: "),
-        again=lit(messages.continued("Renewals due this month") + ": "),
+        again=lit(continued("Renewals due this month") + ": "),
     )

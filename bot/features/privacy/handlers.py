@@ -17,8 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import admins, files, messages, money
-from bot import messages_records as words
-from bot.commands import Export, Forget, MyData
+from bot.features.privacy import messages as privacy_messages
+from bot.features.privacy.commands import Export, Forget, MyData
 from bot.model import RECEIVER_FORGOTTEN, Group, UserRef
 from bot.out import OutMessage
 from bot.schedule import local_date, local_midnight
@@ -77,10 +77,10 @@ async def export(w: Work, cmd: Export) -> list[OutMessage]:
         for path in written:
             path.unlink(missing_ok=True)
         log.error("group %s: export failed: %s", group.id, e)
-        raise Refusal(messages.files_not_written(e.strerror or str(e))) from None
+        raise Refusal(privacy_messages.files_not_written(e.strerror or str(e))) from None
     counts = {name: len(rows) for name, rows in tables.items()}
     return [
-        messages.export_ready(
+        privacy_messages.export_ready(
             first.isoformat(), last.isoformat(), counts, cmd.contacts, tuple(map(str, written))
         )
     ]
@@ -136,8 +136,8 @@ async def my_data(w: Work, cmd: MyData) -> list[OutMessage]:
     except OSError as e:
         path.unlink(missing_ok=True)
         log.error("group %s: my-data file failed: %s", group.id, e)
-        raise Refusal(messages.files_not_written(e.strerror or str(e))) from None
-    return [messages.my_data_ready((str(path),))]
+        raise Refusal(privacy_messages.files_not_written(e.strerror or str(e))) from None
+    return [privacy_messages.my_data_ready((str(path),))]
 
 
 async def forget(w: Work, cmd: Forget) -> list[OutMessage]:
@@ -151,7 +151,7 @@ async def forget(w: Work, cmd: Forget) -> list[OutMessage]:
         target = await w.member_of(group, cmd.member)
     await admins.check_can_go(w, group, target, "/rapport forget-me")
     if not cmd.confirmed:
-        return [messages.forget_confirm(target.user, target.id == me.id)]
+        return [privacy_messages.forget_confirm(target.user, target.id == me.id)]
     await w.tx.seats.drop_request(group.id, target.user.user_id)
     # what was passed to them and is still open has nobody to work it: closed as such,
     # and each giver told (without naming whom it went to: that name is erased too)
@@ -162,5 +162,5 @@ async def forget(w: Work, cmd: Forget) -> list[OutMessage]:
     for r in closing:
         giver = await w.tx.members.by_id(r.giver_id)
         if giver is not None and giver.active:
-            await w.dm(group, giver, words.receiver_forgotten_dm(r))
+            await w.dm(group, giver, privacy_messages.receiver_forgotten_dm(r))
     return [messages.forgotten(target.id == me.id)]

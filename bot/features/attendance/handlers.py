@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot import messages
-from bot.commands import MarkAttendance, Rsvp, ShowAttendance
+from bot.features.attendance import messages as attendance_messages
+from bot.features.attendance.commands import MarkAttendance, Rsvp, ShowAttendance
 from bot.features.renewals.leave import on_leave
 from bot.model import Group, UserRef
 from bot.out import OutMessage
@@ -29,7 +30,7 @@ async def _meeting_day(w: Work, group: Group, day: date | None, upcoming: bool) 
         if day.weekday() != group.meeting.weekday:
             raise Refusal(messages.skip_not_meeting_day(day.isoformat(), group))
         if day.isoformat() in skips:
-            raise Refusal(messages.meeting_was_skipped(day.isoformat()))
+            raise Refusal(attendance_messages.meeting_was_skipped(day.isoformat()))
         return day
     at: datetime | None = (
         next_meeting(group.meeting, w.now, skips, inclusive=True)
@@ -39,7 +40,7 @@ async def _meeting_day(w: Work, group: Group, day: date | None, upcoming: bool) 
     if at is None:
         coming = next_meeting(group.meeting, w.now, skips)
         raise Refusal(
-            messages.no_meeting_to_record(
+            attendance_messages.no_meeting_to_record(
                 local_date(coming, group.tz).isoformat() if coming else None
             )
         )
@@ -51,9 +52,9 @@ async def rsvp(w: Work, cmd: Rsvp) -> list[OutMessage]:
     me = await w.actor(group)
     day = await _meeting_day(w, group, cmd.day, upcoming=True)
     if day < local_date(w.now, group.tz):
-        raise Refusal(messages.rsvp_past(day.isoformat()))
+        raise Refusal(attendance_messages.rsvp_past(day.isoformat()))
     await w.tx.attendance.set_rsvp(group.id, me.id, day.isoformat(), cmd.answer)
-    return [messages.rsvp_saved(cmd.answer, day.isoformat())]
+    return [attendance_messages.rsvp_saved(cmd.answer, day.isoformat())]
 
 
 async def show_attendance(w: Work, cmd: ShowAttendance) -> list[OutMessage]:
@@ -62,7 +63,7 @@ async def show_attendance(w: Work, cmd: ShowAttendance) -> list[OutMessage]:
     day = await _meeting_day(w, group, cmd.day, upcoming=False)
     records = await w.tx.attendance.on_day(group.id, day.isoformat())
     members = await w.tx.members.of_group(group.id)
-    return [messages.attendance_view(day.isoformat(), members, records)]
+    return [attendance_messages.attendance_view(day.isoformat(), members, records)]
 
 
 async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
@@ -72,7 +73,7 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
         raise Refusal(messages.admin_only("record attendance"))
     day = await _meeting_day(w, group, cmd.day, upcoming=False)
     if day > local_date(w.now, group.tz):
-        raise Refusal(messages.attendance_future(day.isoformat()))
+        raise Refusal(attendance_messages.attendance_future(day.isoformat()))
     key = day.isoformat()
     resting = await on_leave(w.tx, group.id, day)  # a member on leave is never counted absent
     if cmd.confirm:
@@ -91,5 +92,7 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
         await w.tx.attendance.set_status(group.id, member.id, key, status)
     records = await w.tx.attendance.on_day(group.id, key)
     return [
-        messages.attendance_view(key, await w.tx.members.of_group(group.id), records, saved=True)
+        attendance_messages.attendance_view(
+            key, await w.tx.members.of_group(group.id), records, saved=True
+        )
     ]

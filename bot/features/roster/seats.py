@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from bot import group_messages, messages
 from bot.admins import require
-from bot.commands import AllowSeat, ShowRoster
+from bot.features.roster import messages as roster_messages
+from bot.features.roster.commands import AllowSeat, ShowRoster
 from bot.model import Group, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.powerteams import catalogue
@@ -106,9 +107,11 @@ async def allow_seat(w: Work, cmd: AllowSeat) -> list[OutMessage]:
     key = seat_key(request.classification)
     holder = await w.tx.seats.holder(group.id, key)
     if holder is not None and (member is None or holder.id != member.id):
-        raise Refusal(messages.seat_taken(holder.classification or request.classification, holder))
+        raise Refusal(
+            roster_messages.seat_taken(holder.classification or request.classification, holder)
+        )
     member, moved_from, _ = await seat(w, group, request.user, member, request.classification, None)
-    await w.post(group, messages.joined_post(member, moved_from))
+    await w.post(group, roster_messages.joined_post(member, moved_from))
     await w.dm(group, member, group_messages.seat_allowed_dm(group, me.user, member))
     near = await w.tx.members.by_id(request.holder_id) if request.holder_id else None
     return [group_messages.seat_allowed(member, near)]

@@ -8,12 +8,15 @@ corrected, never the amount.
 
 from __future__ import annotations
 
-from bot import contacts, due, messages
-from bot import messages_records as words
-from bot.commands import MAX_NAME, CorrectAmount, EditReferral, ShowBusiness, WithdrawReferral
-from bot.model import WITHDRAWN, ClosedBusiness, Group, Kind, Member, Referral, UserRef
-from bot.out import OutMessage
-from bot.referrals import (
+from bot import contacts, due, messages, usage
+from bot.features.referrals import messages as referrals_messages
+from bot.features.referrals.commands import (
+    CorrectAmount,
+    EditReferral,
+    ShowBusiness,
+    WithdrawReferral,
+)
+from bot.features.referrals.handlers import (
     _own_referral,
     read_amount,
     region,
@@ -21,6 +24,9 @@ from bot.referrals import (
     tell_receivers,
     with_notes,
 )
+from bot.grammar import MAX_NAME
+from bot.model import WITHDRAWN, ClosedBusiness, Group, Kind, Member, Referral, UserRef
+from bot.out import OutMessage
 from bot.text import Rich
 from bot.work import Refusal, Work
 
@@ -35,15 +41,15 @@ async def _business(
         group, me, r = await _own_referral(w, referral_id)
         b = await w.tx.business.of_referral(r.id)
         if b is None:
-            raise Refusal(words.no_amount_to_correct(r))
+            raise Refusal(referrals_messages.no_amount_to_correct(r))
         return group, me, b, r
     found = await w.tx.business.get(business_id)
     home = await w.group_by_id(found.group_id) if found else None
     actor = await w.tx.members.get(home.id, w.ctx.actor.user_id) if home else None
     if found is None or home is None or actor is None or not actor.active:
-        raise Refusal(words.no_such_business(business_id))
+        raise Refusal(referrals_messages.no_such_business(business_id))
     if actor.id != found.receiver_id:
-        raise Refusal(words.no_such_business(business_id))
+        raise Refusal(referrals_messages.no_such_business(business_id))
     referral = (
         await w.tx.referrals.get(found.referral_id) if found.referral_id is not None else None
     )
@@ -65,7 +71,7 @@ async def correct_amount(w: Work, cmd: CorrectAmount) -> list[OutMessage]:
         new = b.amount_cents
     repeat = b.repeat if cmd.repeat is None else cmd.repeat
     if new is not None and (new, repeat) == (b.amount_cents, b.repeat):
-        return [words.amount_unchanged(b)]
+        return [referrals_messages.amount_unchanged(b)]
     await w.tx.business.correct(b, new, repeat, member_id=me.id, note=cmd.note, now=w.ts)
     history = await w.tx.business.history(b)
     giver = await w.tx.members.by_id(b.giver_id) if b.giver_id is not None else None
@@ -73,13 +79,15 @@ async def correct_amount(w: Work, cmd: CorrectAmount) -> list[OutMessage]:
     told = False
     if new != b.amount_cents and giver is not None and giver.active:
         who = giver.user
-        told = await w.dm(group, giver, words.amount_corrected_dm(b, r, me.user, new is None))
-    return [words.business_corrected(b, new, repeat, group, history, who, told)]
+        told = await w.dm(
+            group, giver, referrals_messages.amount_corrected_dm(b, r, me.user, new is None)
+        )
+    return [referrals_messages.business_corrected(b, new, repeat, group, history, who, told)]
 
 
 async def show_business(w: Work, cmd: ShowBusiness) -> list[OutMessage]:
     group, _, b, _ = await _business(w, cmd.referral_id, cmd.business_id)
-    return [words.business_shown(b, group, await w.tx.business.history(b))]
+    return [referrals_messages.business_shown(b, group, await w.tx.business.history(b))]
 
 
 async def _given(w: Work, referral_id: int) -> tuple[Group, Member, Referral]:
@@ -88,7 +96,7 @@ async def _given(w: Work, referral_id: int) -> tuple[Group, Member, Referral]:
     group = await w.group_by_id(r.group_id) if r else None
     actor = await w.tx.members.get(group.id, w.ctx.actor.user_id) if group else None
     if r is None or group is None or actor is None or not actor.active:
-        raise Refusal(messages.not_found(referral_id))
+        raise Refusal(referrals_messages.not_found(referral_id))
     return group, await w.actor(group), r
 
 
@@ -99,24 +107,26 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
     group, me, r = await _given(w, cmd.referral_id)
     if me.id != r.giver_id:
         if me.id != r.receiver_id:
-            raise Refusal(messages.not_found(r.id))
-        raise Refusal(words.only_giver_edits(r, words.person(await _member(w, r.giver_id))))
+            raise Refusal(referrals_messages.not_found(r.id))
+        raise Refusal(
+            referrals_messages.only_giver_edits(r, messages.person(await _member(w, r.giver_id)))
+        )
     if not r.open:
-        raise Refusal(words.not_open(r, "be corrected"))
+        raise Refusal(referrals_messages.not_open(r, "be corrected"))
     receiver = await _member(w, r.receiver_id)
     if not receiver.active:  # nobody works it now: its details must go to no one
-        raise Refusal(words.receiver_gone(r, words.person(receiver)))
+        raise Refusal(referrals_messages.receiver_gone(r, messages.person(receiver)))
     text = _without_name_label(cmd.text)
     try:
         found = contacts.take(text, None, region(group)) if text else None
     except contacts.ContactProblem as e:
-        raise Refusal(words.contact_problem(e, group)) from None
+        raise Refusal(referrals_messages.contact_problem(e, group)) from None
     if found and _only_a_label(found.name):
-        raise Refusal(words.label_alone(r, found.name))
+        raise Refusal(referrals_messages.label_alone(r, found.name))
     name = (found.name if found else "") or r.prospect
     if len(name) > MAX_NAME:
         raise Refusal(
-            messages.usage("referrals", f"The prospect's name is too long (at most {MAX_NAME}).")
+            usage.usage("referrals", f"The prospect's name is too long (at most {MAX_NAME}).")
         )
     email = (found.email if found else None) or r.email
     phone = (found.phone if found else None) or r.phone
@@ -136,7 +146,7 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
         if after is not None and after != before
     ]
     if not changed:
-        return [words.nothing_edited(r)]
+        return [referrals_messages.nothing_edited(r)]
     earlier: list[tuple[Referral, Member]] = []
     if {"name", "email", "phone"} & set(changed):
         # the corrected prospect may be one the pair already has open, or one another
@@ -161,13 +171,13 @@ async def edit(w: Work, cmd: EditReferral) -> list[OutMessage]:
         # now a referral like any other: counted as one, chased as one, and the receiver
         # gets everything a referral brings
         await due.referral_logged(w.tx, w.settings, edited)
-        told = await w.dm(group, receiver, messages.referral_received_dm(edited, me.user))
+        told = await w.dm(group, receiver, referrals_messages.referral_received_dm(edited, me.user))
     else:
         if edited.heat != r.heat:
             await due.heat_changed(w.tx, w.settings, r, edited, w.ts)
-        told = await w.dm(group, receiver, words.edited_dm(edited, me.user, changed))
+        told = await w.dm(group, receiver, referrals_messages.edited_dm(edited, me.user, changed))
     notes = await tell_receivers(w, group, me, receiver, edited, earlier) if earlier else None
-    said = words.edited(edited, changed, became_referral, receiver.user, told)
+    said = referrals_messages.edited(edited, changed, became_referral, receiver.user, told)
     return [with_notes(said, notes) if notes else said]
 
 
@@ -193,22 +203,28 @@ async def withdraw(w: Work, cmd: WithdrawReferral) -> list[OutMessage]:
     giver = await _member(w, r.giver_id)
     if me.id != r.giver_id and not me.is_admin:
         if me.id != r.receiver_id:
-            raise Refusal(messages.not_found(r.id))
-        raise Refusal(words.only_giver_withdraws(r, words.person(giver)))
+            raise Refusal(referrals_messages.not_found(r.id))
+        raise Refusal(referrals_messages.only_giver_withdraws(r, messages.person(giver)))
     if r.ended is not None:
-        raise Refusal(words.not_open(r, "be withdrawn"))
+        raise Refusal(referrals_messages.not_open(r, "be withdrawn"))
     if await w.tx.business.of_referral(r.id) is not None:
         # closed business is the receiver's to correct: a withdrawal must not take it out
         receiver = await _member(w, r.receiver_id)
-        raise Refusal(words.cannot_withdraw_with_business(r, words.person(receiver)))
+        raise Refusal(
+            referrals_messages.cannot_withdraw_with_business(r, messages.person(receiver))
+        )
     await w.tx.referrals.end(r.id, WITHDRAWN, w.ts)
     await w.tx.referrals.add_event(r.id, me.id, WITHDRAWN, cmd.note, w.ts)
     await w.tx.due.cancel(group.id, due.REFERRAL_KINDS, w.ts, target_id=r.id)
     receiver = await _member(w, r.receiver_id)
-    told = receiver.active and await w.dm(group, receiver, words.withdrawn_dm(r, me.user, cmd.note))
+    told = receiver.active and await w.dm(
+        group, receiver, referrals_messages.withdrawn_dm(r, me.user, cmd.note)
+    )
     if me.id != giver.id and giver.active:  # an admin took it back: the giver hears too
-        await w.dm(group, giver, words.withdrawn_dm(r, me.user, cmd.note))
-    return [words.withdrawn(r, words.person(receiver), told, left=not receiver.active)]
+        await w.dm(group, giver, referrals_messages.withdrawn_dm(r, me.user, cmd.note))
+    return [
+        referrals_messages.withdrawn(r, messages.person(receiver), told, left=not receiver.active)
+    ]
 
 
 async def _member(w: Work, member_id: int) -> Member:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from bot import messages
 from bot.features.presenters.store import SLOTS
 from bot.messages import DAY_SOON, continued, error, notice, reply, when
 from bot.model import Member, UserRef
@@ -23,8 +22,7 @@ DEFAULT_GAP_WEEKS = 8  # fill skips whoever presented in the last N weeks (a gro
 WHAT = {"presenter": "feature presentation", "educator": "education slot"}
 WHO = {"presenter": "Feature presenter", "educator": "Education slot"}
 
-messages.USAGE.update(
-    {
+USAGE: dict[str, tuple[str, str, str]] = {
         "presenter": (
             "presenter <YYYY-MM-DD> [@member] [-- topic] · presenter swap <YYYY-MM-DD> @member"
             " · presenter accept|decline <YYYY-MM-DD>",
@@ -50,8 +48,7 @@ messages.USAGE.update(
             "educators",
             "the education slots of the next 8 meetings; fill gives the open weeks out",
         ),
-    }
-)
+}
 
 
 @dataclass(frozen=True)

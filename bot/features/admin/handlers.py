@@ -1,10 +1,21 @@
-"""Handlers for running the group: leaving, removing a member, the admin's settings, and the
-open seats the group wants to fill."""
+"""Handlers for running the group: leaving, removing a member, the admin's settings, the
+open seats the group wants to fill, and who the admins are (one admin makes another)."""
 
 from __future__ import annotations
 
-from bot import admins, currencies, due, messages
-from bot.commands import ChangeSetting, Leave, RemoveMember, ShowSettings, WantSeat
+from bot import admins, currencies, due, group_messages, messages
+from bot.admins import admins_of, require
+from bot.features.admin import messages as admin_messages
+from bot.features.admin.commands import (
+    AddAdmin,
+    ChangeSetting,
+    Leave,
+    RemoveAdmin,
+    RemoveMember,
+    ShowAdmins,
+    ShowSettings,
+    WantSeat,
+)
 from bot.model import Group, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.work import Refusal, Work
@@ -32,7 +43,7 @@ async def leave(w: Work, cmd: Leave) -> list[OutMessage]:
     me = await w.actor(group)
     await admins.check_can_go(w, group, me, "/rapport leave")
     await _take_off_roster(w, group, me)
-    await w.post(group, messages.left_post(me, None))
+    await w.post(group, admin_messages.left_post(me, None))
     return [messages.left(group)]
 
 
@@ -43,7 +54,7 @@ async def remove(w: Work, cmd: RemoveMember) -> list[OutMessage]:
     if member.id == me.id:
         raise Refusal(messages.error("To leave yourself, use /rapport leave."))
     await _take_off_roster(w, group, member)
-    await w.post(group, messages.left_post(member, me.user))
+    await w.post(group, admin_messages.left_post(member, me.user))
     return [messages.removed(member)]
 
 
@@ -52,7 +63,7 @@ async def show_settings(w: Work, cmd: ShowSettings) -> list[OutMessage]:
     await w.actor(group)
     s = due.group_schedule(w.settings, await w.tx.groups.settings(group.id))
     return [
-        messages.settings_view(
+        admin_messages.settings_view(
             group,
             s.evening_before,
             s.hours_before,
@@ -79,7 +90,7 @@ async def change_setting(w: Work, cmd: ChangeSetting) -> list[OutMessage]:
         "recap.after": str(defaults.recap_hours_after),
         "nudge.accountability": "on" if defaults.accountability else "off",
     }[cmd.key]
-    return [messages.setting_saved(messages.setting_words(cmd.key, cmd.value, default))]
+    return [admin_messages.setting_saved(admin_messages.setting_words(cmd.key, cmd.value, default))]
 
 
 async def want_seat(w: Work, cmd: WantSeat) -> list[OutMessage]:
@@ -89,4 +100,36 @@ async def want_seat(w: Work, cmd: WantSeat) -> list[OutMessage]:
         changed = await w.tx.seats.add_wanted(group.id, key, cmd.classification)
     else:
         changed = await w.tx.seats.remove_wanted(group.id, key)
-    return [messages.seat_wanted(cmd.classification, cmd.wanted, changed)]
+    return [admin_messages.seat_wanted(cmd.classification, cmd.wanted, changed)]
+
+
+async def show_admins(w: Work, cmd: ShowAdmins) -> list[OutMessage]:
+    group = await w.group()
+    await w.actor(group)
+    return [group_messages.admins_list(group, await admins_of(w, group))]
+
+
+async def add_admin(w: Work, cmd: AddAdmin) -> list[OutMessage]:
+    assert isinstance(cmd.member, UserRef)
+    group, me = await require(w, "make someone an admin")
+    target = await w.member_of(group, cmd.member)
+    if target.is_admin:
+        return [group_messages.already_admin(target.user)]
+    await w.tx.members.update(target.id, is_admin=True)
+    await w.post(group, group_messages.admin_added_post(me.user, target.user, group))
+    return [group_messages.admin_added(target.user, await admins_of(w, group))]
+
+
+async def remove_admin(w: Work, cmd: RemoveAdmin) -> list[OutMessage]:
+    assert isinstance(cmd.member, UserRef)
+    group, me = await require(w, "take someone off the admins")
+    target = await w.member_of(group, cmd.member)
+    if not target.is_admin:
+        return [group_messages.not_an_admin(target.user)]
+    if not [m for m in await admins_of(w, group) if m.id != target.id]:
+        raise Refusal(group_messages.last_admin_stays(target.user, target.id == me.id))
+    await w.tx.members.update(target.id, is_admin=False)
+    await w.post(group, group_messages.admin_removed_post(me.user, target.user))
+    return [
+        group_messages.admin_removed(target.user, await admins_of(w, group), target.id == me.id)
+    ]

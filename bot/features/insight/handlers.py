@@ -1,4 +1,4 @@
-"""Live numbers: the leaderboard and each member's traffic light.
+"""Live numbers: stats, the leaderboard, each member's traffic light, and the gaps in a power team.
 
 The leaderboard ranks by referrals and leads given, never by amounts, and adds shout-outs
 (a first referral this quarter, the most improved) so the same names do not always win.
@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil
 
-from bot import messages
-from bot.commands import ShowLeaderboard, ShowLights
+from bot import messages, money
 from bot.config import LightSettings
-from bot.model import Group, LightColour, Member
+from bot.features.insight import messages as insight_messages
+from bot.features.insight.commands import ShowGaps, ShowLeaderboard, ShowLights, ShowStats
+from bot.model import Group, LightColour, Member, UserRef
 from bot.out import OutMessage
+from bot.powerteams import catalogue, place
 from bot.schedule import (
     local_date,
     local_midnight,
@@ -86,7 +88,7 @@ async def leaderboard(w: Work, cmd: ShowLeaderboard) -> list[OutMessage]:
         if g == best and best > 0 and before.get(m, 0) > 0 and m in members
     ]
     quiet = len([m for m in members if m not in now_counts])
-    return [messages.leaderboard(cmd.period, ranked, firsts, improved, quiet)]
+    return [insight_messages.leaderboard(cmd.period, ranked, firsts, improved, quiet)]
 
 
 @dataclass(frozen=True)
@@ -260,5 +262,60 @@ async def lights(w: Work, cmd: ShowLights) -> list[OutMessage]:
         if not me.is_admin:
             raise Refusal(messages.admin_only("see everyone's lights"))
         every = await lights_for(w, group, await w.tx.members.of_group(group.id), cfg)
-        return [messages.lights_all(every)]
-    return [messages.own_light(await light_for(w, group, me, cfg), next_at, group.tz)]
+        return [insight_messages.lights_all(every)]
+    return [insight_messages.own_light(await light_for(w, group, me, cfg), next_at, group.tz)]
+
+
+async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
+    group = await w.group()
+    me = await w.actor(group)
+    who = me
+    if cmd.member is not None:
+        assert isinstance(cmd.member, UserRef)
+        who = await w.member_of(group, cmd.member)
+    own = who.id == me.id
+    wk = week_bounds(w.now, group.tz)
+    q = quarter_bounds(w.now, group.tz)
+    week = await w.tx.numbers.stats(
+        group.id, who.id, int(wk[0].timestamp()), int(wk[1].timestamp())
+    )
+    quarter = await w.tx.numbers.stats(
+        group.id, who.id, int(q[0].timestamp()), int(q[1].timestamp())
+    )
+    # a member's closed business amount is theirs alone
+    return [
+        insight_messages.stats(
+            who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
+        )
+    ]
+
+
+async def gaps(w: Work, cmd: ShowGaps) -> list[OutMessage]:
+    group = await w.group()
+    me = await w.actor(group)
+    path = w.settings.insight.spheres_file
+    cat = catalogue(path)
+    members = await w.tx.members.of_group(group.id)
+    held: dict[str, list[Member]] = {}
+    for m in members:
+        spot = place(path, m)
+        if spot:
+            held.setdefault(spot[1], []).append(m)
+    replies = []
+    mine = place(path, me)
+    if mine is None:
+        replies.append(
+            insight_messages.gaps_unplaced(me.classification, [s.name for s in cat.spheres])
+        )
+    else:
+        sphere, trade = mine
+        team = [
+            (m, t) for t in sphere.trades if t != trade for m in held.get(t, []) if m.id != me.id
+        ]
+        open_seats = [t for t in sphere.trades if t not in held]
+        replies.append(insight_messages.gaps_own(sphere.name, trade, team, open_seats))
+    if me.is_admin:
+        by_sphere = [(s.name, [t for t in s.trades if t not in held]) for s in cat.spheres]
+        unplaced = [m for m in members if m.classification and place(path, m) is None]
+        replies.append(insight_messages.gaps_all(by_sphere, unplaced))
+    return replies

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import messages
 from bot.features.visitors.store import STATUSES, Visitor
 from bot.messages import continued, error, notice, reply
 from bot.model import Member, UserRef
@@ -15,7 +14,8 @@ from bot.text import Rich, fmt, listing, lit, named
 KEEP_DAYS = 180  # a visitor's contact details are erased this long after they were recorded
 FOLLOW_UP_DAYS = 3  # an attended visitor not moved on for this long: the host is told
 
-messages.USAGE["visitor"] = (
+USAGE: dict[str, tuple[str, str, str]] = {}
+USAGE["visitor"] = (
     "visitor <name> [email] [phone] [-- classification] [(invited by @member)]"
     " · visitor <id> confirmed|attended|applied|joined [@member]|declined [-- note]",
     "visitor Ann O'Connor ann@oconnor.example (invited by @bob)",
@@ -23,7 +23,7 @@ messages.USAGE["visitor"] = (
     " invited them, or move one along the pipeline (the visitor host, admins or the"
     " inviter); joined @member seats the member they became in the visitor's classification",
 )
-messages.USAGE["visitors"] = (
+USAGE["visitors"] = (
     "visitors",
     "visitors",
     "the visitor pipeline: each visitor's status and who invited them (contact details only"

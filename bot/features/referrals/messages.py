@@ -1,93 +1,444 @@
-"""What Rapport says about correcting the records: amounts in the group's currency, the
-question a lone number gets, corrections, edits, withdrawals, repeated prospects, and a
-referral closed because its receiver was forgotten.
-
-Kept beside messages.py, in the same style: `fmt` treats a plain `str` value as the
-member's own text (never rendered as markup or a mention), a `UserRef` as a mention.
-"""
+"""What the referral loop says: the giver's replies, the receiver's DM, the channel's post, status
+changes, thanks, corrections and withdrawals, and the referral commands' usage."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
-from bot import messages
+import regex
+
+from bot import buttons
 from bot import money as amounts
 from bot.contacts import ContactProblem
+from bot.currency_words import EXAMPLE_CENTS
 from bot.messages import (
     error,
     group_money,
     kind_word,
     notice,
+    person,
+    referral_actions,
     referral_fields,
     reply,
     slash,
+    snooze_action,
+    when,
 )
-from bot.model import BusinessChange, ClosedBusiness, Group, Referral, UserRef
-from bot.out import OutMessage
+from bot.model import (
+    STATUS_LABEL,
+    BusinessChange,
+    ClosedBusiness,
+    Group,
+    Kind,
+    Member,
+    Referral,
+    Status,
+    UserRef,
+)
+from bot.out import Action, OutMessage
 from bot.schedule import local_date
-from bot.text import Rich, fmt, lit
+from bot.text import Link, Rich, fmt, join, lit
 
-EXAMPLE_CENTS = 150_000  # 1500.00, the amount the examples write
-
-
-def currency_line(group: Group) -> Rich:
-    """The sentence that tells a new group (or its admin) what its amounts are in."""
-    code = group.currency
-    sign = amounts.symbol(code, amounts.locale_of(group))
-    named = f"{code} ({sign})" if sign != code else code
-    return lit(
-        f"Amounts are in {named}, written like {group_money(EXAMPLE_CENTS, group)}; the admin"
-        f" changes it with /rapport settings currency {'EUR' if code != 'EUR' else 'USD'}."
-    )
-
-
-def currency_followed_zone(group: Group) -> OutMessage:
-    return reply(
-        lit("The group's time zone moved, and no amount is recorded yet, so: ")
-        + currency_line(group),
-        "settings.currency",
-    )
-
-
-def currency_unknown(code: str) -> OutMessage:
-    return error(
-        fmt("“{c}” is not a currency code I know. Use an ISO code like ZAR, GBP or EUR.", c=code)
-    )
-
-
-def currency_in_use(group: Group, wanted: str, recorded: int) -> OutMessage:
-    one = recorded == 1
-    return error(
-        f"{recorded} {'amount is' if one else 'amounts are'} recorded in {group.currency}, so"
-        f" the currency stays {group.currency}: {wanted} would relabel"
-        f" {'it' if one else 'them'}, and totals would add one currency to the other. If"
-        f" {'it was' if one else 'they were'} never in {group.currency}, each member who"
-        " recorded one takes it out with /referrals amount <id> none -- why (a referral's id,"
-        " or the B number their thanks named), then change the currency and record"
-        f" {'it' if one else 'them'} again in {wanted}."
-    )
+# command → (usage, example, what it does), for /rapport help and every usage reply
+USAGE: dict[str, tuple[str, str, str]] = {
+    "referral": (
+        "referral @member <prospect name> [email] [phone] [-- what they need] [heat:1-5]",
+        "referral @bob Jane Roe jane@roe.example 082 555 1234 -- needs a new roof heat:4",
+        "pass a referral: someone who expects the member's call",
+    ),
+    "lead": (
+        "lead @member <business or person> [-- details]",
+        "lead @bob Acme Roofing -- their office is looking for a plumber",
+        "pass a lead: a name, with no contact details or introduction",
+    ),
+    "referrals": (
+        "referrals [given|received|open]"
+        "\nreferrals update <id> contacted|meeting|won [amount] [new|repeat]|lost [-- note]"
+        "\nreferrals amount <id> <amount>|none [new|repeat] -- why"
+        "\nreferrals amount <id>"
+        "\nreferrals edit <id> [prospect] [email] [phone] [-- need] [heat:1-5]"
+        "\nreferrals withdraw <id> -- why"
+        "\nreferrals snooze <id> 1h|1d|3d|1w",
+        "referrals update 12 won 1500 -- signed today",
+        "your referrals; move one you received along, or read, correct or take out its"
+        " amount; correct or withdraw one you gave",
+    ),
+    "thanks": (
+        "thanks @member [#id] [amount with its currency] [new|repeat] [-- note]",
+        "thanks @alice #12 4800.00 -- a lovely client",
+        "thank a member in the channel; an amount records closed business (kept private)",
+    ),
+}
 
 
-def locale_unknown(name: str) -> OutMessage:
-    return error(
-        fmt(
-            "“{n}” is not a locale I know. Use a name like en_ZA, en_GB or de_DE, or default"
-            " for the time zone's.",
-            n=name,
+def referral_received_dm(r: Referral, giver: UserRef) -> OutMessage:
+    if r.kind is Kind.REFERRAL:
+        text = fmt(
+            "{g} passed you a referral: {p}. Follow up now: {g} put their name on the line"
+            " for you. They expect your call.",
+            g=giver,
+            p=r.prospect,
         )
+        title = f"New referral from {giver.display_name}"
+    else:
+        text = fmt(
+            "{g} passed you a lead: {p}. A lead comes with no introduction or contact"
+            " details: look them up and reach out.",
+            g=giver,
+            p=r.prospect,
+        )
+        title = f"New lead from {giver.display_name}"
+    actions = referral_actions(r)
+    if r.kind is Kind.REFERRAL:
+        actions = (*actions, snooze_action(r))
+    return notice(
+        text,
+        f"{r.kind.value}.received",
+        title=title,
+        fields=referral_fields(r),
+        actions=actions,
+        about=r.id,
     )
 
 
-def locale_saved(group: Group) -> OutMessage:
+def referral_post(r: Referral, giver: UserRef, receiver: UserRef) -> OutMessage:
+    word = "a referral" if r.kind is Kind.REFERRAL else "a lead"
+    return notice(
+        fmt(f"{{g}} passed {word} to {{r}}.", g=giver, r=receiver), f"{r.kind.value}.post"
+    )
+
+
+# A mailto: link mail clients open whole, short enough to sit beside its sentence in one
+# chat message on every platform (Discord's 2,000 characters being the least room).
+MAILTO_MAX = 1800
+NEED_SHORTENED = (
+    "(Rapport shortened what they need to fit this link: add the rest before you send.)"
+)
+
+
+def introduction_link(r: Referral, giver: UserRef, receiver: Member) -> Rich:
+    """A ready-to-send email introducing both parties (mailto: with both addresses)."""
+    return Rich((Link(introduction_url(r, giver, receiver)[0], "Send the introduction email"),))
+
+
+def introduction_url(r: Referral, giver: UserRef, receiver: Member) -> tuple[str, bool]:
+    """The introduction's mailto: URL, always whole and at most MAILTO_MAX long, and whether
+    what the prospect needs had to be shortened in it (the email then says so). Names too
+    long for even that leave a shorter greeting, and at worst the subject alone."""
+    to = [r.email or ""] + ([receiver.email] if receiver.email else [])
+    addresses = ",".join(quote(a, safe="@") for a in to)
+    them, me = receiver.user.display_name, giver.display_name
+
+    def url(subject: str, body: str | None) -> str:
+        link = f"mailto:{addresses}?subject={quote(subject)}"
+        return link + (f"&body={quote(body)}" if body is not None else "")
+
+    def full(need: str | None, note: str = "") -> str:
+        trade = f" ({receiver.classification})" if receiver.classification else ""
+        told = f' You told me what you need: "{need}", and I\'ve passed that on.' if need else ""
+        return url(
+            f"Introduction: {r.prospect} meet {them}",
+            f"Hi {r.prospect} and {them},\n\n"
+            f"I'd like to introduce you to each other.\n\n"
+            f"{r.prospect}, {them}{trade} is someone I know and trust.{told}\n\n"
+            f"{them}, {r.prospect} is expecting your call.\n\n"
+            f"I'll let you two take it from here.\n\nBest wishes,\n{me}" + note,
+        )
+
+    whole = full(r.need)
+    if len(whole) <= MAILTO_MAX:
+        return whole, False
+    note = "\n\n" + NEED_SHORTENED
+    if r.need and len(full("…", note)) <= MAILTO_MAX:
+        letters = regex.findall(r"\X", r.need)  # whole graphemes: an emoji is never halved
+
+        def cut(n: int) -> str:
+            kept = "".join(letters[:n])
+            space = kept.rfind(" ")
+            return (kept[:space].rstrip() if space > len(kept) * 0.6 else kept) + "…"
+
+        lo, hi = 0, len(letters) - 1  # the most of the need that fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if len(full(cut(mid), note)) <= MAILTO_MAX:
+                lo = mid
+            else:
+                hi = mid - 1
+        return full(cut(lo), note), True
+    short = url("Introduction", f"Hi both,\n\nI'd like to introduce you two.\n\n{me}")
+    return (short if len(short) <= MAILTO_MAX else url("Introduction", None)), bool(r.need)
+
+
+def referral_logged(r: Referral, receiver: Member, giver: UserRef) -> OutMessage:
+    if r.kind is Kind.REFERRAL:
+        text = fmt(
+            "Referral #{id} to {r} is logged: {p}. I've sent {r} the details and posted"
+            " a note in the channel (without the prospect's details).",
+            id=r.id,
+            r=receiver.user,
+            p=r.prospect,
+        )
+        if r.email:
+            text = (
+                text
+                + lit("\nIntroduce them to each other: ")
+                + introduction_link(r, giver, receiver)
+            )
+            if not receiver.email:
+                text = text + fmt(
+                    " ({r} has no email on file; add theirs to the To line.)", r=receiver.user
+                )
+            if introduction_url(r, giver, receiver)[1]:
+                text = text + lit(
+                    " The email shortens what they need: add the rest before sending."
+                )
+        return reply(text, "referral.logged")
     return reply(
-        f"Saved: amounts are written the {amounts.locale_of(group)} way, like"
-        f" {group_money(EXAMPLE_CENTS, group)}.",
-        "settings.saved",
+        fmt("Lead #{id} to {r} is logged: {p}.", id=r.id, r=receiver.user, p=r.prospect),
+        "lead.logged",
     )
 
 
-def currency_saved(group: Group) -> OutMessage:
-    return reply(lit("Saved. ") + currency_line(group), "settings.saved")
+def recorded_as_lead(r: Referral, receiver: Member) -> OutMessage:
+    return reply(
+        fmt(
+            "Recorded as lead #{id} to {r}, not a referral: I found no email or phone number for {p}."
+            " A referral means the prospect expects the call and you have their contact details."
+            " If you have them, log it again as /referral @member <name> <email or phone>.",
+            id=r.id,
+            r=receiver.user,
+            p=r.prospect,
+        ),
+        "lead.logged",
+    )
+
+
+def self_referral() -> OutMessage:
+    return error("You can't pass a referral or lead to yourself. Pick the member it is for.")
+
+
+def referral_list(items: list[tuple[Referral, Member, Member]], which: str, me: int) -> OutMessage:
+    titles = {
+        "all": "Your referrals and leads",
+        "given": "Referrals and leads you gave",
+        "received": "Referrals and leads you received",
+        "open": "Referrals and leads waiting on you",
+    }
+    if not items:
+        empty = {
+            "open": "Nothing is waiting on you.",
+            "given": "You haven't given any yet. /referral @member <prospect> <email or phone>"
+            " logs one.",
+        }.get(which, "None yet.")
+        return reply(f"{titles[which]}: {empty}", "referrals.list")
+    lines = [lit(f"{titles[which]} (newest first):")]
+    for r, giver, receiver in items:
+        direction = (
+            fmt(" to {u}", u=person(receiver))
+            if r.giver_id == me
+            else fmt(" from {u}", u=person(giver))
+        )
+        lines.append(
+            lit(f"#{r.id} {kind_word(r.kind)}")
+            + direction
+            + fmt(": {p} — ", p=r.prospect)
+            + lit(status_label(r))
+        )
+    return reply(join(lines, "\n"), "referrals.list")
+
+
+ENDED_LABEL = {
+    "withdrawn": "withdrawn",
+    "receiver_forgotten": "closed (the receiver's data was erased)",
+}
+
+
+def status_label(r: Referral) -> str:
+    return ENDED_LABEL[r.ended] if r.ended else STATUS_LABEL[r.status]
+
+
+def not_found(referral_id: int) -> OutMessage:
+    return error(
+        f"There is no referral #{referral_id} of yours. /referrals lists yours with their ids."
+    )
+
+
+def only_receiver(r: Referral, receiver: UserRef) -> OutMessage:
+    return error(fmt("Only {u}, who received #{id}, can update it.", u=receiver, id=r.id))
+
+
+def already_status(r: Referral) -> OutMessage:
+    return reply(f"#{r.id} is already {STATUS_LABEL[r.status]}; nothing changed.", "referral.same")
+
+
+def cannot_go_back(r: Referral, wanted: Status) -> OutMessage:
+    return error(
+        f"#{r.id} is already {STATUS_LABEL[r.status]}; it can't go back to {STATUS_LABEL[wanted]}."
+    )
+
+
+def reopen_needs_note(r: Referral, wanted: Status) -> OutMessage:
+    return error(
+        f"#{r.id} is closed as {STATUS_LABEL[r.status]}. To change it, add a note saying"
+        f" why: /referrals update {r.id} {wanted.value} -- what changed"
+    )
+
+
+def amount_already_recorded(r: Referral) -> OutMessage:
+    return error(
+        f"#{r.id} already has its closed business recorded. To correct it:"
+        f" /referrals amount {r.id} <amount> -- why (/referrals amount {r.id} shows it)."
+    )
+
+
+def only_won_takes_amount() -> OutMessage:
+    return error("Only a won referral records closed business.")
+
+
+def status_changed(
+    r: Referral,
+    new: Status,
+    amount: str | None,
+    note: str | None,
+    giver: UserRef | Rich,
+    told: bool = True,
+    taken_out: str | None = None,
+) -> OutMessage:
+    """`told`: the giver's DM was queued (a forgotten giver, or one with DMs off, isn't
+    told); `taken_out`: the closed business a won referral no longer counts."""
+    text = fmt(f"#{{id}} is now {STATUS_LABEL[new]}.", id=r.id)
+    if told:
+        text = text + fmt(" I've let {g} know.", g=giver)
+    elif isinstance(giver, UserRef):
+        text = text + fmt(" {g} has direct messages off, so they weren't told.", g=giver)
+    if taken_out:
+        text = text + lit(
+            f" The closed business of {taken_out} recorded for it no longer counts in the"
+            " totals; its history keeps it."
+        )
+    if new is Status.WON:
+        text = text + lit(" Congratulations!")
+        if amount:
+            text = text + lit(
+                f" Closed business of {amount} is recorded: only you and the"
+                " group's totals see the amount."
+            )
+        else:
+            text = text + lit(f" Record its value with /referrals update {r.id} won <amount>.")
+    return reply(text, "referral.updated")
+
+
+def amount_recorded(r: Referral, amount: str) -> OutMessage:
+    return reply(
+        f"Closed business of {amount} is recorded for #{r.id}: only you and the group's"
+        " totals see the amount.",
+        "referral.amount",
+    )
+
+
+def status_dm_to_giver(r: Referral, receiver: UserRef, new: Status, note: str | None) -> OutMessage:
+    text = fmt(
+        f"{{u}} marked your {kind_word(r.kind)} for {{p}} (#{{id}}) as {STATUS_LABEL[new]}.",
+        u=receiver,
+        p=r.prospect,
+        id=r.id,
+    )
+    if new is Status.WON:
+        text = text + lit(" It became business: thank you for passing it on!")
+    if note:
+        text = text + fmt("\nTheir note: {n}", n=note)
+    return notice(text, "referral.progress")
+
+
+def thank_prompt_dm(r: Referral, giver: UserRef) -> OutMessage:
+    return notice(
+        fmt(
+            "#{id} ({p}) is won. Thank {g} for it: recognition is what keeps referrals coming.",
+            id=r.id,
+            p=r.prospect,
+            g=giver,
+        ),
+        "thanks.prompt",
+        actions=(
+            Action(
+                f"Thank {giver.display_name}",
+                buttons.ThankGiver(r.id).action_id,
+                fmt("/thanks {g} {id}", g=giver, id=r.id),
+                "primary",
+            ),
+        ),
+    )
+
+
+# --- thanks ------------------------------------------------------------------------------
+def thanks_post(
+    thanker: UserRef, giver: UserRef, r: Referral | None, business: bool, note: str | None
+) -> OutMessage:
+    if business:
+        what = "for a referral that became closed business" if r else "for closed business"
+    elif r:
+        what = "for a referral" if r.kind is Kind.REFERRAL else "for a lead"
+    else:
+        what = ""
+    text = fmt(f"🙏 {{t}} thanks {{g}}{' ' + what if what else ''}.", t=thanker, g=giver)
+    if note:
+        text = text + fmt(" “{n}”", n=note)
+    return notice(text, "thanks.post")
+
+
+def thanks_done(giver: UserRef, amount: str | None, business_id: int | None = None) -> OutMessage:
+    """`business_id`: closed business recorded without a referral, named B and its id so
+    the thanker can correct it."""
+    text = fmt("Your thanks to {g} is posted in the channel.", g=giver)
+    if amount and business_id is not None:
+        text = text + lit(
+            f" Closed business of {amount} is recorded as B{business_id} (private: only you"
+            " and the group's totals see it). If the amount is wrong:"
+            f" /referrals amount B{business_id} <amount> -- why."
+        )
+    elif amount:
+        text = text + lit(
+            f" Closed business of {amount} is recorded (private: only you and the"
+            " group's totals see it)."
+        )
+    return reply(text, "thanks.done")
+
+
+def already_thanked(r: Referral, giver: UserRef) -> OutMessage:
+    return reply(
+        fmt("You already thanked {g} for #{id}; nothing more was posted.", g=giver, id=r.id),
+        "thanks.same",
+    )
+
+
+def thank_yourself() -> OutMessage:
+    return error("You can't thank yourself; name the member who helped you.")
+
+
+def wrong_giver(r: Referral, giver: UserRef) -> OutMessage:
+    return error(fmt("#{id} came from {g}; thank them, or leave out the id.", id=r.id, g=giver))
+
+
+def reopen_before_thanks(r: Referral) -> OutMessage:
+    return error(
+        f"#{r.id} is closed as no sale. Reopen it first: /referrals update {r.id} won"
+        " <amount> -- why it came back"
+    )
+
+
+def snoozed(r: Referral, until: datetime, tz: str) -> OutMessage:
+    return reply(
+        fmt("Snoozed: no reminders about #{id} before ", id=r.id) + when(until, tz) + lit("."),
+        "referral.snoozed",
+    )
+
+
+def nothing_to_snooze(r: Referral) -> OutMessage:
+    return reply(
+        f"Nothing is scheduled about #{r.id} right now, so there is nothing to snooze.",
+        "referral.snoozed",
+    )
 
 
 # --- reading amounts -------------------------------------------------------------------------
@@ -543,20 +894,3 @@ def also_referred_dm(yours: Referral, other: Referral, other_receiver: UserRef) 
 # --- forget-me -------------------------------------------------------------------------------
 def nobody_to_thank() -> OutMessage:
     return error("That member's data was erased at their request: there is nobody to thank.")
-
-
-def receiver_forgotten_dm(r: Referral) -> OutMessage:
-    return notice(
-        fmt(
-            "Your {k} {p} (#{id}) went to a member whose data has been erased at their request,"
-            " so it is closed. If {p} still needs help, pass them to another member with /referral.",
-            k=lit(kind_word(r.kind)),
-            p=r.prospect,
-            id=r.id,
-        ),
-        "referral.receiver_forgotten",
-        about=r.id,
-    )
-
-
-person = messages.person

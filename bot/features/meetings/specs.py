@@ -1,0 +1,20 @@
+"""The weekly meeting's command: /rapport meeting."""
+
+from __future__ import annotations
+
+from bot.command_spec import CommandSpec, reads
+from bot.features.meetings import commands as c
+from bot.features.meetings import handlers
+
+SPECS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "meeting",
+        c.parse_meeting,
+        {
+            c.ShowMeeting: handlers.show_meeting,
+            c.SetMeeting: handlers.set_meeting,
+            c.SkipMeeting: handlers.skip_meeting,
+        },
+        reads=reads(c.ShowMeeting),
+    ),
+)
