@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from bot.model import Status
 
 if TYPE_CHECKING:
     from bot.features.attendance.commands import Rsvp
+    from bot.features.presenters.messages import SwapButton
     from bot.features.referrals.commands import SnoozeReferral, Thank, UpdateReferral
 
 # The words a button carries are the typed grammar's (bot.commands), read when a click comes:
@@ -169,14 +170,20 @@ class LogOneToOne:
         return None
 
 
-Button = ReferralStatus | ReferralSnooze | RsvpAnswer | ThankGiver | AllowSeat | LogOneToOne
+Button = Union[
+    ReferralStatus, ReferralSnooze, RsvpAnswer, ThankGiver, AllowSeat, LogOneToOne, "SwapButton"
+]
 KINDS = (ReferralStatus, ReferralSnooze, RsvpAnswer, ThankGiver, AllowSeat, LogOneToOne)
 
 
 def parse(action_id: str) -> Button | None:
     """The button a click's id names, or None for one that no longer applies (or never did)."""
+    # a slot swap's Accept/Decline lives beside its wording (bot/features/presenters), which
+    # imports bot.messages, which imports this module: looked up when a click comes
+    from bot.features.presenters.messages import SwapButton
+
     parts = action_id.split(":")
-    for kind in KINDS:
+    for kind in (*KINDS, SwapButton):
         button = kind.parse(parts)
         if button is not None:
             return button

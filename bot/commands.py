@@ -16,9 +16,12 @@ from bot.features.home.commands import HomeCommand
 from bot.features.insight.commands import InsightCommand
 from bot.features.leadership.commands import LeadershipCommand
 from bot.features.meetings.commands import MeetingCommand
+from bot.features.presenters.commands import PresenterCommand
 from bot.features.privacy.commands import PrivacyCommand
 from bot.features.referrals.commands import ReferralCommand
+from bot.features.renewals.commands import RenewalCommand
 from bot.features.roster.commands import RosterCommand
+from bot.features.visitors.commands import VisitorCommand
 
 Command = (
     RosterCommand
@@ -31,4 +34,7 @@ Command = (
     | HelpCommand
     | HomeCommand
     | LeadershipCommand
+    | PresenterCommand
+    | VisitorCommand
+    | RenewalCommand
 )

@@ -31,7 +31,15 @@ REMINDER_EVENING = "reminder.evening"
 REMINDER_BEFORE = "reminder.before"
 RECAP = "recap.weekly"
 ACCOUNTABILITY = "nudge.accountability"
-MEETING_KINDS = (REMINDER_EVENING, REMINDER_BEFORE, RECAP, ACCOUNTABILITY)
+# the leadership team's week (bot/features): the presenter and educator are reminded a week
+# before and the evening before; the visitor host hears who is expected the evening before
+PRESENTER_WEEK = "presenter.week_before"
+PRESENTER_EVE = "presenter.day_before"
+VISITORS_EXPECTED = "visitors.expected"
+WEEK_KINDS = (PRESENTER_WEEK, PRESENTER_EVE, VISITORS_EXPECTED)
+MEETING_KINDS = (REMINDER_EVENING, REMINDER_BEFORE, RECAP, ACCOUNTABILITY, *WEEK_KINDS)
+EVENING_DEFAULT = time(18, 0)
+WEEK_KINDS_GRACE = timedelta(hours=12)  # planned late, these DMs still go (not a reminder)  # the evening before, when the group's reminder is off
 
 # monthly work, one row per group and month ("2026-12")
 RECAP_MONTHLY = "recap.monthly"
@@ -106,6 +114,9 @@ def meeting_times(
     out[RECAP] = meeting_at + sched.recap_lag
     if sched.accountability:
         out[ACCOUNTABILITY] = out.get(REMINDER_EVENING, meeting_at - timedelta(hours=24))
+    evening = hhmm(sched.evening_before) if sched.evening_before else EVENING_DEFAULT
+    out[PRESENTER_WEEK] = local_instant(day - timedelta(days=7), evening, tz)
+    out[PRESENTER_EVE] = out[VISITORS_EXPECTED] = local_instant(day - timedelta(days=1), evening, tz)
     return out
 
 
@@ -122,7 +133,11 @@ async def plan_meeting(
     sched = group_schedule(settings, await tx.groups.settings(group.id))
     day = meeting_date(group.meeting, at)
     for kind, due in meeting_times(sched, at, group.tz, day).items():
-        if due >= now:
+        if kind in WEEK_KINDS and now - WEEK_KINDS_GRACE < due <= now:
+            # a presenter's week-before DM can fall due at the very moment of the run that
+            # plans it (a 19:00 meeting's hour-before reminder): it goes a moment later
+            await tx.due.add(group.id, kind, 0, meeting_key(at), _ts(now) + 1)
+        elif due >= now:
             await tx.due.add(group.id, kind, 0, meeting_key(at), _ts(due))
     return at
 

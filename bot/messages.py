@@ -408,14 +408,18 @@ def meeting_reminder(
     last_week: Stats,
     day: str,
     substitutes: Rich | None = None,
+    featured: Rich | None = None,
 ) -> OutMessage:
     """`asks` are members' `ask_line`s (made once for all of the group's messages);
-    `substitutes`, the line of substitutes expected (bot/features/leadership)."""
+    `substitutes`, the line of substitutes expected (bot/features/leadership); `featured`
+    names this week's presenter and educator, with their topics."""
     head = "⏰ Starting soon: " if soon else "📅 Reminder: "
     text = lit(head) + fmt("{g} meets ", g=group.name) + when(meeting_at, group.tz)
     if group.meeting and group.meeting.where:
         text = text + fmt(" at {w}", w=group.meeting.where)
     text = text + lit(".")
+    if featured:
+        text = text + featured
     if asks:
         text = (
             text
@@ -627,11 +631,16 @@ def forgotten(self_: bool) -> OutMessage:
 
 
 # --- monthly -------------------------------------------------------------------------------
-def monthly_recap(group: Group, weeks: int, numbers: str, chart: str | None) -> OutMessage:
+def monthly_recap(
+    group: Group, weeks: int, numbers: str, chart: str | None, renewals: Rich | None = None
+) -> OutMessage:
+    """`renewals`: the members whose membership renews this month, by name only."""
     text = fmt(
         f"📈 {{g}}, the last {count(weeks, 'week')} (referrals, leads, closed business):\n",
         g=group.name,
     ) + lit(numbers)
+    if renewals:
+        text = text + renewals
     return notice(text, "recap.monthly", attachments=(chart,) if chart else ())
 
 

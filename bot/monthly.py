@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot import due, files, messages
 from bot.chart import WeekNumbers, can_draw, chart_numbers_text, weekly_chart
+from bot.features.renewals import due as renewals_due
 from bot.messages import count
 from bot.model import DueState, Group
 from bot.money import locale_of
@@ -116,7 +117,8 @@ async def _recap(w: Work, group: Group, month: str, early: str | None) -> str:
     weeks = [WeekNumbers(d, r, ld, c) for d, (r, ld, c) in zip(mondays, numbers, strict=True)]
     locale = locale_of(group)
     text = chart_numbers_text(weeks, group.currency, locale)
-    plain = messages.monthly_recap(group, len(weeks), text, None)
+    due_now = await renewals_due.line(w, group, month)
+    plain = messages.monthly_recap(group, len(weeks), text, None, due_now)
     posted = _fingerprint(plain)
     if early is not None and early.endswith(posted):
         return f"{posted} when it ran early; unchanged"
@@ -130,7 +132,7 @@ async def _recap(w: Work, group: Group, month: str, early: str | None) -> str:
     folder = files.group_folder(w.settings, group.id)
     chart = folder / f"chart-{month}.png"
     title = f"{group.name}: the last {count(len(weeks), 'week')}"
-    with_chart = messages.monthly_recap(group, len(weeks), text, str(chart))
+    with_chart = messages.monthly_recap(group, len(weeks), text, str(chart), due_now)
 
     def draw(ts: int = w.ts) -> Callable[[UnitOfWork], Awaitable[None]]:
         message = plain

@@ -24,9 +24,12 @@ from bot.features.home.specs import SPECS as HOME
 from bot.features.insight.specs import SPECS as INSIGHT
 from bot.features.leadership.specs import SPECS as LEADERSHIP
 from bot.features.meetings.specs import SPECS as MEETINGS
+from bot.features.presenters.specs import SPECS as PRESENTERS
 from bot.features.privacy.specs import SPECS as PRIVACY
 from bot.features.referrals.specs import SPECS as REFERRALS
+from bot.features.renewals.specs import SPECS as RENEWALS
 from bot.features.roster.specs import SPECS as ROSTER
+from bot.features.visitors.specs import SPECS as VISITORS
 from bot.grammar import ParseError
 from bot.messages import slash
 
@@ -51,6 +54,7 @@ HELP_ORDER = (
     "rsvp",
     "attendance",
     "visitor",
+    "visitors",
     "export",
     "my-data",
     "forget-me",
@@ -61,6 +65,12 @@ HELP_ORDER = (
     "admins",
     "admin",
     "seat",
+    # the leadership team's week (issue 18)
+    "presenter",
+    "presenters",
+    "educator",
+    "educators",
+    "member",
 )
 
 
@@ -72,7 +82,19 @@ def _in_help_order(*slices: tuple[CommandSpec, ...]) -> tuple[CommandSpec, ...]:
 
 # every command, from the slices, in the order /rapport help lists them
 SPECS: tuple[CommandSpec, ...] = _in_help_order(
-    ROSTER, REFERRALS, MEETINGS, INSIGHT, ADMIN, ATTENDANCE, PRIVACY, HELP, HOME, LEADERSHIP
+    ROSTER,
+    REFERRALS,
+    MEETINGS,
+    INSIGHT,
+    ADMIN,
+    ATTENDANCE,
+    VISITORS,
+    PRIVACY,
+    HELP,
+    HOME,
+    LEADERSHIP,
+    PRESENTERS,
+    RENEWALS,
 )
 
 

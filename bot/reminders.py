@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from bot import batch, due, messages
 from bot.events import MeetingChanged
 from bot.features.leadership.messages import expected_substitutes
+from bot.features.presenters import messages as slot_words
+from bot.features.renewals.leave import on_leave
 from bot.model import DueState, Group, Member, seat_key
 from bot.out import OutMessage
 from bot.ports import DueItem
@@ -93,6 +95,12 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
             group.id, None, int((at - timedelta(days=7)).timestamp()), w.ts
         )
         subs = await w.tx.palms.substitutes(group.id, day.isoformat())
+        by_id = {m.id: m for m in members}
+        featured = [
+            (s.slot, by_id[s.member_id].user, s.topic)
+            for s in await w.tx.slots.on_day(group.id, day.isoformat())
+            if s.member_id in by_id
+        ]
         await w.post(
             group,
             messages.meeting_reminder(
@@ -104,6 +112,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 last,
                 day.isoformat(),
                 expected_substitutes(members, subs) if subs else None,
+                slot_words.reminder_lines(featured),
             ),
         )
         return Outcome(DueState.DONE)
@@ -153,14 +162,16 @@ async def _accountability(w: Work, group: Group, at: datetime, week: int) -> Non
     with_asks = [m for m in members if m.ask]
     lines = await _ask_lines(w, group, with_asks)
     gave = await w.tx.numbers.givers_since(group.id, since)  # one read for the group, not one each
+    assert group.meeting is not None
+    resting = await on_leave(w.tx, group.id, meeting_date(group.meeting, at))
     # quiet hours end alike for everyone with the same hours and zone (most keep the group's)
     quiet: dict[tuple[str | None, str | None], int | None] = {}
     nudges: list[tuple[Member, OutMessage, int | None]] = []
     for m in members:
         if m.joined_at > since:
             continue  # new members get a few weeks' grace
-        if m.id in gave:
-            continue
+        if m.id in gave or m.id in resting:
+            continue  # (a member on leave is not nudged)
         others = [o for o in with_asks if o.id != m.id]
         if not others:
             continue

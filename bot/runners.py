@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot import due, monthly, nudges, reminders
+from bot.features.presenters import due as presenter_dms
+from bot.features.renewals import due as renewals
+from bot.features.visitors import schedule as visitors
 from bot.model import DueState, Group
 from bot.ports import DueItem
 from bot.reminders import Outcome
@@ -18,6 +21,12 @@ RUNNERS: dict[str, Runner] = {
     **{kind: reminders.run for kind in (*due.MEETING_KINDS, due.REPLAN)},
     **{kind: monthly.run for kind in due.MONTHLY_KINDS},
     **{kind: nudges.run for kind in due.REFERRAL_KINDS},
+    # the leadership team's week (issue 18): planned with the meeting's work, run apart
+    due.PRESENTER_WEEK: presenter_dms.run,
+    due.PRESENTER_EVE: presenter_dms.run,
+    due.VISITORS_EXPECTED: visitors.run_expected,
+    **{kind: visitors.run for kind in visitors.VISITOR_KINDS},
+    renewals.RENEWAL_NOTICE: renewals.run,
 }
 
 

@@ -13,6 +13,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypedDict, TypeVar, Unpack
 
+from bot.features.presenters.store import SlotStore
+from bot.features.renewals.store import TermsStore
+from bot.features.visitors.store import VisitorStore
 from bot.model import (
     BusinessChange,
     ChannelRef,
@@ -640,6 +643,12 @@ class UnitOfWork(Protocol):
     def numbers(self) -> NumbersStore: ...
     @property
     def attendance(self) -> AttendanceStore: ...
+    @property
+    def slots(self) -> SlotStore: ...  # the presenter rotation
+    @property
+    def visitors(self) -> VisitorStore: ...  # the visitor pipeline
+    @property
+    def terms(self) -> TermsStore: ...  # renewals and leave
     @property
     def outbox(self) -> OutboxStore: ...
     @property

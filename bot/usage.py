@@ -13,9 +13,12 @@ from bot.features.home import messages as home_words
 from bot.features.insight import messages as insight_words
 from bot.features.leadership import messages as leadership_words
 from bot.features.meetings import messages as meetings_words
+from bot.features.presenters import messages as presenters_words
 from bot.features.privacy import messages as privacy_words
 from bot.features.referrals import messages as referrals_words
+from bot.features.renewals import messages as renewals_words
 from bot.features.roster import messages as roster_words
+from bot.features.visitors import messages as visitors_words
 from bot.messages import DAY_SOON, TODAY, YEAR_START, reply, slash
 from bot.out import OutMessage
 from bot.text import fmt, lit
@@ -32,6 +35,9 @@ USAGE: dict[str, tuple[str, str, str]] = {
     **help_words.USAGE,
     **home_words.USAGE,
     **leadership_words.USAGE,
+    **visitors_words.USAGE,
+    **presenters_words.USAGE,
+    **renewals_words.USAGE,
 }
 
 

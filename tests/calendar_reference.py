@@ -20,6 +20,11 @@ EVENING = "reminder.evening"
 BEFORE = "reminder.before"
 RECAP = "recap.weekly"
 ACCOUNTABILITY = "nudge.accountability"
+# the leadership team's week: the presenter a week before and the evening before (at the
+# evening reminder's time, 18:00 when it is off), the visitor host the evening before
+PRESENTER_WEEK = "presenter.week_before"
+PRESENTER_EVE = "presenter.day_before"
+VISITORS_EXPECTED = "visitors.expected"
 MONTHLY = "recap.monthly"
 SUGGEST = "suggest.one_to_one"
 
@@ -96,6 +101,10 @@ def meeting_work(s: SetUp, day: date, meeting: datetime) -> dict[str, datetime]:
         out[BEFORE] = meeting - timedelta(hours=s.hours_before)
     out[RECAP] = meeting + timedelta(hours=s.recap_hours)
     out[ACCOUNTABILITY] = out.get(EVENING, meeting - timedelta(hours=24))
+    h, m = hm(s.evening or "18:00")
+    out[PRESENTER_WEEK] = instant(datetime.combine(day - timedelta(days=7), time(h, m)), s.zone)
+    out[PRESENTER_EVE] = instant(datetime.combine(day - timedelta(days=1), time(h, m)), s.zone)
+    out[VISITORS_EXPECTED] = out[PRESENTER_EVE]
     return out
 
 
@@ -103,7 +112,7 @@ def weekly_plan(s: SetUp, set_at: datetime, until: datetime) -> list[tuple[str, 
     """Every piece of meeting work from a meeting set at `set_at`, due by `until`: work
     already due when the meeting was set is not done."""
     out = []
-    for day, meeting in meetings(s, set_at, until + timedelta(days=3)):
+    for day, meeting in meetings(s, set_at, until + timedelta(days=8)):  # (a week ahead)
         for kind, due in meeting_work(s, day, meeting).items():
             if set_at <= due <= until:
                 out.append((kind, due))

@@ -11,6 +11,7 @@ from typing import get_args
 import pytest
 import yaml
 
+from adapters.discord.chapter import chapter_group
 from adapters.discord.leadership import leadership_group
 from adapters.discord.rapport import rapport_group
 from adapters.discord.slash import direct_commands
@@ -69,6 +70,9 @@ def test_every_command_is_registered_on_discord() -> None:
                 group, _, sub = place.partition(" ")
                 if group == "/leadership":  # a command of its own beside /rapport
                     assert sub in {c.name for c in leadership_group().commands}, place
+                    continue
+                if group == "/chapter":  # the leadership team's week, beside /rapport too
+                    assert sub in {c.name for c in chapter_group().commands}, place
                     continue
                 assert sub in {c.name for c in under[group].commands}, place  # type: ignore[union-attr]
         else:

@@ -66,7 +66,9 @@ async def test_a_tick_runs_the_due_work_and_returns_how_many_pieces_ran(
     assert messenger.sent == []
 
     clock.set(sast(2026, 12, 1, 18))
-    assert await scheduler.tick() == 2  # the evening reminder, and the accountability nudges
+    # the evening reminder, the accountability nudges, the presenter's and the visitor
+    # host's DMs (nobody presents and no visitor is expected: nothing to send)
+    assert await scheduler.tick() == 4
     await core.settle()  # the dispatcher delivers what they queued
     assert [(s.to, s.text.splitlines()[0]) for s in messenger.sent] == [
         (channel(), "📅 Reminder: Breakfast Club meets Wed 2 Dec 07:00 at The Oaks.")
@@ -111,7 +113,7 @@ async def test_a_failing_tick_is_logged_returns_zero_and_the_next_tick_tries_aga
     assert messenger.sent == []
 
     clock.advance(seconds=TICK_SECONDS)
-    assert await scheduler.tick() == 2
+    assert await scheduler.tick() == 4  # (with the presenter's and visitor host's, empty)
     await core.settle()
     assert [s.message.kind for s in messenger.sent] == ["reminder.evening"]
 

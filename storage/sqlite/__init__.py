@@ -57,8 +57,11 @@ from storage.sqlite.requests import SqliteRequests
 from storage.sqlite.roles import SqliteRoles
 from storage.sqlite.seats import SqliteSeats
 from storage.sqlite.slack_installations import SqliteSlackInstallations
+from storage.sqlite.slots import SqliteSlots
+from storage.sqlite.terms import SqliteTerms
 from storage.sqlite.thanks import SqliteThanks
 from storage.sqlite.thread import SqliteThread
+from storage.sqlite.visitors import SqliteVisitors
 from storage.sqlite.workspaces import SqliteWorkspaces
 
 log = logging.getLogger(__name__)
@@ -125,6 +128,9 @@ class SqliteRepository:
     one_to_ones: SqliteOneToOnes
     numbers: SqliteNumbers
     attendance: SqliteAttendance
+    slots: SqliteSlots  # bot/features/presenters
+    visitors: SqliteVisitors  # bot/features/visitors
+    terms: SqliteTerms  # bot/features/renewals
     outbox: SqliteOutbox
     due: SqliteDue
     privacy: SqlitePrivacy
@@ -376,6 +382,9 @@ def _attach_stores(uow: SqliteRepository) -> None:
     uow.one_to_ones = SqliteOneToOnes(uow)
     uow.numbers = SqliteNumbers(uow)
     uow.attendance = SqliteAttendance(uow)
+    uow.slots = SqliteSlots(uow)
+    uow.visitors = SqliteVisitors(uow)
+    uow.terms = SqliteTerms(uow)
     uow.outbox = SqliteOutbox(uow)
     uow.due = SqliteDue(uow)
     uow.privacy = SqlitePrivacy(uow)

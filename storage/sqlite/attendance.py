@@ -55,16 +55,19 @@ class SqliteAttendance(Store):
 
     async def add_visitor(self, group_id: int, name: str, invited_by: int | None, now: int) -> None:
         await self._db.execute(
-            "INSERT INTO visitors (group_id, name, invited_by, at) VALUES (?, ?, ?, ?)",
-            (group_id, name, invited_by, now),
+            "INSERT INTO visitors (group_id, name, invited_by, at, status, status_at, attended_at)"
+            " VALUES (?, ?, ?, ?, 'attended', ?, ?)",
+            (group_id, name, invited_by, now, now, now),
         )
 
     async def visitors_between(
         self, group_id: int, since: int, until: int
     ) -> list[tuple[str, int | None]]:
+        """The visitors who came to a meeting in the window: recorded as attended, or moved
+        there along the pipeline (one who only said they would come is not welcomed)."""
         rows = await self._all(
-            "SELECT name, invited_by FROM visitors WHERE group_id = ? AND at >= ? AND at < ?"
-            " ORDER BY at, id",
+            "SELECT name, invited_by FROM visitors WHERE group_id = ? AND attended_at >= ?"
+            " AND attended_at < ? ORDER BY attended_at, id",
             (group_id, since, until),
         )
         return [(r["name"], r["invited_by"]) for r in rows]

@@ -205,7 +205,21 @@ class SqlitePrivacy(Store):
             ),
             "visitors_invited": _rows(
                 await self._all(
-                    "SELECT name, at FROM visitors WHERE invited_by = ? ORDER BY at", (member_id,)
+                    "SELECT name, status, at FROM visitors WHERE invited_by = ? ORDER BY at",
+                    (member_id,),
+                )
+            ),
+            "presenter_slots": _rows(
+                await self._all(
+                    "SELECT slot, day, topic FROM meeting_slots WHERE member_id = ? ORDER BY day",
+                    (member_id,),
+                )
+            ),
+            "renewal_and_leave": _rows(
+                await self._all(
+                    "SELECT renewal, leave_from, leave_until FROM member_terms"
+                    " WHERE member_id = ?",
+                    (member_id,),
                 )
             ),
         }
@@ -255,6 +269,9 @@ class SqlitePrivacy(Store):
             "UPDATE thanks SET note = NULL WHERE from_id = :m OR to_id = :m",
             "UPDATE closed_business SET note = NULL WHERE giver_id = :m OR receiver_id = :m",
             "UPDATE one_to_ones SET note = NULL WHERE member_a = :m OR member_b = :m",
+            # their presentation topics, renewal date and leave are theirs
+            "UPDATE meeting_slots SET topic = NULL, swap_to = NULL WHERE member_id = :m",
+            "DELETE FROM member_terms WHERE member_id = :m",
             # their own nudges, and reminders to thank them; the receivers of what they gave
             # are still reminded to follow up
             "UPDATE due_work SET state = 'cancelled', done_at = :now WHERE state = 'pending'"

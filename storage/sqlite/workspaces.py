@@ -101,7 +101,9 @@ class SqliteWorkspaces(Store):
                 "UPDATE thanks SET note = NULL WHERE group_id = :g",
                 "UPDATE closed_business SET note = NULL WHERE group_id = :g",
                 "UPDATE one_to_ones SET note = NULL WHERE group_id = :g",
-                "UPDATE visitors SET name = :erased WHERE group_id = :g",
+                "UPDATE visitors SET name = :erased, email = NULL, phone = NULL, note = NULL"
+                " WHERE group_id = :g",
+                "UPDATE meeting_slots SET topic = NULL WHERE group_id = :g",
                 "DELETE FROM seat_requests WHERE group_id = :g",
                 # nothing plans its work again: no meeting, and what a worker still holds
                 # (or died holding) loses its claim, so what that worker planned is undone

@@ -160,6 +160,7 @@ async def test_the_real_client_uploads_its_commands_once(discord_api, database, 
         "onetoone",
         "rapport",
         "leadership",
+        "chapter",
     ]
     referral = put.body[0]
     assert referral["contexts"] == [0]  # guild only: a group lives in a server

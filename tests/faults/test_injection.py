@@ -91,7 +91,7 @@ TAILS = {
     "thanks note": MAX_TEXT,
     "1-2-1 note": MAX_TEXT,
     "ask": MAX_TEXT,
-    "visitor": MAX_NAME,
+    "visitor": MAX_CLASSIFICATION,  # a visitor's trade (their name gives up email and phone)
     "place": MAX_NAME * 2,
     "seat": MAX_CLASSIFICATION,
     "group name": MAX_NAME,
@@ -167,7 +167,7 @@ async def test_hostile_text_is_stored_as_typed_and_renders_inert_on_every_platfo
     await say("bob", f"/referrals update 1 contacted -- {typed}")
     await say("bob", f"/thanks @alice 1 -- {typed}")
     await say("alice", f"/onetoone @carol -- {typed}")
-    await say("alice", "/rapport visitor " + typed)
+    await say("alice", "/rapport visitor Jane Visitor -- " + typed)
     await say("erin", "/rapport join " + typed)
     await say(EVIL, "/referral @bob Pat Oh pat@oh.example -- from mallory", evil)
     await say(EVIL, "/thanks @alice -- " + typed, evil)
@@ -197,7 +197,7 @@ async def test_hostile_text_is_stored_as_typed_and_renders_inert_on_every_platfo
     assert ask == expected["ask"]  # None: too long, refused
     seat = await rows(core, "SELECT classification FROM members WHERE user_id = 'erin'")
     assert seat == ([(expected["classification"],)] if expected["classification"] else [])
-    visitors = await rows(core, "SELECT name FROM visitors")
+    visitors = await rows(core, "SELECT classification FROM visitors")
     assert visitors == ([(expected["visitor"],)] if expected["visitor"] else [])
     meeting = await rows(
         core, "SELECT meeting_where FROM groups WHERE id = 1 AND meeting_time IS NOT NULL"

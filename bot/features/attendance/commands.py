@@ -1,4 +1,5 @@
-"""Who comes, as typed: /rapport rsvp, attendance and visitor, and the Command types they make."""
+"""Who comes, as typed: /rapport rsvp and attendance, and the Command types they make (visitors
+are bot/features/visitors)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from bot.grammar import (
     ATTENDANCE_WORDS,
     MAX_NAME,
     RSVP_WORDS,
-    MentionToken,
     ParseError,
     Who,
     clean,
@@ -21,12 +21,6 @@ from bot.grammar import (
 
 # a substitute's name after their member: substitute @dave "Sam Jones"
 SUB_NAME = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
-
-
-@dataclass(frozen=True)
-class RecordVisitor:
-    name: str
-    invited_by: Who | None = None  # None: the member who typed it invited them
 
 
 @dataclass(frozen=True)
@@ -50,28 +44,6 @@ class MarkAttendance:
     confirm: bool = False
     # who came in a member's place: (index in `marks` of their substitute mark, name)
     sub_names: tuple[tuple[int, str], ...] = ()
-
-
-# "Ann O'Connor invited by @lena", "… (invited by @lena)", "…, invited by: @lena"
-INVITED_BY = re.compile(
-    r"(?:^|\s*[,;]\s*|\s+)[(\[]?\s*invited\s+by\s*:?\s*(?P<who>[^()\[\]]*?)\s*[)\]]?\s*$",
-    re.IGNORECASE,
-)
-
-
-def parse_visitor(rest: str) -> AttendanceCommand:
-    text = rest.strip()
-    inviter: MentionToken | None = None
-    m = INVITED_BY.search(text)
-    if m:
-        inviter, after = take_mention(m.group("who"))
-        if inviter is None or clean(after):
-            raise ParseError("visitor", "Write who invited them as a mention: invited by @bob.")
-        text = text[: m.start()]
-    name = clean(text)
-    if not name:
-        raise ParseError("visitor", "Give the visitor's name, e.g. /rapport visitor Jane Smith.")
-    return RecordVisitor(limit(name, MAX_NAME, "The visitor's name", "visitor"), inviter)
 
 
 def parse_rsvp(rest: str) -> AttendanceCommand:
@@ -136,4 +108,4 @@ def parse_attendance(rest: str) -> AttendanceCommand:
 
 
 # every Command this slice's parsers make
-AttendanceCommand = RecordVisitor | Rsvp | ShowAttendance | MarkAttendance
+AttendanceCommand = Rsvp | ShowAttendance | MarkAttendance

@@ -1,4 +1,5 @@
-"""Handlers for who comes to the meeting: RSVPs, the admin's attendance record, visitors.
+"""Handlers for who comes to the meeting: RSVPs and the admin's attendance record (visitors
+are bot/features/visitors).
 
 An RSVP is what a member said they would do; attendance is what the admin confirmed. Only
 confirmed attendance counts toward a member's light, and a meeting nobody confirmed for a
@@ -11,8 +12,9 @@ from datetime import date, datetime
 
 from bot import messages
 from bot.features.attendance import messages as attendance_messages
-from bot.features.attendance.commands import MarkAttendance, RecordVisitor, Rsvp, ShowAttendance
+from bot.features.attendance.commands import MarkAttendance, Rsvp, ShowAttendance
 from bot.features.leadership import attendance as palms
+from bot.features.renewals.leave import on_leave
 from bot.model import Group, UserRef
 from bot.out import OutMessage
 from bot.schedule import last_meeting, local_date, next_meeting
@@ -75,17 +77,21 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
     if day > local_date(w.now, group.tz):
         raise Refusal(attendance_messages.attendance_future(day.isoformat()))
     key = day.isoformat()
+    resting = await on_leave(w.tx, group.id, day)  # a member on leave is never counted absent
     if cmd.confirm:
         for member_id, (answer, status) in (await w.tx.attendance.on_day(group.id, key)).items():
             if answer and status is None:
                 confirmed = {"attending": "present", "substitute": "substitute"}.get(
                     answer, "absent"
                 )
-                await w.tx.attendance.set_status(group.id, member_id, key, confirmed)
+                if not (confirmed == "absent" and member_id in resting):
+                    await w.tx.attendance.set_status(group.id, member_id, key, confirmed)
     named = dict(cmd.sub_names)
     for i, (status, who) in enumerate(cmd.marks):
         assert isinstance(who, UserRef)
         member = await w.member_of(group, who)
+        if status == "absent" and member.id in resting:
+            continue
         await w.tx.attendance.set_status(group.id, member.id, key, status)
         if i in named:
             await palms.name_substitute(w, group, member, key, named[i])
@@ -95,14 +101,3 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
     subs = await palms.substitute_names(w, group, key)
     members = await w.tx.members.of_group(group.id)
     return [attendance_messages.attendance_view(key, members, records, saved=True, subs=subs)]
-
-
-async def record_visitor(w: Work, cmd: RecordVisitor) -> list[OutMessage]:
-    group = await w.group()
-    me = await w.actor(group)
-    inviter = me
-    if cmd.invited_by is not None:
-        assert isinstance(cmd.invited_by, UserRef)
-        inviter = await w.member_of(group, cmd.invited_by)
-    await w.tx.attendance.add_visitor(group.id, cmd.name, inviter.id, w.ts)
-    return [attendance_messages.visitor_recorded(cmd.name, inviter.user)]

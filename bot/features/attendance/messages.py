@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.messages import error, reply
-from bot.model import Member, UserRef
+from bot.model import Member
 from bot.out import Field, OutMessage
 from bot.text import Rich, fmt, listing, lit, named
 
@@ -20,11 +20,6 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "attendance confirm absent @dave late @erin",
         "the admin records who came in PALMS terms: present, absent, late, medical (excused),"
         " substitute (confirm turns RSVPs into attendance)",
-    ),
-    "visitor": (
-        "visitor <name> [(invited by @member)]",
-        "visitor Ann O'Connor (invited by @bob)",
-        "record a visitor and credit who invited them",
     ),
 }
 
@@ -102,12 +97,3 @@ def attendance_view(
     return reply(head, "attendance", fields=fields)
 
 
-def visitor_recorded(name: str, inviter: UserRef) -> OutMessage:
-    return reply(
-        fmt(
-            "Visitor {n} recorded, invited by {u}. The recap will welcome them.",
-            n=name,
-            u=named(inviter),
-        ),
-        "visitor.saved",
-    )

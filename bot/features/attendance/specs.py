@@ -1,4 +1,4 @@
-"""Who comes: rsvp, attendance and visitor."""
+"""Who comes: rsvp and attendance (visitors are bot/features/visitors)."""
 
 from __future__ import annotations
 
@@ -17,5 +17,4 @@ SPECS: tuple[CommandSpec, ...] = (
         },
         reads=reads(c.ShowAttendance),
     ),
-    CommandSpec("visitor", c.parse_visitor, {c.RecordVisitor: handlers.record_visitor}),
 )

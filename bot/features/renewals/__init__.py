@@ -1,0 +1,1 @@
+"""Members' renewal dates and leaves of absence, and what the membership committee is told."""

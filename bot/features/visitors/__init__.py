@@ -1,0 +1,1 @@
+"""The visitor pipeline: invited → confirmed → attended → applied → joined | declined."""
