@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import contacts, money
+from bot.features.calendar.commands import MeetingCalendar, MeetingFeed
 from bot.messages import DAY_SOON, TODAY, YEAR_START, slash
 from bot.model import Status, UserRef
 from bot.schedule import is_timezone
@@ -398,6 +399,8 @@ Command = (
     | AddAdmin
     | RemoveAdmin
     | AllowSeat
+    | MeetingCalendar
+    | MeetingFeed
 )
 
 
@@ -965,6 +968,14 @@ def parse_meeting(rest: str) -> Command:
                 "meeting", f"“{words[1][:20]}” is not a date; write it as YYYY-MM-DD."
             ) from None
         return SkipMeeting(skipped)
+    if sub == "ics" and len(words) == 1:
+        return MeetingCalendar()
+    if sub == "feed":
+        if len(words) == 2 and words[1].casefold() in ("on", "off"):
+            return MeetingFeed(words[1].casefold() == "on")
+        raise ParseError(
+            "meeting", f"Write {slash('meeting')} feed on or {slash('meeting')} feed off."
+        )
     raise ParseError("meeting", f"I don't know “{sub[:30]}” in {slash('meeting')}.")
 
 

@@ -86,9 +86,11 @@ USAGE: dict[str, tuple[str, str, str]] = {
         "log a 1-2-1 (with each member named); when you both log it, it counts once",
     ),
     "meeting": (
-        "meeting\nmeeting set <weekday> <HH:MM> [Area/City] [-- where]\nmeeting skip <YYYY-MM-DD>",
+        "meeting\nmeeting set <weekday> <HH:MM> [Area/City] [-- where]\nmeeting skip <YYYY-MM-DD>"
+        "\nmeeting ics\nmeeting feed on|off",
         "meeting set wednesday 07:00 Africa/Johannesburg -- The Oaks, Main Road",
-        "the next meeting; the admin sets the weekly meeting or skips a date",
+        "the next meeting, or as a calendar file (ics); the admin sets the weekly meeting,"
+        " skips a date, or turns the private calendar feed on or off",
     ),
     "stats": ("stats [@member]", "stats", "this week's and this quarter's numbers"),
     "leave": ("leave", "leave", "leave the group and free your seat"),
@@ -393,7 +395,8 @@ def group_created(group: Group) -> OutMessage:
         fmt(
             "{g} is set up in this channel and you are its admin. Next: take your own seat with"
             " /rapport join <classification>, set the weekly meeting with /rapport meeting set"
-            " <weekday> <HH:MM> <Area/City>, and invite members to /rapport join.",
+            " <weekday> <HH:MM> <Area/City> (then /rapport meeting ics puts it in your"
+            " calendar), and invite members to /rapport join.",
             g=group.name,
         ),
         "setup.done",

@@ -31,6 +31,8 @@ from bot import (
 )
 from bot import commands as c
 from bot.commands import Command, ParseError, clean
+from bot.features.calendar import handlers as calendar
+from bot.features.calendar.commands import MeetingCalendar, MeetingFeed
 from bot.messages import slash
 from bot.out import OutMessage
 from bot.schedule import local_date
@@ -134,8 +136,10 @@ SPECS: tuple[CommandSpec, ...] = (
             c.ShowMeeting: roster.show_meeting,
             c.SetMeeting: roster.set_meeting,
             c.SkipMeeting: roster.skip_meeting,
+            MeetingCalendar: calendar.meeting_ics,
+            MeetingFeed: calendar.meeting_feed,
         },
-        reads=_reads(c.ShowMeeting),
+        reads=_reads(c.ShowMeeting, MeetingCalendar),
     ),
     CommandSpec(
         "stats", c.parse_stats, {c.ShowStats: roster.show_stats}, reads=_reads(c.ShowStats)

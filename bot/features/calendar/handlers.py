@@ -1,0 +1,90 @@
+"""Handlers for the meeting in people's calendars: the .ics file and the private feed."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot import files, messages
+from bot.features.calendar import wording
+from bot.features.calendar.commands import MeetingCalendar, MeetingFeed
+from bot.features.calendar.ics import meeting_calendar
+from bot.model import Group
+from bot.out import OutMessage
+from bot.stores import UnitOfWork
+from bot.work import Refusal, Work
+
+log = logging.getLogger(__name__)
+
+FEED_PATH = "/calendar/{token}.ics"  # served by the Slack adapter's web server
+TOKEN_BYTES = 32
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a feed's token: its SHA-256, so the database never holds the URL."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def write_private(w: Work, group: Group, stem: str, suffix: str, data: bytes) -> Path:
+    """Write a file for the person who asked into the group's private folder, stamped by the
+    clock (the sweep deletes it after `[privacy] files_days`). Refuses, leaving nothing
+    half written, when the disk says no."""
+    local = w.now.astimezone(ZoneInfo(group.tz))
+    path = files.private_folder(w.settings, group.id) / (
+        f"{stem}-{local:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}{suffix}"
+    )
+    try:
+        with files.open_private(path, "wb") as f:
+            f.write(data)
+        files.stamp(path, w.ts)
+    except OSError as e:
+        path.unlink(missing_ok=True)
+        log.error("group %s: %s file failed: %s", group.id, suffix, e)
+        raise Refusal(messages.files_not_written(e.strerror or str(e))) from None
+    return path
+
+
+async def meeting_ics(w: Work, cmd: MeetingCalendar) -> list[OutMessage]:
+    group = await w.group()
+    await w.actor(group)
+    if group.meeting is None:
+        raise Refusal(wording.no_meeting_yet())
+    skips = await w.tx.groups.skips(group.id)
+    data = meeting_calendar(group, skips, w.now)
+    path = write_private(w, group, "meeting", ".ics", data)
+    return [wording.ics_ready(group.name, (str(path),), len(skips))]
+
+
+async def meeting_feed(w: Work, cmd: MeetingFeed) -> list[OutMessage]:
+    group = await w.group()
+    me = await w.actor(group)
+    if not me.is_admin:
+        raise Refusal(messages.admin_only("turn the calendar feed on or off"))
+    if not cmd.on:
+        return [wording.feed_off(await w.tx.calendar_feeds.drop(group.id))]
+    if group.platform != "slack":
+        raise Refusal(wording.feed_slack_only())
+    base = w.settings.slack.public_url.rstrip("/")
+    if not base:
+        raise Refusal(wording.feed_needs_public_url())
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    await w.tx.calendar_feeds.set(group.id, token_hash(token), w.ts)
+    return [wording.feed_on(base + FEED_PATH.format(token=token))]
+
+
+async def feed_calendar(tx: UnitOfWork, token: str, now: datetime) -> bytes | None:
+    """The calendar a feed's URL serves, or None when no group's feed has this token (never
+    was, or was turned off): the web server answers 404 and says nothing more."""
+    if not token or len(token) > 200:
+        return None
+    group_id = await tx.calendar_feeds.group_of(token_hash(token))
+    if group_id is None:
+        return None
+    group = await tx.groups.get(group_id)
+    if group is None or group.meeting is None:
+        return None
+    return meeting_calendar(group, await tx.groups.skips(group.id), now)
