@@ -276,8 +276,8 @@ def _slack(r: _Reader, section: dict[str, Any]) -> SlackSettings:
         if k not in (grace, "public_url")
     }
     days = r.positive_int(f"slack.{grace}", section.get(grace, SlackSettings.uninstall_grace_days))
-    url = r.text("slack.public_url", section.get("public_url", ""))
-    if url and not url.startswith(("https://", "http://")):
+    url = section.get("public_url", "")
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
         raise r.error("slack.public_url", f"must be an https:// URL like https://rapport.example (got {url!r})")
     return SlackSettings(**names, uninstall_grace_days=days, public_url=url.rstrip("/"))
 

@@ -53,10 +53,11 @@ async def test_an_older_database_is_upgraded_in_place_keeping_its_rows(database)
     await repo.atomic(lambda tx: tx.requests.save("kept", "[]", 1))
     await repo.close()
     conn = await asyncpg.connect(database)
-    try:  # back to schema 9: what 0010-0015 added taken away again
+    try:  # back to schema 9: what 0010-0019 added taken away again
         await conn.execute(
             "DROP TABLE business_events, slack_installations, slack_oauth_states,"
-            " workspace_departures;"
+            " workspace_departures, calendar_feeds, member_cards, keep_in_touch;"
+            " ALTER TABLE referrals DROP COLUMN source;"
             " ALTER TABLE groups DROP COLUMN delivery_problem;"
             " ALTER TABLE outbox DROP COLUMN parts_sent, DROP COLUMN lane, DROP COLUMN send_at,"
             " DROP COLUMN claim_token;"

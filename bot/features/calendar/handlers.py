@@ -15,7 +15,8 @@ from bot.features.calendar.commands import MeetingCalendar, MeetingFeed
 from bot.features.calendar.ics import meeting_calendar
 from bot.model import Group
 from bot.out import OutMessage
-from bot.stores import UnitOfWork
+from bot.ports import Clock
+from bot.stores import Repository, UnitOfWork
 from bot.work import Refusal, Work
 
 log = logging.getLogger(__name__)
@@ -88,3 +89,9 @@ async def feed_calendar(tx: UnitOfWork, token: str, now: datetime) -> bytes | No
     if group is None or group.meeting is None:
         return None
     return meeting_calendar(group, await tx.groups.skips(group.id), now)
+
+
+async def serve_feed(repo: Repository, clock: Clock, token: str) -> bytes | None:
+    """What GET /calendar/<token>.ics answers: the group's calendar as it is now, or None
+    (404) for a token no group's feed has. Reads only."""
+    return await repo.read(lambda tx: feed_calendar(tx, token, clock.now()))

@@ -1,0 +1,24 @@
+"""Where members look, on Discord: the meeting's calendar file arrives as an attachment on
+the private reply, and reads back as the weekly event."""
+
+from __future__ import annotations
+
+import icalendar
+
+from tests.discord_adapter.conftest import text
+from tests.discord_adapter.payloads import ALICE, BOB, slash
+
+
+async def test_the_meeting_ics_arrives_as_a_calendar_attachment(group, discord_api):
+    await group.type(
+        ALICE, "rapport", "meeting", "set", weekday="wednesday", time="07:00", timezone="UTC"
+    )
+    payload = await group.send(slash(BOB, "rapport", "meeting", "ics"))
+    [reply] = discord_api.private_replies(payload)
+    assert text(reply).startswith("Here is the weekly meeting as a calendar file")
+    [file] = reply["attachments"]
+    assert file["filename"].startswith("meeting-") and file["filename"].endswith(".ics")
+    cal = icalendar.Calendar.from_ical(discord_api.download(file))
+    [event] = cal.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Breakfast Club weekly meeting"
+    assert event["RRULE"]["BYDAY"] == ["WE"]
