@@ -17,6 +17,13 @@ from datetime import date
 
 from bot import contacts, money
 from bot.features.calendar.commands import MeetingCalendar, MeetingFeed
+from bot.features.cards.commands import (
+    AllCards,
+    SetCardPhone,
+    SetCardWebsite,
+    ShareCardEmail,
+    ShowCard,
+)
 from bot.messages import DAY_SOON, TODAY, YEAR_START, slash
 from bot.model import Status, UserRef
 from bot.schedule import is_timezone
@@ -401,6 +408,11 @@ Command = (
     | AllowSeat
     | MeetingCalendar
     | MeetingFeed
+    | ShowCard
+    | AllCards
+    | SetCardPhone
+    | SetCardWebsite
+    | ShareCardEmail
 )
 
 

@@ -49,9 +49,11 @@ USAGE: dict[str, tuple[str, str, str]] = {
     ),
     "profile": (
         "profile\nprofile @member\nprofile ask <the referral you want>\nprofile email <address>"
-        "\nprofile tz <Area/City>\nprofile quiet <HH:MM-HH:MM>\nprofile dm on|off",
+        "\nprofile tz <Area/City>\nprofile quiet <HH:MM-HH:MM>\nprofile dm on|off"
+        "\nprofile phone <number>|none\nprofile website <url>|none\nprofile share email on|off",
         "profile ask homeowners planning a kitchen remodel",
-        "show or change your ask, email, time zone, quiet hours and DMs; or read a member's ask",
+        "show or change your ask, email, time zone, quiet hours and DMs, and what your card"
+        " shares; or read a member's ask",
     ),
     "referral": (
         "referral @member <prospect name> [email] [phone] [-- what they need] [heat:1-5]",
@@ -166,6 +168,16 @@ USAGE.update(
             "admin add @member\nadmin remove @member",
             "admin add @bob",
             "an admin makes a member an admin too, or takes it back: hand over before you leave",
+        ),
+        "card": (
+            "card [@member]",
+            "card @bob",
+            "a member's card (seat, ask, the contact details they share) with a vCard file",
+        ),
+        "cards": (
+            "cards",
+            "cards",
+            "the group's card case: every member's card in one vCard file",
         ),
         "seat": (
             "seat allow @member",

@@ -33,6 +33,15 @@ from bot import commands as c
 from bot.commands import Command, ParseError, clean
 from bot.features.calendar import handlers as calendar
 from bot.features.calendar.commands import MeetingCalendar, MeetingFeed
+from bot.features.cards import handlers as cards
+from bot.features.cards import parsing as card_parsing
+from bot.features.cards.commands import (
+    AllCards,
+    SetCardPhone,
+    SetCardWebsite,
+    ShareCardEmail,
+    ShowCard,
+)
 from bot.messages import slash
 from bot.out import OutMessage
 from bot.schedule import local_date
@@ -84,7 +93,7 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec("join", c.parse_join, {c.Join: roster.join}),
     CommandSpec(
         "profile",
-        c.parse_profile,
+        card_parsing.parse_profile_with_card,
         {
             c.ShowProfile: roster.show_profile,
             c.SetAsk: roster.set_ask,
@@ -93,6 +102,9 @@ SPECS: tuple[CommandSpec, ...] = (
             c.SetQuietHours: roster.set_quiet,
             c.SetDirectMessages: roster.set_dm,
             c.SetSuggestions: roster.set_suggestions,
+            SetCardPhone: cards.set_phone,
+            SetCardWebsite: cards.set_website,
+            ShareCardEmail: cards.share_email,
         },
         reads=_reads(c.ShowProfile),
     ),
@@ -211,6 +223,20 @@ SPECS: tuple[CommandSpec, ...] = (
             c.RemoveAdmin: admins.remove_admin,
         },
         reads=_reads(c.ShowAdmins),
+    ),
+    CommandSpec(
+        "card",
+        card_parsing.parse_card,
+        {ShowCard: cards.show_card},
+        reads=_reads(ShowCard),
+        on_discord=("card show",),
+    ),
+    CommandSpec(
+        "cards",
+        card_parsing.parse_cards,
+        {AllCards: cards.all_cards},
+        reads=_reads(AllCards),
+        on_discord=("card all",),
     ),
     CommandSpec(
         "seat",

@@ -201,6 +201,19 @@ class SqlitePrivacy(Store):
                     "SELECT name, at FROM visitors WHERE invited_by = ? ORDER BY at", (member_id,)
                 )
             ),
+            "card": _rows(
+                await self._all(
+                    "SELECT phone, website, share_email FROM member_cards WHERE member_id = ?",
+                    (member_id,),
+                )
+            ),
+            "keep_in_touch": _rows(
+                await self._all(
+                    "SELECT name, every_weeks, last_at, created_at FROM keep_in_touch"
+                    " WHERE member_id = ? ORDER BY id",
+                    (member_id,),
+                )
+            ),
         }
 
     async def forget_member(self, member_id: int, now: int) -> None:
@@ -249,6 +262,12 @@ class SqlitePrivacy(Store):
             " 'nudge.thank') AND (target_id IN (SELECT id FROM referrals WHERE receiver_id = :m)"
             " OR (kind = 'nudge.thank'"
             "  AND target_id IN (SELECT id FROM referrals WHERE giver_id = :m)))",
+            # their card, and whom they keep in touch with (and its reminders)
+            "DELETE FROM member_cards WHERE member_id = :m",
+            "UPDATE due_work SET state = 'cancelled', done_at = :now WHERE state = 'pending'"
+            " AND kind = 'keep_in_touch'"
+            " AND target_id IN (SELECT id FROM keep_in_touch WHERE member_id = :m)",
+            "DELETE FROM keep_in_touch WHERE member_id = :m",
         ):
             await self._db.execute(sql, {"m": member_id, "now": now})
         # messages already sent or waiting name them: they go too

@@ -4,6 +4,7 @@ the private reply, and reads back as the weekly event."""
 from __future__ import annotations
 
 import icalendar
+import vobject
 
 from tests.discord_adapter.conftest import text
 from tests.discord_adapter.payloads import ALICE, BOB, slash
@@ -22,3 +23,20 @@ async def test_the_meeting_ics_arrives_as_a_calendar_attachment(group, discord_a
     [event] = cal.walk("VEVENT")
     assert str(event["SUMMARY"]) == "Breakfast Club weekly meeting"
     assert event["RRULE"]["BYDAY"] == ["WE"]
+
+
+async def test_a_members_card_arrives_with_its_vcard(group, discord_api):
+    await group.type(BOB, "card", "phone", number="+27 82 555 0134")
+    await group.type(BOB, "card", "share-email", on=True)
+    payload = await group.send(slash(ALICE, "card", "show", member=BOB))
+    [reply] = discord_api.private_replies(payload)
+    assert "Phone: +27 82 555 0134" in text(reply)
+    [file] = reply["attachments"]
+    assert file["filename"].endswith(".vcf")
+    card = vobject.readOne(discord_api.download(file).decode())
+    assert card.tel.value == "tel:+27825550134"
+    assert reply["allowed_mentions"]["parse"] == []
+    payload = await group.send(slash(ALICE, "card", "all"))
+    [reply] = discord_api.private_replies(payload)
+    [file] = reply["attachments"]
+    assert len(list(vobject.readComponents(discord_api.download(file).decode()))) >= 2
