@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import contacts, money
+from bot.features import sources
 from bot.features.calendar.commands import MeetingCalendar, MeetingFeed
 from bot.features.cards.commands import (
     AllCards,
@@ -118,6 +119,7 @@ class LogReferral:
     need: str | None = None
     heat: int | None = None
     inside: bool = False
+    source: str | None = None  # where the giver found it (bot.features.sources)
 
 
 @dataclass(frozen=True)
@@ -621,6 +623,10 @@ def parse_referral(rest: str) -> Command:
         raise ParseError("referral", "Start with the member you are referring to, e.g. @bob.")
     # heat: and inside: may stand anywhere, after the need too
     heat, body = _heat(rest, "referral")
+    try:
+        source, body = sources.take(body)
+    except sources.SourceProblem as e:
+        raise ParseError("referral", str(e)) from None
     inside = False
     im = INSIDE.search(body)
     if im:
@@ -643,6 +649,7 @@ def parse_referral(rest: str) -> Command:
         need=limit(need, MAX_TEXT, "What they need", "referral") if need else None,
         heat=heat,
         inside=inside,
+        source=source,
     )
 
 

@@ -15,6 +15,7 @@ import regex
 
 from bot import buttons
 from bot import money as amounts
+from bot.features import sources
 from bot.model import STATUS_LABEL, Group, Kind, Member, Referral, Stats, Status, UserRef
 from bot.out import Action, Field, OutMessage
 from bot.text import Link, Listing, Part, Rich, UserText, When, fmt, join, listing, lit, named
@@ -56,7 +57,8 @@ USAGE: dict[str, tuple[str, str, str]] = {
         " shares; or read a member's ask",
     ),
     "referral": (
-        "referral @member <prospect name> [email] [phone] [-- what they need] [heat:1-5]",
+        "referral @member <prospect name> [email] [phone] [-- what they need] [heat:1-5]"
+        " [source:client|contact-sphere|power-team|business|social|staff|friend|other]",
         "referral @bob Jane Roe jane@roe.example 082 555 1234 -- needs a new roof heat:4",
         "pass a referral: someone who expects the member's call",
     ),
@@ -571,6 +573,8 @@ def referral_fields(r: Referral) -> tuple[Field, ...]:
         fields.append(Field("Heat", lit(f"{r.heat}/5 ({HEAT[r.heat]})")))
     if r.inside:
         fields.append(Field("Inside", lit("the prospect is a member of this group")))
+    if r.source:
+        fields.append(Field("Found through", lit(sources.label(r.source))))
     fields.append(Field("Id", lit(f"#{r.id}")))
     return tuple(fields)
 
@@ -1722,6 +1726,7 @@ def export_ready(
         "leads": "lead",
         "closed_business": "closed business report",
         "closed_business_totals": "monthly total",
+        "referral_sources": "referral source",
         "one_to_ones": "1-2-1",
         "attendance": "attendance record",
     }

@@ -25,6 +25,7 @@ from bot.commands import (
     SkipMeeting,
 )
 from bot.events import MeetingChanged
+from bot.features import source_stats
 from bot.model import Group, Meeting, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.schedule import is_timezone, local_date, next_meeting, quarter_bounds, week_bounds
@@ -237,9 +238,11 @@ async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
     quarter = await w.tx.numbers.stats(
         group.id, who.id, int(q[0].timestamp()), int(q[1].timestamp())
     )
+    by_source = await w.tx.referrals.given_by_source(
+        who.id, int(q[0].timestamp()), int(q[1].timestamp())
+    )
     # a member's closed business amount is theirs alone
-    return [
-        messages.stats(
-            who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
-        )
-    ]
+    shown = messages.stats(
+        who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
+    )
+    return [source_stats.with_sources(shown, by_source)]

@@ -136,8 +136,13 @@ class ReferralStore(Protocol):
         now: int,
         request_key: str | None,
         heat_given: bool = True,
+        source: str | None = None,
     ) -> Referral: ...
     async def get(self, referral_id: int) -> Referral | None: ...
+    async def given_by_source(self, giver_id: int, since: int, until: int) -> dict[str, int]:
+        """What a member gave in [since, until) that said its source, counted by source."""
+        ...
+
     async def of_member(self, member_id: int, which: str, limit: int) -> list[Referral]:
         """A member's referrals and leads, newest first: given, received, open (received and
         not closed) or all. Newest is the last logged (the highest id), whatever the clock

@@ -40,3 +40,17 @@ async def test_a_members_card_arrives_with_its_vcard(group, discord_api):
     [reply] = discord_api.private_replies(payload)
     [file] = reply["attachments"]
     assert len(list(vobject.readComponents(discord_api.download(file).decode()))) >= 2
+
+
+async def test_a_referral_says_where_it_came_from(group, discord_api):
+    said = await group.type(
+        ALICE,
+        "referral",
+        member=BOB,
+        prospect="Jane Roe",
+        email="jane@roe.example",
+        source="power-team",
+    )
+    assert "#1" in said[0]
+    [dm] = discord_api.dms_to(BOB.id)
+    assert "Found through: their power team" in text(dm)
