@@ -25,6 +25,12 @@ from bot.features.cards.commands import (
     ShareCardEmail,
     ShowCard,
 )
+from bot.features.keep_in_touch.commands import (
+    AddKeepInTouch,
+    DoneKeepInTouch,
+    ListKeepInTouch,
+    RemoveKeepInTouch,
+)
 from bot.messages import DAY_SOON, TODAY, YEAR_START, slash
 from bot.model import Status, UserRef
 from bot.schedule import is_timezone
@@ -415,6 +421,10 @@ Command = (
     | SetCardPhone
     | SetCardWebsite
     | ShareCardEmail
+    | ListKeepInTouch
+    | AddKeepInTouch
+    | RemoveKeepInTouch
+    | DoneKeepInTouch
 )
 
 

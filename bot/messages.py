@@ -181,6 +181,13 @@ USAGE.update(
             "cards",
             "the group's card case: every member's card in one vCard file",
         ),
+        "keep-in-touch": (
+            "keep-in-touch\nkeep-in-touch add <name> every <N> weeks"
+            "\nkeep-in-touch done <number|name>\nkeep-in-touch remove <number|name>",
+            "keep-in-touch add Jane Roe every 6 weeks",
+            "up to ten people outside the group you stay top of mind with: a DM when one is"
+            " due, with your ask to mention (only you see it)",
+        ),
         "seat": (
             "seat allow @member",
             "seat allow @erin",

@@ -42,6 +42,14 @@ from bot.features.cards.commands import (
     ShareCardEmail,
     ShowCard,
 )
+from bot.features.keep_in_touch import handlers as keep_in_touch
+from bot.features.keep_in_touch.commands import (
+    AddKeepInTouch,
+    DoneKeepInTouch,
+    ListKeepInTouch,
+    RemoveKeepInTouch,
+)
+from bot.features.keep_in_touch.parsing import parse_keep_in_touch
 from bot.messages import slash
 from bot.out import OutMessage
 from bot.schedule import local_date
@@ -237,6 +245,19 @@ SPECS: tuple[CommandSpec, ...] = (
         {AllCards: cards.all_cards},
         reads=_reads(AllCards),
         on_discord=("card all",),
+    ),
+    CommandSpec(
+        "keep-in-touch",
+        parse_keep_in_touch,
+        {
+            ListKeepInTouch: keep_in_touch.show,
+            AddKeepInTouch: keep_in_touch.add,
+            RemoveKeepInTouch: keep_in_touch.remove,
+            DoneKeepInTouch: keep_in_touch.done,
+        },
+        aliases=("keepintouch", "keep"),
+        reads=_reads(ListKeepInTouch),
+        on_discord=("keep-in-touch list",),
     ),
     CommandSpec(
         "seat",

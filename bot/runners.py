@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot import due, monthly, nudges, reminders
+from bot.features.keep_in_touch import handlers as keep_in_touch
 from bot.model import DueState, Group
 from bot.ports import DueItem
 from bot.reminders import Outcome
@@ -18,6 +19,7 @@ RUNNERS: dict[str, Runner] = {
     **{kind: reminders.run for kind in (*due.MEETING_KINDS, due.REPLAN)},
     **{kind: monthly.run for kind in due.MONTHLY_KINDS},
     **{kind: nudges.run for kind in due.REFERRAL_KINDS},
+    keep_in_touch.KIND: keep_in_touch.run,
 }
 
 

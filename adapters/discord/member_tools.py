@@ -8,12 +8,13 @@ import discord
 from discord import app_commands
 
 from adapters.discord import refs, replies
+from bot.commands import MAX_NAME
 from bot.features.cards.commands import ShowCard
 
 
 def member_commands() -> list[app_commands.Group]:
     """Built per client, never at import time."""
-    return [_card()]
+    return [_card(), _keep_in_touch()]
 
 
 def _card() -> app_commands.Group:
@@ -52,3 +53,40 @@ def _card() -> app_commands.Group:
         await replies.run(interaction, f"/rapport profile share email {'on' if on else 'off'}")
 
     return card
+
+
+def _keep_in_touch() -> app_commands.Group:
+    group = app_commands.Group(
+        name="keep-in-touch",
+        description="People outside the group you stay top of mind with",
+        guild_only=True,
+    )
+
+    @group.command(name="list", description="Whom you keep in touch with (only you see it)")
+    async def list_(interaction: discord.Interaction) -> None:
+        await replies.run(interaction, "/rapport keep-in-touch")
+
+    @group.command(name="add", description="Add someone, with how often to be in touch")
+    @app_commands.describe(name="e.g. Jane Roe", weeks="Every how many weeks (1 to 52)")
+    async def add(
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, MAX_NAME],
+        weeks: app_commands.Range[int, 1, 52],
+    ) -> None:
+        await replies.run(interaction, f"/rapport keep-in-touch add {name} every {weeks} weeks")
+
+    @group.command(name="done", description="You were in touch: the next reminder moves on")
+    @app_commands.describe(who="Their number or name")
+    async def done(
+        interaction: discord.Interaction, who: app_commands.Range[str, 1, MAX_NAME]
+    ) -> None:
+        await replies.run(interaction, f"/rapport keep-in-touch done {who}")
+
+    @group.command(name="remove", description="Stop the reminders about someone")
+    @app_commands.describe(who="Their number or name")
+    async def remove(
+        interaction: discord.Interaction, who: app_commands.Range[str, 1, MAX_NAME]
+    ) -> None:
+        await replies.run(interaction, f"/rapport keep-in-touch remove {who}")
+
+    return group

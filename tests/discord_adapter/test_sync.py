@@ -104,6 +104,7 @@ async def test_the_real_client_uploads_its_commands_once(discord_api, tmp_path, 
         "onetoone",
         "rapport",
         "card",
+        "keep-in-touch",
     ]
     referral = put.body[0]
     assert referral["contexts"] == [0]  # guild only: a group lives in a server

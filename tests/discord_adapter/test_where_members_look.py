@@ -54,3 +54,13 @@ async def test_a_referral_says_where_it_came_from(group, discord_api):
     assert "#1" in said[0]
     [dm] = discord_api.dms_to(BOB.id)
     assert "Found through: their power team" in text(dm)
+
+
+async def test_keep_in_touch_on_discord_is_private(group, discord_api):
+    [added] = await group.type(ALICE, "keep-in-touch", "add", name="Jane Roe", weeks=6)
+    assert added.startswith("Added #1 Jane Roe, every 6 weeks")
+    [listed] = await group.type(ALICE, "keep-in-touch", "list")
+    assert "#1 Jane Roe" in listed
+    [theirs] = await group.type(BOB, "keep-in-touch", "list")
+    assert "nobody here yet" in theirs
+    assert all("Jane Roe" not in text(p) for p in discord_api.posts())
