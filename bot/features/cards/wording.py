@@ -50,7 +50,7 @@ def _missing(card: Card) -> str:
         lines.append(
             f"your profile email with {slash('profile')} share email on"
             if card.member.email
-            else f"an email with {slash('profile')} email <address> then share email on"
+            else f"an email with {slash('profile')} email <address> and {slash('profile')} share email on"
         )
     if not card.website:
         lines.append(f"a website with {slash('profile')} website <url>")
