@@ -29,10 +29,12 @@ class SqliteReferrals(Store):
         heat_given: bool = True,
         source: str | None = None,
     ) -> Referral:
+        # the source only when said: the statement is the same as before the column came
+        source_col, source_val = (", source", ", ?") if source is not None else ("", "")
         rid = await self._insert(
             "INSERT INTO referrals (group_id, giver_id, receiver_id, kind, prospect, email, phone,"
-            " need, heat, inside, created_at, updated_at, request_key, heat_given, source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" need, heat, inside, created_at, updated_at, request_key, heat_given{source_col})"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{source_val})",
             (
                 group_id,
                 giver_id,
@@ -48,7 +50,7 @@ class SqliteReferrals(Store):
                 now,
                 request_key,
                 int(heat_given),
-                source,
+                *((source,) if source is not None else ()),
             ),
         )
         referral = await self.get(rid)
