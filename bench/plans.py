@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.population import CACHE, Sizes, ensure, moments
-from bot.insight import period_bounds
+from bot.features.insight.handlers import period_bounds
 from bot.schedule import quarter_bounds, week_bounds
 from bot.service import DUE_BATCH, STALE_RUNNING_SECONDS
 from storage.sqlite import SqliteRepository

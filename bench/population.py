@@ -32,6 +32,7 @@ from pathlib import Path
 
 from bot import due
 from bot.config import Settings
+from bot.features.referrals import messages as referrals_messages
 from bot.model import Meeting, seat_key
 from bot.schedule import local_date, next_meeting
 from storage.sqlite import SqliteRepository, migrations
@@ -679,7 +680,6 @@ def _post_target(g: int) -> str:
 
 def _outbox_payloads() -> tuple[str, str]:
     """Real message payloads (what the core queues for a referral), reused for every row."""
-    from bot import messages
     from bot.model import Kind, Referral, Status, UserRef
 
     giver = UserRef("bench", "B00000", "U00000001", "Member 1")
@@ -703,6 +703,6 @@ def _outbox_payloads() -> tuple[str, str]:
         thanked_at=None,
     )
     return (
-        messages.referral_received_dm(r, giver).to_json(),
-        messages.referral_post(r, giver, receiver).to_json(),
+        referrals_messages.referral_received_dm(r, giver).to_json(),
+        referrals_messages.referral_post(r, giver, receiver).to_json(),
     )

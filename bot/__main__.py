@@ -94,7 +94,9 @@ def parser() -> argparse.ArgumentParser:
         help="copy a database into a new, empty one: SQLite to PostgreSQL or back (bot stopped)",
     )
     cp.add_argument("source", metavar="SRC", help="SQLite file or postgresql:// URL to copy")
-    cp.add_argument("target", metavar="DST", help="an empty (or new) SQLite file or PostgreSQL database")
+    cp.add_argument(
+        "target", metavar="DST", help="an empty (or new) SQLite file or PostgreSQL database"
+    )
     b = add("backup", help="copy the SQLite database, consistently, while the bot runs")
     b.add_argument("file", metavar="FILE", help="the copy to write (never an existing file)")
     b.add_argument("--db", metavar="FILE", help=DB_HELP)
@@ -102,8 +104,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 DB_HELP = (
-    "SQLite file or postgresql:// URL (default: RAPPORT_DATABASE, else the config's"
-    " database.path)"
+    "SQLite file or postgresql:// URL (default: RAPPORT_DATABASE, else the config's database.path)"
 )
 
 

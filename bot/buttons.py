@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from bot.model import Status
 
 if TYPE_CHECKING:
-    from bot.commands import Rsvp, SnoozeReferral, Thank, UpdateReferral
+    from bot.features.attendance.commands import Rsvp
+    from bot.features.referrals.commands import SnoozeReferral, Thank, UpdateReferral
 
 # The words a button carries are the typed grammar's (bot.commands), read when a click comes:
 # bot.commands imports bot.messages, which builds the buttons with this module.
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def _num(word: str) -> int | None:
     # an id as the typed grammar takes it: a forged or stale button with a huge number is a
     # button that no longer applies, not a number SQLite cannot hold
-    from bot.commands import ID
+    from bot.grammar import ID
 
     return int(word) if ID.fullmatch(word) and word.isdigit() else None
 
@@ -38,7 +39,7 @@ class ReferralStatus:
 
     @staticmethod
     def parse(parts: list[str]) -> ReferralStatus | None:
-        from bot.commands import STATUS_WORDS
+        from bot.grammar import STATUS_WORDS
 
         if len(parts) == 3 and parts[0] == "ref" and parts[2] in STATUS_WORDS:
             rid = _num(parts[1])
@@ -46,7 +47,7 @@ class ReferralStatus:
         return None
 
     def command(self) -> UpdateReferral:
-        from bot.commands import UpdateReferral
+        from bot.features.referrals.commands import UpdateReferral
 
         return UpdateReferral(self.referral_id, self.status)
 
@@ -64,7 +65,7 @@ class ReferralSnooze:
 
     @staticmethod
     def parse(parts: list[str]) -> ReferralSnooze | None:
-        from bot.commands import SNOOZES
+        from bot.grammar import SNOOZES
 
         if len(parts) == 4 and parts[0] == "ref" and parts[2] == "snooze" and parts[3] in SNOOZES:
             rid = _num(parts[1])
@@ -72,7 +73,8 @@ class ReferralSnooze:
         return None
 
     def command(self) -> SnoozeReferral:
-        from bot.commands import SNOOZES, SnoozeReferral
+        from bot.features.referrals.commands import SnoozeReferral
+        from bot.grammar import SNOOZES
 
         return SnoozeReferral(self.referral_id, SNOOZES[self.period])
 
@@ -90,7 +92,7 @@ class RsvpAnswer:
 
     @staticmethod
     def parse(parts: list[str]) -> RsvpAnswer | None:
-        from bot.commands import RSVP_WORDS
+        from bot.grammar import RSVP_WORDS
 
         if len(parts) == 3 and parts[0] == "rsvp" and parts[2] in RSVP_WORDS:
             try:
@@ -101,7 +103,7 @@ class RsvpAnswer:
         return None
 
     def command(self) -> Rsvp:
-        from bot.commands import Rsvp
+        from bot.features.attendance.commands import Rsvp
 
         return Rsvp(self.answer, self.day)
 
@@ -124,7 +126,7 @@ class ThankGiver:
         return None
 
     def command(self) -> Thank:
-        from bot.commands import Thank
+        from bot.features.referrals.commands import Thank
 
         return Thank(member=None, referral_id=self.referral_id)
 

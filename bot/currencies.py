@@ -7,8 +7,7 @@ comes from Babel through bot.money.
 
 from __future__ import annotations
 
-from bot import messages_records as words
-from bot import money
+from bot import currency_words, money
 from bot.model import Group
 from bot.out import OutMessage
 from bot.schedule import is_timezone
@@ -22,7 +21,7 @@ def for_new_group(w: Work, tz: str, asked: str | None) -> str:
     zone's, else the zone of the member setting it up (their platform's), else the config's."""
     if asked is not None:
         if not money.is_currency(asked):
-            raise Refusal(words.currency_unknown(asked))
+            raise Refusal(currency_words.currency_unknown(asked))
         return asked
     own = w.ctx.tz if w.ctx.tz and is_timezone(w.ctx.tz) else None
     return (
@@ -49,7 +48,7 @@ async def follow_zone(w: Work, group: Group) -> OutMessage | None:
     await w.tx.groups.set_currency(group.id, wanted)
     moved = await w.tx.groups.get(group.id)
     assert moved is not None
-    return words.currency_followed_zone(moved)
+    return currency_words.currency_followed_zone(moved)
 
 
 async def change_currency(w: Work, group: Group, code: str) -> OutMessage:
@@ -57,16 +56,16 @@ async def change_currency(w: Work, group: Group, code: str) -> OutMessage:
     currency would relabel them (and a total would add pounds to yen), so it is refused,
     naming how many there are and what to do."""
     if not money.is_currency(code):
-        raise Refusal(words.currency_unknown(code))
+        raise Refusal(currency_words.currency_unknown(code))
     if code != group.currency:
         recorded = await w.tx.business.count(group.id)
         if recorded:
-            raise Refusal(words.currency_in_use(group, code, recorded))
+            raise Refusal(currency_words.currency_in_use(group, code, recorded))
     await w.tx.groups.set_currency(group.id, code)
     await chosen(w, group)
     changed = await w.tx.groups.get(group.id)
     assert changed is not None
-    return words.currency_saved(changed)
+    return currency_words.currency_saved(changed)
 
 
 async def change_locale(w: Work, group: Group, name: str | None) -> OutMessage:
@@ -76,8 +75,8 @@ async def change_locale(w: Work, group: Group, name: str | None) -> OutMessage:
     else:
         found = money.known_locale(name)
         if found is None:
-            raise Refusal(words.locale_unknown(name))
+            raise Refusal(currency_words.locale_unknown(name))
     await w.tx.groups.set_locale(group.id, found)
     changed = await w.tx.groups.get(group.id)
     assert changed is not None
-    return words.locale_saved(changed)
+    return currency_words.locale_saved(changed)

@@ -1,271 +1,80 @@
-"""Every command Rapport knows, in one list.
+"""Every command Rapport knows, in one list, collected from the feature slices.
 
-A `CommandSpec` names a command as people type it (`/rapport <name>` or an alias), the parser
-that turns the rest of the line into a Command, and the handler of each Command type that
-parser makes. From this one list come the text grammar's tables (`parse`), the handler map
-the core dispatches on (`HANDLERS`), which commands only read (`READ_ONLY`), `/rapport help`
-(in this list's order) and the slash commands Slack registers besides `/rapport`. A command's
-usage line and example live in the wording catalogue (`messages.USAGE`) under its name; a
-test checks every spec has them, a handler for every type, and a Discord registration.
+Each slice (bot/features/<area>/specs.py) lists its commands as `CommandSpec`s: the name as
+people type it (`/rapport <name>` or an alias), the parser that turns the rest of the line into
+a Command, and the handler of each Command type that parser makes. From these comes `SPECS`, in
+the order /rapport help lists them, and from it the text grammar's tables (`parse`), the
+handler map the core dispatches on (`HANDLERS`), which commands only read (`READ_ONLY`),
+`/rapport help` and the slash commands Slack registers besides `/rapport`. A command's usage
+line and example live in its slice's wording catalogue (`USAGE` in its messages.py); a test
+checks every spec has them, a handler for every type, and a Discord registration.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
-from bot import (
-    admin,
-    admins,
-    attendance,
-    corrections,
-    insight,
-    members_data,
-    messages,
-    powerteams,
-    referrals,
-    roster,
-    seats,
-)
-from bot import commands as c
-from bot.commands import Command, ParseError, clean
-from bot.features.calendar import handlers as calendar
-from bot.features.calendar.commands import MeetingCalendar, MeetingFeed
-from bot.features.cards import handlers as cards
-from bot.features.cards import parsing as card_parsing
-from bot.features.cards.commands import (
-    AllCards,
-    SetCardPhone,
-    SetCardWebsite,
-    ShareCardEmail,
-    ShowCard,
-)
-from bot.features.keep_in_touch import handlers as keep_in_touch
-from bot.features.keep_in_touch.commands import (
-    AddKeepInTouch,
-    DoneKeepInTouch,
-    ListKeepInTouch,
-    RemoveKeepInTouch,
-)
-from bot.features.keep_in_touch.parsing import parse_keep_in_touch
+from bot.command_spec import CommandSpec, Handler
+from bot.commands import Command
+from bot.features.admin.specs import SPECS as ADMIN
+from bot.features.attendance.specs import SPECS as ATTENDANCE
+from bot.features.cards.specs import SPECS as CARDS
+from bot.features.help.commands import Help
+from bot.features.help.specs import SPECS as HELP
+from bot.features.insight.specs import SPECS as INSIGHT
+from bot.features.keep_in_touch.specs import SPECS as KEEP_IN_TOUCH
+from bot.features.meetings.specs import SPECS as MEETINGS
+from bot.features.privacy.specs import SPECS as PRIVACY
+from bot.features.referrals.specs import SPECS as REFERRALS
+from bot.features.roster.specs import SPECS as ROSTER
+from bot.grammar import ParseError
 from bot.messages import slash
-from bot.out import OutMessage
-from bot.schedule import local_date
-from bot.work import Work
 
-Handler = Callable[[Work, Any], Awaitable[list[OutMessage]]]
-
-
-@dataclass(frozen=True)
-class CommandSpec:
-    """One command: `name` as typed after /rapport, its `aliases`, its `parse` (the line
-    after the name → a Command), the `handlers` of the Command types it makes, which of those
-    only read (`reads`), whether it is also a slash command of its own (`/referral`), and
-    where Discord offers it if not as `/rapport <name>` (`on_discord`)."""
-
-    name: str
-    parse: Callable[[str], Command]
-    handlers: Mapping[type, Handler]
-    aliases: tuple[str, ...] = ()
-    reads: frozenset[type] = field(default_factory=frozenset)
-    own_slash: bool = False
-    # where Discord has it when not as /rapport <name> (Discord's tree is typed by hand)
-    on_discord: tuple[str, ...] = ()
-
-
-async def show_help(w: Work, cmd: c.Help) -> list[OutMessage]:
-    """`/rapport help`: every command in the registry's order, or one command's usage."""
-    if cmd.topic:
-        return [messages.help_topic(cmd.topic, local_date(w.now, w.settings.timezone))]
-    return [messages.help_all([s.name for s in SPECS if s.name != "help"] + ["help"])]
-
-
-def parse_help(rest: str) -> Command:
-    topic = clean(rest).lstrip("/").casefold()
-    if topic.startswith("rapport "):
-        topic = topic[len("rapport ") :]
-    # "help admin add" is the help for admin
-    topic = topic.split(" ")[0]
-    return c.Help(COMMANDS.get(topic, topic) or None)
+# the order /rapport help lists them in; a command not named here follows these
+HELP_ORDER = (
+    "setup",
+    "join",
+    "profile",
+    "referral",
+    "lead",
+    "referrals",
+    "thanks",
+    "onetoone",
+    "meeting",
+    "stats",
+    "leave",
+    "remove",
+    "settings",
+    "leaderboard",
+    "lights",
+    "rsvp",
+    "attendance",
+    "visitor",
+    "export",
+    "my-data",
+    "forget-me",
+    "forget",
+    "help",
+    "gaps",
+    "roster",
+    "admins",
+    "admin",
+    "card",
+    "cards",
+    "keep-in-touch",
+    "seat",
+)
 
 
-def _reads(*types: type) -> frozenset[type]:
-    return frozenset(types)
+def _in_help_order(*slices: tuple[CommandSpec, ...]) -> tuple[CommandSpec, ...]:
+    specs = [s for one in slices for s in one]
+    place = {name: i for i, name in enumerate(HELP_ORDER)}
+    return tuple(sorted(specs, key=lambda s: place.get(s.name, len(place))))
 
 
-# in the order /rapport help lists them
-SPECS: tuple[CommandSpec, ...] = (
-    CommandSpec("setup", c.parse_setup, {c.Setup: roster.setup}),
-    CommandSpec("join", c.parse_join, {c.Join: roster.join}),
-    CommandSpec(
-        "profile",
-        card_parsing.parse_profile_with_card,
-        {
-            c.ShowProfile: roster.show_profile,
-            c.SetAsk: roster.set_ask,
-            c.SetEmail: roster.set_email,
-            c.SetTimeZone: roster.set_tz,
-            c.SetQuietHours: roster.set_quiet,
-            c.SetDirectMessages: roster.set_dm,
-            c.SetSuggestions: roster.set_suggestions,
-            SetCardPhone: cards.set_phone,
-            SetCardWebsite: cards.set_website,
-            ShareCardEmail: cards.share_email,
-        },
-        reads=_reads(c.ShowProfile),
-    ),
-    CommandSpec(
-        "referral",
-        c.parse_referral,
-        {c.LogReferral: referrals.log_referral},
-        aliases=("refer",),
-        own_slash=True,
-    ),
-    CommandSpec("lead", c.parse_lead, {c.LogLead: referrals.log_lead}, own_slash=True),
-    CommandSpec(
-        "referrals",
-        c.parse_referrals,
-        {
-            c.ListReferrals: referrals.list_referrals,
-            c.UpdateReferral: referrals.update_referral,
-            c.SnoozeReferral: referrals.snooze,
-            c.CorrectAmount: corrections.correct_amount,
-            c.ShowBusiness: corrections.show_business,
-            c.EditReferral: corrections.edit,
-            c.WithdrawReferral: corrections.withdraw,
-        },
-        reads=_reads(c.ListReferrals, c.ShowBusiness),
-        own_slash=True,
-    ),
-    CommandSpec(
-        "thanks", c.parse_thanks, {c.Thank: referrals.thank}, aliases=("thank",), own_slash=True
-    ),
-    CommandSpec(
-        "onetoone",
-        c.parse_onetoone,
-        {c.LogOneToOne: roster.log_one_to_one},
-        aliases=("121", "1-2-1"),
-        own_slash=True,
-    ),
-    CommandSpec(
-        "meeting",
-        c.parse_meeting,
-        {
-            c.ShowMeeting: roster.show_meeting,
-            c.SetMeeting: roster.set_meeting,
-            c.SkipMeeting: roster.skip_meeting,
-            MeetingCalendar: calendar.meeting_ics,
-            MeetingFeed: calendar.meeting_feed,
-        },
-        reads=_reads(c.ShowMeeting, MeetingCalendar),
-    ),
-    CommandSpec(
-        "stats", c.parse_stats, {c.ShowStats: roster.show_stats}, reads=_reads(c.ShowStats)
-    ),
-    CommandSpec("leave", c.parse_leave, {c.Leave: admin.leave}),
-    CommandSpec("remove", c.parse_remove, {c.RemoveMember: admin.remove}),
-    CommandSpec(
-        "settings",
-        c.parse_settings,
-        {
-            c.ShowSettings: admin.show_settings,
-            c.ChangeSetting: admin.change_setting,
-            c.WantSeat: admin.want_seat,
-        },
-        reads=_reads(c.ShowSettings),
-    ),
-    CommandSpec(
-        "leaderboard",
-        c.parse_leaderboard,
-        {c.ShowLeaderboard: insight.leaderboard},
-        reads=_reads(c.ShowLeaderboard),
-    ),
-    CommandSpec(
-        "lights",
-        c.parse_lights,
-        {c.ShowLights: insight.lights},
-        aliases=("light",),
-        reads=_reads(c.ShowLights),
-    ),
-    CommandSpec("rsvp", c.parse_rsvp, {c.Rsvp: attendance.rsvp}),
-    CommandSpec(
-        "attendance",
-        c.parse_attendance,
-        {
-            c.ShowAttendance: attendance.show_attendance,
-            c.MarkAttendance: attendance.mark_attendance,
-        },
-        reads=_reads(c.ShowAttendance),
-    ),
-    CommandSpec("visitor", c.parse_visitor, {c.RecordVisitor: attendance.record_visitor}),
-    CommandSpec("export", c.parse_export, {c.Export: members_data.export}, reads=_reads(c.Export)),
-    CommandSpec(
-        "my-data",
-        c.parse_my_data,
-        {c.MyData: members_data.my_data},
-        aliases=("mydata",),
-        reads=_reads(c.MyData),
-    ),
-    CommandSpec("forget-me", c.parse_forget_me, {c.Forget: members_data.forget}),
-    CommandSpec("forget", c.parse_forget, {c.Forget: members_data.forget}),
-    CommandSpec("help", parse_help, {c.Help: show_help}, reads=_reads(c.Help)),
-    CommandSpec("gaps", c.parse_gaps, {c.ShowGaps: powerteams.gaps}, reads=_reads(c.ShowGaps)),
-    CommandSpec(
-        "roster",
-        c.parse_roster,
-        {c.ShowRoster: seats.show_roster},
-        aliases=("members",),
-        reads=_reads(c.ShowRoster),
-    ),
-    CommandSpec(
-        "admins", c.parse_admins, {c.ShowAdmins: admins.show_admins}, reads=_reads(c.ShowAdmins)
-    ),
-    CommandSpec(
-        "admin",
-        c.parse_admin,
-        {
-            c.ShowAdmins: admins.show_admins,
-            c.AddAdmin: admins.add_admin,
-            c.RemoveAdmin: admins.remove_admin,
-        },
-        reads=_reads(c.ShowAdmins),
-    ),
-    CommandSpec(
-        "card",
-        card_parsing.parse_card,
-        {ShowCard: cards.show_card},
-        reads=_reads(ShowCard),
-        on_discord=("card show",),
-    ),
-    CommandSpec(
-        "cards",
-        card_parsing.parse_cards,
-        {AllCards: cards.all_cards},
-        reads=_reads(AllCards),
-        on_discord=("card all",),
-    ),
-    CommandSpec(
-        "keep-in-touch",
-        parse_keep_in_touch,
-        {
-            ListKeepInTouch: keep_in_touch.show,
-            AddKeepInTouch: keep_in_touch.add,
-            RemoveKeepInTouch: keep_in_touch.remove,
-            DoneKeepInTouch: keep_in_touch.done,
-        },
-        aliases=("keepintouch", "keep"),
-        reads=_reads(ListKeepInTouch),
-        on_discord=("keep-in-touch list",),
-    ),
-    CommandSpec(
-        "seat",
-        c.parse_seat,
-        {c.AllowSeat: seats.allow_seat},
-        # beside the other seat settings an admin changes
-        on_discord=("settings seat-allow",),
-    ),
+# every command, from the slices, in the order /rapport help lists them
+SPECS: tuple[CommandSpec, ...] = _in_help_order(
+    ROSTER, REFERRALS, MEETINGS, INSIGHT, ADMIN, ATTENDANCE, PRIVACY, HELP, CARDS, KEEP_IN_TOUCH
 )
 
 
@@ -305,7 +114,7 @@ def parse(line: str) -> Command:
         head, _, rest = text.partition(" ")
         head = head.casefold()
         if not head:
-            return c.Help()
+            return Help()
     if not head:
         raise ParseError("help", f"Type a command, for example {slash('help')}.")
     name = COMMANDS.get(head)

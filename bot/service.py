@@ -25,18 +25,15 @@ from bot import (
     messages,
     monthly,
     reminders,
+    usage,
     workspaces,
 )
 from bot.batch import SharedReads
-from bot.commands import (
-    AllowSeat,
-    Command,
-    LogOneToOne,
-    MentionToken,
-    ParseError,
-)
+from bot.commands import Command
 from bot.config import Settings
 from bot.events import Event, Events
+from bot.features.roster.commands import AllowSeat, LogOneToOne
+from bot.grammar import MentionToken, ParseError
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import DueState, Group, Member, UserRef
 from bot.out import OutMessage
@@ -117,9 +114,9 @@ class Core:
         except ParseError as e:
             self.metrics.command_handled("unparsed", "unparsed")
             if e.unknown is not None:
-                return [messages.unknown_command(e.unknown, e.suggestion)]
+                return [usage.unknown_command(e.unknown, e.suggestion)]
             today = local_date(self.clock.now(), self.settings.timezone)
-            return [messages.usage(e.command, e.problem, today)]
+            return [usage.usage(e.command, e.problem, today)]
         try:
             replies = await self._run(ctx, cmd)
         except Refusal as r:

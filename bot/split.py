@@ -76,10 +76,14 @@ class Messages:
 
     def room(self) -> tuple[int, int | None]:
         """How much the next part may measure and ping (closing a message that is full)."""
-        if self.groups and self.groups[-1] and (
-            len(self.groups[-1]) >= self.parts
-            or self.total - self._size < self.least
-            or (self.pings is not None and len(self._pinged) >= self.pings)
+        if (
+            self.groups
+            and self.groups[-1]
+            and (
+                len(self.groups[-1]) >= self.parts
+                or self.total - self._size < self.least
+                or (self.pings is not None and len(self._pinged) >= self.pings)
+            )
         ):
             self.next()
         left = None if self.pings is None else self.pings - len(self._pinged)

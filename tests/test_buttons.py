@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import buttons
-from bot.commands import RSVP_WORDS, SNOOZES
+from bot.grammar import RSVP_WORDS, SNOOZES
 from bot.model import Status
 
 IDS = st.integers(1, 10**12 - 1)  # what the typed grammar takes as an id
@@ -50,10 +50,7 @@ def test_whatever_an_id_reads_as_is_a_button_whose_own_id_reads_the_same(
 def test_the_ids_are_the_ones_old_messages_carry() -> None:
     assert buttons.ReferralStatus(7, Status.MEETING).action_id == "ref:7:meeting"
     assert buttons.ReferralSnooze(7, "1d").action_id == "ref:7:snooze:1d"
-    assert (
-        buttons.RsvpAnswer(date(2026, 12, 2), "absent").action_id
-        == "rsvp:2026-12-02:absent"
-    )
+    assert buttons.RsvpAnswer(date(2026, 12, 2), "absent").action_id == "rsvp:2026-12-02:absent"
     assert buttons.ThankGiver(7).action_id == "thank:7"
     assert buttons.AllowSeat(7).action_id == "seat:allow:7"
     assert buttons.LogOneToOne(7).action_id == "121:7"

@@ -103,7 +103,7 @@ async def test_a_slack_admin_gets_a_private_feed_url_and_can_revoke_it(core, set
     from dataclasses import replace
 
     from bot.config import SlackSettings
-    from bot.features.calendar.handlers import feed_calendar
+    from bot.features.meetings.calendar import feed_calendar
 
     core.settings = replace(settings, slack=SlackSettings(public_url="https://rapport.example"))
     await core.handle(slack("alice"), "/rapport setup Breakfast Club")

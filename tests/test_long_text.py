@@ -21,7 +21,9 @@ from adapters.slack.mrkdwn import link as slack_link
 from adapters.slack.mrkdwn import mention as slack_mention
 from adapters.slack.mrkdwn import to_mrkdwn
 from bot import messages
-from bot.commands import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT
+from bot.features.attendance import messages as attendance_messages
+from bot.features.referrals import messages as referrals_messages
+from bot.grammar import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT
 from bot.model import Group, Kind, Meeting, Member, Referral, Stats, Status, UserRef
 from bot.out import OutMessage
 from bot.text import Rich, UserText
@@ -235,7 +237,7 @@ def _discord_named(u: UserRef) -> str:
 def test_attendance_of_any_names_lists_every_member(names):
     for platform in ("slack", "discord"):
         people = [member(u, i) for i, u in enumerate(users(platform, names))]
-        view = messages.attendance_view("2026-12-02", people, {})
+        view = attendance_messages.attendance_view("2026-12-02", people, {})
         if platform == "slack":
             shown = slack_ok(view)
             assert all(whole_in(_slack_named(m.user), shown) for m in people)
@@ -257,7 +259,7 @@ def referral(prospect: str, need: str | None) -> Referral:
 def test_a_need_of_any_length_arrives_whole_across_fields(prospect, need, giver):
     for platform in ("slack", "discord"):
         [g] = users(platform, [giver])
-        dm = messages.referral_received_dm(referral(prospect, need), g)
+        dm = referrals_messages.referral_received_dm(referral(prospect, need), g)
         if platform == "slack":
             shown, esc = slack_ok(dm), slack_esc
             values = [e.split("\n", 1)[1] for e in shown if e.startswith(("*Need*", "*Need (c"))]
@@ -290,11 +292,11 @@ def test_the_introduction_link_is_always_whole(prospect, need, receiver, giver):
         [g, rcv] = users(platform, [giver, receiver + " "])
         them = Member(2, 1, rcv, "Plumbing", None, "bob@plumbing.example", None, None, True, False, True, 0)  # fmt: skip
         r = referral(prospect, need or None)
-        url, shortened = messages.introduction_url(r, g, them)
-        assert len(url) <= messages.MAILTO_MAX
-        reply = messages.referral_logged(r, them, g)
+        url, shortened = referrals_messages.introduction_url(r, g, them)
+        assert len(url) <= referrals_messages.MAILTO_MAX
+        reply = referrals_messages.referral_logged(r, them, g)
         if platform == "slack":
-            rendered = slack_link(messages.introduction_link(r, g, them).parts[0])  # type: ignore[arg-type]
+            rendered = slack_link(referrals_messages.introduction_link(r, g, them).parts[0])  # type: ignore[arg-type]
             assert whole_in(rendered, slack_ok(reply))
         else:
             assert whole_in(f"`{url}`", discord_ok(reply))
@@ -307,6 +309,6 @@ def test_the_introduction_link_is_always_whole(prospect, need, receiver, giver):
             kept = told.group(1)
             assert kept.endswith("…") and len(kept) > 1
             assert need.startswith(kept.removesuffix("…"))
-            assert body.endswith("\n\n" + messages.NEED_SHORTENED)
+            assert body.endswith("\n\n" + referrals_messages.NEED_SHORTENED)
         else:  # names too long for even that: the short greeting, or the subject alone
             assert body in ("", f"Hi both,\n\nI'd like to introduce you two.\n\n{giver}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.features.insight import handlers as insight_handlers
 from bot.service import Core
 from storage.sqlite import SqliteRepository
 
@@ -157,7 +158,7 @@ async def test_a_failed_export_leaves_no_file_and_says_what_happened(group, monk
         wrote.append(path)
         return real_write(path, rows)
 
-    import bot.members_data as md
+    import bot.features.privacy.handlers as md
 
     real_write = md._write_csv
     monkeypatch.setattr(md, "_write_csv", note)
@@ -176,8 +177,9 @@ async def test_a_failed_export_leaves_no_file_and_says_what_happened(group, monk
 
 
 async def test_a_read_only_command_that_fails_does_not_say_nothing_was_saved(group, monkeypatch):
-    from bot import insight, service
-    from bot.commands import LogOneToOne, ShowLeaderboard
+    from bot import service
+    from bot.features.insight.commands import ShowLeaderboard
+    from bot.features.roster.commands import LogOneToOne
 
     async def broken(w, cmd):
         raise RuntimeError("a bug")
@@ -191,7 +193,7 @@ async def test_a_read_only_command_that_fails_does_not_say_nothing_was_saved(gro
     # a command that changes something still says its change was not kept
     monkeypatch.setitem(service.HANDLERS, LogOneToOne, broken)
     assert "nothing was saved" in await group("bob", "/onetoone @carol")
-    assert insight.leaderboard is not broken
+    assert insight_handlers.leaderboard is not broken
 
 
 async def test_my_data_holds_everything_about_the_member(group, clock):

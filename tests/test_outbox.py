@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import messages
 from bot.config import Settings
+from bot.features.referrals import messages as referrals_messages
 from bot.model import ChannelRef, UserRef
 from bot.out import Action, Field, OutMessage
 from bot.outbox import MAX_ATTEMPTS
@@ -628,7 +628,7 @@ async def test_a_queued_dm_keeps_its_mentions_fields_and_buttons(
     async with repo.transaction() as tx:
         referral = await tx.referrals.get(1)
     assert referral is not None
-    assert m == messages.referral_received_dm(referral, user("alice"))
+    assert m == referrals_messages.referral_received_dm(referral, user("alice"))
 
     assert m.title == "New referral from alice"
     assert m.mentions() == (user("alice"),)

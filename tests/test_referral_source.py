@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from bot.features.sources import SOURCES
+from bot.features.referrals.sources import SOURCES
 
 BACKENDS = ("sqlite", "postgresql")
 

@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 
 from adapters.discord import refs, replies
-from bot.commands import MAX_NAME
 from bot.features.cards.commands import ShowCard
+from bot.grammar import MAX_NAME
 
 
 def member_commands() -> list[app_commands.Group]:

@@ -11,7 +11,8 @@ import discord
 
 from adapters.discord import render, replies, wording
 from bot import messages
-from bot.commands import MAX_EMAIL, MAX_NAME, MAX_TEXT, FieldErrors, referral_from_fields
+from bot.features.referrals.commands import FieldErrors, referral_from_fields
+from bot.grammar import MAX_EMAIL, MAX_NAME, MAX_TEXT
 from bot.model import UserRef
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from datetime import date
 
 from discord import app_commands
 
-from bot.commands import BUSINESS_WORDS, Amount, ParseError, clean, limit
-from bot.features.sources import SOURCES
+from bot.features.referrals.sources import SOURCES
+from bot.grammar import BUSINESS_WORDS, Amount, ParseError, clean, limit
 from bot.messages import HEAT
 
 SOURCE_CHOICES = [app_commands.Choice(name=word, value=word) for word in SOURCES]

@@ -13,21 +13,11 @@ import discord
 from discord import app_commands
 
 from adapters.discord import options, records, refs, replies, wording
-from bot.commands import (
-    MAX_CLASSIFICATION,
-    MAX_NAME,
-    MAX_TEXT,
-    AddAdmin,
-    AllowSeat,
-    Leave,
-    RemoveAdmin,
-    RemoveMember,
-    ShowAdmins,
-    ShowProfile,
-    ShowRoster,
-    ShowStats,
-)
-from bot.messages import USAGE
+from bot.features.admin.commands import AddAdmin, Leave, RemoveAdmin, RemoveMember, ShowAdmins
+from bot.features.insight.commands import ShowStats
+from bot.features.roster.commands import AllowSeat, ShowProfile, ShowRoster
+from bot.grammar import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT
+from bot.registry import SPECS
 
 Classification = app_commands.Range[str, 1, MAX_CLASSIFICATION]
 
@@ -35,7 +25,7 @@ Classification = app_commands.Range[str, 1, MAX_CLASSIFICATION]
 async def _help_topics(_interaction: object, current: str) -> list[app_commands.Choice[str]]:
     """Autocomplete for /rapport help: the core's commands (more than Discord's 25 choices)."""
     typed = current.strip().casefold()
-    names = [n for n in USAGE if n != "help" and typed in n]
+    names = [s.name for s in SPECS if s.name != "help" and typed in s.name]
     return [app_commands.Choice(name=n, value=n) for n in names[:25]]
 
 

@@ -8,7 +8,9 @@ import discord
 from discord import app_commands
 
 from adapters.discord import options, refs, replies, wording
-from bot.commands import MAX_NAME, Export, Forget, MarkAttendance, RecordVisitor
+from bot.features.attendance.commands import MarkAttendance, RecordVisitor
+from bot.features.privacy.commands import Export, Forget
+from bot.grammar import MAX_NAME
 
 Name = app_commands.Range[str, 1, MAX_NAME]
 

@@ -14,25 +14,20 @@ from discord import app_commands
 
 from adapters.discord import options, refs, replies, wording
 from adapters.discord.modal import ReferralModal
-from bot.commands import (
-    MAX_EMAIL,
-    MAX_NAME,
-    MAX_TEXT,
-    SNOOZES,
-    STATUS_WORDS,
+from bot.features.referrals.commands import (
     CorrectAmount,
     EditReferral,
     FieldErrors,
     ListReferrals,
     LogLead,
-    LogOneToOne,
     SnoozeReferral,
     Thank,
     UpdateReferral,
     WithdrawReferral,
-    clean,
     referral_from_fields,
 )
+from bot.features.roster.commands import LogOneToOne
+from bot.grammar import MAX_EMAIL, MAX_NAME, MAX_TEXT, SNOOZES, STATUS_WORDS, clean
 
 Id = app_commands.Range[int, 1, options.MAX_ID]
 Name = app_commands.Range[str, 1, MAX_NAME]

@@ -1,5 +1,6 @@
 """The few sentences only Discord needs (its option names, modals, buttons and set-up). Every
-other sentence comes from bot/messages.py, so the wording stays the same on every platform."""
+other sentence comes from the core (bot/features/<area>/messages.py, bot/messages.py), so the
+wording stays the same on every platform."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.abc import BaseRequest
 from aiohttp.web_log import AccessLogger
 
-from bot.features.calendar.handlers import serve_feed
+from bot.features.meetings.calendar import serve_feed
 from bot.service import Core
 
 log = logging.getLogger(__name__)

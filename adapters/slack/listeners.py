@@ -27,8 +27,9 @@ from adapters.slack.blocks import SlackMessage, after_click, plain_of, replies_m
 from adapters.slack.directory import Directory
 from adapters.slack.limits import calls_for
 from adapters.slack.modal import Origin, read_form, referral_view
-from bot import messages
-from bot.commands import FieldErrors, LogReferral, MentionToken, referral_from_fields
+from bot import messages, usage
+from bot.features.referrals.commands import FieldErrors, LogReferral, referral_from_fields
+from bot.grammar import MentionToken
 from bot.model import UserRef
 from bot.out import OutMessage
 from bot.ports import NotAPerson
@@ -108,7 +109,7 @@ class Listeners:
         except Exception:
             log.warning("views.open failed; asking for the typed form instead", exc_info=True)
             problem = "I couldn't open the form; type it instead."
-            await answer(respond, [messages.usage("referral", problem)])
+            await answer(respond, [usage.usage("referral", problem)])
 
     # --- buttons -------------------------------------------------------------------
     async def action(

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands import MentionToken, ParseError
+from bot.grammar import MentionToken, ParseError
 from bot.model import ChannelRef, UserRef
 from bot.registry import parse
 from bot.work import Context

@@ -1,1 +1,1 @@
-"""Feature slices: each area's commands, parsing, handlers and wording side by side."""
+"""Feature slices: each area's commands, parsing, handlers, wording and registry entries."""

@@ -23,7 +23,7 @@ import pytest
 
 from adapters.logs import configure
 from bot import service
-from bot.commands import LogReferral
+from bot.features.referrals.commands import LogReferral
 from tests.slack.conftest import ALICE, BOB, GROUP, Workspace
 from tests.slack.payloads import SIGNING_SECRET, encode_form, signed_headers, slash_form
 from tests.slack.test_cli import BOT_TOKEN, a_group_in, post

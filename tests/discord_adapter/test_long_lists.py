@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.discord import render
-from bot import messages
+from bot.features.referrals import messages as referrals_messages
 from bot.model import ChannelRef, Member, UserRef
 from bot.out import OutMessage
 from bot.ports import DeliveryError, Progress
@@ -259,8 +259,8 @@ async def test_the_introduction_link_stays_whole_with_a_long_cyrillic_need(group
     seen = "\n".join(text(r) for r in replies)
     assert seen.startswith("Referral #1 to")
     [url] = [u for r in replies if (u := re.search(r"`(mailto:[^`]*)`", text(r)))]
-    assert len(url.group(1)) <= messages.MAILTO_MAX
+    assert len(url.group(1)) <= referrals_messages.MAILTO_MAX
     body = unquote(url.group(1).partition("&body=")[2])
-    assert messages.NEED_SHORTENED in body
+    assert referrals_messages.NEED_SHORTENED in body
     assert need[:60] in body
     assert "The email shortens what they need" in seen

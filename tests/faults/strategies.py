@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from bot.commands import RSVP_WORDS, SNOOZES, STATUS_WORDS
+from bot.grammar import RSVP_WORDS, SNOOZES, STATUS_WORDS
 from bot.model import UserRef
 from bot.out import Action, Field, OutMessage
 from bot.registry import COMMANDS

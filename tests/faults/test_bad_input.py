@@ -32,8 +32,8 @@ from adapters.slack.blocks import SECTION_MAX, TEXT_MAX
 from adapters.slack.listeners import FORM_COMMANDS, Listeners
 from bot import messages
 from bot.app import build
-from bot.commands import MAX_TEXT, ParseError, clean
 from bot.config import Settings
+from bot.grammar import MAX_TEXT, ParseError, clean
 from bot.out import OutMessage
 from bot.registry import parse
 from bot.work import Context

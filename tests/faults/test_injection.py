@@ -17,7 +17,7 @@ import pytest
 from adapters.console import render as console_render
 from adapters.discord import render as discord_render
 from adapters.slack import mrkdwn
-from bot.commands import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT, ParseError, clean
+from bot.grammar import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT, ParseError, clean
 from bot.model import UserRef
 from bot.out import Action, Field, OutMessage
 from bot.registry import parse
@@ -198,7 +198,9 @@ async def test_hostile_text_is_stored_as_typed_and_renders_inert_on_every_platfo
     assert seat == ([(expected["classification"],)] if expected["classification"] else [])
     visitors = await rows(core, "SELECT name FROM visitors")
     assert visitors == ([(expected["visitor"],)] if expected["visitor"] else [])
-    meeting = await rows(core, "SELECT meeting_where FROM groups WHERE id = 1 AND meeting_time IS NOT NULL")
+    meeting = await rows(
+        core, "SELECT meeting_where FROM groups WHERE id = 1 AND meeting_time IS NOT NULL"
+    )
     assert meeting == ([(expected["place"],)] if expected["place"] else [])
     seats = await rows(core, "SELECT classification FROM wanted_seats")
     assert seats == ([(expected["seat"],)] if expected["seat"] else [])

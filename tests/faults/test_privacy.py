@@ -14,8 +14,8 @@ from adapters.console.clock import ConsoleClock
 from adapters.console.runner import Console, ConsoleMessenger, ConsoleResolver
 from bot import contacts
 from bot.app import build
-from bot.commands import LogReferral
 from bot.config import Settings
+from bot.features.referrals.commands import LogReferral
 from bot.model import ChannelRef, UserRef
 from bot.out import Field, OutMessage
 from bot.registry import parse

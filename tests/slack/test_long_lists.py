@@ -22,7 +22,7 @@ from adapters.slack import listeners
 from adapters.slack.blocks import SlackMessage, slack_messages
 from adapters.slack.client import web_client
 from adapters.slack.messenger import Pacer, SlackMessenger
-from bot import messages
+from bot.features.referrals import messages as referrals_messages
 from bot.model import ChannelRef, Member, UserRef
 from bot.out import OutMessage
 from bot.ports import DeliveryError, Progress
@@ -243,8 +243,8 @@ async def test_the_introduction_link_stays_whole_with_a_long_chinese_need(group:
     [link] = [t for t in limits.slack_texts(post) if "<mailto:" in t]
     url = re.search(r"<(mailto:[^|>]*)\|Send the introduction email>", link)
     assert url is not None
-    assert len(url.group(1)) <= messages.MAILTO_MAX
+    assert len(url.group(1)) <= referrals_messages.MAILTO_MAX
     body = unquote(url.group(1).replace("&amp;", "&").partition("&body=")[2])
-    assert messages.NEED_SHORTENED in body
+    assert referrals_messages.NEED_SHORTENED in body
     assert need[:100] in body
     assert "The email shortens what they need: add the rest before sending." in logged.text

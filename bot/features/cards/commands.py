@@ -1,12 +1,12 @@
-"""The card case's commands: a member's card, the group's cards, and what goes on one's own."""
+"""The card case as typed: /rapport card [@member] and /rapport cards, and the Command types
+they make. What goes on one's own card is typed under /rapport profile (the roster slice)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.commands import Who
+from bot.grammar import ParseError, Who, clean, take_mention
+from bot.messages import slash
 
 
 @dataclass(frozen=True)
@@ -18,26 +18,27 @@ class ShowCard:
 
 @dataclass(frozen=True)
 class AllCards:
-    """`/rapport cards`: every member's card in one vCard file."""
+    """`/rapport cards`: every seated member's card in one vCard file."""
 
 
-@dataclass(frozen=True)
-class SetCardPhone:
-    """`/rapport profile phone <number>|none`: the business phone on the member's card, as
-    typed (read in the group's country by the handler); None takes it off."""
-
-    phone: str | None
-
-
-@dataclass(frozen=True)
-class SetCardWebsite:
-    """`/rapport profile website <url>|none`: an http(s) URL; None takes it off."""
-
-    website: str | None
+def parse_card(rest: str) -> CardsCommand:
+    if not clean(rest):
+        return ShowCard()
+    member, after = take_mention(rest)
+    if member is None or clean(after):
+        raise ParseError("card", f"Name one member, e.g. {slash('card')} @bob.")
+    return ShowCard(member)
 
 
-@dataclass(frozen=True)
-class ShareCardEmail:
-    """`/rapport profile share email on|off`: the profile email on the card too, or not."""
+def parse_cards(rest: str) -> CardsCommand:
+    if clean(rest):
+        raise ParseError(
+            "cards",
+            f"{slash('cards')} takes nothing more; for one member's card use"
+            f" {slash('card')} @member.",
+        )
+    return AllCards()
 
-    share: bool
+
+# every Command this slice's parsers make
+CardsCommand = ShowCard | AllCards

@@ -9,7 +9,7 @@ marks them done or the reminder goes out.
 from __future__ import annotations
 
 from bot import due
-from bot.features.keep_in_touch import wording
+from bot.features.keep_in_touch import messages as wording
 from bot.features.keep_in_touch.commands import (
     AddKeepInTouch,
     DoneKeepInTouch,

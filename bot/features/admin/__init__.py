@@ -1,0 +1,1 @@
+"""Running the group: leave, remove, settings and admins (commands, handlers, wording, specs)."""

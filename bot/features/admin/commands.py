@@ -1,0 +1,161 @@
+"""Running the group as typed: /rapport leave, remove, settings, admins and admin, and the Command
+types they make."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.grammar import (
+    MAX_CLASSIFICATION,
+    TIME,
+    ParseError,
+    Who,
+    clean,
+    is_number,
+    limit,
+    no_args,
+    take_mention,
+)
+from bot.messages import slash
+
+
+@dataclass(frozen=True)
+class Leave:
+    """The caller leaves the group."""
+
+
+@dataclass(frozen=True)
+class RemoveMember:
+    member: Who
+
+
+@dataclass(frozen=True)
+class ShowSettings:
+    """The group's settings."""
+
+
+@dataclass(frozen=True)
+class ChangeSetting:
+    """An admin override: key is one of SETTING_KEYS; value None restores the default."""
+
+    key: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class WantSeat:
+    classification: str
+    wanted: bool  # False: no longer looking for this classification
+
+
+@dataclass(frozen=True)
+class ShowAdmins:
+    """Who the group's admins are."""
+
+
+@dataclass(frozen=True)
+class AddAdmin:
+    member: Who
+
+
+@dataclass(frozen=True)
+class RemoveAdmin:
+    member: Who
+
+
+def parse_leave(rest: str) -> AdminCommand:
+    if clean(rest):
+        raise ParseError("leave", "Write just /rapport leave.")
+    return Leave()
+
+
+def parse_remove(rest: str) -> AdminCommand:
+    member, rest = take_mention(rest)
+    if member is None or clean(rest):
+        raise ParseError("remove", "Name the member to remove, e.g. /rapport remove @bob.")
+    return RemoveMember(member)
+
+
+def parse_settings(rest: str) -> AdminCommand:
+    words = clean(rest).split(" ") if clean(rest) else []
+    if not words:
+        return ShowSettings()
+    sub = words[0].casefold()
+    args = words[1:]
+    if sub == "reminder" and len(args) == 2 and args[0].casefold() == "evening":
+        v = args[1].casefold()
+        if v in ("off", "default"):
+            return ChangeSetting("reminder.evening", "" if v == "off" else None)
+        tm = TIME.fullmatch(v)
+        if not tm:
+            raise ParseError(
+                "settings", "Give the evening-before reminder as HH:MM, off or default."
+            )
+        return ChangeSetting("reminder.evening", f"{int(tm.group(1)):02d}:{tm.group(2)}")
+    if sub == "reminder" and len(args) == 2 and args[0].casefold() == "before":
+        v = args[1].casefold().removesuffix("h")
+        if v in ("off", "default"):
+            return ChangeSetting("reminder.before", "0" if v == "off" else None)
+        if not is_number(v) or not 1 <= int(v) <= 24:
+            raise ParseError(
+                "settings", "Give the hours before the meeting as 1 to 24, off or default."
+            )
+        return ChangeSetting("reminder.before", str(int(v)))
+    if sub == "recap" and len(args) == 1:
+        v = args[0].casefold().removesuffix("h")
+        if v == "default":
+            return ChangeSetting("recap.after", None)
+        if not is_number(v) or not 0 <= int(v) <= 48:
+            raise ParseError(
+                "settings", "Give the hours after the meeting for the recap, 0 to 48, or default."
+            )
+        return ChangeSetting("recap.after", str(int(v)))
+    if sub == "accountability" and len(args) == 1 and args[0].casefold() in ("on", "off"):
+        return ChangeSetting("nudge.accountability", args[0].casefold())
+    if sub == "currency" and len(args) == 1:
+        if not re.fullmatch(r"[A-Za-z]{3}", args[0]):
+            raise ParseError("settings", "Give a three-letter currency code like ZAR, USD or EUR.")
+        return ChangeSetting("currency", args[0].upper())
+    if sub == "locale" and len(args) == 1:
+        v = args[0]
+        return ChangeSetting("locale", None if v.casefold() == "default" else v)
+    if sub == "seat" and len(args) >= 2 and args[0].casefold() in ("add", "remove"):
+        c = " ".join(args[1:])
+        return WantSeat(
+            limit(c, MAX_CLASSIFICATION, "The classification", "settings"),
+            args[0].casefold() == "add",
+        )
+    raise ParseError("settings", f"I don't know that setting: “{clean(rest)[:40]}”.")
+
+
+def parse_admins(rest: str) -> AdminCommand:
+    return ShowAdmins() if not clean(rest) else no_args("admins")
+
+
+def parse_admin(rest: str) -> AdminCommand:
+    sub, _, after = clean(rest).partition(" ")
+    sub = sub.casefold()
+    if sub in ("", "list"):
+        return ShowAdmins()
+    if sub in ("add", "remove"):
+        member, after = take_mention(after)
+        if member is not None and not clean(after):
+            return AddAdmin(member) if sub == "add" else RemoveAdmin(member)
+    raise ParseError(
+        "admin",
+        f"Name the member, e.g. {slash('admin')} add @bob or {slash('admin')} remove @bob.",
+    )
+
+
+# every Command this slice's parsers make
+AdminCommand = (
+    Leave
+    | RemoveMember
+    | ShowSettings
+    | ChangeSetting
+    | WantSeat
+    | ShowAdmins
+    | AddAdmin
+    | RemoveAdmin
+)

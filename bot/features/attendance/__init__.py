@@ -1,0 +1,1 @@
+"""Who comes: rsvp, attendance and visitors (commands, handlers, wording, specs)."""

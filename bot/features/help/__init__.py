@@ -1,0 +1,1 @@
+"""/rapport help: its command, its handler, its usage line."""

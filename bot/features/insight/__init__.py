@@ -1,0 +1,1 @@
+"""The numbers: stats, leaderboard, lights and gaps (commands, handlers, wording, specs)."""

@@ -1,0 +1,1 @@
+"""The weekly meeting: /rapport meeting (commands, handlers, wording, specs)."""

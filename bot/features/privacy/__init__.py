@@ -1,0 +1,1 @@
+"""Members' data: export, my-data and forgetting (commands, handlers, wording, specs)."""

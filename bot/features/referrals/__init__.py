@@ -1,0 +1,1 @@
+"""The referral loop: /referral, /lead, /referrals and /thanks (commands, handlers, wording, specs)."""
