@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from bot.features.admin.commands import AdminCommand
 from bot.features.attendance.commands import AttendanceCommand
+from bot.features.cards.commands import CardsCommand
 from bot.features.help.commands import HelpCommand
 from bot.features.home.commands import HomeCommand
 from bot.features.insight.commands import InsightCommand
+from bot.features.keep_in_touch.commands import KeepInTouchCommand
 from bot.features.leadership.commands import LeadershipCommand
 from bot.features.meetings.commands import MeetingCommand
 from bot.features.presenters.commands import PresenterCommand
@@ -37,4 +39,6 @@ Command = (
     | PresenterCommand
     | VisitorCommand
     | RenewalCommand
+    | CardsCommand
+    | KeepInTouchCommand
 )

@@ -85,6 +85,9 @@ class SlackSettings:
     redirect_uri_env: str = "SLACK_REDIRECT_URI"
     # a workspace that uninstalled the app keeps its data this long, then it is erased
     uninstall_grace_days: int = 30
+    # where people reach this bot's HTTP server (https://your.host): the calendar feeds'
+    # URLs start with it; "" turns the feeds off (not a secret: each feed's token is)
+    public_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -267,9 +270,16 @@ def from_dict(data: dict[str, Any], source: str = "config") -> Settings:
 
 def _slack(r: _Reader, section: dict[str, Any]) -> SlackSettings:
     grace = "uninstall_grace_days"
-    names = {k: r.env_name(f"slack.{k}", v) for k, v in section.items() if k != grace}
+    names = {
+        k: r.env_name(f"slack.{k}", v)
+        for k, v in section.items()
+        if k not in (grace, "public_url")
+    }
     days = r.positive_int(f"slack.{grace}", section.get(grace, SlackSettings.uninstall_grace_days))
-    return SlackSettings(**names, uninstall_grace_days=days)
+    url = section.get("public_url", "")
+    if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+        raise r.error("slack.public_url", f"must be an https:// URL like https://rapport.example (got {url!r})")
+    return SlackSettings(**names, uninstall_grace_days=days, public_url=url.rstrip("/"))
 
 
 def _insight(r: _Reader, section: dict[str, Any]) -> InsightSettings:

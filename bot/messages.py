@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot import buttons
 from bot import money as amounts
+from bot.features.referrals import sources
 from bot.model import STATUS_LABEL, Group, Kind, Member, Referral, Stats, Status, UserRef
 from bot.out import Action, Field, OutMessage
 from bot.text import Listing, Part, Rich, UserText, When, fmt, join, listing, lit, named
@@ -236,6 +237,8 @@ def referral_fields(r: Referral) -> tuple[Field, ...]:
         fields.append(Field("Heat", lit(f"{r.heat}/5 ({HEAT[r.heat]})")))
     if r.inside:
         fields.append(Field("Inside", lit("the prospect is a member of this group")))
+    if r.source:
+        fields.append(Field("Found through", lit(sources.label(r.source))))
     fields.append(Field("Id", lit(f"#{r.id}")))
     return tuple(fields)
 

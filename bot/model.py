@@ -167,6 +167,7 @@ class Referral:
     heat_given: bool = True  # False: the giver gave no heat; `heat` only times the follow-ups
     ended: str | None = None  # "withdrawn" (counts nowhere) or "receiver_forgotten"
     ended_at: int | None = None
+    source: str | None = None  # where the giver found it: client, friend, … (seed 002)
 
     @property
     def open(self) -> bool:

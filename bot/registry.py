@@ -18,10 +18,12 @@ from bot.command_spec import CommandSpec, Handler
 from bot.commands import Command
 from bot.features.admin.specs import SPECS as ADMIN
 from bot.features.attendance.specs import SPECS as ATTENDANCE
+from bot.features.cards.specs import SPECS as CARDS
 from bot.features.help.commands import Help
 from bot.features.help.specs import SPECS as HELP
 from bot.features.home.specs import SPECS as HOME
 from bot.features.insight.specs import SPECS as INSIGHT
+from bot.features.keep_in_touch.specs import SPECS as KEEP_IN_TOUCH
 from bot.features.leadership.specs import SPECS as LEADERSHIP
 from bot.features.meetings.specs import SPECS as MEETINGS
 from bot.features.presenters.specs import SPECS as PRESENTERS
@@ -64,6 +66,9 @@ HELP_ORDER = (
     "roster",
     "admins",
     "admin",
+    "card",
+    "cards",
+    "keep-in-touch",
     "seat",
     # the leadership team's week (issue 18)
     "presenter",
@@ -95,6 +100,8 @@ SPECS: tuple[CommandSpec, ...] = _in_help_order(
     LEADERSHIP,
     PRESENTERS,
     RENEWALS,
+    CARDS,
+    KEEP_IN_TOUCH,
 )
 
 

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypedDict, TypeVar, Unpack
 
+from bot.features.cards.model import CardDetails
+from bot.features.keep_in_touch.model import Contact
 from bot.features.presenters.store import SlotStore
 from bot.features.renewals.store import TermsStore
 from bot.features.visitors.store import VisitorStore
@@ -137,8 +139,13 @@ class ReferralStore(Protocol):
         now: int,
         request_key: str | None,
         heat_given: bool = True,
+        source: str | None = None,
     ) -> Referral: ...
     async def get(self, referral_id: int) -> Referral | None: ...
+    async def given_by_source(self, giver_id: int, since: int, until: int) -> dict[str, int]:
+        """What a member gave in [since, until) that said its source, counted by source."""
+        ...
+
     async def of_member(self, member_id: int, which: str, limit: int) -> list[Referral]:
         """A member's referrals and leads, newest first: given, received, open (received and
         not closed) or all. Newest is the last logged (the highest id), whatever the clock
@@ -622,6 +629,54 @@ class WorkspaceStore(Protocol):
         ...
 
 
+class CalendarFeedStore(Protocol):
+    """A group's private calendar feed: only the token's hash is stored."""
+
+    async def set(self, group_id: int, token_hash: str, now: int) -> None:
+        """Turn the feed on with this token, replacing any earlier one."""
+        ...
+
+    async def drop(self, group_id: int) -> bool:
+        """Turn the feed off; False when it was not on."""
+        ...
+
+    async def group_of(self, token_hash: str) -> int | None: ...
+
+    async def is_on(self, group_id: int) -> bool: ...
+
+
+class CardStore(Protocol):
+    """What members chose to share on their cards."""
+
+    async def get(self, member_id: int) -> CardDetails: ...
+
+    async def of_group(self, group_id: int) -> dict[int, CardDetails]:
+        """Active members' card details by member id (members without any: absent)."""
+        ...
+
+    async def set_phone(self, member_id: int, phone: str | None) -> None: ...
+
+    async def set_website(self, member_id: int, website: str | None) -> None: ...
+
+    async def set_share_email(self, member_id: int, share: bool) -> None: ...
+
+
+class KeepInTouchStore(Protocol):
+    """The people each member keeps in touch with, private to the member."""
+
+    async def of_member(self, member_id: int) -> list[Contact]: ...
+
+    async def get(self, contact_id: int) -> Contact | None: ...
+
+    async def add(self, member_id: int, name: str, every_weeks: int, now: int) -> Contact: ...
+
+    async def remove(self, contact_id: int) -> None: ...
+
+    async def touched(self, contact_id: int, now: int) -> Contact:
+        """They were in touch now: the next reminder is `every_weeks` from here."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction's stores: what a command (or a piece of due work) reads and changes."""
 
@@ -663,6 +718,12 @@ class UnitOfWork(Protocol):
     def roles(self) -> RoleStore: ...
     @property
     def palms(self) -> PalmsStore: ...
+    @property
+    def calendar_feeds(self) -> CalendarFeedStore: ...
+    @property
+    def cards(self) -> CardStore: ...
+    @property
+    def keep_in_touch(self) -> KeepInTouchStore: ...
 
 
 class Repository(Protocol):

@@ -8,9 +8,11 @@ from datetime import date, timedelta
 
 from bot.features.admin import messages as admin_words
 from bot.features.attendance import messages as attendance_words
+from bot.features.cards import messages as cards_words
 from bot.features.help import messages as help_words
 from bot.features.home import messages as home_words
 from bot.features.insight import messages as insight_words
+from bot.features.keep_in_touch import messages as keep_in_touch_words
 from bot.features.leadership import messages as leadership_words
 from bot.features.meetings import messages as meetings_words
 from bot.features.presenters import messages as presenters_words
@@ -38,6 +40,8 @@ USAGE: dict[str, tuple[str, str, str]] = {
     **visitors_words.USAGE,
     **presenters_words.USAGE,
     **renewals_words.USAGE,
+    **cards_words.USAGE,
+    **keep_in_touch_words.USAGE,
 }
 
 

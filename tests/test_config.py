@@ -226,3 +226,14 @@ def test_the_cli_refuses_a_missing_config_in_one_line(tmp_path):
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert "missing.toml: no such config file" in line
+
+
+def test_the_calendar_feeds_public_url_must_be_a_web_address(tmp_path):
+    from bot.config import ConfigError, load
+
+    path = tmp_path / "c.toml"
+    path.write_text('[slack]\npublic_url = "https://rapport.example/"\n', encoding="utf-8")
+    assert load(str(path)).slack.public_url == "https://rapport.example"
+    path.write_text('[slack]\npublic_url = "rapport.example"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"slack.public_url: must be an https:// URL"):
+        load(str(path))

@@ -5,6 +5,9 @@ work still runs."""
 from __future__ import annotations
 
 from bot import due
+from bot.features.keep_in_touch import handlers as keep_in_touch
+from bot.features.renewals import due as renewals
+from bot.features.visitors import schedule as visitors
 from bot.runners import RUNNERS
 from bot.service import Core
 from tests.conftest import Chat
@@ -12,7 +15,15 @@ from tests.fakes import FakeClock, RecordingMessenger, channel
 
 
 def test_every_kind_bot_due_plans_has_a_runner() -> None:
-    planned = {*due.MEETING_KINDS, *due.MONTHLY_KINDS, *due.REFERRAL_KINDS, due.REPLAN}
+    planned = {
+        *due.MEETING_KINDS,
+        *due.MONTHLY_KINDS,
+        *due.REFERRAL_KINDS,
+        due.REPLAN,
+        keep_in_touch.KIND,
+        *visitors.VISITOR_KINDS,  # planned per visitor, not per meeting
+        renewals.RENEWAL_NOTICE,  # planned per member's renewal date
+    }
     assert set(RUNNERS) == planned
 
 

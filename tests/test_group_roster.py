@@ -266,7 +266,7 @@ async def test_only_the_admin_sets_or_skips_the_meeting(group, messenger):
 async def test_setting_the_meeting_tells_the_channel_and_shows_the_next_one(group, messenger):
     reply = await group("alice", "/rapport meeting set wed 07:00 America/New_York -- Café Rio")
     saved, currency = reply.split("\n")
-    assert saved == "Saved; I've told the channel."
+    assert saved == "Saved; I've told the channel. /rapport meeting ics puts it in your calendar."
     # nothing was recorded yet, and nobody chose the currency: it follows the new zone
     assert currency.startswith("The group's time zone moved, and no amount is recorded yet,")
     assert "Amounts are in USD ($), written like $1,500.00" in currency

@@ -39,6 +39,9 @@ async def test_a_profile_names_one_member(group: Chat) -> None:
         "       /rapport profile tz <Area/City>\n"
         "       /rapport profile quiet <HH:MM-HH:MM>\n"
         "       /rapport profile dm on|off\n"
+        "       /rapport profile phone <number>|none\n"
+        "       /rapport profile website <url>|none\n"
+        "       /rapport profile share email on|off\n"
         "Example: /rapport profile ask homeowners planning a kitchen remodel"
     )
     assert "isn't on" in await group("carol", "/rapport profile @zed")

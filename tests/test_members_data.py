@@ -56,6 +56,7 @@ async def test_the_admin_exports_csv_files_without_amounts_or_contacts(group, cl
     assert set(files) == {
         "referrals.csv",
         "leads.csv",
+        "referral_sources.csv",
         "closed_business.csv",
         "closed_business_totals.csv",
         "one_to_ones.csv",

@@ -146,7 +146,7 @@ async def test_a_zone_with_no_country_uses_the_configs_currency_until_the_meetin
     assert "£4,800.00" in await chat("bob", "/referrals update 1 won £4,800")
     # once an amount is recorded, moving the meeting leaves the currency alone
     after = await chat("alice", "/rapport meeting set wed 07:00 Europe/Dublin")
-    assert after == "Saved; I've told the channel."
+    assert after == "Saved; I've told the channel. /rapport meeting ics puts it in your calendar."
     assert "£4,800.00" in await chat("bob", "/rapport stats")
 
 

@@ -13,6 +13,7 @@ import yaml
 
 from adapters.discord.chapter import chapter_group
 from adapters.discord.leadership import leadership_group
+from adapters.discord.member_tools import member_commands
 from adapters.discord.rapport import rapport_group
 from adapters.discord.slash import direct_commands
 from adapters.slack.app import COMMANDS as SLACK_COMMANDS
@@ -62,6 +63,8 @@ def test_every_command_is_registered_on_slack() -> None:
 def test_every_command_is_registered_on_discord() -> None:
     top = {c.name for c in direct_commands()}
     under = {c.name: c for c in rapport_group().commands}
+    # a place of its own ("card show"): a top-level group of Rapport's other commands
+    under.update({c.name: c for c in member_commands()})
     for spec in SPECS:
         if spec.own_slash:
             assert spec.name in top, spec.name

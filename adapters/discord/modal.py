@@ -4,6 +4,7 @@ typed in labelled boxes. Its fields go through the same rules as the typed gramm
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import discord
@@ -31,6 +32,7 @@ class ReferralModal(discord.ui.Modal):
         need: str | None = None,
         heat: int | None = None,
         inside: bool = False,
+        source: str | None = None,
     ) -> None:
         super().__init__(
             title=render.clip(wording.MODAL_TITLE.format(name=member.display_name), TITLE_MAX),
@@ -38,6 +40,7 @@ class ReferralModal(discord.ui.Modal):
         )
         self.member = member
         self.inside = inside
+        self.source = source
         self.prospect: discord.ui.TextInput[ReferralModal] = discord.ui.TextInput(
             label=wording.MODAL_PROSPECT, max_length=MAX_NAME
         )
@@ -78,7 +81,7 @@ class ReferralModal(discord.ui.Modal):
         except FieldErrors as e:
             await replies.say(interaction, wording.fix_fields(e.errors))
             return
-        await replies.run(interaction, command)
+        await replies.run(interaction, dataclasses.replace(command, source=self.source))
 
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction, error: Exception

@@ -9,9 +9,11 @@ from datetime import date
 
 from discord import app_commands
 
+from bot.features.referrals.sources import SOURCES
 from bot.grammar import BUSINESS_WORDS, Amount, ParseError, clean, limit
 from bot.messages import HEAT
 
+SOURCE_CHOICES = [app_commands.Choice(name=word, value=word) for word in SOURCES]
 HEAT_CHOICES = [app_commands.Choice(name=f"{n} – {HEAT[n]}", value=n) for n in range(1, 6)]
 STATUS_CHOICES = [
     app_commands.Choice(name="contacted", value="contacted"),

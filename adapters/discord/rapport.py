@@ -219,6 +219,10 @@ def _meeting() -> app_commands.Group:
         if (v := await _word(interaction, date, "date", soon)) is not None:
             await _line(interaction, f"/rapport meeting skip {v}")
 
+    @meeting.command(name="ics", description="The meeting as a calendar file")
+    async def ics(interaction: discord.Interaction) -> None:
+        await _line(interaction, "/rapport meeting ics")
+
     return meeting
 
 

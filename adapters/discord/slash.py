@@ -6,6 +6,7 @@ list); each callback builds the same core Command the typed grammar would, and h
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import discord
@@ -56,8 +57,9 @@ def _referral() -> app_commands.Command[Any, ..., Any]:
         need="What they need",
         heat="How ready they are: 1 (cool) to 5 (ready to buy)",
         inside="Is the prospect a member of this group?",
+        source="Where you found it",
     )
-    @app_commands.choices(heat=options.HEAT_CHOICES)
+    @app_commands.choices(heat=options.HEAT_CHOICES, source=options.SOURCE_CHOICES)
     async def referral(
         interaction: discord.Interaction,
         member: discord.Member,
@@ -67,13 +69,15 @@ def _referral() -> app_commands.Command[Any, ..., Any]:
         need: Text | None = None,
         heat: app_commands.Choice[int] | None = None,
         inside: bool = False,
+        source: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         who = refs.user_ref(member, interaction.guild_id)
         level = heat.value if heat else None
+        found = source.value if source else None
         if prospect is None:
             form = ReferralModal(
-                who, email=email, phone=phone, need=need, heat=level, inside=inside
+                who, email=email, phone=phone, need=need, heat=level, inside=inside, source=found
             )
             await interaction.response.send_modal(form)
             return
@@ -82,7 +86,7 @@ def _referral() -> app_commands.Command[Any, ..., Any]:
         except FieldErrors as e:
             await replies.say(interaction, wording.fix_fields(e.errors))
             return
-        await replies.run(interaction, command)
+        await replies.run(interaction, dataclasses.replace(command, source=found))
 
     return referral
 

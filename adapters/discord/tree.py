@@ -14,6 +14,7 @@ from discord import app_commands
 from adapters.discord import replies, wording
 from adapters.discord.chapter import chapter_group
 from adapters.discord.leadership import leadership_group
+from adapters.discord.member_tools import member_commands
 from adapters.discord.rapport import rapport_group
 from adapters.discord.slash import direct_commands
 from bot import messages
@@ -28,7 +29,13 @@ _BAD_OPTIONS = (app_commands.CommandSignatureMismatch, app_commands.TransformerE
 class RapportTree(app_commands.CommandTree[discord.Client]):
     def __init__(self, client: discord.Client) -> None:
         super().__init__(client)
-        for command in [*direct_commands(), rapport_group(), leadership_group(), chapter_group()]:
+        for command in [
+            *direct_commands(),
+            rapport_group(),
+            leadership_group(),
+            chapter_group(),
+            *member_commands(),
+        ]:
             self.add_command(command)
 
     def payload(self) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from slack_sdk.errors import SlackApiError
 from adapters.health import Health, HealthError, serve_health
 from adapters.metrics import PrometheusMetrics
 from adapters.scheduler import Scheduler
+from adapters.slack import calendar_feed
 from adapters.slack.app import SlackBot, assemble
 from adapters.slack.oauth import INSTALL_PATH, OAuth
 from adapters.slack.verify import unreadable_is_400
@@ -243,7 +244,8 @@ async def start_http(
     app.middlewares.append(unreadable_is_400)
     if health is not None:
         health.add_routes(app)
-    runner = web.AppRunner(app)
+    calendar_feed.add_routes(app, bot.core)  # groups' private calendar feeds
+    runner = web.AppRunner(app, access_log_class=calendar_feed.HiddenTokenAccessLogger)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     try:

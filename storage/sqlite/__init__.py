@@ -42,9 +42,12 @@ from storage.dialect import SQLITE
 from storage.migrate import apply as apply_migrations
 from storage.sqlite.attendance import SqliteAttendance
 from storage.sqlite.business import SqliteBusiness
+from storage.sqlite.calendar_feeds import SqliteCalendarFeeds
+from storage.sqlite.cards import SqliteCards
 from storage.sqlite.discord_commands import SqliteDiscordCommands
 from storage.sqlite.due import SqliteDue
 from storage.sqlite.groups import SqliteGroups
+from storage.sqlite.keep_in_touch import SqliteKeepInTouch
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.numbers import SqliteNumbers
 from storage.sqlite.one_to_ones import SqliteOneToOnes
@@ -140,6 +143,9 @@ class SqliteRepository:
     palms: SqlitePalms
     slack_installations: SqliteSlackInstallations  # adapters.slack.installations
     discord_commands: SqliteDiscordCommands  # adapters.discord.sync
+    calendar_feeds: SqliteCalendarFeeds
+    cards: SqliteCards
+    keep_in_touch: SqliteKeepInTouch
 
     def __init__(self, conn: SqliteThread) -> None:
         self._db = conn
@@ -394,6 +400,9 @@ def _attach_stores(uow: SqliteRepository) -> None:
     uow.palms = SqlitePalms(uow)
     uow.slack_installations = SqliteSlackInstallations(uow)
     uow.discord_commands = SqliteDiscordCommands(uow)
+    uow.calendar_feeds = SqliteCalendarFeeds(uow)
+    uow.cards = SqliteCards(uow)
+    uow.keep_in_touch = SqliteKeepInTouch(uow)
 
 
 async def _set_wal(conn: SqliteThread) -> None:

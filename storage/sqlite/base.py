@@ -157,4 +157,5 @@ def _referral(r: sqlite3.Row) -> Referral:
         heat_given=bool(r["heat_given"]),
         ended=r["ended"],
         ended_at=r["ended_at"],
+        source=r["source"] if "source" in r.keys() else None,  # noqa: SIM118 (a row)
     )

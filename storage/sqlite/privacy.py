@@ -19,7 +19,7 @@ FORGOTTEN_NAME = "former member"
 _REFERRAL_COLUMNS = (
     "id, group_id, giver_id, receiver_id, kind, prospect, email, phone, need,"
     " CASE WHEN heat_given = 1 THEN heat END AS heat, inside, status, ended, ended_at,"
-    " created_at, updated_at, thanked_at"
+    " created_at, updated_at, thanked_at, source"
 )
 
 
@@ -54,7 +54,7 @@ class SqlitePrivacy(Store):
                     f"SELECT r.id, {sql.utc_text('r.created_at')} AS logged_utc,"
                     " g.display_name AS giver, v.display_name AS receiver, r.prospect"
                     f"{contact_cols}, r.need,"
-                    " CASE WHEN r.heat_given = 1 THEN r.heat END AS heat, r.inside,"
+                    " CASE WHEN r.heat_given = 1 THEN r.heat END AS heat, r.inside, r.source,"
                     " COALESCE(r.ended, r.status) AS status,"
                     f" {sql.utc_text('r.updated_at')} AS updated_utc"
                     " FROM referrals r JOIN members g ON g.id = r.giver_id"
@@ -65,6 +65,18 @@ class SqlitePrivacy(Store):
                     {**args, "k": kind},
                 )
             )
+        # the sources of referrals (seed 002): how many of each came from where
+        out["referral_sources"] = _rows(
+            await self._all(
+                "SELECT COALESCE(r.source, 'not said') AS source,"
+                " SUM(CASE WHEN r.kind = 'referral' THEN 1 ELSE 0 END) AS referrals,"
+                " SUM(CASE WHEN r.kind = 'lead' THEN 1 ELSE 0 END) AS leads"
+                " FROM referrals r WHERE r.group_id = :g AND r.created_at >= :s"
+                " AND r.created_at < :u AND COALESCE(r.ended, '') <> 'withdrawn'"
+                " GROUP BY COALESCE(r.source, 'not said') ORDER BY 2 DESC, 1",
+                args,
+            )
+        )
         out["closed_business"] = _rows(
             await self._all(
                 f"SELECT {sql.utc_text('c.at')} AS reported_utc, v.display_name AS receiver,"
@@ -222,6 +234,19 @@ class SqlitePrivacy(Store):
                     (member_id,),
                 )
             ),
+            "card": _rows(
+                await self._all(
+                    "SELECT phone, website, share_email FROM member_cards WHERE member_id = ?",
+                    (member_id,),
+                )
+            ),
+            "keep_in_touch": _rows(
+                await self._all(
+                    "SELECT name, every_weeks, last_at, created_at FROM keep_in_touch"
+                    " WHERE member_id = ? ORDER BY id",
+                    (member_id,),
+                )
+            ),
         }
 
     async def forget_member(self, member_id: int, now: int) -> None:
@@ -279,6 +304,12 @@ class SqlitePrivacy(Store):
             " 'nudge.thank') AND (target_id IN (SELECT id FROM referrals WHERE receiver_id = :m)"
             " OR (kind = 'nudge.thank'"
             "  AND target_id IN (SELECT id FROM referrals WHERE giver_id = :m)))",
+            # their card, and whom they keep in touch with (and its reminders)
+            "DELETE FROM member_cards WHERE member_id = :m",
+            "UPDATE due_work SET state = 'cancelled', done_at = :now WHERE state = 'pending'"
+            " AND kind = 'keep_in_touch'"
+            " AND target_id IN (SELECT id FROM keep_in_touch WHERE member_id = :m)",
+            "DELETE FROM keep_in_touch WHERE member_id = :m",
         ):
             await self._db.execute(sql, {"m": member_id, "now": now})
         # messages already sent or waiting name them: they go too

@@ -27,11 +27,14 @@ class SqliteReferrals(Store):
         now: int,
         request_key: str | None,
         heat_given: bool = True,
+        source: str | None = None,
     ) -> Referral:
+        # the source only when said: the statement is the same as before the column came
+        source_col, source_val = (", source", ", ?") if source is not None else ("", "")
         rid = await self._insert(
             "INSERT INTO referrals (group_id, giver_id, receiver_id, kind, prospect, email, phone,"
-            " need, heat, inside, created_at, updated_at, request_key, heat_given)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" need, heat, inside, created_at, updated_at, request_key, heat_given{source_col})"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{source_val})",
             (
                 group_id,
                 giver_id,
@@ -47,6 +50,7 @@ class SqliteReferrals(Store):
                 now,
                 request_key,
                 int(heat_given),
+                *((source,) if source is not None else ()),
             ),
         )
         referral = await self.get(rid)
@@ -189,3 +193,14 @@ class SqliteReferrals(Store):
             (referral_id,),
         )
         return [dict(r) for r in rows]
+
+    async def given_by_source(self, giver_id: int, since: int, until: int) -> dict[str, int]:
+        """Referrals and leads a member gave in [since, until) that said their source, counted
+        by it (withdrawn ones count nowhere)."""
+        rows = await self._all(
+            "SELECT source, COUNT(*) AS n FROM referrals WHERE giver_id = ? AND created_at >= ?"
+            " AND created_at < ? AND source IS NOT NULL AND COALESCE(ended, '') <> 'withdrawn'"
+            " GROUP BY source",
+            (giver_id, since, until),
+        )
+        return {r["source"]: int(r["n"]) for r in rows}

@@ -99,7 +99,7 @@ async def test_without_the_events_permission_the_meeting_is_still_set(group, dis
     [saved] = await group.type(
         ALICE, "rapport", "meeting", "set", weekday="wednesday", time="07:00"
     )
-    assert saved == "Saved; I've told the channel."
+    assert saved == "Saved; I've told the channel. /rapport meeting ics puts it in your calendar."
     assert discord_api.posts()[-1]["content"].startswith("The weekly meeting is now Wednesdays")
     assert discord_api.events == []
     assert "no Create Events permission" in caplog.text

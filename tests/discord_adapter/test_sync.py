@@ -161,6 +161,8 @@ async def test_the_real_client_uploads_its_commands_once(discord_api, database, 
         "rapport",
         "leadership",
         "chapter",
+        "card",
+        "keep-in-touch",
     ]
     referral = put.body[0]
     assert referral["contexts"] == [0]  # guild only: a group lives in a server

@@ -26,7 +26,7 @@ async def test_a_week_of_the_breakfast_club(group, discord_api, clock):
         timezone="Africa/Johannesburg",
         where="The Oaks, Main Road",
     )
-    assert saved == "Saved; I've told the channel."
+    assert saved == "Saved; I've told the channel. /rapport meeting ics puts it in your calendar."
     assert discord_api.posts()[-1]["content"] == (
         "The weekly meeting is now Wednesdays at 07:00 (Africa/Johannesburg), The Oaks, Main"
         f" Road. Next: <t:{UNIX}:F> (<t:{UNIX}:R>)."

@@ -22,6 +22,7 @@ async def test_an_export_is_uploaded_to_the_admins_dm(group, fake):
         "closed_business_totals.csv",
         "leads.csv",
         "one_to_ones.csv",
+        "referral_sources.csv",
         "referrals.csv",
     ]
 

@@ -15,6 +15,7 @@ from math import ceil
 from bot import messages, money
 from bot.config import LightSettings
 from bot.features.insight import messages as insight_messages
+from bot.features.insight import source_stats
 from bot.features.insight.commands import ShowGaps, ShowLeaderboard, ShowLights, ShowStats
 from bot.model import Group, LightColour, Member, UserRef
 from bot.out import OutMessage
@@ -282,12 +283,14 @@ async def show_stats(w: Work, cmd: ShowStats) -> list[OutMessage]:
     quarter = await w.tx.numbers.stats(
         group.id, who.id, int(q[0].timestamp()), int(q[1].timestamp())
     )
+    by_source = await w.tx.referrals.given_by_source(
+        who.id, int(q[0].timestamp()), int(q[1].timestamp())
+    )
     # a member's closed business amount is theirs alone
-    return [
-        insight_messages.stats(
-            who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
-        )
-    ]
+    shown = insight_messages.stats(
+        who.user, week, quarter, group.currency, own, own, locale=money.locale_of(group)
+    )
+    return [source_stats.with_sources(shown, by_source)]
 
 
 async def gaps(w: Work, cmd: ShowGaps) -> list[OutMessage]:

@@ -35,6 +35,19 @@ class SkipMeeting:
     day: date
 
 
+@dataclass(frozen=True)
+class MeetingCalendar:
+    """`/rapport meeting ics`: the weekly meeting as an iCalendar file, for whoever asked."""
+
+
+@dataclass(frozen=True)
+class MeetingFeed:
+    """`/rapport meeting feed on|off`: the admin turns the group's private calendar
+    subscription on (a new URL) or off."""
+
+    on: bool
+
+
 def parse_meeting(rest: str) -> MeetingCommand:
     body, where = split_note(rest)
     words = body.split()
@@ -78,8 +91,16 @@ def parse_meeting(rest: str) -> MeetingCommand:
                 "meeting", f"“{words[1][:20]}” is not a date; write it as YYYY-MM-DD."
             ) from None
         return SkipMeeting(skipped)
+    if sub == "ics" and len(words) == 1:
+        return MeetingCalendar()
+    if sub == "feed":
+        if len(words) == 2 and words[1].casefold() in ("on", "off"):
+            return MeetingFeed(words[1].casefold() == "on")
+        raise ParseError(
+            "meeting", f"Write {slash('meeting')} feed on or {slash('meeting')} feed off."
+        )
     raise ParseError("meeting", f"I don't know “{sub[:30]}” in {slash('meeting')}.")
 
 
 # every Command this slice's parsers make
-MeetingCommand = ShowMeeting | SetMeeting | SkipMeeting
+MeetingCommand = ShowMeeting | SetMeeting | SkipMeeting | MeetingCalendar | MeetingFeed

@@ -41,7 +41,8 @@ async def set_meeting(w: Work, cmd: SetMeeting) -> list[OutMessage]:
     await w.post(group, meetings_messages.meeting_set(group, next_at))
     w.emit(MeetingChanged(group.id, group.channel))
     followed = await currencies.follow_zone(w, group)
-    return [messages.reply("Saved; I've told the channel.", "meeting.saved")] + (
+    saved = "Saved; I've told the channel. /rapport meeting ics puts it in your calendar."
+    return [messages.reply(saved, "meeting.saved")] + (
         [followed] if followed else []
     )
 

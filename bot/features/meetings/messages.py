@@ -12,9 +12,11 @@ from bot.text import fmt, lit
 # command → (usage, example, what it does), for /rapport help and every usage reply
 USAGE: dict[str, tuple[str, str, str]] = {
     "meeting": (
-        "meeting\nmeeting set <weekday> <HH:MM> [Area/City] [-- where]\nmeeting skip <YYYY-MM-DD>",
+        "meeting\nmeeting set <weekday> <HH:MM> [Area/City] [-- where]\nmeeting skip <YYYY-MM-DD>"
+        "\nmeeting ics\nmeeting feed on|off",
         "meeting set wednesday 07:00 Africa/Johannesburg -- The Oaks, Main Road",
-        "the next meeting; the admin sets the weekly meeting or skips a date",
+        "the next meeting, or as a calendar file (ics); the admin sets the weekly meeting,"
+        " skips a date, or turns the private calendar feed on or off",
     ),
 }
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.command_spec import CommandSpec, reads
+from bot.features.meetings import calendar, handlers
 from bot.features.meetings import commands as c
-from bot.features.meetings import handlers
 
 SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
@@ -14,7 +14,9 @@ SPECS: tuple[CommandSpec, ...] = (
             c.ShowMeeting: handlers.show_meeting,
             c.SetMeeting: handlers.set_meeting,
             c.SkipMeeting: handlers.skip_meeting,
+            c.MeetingCalendar: calendar.meeting_ics,
+            c.MeetingFeed: calendar.meeting_feed,
         },
-        reads=reads(c.ShowMeeting),
+        reads=reads(c.ShowMeeting, c.MeetingCalendar),
     ),
 )

@@ -45,6 +45,7 @@ def export_ready(
         "leads": "lead",
         "closed_business": "closed business report",
         "closed_business_totals": "monthly total",
+        "referral_sources": "referral source",
         "one_to_ones": "1-2-1",
         "attendance": "attendance record",
     }

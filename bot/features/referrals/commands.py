@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot import contacts
+from bot.features.referrals import sources
 from bot.grammar import (
     BUSINESS_WORDS,
     HEAT,
@@ -48,6 +49,7 @@ class LogReferral:
     need: str | None = None
     heat: int | None = None
     inside: bool = False
+    source: str | None = None  # where the giver found it (bot.features.referrals.sources)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,10 @@ def parse_referral(rest: str) -> ReferralCommand:
         raise ParseError("referral", "Start with the member you are referring to, e.g. @bob.")
     # heat: and inside: may stand anywhere, after the need too
     heat, body = _heat(rest, "referral")
+    try:
+        source, body = sources.take(body)
+    except sources.SourceProblem as e:
+        raise ParseError("referral", str(e)) from None
     inside = False
     im = INSIDE.search(body)
     if im:
@@ -157,6 +163,7 @@ def parse_referral(rest: str) -> ReferralCommand:
         need=limit(need, MAX_TEXT, "What they need", "referral") if need else None,
         heat=heat,
         inside=inside,
+        source=source,
     )
 
 

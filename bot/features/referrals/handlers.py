@@ -93,6 +93,7 @@ async def log_referral(w: Work, cmd: LogReferral) -> list[OutMessage]:
         cmd.heat or DEFAULT_HEAT,
         cmd.inside,
         heat_given=cmd.heat is not None,
+        source=cmd.source,
     )
     notes = await tell_receivers(w, group, giver, receiver, r, earlier)
     if found.phone:
@@ -225,6 +226,7 @@ async def _store(
     heat: int,
     inside: bool,
     heat_given: bool = True,
+    source: str | None = None,
 ) -> Referral:
     r = await w.tx.referrals.add(
         group_id=group.id,
@@ -240,6 +242,7 @@ async def _store(
         now=w.ts,
         request_key=w.ctx.request_key,
         heat_given=heat_given,
+        source=source,
     )
     await due.referral_logged(w.tx, w.settings, r)
     await w.dm(group, receiver, referrals_messages.referral_received_dm(r, giver.user))

@@ -43,7 +43,8 @@ from bot.text import Link, Rich, fmt, join, lit
 # command → (usage, example, what it does), for /rapport help and every usage reply
 USAGE: dict[str, tuple[str, str, str]] = {
     "referral": (
-        "referral @member <prospect name> [email] [phone] [-- what they need] [heat:1-5]",
+        "referral @member <prospect name> [email] [phone] [-- what they need] [heat:1-5]"
+        " [source:client|contact-sphere|power-team|business|social|staff|friend|other]",
         "referral @bob Jane Roe jane@roe.example 082 555 1234 -- needs a new roof heat:4",
         "pass a referral: someone who expects the member's call",
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot import contacts
 from bot.grammar import (
@@ -56,6 +57,28 @@ class SetEmail:
     """The member's own business address, used to address introductions."""
 
     email: str
+
+
+@dataclass(frozen=True)
+class SetCardPhone:
+    """`/rapport profile phone <number>|none`: the business phone on the member's card, as
+    typed (read in the group's country by the handler); None takes it off."""
+
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class SetCardWebsite:
+    """`/rapport profile website <url>|none`: an http(s) URL; None takes it off."""
+
+    website: str | None
+
+
+@dataclass(frozen=True)
+class ShareCardEmail:
+    """`/rapport profile share email on|off`: the profile email on the card too, or not."""
+
+    share: bool
 
 
 @dataclass(frozen=True)
@@ -177,7 +200,72 @@ def parse_profile(rest: str) -> RosterCommand:
         if arg.casefold() in ("on", "off"):
             return SetDirectMessages(arg.casefold() == "on")
         raise ParseError("profile", f"Write {slash('profile')} dm on or {slash('profile')} dm off.")
+    if sub in ("phone", "website", "share"):
+        return _card_line(sub, arg)
     raise ParseError("profile", f"I don't know “{sub[:30]}” in {slash('profile')}.")
+
+
+# --- what a member's card shares (the card case: bot/features/cards) ----------------------
+MAX_URL = 300
+NONE = ("none", "off", "remove", "-")
+
+
+def _card_line(sub: str, arg: str) -> RosterCommand:
+    """The profile's card lines: `phone …`, `website …`, `share email on|off`."""
+    if sub == "phone":
+        if not arg:
+            raise ParseError(
+                "profile",
+                f"Give the business phone for your card, e.g. {slash('profile')} phone"
+                " +27 82 555 0134 (or none to take it off).",
+            )
+        return SetCardPhone(None if arg.casefold() in NONE else arg)
+    if sub == "website":
+        if not arg:
+            raise ParseError(
+                "profile",
+                f"Give your website, e.g. {slash('profile')} website https://bob.example"
+                " (or none to take it off).",
+            )
+        return SetCardWebsite(None if arg.casefold() in NONE else website(arg))
+    words = arg.casefold().split()
+    if sub == "share" and len(words) == 2 and words[0] == "email" and words[1] in ("on", "off"):
+        return ShareCardEmail(words[1] == "on")
+    raise ParseError(
+        "profile",
+        f"Write {slash('profile')} share email on (your profile email goes on your card) or"
+        f" {slash('profile')} share email off.",
+    )
+
+
+def website(text: str) -> str:
+    """An http(s) URL as typed; a bare `bob.example` is read as https://bob.example."""
+    typed = text.strip().strip("<>")
+    url = typed if "://" in typed else "https://" + typed
+    problem = f"“{typed[:60]}” is not a website address; write it like https://bob.example."
+    if len(url) > MAX_URL:
+        raise ParseError("profile", f"A website address is at most {MAX_URL} characters.")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise ParseError("profile", problem) from None
+    if parts.scheme.casefold() not in ("http", "https"):
+        raise ParseError(
+            "profile",
+            f"“{typed[:60]}” is not a web page: the address must start with https:// or http://.",
+        )
+    if (
+        any(c.isspace() for c in url)
+        or "." not in host
+        or host.startswith(".")
+        or host.endswith(".")
+        or parts.username is not None
+    ):
+        raise ParseError("profile", problem)
+    return url
+
 
 
 MAX_ONE_TO_ONE = 10  # members named in one /onetoone (a small-group coffee, not a meeting)
@@ -233,4 +321,7 @@ RosterCommand = (
     | SetSuggestions
     | ShowRoster
     | AllowSeat
+    | SetCardPhone
+    | SetCardWebsite
+    | ShareCardEmail
 )

@@ -23,9 +23,11 @@ USAGE: dict[str, tuple[str, str, str]] = {
     ),
     "profile": (
         "profile\nprofile @member\nprofile ask <the referral you want>\nprofile email <address>"
-        "\nprofile tz <Area/City>\nprofile quiet <HH:MM-HH:MM>\nprofile dm on|off",
+        "\nprofile tz <Area/City>\nprofile quiet <HH:MM-HH:MM>\nprofile dm on|off"
+        "\nprofile phone <number>|none\nprofile website <url>|none\nprofile share email on|off",
         "profile ask homeowners planning a kitchen remodel",
-        "show or change your ask, email, time zone, quiet hours and DMs; or read a member's ask",
+        "show or change your ask, email, time zone, quiet hours and DMs, and what your card"
+        " shares; or read a member's ask",
     ),
     "onetoone": (
         "onetoone @member [@member …] [-- note]",
@@ -60,7 +62,8 @@ def group_created(group: Group) -> OutMessage:
         fmt(
             "{g} is set up in this channel and you are its admin. Next: take your own seat with"
             " /rapport join <classification>, set the weekly meeting with /rapport meeting set"
-            " <weekday> <HH:MM> <Area/City>, and invite members to /rapport join.",
+            " <weekday> <HH:MM> <Area/City> (then /rapport meeting ics puts it in your"
+            " calendar), and invite members to /rapport join.",
             g=group.name,
         ),
         "setup.done",

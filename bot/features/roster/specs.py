@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.command_spec import CommandSpec, reads
+from bot.features.roster import card_details, handlers, seats
 from bot.features.roster import commands as c
-from bot.features.roster import handlers, seats
 
 SPECS: tuple[CommandSpec, ...] = (
     CommandSpec("setup", c.parse_setup, {c.Setup: handlers.setup}),
@@ -20,6 +20,9 @@ SPECS: tuple[CommandSpec, ...] = (
             c.SetQuietHours: handlers.set_quiet,
             c.SetDirectMessages: handlers.set_dm,
             c.SetSuggestions: handlers.set_suggestions,
+            c.SetCardPhone: card_details.set_phone,
+            c.SetCardWebsite: card_details.set_website,
+            c.ShareCardEmail: card_details.share_email,
         },
         reads=reads(c.ShowProfile),
     ),

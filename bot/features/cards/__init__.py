@@ -1,0 +1,1 @@
+"""The card case (seed 003's power connector): members' cards, as text and as vCards."""

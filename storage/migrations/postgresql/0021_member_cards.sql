@@ -1,0 +1,10 @@
+-- PostgreSQL's version of ../0021_member_cards.sql.
+-- A member's card (/rapport card): the business contact details they chose to share. Kept
+-- beside the member, not on it: nothing here is shown until the member adds it, and
+-- forgetting a member deletes their row.
+CREATE TABLE member_cards (
+    member_id   BIGINT PRIMARY KEY REFERENCES members(id),
+    phone       TEXT,     -- E.164
+    website     TEXT,     -- an http(s) URL
+    share_email BIGINT NOT NULL DEFAULT 0  -- the profile email on the card too
+);
