@@ -162,6 +162,9 @@ def member(window: str, zone: str) -> tuple[Member, Group]:
 @example(  # the issue's case: the second pass of 01:15 on Los Angeles' fall-back night
     zone="America/Los_Angeles", window="21:00-01:30", year=2027, pick=1, minutes=36 * 60 + 15
 )
+@example(  # Morocco's Ramadan change (03:00 → 02:00, "negative DST"), which dateutil 2.x misread
+    zone="Africa/Casablanca", window="21:00-03:00", year=2027, pick=0, minutes=1740
+)
 def test_a_dm_in_quiet_hours_waits_for_the_end_of_the_night_it_falls_in(
     zone: str, window: str, year: int, pick: int, minutes: int
 ) -> None:
