@@ -148,8 +148,9 @@ class ReferralStore(Protocol):
 
     async def of_member(self, member_id: int, which: str, limit: int) -> list[Referral]:
         """A member's referrals and leads, newest first: given, received, open (received and
-        not closed) or all. Newest is the last logged (the highest id), whatever the clock
-        said when each was logged: a clock set back must not reorder them."""
+        not closed), given_open (given and not closed) or all. Newest is the last logged (the
+        highest id), whatever the clock said when each was logged: a clock set back must not
+        reorder them."""
         ...
 
     async def set_status(
