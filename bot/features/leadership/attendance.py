@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.features.leadership import messages as wording
+from bot.features.leadership.duty import tell_holders
 from bot.features.leadership.roles import Role, holders
 from bot.features.leadership.settings import AbsenceRule
 from bot.features.leadership.settings import absence_rule as rule_of
@@ -95,8 +96,7 @@ async def _tell_vp(
     w: Work, group: Group, member: Member, days: list[str], rule: AbsenceRule
 ) -> None:
     """The vice president (or, with none, the admins), never the member about themselves."""
-    told = [m for m in await holders(w, group, Role.VP) if m.id != member.id]
-    if not told:
-        told = [m for m in await holders(w, group, Role.PRESIDENT) if m.id != member.id]
-    for m in told:
-        await w.dm(group, m, wording.absence_limit(group, member, days, rule))
+    vps = [m for m in await holders(w, group, Role.VP) if m.id != member.id]
+    if not vps:
+        vps = await holders(w, group, Role.PRESIDENT)
+    await tell_holders(w, group, vps, wording.absence_limit(group, member, days, rule), member)
