@@ -591,6 +591,10 @@ class PalmsStore(Protocol):
         """Remember that the absence on `day` set off a notice; False: it already had."""
         ...
 
+    async def noticed_since(self, member_id: int, kind: str, since: str) -> bool:
+        """Whether an absence on or after `since` already set off a notice of this kind."""
+        ...
+
     async def report(
         self, group_id: int, since_day: str, until_day: str, since: int, until: int
     ) -> dict[int, dict[str, int]]:
