@@ -10,6 +10,6 @@ from adapters.discord import replies
 
 
 def add_to(rapport: app_commands.Group) -> None:
-    @rapport.command(name="me", description="Where you stand: meeting, referrals, numbers, ask")
+    @rapport.command(name="me", description="Where you stand, privately")
     async def me(interaction: discord.Interaction) -> None:
         await replies.run(interaction, "/rapport me")

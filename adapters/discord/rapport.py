@@ -63,7 +63,7 @@ async def _word(
 
 def _roster(rapport: app_commands.Group) -> None:
     @rapport.command(
-        name="setup", description="Make this channel your group's home (you become admin)"
+        name="setup", description="Make this channel the group's home"
     )
     @app_commands.describe(name="e.g. Cape Town Breakfast Club")
     async def setup(
