@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -103,20 +103,29 @@ class Core:
         self.events = Events()  # adapters subscribe to what happened (bot.events)
 
     # --- commands ------------------------------------------------------------------
-    async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
-        """Run one command for `ctx.actor`; returns what only they see. Never raises."""
+    async def handle(
+        self, ctx: Context, command: str | Command | Callable[[], Command]
+    ) -> list[OutMessage]:
+        """Run one command for `ctx.actor`; returns what only they see. Never raises.
+
+        `command` is a line as typed, a Command, or (an adapter's typed options) a function
+        building one with the command type's own checks: the ParseError it raises is
+        answered exactly as the same value typed in a line would be."""
         async with self._working():
             return await self._handle(ctx, command)
 
-    async def _handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
+    async def _handle(
+        self, ctx: Context, command: str | Command | Callable[[], Command]
+    ) -> list[OutMessage]:
         try:
-            cmd = parse(command) if isinstance(command, str) else command
+            if isinstance(command, str):
+                cmd = parse(command)
+            elif callable(command):
+                cmd = command()
+            else:
+                cmd = command
         except ParseError as e:
-            self.metrics.command_handled("unparsed", "unparsed")
-            if e.unknown is not None:
-                return [usage.unknown_command(e.unknown, e.suggestion)]
-            today = local_date(self.clock.now(), self.settings.timezone)
-            return [usage.usage(e.command, e.problem, today)]
+            return self.unparsed(e)
         try:
             replies = await self._run(ctx, cmd)
         except Refusal as r:
@@ -130,6 +139,14 @@ class Core:
             self.metrics.command_handled(type(cmd).__name__, "ok")
         self.deliver_soon()
         return replies
+
+    def unparsed(self, e: ParseError) -> list[OutMessage]:
+        """The answer to a command its grammar (or its type's own checks) refused."""
+        self.metrics.command_handled("unparsed", "unparsed")
+        if e.unknown is not None:
+            return [usage.unknown_command(e.unknown, e.suggestion)]
+        today = local_date(self.clock.now(), self.settings.timezone)
+        return [usage.usage(e.command, e.problem, today)]
 
     async def click(self, ctx: Context, action_id: str) -> list[OutMessage]:
         """A button press: the same rules as typing the action's command."""

@@ -56,6 +56,20 @@ class LogLead:
     business: str
     details: str | None = None
 
+    @classmethod
+    def of(cls, member: Who, business: str, details: str | None = None) -> LogLead:
+        """A lead from its parts as typed, with the grammar's checks and wording (a typed
+        line and an adapter's options share them)."""
+        name = clean(business)
+        if not name:
+            raise ParseError("lead", "Name the business or person after the member.")
+        more = clean(details or "") or None
+        return cls(
+            member,
+            limit(name, MAX_NAME, "The business name", "lead"),
+            limit(more, MAX_TEXT, "The details", "lead") if more else None,
+        )
+
 
 @dataclass(frozen=True)
 class ListReferrals:
@@ -70,6 +84,20 @@ class UpdateReferral:
     note: str | None = None
     repeat: bool = False  # "won £4,800 repeat": repeat business; new by default
 
+    @classmethod
+    def of(
+        cls,
+        referral_id: int,
+        status: Status,
+        amount: Amount | None = None,
+        note: str | None = None,
+        repeat: bool = False,
+    ) -> UpdateReferral:
+        """Which amounts a status takes is the core's rule (it knows the referral); here the
+        note's length."""
+        words = _note(note, "The note", "referrals")
+        return cls(_id(referral_id, "referrals"), status, amount, words, repeat)
+
 
 @dataclass(frozen=True)
 class CorrectAmount:
@@ -82,6 +110,25 @@ class CorrectAmount:
     note: str
     repeat: bool | None = None  # None: as it was recorded
     business_id: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        referral_id: int | None,
+        amount: Amount | None,
+        note: str | None,
+        repeat: bool | None = None,
+        business_id: int | None = None,
+    ) -> CorrectAmount:
+        why = _note(note, "The reason", "referrals")
+        if not why:
+            raise ParseError(
+                "referrals",
+                "Say why after --, e.g. /referrals amount 12 4800 -- the invoice came to less;"
+                " none instead of the amount takes it out.",
+            )
+        rid = _id(referral_id, "referrals") if referral_id is not None else None
+        return cls(rid, amount, why, repeat, business_id)
 
 
 @dataclass(frozen=True)
@@ -110,6 +157,16 @@ class WithdrawReferral:
     referral_id: int
     note: str
 
+    @classmethod
+    def of(cls, referral_id: int, note: str | None) -> WithdrawReferral:
+        why = _note(note, "The reason", "referrals")
+        if not why:
+            raise ParseError(
+                "referrals",
+                "Give the id and say why after --, e.g. /referrals withdraw 12 -- a duplicate of #9.",
+            )
+        return cls(_id(referral_id, "referrals"), why)
+
 
 @dataclass(frozen=True)
 class SnoozeReferral:
@@ -127,6 +184,40 @@ class Thank:
     # caller has it; otherwise it is never taken as money: the core asks which was meant.
     bare_number: int | None = None
     repeat: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        member: Who | None,
+        referral_id: int | None = None,
+        amount: Amount | None = None,
+        note: str | None = None,
+        *,
+        bare_number: int | None = None,
+        repeat: bool = False,
+    ) -> Thank:
+        if member is None and referral_id is None:
+            raise ParseError(
+                "thanks", "Say whom you thank, e.g. /thanks @alice, or give the referral id."
+            )
+        rid = _id(referral_id, "thanks") if referral_id is not None else None
+        words = _note(note, "The note", "thanks")
+        return cls(member, rid, amount, words, bare_number=bare_number, repeat=repeat)
+
+
+def _note(text: str | None, what: str, command: str) -> str | None:
+    """A note, reason or need: cleaned as the grammar cleans it, within its limit."""
+    words = clean(text or "") or None
+    return limit(words, MAX_TEXT, what, command) if words else None
+
+
+MAX_ID = 999_999_999_999  # ids are at most twelve digits, as the grammar reads them
+
+
+def _id(value: int, command: str) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise ParseError(command, f"“{value}” is not a referral id; ids are numbers, like 12.")
+    return value
 
 
 def parse_referral(rest: str) -> ReferralCommand:
@@ -237,11 +328,7 @@ def parse_lead(rest: str) -> ReferralCommand:
     business = clean(body)
     if not business:
         raise ParseError("lead", "Name the business or person after the member.")
-    return LogLead(
-        member=member,
-        business=limit(business, MAX_NAME, "The business name", "lead"),
-        details=limit(details, MAX_TEXT, "The details", "lead") if details else None,
-    )
+    return LogLead.of(member, business, details)
 
 
 def parse_referrals(rest: str) -> ReferralCommand:
@@ -267,9 +354,7 @@ def parse_referrals(rest: str) -> ReferralCommand:
                 "referrals",
                 "Give the id and say why after --, e.g. /referrals withdraw 12 -- a duplicate of #9.",
             )
-        return WithdrawReferral(
-            parse_id(words[1], "referrals"), limit(note, MAX_TEXT, "The reason", "referrals")
-        )
+        return WithdrawReferral.of(parse_id(words[1], "referrals"), note)
     if sub == "snooze":
         if len(words) != 3 or words[2].casefold() not in SNOOZES or note:
             raise ParseError(
@@ -305,9 +390,7 @@ def _update(words: list[str], note: str | None) -> ReferralCommand:
         if status is not Status.WON:
             raise ParseError("referrals", "Only won takes an amount; put a note after --.")
         amount, repeat = take_amount(extra, "referrals")
-    if note:
-        limit(note, MAX_TEXT, "The note", "referrals")
-    return UpdateReferral(rid, status, amount, note, bool(repeat))
+    return UpdateReferral.of(rid, status, amount, note, bool(repeat))
 
 
 BUSINESS_ID = re.compile(r"#?[Bb]([0-9]{1,12})")
@@ -336,9 +419,7 @@ def _correct_amount(words: list[str], note: str | None) -> ReferralCommand:
         amount, repeat = None, BUSINESS_WORDS[rest[0].casefold()]  # only new or repeat
     else:
         amount, repeat = take_amount(rest, "referrals")
-    return CorrectAmount(
-        rid, amount, limit(note, MAX_TEXT, "The reason", "referrals"), repeat, business_id=bid
-    )
+    return CorrectAmount.of(rid, amount, note, repeat, business_id=bid)
 
 
 def _edit(rest: str) -> ReferralCommand:
@@ -403,13 +484,7 @@ def parse_thanks(rest: str) -> ReferralCommand:
         amount = Amount(" ".join(words))
     elif repeat is not None:
         raise ParseError("thanks", "Give the amount with its currency, like 1,500.00 repeat.")
-    if member is None and rid is None:
-        raise ParseError(
-            "thanks", "Say whom you thank, e.g. /thanks @alice, or give the referral id."
-        )
-    if note:
-        limit(note, MAX_TEXT, "The note", "thanks")
-    return Thank(member, rid, amount, note, bare_number=bare, repeat=bool(repeat))
+    return Thank.of(member, rid, amount, note, bare_number=bare, repeat=bool(repeat))
 
 
 def _own_amount(words: list[str]) -> bool:
