@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from bot.grammar import (
     MAX_CLASSIFICATION,
-    TIME,
     ParseError,
     Who,
     clean,
@@ -17,6 +16,7 @@ from bot.grammar import (
     no_args,
     take_mention,
 )
+from bot.localtime import LocalTime
 from bot.messages import slash
 
 
@@ -48,12 +48,13 @@ class ChangeSetting:
         v = value.strip().casefold()
         if v in ("off", "default"):
             return cls("reminder.evening", "" if v == "off" else None)
-        tm = TIME.fullmatch(v)
-        if not tm:
+        try:
+            at = LocalTime.parse(v)
+        except ValueError:
             raise ParseError(
                 "settings", "Give the evening-before reminder as HH:MM, off or default."
-            )
-        return cls("reminder.evening", f"{int(tm.group(1)):02d}:{tm.group(2)}")
+            ) from None
+        return cls("reminder.evening", str(at))
 
     @classmethod
     def before(cls, value: str) -> ChangeSetting:

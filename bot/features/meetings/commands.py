@@ -7,7 +7,6 @@ from datetime import date
 
 from bot.grammar import (
     MAX_NAME,
-    TIME,
     WEEKDAYS,
     ParseError,
     clean,
@@ -15,6 +14,7 @@ from bot.grammar import (
     split_note,
     valid_tz,
 )
+from bot.localtime import LocalTime
 from bot.messages import DAY_SOON, slash
 
 
@@ -43,16 +43,17 @@ class SetMeeting:
                 "meeting",
                 f"“{weekday.strip()[:20]}” is not a weekday; write e.g. wednesday or wed.",
             )
-        tm = TIME.fullmatch(time.strip())
-        if not tm:
+        try:
+            at = LocalTime.parse(time)
+        except ValueError:
             raise ParseError(
                 "meeting", f"“{time.strip()[:20]}” is not a time; write it as HH:MM, e.g. 07:00."
-            )
+            ) from None
         zone = valid_tz(tz.strip(), "meeting") if tz and tz.strip() else None
         place = clean(where or "") or None
         if place:
             limit(place, MAX_NAME * 2, "The place", "meeting")
-        return cls(matches[0], f"{int(tm.group(1)):02d}:{tm.group(2)}", zone, place)
+        return cls(matches[0], str(at), zone, place)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from bot.grammar import (
     MAX_CLASSIFICATION,
     MAX_NAME,
     MAX_TEXT,
-    QUIET,
     MentionToken,
     ParseError,
     Who,
@@ -23,6 +22,7 @@ from bot.grammar import (
     take_mention,
     valid_tz,
 )
+from bot.localtime import QuietHours, SameStartAndEnd
 from bot.messages import slash
 
 
@@ -115,13 +115,16 @@ class SetQuietHours:
 
     @classmethod
     def of(cls, hours: str) -> SetQuietHours:
-        m = QUIET.fullmatch(clean(hours))
-        if not m:
-            raise ParseError("profile", "Write quiet hours as HH:MM-HH:MM, e.g. 21:00-07:00.")
-        a, b, c, d = (int(x) for x in m.groups())
-        if (a, b) == (c, d):
-            raise ParseError("profile", "Quiet hours must start and end at different times.")
-        return cls(f"{a:02d}:{b:02d}-{c:02d}:{d:02d}")
+        try:
+            return cls(str(QuietHours.parse(clean(hours))))
+        except SameStartAndEnd:
+            raise ParseError(
+                "profile", "Quiet hours must start and end at different times."
+            ) from None
+        except ValueError:
+            raise ParseError(
+                "profile", "Write quiet hours as HH:MM-HH:MM, e.g. 21:00-07:00."
+            ) from None
 
 
 @dataclass(frozen=True)
