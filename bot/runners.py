@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot import due, monthly, nudges, reminders
+from bot import due, monthly, nudges, reminders, retention
 from bot.model import DueState, Group
 from bot.ports import DueItem
 from bot.reminders import Outcome
@@ -18,6 +18,7 @@ RUNNERS: dict[str, Runner] = {
     **{kind: reminders.run for kind in (*due.MEETING_KINDS, due.REPLAN)},
     **{kind: monthly.run for kind in due.MONTHLY_KINDS},
     **{kind: nudges.run for kind in due.REFERRAL_KINDS},
+    retention.RETENTION: retention.run,
 }
 
 

@@ -57,7 +57,7 @@ from bot.work import SYSTEM, Context, Refusal, Work
 log = logging.getLogger(__name__)
 
 REQUESTS_KEPT = 2 * 86400  # a platform's retries come within minutes
-RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details
+HOUSEKEEPING_EVERY = 3600  # seconds between sweeps for old requests, messages and files
 PRUNE_BATCH = 2000  # sent messages deleted per transaction, so a sweep never holds the lock long
 
 DUE_BATCH = 200
@@ -462,7 +462,7 @@ class Core:
         runs it twice. Returns how many pieces of work ran."""
         ran = 0
         ts = int(now.timestamp())
-        await self._retention(ts)
+        await self._housekeeping(ts)
         # a clock set back since: what it finished in its future is judged again
         await self.repo.atomic(lambda tx: _reopen_after_clock_step(tx, now))
         while True:
@@ -481,23 +481,19 @@ class Core:
         self.deliver_soon()  # what it queued, and retries now due
         return ran
 
-    async def _retention(self, ts: int) -> None:
-        """Erase prospects' contact details once the retention period after closing passed,
-        and the stored copies of messages delivered long enough ago."""
-        if ts - self._swept_at < RETENTION_EVERY:
+    async def _housekeeping(self, ts: int) -> None:
+        """Forget request keys, installers' states and the stored copies of messages old
+        enough, and expired files: deletes any process may repeat. (Prospects' contact
+        details are erased by due work, bot.retention, so exactly one worker does that.)"""
+        if ts - self._swept_at < HOUSEKEEPING_EVERY:
             return
         self._swept_at = ts
-        before = ts - self.settings.privacy.retention_days * 86400
 
-        async def sweep(tx: UnitOfWork) -> int:
-            erased = await tx.privacy.erase_closed_contacts(before)
+        async def sweep(tx: UnitOfWork) -> None:
             await tx.requests.prune(ts - REQUESTS_KEPT)
             await tx.workspaces.prune_install_states(ts)  # installers' states never used
-            return erased
 
-        erased = await self.repo.atomic(sweep)
-        if erased:
-            log.info("erased the contact details of %s closed referral(s)", erased)
+        await self.repo.atomic(sweep)
         sent_before = ts - self.settings.privacy.sent_messages_days * 86400
         pruned = PRUNE_BATCH
         while pruned == PRUNE_BATCH:

@@ -515,8 +515,9 @@ class PrivacyStore(Protocol):
         member gave are erased; and only the member's own notes go."""
         ...
 
-    async def erase_closed_contacts(self, before: int) -> int:
-        """Prospects' email and phone on referrals closed (won or lost) before `before`."""
+    async def erase_closed_contacts(self, before: int, group_id: int | None = None) -> int:
+        """Prospects' email and phone on referrals closed (won or lost) before `before`, in
+        one group's referrals (or every group's)."""
         ...
 
 
