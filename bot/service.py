@@ -127,7 +127,7 @@ class Core:
         except ParseError as e:
             return self.unparsed(e)
         try:
-            replies = await self._run(ctx, cmd)
+            replies, queued = await self._run(ctx, cmd)
         except Refusal as r:
             replies = [r.message]
             self.metrics.command_handled(type(cmd).__name__, "refused")
@@ -137,7 +137,8 @@ class Core:
             return [messages.internal_error(changes=not isinstance(cmd, READ_ONLY))]
         else:
             self.metrics.command_handled(type(cmd).__name__, "ok")
-        self.deliver_soon()
+            if queued:  # a command that queued nothing has nothing to wake the dispatcher for
+                self.deliver_soon()
         return replies
 
     def unparsed(self, e: ParseError) -> list[OutMessage]:
@@ -221,12 +222,16 @@ class Core:
             return None, ctx
         return AllowSeat(request.user), dataclasses.replace(ctx, channel=group.channel)
 
-    async def _run(self, ctx: Context, cmd: Command) -> list[OutMessage]:
+    async def _run(self, ctx: Context, cmd: Command) -> tuple[list[OutMessage], int]:
+        """The command's replies, and how many messages it queued for other people."""
         handler = HANDLERS[type(cmd)]
         cmd = await self._resolve_mentions(ctx, cmd)
         now = self.clock.now()
+        if isinstance(cmd, READ_ONLY):
+            return await self._read(ctx, cmd, handler, now), 0
         replayed: list[bool] = []  # a platform's retry, answered as the first time: not counted
         happened: list[Event] = []
+        queued = [0]
 
         async def unit(tx: UnitOfWork) -> list[OutMessage]:
             if ctx.request_key:
@@ -237,6 +242,7 @@ class Core:
             work = Work(tx, ctx, now, self.settings)
             replies = await handler(work, cmd)
             happened[:] = work.events  # (a retried transaction runs the handler again)
+            queued[0] = work.queued
             if ctx.actor.platform != "system" and await tx.members.take_dm_unreachable(ctx.actor):
                 replies = [*replies, messages.you_were_unreachable()]
             if ctx.request_key:
@@ -250,6 +256,30 @@ class Core:
         for kind in () if replayed else [r.kind for r in replies]:
             if kind in ("referral.logged", "lead.logged"):
                 self.metrics.referral_logged(kind.removesuffix(".logged"))
+        return replies, queued[0]
+
+    async def _read(
+        self, ctx: Context, cmd: Command, handler: Any, now: datetime
+    ) -> list[OutMessage]:
+        """A command that only reads runs in a read-only unit: no write transaction, no lock
+        another process's writes wait on. A platform's retry is simply answered again (there
+        is nothing to redo), so its request key is not stored. Only when a DM to the member
+        was refused since they last heard does a write follow, to tell them once."""
+
+        async def unit(tx: UnitOfWork) -> tuple[list[OutMessage], bool, list[Event]]:
+            work = Work(tx, ctx, now, self.settings)
+            replies = await handler(work, cmd)
+            if work.queued:  # a read-only command must not queue: the read would refuse it
+                raise RuntimeError(f"{type(cmd).__name__} queued a message in a read")
+            told = ctx.actor.platform != "system" and await tx.members.dm_unreachable(ctx.actor)
+            return replies, told, work.events
+
+        replies, unreachable, happened = await self.repo.read(unit)
+        self.events.publish(happened)
+        if unreachable and await self.repo.atomic(
+            lambda tx: tx.members.take_dm_unreachable(ctx.actor)
+        ):
+            replies = [*replies, messages.you_were_unreachable()]
         return replies
 
     async def _resolve_mentions(self, ctx: Context, cmd: Command) -> Command:

@@ -96,6 +96,10 @@ class MemberStore(Protocol):
         """Whether a DM to this person was refused since they last heard about it; clears it."""
         ...
 
+    async def dm_unreachable(self, user: UserRef) -> bool:
+        """Whether a DM to this person was refused since they last heard about it (a read)."""
+        ...
+
 
 class SeatStore(Protocol):
     """Trades' seats: who holds one, the seats wanted, joins waiting for an admin."""

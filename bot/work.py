@@ -61,6 +61,8 @@ class Work:
     )
     # what happened, for the adapters' listeners: published once the transaction committed
     events: list[Event] = field(default_factory=list)
+    queued: int = 0  # messages put in the outbox: the dispatcher is woken only for some
+
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
@@ -127,6 +129,7 @@ class Work:
         if not member.dm_enabled and message.kind not in ESSENTIAL_DMS:
             return False
         await self.tx.outbox.add(group.id, member.user, message, self.ts, due)
+        self.queued += 1
         return True
 
     async def dms(self, group: Group, queued: list[tuple[Member, OutMessage, int | None]]) -> None:
@@ -138,6 +141,8 @@ class Work:
         ]
         if rows:
             await self.tx.outbox.add_many(group.id, rows, self.ts)
+            self.queued += len(rows)
 
     async def post(self, group: Group, message: OutMessage) -> None:
         await self.tx.outbox.add(group.id, group.channel, message, self.ts)
+        self.queued += 1
