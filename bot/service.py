@@ -232,6 +232,7 @@ class Core:
         replayed: list[bool] = []  # a platform's retry, answered as the first time: not counted
         happened: list[Event] = []
         queued = [0]
+        wrote: list[Work] = []
 
         async def unit(tx: UnitOfWork) -> list[OutMessage]:
             if ctx.request_key:
@@ -243,6 +244,7 @@ class Core:
             replies = await handler(work, cmd)
             happened[:] = work.events  # (a retried transaction runs the handler again)
             queued[0] = work.queued
+            wrote[:] = [work] if work.files else []
             if ctx.actor.platform != "system" and await tx.members.take_dm_unreachable(ctx.actor):
                 replies = [*replies, messages.you_were_unreachable()]
             if ctx.request_key:
@@ -253,10 +255,22 @@ class Core:
 
         replies = await self.repo.atomic(unit)
         self.events.publish(happened)
+        replies = await self._write_files(wrote[0], replies) if wrote else replies
         for kind in () if replayed else [r.kind for r in replies]:
             if kind in ("referral.logged", "lead.logged"):
                 self.metrics.referral_logged(kind.removesuffix(".logged"))
         return replies, queued[0]
+
+    async def _write_files(self, work: Work, replies: list[OutMessage]) -> list[OutMessage]:
+        """Write the files a command's replies attach, now that its unit of work is over, on
+        the worker thread (not the database's); a file that could not be written answers
+        instead of the replies."""
+        for write in work.files:
+            try:
+                await asyncio.get_running_loop().run_in_executor(self._slow, write)
+            except Refusal as r:
+                return [r.message]
+        return replies
 
     async def _read(
         self, ctx: Context, cmd: Command, handler: Any, now: datetime
@@ -266,16 +280,17 @@ class Core:
         is nothing to redo), so its request key is not stored. Only when a DM to the member
         was refused since they last heard does a write follow, to tell them once."""
 
-        async def unit(tx: UnitOfWork) -> tuple[list[OutMessage], bool, list[Event]]:
+        async def unit(tx: UnitOfWork) -> tuple[list[OutMessage], bool, Work]:
             work = Work(tx, ctx, now, self.settings)
             replies = await handler(work, cmd)
             if work.queued:  # a read-only command must not queue: the read would refuse it
                 raise RuntimeError(f"{type(cmd).__name__} queued a message in a read")
             told = ctx.actor.platform != "system" and await tx.members.dm_unreachable(ctx.actor)
-            return replies, told, work.events
+            return replies, told, work
 
-        replies, unreachable, happened = await self.repo.read(unit)
-        self.events.publish(happened)
+        replies, unreachable, work = await self.repo.read(unit)
+        self.events.publish(work.events)
+        replies = await self._write_files(work, replies)
         if unreachable and await self.repo.atomic(
             lambda tx: tx.members.take_dm_unreachable(ctx.actor)
         ):

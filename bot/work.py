@@ -62,6 +62,10 @@ class Work:
     # what happened, for the adapters' listeners: published once the transaction committed
     events: list[Event] = field(default_factory=list)
     queued: int = 0  # messages put in the outbox: the dispatcher is woken only for some
+    # files a command's reply attaches (an export, a member's data): written once its unit
+    # of work is over, off the database's thread; one that raises Refusal replaces the
+    # replies with its message (and leaves no file behind)
+    files: list[Callable[[], None]] = field(default_factory=list)
 
 
     def emit(self, event: Event) -> None:

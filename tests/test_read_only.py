@@ -5,6 +5,7 @@ other people does not wake the dispatcher: `/rapport help` and `/rapport stats` 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -99,3 +100,33 @@ async def test_a_member_whose_dm_was_refused_hears_it_on_a_read_only_command_onc
     again = await command(core, "bob", "/rapport stats")
     assert "notice.dm_unreachable" not in [r.kind for r in again]
     assert counted.writes == 0
+
+
+async def test_export_and_data_files_are_written_after_the_read_off_the_database_thread(
+    group: Chat, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import bot.features.privacy.handlers as handlers
+
+    threads: list[str] = []
+    real_csv, real_open = handlers._write_csv, handlers.files.open_private
+
+    def noting_csv(path: Any, rows: Any) -> None:
+        threads.append(threading.current_thread().name)
+        real_csv(path, rows)
+
+    def noting_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(handlers, "_write_csv", noting_csv)
+    monkeypatch.setattr(handlers.files, "open_private", noting_open)
+    await group("alice", "/referral @bob Jane Roe jane@roe.example")
+    counted = Counted(core, monkeypatch)
+    [export] = await command(core, "alice", "/rapport export")
+    [mine] = await command(core, "bob", "/rapport my-data")
+    assert counted.writes == 0
+    assert threads and {t.split("_")[0] for t in threads} == {"rapport-after-commit"}
+    attached = [*export.attachments, *mine.attachments]
+    assert len(attached) >= 2 and all(Path(p).is_file() for p in attached)
