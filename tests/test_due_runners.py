@@ -4,7 +4,7 @@ work still runs."""
 
 from __future__ import annotations
 
-from bot import due
+from bot import due, retention
 from bot.runners import RUNNERS
 from bot.service import Core
 from tests.conftest import Chat
@@ -12,7 +12,13 @@ from tests.fakes import FakeClock, RecordingMessenger, channel
 
 
 def test_every_kind_bot_due_plans_has_a_runner() -> None:
-    planned = {*due.MEETING_KINDS, *due.MONTHLY_KINDS, *due.REFERRAL_KINDS, due.REPLAN}
+    planned = {
+        *due.MEETING_KINDS,
+        *due.MONTHLY_KINDS,
+        *due.REFERRAL_KINDS,
+        due.REPLAN,
+        retention.RETENTION,  # planned by bot.retention, beside its runner
+    }
     assert set(RUNNERS) == planned
 
 
