@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from bot.commands import Command
 from bot.features.admin.commands import ChangeSetting, WantSeat
+from bot.features.attendance.commands import RecordVisitor
 from bot.features.meetings.commands import SetMeeting, SkipMeeting
 from bot.features.referrals.commands import (
     CorrectAmount,
+    EditReferral,
     LogLead,
     Thank,
     UpdateReferral,
@@ -149,6 +151,22 @@ def test_a_one_to_one_from_options_is_the_one_typed(words: str | None, also: boo
     others = (MentionToken("@carol"),) if also else ()
     line = f"/onetoone @bob{' @carol' if also else ''}{note(words)}"
     same(line, lambda: LogOneToOne.of(BOB, words, others))
+
+
+@PROPS
+@given(
+    rid=st.integers(min_value=1, max_value=10**12 - 1),
+    details=st.one_of(st.just(""), PHRASE, st.just("q" * 500)),
+    need=NOTE,
+    heat=st.one_of(st.none(), st.integers(1, 5)),
+    visitor=st.one_of(PHRASE, st.just("v" * 121)),
+)
+def test_an_edit_or_a_visitor_from_options_is_the_one_typed(
+    rid: int, details: str, need: str | None, heat: int | None, visitor: str
+) -> None:
+    line = f"/referrals edit {rid} {details}{note(need)}" + (f" heat:{heat}" if heat else "")
+    same(line, lambda: EditReferral.of(rid, details, need, heat))
+    same(f"/rapport visitor {visitor}", lambda: RecordVisitor.of(visitor))
 
 
 DAYS = ["monday", "tue", "Wednesday", "thu", "fri", "sat", "sunday", "mo", "funday", "wed"]

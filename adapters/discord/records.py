@@ -71,15 +71,8 @@ def _visits(rapport: app_commands.Group) -> None:
         invited_by: discord.Member | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        try:
-            who = options.text(name, "name", MAX_NAME, "The visitor's name", "visitor")
-            if who is None:
-                raise options.OptionProblem("name", "Give the visitor's name.")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
         inviter = refs.user_ref(invited_by, interaction.guild_id) if invited_by else None
-        await replies.run(interaction, RecordVisitor(who, inviter))
+        await replies.run(interaction, lambda: RecordVisitor.of(name, inviter))
 
 
 def _attendance() -> app_commands.Group:

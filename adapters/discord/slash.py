@@ -191,16 +191,10 @@ def _referrals() -> app_commands.Group:
         need: Text | None = None,
         heat: app_commands.Choice[int] | None = None,
     ) -> None:
-        try:
-            words = options.text(need, "need", MAX_TEXT, "What they need", "referrals")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
         # the core takes the name, email and phone apart as it does for a typed line
         text = " ".join(clean(x) for x in (prospect, email, phone) if x and clean(x))
-        await replies.run(
-            interaction, EditReferral(referral, text, words, heat.value if heat else None)
-        )
+        level = heat.value if heat else None
+        await replies.run(interaction, lambda: EditReferral.of(referral, text, need, level))
 
     @group.command(name="withdraw", description="Take back a mistaken or duplicate referral")
     @app_commands.describe(referral="The referral's id", why="Why it is withdrawn")

@@ -25,6 +25,15 @@ class RecordVisitor:
     name: str
     invited_by: Who | None = None  # None: the member who typed it invited them
 
+    @classmethod
+    def of(cls, name: str, invited_by: Who | None = None) -> RecordVisitor:
+        who = clean(name)
+        if not who:
+            raise ParseError(
+                "visitor", "Give the visitor's name, e.g. /rapport visitor Jane Smith."
+            )
+        return cls(limit(who, MAX_NAME, "The visitor's name", "visitor"), invited_by)
+
 
 @dataclass(frozen=True)
 class Rsvp:
@@ -63,10 +72,7 @@ def parse_visitor(rest: str) -> AttendanceCommand:
         if inviter is None or clean(after):
             raise ParseError("visitor", "Write who invited them as a mention: invited by @bob.")
         text = text[: m.start()]
-    name = clean(text)
-    if not name:
-        raise ParseError("visitor", "Give the visitor's name, e.g. /rapport visitor Jane Smith.")
-    return RecordVisitor(limit(name, MAX_NAME, "The visitor's name", "visitor"), inviter)
+    return RecordVisitor.of(text, inviter)
 
 
 def parse_rsvp(rest: str) -> AttendanceCommand:

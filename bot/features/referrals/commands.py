@@ -149,6 +149,26 @@ class EditReferral:
     need: str | None = None
     heat: int | None = None
 
+    @classmethod
+    def of(
+        cls, referral_id: int, text: str = "", need: str | None = None, heat: int | None = None
+    ) -> EditReferral:
+        details = clean(text)
+        what = _note(need, "What they need", "referrals")
+        if not details and what is None and heat is None:
+            raise ParseError(
+                "referrals",
+                "Say what to correct: a name, an email, a phone, the need after --, or heat:N.",
+            )
+        if heat is not None and not 1 <= heat <= 5:
+            raise ParseError("referrals", "Heat is 1 (cool) to 5 (ready to buy), e.g. heat:4.")
+        return cls(
+            _id(referral_id, "referrals"),
+            limit(details, MAX_NAME + MAX_EMAIL + 60, "The prospect's details", "referrals"),
+            what,
+            heat,
+        )
+
 
 @dataclass(frozen=True)
 class WithdrawReferral:
@@ -432,18 +452,7 @@ def _edit(rest: str) -> ReferralCommand:
     rid = parse_id(rid_word, "referrals")
     heat, body = _heat(after, "referrals")
     body, need = split_note(body)
-    text = clean(body)
-    if not text and need is None and heat is None:
-        raise ParseError(
-            "referrals",
-            "Say what to correct: a name, an email, a phone, the need after --, or heat:N.",
-        )
-    return EditReferral(
-        rid,
-        limit(text, MAX_NAME + MAX_EMAIL + 60, "The prospect's details", "referrals"),
-        limit(need, MAX_TEXT, "What they need", "referrals") if need else None,
-        heat,
-    )
+    return EditReferral.of(rid, body, need, heat)
 
 
 GROUPED = re.compile(r"[0-9]{3}(?:[.,][0-9]+)?")  # "200" in "1 200", "500,00" in "12 500,00"
