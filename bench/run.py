@@ -2,7 +2,9 @@
 and write bench/results.json. Options: --quick (fewer repetitions), --scale F (a smaller
 population, for trying the benchmark itself), --keep (leave the working copies), --only
 FIGURE (one delivery-at-scale figure of bench.fanout, printed and not recorded: `--only due`
-is the reminder minute's due work alone, the figure to watch when changing how it is built)."""
+is the reminder minute's due work alone, the figure to watch when changing how it is built;
+`--only postgres` the PostgreSQL rows beside SQLite's, on their own small population).
+The table ends with PostgreSQL's rows (bench/postgres.py), or a line saying why none."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import plans as plans_mod
+from bench import postgres as postgres_mod
 from bench import slack as slack_mod
 from bench.core import CoreBench
 from bench.population import CACHE, Sizes, ensure, moments
@@ -258,6 +261,7 @@ def table(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ),
         ("peak RSS of the bot process", f"{rss:.0f} MB", "≤ 150 MB", verdict(rss <= 150)),
         *fanout_rows(r["fanout"]),
+        *postgres_mod.rows(r["postgres"]),
     ]
 
 
@@ -355,7 +359,21 @@ def notes(r: dict[str, Any]) -> list[str]:
         f"Query plans: {len(r['plans']) - len(bad)} of {len(r['plans'])} as expected"
         + (f"; WRONG: {', '.join(bad)}" if bad else "")
         + " (python -m bench.plans prints them).",
+        postgres_note(r["postgres"]),
     ]
+
+
+def postgres_note(pg: dict[str, Any]) -> str:
+    """What the PostgreSQL rows are, or why there are none."""
+    if "not_measured" in pg:
+        return str(pg["not_measured"])
+    size = pg["population"]
+    return (
+        f"PostgreSQL rows (bench.postgres): {size['groups']} groups of {size['members']} members"
+        f" loaded into a SQLite file and into PostgreSQL at {pg['server']} (a schema of its own),"
+        " each figure measured on both in this run; its SQLite reference is that small file,"
+        " not the full population above."
+    )
 
 
 def render(rows: list[tuple[str, str, str, str]]) -> str:
@@ -370,6 +388,11 @@ def render(rows: list[tuple[str, str, str, str]]) -> str:
     return "\n".join(out)
 
 
+def postgres_population(args: argparse.Namespace) -> postgres_mod.Population:
+    """The small population PostgreSQL and SQLite are compared on: smaller with --quick."""
+    return postgres_mod.QUICK if args.quick else postgres_mod.Population()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -378,8 +401,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--only",
-        choices=("due", "core", "slack", "discord"),
-        help="run one figure of bench.fanout on the population; print it, record nothing",
+        choices=("due", "core", "slack", "discord", "postgres"),
+        help="run one figure of bench.fanout on the population (or the PostgreSQL rows);"
+        " print it, record nothing",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -411,6 +435,11 @@ def main() -> None:
         f"Rapport benchmarks: {info['cpus']} CPUs ({info['cpu'] or 'unknown'}), Python "
         f"{info['python']}, SQLite {info['sqlite']}, load {info['load_average']}"
     )
+    if args.only == "postgres":  # its own small population: nothing to generate
+        pg = postgres_mod.compare(postgres_population(args), say=say)
+        say(render(postgres_mod.rows(pg)) if "postgresql" in pg else "")
+        say(postgres_note(pg))
+        return
     population, generated = ensure(sizes, say)
     if generated is None:
         say(f"population: cached {population.name}")
@@ -442,6 +471,8 @@ def main() -> None:
                 _drop(rss_db)
         say(f"  {results['rss']}")
         results["fanout"] = fanout(population, results["population"]["groups"])
+        say("")
+        results["postgres"] = postgres_mod.compare(postgres_population(args), say=say)
     finally:
         shutil.rmtree(files, ignore_errors=True)
     results["benchmark_process_peak_rss_mb"] = round(

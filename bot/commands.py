@@ -12,7 +12,9 @@ from __future__ import annotations
 from bot.features.admin.commands import AdminCommand
 from bot.features.attendance.commands import AttendanceCommand
 from bot.features.help.commands import HelpCommand
+from bot.features.home.commands import HomeCommand
 from bot.features.insight.commands import InsightCommand
+from bot.features.leadership.commands import LeadershipCommand
 from bot.features.meetings.commands import MeetingCommand
 from bot.features.privacy.commands import PrivacyCommand
 from bot.features.referrals.commands import ReferralCommand
@@ -27,4 +29,6 @@ Command = (
     | AttendanceCommand
     | PrivacyCommand
     | HelpCommand
+    | HomeCommand
+    | LeadershipCommand
 )

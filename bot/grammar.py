@@ -92,6 +92,8 @@ ATTENDANCE_WORDS = {
     "present": "present",
     "absent": "absent",
     "late": "late",
+    "medical": "medical",
+    "excused": "medical",
     "substitute": "substitute",
     "sub": "substitute",
 }

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import buttons
+from bot.features.leadership.messages import role_label
 from bot.messages import continued, error, notice, reply
 from bot.model import Group, Member, UserRef
 from bot.out import Action, OutMessage
@@ -163,8 +164,15 @@ def seat_allowed_dm(group: Group, by: UserRef, member: Member) -> OutMessage:
 
 
 # --- the roster ----------------------------------------------------------------------------
-def roster(group: Group, members: list[Member], open_seats: list[str]) -> OutMessage:
-    """Every member, one line each, then the open seats: a list message like the lights'."""
+def roster(
+    group: Group,
+    members: list[Member],
+    open_seats: list[str],
+    roles: dict[int, list[str]] | None = None,
+) -> OutMessage:
+    """Every member, one line each (their leadership roles beside), then the open seats: a
+    list message like the lights'."""
+    roles = roles or {}
     zone = ZoneInfo(group.tz)
     text = fmt("{g}'s roster: ", g=group.name) + lit(
         f"{len(members)} member{'s' if len(members) != 1 else ''}."
@@ -180,6 +188,7 @@ def roster(group: Group, members: list[Member], open_seats: list[str]) -> OutMes
             + seat
             + lit(f", joined {joined.day} {joined:%b %Y}")
             + lit(", admin" if m.is_admin else "")
+            + lit("".join(f", {role_label(r)}" for r in roles.get(m.id, [])))
         )
     if lines:
         # a big chapter's roster is spread over as many messages as the platform needs

@@ -407,8 +407,10 @@ def meeting_reminder(
     open_seats: list[str],
     last_week: Stats,
     day: str,
+    substitutes: Rich | None = None,
 ) -> OutMessage:
-    """`asks` are members' `ask_line`s (made once for all of the group's messages)."""
+    """`asks` are members' `ask_line`s (made once for all of the group's messages);
+    `substitutes`, the line of substitutes expected (bot/features/leadership)."""
     head = "⏰ Starting soon: " if soon else "📅 Reminder: "
     text = lit(head) + fmt("{g} meets ", g=group.name) + when(meeting_at, group.tz)
     if group.meeting and group.meeting.where:
@@ -436,6 +438,8 @@ def meeting_reminder(
             )
             + lit(". Know someone? Bring them as a visitor.")
         )
+    if substitutes is not None:
+        text = text + substitutes
     text = text + lit(
         f"\nThe last 7 days: {group_numbers(last_week, group.currency, amounts.locale_of(group))}."
     )

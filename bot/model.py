@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.names import plain_name
+
 
 @dataclass(frozen=True)
 class UserRef:
@@ -16,6 +18,12 @@ class UserRef:
     user_id: str
     display_name: str
 
+    def __post_init__(self) -> None:
+        # where a platform's names enter the core: no control characters (bot/names.py)
+        name = plain_name(self.display_name)
+        if name is not self.display_name:
+            object.__setattr__(self, "display_name", name)
+
 
 @dataclass(frozen=True)
 class ChannelRef:
@@ -25,6 +33,11 @@ class ChannelRef:
     workspace: str
     channel_id: str | None
     name: str = ""
+
+    def __post_init__(self) -> None:
+        name = plain_name(self.name)
+        if name is not self.name:
+            object.__setattr__(self, "name", name)
 
 
 class Kind(StrEnum):

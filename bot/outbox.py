@@ -30,6 +30,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from bot.features.home.kinds import REFRESH_KIND
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import UserRef
 from bot.ports import (
@@ -95,6 +96,7 @@ class Outbox:
         concurrency: int = DEFAULT_CONCURRENCY,
         metrics: Metrics = NO_METRICS,
         on_posted: Callable[[UnitOfWork, OutboxItem], Awaitable[None]] | None = None,
+        home: Callable[[OutboxItem], Awaitable[None]] | None = None,
     ) -> None:
         self.repo = repo
         self.metrics = metrics
@@ -104,6 +106,8 @@ class Outbox:
         self.on_needs_admin = on_needs_admin
         self.on_refused = on_refused
         self.on_posted = on_posted  # in the unit of work that marks a group's post sent
+        # a person's page (Slack's Home tab) to build now and publish: a refresh row's delivery
+        self.home = home
         self.concurrency = max(1, concurrency)
         # a messenger that may send one message in several parts is told how far each got
         self.parted = bool(getattr(messenger, "sends_in_parts", False))
@@ -153,7 +157,9 @@ class Outbox:
         if self.parted:  # from where the last try stopped: this run's, or the row's
             kw["progress"] = Progress(d.parts, partial(self._taken, d), defer=run.can_defer)
         try:
-            if isinstance(item.target, UserRef):
+            if item.message.kind == REFRESH_KIND and self.home is not None:
+                await self.home(item)
+            elif isinstance(item.target, UserRef):
                 await self.messenger.send_dm(item.target, item.message, **kw)
             else:
                 await self.messenger.post(item.target, item.message, **kw)

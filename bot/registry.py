@@ -20,7 +20,9 @@ from bot.features.admin.specs import SPECS as ADMIN
 from bot.features.attendance.specs import SPECS as ATTENDANCE
 from bot.features.help.commands import Help
 from bot.features.help.specs import SPECS as HELP
+from bot.features.home.specs import SPECS as HOME
 from bot.features.insight.specs import SPECS as INSIGHT
+from bot.features.leadership.specs import SPECS as LEADERSHIP
 from bot.features.meetings.specs import SPECS as MEETINGS
 from bot.features.privacy.specs import SPECS as PRIVACY
 from bot.features.referrals.specs import SPECS as REFERRALS
@@ -40,6 +42,7 @@ HELP_ORDER = (
     "onetoone",
     "meeting",
     "stats",
+    "me",
     "leave",
     "remove",
     "settings",
@@ -69,7 +72,7 @@ def _in_help_order(*slices: tuple[CommandSpec, ...]) -> tuple[CommandSpec, ...]:
 
 # every command, from the slices, in the order /rapport help lists them
 SPECS: tuple[CommandSpec, ...] = _in_help_order(
-    ROSTER, REFERRALS, MEETINGS, INSIGHT, ADMIN, ATTENDANCE, PRIVACY, HELP
+    ROSTER, REFERRALS, MEETINGS, INSIGHT, ADMIN, ATTENDANCE, PRIVACY, HELP, HOME, LEADERSHIP
 )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from bot import batch, due, messages
 from bot.events import MeetingChanged
+from bot.features.leadership.messages import expected_substitutes
 from bot.model import DueState, Group, Member, seat_key
 from bot.out import OutMessage
 from bot.ports import DueItem
@@ -91,6 +92,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
         last = await w.tx.numbers.stats(
             group.id, None, int((at - timedelta(days=7)).timestamp()), w.ts
         )
+        subs = await w.tx.palms.substitutes(group.id, day.isoformat())
         await w.post(
             group,
             messages.meeting_reminder(
@@ -101,6 +103,7 @@ async def run(w: Work, item: DueItem, group: Group) -> Outcome:
                 open_seats,
                 last,
                 day.isoformat(),
+                expected_substitutes(members, subs) if subs else None,
             ),
         )
         return Outcome(DueState.DONE)

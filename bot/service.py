@@ -32,10 +32,12 @@ from bot.batch import SharedReads
 from bot.commands import Command
 from bot.config import Settings
 from bot.events import Event, Events
+from bot.features.home import refresh as home
 from bot.features.roster.commands import AllowSeat, LogOneToOne
 from bot.grammar import MentionToken, ParseError
 from bot.metrics import NO_METRICS, Metrics
 from bot.model import DueState, Group, Member, UserRef
+from bot.names import plain_typed
 from bot.out import OutMessage
 from bot.outbox import Outbox
 from bot.ports import (
@@ -86,6 +88,9 @@ class Core:
         self._dispatcher: asyncio.Task[None] | None = None
         self._slow = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapport-after-commit")
         self._more = False  # a command queued messages since the dispatcher last looked
+        # the platform gives each person a page of their own (Slack's Home tab), kept current
+        self.homes = callable(getattr(messenger, "publish_home", None))
+        self.messenger = messenger
         self.outbox = Outbox(
             repo,
             messenger,
@@ -96,6 +101,7 @@ class Core:
             concurrency=settings.delivery.concurrency,
             metrics=metrics,
             on_posted=self._posted,
+            home=self._publish_home if self.homes else None,
         )
         # one delivery loop per process: the dispatcher (a direct `deliver` waits its turn)
         self._delivering = asyncio.Lock()
@@ -119,7 +125,7 @@ class Core:
     ) -> list[OutMessage]:
         try:
             if isinstance(command, str):
-                cmd = parse(command)
+                cmd = parse(plain_typed(command))
             elif callable(command):
                 cmd = command()
             else:
@@ -243,8 +249,9 @@ class Core:
             work = Work(tx, ctx, now, self.settings)
             replies = await handler(work, cmd)
             happened[:] = work.events  # (a retried transaction runs the handler again)
-            queued[0] = work.queued
             wrote[:] = [work] if work.files else []
+            refreshes = await home.after(work) if self.homes else 0
+            queued[0] = work.queued + refreshes  # the dispatcher is woken for these
             if ctx.actor.platform != "system" and await tx.members.take_dm_unreachable(ctx.actor):
                 replies = [*replies, messages.you_were_unreachable()]
             if ctx.request_key:
@@ -322,6 +329,25 @@ class Core:
             if resolved is not value:
                 changes[f.name] = resolved
         return dataclasses.replace(cmd, **changes) if changes else cmd  # type: ignore[arg-type]
+
+    # --- members' own pages (Slack's Home tab) ------------------------------------------
+    async def refresh_home(self, user: UserRef) -> None:
+        """`user` opened their page: queue it to be built and published (once, however
+        many times they open it before it goes)."""
+        if not self.homes:
+            return
+        ts = int(self.clock.now().timestamp())
+        await self.repo.atomic(lambda tx: home.queue(tx, [user], ts))
+        self.deliver_soon()
+
+    async def _publish_home(self, item: OutboxItem) -> None:
+        """A refresh row's delivery: build the page from the state now, and publish it."""
+        user = item.target
+        if not isinstance(user, UserRef):
+            return
+        now = self.clock.now()
+        page = await self.repo.read(lambda tx: home.page(tx, user, now, self.settings))
+        await cast(home.HomeMessenger, self.messenger).publish_home(user, page)
 
     # --- delivery ------------------------------------------------------------------
     async def _needs_admin(self, item: OutboxItem, how: str) -> None:
@@ -600,6 +626,8 @@ class Core:
                 return None
             work = Work(tx, SYSTEM, now, self.settings)
             outcome = await runner_for(item.kind)(work, item, group)
+            if self.homes:
+                await home.after(work, actor=False)  # a meeting held: the next one shows
             if outcome.state == DueState.POSTPONED:
                 assert outcome.postpone_to is not None
                 kept = await tx.due.postpone(item, outcome.postpone_to)

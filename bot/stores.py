@@ -360,6 +360,12 @@ class OutboxStore(Protocol):
         """Queue several messages in one statement, in order, as `outbox_add` each."""
         ...
 
+    async def add_refresh(self, user: UserRef, message: OutMessage, now: int) -> bool:
+        """Queue `message` (a page built when it is delivered: Slack's Home tab) for `user`,
+        in a lane of its own, unless one is still waiting there: a burst of changes is one
+        delivery. False when one was already waiting."""
+        ...
+
     async def claim(
         self, now: int, limit: int, stale_before: int, token: str | None = None
     ) -> list[OutboxItem]:
@@ -536,6 +542,57 @@ class RequestStore(Protocol):
         ...
 
 
+class RoleStore(Protocol):
+    """Leadership roles (bot/features/leadership/roles.py): who holds which, by role name."""
+
+    async def of_group(self, group_id: int) -> dict[int, list[str]]:
+        """Active member id → the roles they hold."""
+        ...
+
+    async def holders(self, group_id: int, role: str) -> list[int]:
+        """The active members holding `role`, longest-serving first."""
+        ...
+
+    async def give(self, group_id: int, member_id: int, role: str, now: int) -> bool:
+        """False when the member already held it."""
+        ...
+
+    async def take(self, group_id: int, member_id: int, role: str | None = None) -> list[str]:
+        """Take one role (or, with None, every role) from a member; the roles taken."""
+        ...
+
+
+class PalmsStore(Protocol):
+    """PALMS (bot/features/leadership): substitutes, the absence rule's counts and notices,
+    and each member's numbers for the PALMS report. Days are meetings' local dates."""
+
+    async def set_substitute(
+        self, group_id: int, member_id: int, day: str, name: str, email: str | None
+    ) -> None: ...
+    async def substitutes(self, group_id: int, day: str) -> list[tuple[int, str, str | None]]:
+        """(member id, substitute's name, email) expected or recorded on one meeting day."""
+        ...
+
+    async def counted_days(
+        self, member_id: int, since_day: str, until_day: str, states: list[str]
+    ) -> list[str]:
+        """The meeting days in [since_day, until_day] the member's record is one of `states`."""
+        ...
+
+    async def note_notice(
+        self, group_id: int, member_id: int, day: str, kind: str, now: int
+    ) -> bool:
+        """Remember that the absence on `day` set off a notice; False: it already had."""
+        ...
+
+    async def report(
+        self, group_id: int, since_day: str, until_day: str, since: int, until: int
+    ) -> dict[int, dict[str, int]]:
+        """Member id → attendance by status, given_/received_inside/outside, visitors,
+        one_to_ones, business_cents."""
+        ...
+
+
 class WorkspaceStore(Protocol):
     """Workspaces the app was taken out of (the rules are bot.workspaces')."""
 
@@ -598,6 +655,10 @@ class UnitOfWork(Protocol):
     def requests(self) -> RequestStore: ...
     @property
     def workspaces(self) -> WorkspaceStore: ...
+    @property
+    def roles(self) -> RoleStore: ...
+    @property
+    def palms(self) -> PalmsStore: ...
 
 
 class Repository(Protocol):

@@ -9,7 +9,9 @@ from datetime import date, timedelta
 from bot.features.admin import messages as admin_words
 from bot.features.attendance import messages as attendance_words
 from bot.features.help import messages as help_words
+from bot.features.home import messages as home_words
 from bot.features.insight import messages as insight_words
+from bot.features.leadership import messages as leadership_words
 from bot.features.meetings import messages as meetings_words
 from bot.features.privacy import messages as privacy_words
 from bot.features.referrals import messages as referrals_words
@@ -28,6 +30,8 @@ USAGE: dict[str, tuple[str, str, str]] = {
     **attendance_words.USAGE,
     **privacy_words.USAGE,
     **help_words.USAGE,
+    **home_words.USAGE,
+    **leadership_words.USAGE,
 }
 
 

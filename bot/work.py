@@ -66,7 +66,8 @@ class Work:
     # of work is over, off the database's thread; one that raises Refusal replaces the
     # replies with its message (and leaves no file behind)
     files: list[Callable[[], None]] = field(default_factory=list)
-
+    # everyone this unit queued a DM for (sent or not: DMs off), whose own page may have changed
+    told: list[UserRef] = field(default_factory=list)
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
@@ -130,6 +131,7 @@ class Work:
         """Queue a DM (for `due`, or now). A member who turned DMs off gets only the DMs
         that carry a referral's details. False: not queued, so a reply must not say the
         member was told."""
+        self.told.append(member.user)
         if not member.dm_enabled and message.kind not in ESSENTIAL_DMS:
             return False
         await self.tx.outbox.add(group.id, member.user, message, self.ts, due)
@@ -138,6 +140,7 @@ class Work:
 
     async def dms(self, group: Group, queued: list[tuple[Member, OutMessage, int | None]]) -> None:
         """Queue DMs (member, message, due or None) as `dm` each would, in one statement."""
+        self.told.extend(m.user for m, _, _ in queued)
         rows = [
             (m.user, message, due)
             for m, message, due in queued

@@ -1,1 +1,1 @@
-"""Persistence: the aiosqlite repository and its numbered SQL migrations."""
+"""Persistence: the SQLite and PostgreSQL repositories and their numbered SQL migrations."""

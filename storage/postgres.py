@@ -7,7 +7,7 @@ the other's batch.
 
 The business queries are not written again here: the stores of the SQLite repository
 (storage/sqlite/<store>.py) run unchanged over `PgConnection`, which gives them the few calls they make of
-aiosqlite (execute, executemany, a cursor's rows and rowcount) and turns SQLite's `?` and
+a SQLite connection (execute, executemany, a cursor's rows and rowcount) and turns SQLite's `?` and
 `:name` placeholders into PostgreSQL's `$n`. Where the dialects differ the query asks its
 `dialect` (storage/dialect.py).
 """
@@ -41,7 +41,7 @@ COLLISIONS = (
 
 
 class PgCursor:
-    """What the queries read of an aiosqlite cursor: the rows, and how many rows changed."""
+    """What the queries read of a SQLite cursor: the rows, and how many rows changed."""
 
     __slots__ = ("_rows", "rowcount")
 
@@ -61,7 +61,7 @@ class PgCursor:
 
 
 class PgConnection:
-    """The aiosqlite calls the shared queries make, on an asyncpg connection (inside a unit of
+    """The connection calls the shared queries make, on an asyncpg connection (inside a unit of
     work) or on the pool (one statement, committed on its own)."""
 
     __slots__ = ("_conn",)

@@ -5,7 +5,9 @@ helper that types commands as named members.
 A test module that sets `BACKENDS = both` runs each of its tests that use the repository
 on SQLite and on PostgreSQL (RAPPORT_TEST_POSTGRES, by default the local server), each
 PostgreSQL test in a schema of its own, dropped afterwards. RAPPORT_TEST_BACKENDS=postgresql
-runs every repository test on PostgreSQL alone. Where no server answers, the PostgreSQL
+runs every repository test on PostgreSQL alone, except the tests about SQLite itself (its
+files, its trace, its pragmas), marked `sqlite_only` with the reason, which stay on SQLite
+(`grep -rn sqlite_only tests/` lists them). Where no server answers, the PostgreSQL
 tests are skipped and the summary says so in one line; RAPPORT_REQUIRE_POSTGRES=1 (CI)
 makes that an error instead.
 """
@@ -81,7 +83,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         return
     forced = os.environ.get("RAPPORT_TEST_BACKENDS", "").strip()
-    if forced:
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        backends: tuple[str, ...] = ("sqlite",)  # about SQLite itself: no PostgreSQL twin
+    elif forced:
         backends = tuple(b.strip() for b in forced.split(",") if b.strip())
     else:
         backends = getattr(metafunc.module, "BACKENDS", ("sqlite",))

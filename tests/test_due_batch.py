@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.batch import SharedReads
 from bot.service import Core
 from storage.sqlite import SqliteRepository
@@ -34,6 +36,7 @@ async def statements(repo: SqliteRepository) -> list[str]:
     return seen
 
 
+@pytest.mark.sqlite_only("counts the statements SQLite's trace hook sees")
 async def test_a_minute_of_three_groups_reads_each_roster_once(
     core: Core, repo: SqliteRepository, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:

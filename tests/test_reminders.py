@@ -599,6 +599,9 @@ async def test_the_settings_view_shows_the_groups_settings(group: Chat) -> None:
         "Currency: ZAR",
         "Amounts written: the en_ZA way, like R1\u00a0500,00 (the time zone's way)",
         "Open seats wanted: Electrician",
+        "Absence rule: 3 in 6 months (counting absences; medical absences and substitutes"
+        " don't count)",
+        "Closed business per member: private to each member (the leadership sees totals)",
     ]
 
 

@@ -95,13 +95,13 @@ async def test_two_workers_erase_contact_details_once_after_the_period(
 async def test_a_group_set_up_before_the_migration_is_swept_too(
     group: Chat, core: Core, clock: FakeClock
 ) -> None:
-    """Migration 0016 planned a first sweep for every group: one without its row (as before
+    """Migration 0019 planned a first sweep for every group: one without its row (as before
     the migration) is swept by that row, which plans the next day's."""
     async with core.repo.transaction() as tx:  # type: ignore[attr-defined]
         await tx._all(f"DELETE FROM due_work WHERE kind = '{RETENTION}'")
         await tx._all(
             "INSERT INTO due_work (group_id, kind, target_id, occurrence, due_at)"
-            f" SELECT id, '{RETENTION}', 0, 'migration-0016', 0 FROM groups"
+            f" SELECT id, '{RETENTION}', 0, 'migration-0019', 0 FROM groups"
         )
     await group("alice", "/referral @bob Jane Roe jane@roe.example")
     await group("bob", "/referrals update 1 lost -- went elsewhere")

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from contextlib import closing
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.config import Settings
@@ -21,6 +20,7 @@ from bot.service import Core
 from bot.work import Context
 from storage import sqlite as storage_sqlite
 from storage.sqlite import SqliteRepository, migrations
+from storage.sqlite.thread import SqliteThread
 from tests.conftest import Chat
 from tests.fakes import FakeClock, FakeResolver, RecordingMessenger, channel, user
 
@@ -93,15 +93,15 @@ def settings() -> Settings:
     return Settings(timezone="Africa/Johannesburg", currency="ZAR")
 
 
-def _running_connections() -> list[aiosqlite.Connection]:
-    return [o for o in gc.get_objects() if isinstance(o, aiosqlite.Connection) and o._running]
+def _running_connections() -> list[SqliteThread]:
+    return [o for o in gc.get_objects() if isinstance(o, SqliteThread) and o.running]
 
 
 async def _open_and_count_leaks(path: Path, match: str | None = None) -> int:
     """Open `path`, which must fail; returns how many connections it left open.
 
-    aiosqlite's worker thread is not a daemon: a connection nobody closes keeps the process
-    alive after the error, so a bot that cannot open its database hangs instead of exiting.
+    A connection nobody closes keeps its thread (and its file) open after the error: the
+    bot must close what it opened before it reports that it cannot open its database.
     (The leaked ones are closed here, so that this test fails instead of hanging the run.)"""
     before = {id(c) for c in _running_connections()}
     with pytest.raises(sqlite3.DatabaseError, match=match):

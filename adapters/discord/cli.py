@@ -25,7 +25,6 @@ from adapters.discord.client import DiscordConfig, GatewayUnknown
 from adapters.discord.events import MeetingEvents
 from adapters.discord.messenger import DiscordMessenger, DiscordResolver
 from adapters.discord.shards import ShardProblem, Shards, make_client, parse_shards
-from adapters.discord.sync import hash_path
 from adapters.health import Health, HealthError, serve_health
 from adapters.metrics import PrometheusMetrics
 from adapters.scheduler import Scheduler
@@ -188,7 +187,7 @@ async def serve(
     """Run the bot until the client closes; with a port in `health` (address, port), serve
     /healthz, /readyz and /metrics there meanwhile; with `shards`, run those shards."""
     clock = SystemClock()
-    client = make_client(config, commands_hash=hash_path(database), shards=shards)
+    client = make_client(config, shards=shards)
     messenger = DiscordMessenger(client)
     metrics = PrometheusMetrics(platforms=("discord",))
     app = await build(

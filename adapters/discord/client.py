@@ -15,7 +15,6 @@ import contextlib
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import discord
@@ -26,7 +25,7 @@ from discord.http import Route
 from adapters.discord import refs, render, replies, views, wording
 from adapters.discord.events import MeetingEvents
 from adapters.discord.pace import GlobalPace
-from adapters.discord.sync import CommandSync, http_upload
+from adapters.discord.sync import CommandSync, DatabaseScopes, MemoryScopes, http_upload
 from adapters.discord.tree import RapportTree
 from adapters.scheduler import Scheduler
 from bot import messages
@@ -62,7 +61,6 @@ class RapportClient(discord.Client):
         self,
         config: DiscordConfig,
         *,
-        commands_hash: Path | None = None,
         pace: GlobalPace | None = None,
         **shards: Any,
     ) -> None:
@@ -80,7 +78,7 @@ class RapportClient(discord.Client):
         # discord.py builds every REST and webhook URL from Route.BASE
         Route.BASE = api_base(config.api_url) if config.api_url else DISCORD_API
         self.tree = RapportTree(self)
-        self.sync = CommandSync(commands_hash, http_upload(self))
+        self.sync = CommandSync(MemoryScopes(), http_upload(self))  # the database's: serve()
         self.core: Core | None = None
         self.scheduler: Scheduler | None = None
         self.events: MeetingEvents | None = None
@@ -94,6 +92,8 @@ class RapportClient(discord.Client):
     ) -> None:
         """Wire the core in (it needs this client's Messenger, so it comes second)."""
         self.core = core
+        # what was uploaded is kept where every process sharing the database reads it
+        self.sync.scopes = DatabaseScopes(core.repo, core.clock)
         self.scheduler = scheduler
         self.events = events
         if events is not None:

@@ -37,7 +37,8 @@ RSVP_CHOICES = [
     app_commands.Choice(name="can't make it", value="absent"),
 ]
 ATTENDANCE_CHOICES = [
-    app_commands.Choice(name=s, value=s) for s in ("present", "absent", "late", "substitute")
+    app_commands.Choice(name=s, value=s)
+    for s in ("present", "absent", "late", "medical", "substitute")
 ]
 PERIOD_CHOICES = [app_commands.Choice(name=p, value=p) for p in ("week", "month", "quarter")]
 WEEKDAY_CHOICES = [

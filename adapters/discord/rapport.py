@@ -13,7 +13,7 @@ from datetime import timedelta
 import discord
 from discord import app_commands
 
-from adapters.discord import options, records, refs, replies, wording
+from adapters.discord import home, options, records, refs, replies, wording
 from bot.features.admin.commands import (
     AddAdmin,
     ChangeSetting,
@@ -63,6 +63,7 @@ def rapport_group() -> app_commands.Group:
     _roster(rapport)
     _admins(rapport)
     records.add_to(rapport)
+    home.add_to(rapport)
     rapport.add_command(_profile())
     rapport.add_command(_meeting())
     rapport.add_command(_settings())

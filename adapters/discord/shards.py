@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import discord
 
@@ -80,16 +79,14 @@ class ShardedRapportClient(RapportClient, discord.AutoShardedClient):
 def make_client(
     config: DiscordConfig,
     *,
-    commands_hash: Path | None = None,
     shards: Shards | None = None,
     pace: GlobalPace | None = None,
 ) -> RapportClient:
     """The client for `rapport discord`: one connection, or the given shards of N."""
     if shards is None:
-        return RapportClient(config, commands_hash=commands_hash, pace=pace)
+        return RapportClient(config, pace=pace)
     return ShardedRapportClient(
         config,
-        commands_hash=commands_hash,
         pace=pace,
         shard_count=shards.count,
         shard_ids=list(shards.ids),

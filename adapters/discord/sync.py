@@ -1,33 +1,87 @@
 """Command sync only when the definitions changed. Discord allows 200 command creations a day
 per guild, and a sync on every start burns them; so the hash of what was last uploaded to
-each scope (a guild, or global) is kept in a small file beside the database."""
+each scope (a guild, or global) is kept in the database (`discord_command_sync`), which every
+process sharing it reads: a restart, another shard's process, another worker on PostgreSQL.
+Each upload is claimed there first, so of two processes starting together one uploads."""
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import discord
+
+from bot.ports import Clock
 
 log = logging.getLogger(__name__)
 
 GLOBAL = "global"
+EMPTIED = "-"  # the claim of a scope being emptied (no definitions hash is one character)
+CLAIM_LIFETIME = 300  # seconds: a process that claimed an upload and died is taken over
 Upload = Callable[[str, list[dict[str, Any]]], Awaitable[None]]
 
 
-def hash_path(database: str) -> Path | None:
-    """`rapport.db` → `rapport.db.discord-commands.hash`; an in-memory database has none, and
-    neither has a PostgreSQL database (no file beside it: the commands are uploaded at each
-    start, as for a database never synced)."""
-    if not database or database == ":memory:" or database.startswith("file::memory:"):
-        return None
-    if database.strip().lower().startswith(("postgresql://", "postgres://")):
-        return None
-    return Path(database + ".discord-commands.hash")
+class Scopes(Protocol):
+    """Where the uploaded hashes are kept (the database's, or a process's own memory)."""
+
+    async def synced(self, prefix: str) -> dict[str, str]: ...
+    async def claim(self, scope: str, want: str) -> bool: ...
+    async def uploaded(self, scope: str, digest: str) -> None: ...
+    async def release(self, scope: str, want: str) -> None: ...
+    async def forget(self, scope: str) -> None: ...
+
+
+class DatabaseScopes:
+    """The hashes in Rapport's database (storage.sqlite.discord_commands), on either backend."""
+
+    def __init__(self, repo: Any, clock: Clock) -> None:
+        self.repo = repo
+        self.clock = clock
+
+    async def synced(self, prefix: str) -> dict[str, str]:
+        found: dict[str, str] = await self.repo.atomic(
+            lambda tx: tx.discord_commands.synced(prefix)
+        )
+        return found
+
+    async def claim(self, scope: str, want: str) -> bool:
+        now = int(self.clock.now().timestamp())
+        took: bool = await self.repo.atomic(
+            lambda tx: tx.discord_commands.claim(scope, want, now, now - CLAIM_LIFETIME)
+        )
+        return took
+
+    async def uploaded(self, scope: str, digest: str) -> None:
+        await self.repo.atomic(lambda tx: tx.discord_commands.uploaded(scope, digest))
+
+    async def release(self, scope: str, want: str) -> None:
+        await self.repo.atomic(lambda tx: tx.discord_commands.release(scope, want))
+
+    async def forget(self, scope: str) -> None:
+        await self.repo.atomic(lambda tx: tx.discord_commands.forget(scope))
+
+
+class MemoryScopes:
+    """The hashes in this process only: a client not yet given its database."""
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, str] = {}
+
+    async def synced(self, prefix: str) -> dict[str, str]:
+        return {k: v for k, v in self.hashes.items() if k.startswith(prefix)}
+
+    async def claim(self, scope: str, want: str) -> bool:
+        return self.hashes.get(scope) != want
+
+    async def uploaded(self, scope: str, digest: str) -> None:
+        self.hashes[scope] = digest
+
+    async def release(self, scope: str, want: str) -> None:
+        pass
+
+    async def forget(self, scope: str) -> None:
+        self.hashes.pop(scope, None)
 
 
 class CommandSync:
@@ -35,35 +89,9 @@ class CommandSync:
     empties scopes no longer wanted (a guild taken out of DISCORD_GUILD_IDS, or global when
     moving to guild commands) so no command shows twice."""
 
-    def __init__(self, path: Path | None, upload: Upload) -> None:
-        self.path = path
+    def __init__(self, scopes: Scopes, upload: Upload) -> None:
+        self.scopes = scopes
         self.upload = upload
-        self._memory: dict[str, str] = {}
-
-    def _load(self) -> dict[str, str]:
-        if self.path is None:
-            return dict(self._memory)
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            log.warning("%s is unreadable; syncing commands again", self.path)
-            return {}
-        scopes = data.get("scopes", {}) if isinstance(data, dict) else {}
-        return {str(k): str(v) for k, v in scopes.items()}
-
-    def _save(self, scopes: dict[str, str]) -> None:
-        if self.path is None:
-            self._memory = dict(scopes)
-            return
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        try:
-            text = json.dumps({"scopes": scopes}, indent=1, sort_keys=True)
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError as e:  # the next start syncs again: wasteful, not wrong
-            log.warning("cannot write %s (%s); commands will sync again next start", self.path, e)
 
     async def run(
         self,
@@ -75,21 +103,26 @@ class CommandSync:
         """Sync what changed; returns the scopes uploaded to (emptied ones included)."""
         wanted = {str(g): digest for g in guild_ids} or {GLOBAL: digest}
         prefix = f"{application_id}:"
-        stored = self._load()
+        stored = await self.scopes.synced(prefix)
         done: list[str] = []
         for scope, want in wanted.items():
-            if stored.get(prefix + scope) == want:
-                continue
+            key = prefix + scope
+            if stored.get(key) == want or not await self.scopes.claim(key, want):
+                continue  # there already, or another process is uploading it now
             if await self._upload(scope, payload):
-                stored[prefix + scope] = want
-                self._save(stored)
+                await self.scopes.uploaded(key, want)
                 done.append(scope)
-        for key in [k for k in stored if k.startswith(prefix)]:
+            else:
+                await self.scopes.release(key, want)
+        for key in stored:
             scope = key.removeprefix(prefix)
-            if scope not in wanted and await self._upload(scope, []):
-                del stored[key]
-                self._save(stored)
+            if scope in wanted or not await self.scopes.claim(key, EMPTIED):
+                continue
+            if await self._upload(scope, []):
+                await self.scopes.forget(key)
                 done.append(scope)
+            else:
+                await self.scopes.release(key, EMPTIED)
         if not done:
             log.info("application commands unchanged; no sync")
         return done

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord import replies, wording
+from adapters.discord.leadership import leadership_group
 from adapters.discord.rapport import rapport_group
 from adapters.discord.slash import direct_commands
 from bot import messages
@@ -26,7 +27,7 @@ _BAD_OPTIONS = (app_commands.CommandSignatureMismatch, app_commands.TransformerE
 class RapportTree(app_commands.CommandTree[discord.Client]):
     def __init__(self, client: discord.Client) -> None:
         super().__init__(client)
-        for command in [*direct_commands(), rapport_group()]:
+        for command in [*direct_commands(), rapport_group(), leadership_group()]:
             self.add_command(command)
 
     def payload(self) -> list[dict[str, Any]]:

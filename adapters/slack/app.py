@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import Sleep, pooled_session, web_client
 from adapters.slack.directory import Directory
+from adapters.slack.home_listeners import register as register_home
 from adapters.slack.installations import InstallationStore, StateStore, WorkspaceClients
 from adapters.slack.limits import RateLimits
 from adapters.slack.listeners import FileSender, Listeners
@@ -129,6 +130,7 @@ def build_slack_app(
         bolt.command(command)(on.command)
     bolt.block_action(re.compile(r".+"))(on.action)
     bolt.view_submission(CALLBACK_ID)(on.view_submission)
+    register_home(bolt, core, directory)
     bolt.error(on.error)
     return bolt
 

@@ -25,6 +25,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack import translate
 from adapters.slack.blocks import SlackMessage, after_click, plain_of, replies_messages
 from adapters.slack.directory import Directory
+from adapters.slack.home_listeners import home_click, on_home
 from adapters.slack.limits import calls_for
 from adapters.slack.modal import Origin, read_form, referral_view
 from bot import messages, usage
@@ -131,6 +132,9 @@ class Listeners:
         respond: AsyncRespond,
         client: AsyncWebClient,
     ) -> None:
+        if on_home(body):
+            await home_click(self.core, self.directory, body, action, client)
+            return
         try:
             found = await self.directory.user_or_none(
                 str(body["user"]["id"]), translate.team_of(body)

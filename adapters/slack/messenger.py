@@ -34,8 +34,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import SlackMessage, slack_messages
+from adapters.slack.home import home_view
 from adapters.slack.installations import WorkspaceClients
 from adapters.slack.limits import RateLimits, calls_for
+from bot.features.home.content import Dashboard
 from bot.model import ChannelRef, UserRef
 from bot.out import OutMessage
 from bot.ports import (
@@ -63,6 +65,9 @@ UNREACHABLE = {
     "user_disabled",
     "cannot_dm_bot",
 }
+PUBLISH = "views.publish"
+# Slack refuses a Home tab for good: too big, or the app's Home tab is turned off (manifest)
+HOME_REFUSED = {"view_too_large", "not_enabled", "invalid_view"}
 # Slack refuses the message itself: it would refuse it the same way every time.
 REFUSED = {
     "invalid_blocks",
@@ -185,6 +190,31 @@ class SlackMessenger:
                 await self._post(channel.workspace, channel.channel_id, message, progress)
         except SlackApiError as e:
             raise _for_channel(e, channel) from e
+        except (ClientError, TimeoutError) as e:
+            raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
+
+    async def publish_home(self, user: UserRef, page: Dashboard) -> None:
+        """Publish a member's page as their Home tab (views.publish: no scope beyond the bot
+        token's, Tier 4 per workspace and limited per person). The outbox gives each person
+        one refresh at a time, collapsed while it waits, paced with their DMs."""
+        try:
+            with calls_for(user.workspace):
+                client = await self._client(user.workspace)
+                await self.limits.wait((user.workspace, PUBLISH))
+                # one call a second per person, their DMs and their Home together (the
+                # outbox waited for the slot in `ready`): views.publish is limited per person
+                self.pacer.take(_conversation(user))
+                with calls_for(user.workspace, own_retries=True):  # a 429: Throttled
+                    await client.views_publish(user_id=user.user_id, view=home_view(page))
+        except SlackApiError as e:
+            error = _error(e)
+            if _rate_limited(e):
+                raise Throttled(f"Slack rate limit on {PUBLISH}") from e
+            if error in REFUSED or error in HOME_REFUSED:
+                raise PayloadRefused(f"Slack refused the Home tab ({error})") from e
+            if error in UNREACHABLE:
+                raise RecipientUnreachable(f"Slack refused the Home tab: {error}") from e
+            raise DeliveryError(f"Slack refused the Home tab: {error}") from e
         except (ClientError, TimeoutError) as e:
             raise DeliveryError(f"Slack unreachable: {type(e).__name__}") from e
 

@@ -1,6 +1,7 @@
-"""The aiosqlite repository: one connection per process, whole transactions serialised.
+"""The SQLite repository: one connection per process, whole transactions serialised.
 
-aiosqlite runs every statement on one worker thread; two coroutines sharing the connection
+The connection lives on a thread of its own (storage/sqlite/thread.py), which runs every
+statement; two coroutines sharing the connection
 would interleave their transactions (one's rollback undone by the other's commit), so every
 unit of work holds `_lock` from BEGIN to COMMIT. BEGIN IMMEDIATE takes SQLite's write lock
 up front, so a second process on the same file waits (busy_timeout) instead of failing late.
@@ -34,8 +35,6 @@ from importlib import resources
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfoNotFoundError
 
-import aiosqlite
-
 from bot.due import meeting_key
 from bot.schedule import hhmm as parse_hhmm
 from bot.schedule import local_instant
@@ -43,6 +42,7 @@ from storage.dialect import SQLITE
 from storage.migrate import apply as apply_migrations
 from storage.sqlite.attendance import SqliteAttendance
 from storage.sqlite.business import SqliteBusiness
+from storage.sqlite.discord_commands import SqliteDiscordCommands
 from storage.sqlite.due import SqliteDue
 from storage.sqlite.groups import SqliteGroups
 from storage.sqlite.members import SqliteMembers
@@ -50,12 +50,15 @@ from storage.sqlite.numbers import SqliteNumbers
 from storage.sqlite.one_to_ones import SqliteOneToOnes
 from storage.sqlite.outbox import SqliteOutbox
 from storage.sqlite.outbox import _target_json as _target_json  # the fault tests read targets
+from storage.sqlite.palms import SqlitePalms
 from storage.sqlite.privacy import SqlitePrivacy
 from storage.sqlite.referrals import SqliteReferrals
 from storage.sqlite.requests import SqliteRequests
+from storage.sqlite.roles import SqliteRoles
 from storage.sqlite.seats import SqliteSeats
 from storage.sqlite.slack_installations import SqliteSlackInstallations
 from storage.sqlite.thanks import SqliteThanks
+from storage.sqlite.thread import SqliteThread
 from storage.sqlite.workspaces import SqliteWorkspaces
 
 log = logging.getLogger(__name__)
@@ -127,14 +130,17 @@ class SqliteRepository:
     privacy: SqlitePrivacy
     requests: SqliteRequests
     workspaces: SqliteWorkspaces
+    roles: SqliteRoles
+    palms: SqlitePalms
     slack_installations: SqliteSlackInstallations  # adapters.slack.installations
+    discord_commands: SqliteDiscordCommands  # adapters.discord.sync
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: SqliteThread) -> None:
         self._db = conn
         _attach_stores(self)
         self._lock = asyncio.Lock()
         self._here: _OnThread | None = None  # this repository on the connection's thread
-        self._checkpointer: aiosqlite.Connection | None = None
+        self._checkpointer: SqliteThread | None = None
         self._checkpointing: asyncio.Task[None] | None = None
         self._commits = 0  # since the last checkpoint
         self._queued: list[tuple[Callable[[Any], Awaitable[Any]], asyncio.Future[Any]]] = []
@@ -145,9 +151,8 @@ class SqliteRepository:
     async def open(cls, path: str) -> SqliteRepository:
         if path != ":memory:":
             owner_only(path)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn = await SqliteThread.connect(path, isolation_level=None)
         try:
-            conn.row_factory = sqlite3.Row
             await conn.execute("PRAGMA busy_timeout = 10000")
             if path != ":memory:":
                 await _set_wal(conn)
@@ -157,15 +162,15 @@ class SqliteRepository:
             # for migration 0008, which re-keys planned meeting work by the meeting's instant
             await conn.create_function("rapport_meeting_key", 3, _meeting_key, deterministic=True)
             repo = cls(conn)
-            repo._here = _OnThread(_ThreadConnection(conn._conn))
+            repo._here = _OnThread(_ThreadConnection(conn.connection))
             await repo.migrate()
             if path != ":memory:":
                 await conn.execute("PRAGMA wal_autocheckpoint = 0")
                 await conn.execute(f"PRAGMA journal_size_limit = {WAL_KEPT_BYTES}")
-                repo._checkpointer = await aiosqlite.connect(path, isolation_level=None)
+                repo._checkpointer = await SqliteThread.connect(path, isolation_level=None)
                 await repo._checkpointer.execute("PRAGMA synchronous = NORMAL")
         except BaseException:
-            # aiosqlite's worker thread keeps the process alive until its connection closes
+            # its thread ends only when its connection closes
             await conn.close()
             raise
         return repo
@@ -249,7 +254,7 @@ class SqliteRepository:
         (`query_only`). It runs on the connection's thread, between the writer's batches."""
         assert self._here is not None, "open the repository with SqliteRepository.open"
         async with self._lock:
-            result: T = await self._db._execute(self._here.run_read, work)
+            result: T = await self._db.run(self._here.run_read, work)
         return result
 
     async def _write(self) -> None:
@@ -263,9 +268,8 @@ class SqliteRepository:
                     self._queued = []
                     if not batch:
                         continue
-                    # aiosqlite's queue to its thread: the one way to run a function there
                     job = asyncio.get_running_loop().create_task(
-                        self._db._execute(self._here.run, [w for w, _ in batch])
+                        self._db.run(self._here.run, [w for w, _ in batch])
                     )
                     while not job.done():
                         try:
@@ -320,7 +324,7 @@ class SqliteRepository:
         self._committed()
 
     async def _rollback_if_open(self) -> None:
-        # statements run in order on aiosqlite's one thread: once this no-op is done, a BEGIN
+        # statements run in order on the connection's thread: once this no-op is done, a BEGIN
         # queued before it has run too, and in_transaction tells the truth
         await self._db.execute("SELECT 1")
         if self._db.in_transaction:
@@ -346,7 +350,7 @@ class SqliteRepository:
 class _UserVersion:
     """The schema's version where SQLite keeps it: PRAGMA user_version."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: SqliteThread) -> None:
         self._db = db
 
     async def schema_version(self) -> int:
@@ -377,10 +381,13 @@ def _attach_stores(uow: SqliteRepository) -> None:
     uow.privacy = SqlitePrivacy(uow)
     uow.requests = SqliteRequests(uow)
     uow.workspaces = SqliteWorkspaces(uow)
+    uow.roles = SqliteRoles(uow)
+    uow.palms = SqlitePalms(uow)
     uow.slack_installations = SqliteSlackInstallations(uow)
+    uow.discord_commands = SqliteDiscordCommands(uow)
 
 
-async def _set_wal(conn: aiosqlite.Connection) -> None:
+async def _set_wal(conn: SqliteThread) -> None:
     """Switch the file to WAL. The switch needs a moment with no other writer, and SQLite
     does not wait for it (busy_timeout does not apply), so two processes opening a fresh
     file at once retry briefly."""
@@ -442,7 +449,7 @@ class _ThreadCursor:
 
 
 class _ThreadConnection:
-    """aiosqlite's calls over the sqlite3 connection, for code already on its thread: each
+    """SqliteThread's calls over the sqlite3 connection, for code already on its thread: each
     awaitable is complete when it is created, so awaiting it never suspends."""
 
     __slots__ = ("_conn",)

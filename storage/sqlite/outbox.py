@@ -85,8 +85,19 @@ _ADD = (
 )
 
 
+def home_lane(user: UserRef) -> str:
+    """A person's Home tab: apart from their DMs, so a page refresh and a DM never wait for
+    each other."""
+    return f"home:{user.platform}:{user.workspace}:{user.user_id}"
+
+
 def _added(
-    group_id: int | None, target: Target, message: OutMessage, now: int, due: int | None
+    group_id: int | None,
+    target: Target,
+    message: OutMessage,
+    now: int,
+    due: int | None,
+    in_lane: str | None = None,
 ) -> tuple[Any, ...]:
     """A queued message's row for _ADD: to go at once, or at `due`."""
     at = now if due is None else due
@@ -96,7 +107,7 @@ def _added(
         message.to_json(),
         at,
         now,
-        lane(target),
+        in_lane or lane(target),
         at,
         now if due is None else None,
     )
@@ -151,6 +162,18 @@ class SqliteOutbox(Store):
         await self._db.executemany(
             _ADD, [_added(group_id, target, m, now, due) for target, m, due in queued]
         )
+
+    async def add_refresh(self, user: UserRef, message: OutMessage, now: int) -> bool:
+        """Queue a page refresh for `user` unless one is still waiting (not claimed yet): the
+        page is built when it goes, so the one waiting will show this change too."""
+        home = home_lane(user)
+        waiting = await self._one(
+            "SELECT id FROM outbox WHERE lane = ? AND state = 'pending' LIMIT 1", (home,)
+        )
+        if waiting is not None:
+            return False
+        await self._insert(_ADD, _added(None, user, message, now, None, home))
+        return True
 
     async def claim(
         self, now: int, limit: int, stale_before: int, token: str | None = None

@@ -193,7 +193,14 @@ class SqlitePrivacy(Store):
             ),
             "attendance": _rows(
                 await self._all(
-                    "SELECT day, rsvp, status FROM attendance WHERE member_id = ? ORDER BY day",
+                    "SELECT day, rsvp, status, sub_name, sub_email FROM attendance"
+                    " WHERE member_id = ? ORDER BY day",
+                    (member_id,),
+                )
+            ),
+            "roles": _rows(
+                await self._all(
+                    "SELECT role, since FROM member_roles WHERE member_id = ? ORDER BY since, role",
                     (member_id,),
                 )
             ),
@@ -236,6 +243,12 @@ class SqlitePrivacy(Store):
         await self._db.execute(
             "UPDATE business_events SET note = NULL WHERE member_id = :m", {"m": member_id}
         )
+        # a substitute they named is a third party; their roles end with them
+        await self._db.execute(
+            "UPDATE attendance SET sub_name = NULL, sub_email = NULL WHERE member_id = :m",
+            {"m": member_id},
+        )
+        await self._db.execute("DELETE FROM member_roles WHERE member_id = :m", {"m": member_id})
         await self._db.execute(
             "UPDATE referral_events SET note = NULL WHERE member_id = :m", {"m": member_id}
         )

@@ -20,7 +20,6 @@ from adapters.discord.events import MeetingEvents
 from adapters.discord.messenger import DiscordMessenger, DiscordResolver
 from adapters.discord.pace import GlobalPace
 from adapters.discord.shards import Shards, make_client
-from adapters.discord.sync import hash_path
 from adapters.scheduler import Scheduler
 from bot.app import App, build
 from bot.config import Settings
@@ -53,9 +52,7 @@ class Bot:
         # does not share), as a restart does
         self.api.clock.now += 1.0
         pace = GlobalPace(monotonic=self.api.clock.monotonic, sleep=self.api.clock.sleep)
-        self.client = make_client(
-            config, commands_hash=hash_path(str(self.db)), shards=shards, pace=pace
-        )
+        self.client = make_client(config, shards=shards, pace=pace)
         messenger = DiscordMessenger(self.client)
         self.app = await build(
             self.settings,

@@ -28,7 +28,9 @@ BUSY_MORNING = [
 
 async def outbox_states(slack: SlackBot) -> Counter[str]:
     async with slack.app.repo.transaction() as tx:
-        return Counter(r["state"] for r in await tx._all("SELECT state FROM outbox"))  # type: ignore[attr-defined]
+        # messages, not the Home tab refreshes the same commands queue
+        rows = await tx._all("SELECT state FROM outbox WHERE lane NOT LIKE 'home:%'")  # type: ignore[attr-defined]
+        return Counter(r["state"] for r in rows)
 
 
 async def recover(slack: SlackBot, clock: FakeClock) -> int:

@@ -78,6 +78,7 @@ class FakeSlack:
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) → message
         self.socket_envelopes: list[dict[str, Any]] = []  # pushed after "hello"
         self.socket_acks: list[dict[str, Any]] = []
+        self.homes: dict[str, list[dict[str, Any]]] = {}  # user id → Home tabs published
         self._failures: dict[str, list[Failure]] = {}
         self._gates: dict[str, asyncio.Event] = {}
         self._closing = asyncio.Event()
@@ -288,6 +289,11 @@ class FakeSlack:
         }
         self.messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = _json(args.get("view", {}))
+        self.homes.setdefault(str(args.get("user_id")), []).append(view)
+        return {"ok": True, "view": {"id": "V0HOME", "type": "home", **view}}
 
     def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "view": {"id": "V0FORM", **_json(args.get("view", {}))}}

@@ -204,3 +204,44 @@ def event_callback(
             "event_time": at,
         }
     )
+
+
+def home_opened(user: dict[str, Any], *, tab: str = "home") -> str:
+    """The member opened the app's Home tab (or its Messages tab)."""
+    return event_callback(
+        {"type": "app_home_opened", "user": user["id"], "channel": f"D{user['id']}", "tab": tab}
+    )
+
+
+def home_action(*, user: dict[str, Any], view: dict[str, Any], action_id: str) -> dict[str, Any]:
+    """A button click on the Home tab `view` (as views.publish received it): no message, no
+    response_url."""
+    button = next(
+        e
+        for b in view["blocks"]
+        if b.get("type") == "actions"
+        for e in b["elements"]
+        if e["action_id"] == action_id
+    )
+    return {
+        "type": "block_actions",
+        "user": {"id": user["id"], "username": user["name"], "name": user["name"], "team_id": TEAM},
+        "api_app_id": APP_ID,
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "trigger_id": trigger_id(),
+        "team": {"id": TEAM, "domain": "rapport-test"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": {**view, "id": "V0HOME", "team_id": TEAM, "app_id": APP_ID, "hash": "1.a"},
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "b1",
+                "text": button["text"],
+                "value": button.get("value", ""),
+                "type": "button",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }

@@ -155,7 +155,10 @@ async def test_a_post_slack_refuses_as_too_long_is_tried_once_and_the_admin_told
     assert [c["channel"] for c in fake.calls_to("chat.postMessage")].count(GROUP[0]) == 1
     assert group.channel_texts() == []
     assert len(group.dm_texts(ALICE)) == 1
-    assert await rows(slack, "SELECT state, attempts, last_error FROM outbox WHERE id = 5") == [
+    last_post = "(SELECT MAX(id) FROM outbox WHERE lane LIKE 'post:%')"  # (pages refresh too)
+    assert await rows(
+        slack, f"SELECT state, attempts, last_error FROM outbox WHERE id = {last_post}"
+    ) == [
         {
             "state": "failed",
             "attempts": 1,
@@ -172,7 +175,9 @@ ROLL_CALL = OutMessage(
 )
 
 
-def slack_process(fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings) -> Core:
+def slack_process(
+    fake: FakeSlack, repo: SqliteRepository, clock: FakeClock, settings: Settings
+) -> Core:
     """A Rapport process on `repo` delivering through the real Slack messenger, whose pacing
     and rate limits wait on a fake monotonic clock."""
     time = FakeMonotonic()
@@ -216,9 +221,7 @@ async def test_a_long_post_rate_limited_on_its_second_part_goes_on_from_it_after
     the pause (the same claim, no attempt counted) and goes on from the second part."""
     core = slack_process(fake, repo, clock, settings)
     parts = await queue_roll_call(repo, clock)
-    fake.fail(
-        "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "2"}, after=1
-    )
+    fake.fail("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "2"}, after=1)
 
     assert await core.deliver() == 1
 

@@ -42,3 +42,11 @@ def test_the_bot_is_called_what_the_invite_hint_says():
     from adapters.slack.messenger import BOT_NAME
 
     assert re.search(rf"^    display_name: {BOT_NAME}\b", MANIFEST, re.MULTILINE)
+
+
+def test_the_home_tab_is_on_and_its_event_subscribed():
+    import yaml
+
+    manifest = yaml.safe_load(MANIFEST)
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]

@@ -87,5 +87,6 @@ async def test_a_week_of_breakfast_club_runs_through_slack(ws, fake, slack, cloc
         "users.info",
         "conversations.open",
         "chat.postMessage",
+        "views.publish",  # the members' Home tabs, kept current
         "response_url",
     }

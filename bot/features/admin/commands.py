@@ -153,6 +153,8 @@ def parse_settings(rest: str) -> AdminCommand:
         return ChangeSetting.currency(args[0])
     if sub == "locale" and len(args) == 1:
         return ChangeSetting.locale(args[0])
+    if sub in ("absences", "absence", "amounts"):
+        return parse_setting("amounts" if sub == "amounts" else "absences", args)
     if sub == "seat" and len(args) >= 2 and args[0].casefold() in ("add", "remove"):
         return WantSeat.of(" ".join(args[1:]), args[0].casefold() == "add")
     raise ParseError("settings", f"I don't know that setting: “{clean(rest)[:40]}”.")
@@ -178,6 +180,71 @@ def parse_admin(rest: str) -> AdminCommand:
 
 
 # every Command this slice's parsers make
+@dataclass(frozen=True)
+class SetAbsenceRule:
+    """An admin's absence rule: `count` absences in `months` (None: unchanged), the record
+    states that count (None: unchanged); `default` restores all of it."""
+
+    count: int | None = None
+    months: int | None = None
+    states: tuple[str, ...] | None = None
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class SetAmountsShown:
+    """`settings amounts leadership` (True): the leadership sees each member's closed business
+    in the PALMS report; `amounts private` (False): only totals and each member's own."""
+
+    leadership: bool
+
+
+# the records an absence rule may count (bot/features/leadership/settings.py reads them)
+COUNTABLE = ("absent", "late", "medical", "substitute")
+ABSENCE_WORDS = {"absent": "absent", "late": "late", "medical": "medical", "excused": "medical"}
+ABSENCE_WORDS |= {"substitute": "substitute", "sub": "substitute", "substitutes": "substitute"}
+
+
+def parse_setting(sub: str, args: list[str]) -> AdminCommand:
+    """`settings absences …` and `settings amounts …` (bot.commands.parse_settings hands
+    these two over)."""
+    words = [a.casefold() for a in args]
+    if sub == "amounts":
+        if words in (["leadership"], ["private"]):
+            return SetAmountsShown(words == ["leadership"])
+        raise ParseError(
+            "settings",
+            "Write settings amounts leadership (the leadership sees each member's closed"
+            " business in /rapport palms) or settings amounts private.",
+        )
+    if words == ["default"]:
+        return SetAbsenceRule(default=True)
+    if words and words[0] in ("counting", "count"):
+        states = {ABSENCE_WORDS.get(w) for w in words[1:]}
+        if not words[1:] or None in states:
+            raise ParseError(
+                "settings",
+                "Name the records that count as absences: absent, late, medical, substitute,"
+                " e.g. settings absences counting absent late.",
+            )
+        return SetAbsenceRule(states=tuple(s for s in COUNTABLE if s in states | {"absent"}))
+    if words[-1:] == ["months"] or words[-1:] == ["month"]:
+        words = words[:-1]
+    if len(words) == 3 and words[1] == "in" and all(is_number(w) for w in (words[0], words[2])):
+        count, months = int(words[0]), int(words[2])
+        if 1 <= count <= 52 and 1 <= months <= 24:
+            return SetAbsenceRule(count=count, months=months)
+        raise ParseError(
+            "settings", "Give 1 to 52 absences in 1 to 24 months, e.g. settings absences 3 in 6."
+        )
+    raise ParseError(
+        "settings",
+        "Write settings absences <count> in <months> (e.g. settings absences 3 in 6),"
+        " settings absences counting absent [late] [medical] [substitute], or settings"
+        " absences default.",
+    )
+
+
 AdminCommand = (
     Leave
     | RemoveMember
@@ -187,4 +254,6 @@ AdminCommand = (
     | ShowAdmins
     | AddAdmin
     | RemoveAdmin
+    | SetAbsenceRule
+    | SetAmountsShown
 )

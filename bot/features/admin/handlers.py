@@ -3,6 +3,8 @@ open seats the group wants to fill, and who the admins are (one admin makes anot
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot import admins, currencies, due, group_messages, messages
 from bot.admins import admins_of, require
 from bot.features.admin import messages as admin_messages
@@ -16,6 +18,7 @@ from bot.features.admin.commands import (
     ShowSettings,
     WantSeat,
 )
+from bot.features.leadership import settings as leadership_settings
 from bot.model import Group, Member, UserRef, seat_key
 from bot.out import OutMessage
 from bot.work import Refusal, Work
@@ -61,17 +64,17 @@ async def remove(w: Work, cmd: RemoveMember) -> list[OutMessage]:
 async def show_settings(w: Work, cmd: ShowSettings) -> list[OutMessage]:
     group = await w.group()
     await w.actor(group)
-    s = due.group_schedule(w.settings, await w.tx.groups.settings(group.id))
-    return [
-        admin_messages.settings_view(
-            group,
-            s.evening_before,
-            s.hours_before,
-            s.recap_hours_after,
-            s.accountability,
-            await w.tx.seats.wanted(group.id),
-        )
-    ]
+    stored = await w.tx.groups.settings(group.id)
+    s = due.group_schedule(w.settings, stored)
+    view = admin_messages.settings_view(
+        group,
+        s.evening_before,
+        s.hours_before,
+        s.recap_hours_after,
+        s.accountability,
+        await w.tx.seats.wanted(group.id),
+    )
+    return [dataclasses.replace(view, fields=view.fields + leadership_settings.fields(stored))]
 
 
 async def change_setting(w: Work, cmd: ChangeSetting) -> list[OutMessage]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.command_spec import CommandSpec, reads
+from bot.features.admin import absences, handlers
 from bot.features.admin import commands as c
-from bot.features.admin import handlers
 
 SPECS: tuple[CommandSpec, ...] = (
     CommandSpec("leave", c.parse_leave, {c.Leave: handlers.leave}),
@@ -16,6 +16,8 @@ SPECS: tuple[CommandSpec, ...] = (
             c.ShowSettings: handlers.show_settings,
             c.ChangeSetting: handlers.change_setting,
             c.WantSeat: handlers.want_seat,
+            c.SetAbsenceRule: absences.set_absence_rule,
+            c.SetAmountsShown: absences.set_amounts_shown,
         },
         reads=reads(c.ShowSettings),
     ),

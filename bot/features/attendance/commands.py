@@ -19,6 +19,9 @@ from bot.grammar import (
     take_mention,
 )
 
+# a substitute's name after their member: substitute @dave "Sam Jones"
+SUB_NAME = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
+
 
 @dataclass(frozen=True)
 class RecordVisitor:
@@ -54,6 +57,8 @@ class MarkAttendance:
     day: date | None = None
     marks: tuple[tuple[str, Who], ...] = ()
     confirm: bool = False
+    # who came in a member's place: (index in `marks` of their substitute mark, name)
+    sub_names: tuple[tuple[int, str], ...] = ()
 
 
 # "Ann O'Connor invited by @lena", "… (invited by @lena)", "…, invited by: @lena"
@@ -95,6 +100,7 @@ def parse_attendance(rest: str) -> AttendanceCommand:
     if not text:
         return ShowAttendance(day)
     marks: list[tuple[str, Who]] = []
+    sub_names: list[tuple[int, str]] = []
     confirm = False
     status: str | None = None
     while text:
@@ -102,10 +108,22 @@ def parse_attendance(rest: str) -> AttendanceCommand:
         if member is not None:
             if status is None:
                 raise ParseError(
-                    "attendance", "Say present, absent, late or substitute before the members."
+                    "attendance",
+                    "Say present, absent, late, medical or substitute before the members.",
                 )
             marks.append((status, member))
             text = rest_text.strip()
+            quoted = SUB_NAME.match(text)
+            if quoted:
+                if status != "substitute":
+                    raise ParseError(
+                        "attendance",
+                        'A name in quotes is a substitute\'s: substitute @dave "Sam Jones".',
+                    )
+                name = limit(clean(quoted.group(1)), MAX_NAME, "The substitute's name", "attendance")
+                if name:
+                    sub_names.append((len(marks) - 1, name))
+                text = text[quoted.end() :].strip()
             continue
         word, _, text = text.partition(" ")
         text = text.strip()
@@ -118,9 +136,9 @@ def parse_attendance(rest: str) -> AttendanceCommand:
             raise ParseError("attendance", f"I don't know “{word[:30]}” in /rapport attendance.")
     if (status is not None and not marks) or len(marks) > 200:
         raise ParseError(
-            "attendance", "Name the members after present, absent, late or substitute."
+            "attendance", "Name the members after present, absent, late, medical or substitute."
         )
-    return MarkAttendance(day, tuple(marks), confirm)
+    return MarkAttendance(day, tuple(marks), confirm, tuple(sub_names))
 
 
 # every Command this slice's parsers make

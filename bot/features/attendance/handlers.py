@@ -12,6 +12,7 @@ from datetime import date, datetime
 from bot import messages
 from bot.features.attendance import messages as attendance_messages
 from bot.features.attendance.commands import MarkAttendance, RecordVisitor, Rsvp, ShowAttendance
+from bot.features.leadership import attendance as palms
 from bot.model import Group, UserRef
 from bot.out import OutMessage
 from bot.schedule import last_meeting, local_date, next_meeting
@@ -61,7 +62,8 @@ async def show_attendance(w: Work, cmd: ShowAttendance) -> list[OutMessage]:
     day = await _meeting_day(w, group, cmd.day, upcoming=False)
     records = await w.tx.attendance.on_day(group.id, day.isoformat())
     members = await w.tx.members.of_group(group.id)
-    return [attendance_messages.attendance_view(day.isoformat(), members, records)]
+    subs = await palms.substitute_names(w, group, day.isoformat())
+    return [attendance_messages.attendance_view(day.isoformat(), members, records, subs=subs)]
 
 
 async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
@@ -80,16 +82,19 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
                     answer, "absent"
                 )
                 await w.tx.attendance.set_status(group.id, member_id, key, confirmed)
-    for status, who in cmd.marks:
+    named = dict(cmd.sub_names)
+    for i, (status, who) in enumerate(cmd.marks):
         assert isinstance(who, UserRef)
         member = await w.member_of(group, who)
         await w.tx.attendance.set_status(group.id, member.id, key, status)
+        if i in named:
+            await palms.name_substitute(w, group, member, key, named[i])
+    # PALMS: the absence rule's private notices, once per absence
+    await palms.absence_rule(w, group, key)
     records = await w.tx.attendance.on_day(group.id, key)
-    return [
-        attendance_messages.attendance_view(
-            key, await w.tx.members.of_group(group.id), records, saved=True
-        )
-    ]
+    subs = await palms.substitute_names(w, group, key)
+    members = await w.tx.members.of_group(group.id)
+    return [attendance_messages.attendance_view(key, members, records, saved=True, subs=subs)]
 
 
 async def record_visitor(w: Work, cmd: RecordVisitor) -> list[OutMessage]:

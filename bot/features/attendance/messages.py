@@ -16,9 +16,10 @@ USAGE: dict[str, tuple[str, str, str]] = {
     ),
     "attendance": (
         "attendance [YYYY-MM-DD]\nattendance [YYYY-MM-DD] [confirm] [present @a @b]"
-        " [absent @c] [late @d] [substitute @e]",
+        ' [absent @c] [late @d] [medical @e] [substitute @f ["Sub Name"]]',
         "attendance confirm absent @dave late @erin",
-        "the admin records who came (confirm turns RSVPs into attendance)",
+        "the admin records who came in PALMS terms: present, absent, late, medical (excused),"
+        " substitute (confirm turns RSVPs into attendance)",
     ),
     "visitor": (
         "visitor <name> [(invited by @member)]",
@@ -68,6 +69,7 @@ ATTENDANCE_LABEL = {
     "present": "Present",
     "late": "Late",
     "substitute": "Substitute",
+    "medical": "Medical (excused)",
     "absent": "Absent",
 }
 
@@ -77,12 +79,17 @@ def attendance_view(
     members: list[Member],
     records: dict[int, tuple[str | None, str | None]],
     saved: bool = False,
+    subs: dict[int, str] | None = None,
 ) -> OutMessage:
+    """`subs`: member id → the name of who came in their place (shown beside them)."""
     groups: dict[str, list[Rich]] = {k: [] for k in (*ATTENDANCE_LABEL, "unknown")}
     for m in members:
         answer, status = records.get(m.id, (None, None))
         if status:
-            groups[status].append(fmt("{u}", u=named(m.user)))
+            sub = (subs or {}).get(m.id) if status == "substitute" else None
+            groups[status].append(
+                fmt("{u}", u=named(m.user)) + (fmt(" ({n})", n=sub) if sub else lit(""))
+            )
         else:
             said = f" (said {RSVP_LABEL[answer]})" if answer else ""
             groups["unknown"].append(fmt("{u}", u=named(m.user)) + lit(said))

@@ -188,7 +188,7 @@ def _light(
         metrics.append(
             Metric(key, label, value, act[key], band(value, thresholds), *thresholds, True)
         )
-    recorded = sum(att.values())
+    recorded = sum(n for status, n in att.items() if status != "medical")  # excused
     if recorded:
         attended = att.get("present", 0) + att.get("late", 0) + att.get("substitute", 0)
         share = attended / recorded

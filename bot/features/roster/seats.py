@@ -131,4 +131,5 @@ async def show_roster(w: Work, cmd: ShowRoster) -> list[OutMessage]:
         for c in await w.tx.seats.wanted(group.id)
         if seat_key(c) not in taken and ((found := cat.match(c)) is None or found[1] not in trades)
     ]
-    return [group_messages.roster(group, members, open_seats)]
+    roles = await w.tx.roles.of_group(group.id)
+    return [group_messages.roster(group, members, open_seats, roles)]

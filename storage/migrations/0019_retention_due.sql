@@ -2,4 +2,4 @@
 -- day, claimed like any other, so exactly one worker does it, instead of a timer in every
 -- process. Every existing group's first sweep is due at once; each sweep plans the next.
 INSERT INTO due_work (group_id, kind, target_id, occurrence, due_at)
-SELECT id, 'privacy.retention', 0, 'migration-0016', 0 FROM groups;
+SELECT id, 'privacy.retention', 0, 'migration-0019', 0 FROM groups;

@@ -1,0 +1,15 @@
+"""/rapport me: the member's page, answered privately as an embed with persistent buttons
+(the DMs' own: they work after a restart as those do). Discord has no Home tab."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from adapters.discord import replies
+
+
+def add_to(rapport: app_commands.Group) -> None:
+    @rapport.command(name="me", description="Where you stand: meeting, referrals, numbers, ask")
+    async def me(interaction: discord.Interaction) -> None:
+        await replies.run(interaction, "/rapport me")

@@ -1,0 +1,1 @@
+"""A member's own page: where they stand (Slack's Home tab, Discord's /rapport me)."""

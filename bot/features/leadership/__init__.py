@@ -1,0 +1,1 @@
+"""The leadership team's week: roles, PALMS attendance, substitutes, the absence rule and the PALMS report."""
