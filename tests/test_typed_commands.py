@@ -300,3 +300,14 @@ async def test_a_referral_from_options_is_stored_as_the_referral_typed(
 async def _rows(chat: Chat, sql: str) -> list[dict[str, Any]]:
     async with chat.core.repo.transaction() as tx:  # type: ignore[attr-defined]
         return [dict(r) for r in await tx._all(sql)]
+
+
+@PROPS
+@given(since=st.one_of(st.none(), st.dates()), until=st.one_of(st.none(), st.dates()))
+def test_a_palms_span_from_options_is_the_span_typed(since: Any, until: Any) -> None:
+    from bot.features.leadership.commands import ShowPalms
+
+    if since is None and until is not None:
+        return  # a lone "to" date cannot be typed: the line's first date is "from"
+    words = " ".join(str(d) for d in (since, until) if d)
+    same(f"/rapport palms {words}", lambda: ShowPalms.of(since, until))
