@@ -79,9 +79,6 @@ def leadership_group() -> app_commands.Group:
         except options.OptionProblem as e:
             await replies.say(interaction, wording.option_problem(e.option, e.problem))
             return
-        if first is None and last is not None:
-            await replies.run(interaction, ShowPalms(None, last))
-            return
-        await replies.run(interaction, f"/rapport palms {first or ''} {last or ''}")
+        await replies.run(interaction, lambda: ShowPalms.of(first, last))
 
     return leadership

@@ -70,6 +70,12 @@ class ShowPalms:
     since: date | None = None
     until: date | None = None
 
+    @classmethod
+    def of(cls, since: date | None, until: date | None) -> ShowPalms:
+        if since and until and until < since:
+            raise ParseError("palms", "The second date comes before the first.")
+        return cls(since, until)
+
 
 def parse_role(rest: str) -> LeadershipCommand:
     text = clean(rest)
@@ -129,9 +135,7 @@ def parse_palms(rest: str) -> LeadershipCommand:
     days = [parse_date(w, "palms") for w in words]
     since = days[0] if days else None
     until = days[1] if len(days) == 2 else None
-    if since and until and until < since:
-        raise ParseError("palms", "The second date comes before the first.")
-    return ShowPalms(since, until)
+    return ShowPalms.of(since, until)
 
 
 # every Command this slice's parsers make
