@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.localtime import LocalTime, QuietHours
 from bot.money import is_currency, known_locale
 from bot.schedule import is_timezone
 
@@ -119,8 +120,6 @@ class Settings:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
 
 
-_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-_QUIET = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d-(?:[01]\d|2[0-3]):[0-5]\d")
 _ENV = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
@@ -387,14 +386,20 @@ class _Reader:
         return found
 
     def quiet(self, key: str, v: Any) -> str:
-        if not isinstance(v, str) or not _QUIET.fullmatch(v) or v[:5] == v[6:]:
-            raise self.error(key, f"must be HH:MM-HH:MM, like 21:00-07:00 (got {v!r})")
-        return str(v)
+        try:
+            return str(QuietHours.parse(v, strict=True))
+        except (TypeError, AttributeError, ValueError):
+            raise self.error(key, f"must be HH:MM-HH:MM, like 21:00-07:00 (got {v!r})") from None
 
     def hhmm_or_off(self, key: str, v: Any) -> str:
-        if v == "" or (isinstance(v, str) and _HHMM.fullmatch(v)):
-            return str(v)
-        raise self.error(key, f'must be HH:MM like 18:00, or "" to turn it off (got {v!r})')
+        if v == "":
+            return ""
+        try:
+            return str(LocalTime.parse(v, strict=True))
+        except (TypeError, AttributeError, ValueError):
+            raise self.error(
+                key, f'must be HH:MM like 18:00, or "" to turn it off (got {v!r})'
+            ) from None
 
     def positive_int(self, key: str, v: Any) -> int:
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:

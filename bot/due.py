@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.config import Settings
+from bot.localtime import QuietHours
 from bot.model import Group, Member, Referral, Status
 from bot.ports import DueItem
 from bot.schedule import (
@@ -334,11 +335,10 @@ def quiet_until(member: Member, group: Group, default_quiet: str, now: datetime)
     instants, from its start time to its end time (the next day's, for 21:00-07:00), so an
     instant in the second pass of a repeated hour is judged by the instants, not by the time
     it shows, and the answer is never a moment already past."""
-    window = member.quiet_hours or default_quiet
-    start_s, end_s = window.split("-")
-    start, end = hhmm(start_s), hhmm(end_s)
+    hours = QuietHours.parse(member.quiet_hours or default_quiet)
+    start, end = hours.start.time(), hours.end.time()
     tz = member.tz or group.tz
-    overnight = end <= start  # like 21:00-07:00: ends the next day
+    overnight = hours.overnight  # like 21:00-07:00: ends the next day
     today = local_date(now, tz)
     for day in (today - timedelta(days=1), today):
         begins = local_instant(day, start, tz)

@@ -69,8 +69,6 @@ INSIDE = re.compile(r"(?<!\S)inside:(\S*)", re.IGNORECASE)
 # "--" as its own word, or the dash a phone or Mac turns it into.
 NOTE_SPLIT = re.compile(r"(?:^|\s)(?:--|—|–)(?:\s|$)")
 ID = re.compile(r"#?([0-9]{1,12})")
-TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
-QUIET = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 STATUS_WORDS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot import due, monthly, nudges, reminders
+from bot import due, monthly, nudges, reminders, retention
 from bot.features.keep_in_touch import handlers as keep_in_touch
 from bot.features.presenters import due as presenter_dms
 from bot.features.renewals import due as renewals
@@ -29,6 +29,7 @@ RUNNERS: dict[str, Runner] = {
     **{kind: visitors.run for kind in visitors.VISITOR_KINDS},
     renewals.RENEWAL_NOTICE: renewals.run,
     keep_in_touch.KIND: keep_in_touch.run,
+    retention.RETENTION: retention.run,
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.localtime import LocalTime
 from bot.model import Meeting
 
 SKIPS_LOOKED_PAST = 60  # weeks of skipped meetings looked past: more than any group skips
@@ -40,8 +41,8 @@ def local_instant(day: date, at: time, tz: str) -> datetime:
 
 
 def hhmm(value: str) -> time:
-    hh, mm = (int(x) for x in value.split(":"))
-    return time(hh, mm)
+    """A stored "HH:MM" (a meeting's, a reminder's) as a time of day."""
+    return LocalTime.parse(value).time()
 
 
 def meeting_on(meeting: Meeting, day: date) -> datetime:

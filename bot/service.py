@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -59,7 +59,7 @@ from bot.work import SYSTEM, Context, Refusal, Work
 log = logging.getLogger(__name__)
 
 REQUESTS_KEPT = 2 * 86400  # a platform's retries come within minutes
-RETENTION_EVERY = 3600  # seconds between sweeps for expired prospect contact details
+HOUSEKEEPING_EVERY = 3600  # seconds between sweeps for old requests, messages and files
 PRUNE_BATCH = 2000  # sent messages deleted per transaction, so a sweep never holds the lock long
 
 DUE_BATCH = 200
@@ -109,22 +109,31 @@ class Core:
         self.events = Events()  # adapters subscribe to what happened (bot.events)
 
     # --- commands ------------------------------------------------------------------
-    async def handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
-        """Run one command for `ctx.actor`; returns what only they see. Never raises."""
+    async def handle(
+        self, ctx: Context, command: str | Command | Callable[[], Command]
+    ) -> list[OutMessage]:
+        """Run one command for `ctx.actor`; returns what only they see. Never raises.
+
+        `command` is a line as typed, a Command, or (an adapter's typed options) a function
+        building one with the command type's own checks: the ParseError it raises is
+        answered exactly as the same value typed in a line would be."""
         async with self._working():
             return await self._handle(ctx, command)
 
-    async def _handle(self, ctx: Context, command: str | Command) -> list[OutMessage]:
+    async def _handle(
+        self, ctx: Context, command: str | Command | Callable[[], Command]
+    ) -> list[OutMessage]:
         try:
-            cmd = parse(plain_typed(command)) if isinstance(command, str) else command
+            if isinstance(command, str):
+                cmd = parse(plain_typed(command))
+            elif callable(command):
+                cmd = command()
+            else:
+                cmd = command
         except ParseError as e:
-            self.metrics.command_handled("unparsed", "unparsed")
-            if e.unknown is not None:
-                return [usage.unknown_command(e.unknown, e.suggestion)]
-            today = local_date(self.clock.now(), self.settings.timezone)
-            return [usage.usage(e.command, e.problem, today)]
+            return self.unparsed(e)
         try:
-            replies = await self._run(ctx, cmd)
+            replies, queued = await self._run(ctx, cmd)
         except Refusal as r:
             replies = [r.message]
             self.metrics.command_handled(type(cmd).__name__, "refused")
@@ -134,8 +143,17 @@ class Core:
             return [messages.internal_error(changes=not isinstance(cmd, READ_ONLY))]
         else:
             self.metrics.command_handled(type(cmd).__name__, "ok")
-        self.deliver_soon()
+            if queued:  # a command that queued nothing has nothing to wake the dispatcher for
+                self.deliver_soon()
         return replies
+
+    def unparsed(self, e: ParseError) -> list[OutMessage]:
+        """The answer to a command its grammar (or its type's own checks) refused."""
+        self.metrics.command_handled("unparsed", "unparsed")
+        if e.unknown is not None:
+            return [usage.unknown_command(e.unknown, e.suggestion)]
+        today = local_date(self.clock.now(), self.settings.timezone)
+        return [usage.usage(e.command, e.problem, today)]
 
     async def click(self, ctx: Context, action_id: str) -> list[OutMessage]:
         """A button press: the same rules as typing the action's command."""
@@ -210,12 +228,17 @@ class Core:
             return None, ctx
         return AllowSeat(request.user), dataclasses.replace(ctx, channel=group.channel)
 
-    async def _run(self, ctx: Context, cmd: Command) -> list[OutMessage]:
+    async def _run(self, ctx: Context, cmd: Command) -> tuple[list[OutMessage], int]:
+        """The command's replies, and how many messages it queued for other people."""
         handler = HANDLERS[type(cmd)]
         cmd = await self._resolve_mentions(ctx, cmd)
         now = self.clock.now()
+        if isinstance(cmd, READ_ONLY):
+            return await self._read(ctx, cmd, handler, now), 0
         replayed: list[bool] = []  # a platform's retry, answered as the first time: not counted
         happened: list[Event] = []
+        queued = [0]
+        wrote: list[Work] = []
 
         async def unit(tx: UnitOfWork) -> list[OutMessage]:
             if ctx.request_key:
@@ -226,8 +249,9 @@ class Core:
             work = Work(tx, ctx, now, self.settings)
             replies = await handler(work, cmd)
             happened[:] = work.events  # (a retried transaction runs the handler again)
-            if self.homes and not isinstance(cmd, READ_ONLY):
-                await home.after(work)
+            wrote[:] = [work] if work.files else []
+            refreshes = await home.after(work) if self.homes else 0
+            queued[0] = work.queued + refreshes  # the dispatcher is woken for these
             if ctx.actor.platform != "system" and await tx.members.take_dm_unreachable(ctx.actor):
                 replies = [*replies, messages.you_were_unreachable()]
             if ctx.request_key:
@@ -238,9 +262,46 @@ class Core:
 
         replies = await self.repo.atomic(unit)
         self.events.publish(happened)
+        replies = await self._write_files(wrote[0], replies) if wrote else replies
         for kind in () if replayed else [r.kind for r in replies]:
             if kind in ("referral.logged", "lead.logged"):
                 self.metrics.referral_logged(kind.removesuffix(".logged"))
+        return replies, queued[0]
+
+    async def _write_files(self, work: Work, replies: list[OutMessage]) -> list[OutMessage]:
+        """Write the files a command's replies attach, now that its unit of work is over, on
+        the worker thread (not the database's); a file that could not be written answers
+        instead of the replies."""
+        for write in work.files:
+            try:
+                await asyncio.get_running_loop().run_in_executor(self._slow, write)
+            except Refusal as r:
+                return [r.message]
+        return replies
+
+    async def _read(
+        self, ctx: Context, cmd: Command, handler: Any, now: datetime
+    ) -> list[OutMessage]:
+        """A command that only reads runs in a read-only unit: no write transaction, no lock
+        another process's writes wait on. A platform's retry is simply answered again (there
+        is nothing to redo), so its request key is not stored. Only when a DM to the member
+        was refused since they last heard does a write follow, to tell them once."""
+
+        async def unit(tx: UnitOfWork) -> tuple[list[OutMessage], bool, Work]:
+            work = Work(tx, ctx, now, self.settings)
+            replies = await handler(work, cmd)
+            if work.queued:  # a read-only command must not queue: the read would refuse it
+                raise RuntimeError(f"{type(cmd).__name__} queued a message in a read")
+            told = ctx.actor.platform != "system" and await tx.members.dm_unreachable(ctx.actor)
+            return replies, told, work
+
+        replies, unreachable, work = await self.repo.read(unit)
+        self.events.publish(work.events)
+        replies = await self._write_files(work, replies)
+        if unreachable and await self.repo.atomic(
+            lambda tx: tx.members.take_dm_unreachable(ctx.actor)
+        ):
+            replies = [*replies, messages.you_were_unreachable()]
         return replies
 
     async def _resolve_mentions(self, ctx: Context, cmd: Command) -> Command:
@@ -472,7 +533,7 @@ class Core:
         runs it twice. Returns how many pieces of work ran."""
         ran = 0
         ts = int(now.timestamp())
-        await self._retention(ts)
+        await self._housekeeping(ts)
         # a clock set back since: what it finished in its future is judged again
         await self.repo.atomic(lambda tx: _reopen_after_clock_step(tx, now))
         while True:
@@ -491,23 +552,19 @@ class Core:
         self.deliver_soon()  # what it queued, and retries now due
         return ran
 
-    async def _retention(self, ts: int) -> None:
-        """Erase prospects' contact details once the retention period after closing passed,
-        and the stored copies of messages delivered long enough ago."""
-        if ts - self._swept_at < RETENTION_EVERY:
+    async def _housekeeping(self, ts: int) -> None:
+        """Forget request keys, installers' states and the stored copies of messages old
+        enough, and expired files: deletes any process may repeat. (Prospects' contact
+        details are erased by due work, bot.retention, so exactly one worker does that.)"""
+        if ts - self._swept_at < HOUSEKEEPING_EVERY:
             return
         self._swept_at = ts
-        before = ts - self.settings.privacy.retention_days * 86400
 
-        async def sweep(tx: UnitOfWork) -> int:
-            erased = await tx.privacy.erase_closed_contacts(before)
+        async def sweep(tx: UnitOfWork) -> None:
             await tx.requests.prune(ts - REQUESTS_KEPT)
             await tx.workspaces.prune_install_states(ts)  # installers' states never used
-            return erased
 
-        erased = await self.repo.atomic(sweep)
-        if erased:
-            log.info("erased the contact details of %s closed referral(s)", erased)
+        await self.repo.atomic(sweep)
         sent_before = ts - self.settings.privacy.sent_messages_days * 86400
         pruned = PRUNE_BATCH
         while pruned == PRUNE_BATCH:

@@ -101,6 +101,10 @@ class MemberStore(Protocol):
         """Whether a DM to this person was refused since they last heard about it; clears it."""
         ...
 
+    async def dm_unreachable(self, user: UserRef) -> bool:
+        """Whether a DM to this person was refused since they last heard about it (a read)."""
+        ...
+
 
 class SeatStore(Protocol):
     """Trades' seats: who holds one, the seats wanted, joins waiting for an admin."""
@@ -532,8 +536,9 @@ class PrivacyStore(Protocol):
         member gave are erased; and only the member's own notes go."""
         ...
 
-    async def erase_closed_contacts(self, before: int) -> int:
-        """Prospects' email and phone on referrals closed (won or lost) before `before`."""
+    async def erase_closed_contacts(self, before: int, group_id: int | None = None) -> int:
+        """Prospects' email and phone on referrals closed (won or lost) before `before`, in
+        one group's referrals (or every group's)."""
         ...
 
 

@@ -74,6 +74,11 @@ class Work:
     )
     # what happened, for the adapters' listeners: published once the transaction committed
     events: list[Event] = field(default_factory=list)
+    queued: int = 0  # messages put in the outbox: the dispatcher is woken only for some
+    # files a command's reply attaches (an export, a member's data): written once its unit
+    # of work is over, off the database's thread; one that raises Refusal replaces the
+    # replies with its message (and leaves no file behind)
+    files: list[Callable[[], None]] = field(default_factory=list)
     # everyone this unit queued a DM for (sent or not: DMs off), whose own page may have changed
     told: list[UserRef] = field(default_factory=list)
 
@@ -143,6 +148,7 @@ class Work:
         if not member.dm_enabled and message.kind not in ESSENTIAL_DMS:
             return False
         await self.tx.outbox.add(group.id, member.user, message, self.ts, due)
+        self.queued += 1
         return True
 
     async def dms(self, group: Group, queued: list[tuple[Member, OutMessage, int | None]]) -> None:
@@ -155,6 +161,8 @@ class Work:
         ]
         if rows:
             await self.tx.outbox.add_many(group.id, rows, self.ts)
+            self.queued += len(rows)
 
     async def post(self, group: Group, message: OutMessage) -> None:
         await self.tx.outbox.add(group.id, group.channel, message, self.ts)
+        self.queued += 1

@@ -332,7 +332,9 @@ async def test_upgrading_keeps_queued_messages_in_their_conversations_and_order(
         core = Core(repo, PlatformMessenger(platform), clock, FakeResolver(), settings())
         assert await core.deliver() == 4
         async with repo.transaction() as tx:
-            [reminder] = await tx.due.claim(now, 10, now - 300)
+            claimed = await tx.due.claim(now, 10, now - 300)
+            # (migration 0024 planned the group's first retention sweep beside it)
+            [reminder] = [i for i in claimed if i.kind == "reminder.evening"]
             assert reminder.claim and await tx.due.finish(reminder, "done", now)
     finally:
         await repo.close()

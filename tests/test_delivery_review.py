@@ -172,8 +172,9 @@ async def test_the_tick_returns_before_the_platform_took_what_it_queued(
 
     messenger.answering["#general"] = asyncio.Event()  # the platform is slow to answer
     clock.set(datetime(2026, 12, 1, 16, 0, tzinfo=UTC))  # 18:00 in Johannesburg
-    # the evening reminder and the accountability nudges ran
-    assert await asyncio.wait_for(scheduler.tick(), BOUND) == 2
+    # the evening reminder, the accountability nudges, and the presenter's and the visitor
+    # host's evening-before DMs (nobody presents and no visitor is expected: nothing to send)
+    assert await asyncio.wait_for(scheduler.tick(), BOUND) == 4
 
     await asyncio.wait_for(messenger.calling.wait(), BOUND)  # the dispatcher has it in hand
     assert messenger.posts() == []

@@ -4,7 +4,7 @@ work still runs."""
 
 from __future__ import annotations
 
-from bot import due
+from bot import due, retention
 from bot.features.keep_in_touch import handlers as keep_in_touch
 from bot.features.renewals import due as renewals
 from bot.features.visitors import schedule as visitors
@@ -23,6 +23,7 @@ def test_every_kind_bot_due_plans_has_a_runner() -> None:
         keep_in_touch.KIND,
         *visitors.VISITOR_KINDS,  # planned per visitor, not per meeting
         renewals.RENEWAL_NOTICE,  # planned per member's renewal date
+        retention.RETENTION,  # planned by bot.retention, beside its runner
     }
     assert set(RUNNERS) == planned
 

@@ -50,7 +50,8 @@ async def test_setup_makes_the_channel_a_group_with_the_caller_as_admin(chat, me
     assert post.text.startswith("@alice set up Rapport for Breakfast Club here.")
     assert "/rapport join" in post.text
     # the admin is on the roster and may do what only the admin may
-    assert "Saved" in await chat("alice", "/rapport meeting set wed 07:00")
+    [done] = await chat.messages("alice", "/rapport meeting set wed 07:00")
+    assert (done.kind, done.refused) == ("meeting.saved", False)
 
 
 async def test_setup_without_a_name_uses_the_channel_name(chat):
@@ -66,7 +67,7 @@ async def test_a_second_setup_in_the_same_channel_is_refused_naming_group_and_ad
     assert reply == "This channel is already home to Breakfast Club (admin: @alice)."
     assert messenger.sent == []
     # bob did not become a member (nor an admin) by trying
-    assert "not on Breakfast Club's roster" in await chat("bob", "/rapport profile")
+    assert await member(chat, "bob") is None
 
 
 async def test_setup_from_a_direct_message_is_refused(chat, messenger):
@@ -83,7 +84,7 @@ async def test_join_welcomes_the_member_and_tells_the_channel(group, messenger):
     assert reply.startswith("Welcome to Breakfast Club! You hold the Bookkeeping seat.")
     [post] = messenger.posts()
     assert post.text == "Please welcome @dave, who takes the Bookkeeping seat!"
-    assert "Classification: Bookkeeping" in await group("dave", "/rapport profile")
+    assert await seat(group, "dave") == "Bookkeeping"
 
 
 async def test_a_taken_seat_is_refused_ignoring_case_and_spaces(group, messenger):
@@ -91,15 +92,15 @@ async def test_a_taken_seat_is_refused_ignoring_case_and_spaces(group, messenger
     assert "The Residential plumbing seat is taken by @bob" in reply
     assert messenger.sent == []
     # nothing stored: dave is not on the roster at all
-    assert "not on Breakfast Club's roster" in await group("dave", "/rapport profile")
-    assert "Classification: Residential plumbing" in await group("bob", "/rapport profile")
+    assert await member(group, "dave") is None
+    assert await seat(group, "bob") == "Residential plumbing"
 
 
 async def test_a_member_cannot_move_into_a_taken_seat(group, messenger):
     reply = await group("carol", "/rapport join Residential Plumbing")
     assert "taken by @bob" in reply
     assert messenger.sent == []
-    assert "Classification: Roofing" in await group("carol", "/rapport profile")
+    assert await seat(group, "carol") == "Roofing"
 
 
 async def test_joining_again_with_the_same_seat_is_a_friendly_no_op(group, messenger):
@@ -114,19 +115,18 @@ async def test_joining_again_with_the_same_seat_is_a_friendly_no_op(group, messe
 
 async def test_moving_to_a_free_classification_frees_the_old_seat(group, messenger):
     reply = await group("bob", "/rapport join Bookkeeping")
-    assert (
-        reply
-        == "You moved from Residential plumbing to the Bookkeeping seat in Breakfast Club."
-    )
+    assert reply == "You moved from Residential plumbing to the Bookkeeping seat in Breakfast Club."
     [post] = messenger.posts()
     assert post.text == "@bob moved from Residential plumbing to Bookkeeping."
-    assert "Classification: Bookkeeping" in await group("bob", "/rapport profile")
+    assert await seat(group, "bob") == "Bookkeeping"
     messenger.clear()
     # the old seat is free for someone else now
     assert "You hold the residential plumbing seat" in await group(
         "dave", "/rapport join residential plumbing"
     )
-    assert texts(messenger.posts()) == ["Please welcome @dave, who takes the residential plumbing seat!"]
+    assert texts(messenger.posts()) == [
+        "Please welcome @dave, who takes the residential plumbing seat!"
+    ]
     # and the new one is bob's
     assert "taken by @bob" in await group("erin", "/rapport join bookkeeping")
 
@@ -146,46 +146,98 @@ async def test_commands_from_someone_not_on_the_roster_say_how_to_join(group, me
 
 
 # --- profile -----------------------------------------------------------------------------
+async def profile(group, who: str) -> tuple[str, dict[str, str]]:
+    """The kind of `who`'s /rapport profile reply and its fields, as plain text."""
+    [reply] = await group.messages(who, "/rapport profile")
+    return reply.kind, {f.name: f.value.plain() for f in reply.fields}
+
+
+async def member(chat, who: str, where=None):
+    """`who`'s row on the roster of the group in `where` (the channel), or None."""
+    async with chat.core.repo.transaction() as tx:
+        g = await tx.groups.by_channel(where or channel())
+        return await tx.members.get(g.id, who) if g else None
+
+
+async def seat(chat, who: str) -> str | None:
+    m = await member(chat, who)
+    assert m is not None and m.active, f"{who} is not on the roster"
+    return m.classification
+
+
+async def stored(group, who: str) -> dict[str, object]:
+    """What the database holds of a member's profile."""
+    async with group.core.repo.transaction() as tx:
+        m = await tx.members.get((await tx.groups.by_channel(channel())).id, who)
+    return {"ask": m.ask, "email": m.email, "tz": m.tz, "quiet": m.quiet_hours, "dm": m.dm_enabled}
+
+
+UNSET = {"ask": None, "email": None, "tz": None, "quiet": None, "dm": True}
+
+
 async def test_the_bare_profile_shows_every_setting_with_its_default(group):
-    reply = await group("bob", "/rapport profile")
-    assert reply.startswith("Your profile in Breakfast Club:")
-    assert "Classification: Residential plumbing" in reply
-    assert "Ask: not set" in reply
-    assert "Email: not set" in reply
-    assert "Time zone: Africa/Johannesburg (the group's)" in reply
-    assert "Quiet hours: 21:00-07:00 (default)" in reply
-    assert "Direct messages: on" in reply
+    kind, fields = await profile(group, "bob")
+    assert kind == "profile"
+    assert list(fields) == [
+        "Classification",
+        "Ask",
+        "Email",
+        "Time zone",
+        "Quiet hours",
+        "Direct messages",
+    ]
+    assert fields["Classification"] == "Residential plumbing"
+    assert await stored(group, "bob") == UNSET
+    # the defaults shown are the group's zone and the configured quiet hours
+    assert fields["Time zone"].startswith("Africa/Johannesburg")
+    assert fields["Quiet hours"].startswith(group.core.settings.quiet_hours)
+    assert fields["Direct messages"] == "on"
 
 
 async def test_profile_changes_show_in_the_bare_profile(group):
-    assert "Saved" in await group("bob", "/rapport profile ask homeowners redoing a bathroom")
-    assert "Saved" in await group("bob", "/rapport profile email bob@plumbing.example")
-    assert "Saved" in await group("bob", "/rapport profile tz Europe/London")
-    assert "Saved" in await group("bob", "/rapport profile quiet 22:00-06:30")
-    assert "Saved" in await group("bob", "/rapport profile dm off")
-    reply = await group("bob", "/rapport profile")
-    assert "Classification: Residential plumbing" in reply
-    assert "Ask: homeowners redoing a bathroom" in reply
-    assert "Email: bob@plumbing.example" in reply
-    assert "Time zone: Europe/London" in reply
-    assert "(the group's)" not in reply
-    assert "Quiet hours: 22:00-06:30" in reply
-    assert "(default)" not in reply
-    assert "Direct messages: off" in reply
-    assert "Saved" in await group("bob", "/rapport profile dm on")
-    assert "Direct messages: on" in await group("bob", "/rapport profile")
+    for line in (
+        "/rapport profile ask homeowners redoing a bathroom",
+        "/rapport profile email bob@plumbing.example",
+        "/rapport profile tz Europe/London",
+        "/rapport profile quiet 22:00-06:30",
+        "/rapport profile dm off",
+    ):
+        [saved] = await group.messages("bob", line)
+        assert (saved.kind, saved.refused) == ("profile.updated", False), line
+    assert await stored(group, "bob") == {
+        "ask": "homeowners redoing a bathroom",
+        "email": "bob@plumbing.example",
+        "tz": "Europe/London",
+        "quiet": "22:00-06:30",
+        "dm": False,
+    }
+    _, fields = await profile(group, "bob")
+    assert {
+        k: fields[k] for k in ("Classification", "Ask", "Email", "Time zone", "Quiet hours")
+    } == {
+        "Classification": "Residential plumbing",
+        "Ask": "homeowners redoing a bathroom",
+        "Email": "bob@plumbing.example",
+        "Time zone": "Europe/London",
+        "Quiet hours": "22:00-06:30",
+    }
+    assert fields["Direct messages"].startswith("off")
+    [saved] = await group.messages("bob", "/rapport profile dm on")
+    assert saved.kind == "profile.updated"
+    assert (await profile(group, "bob"))[1]["Direct messages"] == "on"
     # other members' profiles are untouched
-    assert "Ask: not set" in await group("carol", "/rapport profile")
+    assert await stored(group, "carol") == UNSET
 
 
 async def test_a_bad_profile_value_is_refused_and_nothing_changes(group):
-    assert "not a time zone I know" in await group("bob", "/rapport profile tz Mars/Olympus")
-    assert "HH:MM-HH:MM" in await group("bob", "/rapport profile quiet late")
-    assert "business email" in await group("bob", "/rapport profile email not-an-address")
-    reply = await group("bob", "/rapport profile")
-    assert "Time zone: Africa/Johannesburg (the group's)" in reply
-    assert "Quiet hours: 21:00-07:00 (default)" in reply
-    assert "Email: not set" in reply
+    for line in (
+        "/rapport profile tz Mars/Olympus",
+        "/rapport profile quiet late",
+        "/rapport profile email not-an-address",
+    ):
+        [refused] = await group.messages("bob", line)
+        assert (refused.kind, refused.refused) == ("error.usage", True), line
+    assert await stored(group, "bob") == UNSET
 
 
 async def test_dm_off_still_brings_referrals_but_not_1_2_1_notices(group, messenger):

@@ -212,3 +212,35 @@ async def test_a_member_of_two_groups_here_sees_the_first_and_is_told(
     # in the other group's channel, /rapport me is that group's
     [there] = await club.messages("bob", "/rapport me", where=lunch)
     assert there.title == "Where you stand in Lunch Club"
+
+
+async def test_duties_at_the_next_meeting_presenting_a_swap_offered_and_hosting_visitors(
+    group: Chat,
+) -> None:
+    await group("alice", "/rapport meeting set Wednesday 07:00 Africa/Johannesburg -- Hotel")
+    [page] = await group.messages("bob", "/rapport me")
+    assert "Your duties this week" not in page.fallback()  # none: the section is left out
+
+    await group("alice", "/rapport presenter 2026-12-02 @bob")
+    await group("alice", "/rapport educator 2026-12-02 @carol -- Asking for referrals")
+    await group("alice", "/rapport role @carol visitor-host")
+    await group("alice", "/rapport visitor Ann Smith")
+
+    [bobs] = await group.messages("bob", "/rapport me")
+    assert (
+        "You give the feature presentation on 2026-12-02; set your topic with"
+        " /rapport presenter 2026-12-02 -- your topic"
+    ) in bobs.fallback()
+    [carols] = await group.messages("carol", "/rapport me")
+    said = carols.fallback()
+    assert "You give the education slot on 2026-12-02: Asking for referrals" in said
+    assert "You host the visitors on 2026-12-02: 1 visitor expected" in said
+
+    await group("bob", "/rapport presenter swap 2026-12-02 @alice")
+    [alices] = await group.messages("alice", "/rapport me")
+    assert (
+        "You're asked to take the feature presentation on 2026-12-02:"
+        " /rapport presenter accept 2026-12-02"
+    ) in alices.fallback()
+    [bobs] = await group.messages("bob", "/rapport me")
+    assert "feature presentation on 2026-12-02" in bobs.fallback()  # his until Alice accepts

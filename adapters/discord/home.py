@@ -7,9 +7,10 @@ import discord
 from discord import app_commands
 
 from adapters.discord import replies
+from bot.features.home.commands import ShowHome
 
 
 def add_to(rapport: app_commands.Group) -> None:
-    @rapport.command(name="me", description="Where you stand: meeting, referrals, numbers, ask")
+    @rapport.command(name="me", description="Where you stand, privately")
     async def me(interaction: discord.Interaction) -> None:
-        await replies.run(interaction, "/rapport me")
+        await replies.run(interaction, ShowHome())

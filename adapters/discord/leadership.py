@@ -9,7 +9,7 @@ from discord import app_commands
 
 from adapters.discord import options, refs, replies, wording
 from bot import contacts
-from bot.features.leadership.commands import RegisterSub, SetRole, ShowRoles
+from bot.features.leadership.commands import RegisterSub, SetRole, ShowPalms, ShowRoles
 from bot.features.leadership.messages import ROLE_LABEL
 from bot.grammar import MAX_EMAIL, MAX_NAME
 
@@ -79,8 +79,6 @@ def leadership_group() -> app_commands.Group:
         except options.OptionProblem as e:
             await replies.say(interaction, wording.option_problem(e.option, e.problem))
             return
-        # the core reads `from`/`to` and checks the period's order
-        period = (f" from {first}" if first else "") + (f" to {last}" if last else "")
-        await replies.run(interaction, f"/rapport palms{period}")
+        await replies.run(interaction, lambda: ShowPalms.of(first, last))
 
     return leadership

@@ -1,21 +1,45 @@
 """/rapport and its subcommands: the group, seats, profiles, the meeting, numbers, settings.
 
-Most build the line a member would type (`/rapport join Plumbing`) and let the core's grammar
-parse it, so its checks and its wording are the same as everywhere; those that name a member
-build the Command with the member Discord already resolved.
+Each builds the core's Command from the typed options: the command type checks the values
+with the grammar's own rules and wording (`SetMeeting.of`, `SetQuietHours.of`, …), so a value
+is refused here exactly as it would be typed in a line; a member is the one Discord resolved.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import discord
 from discord import app_commands
 
 from adapters.discord import home, options, records, refs, replies, wording
-from bot.features.admin.commands import AddAdmin, Leave, RemoveAdmin, RemoveMember, ShowAdmins
+from bot.features.admin.commands import (
+    AddAdmin,
+    ChangeSetting,
+    Leave,
+    RemoveAdmin,
+    RemoveMember,
+    ShowAdmins,
+    ShowSettings,
+    WantSeat,
+)
+from bot.features.help.commands import Help
 from bot.features.insight.commands import ShowStats
-from bot.features.roster.commands import AllowSeat, ShowProfile, ShowRoster
+from bot.features.meetings.commands import MeetingCalendar, SetMeeting, ShowMeeting, SkipMeeting
+from bot.features.roster.commands import (
+    AllowSeat,
+    Join,
+    SetAsk,
+    SetDirectMessages,
+    SetEmail,
+    SetQuietHours,
+    SetSuggestions,
+    SetTimeZone,
+    Setup,
+    ShowProfile,
+    ShowRoster,
+)
 from bot.grammar import MAX_CLASSIFICATION, MAX_NAME, MAX_TEXT
 from bot.registry import SPECS
 
@@ -46,10 +70,6 @@ def rapport_group() -> app_commands.Group:
     return rapport
 
 
-async def _line(interaction: discord.Interaction, line: str) -> None:
-    await replies.run(interaction, line)
-
-
 async def _word(
     interaction: discord.Interaction, value: str | None, option: str, example: str
 ) -> str | None:
@@ -63,18 +83,18 @@ async def _word(
 
 def _roster(rapport: app_commands.Group) -> None:
     @rapport.command(
-        name="setup", description="Make this channel your group's home (you become admin)"
+        name="setup", description="Make this channel the group's home"
     )
     @app_commands.describe(name="e.g. Cape Town Breakfast Club")
     async def setup(
         interaction: discord.Interaction, name: app_commands.Range[str, 1, MAX_NAME] | None = None
     ) -> None:
-        await _line(interaction, f"/rapport setup {name or ''}")
+        await replies.run(interaction, lambda: Setup.of(name))
 
     @rapport.command(name="join", description="Take your seat: one member per classification")
     @app_commands.describe(classification="Your trade, e.g. Residential plumbing")
     async def join(interaction: discord.Interaction, classification: Classification) -> None:
-        await _line(interaction, f"/rapport join {classification}")
+        await replies.run(interaction, lambda: Join.of(classification))
 
     @rapport.command(name="stats", description="This week's and this quarter's numbers")
     @app_commands.describe(member="Someone else's (amounts stay private)")
@@ -87,8 +107,7 @@ def _roster(rapport: app_commands.Group) -> None:
     @app_commands.describe(command="One command to explain")
     @app_commands.autocomplete(command=_help_topics)
     async def help_(interaction: discord.Interaction, command: str | None = None) -> None:
-        topic = (command or "").strip().split(" ")[0]
-        await _line(interaction, f"/rapport help {topic}")
+        await replies.run(interaction, lambda: Help.of(command))
 
     @rapport.command(name="leave", description="Leave the group and free your seat")
     async def leave(interaction: discord.Interaction) -> None:
@@ -145,35 +164,33 @@ def _profile() -> app_commands.Group:
     async def ask(
         interaction: discord.Interaction, text: app_commands.Range[str, 1, MAX_TEXT]
     ) -> None:
-        await _line(interaction, f"/rapport profile ask {text}")
+        await replies.run(interaction, lambda: SetAsk.of(text))
 
     @profile.command(name="email", description="Your business email, used in introductions")
     @app_commands.describe(address="e.g. bob@plumbing.example")
     async def email(interaction: discord.Interaction, address: str) -> None:
-        if (v := await _word(interaction, address, "address", "bob@plumbing.example")) is not None:
-            await _line(interaction, f"/rapport profile email {v}")
+        await replies.run(interaction, lambda: SetEmail.of(address))
 
     @profile.command(name="timezone", description="Your time zone")
     @app_commands.describe(zone="e.g. Europe/London")
     @app_commands.autocomplete(zone=options.timezones)
     async def timezone(interaction: discord.Interaction, zone: str) -> None:
-        if (v := await _word(interaction, zone, "zone", "Europe/London")) is not None:
-            await _line(interaction, f"/rapport profile tz {v}")
+        await replies.run(interaction, lambda: SetTimeZone.of(zone))
 
     @profile.command(name="quiet", description="Hours when Rapport holds your reminders")
     @app_commands.describe(hours="From-to, e.g. 21:00-07:00")
     async def quiet(interaction: discord.Interaction, hours: str) -> None:
-        await _line(interaction, f"/rapport profile quiet {hours}")
+        await replies.run(interaction, lambda: SetQuietHours.of(hours))
 
     @profile.command(name="suggestions", description="A monthly 1-2-1 suggestion on or off")
     @app_commands.describe(on="A member to meet, each month")
     async def suggestions(interaction: discord.Interaction, on: bool) -> None:
-        await _line(interaction, f"/rapport profile suggestions {'on' if on else 'off'}")
+        await replies.run(interaction, SetSuggestions(on))
 
     @profile.command(name="dm", description="Reminders by direct message on or off")
     @app_commands.describe(on="Off still sends you the referrals passed to you")
     async def dm(interaction: discord.Interaction, on: bool) -> None:
-        await _line(interaction, f"/rapport profile dm {'on' if on else 'off'}")
+        await replies.run(interaction, SetDirectMessages(on))
 
     return profile
 
@@ -183,7 +200,7 @@ def _meeting() -> app_commands.Group:
 
     @meeting.command(name="show", description="When the next meeting is")
     async def show(interaction: discord.Interaction) -> None:
-        await _line(interaction, "/rapport meeting")
+        await replies.run(interaction, ShowMeeting())
 
     @meeting.command(name="set", description="Admin: set the weekly meeting")
     @app_commands.describe(
@@ -204,24 +221,23 @@ def _meeting() -> app_commands.Group:
         at = await _word(interaction, time, "time", "07:00")
         if at is None:
             return
-        zone = ""
+        zone = None
         if timezone is not None:
             zone = await _word(interaction, timezone, "timezone", "Europe/London")
             if zone is None:
                 return
-        line = f"/rapport meeting set {weekday.value} {at} {zone}".rstrip()
-        await _line(interaction, line + (f" -- {where}" if where else ""))
+        await replies.run(interaction, lambda: SetMeeting.of(weekday.value, at, zone, where))
 
     @meeting.command(name="skip", description="Admin: no meeting on this date")
     @app_commands.describe(date="YYYY-MM-DD")
     async def skip(interaction: discord.Interaction, date: str) -> None:
         soon = (interaction.created_at + timedelta(days=7)).date().isoformat()
         if (v := await _word(interaction, date, "date", soon)) is not None:
-            await _line(interaction, f"/rapport meeting skip {v}")
+            await replies.run(interaction, lambda: SkipMeeting.of(v))
 
     @meeting.command(name="ics", description="The meeting as a calendar file")
     async def ics(interaction: discord.Interaction) -> None:
-        await _line(interaction, "/rapport meeting ics")
+        await replies.run(interaction, MeetingCalendar())
 
     return meeting
 
@@ -231,47 +247,51 @@ def _settings() -> app_commands.Group:
 
     @settings.command(name="show", description="The group's settings")
     async def show(interaction: discord.Interaction) -> None:
-        await _line(interaction, "/rapport settings")
+        await replies.run(interaction, ShowSettings())
 
     async def one(
-        interaction: discord.Interaction, line: str, value: str, example: str, option: str = "value"
+        interaction: discord.Interaction,
+        build: Callable[[str], ChangeSetting],
+        value: str,
+        example: str,
+        option: str = "value",
     ) -> None:
         if (v := await _word(interaction, value, option, example)) is not None:
-            await _line(interaction, f"{line} {v}")
+            await replies.run(interaction, lambda: build(v))
 
     @settings.command(name="reminder-evening", description="The reminder the evening before")
     @app_commands.describe(value="HH:MM, off, or default")
     async def evening(interaction: discord.Interaction, value: str) -> None:
-        await one(interaction, "/rapport settings reminder evening", value, "18:00")
+        await one(interaction, ChangeSetting.evening, value, "18:00")
 
     @settings.command(name="reminder-before", description="The reminder shortly before the meeting")
     @app_commands.describe(value="Hours before (1 to 24), off, or default")
     async def before(interaction: discord.Interaction, value: str) -> None:
-        await one(interaction, "/rapport settings reminder before", value, "1")
+        await one(interaction, ChangeSetting.before, value, "1")
 
     @settings.command(name="recap", description="When the weekly recap is posted")
     @app_commands.describe(value="Hours after the start (0 to 48), or default")
     async def recap(interaction: discord.Interaction, value: str) -> None:
-        await one(interaction, "/rapport settings recap", value, "2")
+        await one(interaction, ChangeSetting.recap, value, "2")
 
     @settings.command(name="accountability", description="Nudges for members quiet lately")
     async def accountability(interaction: discord.Interaction, on: bool) -> None:
-        await _line(interaction, f"/rapport settings accountability {'on' if on else 'off'}")
+        await replies.run(interaction, ChangeSetting.accountability(on))
 
     @settings.command(name="currency", description="The currency of closed business")
     @app_commands.describe(code="e.g. ZAR, USD or EUR")
     async def currency(interaction: discord.Interaction, code: str) -> None:
-        await one(interaction, "/rapport settings currency", code, "ZAR", "code")
+        await one(interaction, ChangeSetting.currency, code, "ZAR", "code")
 
     @settings.command(name="locale", description="How amounts are written, e.g. en_ZA")
     @app_commands.describe(name="A locale like en_ZA or de_DE, or default")
     async def locale(interaction: discord.Interaction, name: str) -> None:
-        await one(interaction, "/rapport settings locale", name, "en_ZA", "name")
+        await one(interaction, ChangeSetting.locale, name, "en_ZA", "name")
 
     @settings.command(name="seat-add", description="List an open seat to fill")
     @app_commands.describe(classification="e.g. Electrician")
     async def seat_add(interaction: discord.Interaction, classification: Classification) -> None:
-        await _line(interaction, f"/rapport settings seat add {classification}")
+        await replies.run(interaction, lambda: WantSeat.of(classification, True))
 
     @settings.command(name="seat-allow", description="Seat a member in a trade already held")
     async def seat_allow(interaction: discord.Interaction, member: discord.Member) -> None:
@@ -281,6 +301,6 @@ def _settings() -> app_commands.Group:
     @settings.command(name="seat-remove", description="Stop listing a classification")
     @app_commands.describe(classification="e.g. Electrician")
     async def seat_remove(interaction: discord.Interaction, classification: Classification) -> None:
-        await _line(interaction, f"/rapport settings seat remove {classification}")
+        await replies.run(interaction, lambda: WantSeat.of(classification, False))
 
     return settings

@@ -1,6 +1,6 @@
 """/rapport subcommands for the group's records and members' data: leaderboard, power-team
 gaps, traffic lights, RSVPs, attendance, visitors, exports, my-data and forgetting. Like the rest of
-/rapport, they build the typed line, or the Command when a member is named."""
+/rapport, they build the core's Command from the typed options."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import discord
 from discord import app_commands
 
 from adapters.discord import options, refs, replies, wording
-from bot.features.attendance.commands import MarkAttendance
-from bot.features.privacy.commands import Export, Forget
+from bot.features.attendance.commands import MarkAttendance, Rsvp, ShowAttendance
+from bot.features.insight.commands import ShowGaps, ShowLeaderboard, ShowLights
+from bot.features.privacy.commands import Export, Forget, MyData
 from bot.features.visitors.commands import RecordVisitor
 from bot.grammar import MAX_NAME
 
@@ -34,16 +35,16 @@ def _numbers(rapport: app_commands.Group) -> None:
     async def leaderboard(
         interaction: discord.Interaction, period: app_commands.Choice[str] | None = None
     ) -> None:
-        await replies.run(interaction, f"/rapport leaderboard {period.value if period else ''}")
+        await replies.run(interaction, ShowLeaderboard(period.value if period else "month"))
 
     @rapport.command(name="gaps", description="Your power team and the seats to fill")
     async def gaps(interaction: discord.Interaction) -> None:
-        await replies.run(interaction, "/rapport gaps")
+        await replies.run(interaction, ShowGaps())
 
     @rapport.command(name="lights", description="Your traffic light and how to move it")
     @app_commands.describe(everyone="Admin: everyone's lights")
     async def lights(interaction: discord.Interaction, everyone: bool = False) -> None:
-        await replies.run(interaction, f"/rapport lights {'all' if everyone else ''}")
+        await replies.run(interaction, ShowLights(everyone))
 
 
 def _visits(rapport: app_commands.Group) -> None:
@@ -61,7 +62,7 @@ def _visits(rapport: app_commands.Group) -> None:
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
-        await replies.run(interaction, f"/rapport rsvp {answer.value} {day or ''}")
+        await replies.run(interaction, Rsvp(answer.value, day))
 
     @rapport.command(name="visitor", description="Record a visitor and credit who invited them")
     @app_commands.describe(name="The visitor's name", invited_by="Who invited them (default: you)")
@@ -71,15 +72,8 @@ def _visits(rapport: app_commands.Group) -> None:
         invited_by: discord.Member | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        try:
-            who = options.text(name, "name", MAX_NAME, "The visitor's name", "visitor")
-            if who is None:
-                raise options.OptionProblem("name", "Give the visitor's name.")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
         inviter = refs.user_ref(invited_by, interaction.guild_id) if invited_by else None
-        await replies.run(interaction, RecordVisitor(who, inviter))
+        await replies.run(interaction, lambda: RecordVisitor.of(name, inviter))
 
 
 def _attendance() -> app_commands.Group:
@@ -93,7 +87,7 @@ def _attendance() -> app_commands.Group:
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
-        await replies.run(interaction, f"/rapport attendance {day or ''}")
+        await replies.run(interaction, ShowAttendance(day))
 
     @attendance.command(name="confirm", description="Admin: turn the RSVPs into attendance")
     @app_commands.describe(date="YYYY-MM-DD; default: the latest")
@@ -160,20 +154,16 @@ def _data(rapport: app_commands.Group) -> None:
         except options.OptionProblem as e:
             await _problem(interaction, e)
             return
-        if first is None:  # the typed form's first date is "from": say "up to" directly
-            await replies.run(interaction, Export(None, last, contacts))
-            return
-        words = [str(d) for d in (first, last) if d] + (["contacts"] if contacts else [])
-        await replies.run(interaction, "/rapport export " + " ".join(words))
+        await replies.run(interaction, lambda: Export.of(first, last, contacts))
 
     @rapport.command(name="my-data", description="Everything Rapport stores about you")
     async def my_data(interaction: discord.Interaction) -> None:
-        await replies.run(interaction, "/rapport my-data")
+        await replies.run(interaction, MyData())
 
     @rapport.command(name="forget-me", description="Erase your personal data")
     @app_commands.describe(confirm="Yes: erase it now")
     async def forget_me(interaction: discord.Interaction, confirm: bool = False) -> None:
-        await replies.run(interaction, f"/rapport forget-me {'confirm' if confirm else ''}")
+        await replies.run(interaction, Forget(None, confirm))
 
     @rapport.command(name="forget", description="Admin: erase a member's personal data")
     @app_commands.describe(member="The member", confirm="Yes: erase it now")

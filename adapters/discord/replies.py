@@ -4,6 +4,7 @@ who asked, and only to them (ephemeral)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import discord
@@ -59,8 +60,12 @@ async def show(interaction: discord.Interaction, replies: list[OutMessage], guil
         await interaction.delete_original_response()
 
 
-async def run(interaction: discord.Interaction, command: str | Command) -> None:
-    """A command for the core, typed by whoever triggered the interaction, in its guild."""
+async def run(
+    interaction: discord.Interaction, command: str | Command | Callable[[], Command]
+) -> None:
+    """A command for the core, typed by whoever triggered the interaction, in its guild.
+    Typed options come as a function building the Command (its type checks the values),
+    so a refused value is answered as the core answers the same value typed."""
     ctx = refs.context(interaction)
     await defer(interaction)
     replies = await core_of(interaction).handle(ctx, command)

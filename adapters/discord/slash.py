@@ -1,7 +1,9 @@
 """The referral loop's own commands: /referral, /lead, /referrals, /thanks, /onetoone.
 
 Discord validates the typed options (a real member, a heat from 1 to 5, a status from the
-list); each callback builds the same core Command the typed grammar would, and hands it over.
+list); each callback builds the same core Command the typed grammar would, through the command
+type's own checks (`LogLead.of`, `Thank.of`, …), and hands it over: a value the grammar refuses
+is refused here with the same answer.
 """
 
 from __future__ import annotations
@@ -109,17 +111,8 @@ def _lead() -> app_commands.Command[Any, ..., Any]:
         details: Text | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        try:
-            name = options.text(business, "business", MAX_NAME, "The business name", "lead")
-            if name is None:
-                raise options.OptionProblem("business", "Name the business or person.")
-            more = options.text(details, "details", MAX_TEXT, "The details", "lead")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
-        await replies.run(
-            interaction, LogLead(refs.user_ref(member, interaction.guild_id), name, more)
-        )
+        who = refs.user_ref(member, interaction.guild_id)
+        await replies.run(interaction, lambda: LogLead.of(who, business, details))
 
     return lead
 
@@ -154,16 +147,11 @@ def _referrals() -> app_commands.Group:
         amount: app_commands.Range[str, 1, 40] | None = None,
         note: Text | None = None,
     ) -> None:
-        try:
-            words = options.text(note, "note", MAX_TEXT, "The note", "referrals")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
         # the core checks the rest (only won takes an amount, the group's currency, …)
         money, repeat = options.amount(amount)
         await replies.run(
             interaction,
-            UpdateReferral(referral, STATUS_WORDS[status.value], money, words, bool(repeat)),
+            lambda: UpdateReferral.of(referral, STATUS_WORDS[status.value], money, note, repeat),
         )
 
     @group.command(name="amount", description="Correct the closed business you recorded")
@@ -180,16 +168,13 @@ def _referrals() -> app_commands.Group:
         amount: app_commands.Range[str, 1, 40],
         why: Text,
     ) -> None:
-        try:
-            reason = options.text(why, "why", MAX_TEXT, "The reason", "referrals")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
         money, repeat = options.amount(amount)
-        if money is None or reason is None:
+        if money is None:
             await replies.say(interaction, wording.BAD_OPTIONS)
             return
-        await replies.run(interaction, CorrectAmount(referral, money, reason, repeat or None))
+        await replies.run(
+            interaction, lambda: CorrectAmount.of(referral, money, why, repeat or None)
+        )
 
     @group.command(name="edit", description="Correct a referral or lead you gave, while it's open")
     @app_commands.describe(
@@ -210,29 +195,15 @@ def _referrals() -> app_commands.Group:
         need: Text | None = None,
         heat: app_commands.Choice[int] | None = None,
     ) -> None:
-        try:
-            words = options.text(need, "need", MAX_TEXT, "What they need", "referrals")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
         # the core takes the name, email and phone apart as it does for a typed line
         text = " ".join(clean(x) for x in (prospect, email, phone) if x and clean(x))
-        await replies.run(
-            interaction, EditReferral(referral, text, words, heat.value if heat else None)
-        )
+        level = heat.value if heat else None
+        await replies.run(interaction, lambda: EditReferral.of(referral, text, need, level))
 
     @group.command(name="withdraw", description="Take back a mistaken or duplicate referral")
     @app_commands.describe(referral="The referral's id", why="Why it is withdrawn")
     async def withdraw(interaction: discord.Interaction, referral: Id, why: Text) -> None:
-        try:
-            reason = options.text(why, "why", MAX_TEXT, "The reason", "referrals")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
-        if reason is None:
-            await replies.say(interaction, wording.BAD_OPTIONS)
-            return
-        await replies.run(interaction, WithdrawReferral(referral, reason))
+        await replies.run(interaction, lambda: WithdrawReferral.of(referral, why))
 
     @group.command(name="snooze", description="No reminders about a referral for a while")
     @app_commands.describe(referral="The referral's id", duration="For how long")
@@ -268,14 +239,11 @@ def _thanks() -> app_commands.Command[Any, ..., Any]:
         if member is None and referral is None:
             await replies.say(interaction, wording.THANKS_WHO)
             return
-        try:
-            words = options.text(note, "note", MAX_TEXT, "The note", "thanks")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
         who = refs.user_ref(member, interaction.guild_id) if member else None
         money, repeat = options.amount(amount)
-        await replies.run(interaction, Thank(who, referral, money, words, repeat=bool(repeat)))
+        await replies.run(
+            interaction, lambda: Thank.of(who, referral, money, note, repeat=bool(repeat))
+        )
 
     return thanks
 
@@ -297,15 +265,9 @@ def _onetoone() -> app_commands.Command[Any, ..., Any]:
         also: discord.Member | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        try:
-            words = options.text(note, "note", MAX_TEXT, "The note", "onetoone")
-        except options.OptionProblem as e:
-            await _problem(interaction, e)
-            return
-        others = (refs.user_ref(also, interaction.guild_id),) if also else ()
-        await replies.run(
-            interaction,
-            LogOneToOne(refs.user_ref(member, interaction.guild_id), words, others),
-        )
+        gid = interaction.guild_id
+        others = (refs.user_ref(also, gid),) if also else ()
+        who = refs.user_ref(member, gid)
+        await replies.run(interaction, lambda: LogOneToOne.of(who, note, others))
 
     return onetoone

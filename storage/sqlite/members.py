@@ -74,6 +74,15 @@ class SqliteMembers(Store):
         assert member is not None
         return member
 
+    async def dm_unreachable(self, user: UserRef) -> bool:
+        """Whether a DM to this person was refused since they last heard about it (a read)."""
+        row = await self._one(
+            "SELECT id FROM members WHERE platform = ? AND workspace = ? AND user_id = ?"
+            " AND dm_unreachable_at IS NOT NULL LIMIT 1",
+            (user.platform, user.workspace, user.user_id),
+        )
+        return row is not None
+
     async def take_dm_unreachable(self, user: UserRef) -> bool:
         """Whether a DM to this person was refused since they last heard about it; clears it."""
         # every command asks; almost always the answer is no, which a read finds at a

@@ -101,7 +101,8 @@ class SqlitePrivacy(Store):
         else:
             bounds, month_of = {}, sql.utc_month("at")
         new, repeat = (
-            f"COALESCE(SUM(amount_cents) FILTER (WHERE business = '{b}'), 0)" for b in ("new", "repeat")
+            f"COALESCE(SUM(amount_cents) FILTER (WHERE business = '{b}'), 0)"
+            for b in ("new", "repeat")
         )
         out["closed_business_totals"] = _rows(
             await self._all(
@@ -319,11 +320,15 @@ class SqlitePrivacy(Store):
             )
             await self._db.execute("DELETE FROM requests WHERE reply LIKE ?", (pattern,))
 
-    async def erase_closed_contacts(self, before: int) -> int:
-        """Prospects' email and phone on referrals closed (won or lost) before `before`."""
-        cur = await self._db.execute(
+    async def erase_closed_contacts(self, before: int, group_id: int | None = None) -> int:
+        """Prospects' email and phone on referrals closed (won or lost) before `before`, in
+        one group's referrals (or every group's)."""
+        sql = (
             "UPDATE referrals SET email = NULL, phone = NULL WHERE status IN ('won', 'lost')"
-            " AND (email IS NOT NULL OR phone IS NOT NULL) AND updated_at < ?",
-            (before,),
+            " AND (email IS NOT NULL OR phone IS NOT NULL) AND updated_at < ?"
         )
+        if group_id is None:
+            cur = await self._db.execute(sql, (before,))
+        else:
+            cur = await self._db.execute(sql + " AND group_id = ?", (before, group_id))
         return int(cur.rowcount)

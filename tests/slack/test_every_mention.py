@@ -43,7 +43,10 @@ async def test_attendance_marks_every_member_named_in_one_line(
 async def test_a_visitor_is_credited_to_the_member_who_invited_them(group: Workspace, slack):
     done = await group.type(ALICE, "/rapport visitor Jane Doe invited by <@U0BOB|bob>")
 
-    assert done.text == "Visitor Jane Doe recorded, invited by @Bob. The recap will welcome them."
+    assert done.text == (
+        "Visitor Jane Doe recorded, invited by @Bob. They are #1, invited; when they confirm:"
+        " /rapport visitor 1 confirmed."
+    )
     assert await rows(
         slack,
         "SELECT v.name, m.user_id FROM visitors v JOIN members m ON m.id = v.invited_by",

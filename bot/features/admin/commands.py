@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from bot.grammar import (
     MAX_CLASSIFICATION,
-    TIME,
     ParseError,
     Who,
     clean,
@@ -17,6 +16,7 @@ from bot.grammar import (
     no_args,
     take_mention,
 )
+from bot.localtime import LocalTime
 from bot.messages import slash
 
 
@@ -42,11 +42,69 @@ class ChangeSetting:
     key: str
     value: str | None
 
+    # one builder a setting: a typed line and an adapter's options share the checks
+    @classmethod
+    def evening(cls, value: str) -> ChangeSetting:
+        v = value.strip().casefold()
+        if v in ("off", "default"):
+            return cls("reminder.evening", "" if v == "off" else None)
+        try:
+            at = LocalTime.parse(v)
+        except ValueError:
+            raise ParseError(
+                "settings", "Give the evening-before reminder as HH:MM, off or default."
+            ) from None
+        return cls("reminder.evening", str(at))
+
+    @classmethod
+    def before(cls, value: str) -> ChangeSetting:
+        v = value.strip().casefold().removesuffix("h")
+        if v in ("off", "default"):
+            return cls("reminder.before", "0" if v == "off" else None)
+        if not is_number(v) or not 1 <= int(v) <= 24:
+            raise ParseError(
+                "settings", "Give the hours before the meeting as 1 to 24, off or default."
+            )
+        return cls("reminder.before", str(int(v)))
+
+    @classmethod
+    def recap(cls, value: str) -> ChangeSetting:
+        v = value.strip().casefold().removesuffix("h")
+        if v == "default":
+            return cls("recap.after", None)
+        if not is_number(v) or not 0 <= int(v) <= 48:
+            raise ParseError(
+                "settings", "Give the hours after the meeting for the recap, 0 to 48, or default."
+            )
+        return cls("recap.after", str(int(v)))
+
+    @classmethod
+    def accountability(cls, on: bool) -> ChangeSetting:
+        return cls("nudge.accountability", "on" if on else "off")
+
+    @classmethod
+    def currency(cls, code: str) -> ChangeSetting:
+        if not re.fullmatch(r"[A-Za-z]{3}", code.strip()):
+            raise ParseError("settings", "Give a three-letter currency code like ZAR, USD or EUR.")
+        return cls("currency", code.strip().upper())
+
+    @classmethod
+    def locale(cls, name: str) -> ChangeSetting:
+        v = name.strip()
+        return cls("locale", None if v.casefold() == "default" else v)
+
 
 @dataclass(frozen=True)
 class WantSeat:
     classification: str
     wanted: bool  # False: no longer looking for this classification
+
+    @classmethod
+    def of(cls, classification: str, wanted: bool) -> WantSeat:
+        c = clean(classification)
+        if not c:
+            raise ParseError("settings", "Name the classification, e.g. Electrician.")
+        return cls(limit(c, MAX_CLASSIFICATION, "The classification", "settings"), wanted)
 
 
 @dataclass(frozen=True)
@@ -84,50 +142,21 @@ def parse_settings(rest: str) -> AdminCommand:
     sub = words[0].casefold()
     args = words[1:]
     if sub == "reminder" and len(args) == 2 and args[0].casefold() == "evening":
-        v = args[1].casefold()
-        if v in ("off", "default"):
-            return ChangeSetting("reminder.evening", "" if v == "off" else None)
-        tm = TIME.fullmatch(v)
-        if not tm:
-            raise ParseError(
-                "settings", "Give the evening-before reminder as HH:MM, off or default."
-            )
-        return ChangeSetting("reminder.evening", f"{int(tm.group(1)):02d}:{tm.group(2)}")
+        return ChangeSetting.evening(args[1])
     if sub == "reminder" and len(args) == 2 and args[0].casefold() == "before":
-        v = args[1].casefold().removesuffix("h")
-        if v in ("off", "default"):
-            return ChangeSetting("reminder.before", "0" if v == "off" else None)
-        if not is_number(v) or not 1 <= int(v) <= 24:
-            raise ParseError(
-                "settings", "Give the hours before the meeting as 1 to 24, off or default."
-            )
-        return ChangeSetting("reminder.before", str(int(v)))
+        return ChangeSetting.before(args[1])
     if sub == "recap" and len(args) == 1:
-        v = args[0].casefold().removesuffix("h")
-        if v == "default":
-            return ChangeSetting("recap.after", None)
-        if not is_number(v) or not 0 <= int(v) <= 48:
-            raise ParseError(
-                "settings", "Give the hours after the meeting for the recap, 0 to 48, or default."
-            )
-        return ChangeSetting("recap.after", str(int(v)))
+        return ChangeSetting.recap(args[0])
     if sub == "accountability" and len(args) == 1 and args[0].casefold() in ("on", "off"):
-        return ChangeSetting("nudge.accountability", args[0].casefold())
+        return ChangeSetting.accountability(args[0].casefold() == "on")
     if sub == "currency" and len(args) == 1:
-        if not re.fullmatch(r"[A-Za-z]{3}", args[0]):
-            raise ParseError("settings", "Give a three-letter currency code like ZAR, USD or EUR.")
-        return ChangeSetting("currency", args[0].upper())
+        return ChangeSetting.currency(args[0])
     if sub == "locale" and len(args) == 1:
-        v = args[0]
-        return ChangeSetting("locale", None if v.casefold() == "default" else v)
+        return ChangeSetting.locale(args[0])
     if sub in ("absences", "absence", "amounts"):
         return parse_setting("amounts" if sub == "amounts" else "absences", args)
     if sub == "seat" and len(args) >= 2 and args[0].casefold() in ("add", "remove"):
-        c = " ".join(args[1:])
-        return WantSeat(
-            limit(c, MAX_CLASSIFICATION, "The classification", "settings"),
-            args[0].casefold() == "add",
-        )
+        return WantSeat.of(" ".join(args[1:]), args[0].casefold() == "add")
     raise ParseError("settings", f"I don't know that setting: “{clean(rest)[:40]}”.")
 
 

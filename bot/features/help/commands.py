@@ -11,19 +11,24 @@ from bot.grammar import clean
 class Help:
     topic: str | None = None
 
+    @classmethod
+    def of(cls, topic: str | None) -> Help:
+        """`referral`, `/referral`, `rapport admin add` (the help for admin); an alias finds
+        its command's help."""
+        # the registry is built from the slices, this one included: look it up when asked
+        from bot.registry import COMMANDS
+
+        word = clean(topic or "").lstrip("/").casefold()
+        if word.startswith("rapport "):
+            word = word[len("rapport ") :]
+        # "help admin add" is the help for admin
+        word = word.split(" ")[0]
+        return cls(COMMANDS.get(word, word) or None)
+
 
 def parse_help(rest: str) -> HelpCommand:
-    """`help referral`, `help /referral`, `help rapport admin add` (the help for admin); an
-    alias finds its command's help."""
-    # the registry is built from the slices, this one included: look it up when asked
-    from bot.registry import COMMANDS
-
-    topic = clean(rest).lstrip("/").casefold()
-    if topic.startswith("rapport "):
-        topic = topic[len("rapport ") :]
-    # "help admin add" is the help for admin
-    topic = topic.split(" ")[0]
-    return Help(COMMANDS.get(topic, topic) or None)
+    """`help referral`, `help /referral`, `help rapport admin add`."""
+    return Help.of(rest)
 
 
 # every Command this slice's parsers make

@@ -15,6 +15,7 @@ from bot import buttons, messages, money
 from bot.features.home import messages as wording
 from bot.features.insight import messages as insight_words
 from bot.features.insight.handlers import light_for
+from bot.features.leadership.roles import Role, roles_of
 from bot.model import Group, Member, Referral, Status
 from bot.out import Action, Field, OutMessage
 from bot.schedule import local_date, next_meeting, quarter_bounds, week_bounds
@@ -115,9 +116,25 @@ def next_steps(r: Referral) -> tuple[Action, ...]:
 
 
 async def duties(w: Work, group: Group, member: Member) -> list[Rich]:
-    """The member's duties this week (presenting, educating, hosting visitors). None are
-    recorded yet: the rota is another feature's, and this is where it shows."""
-    return []
+    """The member's duties at the next meeting: the feature presentation or education slot
+    they hold (with its topic, or the command to set one), one another member asked them to
+    take over, and, for the visitor host, the visitors expected."""
+    if group.meeting is None:
+        return []
+    at = next_meeting(group.meeting, w.now, await w.tx.groups.skips(group.id))
+    if at is None:
+        return []
+    day = local_date(at, group.tz).isoformat()
+    found: list[Rich] = []
+    for slot in await w.tx.slots.on_day(group.id, day):
+        if slot.member_id == member.id:
+            found.append(wording.holds_slot(slot.slot, day, slot.topic))
+        elif slot.swap_to == member.id:
+            found.append(wording.asked_to_take(slot.slot, day))
+    if Role.VISITOR_HOST in await roles_of(w, group, member):
+        coming = await w.tx.visitors.with_status(group.id, ("invited", "confirmed"))
+        found.append(wording.hosting(day, len(coming)))
+    return found
 
 
 async def dashboard(w: Work, group: Group, member: Member, others: int = 0) -> Dashboard:

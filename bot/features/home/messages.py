@@ -145,3 +145,38 @@ def not_in_a_group() -> Rich:
 
 
 WELCOME = "Welcome to Rapport"
+
+
+SLOT_WHAT = {"presenter": "the feature presentation", "educator": "the education slot"}
+
+
+def holds_slot(slot: str, day: str, topic: str | None) -> Rich:
+    """A slot the member holds at the next meeting."""
+    what = SLOT_WHAT.get(slot, slot)
+    if topic:
+        return fmt("You give {w} on {d}: {t}", w=what, d=day, t=topic)
+    return fmt(
+        "You give {w} on {d}; set your topic with /rapport {s} {d} -- your topic",
+        w=what,
+        d=day,
+        s=slot,
+    )
+
+
+def asked_to_take(slot: str, day: str) -> Rich:
+    """A swap offered to the member, waiting for their answer."""
+    return fmt(
+        "You're asked to take {w} on {d}: /rapport {s} accept {d} (or decline)",
+        w=SLOT_WHAT.get(slot, slot),
+        d=day,
+        s=slot,
+    )
+
+
+def hosting(day: str, expected: int) -> Rich:
+    """The visitor host's duty at the next meeting."""
+    return fmt("You host the visitors on {d}: ", d=day) + lit(
+        f"{count(expected, 'visitor')} expected (/rapport visitors)"
+        if expected
+        else "none expected yet (/rapport visitors)"
+    )

@@ -47,16 +47,17 @@ async def queue(tx: UnitOfWork, users: Iterable[UserRef], now: int) -> int:
     return queued
 
 
-async def after(w: Work, *, actor: bool = True) -> None:
+async def after(w: Work, *, actor: bool = True) -> int:
     """The people whose page this unit of work may have changed: its author (`actor`), the
-    people it DM'd, and every member of a group whose meeting moved."""
+    people it DM'd, and every member of a group whose meeting moved. Returns how many
+    refreshes were newly queued."""
     users: list[UserRef] = [w.ctx.actor] if actor else []
     if actor:
         users.extend(w.told)
     for event in w.events:
         if isinstance(event, MeetingChanged):
             users.extend(m.user for m in await w.tx.members.of_group(event.group_id) if m.active)
-    await queue(w.tx, users, w.ts)
+    return await queue(w.tx, users, w.ts)
 
 
 async def page(tx: UnitOfWork, user: UserRef, now: datetime, settings: Settings) -> Dashboard:

@@ -70,6 +70,12 @@ class ShowPalms:
     since: date | None = None
     until: date | None = None
 
+    @classmethod
+    def of(cls, since: date | None, until: date | None) -> ShowPalms:
+        if since and until and until < since:
+            raise ParseError("palms", "The second date comes before the first.")
+        return cls(since, until)
+
 
 def parse_role(rest: str) -> LeadershipCommand:
     text = clean(rest)
@@ -147,9 +153,7 @@ def parse_palms(rest: str) -> LeadershipCommand:
         keyword = None
     if keyword is not None:
         raise ParseError("palms", f"Put a date after “{keyword}”, {example}.")
-    if since and until and until < since:
-        raise ParseError("palms", "The second date comes before the first.")
-    return ShowPalms(since, until)
+    return ShowPalms.of(since, until)
 
 
 # every Command this slice's parsers make

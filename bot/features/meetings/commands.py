@@ -7,13 +7,14 @@ from datetime import date
 
 from bot.grammar import (
     MAX_NAME,
-    TIME,
     WEEKDAYS,
     ParseError,
+    clean,
     limit,
     split_note,
     valid_tz,
 )
+from bot.localtime import LocalTime
 from bot.messages import DAY_SOON, slash
 
 
@@ -29,10 +30,44 @@ class SetMeeting:
     tz: str | None = None
     where: str | None = None
 
+    @classmethod
+    def of(
+        cls, weekday: str, time: str, tz: str | None = None, where: str | None = None
+    ) -> SetMeeting:
+        """The weekly meeting from its parts as typed (`wed`, `7:00`, a zone, a place), with
+        the grammar's checks and wording: a typed line and an adapter's options share them."""
+        day = weekday.strip().casefold()
+        matches = [i for i, d in enumerate(WEEKDAYS) if len(day) >= 3 and d.startswith(day)]
+        if len(matches) != 1:
+            raise ParseError(
+                "meeting",
+                f"“{weekday.strip()[:20]}” is not a weekday; write e.g. wednesday or wed.",
+            )
+        try:
+            at = LocalTime.parse(time)
+        except ValueError:
+            raise ParseError(
+                "meeting", f"“{time.strip()[:20]}” is not a time; write it as HH:MM, e.g. 07:00."
+            ) from None
+        zone = valid_tz(tz.strip(), "meeting") if tz and tz.strip() else None
+        place = clean(where or "") or None
+        if place:
+            limit(place, MAX_NAME * 2, "The place", "meeting")
+        return cls(matches[0], str(at), zone, place)
+
 
 @dataclass(frozen=True)
 class SkipMeeting:
     day: date
+
+    @classmethod
+    def of(cls, day: str) -> SkipMeeting:
+        try:
+            return cls(date.fromisoformat(day.strip()))
+        except ValueError:
+            raise ParseError(
+                "meeting", f"“{day.strip()[:20]}” is not a date; write it as YYYY-MM-DD."
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -64,33 +99,13 @@ def parse_meeting(rest: str) -> MeetingCommand:
                 "meeting",
                 f"Give the weekday and time, e.g. {slash('meeting')} set wednesday 07:00.",
             )
-        day = words[1].casefold()
-        matches = [i for i, d in enumerate(WEEKDAYS) if len(day) >= 3 and d.startswith(day)]
-        if len(matches) != 1:
-            raise ParseError(
-                "meeting", f"“{words[1][:20]}” is not a weekday; write e.g. wednesday or wed."
-            )
-        tm = TIME.fullmatch(words[2])
-        if not tm:
-            raise ParseError(
-                "meeting", f"“{words[2][:20]}” is not a time; write it as HH:MM, e.g. 07:00."
-            )
-        tz = valid_tz(words[3], "meeting") if len(words) == 4 else None
-        if where:
-            limit(where, MAX_NAME * 2, "The place", "meeting")
-        return SetMeeting(matches[0], f"{int(tm.group(1)):02d}:{tm.group(2)}", tz, where)
+        return SetMeeting.of(words[1], words[2], words[3] if len(words) == 4 else None, where)
     if sub == "skip":
         if len(words) != 2:
             raise ParseError(
                 "meeting", f"Give the date to skip, e.g. {slash('meeting')} skip {DAY_SOON}."
             )
-        try:
-            skipped = date.fromisoformat(words[1])
-        except ValueError:
-            raise ParseError(
-                "meeting", f"“{words[1][:20]}” is not a date; write it as YYYY-MM-DD."
-            ) from None
-        return SkipMeeting(skipped)
+        return SkipMeeting.of(words[1])
     if sub == "ics" and len(words) == 1:
         return MeetingCalendar()
     if sub == "feed":

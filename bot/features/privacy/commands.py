@@ -22,6 +22,12 @@ class Export:
     until: date | None = None
     contacts: bool = False  # prospects' email and phone only when the admin asks
 
+    @classmethod
+    def of(cls, since: date | None, until: date | None, contacts: bool = False) -> Export:
+        if since and until and until < since:
+            raise ParseError("export", "The second date comes before the first.")
+        return cls(since, until, contacts)
+
 
 @dataclass(frozen=True)
 class MyData:
@@ -49,9 +55,7 @@ def parse_export(rest: str) -> PrivacyCommand:
     days = [parse_date(w, "export") for w in words]
     since = days[0] if days else None
     until = days[1] if len(days) == 2 else None
-    if since and until and until < since:
-        raise ParseError("export", "The second date comes before the first.")
-    return Export(since, until, contacts)
+    return Export.of(since, until, contacts)
 
 
 def parse_my_data(rest: str) -> PrivacyCommand:

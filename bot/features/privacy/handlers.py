@@ -65,19 +65,24 @@ async def export(w: Work, cmd: Export) -> list[OutMessage]:
             row[column] = money.plain(row[column], row["currency"])
     folder = _folder(w, group)
     stamp = _stamp(w, group)
-    written: list[Path] = []
-    try:
-        for name, rows in tables.items():
-            path = folder / f"export-{stamp}-{name}.csv"
-            written.append(path)
-            _write_csv(path, rows)
-            files.stamp(path, w.ts)
-    except OSError as e:
-        # all the files or none: a half-written export is worse than none
-        for path in written:
-            path.unlink(missing_ok=True)
-        log.error("group %s: export failed: %s", group.id, e)
-        raise Refusal(privacy_messages.files_not_written(e.strerror or str(e))) from None
+    paths = {name: folder / f"export-{stamp}-{name}.csv" for name in tables}
+
+    def write() -> None:
+        written: list[Path] = []
+        try:
+            for name, rows in tables.items():
+                written.append(paths[name])
+                _write_csv(paths[name], rows)
+                files.stamp(paths[name], w.ts)
+        except OSError as e:
+            # all the files or none: a half-written export is worse than none
+            for path in written:
+                path.unlink(missing_ok=True)
+            log.error("group %s: export failed: %s", group.id, e)
+            raise Refusal(privacy_messages.files_not_written(e.strerror or str(e))) from None
+
+    w.files.append(write)  # after the read, off the database's thread
+    written = list(paths.values())
     counts = {name: len(rows) for name, rows in tables.items()}
     return [
         privacy_messages.export_ready(
@@ -129,14 +134,18 @@ async def my_data(w: Work, cmd: MyData) -> list[OutMessage]:
         **await w.tx.privacy.member_data(me.id),
     }
     path = _folder(w, group) / f"my-data-{me.id}-{_stamp(w, group)}.json"
-    try:
-        with files.open_private(path, "w", encoding="utf-8") as f:
-            f.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-        files.stamp(path, w.ts)
-    except OSError as e:
-        path.unlink(missing_ok=True)
-        log.error("group %s: my-data file failed: %s", group.id, e)
-        raise Refusal(privacy_messages.files_not_written(e.strerror or str(e))) from None
+
+    def write() -> None:
+        try:
+            with files.open_private(path, "w", encoding="utf-8") as f:
+                f.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+            files.stamp(path, w.ts)
+        except OSError as e:
+            path.unlink(missing_ok=True)
+            log.error("group %s: my-data file failed: %s", group.id, e)
+            raise Refusal(privacy_messages.files_not_written(e.strerror or str(e))) from None
+
+    w.files.append(write)  # after the read, off the database's thread
     return [privacy_messages.my_data_ready((str(path),))]
 
 

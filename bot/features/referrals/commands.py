@@ -58,6 +58,20 @@ class LogLead:
     business: str
     details: str | None = None
 
+    @classmethod
+    def of(cls, member: Who, business: str, details: str | None = None) -> LogLead:
+        """A lead from its parts as typed, with the grammar's checks and wording (a typed
+        line and an adapter's options share them)."""
+        name = clean(business)
+        if not name:
+            raise ParseError("lead", "Name the business or person after the member.")
+        more = clean(details or "") or None
+        return cls(
+            member,
+            limit(name, MAX_NAME, "The business name", "lead"),
+            limit(more, MAX_TEXT, "The details", "lead") if more else None,
+        )
+
 
 @dataclass(frozen=True)
 class ListReferrals:
@@ -72,6 +86,20 @@ class UpdateReferral:
     note: str | None = None
     repeat: bool = False  # "won £4,800 repeat": repeat business; new by default
 
+    @classmethod
+    def of(
+        cls,
+        referral_id: int,
+        status: Status,
+        amount: Amount | None = None,
+        note: str | None = None,
+        repeat: bool = False,
+    ) -> UpdateReferral:
+        """Which amounts a status takes is the core's rule (it knows the referral); here the
+        note's length."""
+        words = _note(note, "The note", "referrals")
+        return cls(_id(referral_id, "referrals"), status, amount, words, repeat)
+
 
 @dataclass(frozen=True)
 class CorrectAmount:
@@ -84,6 +112,25 @@ class CorrectAmount:
     note: str
     repeat: bool | None = None  # None: as it was recorded
     business_id: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        referral_id: int | None,
+        amount: Amount | None,
+        note: str | None,
+        repeat: bool | None = None,
+        business_id: int | None = None,
+    ) -> CorrectAmount:
+        why = _note(note, "The reason", "referrals")
+        if not why:
+            raise ParseError(
+                "referrals",
+                "Say why after --, e.g. /referrals amount 12 4800 -- the invoice came to less;"
+                " none instead of the amount takes it out.",
+            )
+        rid = _id(referral_id, "referrals") if referral_id is not None else None
+        return cls(rid, amount, why, repeat, business_id)
 
 
 @dataclass(frozen=True)
@@ -104,6 +151,26 @@ class EditReferral:
     need: str | None = None
     heat: int | None = None
 
+    @classmethod
+    def of(
+        cls, referral_id: int, text: str = "", need: str | None = None, heat: int | None = None
+    ) -> EditReferral:
+        details = clean(text)
+        what = _note(need, "What they need", "referrals")
+        if not details and what is None and heat is None:
+            raise ParseError(
+                "referrals",
+                "Say what to correct: a name, an email, a phone, the need after --, or heat:N.",
+            )
+        if heat is not None and not 1 <= heat <= 5:
+            raise ParseError("referrals", "Heat is 1 (cool) to 5 (ready to buy), e.g. heat:4.")
+        return cls(
+            _id(referral_id, "referrals"),
+            limit(details, MAX_NAME + MAX_EMAIL + 60, "The prospect's details", "referrals"),
+            what,
+            heat,
+        )
+
 
 @dataclass(frozen=True)
 class WithdrawReferral:
@@ -111,6 +178,16 @@ class WithdrawReferral:
 
     referral_id: int
     note: str
+
+    @classmethod
+    def of(cls, referral_id: int, note: str | None) -> WithdrawReferral:
+        why = _note(note, "The reason", "referrals")
+        if not why:
+            raise ParseError(
+                "referrals",
+                "Give the id and say why after --, e.g. /referrals withdraw 12 -- a duplicate of #9.",
+            )
+        return cls(_id(referral_id, "referrals"), why)
 
 
 @dataclass(frozen=True)
@@ -129,6 +206,40 @@ class Thank:
     # caller has it; otherwise it is never taken as money: the core asks which was meant.
     bare_number: int | None = None
     repeat: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        member: Who | None,
+        referral_id: int | None = None,
+        amount: Amount | None = None,
+        note: str | None = None,
+        *,
+        bare_number: int | None = None,
+        repeat: bool = False,
+    ) -> Thank:
+        if member is None and referral_id is None:
+            raise ParseError(
+                "thanks", "Say whom you thank, e.g. /thanks @alice, or give the referral id."
+            )
+        rid = _id(referral_id, "thanks") if referral_id is not None else None
+        words = _note(note, "The note", "thanks")
+        return cls(member, rid, amount, words, bare_number=bare_number, repeat=repeat)
+
+
+def _note(text: str | None, what: str, command: str) -> str | None:
+    """A note, reason or need: cleaned as the grammar cleans it, within its limit."""
+    words = clean(text or "") or None
+    return limit(words, MAX_TEXT, what, command) if words else None
+
+
+MAX_ID = 999_999_999_999  # ids are at most twelve digits, as the grammar reads them
+
+
+def _id(value: int, command: str) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise ParseError(command, f"“{value}” is not a referral id; ids are numbers, like 12.")
+    return value
 
 
 def parse_referral(rest: str) -> ReferralCommand:
@@ -244,11 +355,7 @@ def parse_lead(rest: str) -> ReferralCommand:
     business = clean(body)
     if not business:
         raise ParseError("lead", "Name the business or person after the member.")
-    return LogLead(
-        member=member,
-        business=limit(business, MAX_NAME, "The business name", "lead"),
-        details=limit(details, MAX_TEXT, "The details", "lead") if details else None,
-    )
+    return LogLead.of(member, business, details)
 
 
 def parse_referrals(rest: str) -> ReferralCommand:
@@ -274,9 +381,7 @@ def parse_referrals(rest: str) -> ReferralCommand:
                 "referrals",
                 "Give the id and say why after --, e.g. /referrals withdraw 12 -- a duplicate of #9.",
             )
-        return WithdrawReferral(
-            parse_id(words[1], "referrals"), limit(note, MAX_TEXT, "The reason", "referrals")
-        )
+        return WithdrawReferral.of(parse_id(words[1], "referrals"), note)
     if sub == "snooze":
         if len(words) != 3 or words[2].casefold() not in SNOOZES or note:
             raise ParseError(
@@ -312,9 +417,7 @@ def _update(words: list[str], note: str | None) -> ReferralCommand:
         if status is not Status.WON:
             raise ParseError("referrals", "Only won takes an amount; put a note after --.")
         amount, repeat = take_amount(extra, "referrals")
-    if note:
-        limit(note, MAX_TEXT, "The note", "referrals")
-    return UpdateReferral(rid, status, amount, note, bool(repeat))
+    return UpdateReferral.of(rid, status, amount, note, bool(repeat))
 
 
 BUSINESS_ID = re.compile(r"#?[Bb]([0-9]{1,12})")
@@ -343,9 +446,7 @@ def _correct_amount(words: list[str], note: str | None) -> ReferralCommand:
         amount, repeat = None, BUSINESS_WORDS[rest[0].casefold()]  # only new or repeat
     else:
         amount, repeat = take_amount(rest, "referrals")
-    return CorrectAmount(
-        rid, amount, limit(note, MAX_TEXT, "The reason", "referrals"), repeat, business_id=bid
-    )
+    return CorrectAmount.of(rid, amount, note, repeat, business_id=bid)
 
 
 def _edit(rest: str) -> ReferralCommand:
@@ -358,18 +459,7 @@ def _edit(rest: str) -> ReferralCommand:
     rid = parse_id(rid_word, "referrals")
     heat, body = _heat(after, "referrals")
     body, need = split_note(body)
-    text = clean(body)
-    if not text and need is None and heat is None:
-        raise ParseError(
-            "referrals",
-            "Say what to correct: a name, an email, a phone, the need after --, or heat:N.",
-        )
-    return EditReferral(
-        rid,
-        limit(text, MAX_NAME + MAX_EMAIL + 60, "The prospect's details", "referrals"),
-        limit(need, MAX_TEXT, "What they need", "referrals") if need else None,
-        heat,
-    )
+    return EditReferral.of(rid, body, need, heat)
 
 
 GROUPED = re.compile(r"[0-9]{3}(?:[.,][0-9]+)?")  # "200" in "1 200", "500,00" in "12 500,00"
@@ -410,13 +500,7 @@ def parse_thanks(rest: str) -> ReferralCommand:
         amount = Amount(" ".join(words))
     elif repeat is not None:
         raise ParseError("thanks", "Give the amount with its currency, like 1,500.00 repeat.")
-    if member is None and rid is None:
-        raise ParseError(
-            "thanks", "Say whom you thank, e.g. /thanks @alice, or give the referral id."
-        )
-    if note:
-        limit(note, MAX_TEXT, "The note", "thanks")
-    return Thank(member, rid, amount, note, bare_number=bare, repeat=bool(repeat))
+    return Thank.of(member, rid, amount, note, bare_number=bare, repeat=bool(repeat))
 
 
 def _own_amount(words: list[str]) -> bool:

@@ -13,7 +13,6 @@ from bot.grammar import (
     MAX_CLASSIFICATION,
     MAX_NAME,
     MAX_TEXT,
-    QUIET,
     MentionToken,
     ParseError,
     Who,
@@ -24,6 +23,7 @@ from bot.grammar import (
     take_mention,
     valid_tz,
 )
+from bot.localtime import QuietHours, SameStartAndEnd
 from bot.messages import slash
 
 
@@ -33,10 +33,28 @@ class Setup:
     name: str | None = None
     currency: str | None = None  # "currency:EUR"; otherwise the group's time zone's
 
+    @classmethod
+    def of(cls, name: str | None, currency: str | None = None) -> Setup:
+        if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency.strip()):
+            raise ParseError(
+                "setup", "Give the currency as a three-letter code, e.g. currency:EUR."
+            )
+        named = limit(clean(name or ""), MAX_NAME, "The group name", "setup") or None
+        return cls(named, currency.strip().upper() if currency is not None else None)
+
 
 @dataclass(frozen=True)
 class Join:
     classification: str
+
+    @classmethod
+    def of(cls, classification: str) -> Join:
+        c = clean(classification)
+        if not c:
+            raise ParseError(
+                "join", "Say which classification (trade) you hold, e.g. Residential plumbing."
+            )
+        return cls(limit(c, MAX_CLASSIFICATION, "The classification", "join"))
 
 
 @dataclass(frozen=True)
@@ -51,12 +69,33 @@ class ShowProfile:
 class SetAsk:
     ask: str
 
+    @classmethod
+    def of(cls, text: str) -> SetAsk:
+        ask = clean(text)
+        if not ask:
+            raise ParseError(
+                "profile",
+                f"Say what referral you want, e.g. {slash('profile')} ask homeowners planning"
+                " a kitchen.",
+            )
+        return cls(limit(ask, MAX_TEXT, "Your ask", "profile"))
+
 
 @dataclass(frozen=True)
 class SetEmail:
     """The member's own business address, used to address introductions."""
 
     email: str
+
+    @classmethod
+    def of(cls, address: str) -> SetEmail:
+        try:
+            return cls(contacts.email(clean(address)))
+        except contacts.ContactProblem:
+            raise ParseError(
+                "profile",
+                f"Give your business email, e.g. {slash('profile')} email bob@plumbing.example.",
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -85,10 +124,30 @@ class ShareCardEmail:
 class SetTimeZone:
     tz: str
 
+    @classmethod
+    def of(cls, zone: str) -> SetTimeZone:
+        name = clean(zone)
+        if not name:
+            raise ParseError("profile", "Give a time zone like Europe/London.")
+        return cls(valid_tz(name, "profile"))
+
 
 @dataclass(frozen=True)
 class SetQuietHours:
     quiet: str  # "HH:MM-HH:MM"
+
+    @classmethod
+    def of(cls, hours: str) -> SetQuietHours:
+        try:
+            return cls(str(QuietHours.parse(clean(hours))))
+        except SameStartAndEnd:
+            raise ParseError(
+                "profile", "Quiet hours must start and end at different times."
+            ) from None
+        except ValueError:
+            raise ParseError(
+                "profile", "Write quiet hours as HH:MM-HH:MM, e.g. 21:00-07:00."
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -102,6 +161,17 @@ class LogOneToOne:
     note: str | None = None
     # "/onetoone @a @b": a 1-2-1 with each of them, logged together or not at all
     others: tuple[Who, ...] = ()
+
+    @classmethod
+    def of(cls, member: Who, note: str | None = None, others: tuple[Who, ...] = ()) -> LogOneToOne:
+        """A 1-2-1 from its parts as typed, with the grammar's checks and wording."""
+        more = tuple(dict.fromkeys(o for o in others if o != member))
+        if len(more) + 1 > MAX_ONE_TO_ONE:
+            raise ParseError("onetoone", f"Name at most {MAX_ONE_TO_ONE} members in one /onetoone.")
+        words = clean(note or "") or None
+        if words:
+            limit(words, MAX_TEXT, "The note", "onetoone")
+        return cls(member, words, more)
 
 
 @dataclass(frozen=True)
@@ -130,24 +200,13 @@ def parse_setup(rest: str) -> RosterCommand:
     if len(found) > 1:
         raise ParseError("setup", "Give the currency once, e.g. currency:EUR.")
     if found:
-        code = found[0].group(1)
-        if not re.fullmatch(r"[A-Za-z]{3}", code):
-            raise ParseError(
-                "setup", "Give the currency as a three-letter code, e.g. currency:EUR."
-            )
-        currency = code.upper()
+        currency = found[0].group(1)
         rest = rest[: found[0].start()] + " " + rest[found[0].end() :]
-    name = clean(rest)
-    return Setup(limit(name, MAX_NAME, "The group name", "setup") or None, currency)
+    return Setup.of(rest, currency)
 
 
 def parse_join(rest: str) -> RosterCommand:
-    c = clean(rest)
-    if not c:
-        raise ParseError(
-            "join", "Say which classification (trade) you hold, e.g. Residential plumbing."
-        )
-    return Join(limit(c, MAX_CLASSIFICATION, "The classification", "join"))
+    return Join.of(rest)
 
 
 def parse_profile(rest: str) -> RosterCommand:
@@ -162,33 +221,13 @@ def parse_profile(rest: str) -> RosterCommand:
             raise ParseError("profile", "Name one member, e.g. /rapport profile @bob.")
         return ShowProfile(member)
     if sub == "ask":
-        if not arg:
-            raise ParseError(
-                "profile",
-                f"Say what referral you want, e.g. {slash('profile')} ask homeowners planning"
-                " a kitchen.",
-            )
-        return SetAsk(limit(arg, MAX_TEXT, "Your ask", "profile"))
+        return SetAsk.of(arg)
     if sub == "email":
-        try:
-            return SetEmail(contacts.email(arg))
-        except contacts.ContactProblem:
-            raise ParseError(
-                "profile",
-                f"Give your business email, e.g. {slash('profile')} email bob@plumbing.example.",
-            ) from None
+        return SetEmail.of(arg)
     if sub in ("tz", "timezone"):
-        if not arg:
-            raise ParseError("profile", "Give a time zone like Europe/London.")
-        return SetTimeZone(valid_tz(arg, "profile"))
+        return SetTimeZone.of(arg)
     if sub == "quiet":
-        m = QUIET.fullmatch(arg)
-        if not m:
-            raise ParseError("profile", "Write quiet hours as HH:MM-HH:MM, e.g. 21:00-07:00.")
-        a, b, c, d = (int(x) for x in m.groups())
-        if (a, b) == (c, d):
-            raise ParseError("profile", "Quiet hours must start and end at different times.")
-        return SetQuietHours(f"{a:02d}:{b:02d}-{c:02d}:{d:02d}")
+        return SetQuietHours.of(arg)
     if sub == "suggestions":
         if arg.casefold() in ("on", "off"):
             return SetSuggestions(arg.casefold() == "on")
@@ -282,14 +321,10 @@ def parse_onetoone(rest: str) -> RosterCommand:
         assert other is not None
         if other != member and other not in others:
             others.append(other)
-    if len(others) + 1 > MAX_ONE_TO_ONE:
-        raise ParseError("onetoone", f"Name at most {MAX_ONE_TO_ONE} members in one /onetoone.")
     body, note = split_note(rest)
     if clean(body) and not note:
         note = clean(body)
-    if note:
-        limit(note, MAX_TEXT, "The note", "onetoone")
-    return LogOneToOne(member, note, tuple(others))
+    return LogOneToOne.of(member, note, tuple(others))
 
 
 def parse_roster(rest: str) -> RosterCommand:

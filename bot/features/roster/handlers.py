@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import currencies, currency_words, due, group_messages, messages
+from bot import currencies, currency_words, due, group_messages, messages, retention
 from bot.features.roster import messages as roster_messages
 from bot.features.roster import seats as roster_seats
 from bot.features.roster.commands import (
@@ -50,6 +50,7 @@ async def setup(w: Work, cmd: Setup) -> list[OutMessage]:
     if w.ctx.tz and is_timezone(w.ctx.tz):
         await w.tx.members.update(admin.id, tz=w.ctx.tz)
     await due.plan_month(w.tx, group, w.now + due.NEW_GROUP_GRACE)
+    await retention.plan(w.tx, group, w.now)
     await w.post(group, roster_messages.group_created_post(group, w.ctx.actor))
     done = roster_messages.group_created(group)
     return [replace(done, text=done.text + lit(" ") + currency_words.currency_line(group))]

@@ -31,6 +31,24 @@ class RecordVisitor:
     invited_by: Who | None = None  # None: the member who typed it invited them
     classification: str | None = None  # their trade, checked against the seats
 
+    @classmethod
+    def of(
+        cls, name: str, invited_by: Who | None = None, classification: str | None = None
+    ) -> RecordVisitor:
+        """A visitor from typed options or a typed line, with the same checks either way."""
+        who = clean(name)
+        if not who:
+            raise ParseError("visitor", "Give the visitor's name, e.g. /rapport visitor Jane Smith.")
+        if classification is not None:
+            classification = limit(
+                classification, MAX_CLASSIFICATION, "The visitor's classification", "visitor"
+            )
+        return cls(
+            limit(who, MAX_NAME + MAX_EMAIL + 40, "The visitor's name", "visitor"),
+            invited_by,
+            classification,
+        )
+
 
 @dataclass(frozen=True)
 class ShowVisitors:
@@ -68,18 +86,7 @@ def parse_new_visitor(rest: str) -> VisitorCommand:
             raise ParseError("visitor", "Write who invited them as a mention: invited by @bob.")
         text = text[: m.start()]
     text, classification = split_note(text)
-    name = clean(text)
-    if not name:
-        raise ParseError("visitor", "Give the visitor's name, e.g. /rapport visitor Jane Smith.")
-    if classification is not None:
-        classification = limit(
-            classification, MAX_CLASSIFICATION, "The visitor's classification", "visitor"
-        )
-    return RecordVisitor(
-        limit(name, MAX_NAME + MAX_EMAIL + 40, "The visitor's name", "visitor"),
-        inviter,
-        classification,
-    )
+    return RecordVisitor.of(text, inviter, classification)
 
 
 # the pipeline's words, with the forms people type
