@@ -152,8 +152,9 @@ class ReferralStore(Protocol):
 
     async def of_member(self, member_id: int, which: str, limit: int) -> list[Referral]:
         """A member's referrals and leads, newest first: given, received, open (received and
-        not closed) or all. Newest is the last logged (the highest id), whatever the clock
-        said when each was logged: a clock set back must not reorder them."""
+        not closed), given_open (given and not closed) or all. Newest is the last logged (the
+        highest id), whatever the clock said when each was logged: a clock set back must not
+        reorder them."""
         ...
 
     async def set_status(
@@ -593,6 +594,10 @@ class PalmsStore(Protocol):
         self, group_id: int, member_id: int, day: str, kind: str, now: int
     ) -> bool:
         """Remember that the absence on `day` set off a notice; False: it already had."""
+        ...
+
+    async def noticed_since(self, member_id: int, kind: str, since: str) -> bool:
+        """Whether an absence on or after `since` already set off a notice of this kind."""
         ...
 
     async def report(

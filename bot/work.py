@@ -16,9 +16,22 @@ from bot.stores import UnitOfWork
 
 # DMs that carry a referral's details still come when a member turns DMs off: the details
 # go nowhere else (never to a channel), and a corrected email or phone is such a detail.
-# So does a seat waiting for an admin to allow it.
+# So does a seat waiting for an admin to allow it, and what a role holder needs to do their
+# duty (a role is taken on, not a nudge one can mute): the vice president hearing a member
+# reached the absence limit; the visitor host told of a substitute, of tomorrow's visitors,
+# a visitor to follow up or whose seat is taken; the membership committee's renewal notice;
+# a member given a presenter or educator slot, or asked to take one, or told a swap's answer.
+# The presenters' reminders a week and a day before, the member's own absence warning and
+# an inviter's thanks stay nudges.
 ESSENTIAL_DMS = frozenset(
     {"referral.received", "lead.received", "referral.edited", "seat.near_match"}
+    | {"absence.limit", "sub.host", "renewal.notice"}
+    | {"visitors.expected", "visitors.follow_up", "visitor.seat_taken"}
+    | {
+        f"{slot}.{what}"
+        for slot in ("presenter", "educator")
+        for what in ("given", "swap_request", "swap_answer")
+    }
 )
 
 

@@ -59,6 +59,14 @@ class SqlitePalms(Store):
         )
         return True
 
+    async def noticed_since(self, member_id: int, kind: str, since: str) -> bool:
+        """Whether an absence on or after `since` already set off a notice of this kind."""
+        row = await self._one(
+            "SELECT 1 FROM absence_notices WHERE member_id = ? AND kind = ? AND day >= ?",
+            (member_id, kind, since),
+        )
+        return row is not None
+
     async def report(
         self, group_id: int, since_day: str, until_day: str, since: int, until: int
     ) -> dict[int, dict[str, int]]:

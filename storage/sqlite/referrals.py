@@ -63,7 +63,7 @@ class SqliteReferrals(Store):
 
     async def of_member(self, member_id: int, which: str, limit: int) -> list[Referral]:
         """A member's referrals and leads, newest first: given, received, open (received and
-        not closed) or all. Newest is the last logged (the highest id), whatever the clock
+        not closed), given_open (given and not closed) or all. Newest is the last logged (the highest id), whatever the clock
         said when each was logged: a clock set back must not reorder them."""
         if which == "given":
             where, args = "giver_id = ?", (member_id,)
@@ -72,6 +72,11 @@ class SqliteReferrals(Store):
         elif which == "open":
             where, args = (
                 "receiver_id = ? AND status NOT IN ('won', 'lost') AND ended IS NULL",
+                (member_id,),
+            )
+        elif which == "given_open":
+            where, args = (
+                "giver_id = ? AND status NOT IN ('won', 'lost') AND ended IS NULL",
                 (member_id,),
             )
         else:

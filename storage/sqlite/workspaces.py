@@ -104,6 +104,18 @@ class SqliteWorkspaces(Store):
                 "UPDATE visitors SET name = :erased, email = NULL, phone = NULL, note = NULL"
                 " WHERE group_id = :g",
                 "UPDATE meeting_slots SET topic = NULL WHERE group_id = :g",
+                # what forget-me clears for each member: a substitute is a third party, the
+                # people a member keeps in touch with are outside the group; roles, renewal
+                # dates and leave, cards (phone, website) are the members' own
+                "UPDATE attendance SET sub_name = NULL, sub_email = NULL WHERE group_id = :g",
+                "DELETE FROM member_roles WHERE group_id = :g",
+                "DELETE FROM member_terms WHERE group_id = :g",
+                "DELETE FROM member_cards"
+                " WHERE member_id IN (SELECT id FROM members WHERE group_id = :g)",
+                "DELETE FROM keep_in_touch"
+                " WHERE member_id IN (SELECT id FROM members WHERE group_id = :g)",
+                # the private calendar feed's address stops answering
+                "DELETE FROM calendar_feeds WHERE group_id = :g",
                 "DELETE FROM seat_requests WHERE group_id = :g",
                 # nothing plans its work again: no meeting, and what a worker still holds
                 # (or died holding) loses its claim, so what that worker planned is undone

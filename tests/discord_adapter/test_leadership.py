@@ -40,3 +40,9 @@ async def test_a_substitute_and_the_palms_report(group, discord_api):
     assert refused.startswith("Only the leadership team can see the PALMS report")
     [report] = await group.type(ALICE, "leadership", "palms", **{"from": "2026-11-01"})
     assert report.startswith("PALMS 2026-11-01 to 2026-11-30, Breakfast Club (3 members):")
+    [ending] = await group.type(ALICE, "leadership", "palms", to="2026-11-18")
+    assert ending.startswith("PALMS 2026-11-12 to 2026-11-18, Breakfast Club")
+    [both] = await group.type(
+        ALICE, "leadership", "palms", **{"from": "2026-11-01", "to": "2026-11-18"}
+    )
+    assert both.startswith("PALMS 2026-11-01 to 2026-11-18, Breakfast Club")

@@ -78,6 +78,7 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
         raise Refusal(attendance_messages.attendance_future(day.isoformat()))
     key = day.isoformat()
     resting = await on_leave(w.tx, group.id, day)  # a member on leave is never counted absent
+    before = {m: status for m, (_, status) in (await w.tx.attendance.on_day(group.id, key)).items()}
     if cmd.confirm:
         for member_id, (answer, status) in (await w.tx.attendance.on_day(group.id, key)).items():
             if answer and status is None:
@@ -96,7 +97,7 @@ async def mark_attendance(w: Work, cmd: MarkAttendance) -> list[OutMessage]:
         if i in named:
             await palms.name_substitute(w, group, member, key, named[i])
     # PALMS: the absence rule's private notices, once per absence
-    await palms.absence_rule(w, group, key)
+    await palms.absence_rule(w, group, key, before)
     records = await w.tx.attendance.on_day(group.id, key)
     subs = await palms.substitute_names(w, group, key)
     members = await w.tx.members.of_group(group.id)

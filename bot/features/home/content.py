@@ -191,8 +191,7 @@ async def _referrals(w: Work, member: Member) -> list[Section]:
     ]
     given = [
         Item(wording.given(r, await who(r.receiver_id)))
-        for r in await w.tx.referrals.of_member(member.id, "given", LISTED)
-        if r.open
+        for r in await w.tx.referrals.of_member(member.id, "given_open", LISTED)
     ]
     return [
         Section(

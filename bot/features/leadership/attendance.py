@@ -5,8 +5,9 @@ substitute (someone came in their place, which counts as their attendance). The 
 counts the records the group's rule names (absent, by default) over a rolling window: the
 absence before the limit sets off a friendly private DM to the member, with the rule and the
 day their oldest absence drops out; the one reaching it tells the vice president (or the
-admins) privately. Never in the channel, and once per absence: a notice is remembered by the
-absence that set it off, so recording the same meeting again says nothing twice.
+admins) privately. Never in the channel, and once per crossing: only a record this command
+made count sets a notice off, and none is given while one of its kind was given for an
+absence still in the window, so recording a meeting again says nothing twice.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.features.leadership import messages as wording
+from bot.features.leadership.duty import tell_holders
 from bot.features.leadership.roles import Role, holders
 from bot.features.leadership.settings import AbsenceRule
 from bot.features.leadership.settings import absence_rule as rule_of
@@ -61,11 +63,17 @@ def window(rule: AbsenceRule, day: date) -> date:
     return months_before(day, rule.months) + timedelta(days=1)
 
 
-async def absence_rule(w: Work, group: Group, day: str) -> None:
-    """Apply the group's absence rule to every member whose record on `day` counts."""
+async def absence_rule(w: Work, group: Group, day: str, before: dict[int, str | None]) -> None:
+    """Apply the group's absence rule to the members whose record on `day` this command made
+    count (`before`: each member's status on `day` before it). Recording a meeting again, to
+    add someone else, tells nobody again."""
     rule = rule_of(await w.tx.groups.settings(group.id))
     records = await w.tx.attendance.on_day(group.id, day)
-    counted = [m for m, (_, status) in records.items() if status in rule.states]
+    counted = [
+        m
+        for m, (_, status) in records.items()
+        if status in rule.states and before.get(m) not in rule.states
+    ]
     if not counted:
         return
     # the rolling window ends today: a meeting recorded late counts only while it is in it
@@ -82,6 +90,10 @@ async def absence_rule(w: Work, group: Group, day: str) -> None:
         kind = "limit" if len(days) >= rule.count else "warning"
         if len(days) < rule.count - 1 or not days:
             continue
+        # once per crossing: a notice already given for an absence still in the window
+        # (an earlier meeting recorded late, say) is not given again
+        if await w.tx.palms.noticed_since(member_id, kind, since):
+            continue
         if not await w.tx.palms.note_notice(group.id, member_id, day, kind, w.ts):
             continue  # this absence was announced already
         if kind == "limit":
@@ -95,8 +107,7 @@ async def _tell_vp(
     w: Work, group: Group, member: Member, days: list[str], rule: AbsenceRule
 ) -> None:
     """The vice president (or, with none, the admins), never the member about themselves."""
-    told = [m for m in await holders(w, group, Role.VP) if m.id != member.id]
-    if not told:
-        told = [m for m in await holders(w, group, Role.PRESIDENT) if m.id != member.id]
-    for m in told:
-        await w.dm(group, m, wording.absence_limit(group, member, days, rule))
+    vps = [m for m in await holders(w, group, Role.VP) if m.id != member.id]
+    if not vps:
+        vps = await holders(w, group, Role.PRESIDENT)
+    await tell_holders(w, group, vps, wording.absence_limit(group, member, days, rule), member)

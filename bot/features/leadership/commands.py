@@ -127,14 +127,32 @@ def parse_sub(rest: str) -> LeadershipCommand:
 
 
 def parse_palms(rest: str) -> LeadershipCommand:
-    words = [w for w in clean(rest).split() if w.casefold() not in ("from", "to")]
-    if len(words) > 2:
-        raise ParseError(
-            "palms", f"Give at most two dates, e.g. {slash('palms')} {YEAR_START} {TODAY}."
-        )
-    days = [parse_date(w, "palms") for w in words]
-    since = days[0] if days else None
-    until = days[1] if len(days) == 2 else None
+    """`palms [from DAY] [to DAY]`: a date after `to` ends the period, one after `from` (or
+    with no word) starts it, so `palms to 2026-11-18` is the week ending then and
+    `palms 2026-11-01 2026-11-30` a month."""
+    example = f"e.g. {slash('palms')} from {YEAR_START} to {TODAY}"
+    since: date | None = None
+    until: date | None = None
+    keyword: str | None = None
+    for word in clean(rest).split():
+        folded = word.casefold()
+        if folded in ("from", "to"):
+            if keyword is not None:
+                raise ParseError("palms", f"Put a date after “{keyword}”, {example}.")
+            keyword = folded
+            continue
+        day = parse_date(word, "palms")
+        if keyword == "to" or (keyword is None and since is not None):
+            if until is not None:
+                raise ParseError("palms", f"Give at most one end date, {example}.")
+            until = day
+        else:
+            if since is not None:
+                raise ParseError("palms", f"Give at most one start date, {example}.")
+            since = day
+        keyword = None
+    if keyword is not None:
+        raise ParseError("palms", f"Put a date after “{keyword}”, {example}.")
     return ShowPalms.of(since, until)
 
 

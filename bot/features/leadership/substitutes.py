@@ -12,6 +12,7 @@ from bot.features.attendance.handlers import _meeting_day
 from bot.features.attendance.messages import rsvp_past
 from bot.features.leadership import messages as wording
 from bot.features.leadership.commands import RegisterSub
+from bot.features.leadership.duty import tell_holders
 from bot.features.leadership.roles import Role, holders
 from bot.out import OutMessage
 from bot.schedule import local_date
@@ -31,8 +32,7 @@ async def register_sub(w: Work, cmd: RegisterSub) -> list[OutMessage]:
         return [wording.sub_already(cmd.name, key)]
     await w.tx.attendance.set_rsvp(group.id, me.id, key, "substitute")
     await w.tx.palms.set_substitute(group.id, me.id, key, cmd.name, cmd.email)
-    told = []
-    for host in hosts:
-        if await w.dm(group, host, wording.sub_for_host(me, cmd.name, cmd.email, key)):
-            told.append(host)
+    told = await tell_holders(
+        w, group, hosts, wording.sub_for_host(me, cmd.name, cmd.email, key), me
+    )
     return [wording.sub_saved(cmd.name, cmd.email, key, told)]
