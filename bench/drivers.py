@@ -22,6 +22,7 @@ psycopg and SQLAlchemy are not Rapport's dependencies: `pip install -e '.[driver
 
 from __future__ import annotations
 
+import abc
 import argparse
 import asyncio
 import secrets
@@ -81,26 +82,26 @@ def outbox_args(n: int) -> tuple[Any, ...]:
     return (1, TARGET, PAYLOAD, NOW, NOW, f"dm:U{n % MEMBERS}")
 
 
-class Path_:
+class Path_(abc.ABC):
     """One way of running the three statements; `setup` opens it on a fresh database."""
 
     name: str
     database: str
 
-    async def setup(self, database: str) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def setup(self, database: str) -> None: ...
 
-    async def referral(self, n: int) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def referral(self, n: int) -> None: ...
 
-    async def claim(self, token: str) -> int:
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def claim(self, token: str) -> int: ...
 
-    async def members(self) -> int:
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def members(self) -> int: ...
 
-    async def close(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    async def close(self) -> None: ...
 
 
 # --- the repository as shipped ------------------------------------------------------------

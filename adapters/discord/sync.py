@@ -78,7 +78,7 @@ class MemoryScopes:
         self.hashes[scope] = digest
 
     async def release(self, scope: str, want: str) -> None:
-        pass
+        """Nothing to release: a claim in memory is not held against another process."""
 
     async def forget(self, scope: str) -> None:
         self.hashes.pop(scope, None)

@@ -52,7 +52,7 @@ class RecordVisitor:
 
 @dataclass(frozen=True)
 class ShowVisitors:
-    pass
+    """`/rapport visitors`: the pipeline; it takes nothing."""
 
 
 @dataclass(frozen=True)
